@@ -1,0 +1,60 @@
+/* Every format constant and limit of airreg, in one place (see SPEC.md "Limits"). */
+#ifndef AIRREG_LIMITS_H
+#define AIRREG_LIMITS_H
+
+#define AR_VERSION "0.1.0"
+
+/* Input caps: a token or key file is tiny; anything bigger is hostile. */
+#define AR_MAX_FILE_BYTES      (64u * 1024u)
+#define AR_MAX_INFLATED_BYTES  (1024u * 1024u)
+#define AR_MAX_HOSTS           64
+#define AR_CLOCK_SKEW_SECONDS  300
+/* A PEM key file is < 200 bytes; 4 KiB leaves room for comments. */
+#define AR_MAX_KEY_FILE_BYTES  4096u
+/* Longest text value taken from firmware or an operator (SMBIOS strings are < 256). */
+#define AR_MAX_VALUE_CHARS     255
+#define AR_MAX_HOST_NAME_CHARS 63
+#define AR_MAX_AGREEMENT_CHARS 64
+#define AR_MAX_ASSET_TAG_CHARS 64
+/* Raw SMBIOS table from sysfs; SMBIOS 3 allows up to 4 GiB, real tables are < 64 KiB. */
+#define AR_MAX_SMBIOS_BYTES    (1024u * 1024u)
+#define AR_MAX_PROC_FILE_BYTES (4u * 1024u * 1024u)
+
+/* JOSE */
+#define AR_JWS_ALG             "EdDSA"
+#define AR_JWK_KTY             "OKP"
+#define AR_JWK_CRV             "Ed25519"
+#define AR_ZIP_DEFLATE         "DEF"
+#define AR_TYP_TOKEN           "airreg-registration-token"
+#define AR_TYP_ACTIVATION_KEY  "airreg-activation-key"
+#define AR_ED25519_PK_BYTES    32
+#define AR_ED25519_SK_BYTES    64
+#define AR_ED25519_SEED_BYTES  32
+#define AR_ED25519_SIG_BYTES   64
+#define AR_THUMBPRINT_CHARS    43   /* base64url of a SHA-256, unpadded */
+
+/* Formats */
+#define AR_TOKEN_FORMAT_VERSION 1
+#define AR_HOST_FORMAT_VERSION  1
+#define AR_NONCE_BYTES          16
+#define AR_UUID_CHARS           36
+#define AR_SHA256_HEX_CHARS     64
+
+/* Billing models (SPEC.md, token-gen create) */
+#define AR_BILLING_CAPACITY    "Capacity"
+#define AR_BILLING_DEVELOPMENT "Development"
+#define AR_BILLING_CUSTOM      "Custom"
+
+/* Stamp state directory (token-gen, key-import) */
+#define AR_STATE_DIR_ENV       "AIRREG_STATE_DIR"
+#define AR_STATE_DIR_DEFAULT   "/var/lib/airreg/stamp"
+#define AR_STAMP_KEY_FILE      "stamp.key"
+#define AR_STAMP_PUB_FILE      "stamp.pub"
+#define AR_CLOUD_ID_FILE       "cloud-id"
+#define AR_LOCK_FILE           ".lock"
+
+/* Registrar data directory */
+#define AR_DATA_DIR_ENV        "AIRREG_DATA_DIR"
+#define AR_DATA_DIR_DEFAULT    "/var/lib/airreg/registrar"
+
+#endif

@@ -1,0 +1,94 @@
+#include "codec.h"
+
+#include <sodium.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define B64URL sodium_base64_VARIANT_URLSAFE_NO_PADDING
+
+char *ar_b64url_encode(const uint8_t *in, size_t len)
+{
+	size_t cap = sodium_base64_ENCODED_LEN(len, B64URL);
+	char *out = malloc(cap);
+
+	if (out)
+		sodium_bin2base64(out, cap, in, len, B64URL);
+	return out;
+}
+
+size_t ar_b64url_decoded_max(size_t in_len)
+{
+	return in_len / 4 * 3 + 2;
+}
+
+int ar_b64url_decode(const char *in, size_t in_len, uint8_t *out, size_t out_cap,
+		     size_t *out_len)
+{
+	const char *end = NULL;
+
+	if (in_len == 0) {
+		*out_len = 0;
+		return 0;
+	}
+	/* libsodium refuses non-zero trailing bits and impossible lengths;
+	 * `end` catches a stop before the last character (padding, junk). */
+	if (sodium_base642bin(out, out_cap, in, in_len, NULL, out_len, &end, B64URL) != 0)
+		return -1;
+	return end == in + in_len ? 0 : -1;
+}
+
+void ar_sha256(const uint8_t *in, size_t len, uint8_t out[32])
+{
+	crypto_hash_sha256(out, in, len);
+}
+
+void ar_sha256_hex(const uint8_t *in, size_t len, char out[65])
+{
+	uint8_t digest[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(digest, in, len);
+	sodium_bin2hex(out, 65, digest, sizeof digest);
+}
+
+void ar_sha256_b64url(const uint8_t *in, size_t len, char out[44])
+{
+	uint8_t digest[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(digest, in, len);
+	sodium_bin2base64(out, 44, digest, sizeof digest, B64URL);
+}
+
+int ar_uuid_normalize(const char *text, char out[37])
+{
+	size_t i;
+
+	if (strlen(text) != 36)
+		return -1;
+	for (i = 0; i < 36; i++) {
+		char c = text[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return -1;
+		} else if (!isxdigit((unsigned char)c)) {
+			return -1;
+		}
+		out[i] = (char)tolower((unsigned char)c);
+	}
+	out[36] = '\0';
+	return 0;
+}
+
+void ar_uuid_random(char out[37])
+{
+	uint8_t b[16];
+
+	randombytes_buf(b, sizeof b);
+	b[6] = (uint8_t)((b[6] & 0x0F) | 0x40); /* version 4 */
+	b[8] = (uint8_t)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+		 b[12], b[13], b[14], b[15]);
+}

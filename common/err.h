@@ -1,0 +1,30 @@
+/* One error type: the exit status of SPEC.md and a one-line message naming the file. */
+#ifndef AIRREG_ERR_H
+#define AIRREG_ERR_H
+
+enum ar_status {
+	AR_OK = 0,
+	AR_EINTERNAL = 1,
+	AR_EUSAGE = 2,
+	AR_EHARDWARE = 3,
+	AR_EINPUT = 4,
+	AR_EENV = 5
+};
+
+typedef struct {
+	int status;
+	char where[512];  /* the file (or host) the error is about; may be empty */
+	char msg[512];
+} ar_err;
+
+/* Records the error and returns its status, so callers can `return ar_fail(...)`. */
+int ar_fail(ar_err *e, int status, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Sets `where` when the error does not name a file yet. */
+int ar_err_at(ar_err *e, const char *where);
+/* "PROGRAM: WHERE: MSG\n" (or "PROGRAM: MSG\n") on stderr. */
+void ar_err_print(const char *program, const ar_err *e);
+void ar_warn(const char *program, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

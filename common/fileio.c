@@ -1,0 +1,318 @@
+#define _GNU_SOURCE
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ar_limits.h"
+
+static int env_error(ar_err *e, const char *where, const char *what)
+{
+	return ar_fail(e, AR_EENV, where, "%s: %s", what, strerror(errno));
+}
+
+static int read_fd(int fd, size_t cap, uint8_t **data, size_t *len, const char *where,
+		   ar_err *e)
+{
+	size_t size = 0, alloc = 4096;
+	uint8_t *buf = malloc(alloc + 1);
+
+	if (!buf)
+		return ar_fail(e, AR_EINTERNAL, where, "out of memory");
+	for (;;) {
+		ssize_t n;
+
+		if (size == alloc) {
+			uint8_t *grown;
+
+			alloc *= 2;
+			if (alloc > cap + 1)
+				alloc = cap + 1;
+			if (size == alloc) {
+				free(buf);
+				return ar_fail(e, AR_EINPUT, where,
+					       "file larger than %zu bytes", cap);
+			}
+			grown = realloc(buf, alloc + 1);
+			if (!grown) {
+				free(buf);
+				return ar_fail(e, AR_EINTERNAL, where, "out of memory");
+			}
+			buf = grown;
+		}
+		n = read(fd, buf + size, alloc - size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return env_error(e, where, "cannot read");
+		}
+		if (n == 0)
+			break;
+		size += (size_t)n;
+	}
+	if (size > cap) {
+		free(buf);
+		return ar_fail(e, AR_EINPUT, where, "file larger than %zu bytes", cap);
+	}
+	buf[size] = '\0';
+	*data = buf;
+	*len = size;
+	return AR_OK;
+}
+
+int ar_read_input(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e)
+{
+	struct stat st;
+	int fd, rc;
+	const char *where = path;
+
+	if (strcmp(path, "-") == 0) {
+		where = "(stdin)";
+		fd = STDIN_FILENO;
+	} else {
+		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0) {
+			int status = (errno == ENOENT) ? AR_EINPUT : AR_EENV;
+
+			return ar_fail(e, status, path, "cannot open: %s", strerror(errno));
+		}
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = env_error(e, where, "cannot stat");
+	} else if (S_ISDIR(st.st_mode)) {
+		rc = ar_fail(e, AR_EINPUT, where, "is a directory");
+	} else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > cap) {
+		rc = ar_fail(e, AR_EINPUT, where, "file larger than %zu bytes", cap);
+	} else {
+		rc = read_fd(fd, cap, data, len, where, e);
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+int ar_compact_text(uint8_t *data, size_t *len, const char *where, ar_err *e)
+{
+	size_t in = 0, out = 0;
+
+	if (*len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
+		in = 3;
+	for (; in < *len; in++) {
+		uint8_t c = data[in];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c < 0x21 || c > 0x7E)
+			return ar_fail(e, AR_EINPUT, where,
+				       "unexpected byte 0x%02x at offset %zu (not a text token)",
+				       c, in);
+		data[out++] = c;
+	}
+	data[out] = '\0';
+	*len = out;
+	if (out == 0)
+		return ar_fail(e, AR_EINPUT, where, "file is empty");
+	return AR_OK;
+}
+
+int ar_read_compact_text(const char *path, size_t cap, char **text, size_t *len, ar_err *e)
+{
+	uint8_t *data = NULL;
+	int rc = ar_read_input(path, cap, &data, len, e);
+
+	if (rc != AR_OK)
+		return rc;
+	rc = ar_compact_text(data, len, strcmp(path, "-") == 0 ? "(stdin)" : path, e);
+	if (rc != AR_OK) {
+		free(data);
+		return rc;
+	}
+	*text = (char *)data;
+	return AR_OK;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, rc = -1;
+
+	if (!copy)
+		return -1;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
+/* A temp name beside the target, so the rename stays in one file system. */
+static int temp_path_for(char *out, size_t cap, const char *path)
+{
+	char *copy = strdup(path);
+	char *copy2 = strdup(path);
+	uint8_t rnd[8];
+	char hex[17];
+	int n = -1;
+
+	if (copy && copy2) {
+		randombytes_buf(rnd, sizeof rnd);
+		sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+		n = snprintf(out, cap, "%s/.%s.%s.tmp", dirname(copy), basename(copy2), hex);
+	}
+	free(copy);
+	free(copy2);
+	return (n < 0 || (size_t)n >= cap) ? -1 : 0;
+}
+
+static int write_stdout(const void *data, size_t len, ar_err *e)
+{
+	if (write_all(STDOUT_FILENO, data, len) != 0)
+		return env_error(e, "(stdout)", "cannot write");
+	return AR_OK;
+}
+
+int ar_write_output(const char *path, const void *data, size_t len, int flags, ar_err *e)
+{
+	char tmp[4096];
+	mode_t mode = (flags & AR_WRITE_SECRET) ? 0600 : 0644;
+	int fd, rc;
+
+	if (strcmp(path, "-") == 0)
+		return write_stdout(data, len, e);
+	if (temp_path_for(tmp, sizeof tmp, path) != 0)
+		return ar_fail(e, AR_EUSAGE, path, "path too long");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return env_error(e, path, "cannot create");
+	/* open() honours the umask; the mode is part of the contract. */
+	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		rc = env_error(e, path, "cannot write");
+		close(fd);
+		unlink(tmp);
+		return rc;
+	}
+	if (close(fd) != 0) {
+		rc = env_error(e, path, "cannot write");
+		unlink(tmp);
+		return rc;
+	}
+	if (flags & AR_WRITE_NO_CLOBBER) {
+		/* link() fails with EEXIST atomically, unlike a check before rename(). */
+		if (link(tmp, path) != 0) {
+			rc = errno == EEXIST
+				? ar_fail(e, AR_EENV, path, "file exists (use --force to replace it)")
+				: env_error(e, path, "cannot create");
+			unlink(tmp);
+			return rc;
+		}
+		unlink(tmp);
+	} else if (rename(tmp, path) != 0) {
+		rc = env_error(e, path, "cannot replace");
+		unlink(tmp);
+		return rc;
+	}
+	if (fsync_dir_of(path) != 0)
+		return env_error(e, path, "cannot sync directory");
+	return AR_OK;
+}
+
+int ar_prepare_private_dir(const char *dir, int create, ar_err *e)
+{
+	struct stat st;
+
+	if (create && mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		if (errno == ENOENT) {
+			/* One missing parent is common (/var/lib/airreg); make the chain. */
+			char *copy = strdup(dir);
+			int rc;
+
+			if (!copy)
+				return ar_fail(e, AR_EINTERNAL, dir, "out of memory");
+			rc = ar_prepare_private_dir(dirname(copy), 1, e);
+			free(copy);
+			if (rc != AR_OK)
+				return rc;
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+				return env_error(e, dir, "cannot create directory");
+		} else {
+			return env_error(e, dir, "cannot create directory");
+		}
+	}
+	if (stat(dir, &st) != 0)
+		return ar_fail(e, AR_EENV, dir, "state directory missing: %s", strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return ar_fail(e, AR_EENV, dir, "not a directory");
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return ar_fail(e, AR_EENV, dir,
+			       "directory is writable by group or others (mode %04o); run chmod go-w",
+			       (unsigned)(st.st_mode & 07777));
+	return AR_OK;
+}
+
+int ar_lock_dir(const char *dir, int *lock_fd, ar_err *e)
+{
+	char path[4096];
+	int fd;
+
+	if (ar_join_path(path, sizeof path, dir, AR_LOCK_FILE, e) != AR_OK)
+		return e->status;
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return env_error(e, path, "cannot open lock");
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return env_error(e, path, "cannot lock");
+		}
+	}
+	*lock_fd = fd;
+	return AR_OK;
+}
+
+void ar_unlock(int lock_fd)
+{
+	if (lock_fd >= 0)
+		close(lock_fd);
+}
+
+int ar_join_path(char *out, size_t cap, const char *dir, const char *name, ar_err *e)
+{
+	int n = snprintf(out, cap, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= cap)
+		return ar_fail(e, AR_EUSAGE, dir, "path too long");
+	return AR_OK;
+}
+
+int ar_file_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}

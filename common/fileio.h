@@ -1,0 +1,46 @@
+/* Safe file I/O: bounded reads, "-" for stdin/stdout, atomic replacement, locks. */
+#ifndef AIRREG_FILEIO_H
+#define AIRREG_FILEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Reads a whole file, or stdin when path is "-", refusing more than cap bytes
+ * (a regular file is refused by its size before any byte is read).
+ * *data is malloc'd with one extra NUL byte. */
+int ar_read_input(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e);
+
+/* Reads a text file carried across the gap and returns the one token it holds:
+ * a UTF-8 BOM, CR/LF, spaces, tabs and line wraps are dropped. Anything else
+ * outside printable ASCII is refused. */
+int ar_read_compact_text(const char *path, size_t cap, char **text, size_t *len, ar_err *e);
+/* The same, on bytes already in memory (modified in place). */
+int ar_compact_text(uint8_t *data, size_t *len, const char *where, ar_err *e);
+
+enum ar_write_flags {
+	AR_WRITE_SECRET = 1,    /* mode 0600 instead of 0644 */
+	AR_WRITE_NO_CLOBBER = 2 /* refuse when the file exists */
+};
+/* Writes data to stdout when path is "-", else replaces the file atomically:
+ * a temp file created O_EXCL|O_NOFOLLOW in the same directory, fsync, rename
+ * (or link, with AR_WRITE_NO_CLOBBER), fsync of the directory. On any error the
+ * old file, if any, is untouched and no temp file is left. */
+int ar_write_output(const char *path, const void *data, size_t len, int flags, ar_err *e);
+
+/* Creates dir (mode 0700) when missing; refuses it when it is not a directory
+ * or is writable by group or others. */
+int ar_prepare_private_dir(const char *dir, int create, ar_err *e);
+
+/* An exclusive advisory lock on DIR/.lock; release with ar_unlock(). */
+int ar_lock_dir(const char *dir, int *lock_fd, ar_err *e);
+void ar_unlock(int lock_fd);
+
+/* snprintf into a path buffer, refusing truncation. */
+int ar_join_path(char *out, size_t cap, const char *dir, const char *name, ar_err *e);
+
+int ar_file_exists(const char *path);
+
+#endif

@@ -1,0 +1,136 @@
+#include "host.h"
+
+#include <string.h>
+
+#include "codec.h"
+#include "json.h"
+#include "ar_limits.h"
+
+static const char *const host_fields[] = {
+	AR_HOST_VERSION, AR_HOST_NAME, AR_HOST_UUID, AR_HOST_UUID_SOURCE, AR_HOST_MANUFACTURER,
+	AR_HOST_PRODUCT, AR_HOST_SERIAL, AR_HOST_BIOS_VENDOR, AR_HOST_BIOS_VERSION,
+	AR_HOST_BIOS_DATE, AR_HOST_CPU_MODEL, AR_HOST_CPU_SOCKETS, AR_HOST_CPU_CORES,
+	AR_HOST_CPU_THREADS, AR_HOST_MEMORY_MIB, AR_HOST_OPERATOR, NULL
+};
+
+/* Fields an operator may supply by hand (everything read from hardware). */
+static const char *const operator_fields[] = {
+	AR_HOST_UUID, AR_HOST_MANUFACTURER, AR_HOST_PRODUCT, AR_HOST_SERIAL,
+	AR_HOST_BIOS_VENDOR, AR_HOST_BIOS_VERSION, AR_HOST_BIOS_DATE, AR_HOST_CPU_MODEL,
+	AR_HOST_CPU_SOCKETS, AR_HOST_CPU_CORES, AR_HOST_CPU_THREADS, AR_HOST_MEMORY_MIB, NULL
+};
+
+int ar_host_name_ok(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n == 0 || n > AR_MAX_HOST_NAME_CHARS || name[0] == '.' || name[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int check_text(json_t *host, const char *key, int required, const char *where,
+		      ar_err *e)
+{
+	const char *v = NULL;
+	size_t i;
+
+	if (ar_json_string(host, key, required, AR_MAX_VALUE_CHARS, &v, where, e) != AR_OK)
+		return e->status;
+	if (!v)
+		return AR_OK;
+	if (v[0] == '\0')
+		return ar_fail(e, AR_EINPUT, where, "field \"%s\" is empty", key);
+	for (i = 0; v[i]; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7F)
+			return ar_fail(e, AR_EINPUT, where, "field \"%s\" holds a control character",
+				       key);
+	return AR_OK;
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return 1;
+	return 0;
+}
+
+static int check_operator_list(json_t *host, const char *where, ar_err *e)
+{
+	json_t *list = NULL, *item;
+	size_t i, j;
+
+	if (ar_json_array(host, AR_HOST_OPERATOR, 0, 16, &list, where, e) != AR_OK)
+		return e->status;
+	if (!list)
+		return AR_OK;
+	json_array_foreach(list, i, item) {
+		if (!json_is_string(item) || !in_list(json_string_value(item), operator_fields))
+			return ar_fail(e, AR_EINPUT, where,
+				       "\"%s\" entry %zu is not a hardware field name",
+				       AR_HOST_OPERATOR, i);
+		if (!json_object_get(host, json_string_value(item)))
+			return ar_fail(e, AR_EINPUT, where, "\"%s\" names absent field \"%s\"",
+				       AR_HOST_OPERATOR, json_string_value(item));
+		for (j = 0; j < i; j++)
+			if (json_equal(item, json_array_get(list, j)))
+				return ar_fail(e, AR_EINPUT, where, "\"%s\" repeats \"%s\"",
+					       AR_HOST_OPERATOR, json_string_value(item));
+	}
+	return AR_OK;
+}
+
+int ar_host_validate(json_t *host, const char *where, ar_err *e)
+{
+	static const char *const texts[] = { AR_HOST_MANUFACTURER, AR_HOST_PRODUCT, AR_HOST_SERIAL,
+		AR_HOST_BIOS_DATE, NULL };
+	static const char *const counts[] = { AR_HOST_CPU_SOCKETS, AR_HOST_CPU_CORES,
+		AR_HOST_CPU_THREADS, NULL };
+	const char *name = NULL, *uuid = NULL, *source = NULL;
+	const char *const *k;
+	json_int_t version = 0, n = 0;
+	char canon[37];
+
+	if (!json_is_object(host))
+		return ar_fail(e, AR_EINPUT, where, "host record is not a JSON object");
+	if (ar_json_only_keys(host, host_fields, "host record", where, e) != AR_OK ||
+	    ar_json_int(host, AR_HOST_VERSION, 1, 1, 1000, &version, where, e) != AR_OK)
+		return e->status;
+	if (version != AR_HOST_FORMAT_VERSION)
+		return ar_fail(e, AR_EINPUT, where, "host record version %lld not supported",
+			       (long long)version);
+	if (ar_json_string(host, AR_HOST_NAME, 1, AR_MAX_HOST_NAME_CHARS, &name, where, e) != AR_OK)
+		return e->status;
+	if (!ar_host_name_ok(name))
+		return ar_fail(e, AR_EINPUT, where, "host name \"%s\" is not a valid host name", name);
+	if (ar_json_string(host, AR_HOST_UUID, 1, AR_UUID_CHARS, &uuid, where, e) != AR_OK)
+		return e->status;
+	if (ar_uuid_normalize(uuid, canon) != 0 || strcmp(canon, uuid) != 0)
+		return ar_fail(e, AR_EINPUT, where, "\"uuid\" is not a lowercase UUID");
+	if (ar_json_string(host, AR_HOST_UUID_SOURCE, 1, 16, &source, where, e) != AR_OK)
+		return e->status;
+	if (strcmp(source, AR_SOURCE_SMBIOS) != 0 && strcmp(source, AR_SOURCE_SYSFS) != 0 &&
+	    strcmp(source, AR_SOURCE_OPERATOR) != 0)
+		return ar_fail(e, AR_EINPUT, where, "\"uuidSource\" must be smbios, sysfs or operator");
+	if (check_text(host, AR_HOST_BIOS_VENDOR, 1, where, e) != AR_OK ||
+	    check_text(host, AR_HOST_BIOS_VERSION, 1, where, e) != AR_OK ||
+	    check_text(host, AR_HOST_CPU_MODEL, 1, where, e) != AR_OK)
+		return e->status;
+	for (k = texts; *k; k++)
+		if (check_text(host, *k, 0, where, e) != AR_OK)
+			return e->status;
+	for (k = counts; *k; k++)
+		if (ar_json_int(host, *k, 0, 1, AR_MAX_CPU_COUNT, &n, where, e) != AR_OK)
+			return e->status;
+	if (ar_json_int(host, AR_HOST_MEMORY_MIB, 0, 1, AR_MAX_MEMORY_MIB, &n, where, e) != AR_OK)
+		return e->status;
+	return check_operator_list(host, where, e);
+}

@@ -1,0 +1,161 @@
+#include "json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *ar_json_parse_object(const uint8_t *data, size_t len, const char *where, ar_err *e)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr);
+
+	if (!root) {
+		ar_fail(e, AR_EINPUT, where, "invalid JSON at line %d column %d: %s",
+			jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		ar_fail(e, AR_EINPUT, where, "JSON is not an object");
+		return NULL;
+	}
+	return root;
+}
+
+static int missing(json_t *obj, const char *key, int required, json_t **value,
+		   const char *where, ar_err *e)
+{
+	*value = json_object_get(obj, key);
+	if (*value)
+		return 0;
+	if (required)
+		ar_fail(e, AR_EINPUT, where, "missing field \"%s\"", key);
+	return required ? -1 : 1;
+}
+
+static int wrong_type(const char *key, const char *type, const char *where, ar_err *e)
+{
+	return ar_fail(e, AR_EINPUT, where, "field \"%s\" must be %s", key, type);
+}
+
+int ar_json_string(json_t *obj, const char *key, int required, size_t max_chars,
+		   const char **out, const char *where, ar_err *e)
+{
+	json_t *v;
+	int m = missing(obj, key, required, &v, where, e);
+
+	if (m != 0)
+		return m < 0 ? e->status : AR_OK;
+	if (!json_is_string(v))
+		return wrong_type(key, "a string", where, e);
+	if (json_string_length(v) > max_chars)
+		return ar_fail(e, AR_EINPUT, where, "field \"%s\" longer than %zu characters",
+			       key, max_chars);
+	*out = json_string_value(v);
+	return AR_OK;
+}
+
+int ar_json_int(json_t *obj, const char *key, int required, json_int_t min, json_int_t max,
+		json_int_t *out, const char *where, ar_err *e)
+{
+	json_t *v;
+	int m = missing(obj, key, required, &v, where, e);
+
+	if (m != 0)
+		return m < 0 ? e->status : AR_OK;
+	if (!json_is_integer(v))
+		return wrong_type(key, "an integer", where, e);
+	if (json_integer_value(v) < min || json_integer_value(v) > max)
+		return ar_fail(e, AR_EINPUT, where, "field \"%s\" out of range (%lld..%lld)",
+			       key, (long long)min, (long long)max);
+	*out = json_integer_value(v);
+	return AR_OK;
+}
+
+int ar_json_bool(json_t *obj, const char *key, int required, int *out, const char *where,
+		 ar_err *e)
+{
+	json_t *v;
+	int m = missing(obj, key, required, &v, where, e);
+
+	if (m != 0)
+		return m < 0 ? e->status : AR_OK;
+	if (!json_is_boolean(v))
+		return wrong_type(key, "true or false", where, e);
+	*out = json_is_true(v);
+	return AR_OK;
+}
+
+int ar_json_array(json_t *obj, const char *key, int required, size_t max_items,
+		  json_t **out, const char *where, ar_err *e)
+{
+	json_t *v;
+	int m = missing(obj, key, required, &v, where, e);
+
+	if (m != 0)
+		return m < 0 ? e->status : AR_OK;
+	if (!json_is_array(v))
+		return wrong_type(key, "an array", where, e);
+	if (json_array_size(v) > max_items)
+		return ar_fail(e, AR_EINPUT, where, "field \"%s\" has more than %zu entries",
+			       key, max_items);
+	*out = v;
+	return AR_OK;
+}
+
+int ar_json_object(json_t *obj, const char *key, int required, json_t **out,
+		   const char *where, ar_err *e)
+{
+	json_t *v;
+	int m = missing(obj, key, required, &v, where, e);
+
+	if (m != 0)
+		return m < 0 ? e->status : AR_OK;
+	if (!json_is_object(v))
+		return wrong_type(key, "an object", where, e);
+	*out = v;
+	return AR_OK;
+}
+
+int ar_json_only_keys(json_t *obj, const char *const *allowed, const char *what,
+		      const char *where, ar_err *e)
+{
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(obj, key, value) {
+		const char *const *a = allowed;
+
+		(void)value;
+		while (*a && strcmp(*a, key) != 0)
+			a++;
+		if (!*a)
+			return ar_fail(e, AR_EINPUT, where, "unknown field \"%.64s\" in %s",
+				       key, what);
+	}
+	return AR_OK;
+}
+
+char *ar_json_dump_compact(const json_t *value)
+{
+	return json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+char *ar_json_dump_pretty(const json_t *value)
+{
+	char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	char *line;
+	size_t n;
+
+	if (!text)
+		return NULL;
+	n = strlen(text);
+	line = realloc(text, n + 2);
+	if (!line) {
+		free(text);
+		return NULL;
+	}
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	return line;
+}

@@ -1,0 +1,36 @@
+/* JSON through jansson: strict parsing and type-checked field access. */
+#ifndef AIRREG_JSON_H
+#define AIRREG_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Parses one JSON object (duplicate keys refused). Returns NULL and fills e. */
+json_t *ar_json_parse_object(const uint8_t *data, size_t len, const char *where, ar_err *e);
+
+/* Field readers. A missing required field, a field of another type, or a value
+ * outside the limits is an AR_EINPUT error naming the field. With required = 0
+ * a missing field leaves *out untouched and returns AR_OK. */
+int ar_json_string(json_t *obj, const char *key, int required, size_t max_chars,
+		   const char **out, const char *where, ar_err *e);
+int ar_json_int(json_t *obj, const char *key, int required, json_int_t min, json_int_t max,
+		json_int_t *out, const char *where, ar_err *e);
+int ar_json_bool(json_t *obj, const char *key, int required, int *out, const char *where,
+		 ar_err *e);
+int ar_json_array(json_t *obj, const char *key, int required, size_t max_items,
+		  json_t **out, const char *where, ar_err *e);
+int ar_json_object(json_t *obj, const char *key, int required, json_t **out,
+		   const char *where, ar_err *e);
+/* Refuses any key not in the NULL-terminated list (our formats are closed). */
+int ar_json_only_keys(json_t *obj, const char *const *allowed, const char *what,
+		      const char *where, ar_err *e);
+
+/* Compact serialisation in insertion order; malloc'd, NULL when out of memory. */
+char *ar_json_dump_compact(const json_t *value);
+/* Indented, for people; ends with a newline. */
+char *ar_json_dump_pretty(const json_t *value);
+
+#endif

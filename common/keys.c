@@ -1,0 +1,254 @@
+#include "keys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "fileio.h"
+
+int ar_keypair_generate(ar_keypair *kp, ar_err *e)
+{
+	kp->sk = sodium_malloc(AR_ED25519_SK_BYTES);
+	if (!kp->sk)
+		return ar_fail(e, AR_EINTERNAL, NULL, "cannot allocate secure memory");
+	crypto_sign_keypair(kp->pk, kp->sk);
+	return AR_OK;
+}
+
+void ar_keypair_free(ar_keypair *kp)
+{
+	if (kp->sk)
+		sodium_free(kp->sk); /* sodium_free wipes before unmapping */
+	kp->sk = NULL;
+}
+
+static int save_pem(const char *path, EVP_PKEY *pkey, int is_private, int force, ar_err *e)
+{
+	/* A secure-memory BIO clears the PEM text when freed. */
+	BIO *bio = BIO_new(is_private ? BIO_s_secmem() : BIO_s_mem());
+	char *pem = NULL;
+	long len;
+	int ok, flags = (is_private ? AR_WRITE_SECRET : 0) | (force ? 0 : AR_WRITE_NO_CLOBBER);
+	int rc;
+
+	if (!bio)
+		return ar_fail(e, AR_EINTERNAL, path, "OpenSSL: out of memory");
+	ok = is_private ? PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL)
+			: PEM_write_bio_PUBKEY(bio, pkey);
+	len = BIO_get_mem_data(bio, &pem);
+	if (!ok || len <= 0) {
+		BIO_free(bio);
+		return ar_fail(e, AR_EINTERNAL, path, "OpenSSL: cannot encode key");
+	}
+	rc = ar_write_output(path, pem, (size_t)len, flags, e);
+	BIO_free(bio);
+	return rc;
+}
+
+int ar_key_save_private(const char *path, const ar_keypair *kp, int force, ar_err *e)
+{
+	EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, kp->sk,
+						      AR_ED25519_SEED_BYTES);
+	int rc;
+
+	if (!pkey)
+		return ar_fail(e, AR_EINTERNAL, path, "OpenSSL: cannot load Ed25519 key");
+	rc = save_pem(path, pkey, 1, force, e);
+	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+int ar_key_save_public(const char *path, const uint8_t pk[AR_ED25519_PK_BYTES], int force,
+		       ar_err *e)
+{
+	EVP_PKEY *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk,
+						     AR_ED25519_PK_BYTES);
+	int rc;
+
+	if (!pkey)
+		return ar_fail(e, AR_EINTERNAL, path, "OpenSSL: cannot load Ed25519 key");
+	rc = save_pem(path, pkey, 0, force, e);
+	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+char *ar_key_public_pem(const uint8_t pk[AR_ED25519_PK_BYTES])
+{
+	EVP_PKEY *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk,
+						     AR_ED25519_PK_BYTES);
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data = NULL, *out = NULL;
+	long len;
+
+	if (pkey && bio && PEM_write_bio_PUBKEY(bio, pkey)) {
+		len = BIO_get_mem_data(bio, &data);
+		if (len > 0 && (out = malloc((size_t)len + 1)) != NULL) {
+			memcpy(out, data, (size_t)len);
+			out[len] = '\0';
+		}
+	}
+	BIO_free(bio);
+	EVP_PKEY_free(pkey);
+	return out;
+}
+
+/* Reads a key file into secure memory, refusing links and loose permissions. */
+static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t cap,
+			 size_t *len, ar_err *e)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | (is_private ? O_NOFOLLOW : 0));
+	ssize_t n;
+
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return ar_fail(e, AR_EENV, path, "private key file is a symbolic link (refused)");
+		return ar_fail(e, (errno == ENOENT && !is_private) ? AR_EINPUT : AR_EENV, path,
+			       "cannot open key: %s",
+			       strerror(errno));
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ar_fail(e, AR_EENV, path, "not a regular file");
+	}
+	if (is_private && (st.st_mode & 077)) {
+		close(fd);
+		return ar_fail(e, AR_EENV, path,
+			       "private key is accessible by group or others (mode %04o); run chmod 600",
+			       (unsigned)(st.st_mode & 07777));
+	}
+	if ((size_t)st.st_size >= cap) {
+		close(fd);
+		return ar_fail(e, AR_EINPUT, path, "key file larger than %zu bytes", cap - 1);
+	}
+	*len = 0;
+	while ((n = read(fd, buf + *len, cap - 1 - *len)) > 0)
+		*len += (size_t)n;
+	close(fd);
+	if (n < 0)
+		return ar_fail(e, AR_EENV, path, "cannot read key: %s", strerror(errno));
+	return AR_OK;
+}
+
+static EVP_PKEY *parse_pem(const uint8_t *pem, size_t len, int is_private)
+{
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	EVP_PKEY *pkey = NULL;
+
+	if (bio) {
+		pkey = is_private ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)
+				  : PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+	}
+	if (pkey && EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
+	}
+	return pkey;
+}
+
+int ar_key_load_private(const char *path, ar_keypair *kp, ar_err *e)
+{
+	uint8_t *buf = sodium_malloc(AR_MAX_KEY_FILE_BYTES);
+	uint8_t *seed = sodium_malloc(AR_ED25519_SEED_BYTES);
+	size_t len = 0, seed_len = AR_ED25519_SEED_BYTES;
+	EVP_PKEY *pkey = NULL;
+	int rc;
+
+	kp->sk = sodium_malloc(AR_ED25519_SK_BYTES);
+	if (!buf || !seed || !kp->sk) {
+		rc = ar_fail(e, AR_EINTERNAL, path, "cannot allocate secure memory");
+		goto out;
+	}
+	rc = read_key_file(path, 1, buf, AR_MAX_KEY_FILE_BYTES, &len, e);
+	if (rc != AR_OK)
+		goto out;
+	pkey = parse_pem(buf, len, 1);
+	if (!pkey || EVP_PKEY_get_raw_private_key(pkey, seed, &seed_len) != 1 ||
+	    seed_len != AR_ED25519_SEED_BYTES) {
+		rc = ar_fail(e, AR_EINPUT, path, "not a PEM PKCS#8 Ed25519 private key");
+		goto out;
+	}
+	crypto_sign_seed_keypair(kp->pk, kp->sk, seed);
+out:
+	EVP_PKEY_free(pkey);
+	if (buf)
+		sodium_free(buf);
+	if (seed)
+		sodium_free(seed);
+	if (rc != AR_OK)
+		ar_keypair_free(kp);
+	return rc;
+}
+
+int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+{
+	uint8_t buf[AR_MAX_KEY_FILE_BYTES];
+	size_t len = 0, pk_len = AR_ED25519_PK_BYTES;
+	EVP_PKEY *pkey;
+	int rc = read_key_file(path, 0, buf, sizeof buf, &len, e);
+
+	if (rc != AR_OK)
+		return rc;
+	pkey = parse_pem(buf, len, 0);
+	if (!pkey || EVP_PKEY_get_raw_public_key(pkey, pk, &pk_len) != 1 ||
+	    pk_len != AR_ED25519_PK_BYTES) {
+		EVP_PKEY_free(pkey);
+		return ar_fail(e, AR_EINPUT, path, "not a PEM SubjectPublicKeyInfo Ed25519 key");
+	}
+	EVP_PKEY_free(pkey);
+	return AR_OK;
+}
+
+json_t *ar_jwk_from_public(const uint8_t pk[AR_ED25519_PK_BYTES])
+{
+	char *x = ar_b64url_encode(pk, AR_ED25519_PK_BYTES);
+	json_t *jwk = x ? json_pack("{s:s, s:s, s:s}", "crv", AR_JWK_CRV, "kty", AR_JWK_KTY,
+				    "x", x) : NULL;
+
+	free(x);
+	return jwk;
+}
+
+int ar_jwk_to_public(json_t *jwk, uint8_t pk[AR_ED25519_PK_BYTES], const char *where,
+		     ar_err *e)
+{
+	json_t *kty = json_object_get(jwk, "kty"), *crv = json_object_get(jwk, "crv");
+	json_t *x = json_object_get(jwk, "x");
+	size_t len = 0;
+
+	if (!json_is_object(jwk))
+		return ar_fail(e, AR_EINPUT, where, "\"jwk\" is not an object");
+	if (json_object_get(jwk, "d"))
+		return ar_fail(e, AR_EINPUT, where, "\"jwk\" carries a private key (refused)");
+	if (!json_is_string(kty) || strcmp(json_string_value(kty), AR_JWK_KTY) != 0 ||
+	    !json_is_string(crv) || strcmp(json_string_value(crv), AR_JWK_CRV) != 0)
+		return ar_fail(e, AR_EINPUT, where, "\"jwk\" is not an OKP Ed25519 key");
+	if (!json_is_string(x) ||
+	    ar_b64url_decode(json_string_value(x), json_string_length(x), pk,
+			     AR_ED25519_PK_BYTES, &len) != 0 ||
+	    len != AR_ED25519_PK_BYTES)
+		return ar_fail(e, AR_EINPUT, where, "\"jwk\" member \"x\" is not a 32-byte key");
+	return AR_OK;
+}
+
+void ar_jwk_thumbprint(const uint8_t pk[AR_ED25519_PK_BYTES], char out[AR_THUMBPRINT_CHARS + 1])
+{
+	char x[64], input[128];
+	int n;
+
+	sodium_bin2base64(x, sizeof x, pk, AR_ED25519_PK_BYTES,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	/* RFC 7638 section 3.2: required members only, sorted, no white space. */
+	n = snprintf(input, sizeof input, "{\"crv\":\"%s\",\"kty\":\"%s\",\"x\":\"%s\"}",
+		     AR_JWK_CRV, AR_JWK_KTY, x);
+	ar_sha256_b64url((const uint8_t *)input, (size_t)n, out);
+}

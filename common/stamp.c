@@ -1,0 +1,97 @@
+#include "stamp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ar_limits.h"
+#include "codec.h"
+#include "fileio.h"
+
+const char *ar_stamp_dir(const char *option)
+{
+	const char *env = getenv(AR_STATE_DIR_ENV);
+
+	if (option)
+		return option;
+	return (env && *env) ? env : AR_STATE_DIR_DEFAULT;
+}
+
+static int read_cloud_id(const char *path, char out[37], ar_err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = ar_read_compact_text(path, 128, &text, &len, e);
+
+	if (rc != AR_OK)
+		return rc == AR_EINPUT ? ar_fail(e, AR_EENV, path, "%s", e->msg) : rc;
+	if (ar_uuid_normalize(text, out) != 0)
+		rc = ar_fail(e, AR_EENV, path, "stamp CloudId file does not hold a UUID");
+	free(text);
+	return rc;
+}
+
+/* Key first, CloudId last: a CloudId on disk means the identity is complete. */
+static int create_identity(const char *dir, const char *cloud_id_option, ar_stamp *out,
+			   ar_err *e)
+{
+	char key_path[4096], pub_path[4096], id_path[4096], line[40];
+
+	if (ar_join_path(key_path, sizeof key_path, dir, AR_STAMP_KEY_FILE, e) ||
+	    ar_join_path(pub_path, sizeof pub_path, dir, AR_STAMP_PUB_FILE, e) ||
+	    ar_join_path(id_path, sizeof id_path, dir, AR_CLOUD_ID_FILE, e))
+		return e->status;
+	if (cloud_id_option)
+		ar_uuid_normalize(cloud_id_option, out->cloud_id);
+	else
+		ar_uuid_random(out->cloud_id);
+	if (ar_keypair_generate(&out->key, e) != AR_OK)
+		return e->status;
+	/* A key without a CloudId is the trace of an interrupted first run: it
+	 * never signed anything that left, so it is replaced. */
+	if (ar_key_save_private(key_path, &out->key, 1, e) != AR_OK ||
+	    ar_key_save_public(pub_path, out->key.pk, 1, e) != AR_OK)
+		return e->status;
+	snprintf(line, sizeof line, "%s\n", out->cloud_id);
+	return ar_write_output(id_path, line, strlen(line), AR_WRITE_NO_CLOBBER, e);
+}
+
+int ar_stamp_open(const char *dir, const char *cloud_id_option, ar_stamp *out, int *created,
+		  ar_err *e)
+{
+	char key_path[4096], id_path[4096], wanted[37];
+	int lock = -1, rc;
+
+	memset(out, 0, sizeof *out);
+	*created = 0;
+	if (cloud_id_option && ar_uuid_normalize(cloud_id_option, wanted) != 0)
+		return ar_fail(e, AR_EUSAGE, NULL, "--cloud-id \"%s\" is not a UUID", cloud_id_option);
+	if (ar_join_path(key_path, sizeof key_path, dir, AR_STAMP_KEY_FILE, e) ||
+	    ar_join_path(id_path, sizeof id_path, dir, AR_CLOUD_ID_FILE, e) ||
+	    ar_prepare_private_dir(dir, 1, e) || ar_lock_dir(dir, &lock, e))
+		return e->status;
+	if (!ar_file_exists(id_path)) {
+		rc = create_identity(dir, cloud_id_option, out, e);
+		*created = rc == AR_OK;
+	} else {
+		rc = read_cloud_id(id_path, out->cloud_id, e);
+		if (rc == AR_OK && cloud_id_option && strcmp(wanted, out->cloud_id) != 0)
+			rc = ar_fail(e, AR_EUSAGE, id_path,
+				     "this stamp's CloudId is %s; --cloud-id only sets it on first use",
+				     out->cloud_id);
+		if (rc == AR_OK)
+			rc = ar_key_load_private(key_path, &out->key, e);
+	}
+	ar_unlock(lock);
+	if (rc != AR_OK) {
+		ar_stamp_close(out);
+		return rc;
+	}
+	ar_jwk_thumbprint(out->key.pk, out->kid);
+	return AR_OK;
+}
+
+void ar_stamp_close(ar_stamp *stamp)
+{
+	ar_keypair_free(&stamp->key);
+}

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs the Debian packages airreg builds and tests with, when missing.
+set -eu
+
+missing=""
+need() { missing="$missing $1"; }
+
+command -v pkg-config >/dev/null 2>&1 || need pkg-config
+command -v cc >/dev/null 2>&1 || need gcc
+command -v openssl >/dev/null 2>&1 || need openssl
+for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
+	    jansson:libjansson-dev sqlite3:libsqlite3-dev cmocka:libcmocka-dev; do
+	pc=${pair%%:*}
+	pkg=${pair#*:}
+	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$pc"; then
+		need "$pkg"
+	fi
+done
+# The JOSE peer the tests verify our files with: Debian's python3, not another one on PATH.
+/usr/bin/python3 -c 'import jwcrypto' >/dev/null 2>&1 || need python3-jwcrypto
+
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,11 @@
+/* ARM CPU names from the MIDR implementer and part numbers that /proc/cpuinfo
+ * shows ("CPU implementer", "CPU part"), as lscpu names them. */
+#ifndef TOKENGEN_ARMPARTS_H
+#define TOKENGEN_ARMPARTS_H
+
+/* The core's name ("Neoverse-N1"), or NULL when the pair is not known. */
+const char *arm_part_name(unsigned implementer, unsigned part);
+/* The implementer's name ("ARM"), or NULL. */
+const char *arm_implementer_name(unsigned implementer);
+
+#endif

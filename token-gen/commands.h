@@ -1,0 +1,23 @@
+/* The verbs of token-gen, called by main() once the flags are parsed. */
+#ifndef TOKENGEN_COMMANDS_H
+#define TOKENGEN_COMMANDS_H
+
+#include "ar_limits.h"
+#include "err.h"
+#include "probe.h"
+
+typedef struct {
+	const char *output;            /* -o; NULL means stdout for probe */
+	const char *state_dir;
+	const char *billing_model, *agreement_number, *asset_tag, *cloud_id;
+	int usage_reporting, marketplace_syndication, json;
+	const char *host_files[AR_MAX_HOSTS + 1];
+	int n_host_files;              /* may be AR_MAX_HOSTS + 1: refused */
+	probe_opts probe;              /* for `probe`, and `create` without --host */
+} tokengen_opts;
+
+int cmd_probe_run(const tokengen_opts *o, ar_err *e);
+int cmd_create_run(const tokengen_opts *o, ar_err *e);
+int cmd_show_run(const char *file, int json, ar_err *e);
+
+#endif

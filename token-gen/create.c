@@ -1,0 +1,197 @@
+/* `token-gen probe` and `token-gen create`: host records in, a signed token out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec.h"
+#include "commands.h"
+#include "fileio.h"
+#include "host.h"
+#include "json.h"
+#include "stamp.h"
+#include "token.h"
+
+static const char *output_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "(stdout)" : path;
+}
+
+/* Data to stdout means the report goes to stderr. */
+static FILE *report_stream(const char *path)
+{
+	return strcmp(path, "-") == 0 ? stderr : stdout;
+}
+
+int cmd_probe_run(const tokengen_opts *o, ar_err *e)
+{
+	const char *out = o->output ? o->output : "-";
+	json_t *record = NULL;
+	char *text;
+	int rc;
+
+	if (probe_host(&o->probe, &record, e) != AR_OK)
+		return e->status;
+	text = ar_json_dump_pretty(record);
+	json_decref(record);
+	if (!text)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	rc = ar_write_output(out, text, strlen(text), 0, e);
+	free(text);
+	return rc;
+}
+
+static int check_billing_flags(const tokengen_opts *o, const char **model, int *usage,
+			       ar_err *e)
+{
+	if (!o->billing_model)
+		return ar_fail(e, AR_EUSAGE, NULL, "create needs --billing-model");
+	*model = ar_billing_model(o->billing_model);
+	if (!*model)
+		return ar_fail(e, AR_EUSAGE, NULL,
+			       "--billing-model \"%s\": must be Capacity, Development or Custom",
+			       o->billing_model);
+	if (o->agreement_number && (!*o->agreement_number ||
+				    strlen(o->agreement_number) > AR_MAX_AGREEMENT_CHARS))
+		return ar_fail(e, AR_EUSAGE, NULL, "--agreement-number must be 1 to %d characters",
+			       AR_MAX_AGREEMENT_CHARS);
+	if (o->asset_tag && (!*o->asset_tag || strlen(o->asset_tag) > AR_MAX_ASSET_TAG_CHARS))
+		return ar_fail(e, AR_EUSAGE, NULL, "--asset-tag must be 1 to %d characters",
+			       AR_MAX_ASSET_TAG_CHARS);
+	if (strcmp(*model, AR_BILLING_CAPACITY) == 0 && !o->agreement_number)
+		return ar_fail(e, AR_EUSAGE, NULL,
+			       "billing model Capacity needs --agreement-number");
+	if (strcmp(*model, AR_BILLING_CUSTOM) == 0 && !o->asset_tag)
+		return ar_fail(e, AR_EUSAGE, NULL, "billing model Custom needs --asset-tag");
+	*usage = o->usage_reporting;
+	if (strcmp(*model, AR_BILLING_CAPACITY) == 0 && *usage) {
+		ar_warn("token-gen", "billing model Capacity: usage reporting switched off "
+			"(a disconnected stamp cannot report usage)");
+		*usage = 0;
+	}
+	return AR_OK;
+}
+
+static int load_host_file(const char *path, json_t **host, ar_err *e)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+
+	if (ar_read_input(path, AR_MAX_FILE_BYTES, &data, &len, e) != AR_OK)
+		return e->status;
+	*host = ar_json_parse_object(data, len, path, e);
+	free(data);
+	if (!*host || ar_host_validate(*host, path, e) != AR_OK) {
+		json_decref(*host);
+		*host = NULL;
+		return e->status;
+	}
+	return AR_OK;
+}
+
+static int same_field(json_t *a, json_t *b, const char *key)
+{
+	return json_equal(json_object_get(a, key), json_object_get(b, key));
+}
+
+static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
+{
+	int i;
+	size_t j;
+
+	if (o->n_host_files > AR_MAX_HOSTS)
+		return ar_fail(e, AR_EUSAGE, NULL, "at most %d hosts (--host given %d times)",
+			       AR_MAX_HOSTS, o->n_host_files);
+	if (o->n_host_files == 0) {
+		json_t *self = NULL;
+
+		if (probe_host(&o->probe, &self, e) != AR_OK)
+			return e->status;
+		return json_array_append_new(hosts, self) == 0 ? AR_OK
+			: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	}
+	for (i = 0; i < o->n_host_files; i++) {
+		json_t *host = NULL, *other;
+
+		if (load_host_file(o->host_files[i], &host, e) != AR_OK)
+			return e->status;
+		json_array_foreach(hosts, j, other) {
+			const char *dup = same_field(host, other, AR_HOST_UUID) ? "UUID"
+					: same_field(host, other, AR_HOST_NAME) ? "name" : NULL;
+
+			if (dup) {
+				ar_fail(e, AR_EINPUT, o->host_files[i],
+					"same host %s as %s (%s)", dup, o->host_files[j],
+					json_string_value(json_object_get(
+						host, strcmp(dup, "UUID") == 0 ? AR_HOST_UUID
+									       : AR_HOST_NAME)));
+				json_decref(host);
+				return e->status;
+			}
+		}
+		json_array_append_new(hosts, host);
+	}
+	return AR_OK;
+}
+
+static int write_token(const char *out, const char *compact, const ar_stamp *stamp,
+		       size_t n_hosts, ar_err *e)
+{
+	char sha[65];
+	size_t len = strlen(compact);
+	FILE *report = report_stream(out);
+
+	/* No newline: `sha256sum FILE` then prints the hash we print, and no
+	 * line-ending conversion on the way can change the file. */
+	if (ar_write_output(out, compact, len, 0, e) != AR_OK)
+		return e->status;
+	ar_sha256_hex((const uint8_t *)compact, len, sha);
+	fprintf(report, "token-gen: wrote %s: registration token, %zu bytes, %zu host%s, "
+		"CloudId %s\n", output_name(out), len, n_hosts, n_hosts == 1 ? "" : "s",
+		stamp->cloud_id);
+	fprintf(report, "%s  %s\n", sha, output_name(out));
+	return AR_OK;
+}
+
+int cmd_create_run(const tokengen_opts *o, ar_err *e)
+{
+	ar_token_params p = { 0 };
+	json_t *hosts = json_array(), *claims = NULL;
+	char *compact = NULL;
+	ar_stamp stamp;
+	int created = 0, rc;
+
+	memset(&stamp, 0, sizeof stamp);
+	if (!o->output) {
+		json_decref(hosts);
+		return ar_fail(e, AR_EUSAGE, NULL, "create needs -o FILE (or -o - for stdout)");
+	}
+	/* Every check that can fail on the operator's input comes before the
+	 * first write, so a refused command leaves nothing behind. */
+	rc = check_billing_flags(o, &p.billing_model, &p.usage_reporting, e);
+	if (rc == AR_OK)
+		rc = collect_hosts(o, hosts, e);
+	if (rc == AR_OK)
+		rc = ar_stamp_open(ar_stamp_dir(o->state_dir), o->cloud_id, &stamp, &created, e);
+	if (rc == AR_OK) {
+		if (created)
+			fprintf(report_stream(o->output),
+				"token-gen: new stamp identity in %s: CloudId %s, key %s\n",
+				ar_stamp_dir(o->state_dir), stamp.cloud_id, stamp.kid);
+		p.cloud_id = stamp.cloud_id;
+		p.agreement_number = o->agreement_number;
+		p.asset_tag = o->asset_tag;
+		p.marketplace_syndication = o->marketplace_syndication;
+		p.issued_at = (long long)time(NULL);
+		p.hosts = hosts;
+		claims = ar_token_claims(&p, e);
+		rc = claims ? ar_token_encode(claims, &stamp.key, &compact, e) : e->status;
+	}
+	if (rc == AR_OK)
+		rc = write_token(o->output, compact, &stamp, json_array_size(hosts), e);
+	free(compact);
+	json_decref(claims);
+	json_decref(hosts);
+	ar_stamp_close(&stamp);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/* `token-gen show`: verify a registration token and print what it says. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "fileio.h"
+#include "host.h"
+#include "json.h"
+#include "token.h"
+
+static const char *str(json_t *obj, const char *key)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+
+	return v ? v : "-";
+}
+
+static long long num(json_t *obj, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(obj, key));
+}
+
+static void print_time(const char *label, long long t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) && strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		printf("%-24s%s\n", label, buf);
+}
+
+static void print_host(json_t *h)
+{
+	printf("  %s\n", str(h, AR_HOST_NAME));
+	printf("    %-20s%s (%s)\n", "UUID", str(h, AR_HOST_UUID), str(h, AR_HOST_UUID_SOURCE));
+	printf("    %-20s%s %s, serial %s\n", "System", str(h, AR_HOST_MANUFACTURER),
+	       str(h, AR_HOST_PRODUCT), str(h, AR_HOST_SERIAL));
+	printf("    %-20s%s %s (%s)\n", "BIOS", str(h, AR_HOST_BIOS_VENDOR),
+	       str(h, AR_HOST_BIOS_VERSION), str(h, AR_HOST_BIOS_DATE));
+	printf("    %-20s%s; %lld sockets, %lld cores, %lld threads\n", "CPU",
+	       str(h, AR_HOST_CPU_MODEL), num(h, AR_HOST_CPU_SOCKETS), num(h, AR_HOST_CPU_CORES),
+	       num(h, AR_HOST_CPU_THREADS));
+	printf("    %-20s%lld MiB\n", "Memory", num(h, AR_HOST_MEMORY_MIB));
+	if (json_object_get(h, AR_HOST_OPERATOR)) {
+		char *list = ar_json_dump_compact(json_object_get(h, AR_HOST_OPERATOR));
+
+		printf("    %-20s%s\n", "Operator-supplied", list ? list : "?");
+		free(list);
+	}
+}
+
+static void print_text(const char *name, const ar_token *t)
+{
+	json_t *c = t->claims, *hosts = json_object_get(c, "hosts"), *tot, *h;
+	size_t i;
+
+	tot = json_object_get(c, "totals");
+	printf("%-24s%s\n", "Registration token", name);
+	printf("%-24s%s\n", "SHA-256", t->sha256_hex);
+	printf("%-24svalid, stamp key %s\n", "Signature", t->stamp_kid);
+	printf("%-24s%s\n", "CloudId", str(c, "cloudId"));
+	printf("%-24s%s\n", "Billing model", str(c, "billingModel"));
+	printf("%-24s%s\n", "Agreement number", str(c, "agreementNumber"));
+	printf("%-24s%s\n", "Asset tag", str(c, "assetTag"));
+	printf("%-24s%s\n", "Usage reporting",
+	       json_is_true(json_object_get(c, "usageReporting")) ? "on" : "off");
+	printf("%-24s%s\n", "Marketplace syndication",
+	       json_is_true(json_object_get(c, "marketplaceSyndication")) ? "on" : "off");
+	print_time("Issued", num(c, "issuedAt"));
+	printf("%-24s%lld (%lld sockets, %lld cores, %lld threads, %lld MiB)\n", "Hosts",
+	       num(tot, "hosts"), num(tot, "cpuSockets"), num(tot, "cpuCores"),
+	       num(tot, "cpuThreads"), num(tot, "memoryMiB"));
+	json_array_foreach(hosts, i, h)
+		print_host(h);
+}
+
+static int print_json(const char *name, const ar_token *t, ar_err *e)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:O}", "file", name, "sha256", t->sha256_hex,
+				"stampKeyThumbprint", t->stamp_kid, "claims", t->claims);
+	char *text = doc ? ar_json_dump_pretty(doc) : NULL;
+
+	json_decref(doc);
+	if (!text)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	fputs(text, stdout);
+	free(text);
+	return AR_OK;
+}
+
+int cmd_show_run(const char *file, int json, ar_err *e)
+{
+	const char *name = strcmp(file, "-") == 0 ? "(stdin)" : file;
+	char *text = NULL;
+	size_t len = 0;
+	ar_token t;
+	int rc;
+
+	if (ar_read_compact_text(file, AR_MAX_FILE_BYTES, &text, &len, e) != AR_OK)
+		return e->status;
+	rc = ar_token_decode(text, len, &t, name, e);
+	free(text);
+	if (rc != AR_OK)
+		return rc;
+	if (json)
+		rc = print_json(name, &t, e);
+	else
+		print_text(name, &t);
+	ar_token_free(&t);
+	return rc;
+}
