@@ -167,8 +167,9 @@ int smbios_parse(const uint8_t *ep, size_t ep_len, const uint8_t *table, size_t 
 	memset(out, 0, sizeof *out);
 	if (ep && parse_entry_point(ep, ep_len, out, &declared) != 0)
 		return -1;
-	/* A table shorter than the entry point declares is walked as far as it goes. */
-	walk(table, declared < table_len ? declared : table_len, out);
+	/* A table shorter than the entry point declares is walked as far as it
+	 * goes; a length of 0 is a firmware bug, not an empty table. */
+	walk(table, (declared && declared < table_len) ? declared : table_len, out);
 	return 0;
 }
 

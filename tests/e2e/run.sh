@@ -1,0 +1,8 @@
+#!/bin/sh
+# Runs every end-to-end test against $BIN with ../shared at $SHARED.
+set -u
+dir=$(dirname "$0")
+rc=0
+/usr/bin/python3 "$dir/probe_captures.py" || rc=1
+sh "$dir/token_gen.sh" || rc=1
+exit $rc

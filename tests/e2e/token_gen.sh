@@ -1,0 +1,154 @@
+#!/bin/sh
+# token-gen create/show end to end: real captures in, a token that peers
+# nobody here wrote (python3-jwcrypto, openssl pkeyutl) verify; every bad
+# flag refused with its exit status and nothing written.
+. "$(dirname "$0")/lib.sh"
+TG=$BIN/token-gen
+ROOTS=$SHARED/hwdata/roots
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+ST=$WORK/state
+export AIRREG_STATE_DIR="$WORK/env-state-never-used"
+
+expect_exit 0 "probe T480" "$TG" probe --root "$ROOTS/uroot-Lenovo-ThinkPad-T480" --host node1 -o a.json
+expect_exit 0 "probe Dell" "$TG" probe --root "$ROOTS/jcreekmore-Dell-PowerEdge-anonymized" --host node2 -o b.json
+expect_exit 0 "probe X9DBL" "$TG" probe --root "$ROOTS/uroot-SuperMicro-X9DBL" --host node3 -o c.json
+cp a.json a-again.json
+
+# --- create and show ---------------------------------------------------------
+expect_exit 0 "create" "$TG" create --billing-model Capacity --agreement-number 1234 \
+	--usage-reporting --host a.json --host b.json --state-dir "$ST" -o RegistrationToken.txt
+one_line_error "Capacity + usage reporting" "warning: billing model Capacity: usage reporting switched off"
+sha=$(sha256sum RegistrationToken.txt | cut -d' ' -f1)
+check "create prints the file's SHA-256 as sha256sum does" \
+	sh -c "printf '%s\n' \"\$1\" | grep -qx '$sha  RegistrationToken.txt'" _ "$OUT"
+cloud=$(cat "$ST/cloud-id")
+check "create reports the CloudId" sh -c "printf '%s' \"\$1\" | grep -q 'CloudId $cloud'" _ "$OUT"
+check "stamp key is 0600" [ "$(stat -c %a "$ST/stamp.key")" = 600 ]
+check "state dir is 0700" [ "$(stat -c %a "$ST")" = 700 ]
+check "openssl reads the stamp key" openssl pkey -in "$ST/stamp.key" -noout
+check "token has no trailing newline" [ "$(tail -c 1 RegistrationToken.txt | od -An -c | tr -d ' ')" != '\n' ]
+check "env state dir not used when --state-dir is given" [ ! -e "$AIRREG_STATE_DIR" ]
+
+expect_exit 0 "show" "$TG" show RegistrationToken.txt
+check "show: SHA-256" sh -c "printf '%s' \"\$1\" | grep -q \"SHA-256 *$sha\"" _ "$OUT"
+check "show: CloudId" sh -c "printf '%s' \"\$1\" | grep -q \"CloudId *$cloud\"" _ "$OUT"
+check "show: usage reporting off" sh -c "printf '%s' \"\$1\" | grep -q 'Usage reporting *off'" _ "$OUT"
+check "show: totals" sh -c "printf '%s' \"\$1\" | grep -q 'Hosts *2 (3 sockets, 32 cores, 64 threads, 155648 MiB)'" _ "$OUT"
+expect_exit 0 "show --json from stdin" sh -c "'$TG' show --json - < RegistrationToken.txt"
+check "show --json: claims" sh -c "printf '%s' \"\$1\" | $PY -c '
+import json,sys; d=json.load(sys.stdin); c=d[\"claims\"]
+assert d[\"sha256\"]==\"$sha\" and c[\"cloudId\"]==\"$cloud\" and c[\"billingModel\"]==\"Capacity\"
+assert c[\"agreementNumber\"]==\"1234\" and c[\"usageReporting\"] is False and len(c[\"hosts\"])==2
+assert [h[\"name\"] for h in c[\"hosts\"]]==[\"node1\",\"node2\"]'" _ "$OUT"
+
+# --- peers verify it ------------------------------------------------------------
+check "python3-jwcrypto verifies the token with the header's key, and inflates it" $PY - <<PYEOF
+import json, zlib
+from jwcrypto import jws, jwk
+t = jws.JWS(); t.deserialize(open("RegistrationToken.txt").read())
+h = t.jose_header
+assert h["alg"] == "EdDSA" and h["zip"] == "DEF" and h["typ"] == "airreg-registration-token"
+k = jwk.JWK(**h["jwk"]); t.verify(k)
+pub = jwk.JWK.from_pem(open("$ST/stamp.pub", "rb").read())
+assert pub.thumbprint() == k.thumbprint()
+c = json.loads(zlib.decompress(t.payload, -15))
+assert c["cloudId"] == "$cloud" and c["totals"]["hosts"] == 2
+PYEOF
+h=$(cut -d. -f1 RegistrationToken.txt); p=$(cut -d. -f2 RegistrationToken.txt); s=$(cut -d. -f3 RegistrationToken.txt)
+printf '%s.%s' "$h" "$p" > signing-input
+printf '%s==' "$s" | tr '_-' '/+' | base64 -d > sig 2>/dev/null
+check "openssl pkeyutl verifies the signature with stamp.pub" \
+	sh -c "openssl pkeyutl -verify -pubin -inkey '$ST/stamp.pub' -rawin -in signing-input -sigfile sig >/dev/null"
+printf 'x' >> signing-input
+check "openssl pkeyutl refuses a changed signing input" \
+	sh -c "! openssl pkeyutl -verify -pubin -inkey '$ST/stamp.pub' -rawin -in signing-input -sigfile sig >/dev/null 2>&1"
+
+# --- what a USB round trip does is accepted, with the same SHA-256 ----------------
+{ printf '\357\273\277'; fold -w 64 RegistrationToken.txt | sed 's/$/\r/'; printf '  \r\n'; } > mangled.txt
+expect_exit 0 "show a BOM/CRLF/wrapped copy" "$TG" show mangled.txt
+check "mangled copy: same SHA-256" sh -c "printf '%s' \"\$1\" | grep -q \"SHA-256 *$sha\"" _ "$OUT"
+
+# --- the identity is made once and kept ---------------------------------------------
+kid=$(openssl pkey -in "$ST/stamp.key" -pubout | sha256sum)
+expect_exit 0 "second create to stdout" sh -c "'$TG' create --billing-model Development --host c.json --state-dir '$ST' -o - > second.txt"
+check "report goes to stderr when the token goes to stdout" sh -c "printf '%s' \"\$1\" | grep -q 'wrote (stdout)'" _ "$ERR"
+check "same stamp key" [ "$(openssl pkey -in "$ST/stamp.key" -pubout | sha256sum)" = "$kid" ]
+check "same CloudId" [ "$(cat "$ST/cloud-id")" = "$cloud" ]
+expect_exit 0 "show second" "$TG" show second.txt
+expect_exit 0 "same --cloud-id again is fine" "$TG" create --billing-model Development --host c.json --state-dir "$ST" --cloud-id "$(echo "$cloud" | tr a-f A-F)" -o third.txt
+ST2=$WORK/state2
+expect_exit 0 "--cloud-id sets it on first use" "$TG" create --billing-model Custom --asset-tag T-1 --host c.json --state-dir "$ST2" --cloud-id 5C0FFEE0-1111-4222-8333-444455556666 -o fourth.txt
+check "--cloud-id stored lowercase" [ "$(cat "$ST2/cloud-id")" = 5c0ffee0-1111-4222-8333-444455556666 ]
+expect_exit 0 "AIRREG_STATE_DIR is the default" env AIRREG_STATE_DIR="$WORK/envstate" "$TG" create --billing-model Development --host c.json -o fifth.txt
+check "AIRREG_STATE_DIR used" [ -f "$WORK/envstate/cloud-id" ]
+
+# --- refusals: exit status, one line, nothing written ---------------------------------
+before=$(snapshot "$ST")
+refuse() { # refuse STATUS "message part" args...
+	want=$1; msg=$2; shift 2
+	rm -f refused.txt
+	expect_exit "$want" "$*" "$TG" "$@"
+	one_line_error "$*" "$msg"
+	check "$*: no output file" [ ! -e refused.txt ]
+	check "$*: state unchanged" [ "$(snapshot "$ST")" = "$before" ]
+	check "$*: no new state dir" [ ! -e "$WORK/fresh" ]
+}
+refuse 2 "create needs --billing-model" create --host a.json --state-dir "$WORK/fresh" -o refused.txt
+refuse 2 'must be Capacity, Development or Custom' create --billing-model PayAsYouUse --host a.json --state-dir "$WORK/fresh" -o refused.txt
+refuse 2 "Capacity needs --agreement-number" create --billing-model Capacity --host a.json --state-dir "$WORK/fresh" -o refused.txt
+refuse 2 "Custom needs --asset-tag" create --billing-model Custom --host a.json --state-dir "$WORK/fresh" -o refused.txt
+refuse 2 "is not a UUID" create --billing-model Development --host a.json --cloud-id nope --state-dir "$WORK/fresh" -o refused.txt
+refuse 2 "--cloud-id only sets it on first use" create --billing-model Development --host a.json --cloud-id 5c0ffee0-1111-4222-8333-444455556666 --state-dir "$ST" -o refused.txt
+refuse 2 "create needs -o" create --billing-model Development --host a.json --state-dir "$WORK/fresh"
+refuse 4 "same host UUID as a.json" create --billing-model Development --host a.json --host a-again.json --state-dir "$WORK/fresh" -o refused.txt
+printf '{"version":1,' > broken.json
+refuse 4 "broken.json: invalid JSON" create --billing-model Development --host broken.json --state-dir "$WORK/fresh" -o refused.txt
+refuse 4 "missing.json: cannot open" create --billing-model Development --host missing.json --state-dir "$WORK/fresh" -o refused.txt
+sed 's/"cpuCores": 4/"cpuCores": "4"/' a.json > wrongtype.json
+refuse 4 'field "cpuCores" must be an integer' create --billing-model Development --host wrongtype.json --state-dir "$WORK/fresh" -o refused.txt
+set --
+i=0
+while [ $i -lt 65 ]; do set -- "$@" --host a.json; i=$((i + 1)); done
+refuse 2 "at most 64 hosts" create --billing-model Development "$@" --state-dir "$WORK/fresh" -o refused.txt
+refuse 2 "unknown option" create --billing-modle Capacity -o refused.txt
+refuse 2 "does not apply to create" create --json --billing-model Development --host a.json -o refused.txt
+refuse 2 "unknown verb" register -o refused.txt
+refuse 2 "missing verb" -o refused.txt
+refuse 3 "Could not retrieve mandatory hardware info for msi: system UUID" probe --root "$ROOTS/uroot-MSI-MS-7816" --host msi -o refused.txt
+refuse 2 "is all-zero" probe --root "$ROOTS/uroot-MSI-MS-7816" --system-uuid 00000000-0000-0000-0000-000000000000 -o refused.txt
+refuse 2 "is not usable" probe --root "$ROOTS/uroot-MSI-MS-7816" --host 'bad name' -o refused.txt
+refuse 2 "--cpu-cores" probe --root "$ROOTS/uroot-MSI-MS-7816" --cpu-cores 0 -o refused.txt
+
+# hostile tokens for show
+cut -c1-200 RegistrationToken.txt > truncated.txt
+refuse 4 "truncated.txt: not a JWS compact serialization" show truncated.txt
+$PY -c '
+import sys; t = open("RegistrationToken.txt").read(); i = t.index(".") + 40
+sys.stdout.write(t[:i] + ("B" if t[i] == "A" else "A") + t[i + 1:])' > tampered.txt
+expect_exit 4 "show tampered" "$TG" show tampered.txt
+one_line_error "show tampered" "tampered.txt:"
+head -c 70000 /dev/zero | tr '\0' A > huge.txt
+refuse 4 "huge.txt: file larger than 65536 bytes" show huge.txt
+printf 'eyJhbGciOiJub25lIn0.e30.' > none.txt
+refuse 4 "none.txt: JWS" show none.txt
+
+# a loose state directory or key is refused (exit 5), not used
+chmod 0640 "$ST/stamp.key"
+expect_exit 5 "group-readable stamp key" "$TG" create --billing-model Development --host a.json --state-dir "$ST" -o refused.txt
+one_line_error "group-readable stamp key" "stamp.key: private key is accessible by group or others (mode 0640)"
+chmod 0600 "$ST/stamp.key"
+chmod 0770 "$ST"
+expect_exit 5 "group-writable state dir" "$TG" create --billing-model Development --host a.json --state-dir "$ST" -o refused.txt
+one_line_error "group-writable state dir" "directory is writable by group or others"
+chmod 0700 "$ST"
+check "refused creates wrote nothing" [ ! -e refused.txt ]
+
+# --- --help, --version --------------------------------------------------------------
+expect_exit 0 "--help" "$TG" --help
+check "--help names every verb" sh -c "printf '%s' \"\$1\" | grep -q 'token-gen show FILE'" _ "$OUT"
+expect_exit 0 "--version" "$TG" --version
+check "--version" [ "$OUT" = "token-gen 0.1.0" ]
+
+finish token-gen

@@ -1,0 +1,200 @@
+#include "testutil.h"
+
+#include <dirent.h>
+
+#include "fileio.h"
+#include "json.h"
+
+static char *dir;
+
+static void write_file(const char *name, const void *data, size_t len, char *path, size_t cap)
+{
+	FILE *f;
+
+	snprintf(path, cap, "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static int entries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.' || (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."));
+	closedir(d);
+	return n;
+}
+
+/* What a USB round trip does to a token must not matter. */
+static void compact_text_tolerates_transport(void **state)
+{
+	static const char *const forms[] = {
+		"abc.def.ghi", "\xEF\xBB\xBF" "abc.def.ghi", "abc.def.ghi\r\n", "abc.de\r\nf.ghi\r\n",
+		"  abc.\n def.\n ghi \t\n\n", "a\nb\nc\n.\nd\ne\nf\n.\ng\nh\ni",
+	};
+	char path[4200], *text;
+	size_t i, len;
+	ar_err e;
+
+	(void)state;
+	for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		write_file("t.txt", forms[i], strlen(forms[i]), path, sizeof path);
+		assert_int_equal(ar_read_compact_text(path, 1024, &text, &len, &e), AR_OK);
+		assert_string_equal(text, "abc.def.ghi");
+		assert_int_equal(len, 11);
+		free(text);
+	}
+}
+
+static void compact_text_refuses_binary_and_empty(void **state)
+{
+	char path[4200], *text = NULL;
+	size_t len;
+	ar_err e;
+
+	(void)state;
+	write_file("bin.txt", "abc\0def", 7, path, sizeof path);
+	assert_int_equal(ar_read_compact_text(path, 1024, &text, &len, &e), AR_EINPUT);
+	assert_string_equal(e.msg, "unexpected byte 0x00 at offset 3 (not a text token)");
+	write_file("utf.txt", "abc\xC3\xA9", 5, path, sizeof path);
+	assert_int_equal(ar_read_compact_text(path, 1024, &text, &len, &e), AR_EINPUT);
+	write_file("empty.txt", "\r\n \xEF\xBB\xBF", 3, path, sizeof path);
+	assert_int_equal(ar_read_compact_text(path, 1024, &text, &len, &e), AR_EINPUT);
+	assert_string_equal(e.msg, "file is empty");
+	assert_null(text);
+}
+
+static void read_cap_refuses_before_reading(void **state)
+{
+	char path[4200], big[2000];
+	uint8_t *data = NULL;
+	size_t len;
+	ar_err e;
+
+	(void)state;
+	memset(big, 'a', sizeof big);
+	write_file("big.txt", big, sizeof big, path, sizeof path);
+	assert_int_equal(ar_read_input(path, 1999, &data, &len, &e), AR_EINPUT);
+	assert_string_equal(e.msg, "file larger than 1999 bytes");
+	assert_int_equal(ar_read_input(path, 2000, &data, &len, &e), AR_OK);
+	assert_int_equal(len, 2000);
+	free(data);
+	snprintf(path, sizeof path, "%s/none", dir);
+	assert_int_equal(ar_read_input(path, 10, &data, &len, &e), AR_EINPUT);
+	assert_int_equal(ar_read_input(dir, 10, &data, &len, &e), AR_EINPUT);
+	assert_string_equal(e.msg, "is a directory");
+}
+
+static void atomic_write_and_no_clobber(void **state)
+{
+	char path[4200], *text;
+	size_t len;
+	struct stat st;
+	ar_err e;
+	int before;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/out.txt", dir);
+	assert_int_equal(ar_write_output(path, "one", 3, 0, &e), AR_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_equal(ar_write_output(path, "two", 3, AR_WRITE_SECRET, &e), AR_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	before = entries();
+	assert_int_equal(ar_write_output(path, "three", 5, AR_WRITE_NO_CLOBBER, &e), AR_EENV);
+	assert_int_equal(entries(), before); /* no temp file left behind */
+	assert_int_equal(ar_read_compact_text(path, 100, &text, &len, &e), AR_OK);
+	assert_string_equal(text, "two");
+	free(text);
+	snprintf(path, sizeof path, "%s/no-such-dir/out.txt", dir);
+	assert_int_equal(ar_write_output(path, "x", 1, 0, &e), AR_EENV);
+}
+
+static void private_dir_checks(void **state)
+{
+	char path[4200];
+	ar_err e;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/state/deeper", dir);
+	assert_int_equal(ar_prepare_private_dir(path, 1, &e), AR_OK);
+	assert_int_equal(chmod(path, 0777), 0);
+	assert_int_equal(ar_prepare_private_dir(path, 1, &e), AR_EENV);
+	assert_string_equal(e.msg, "directory is writable by group or others (mode 0777); run chmod go-w");
+	snprintf(path, sizeof path, "%s/absent", dir);
+	assert_int_equal(ar_prepare_private_dir(path, 0, &e), AR_EENV);
+}
+
+static void json_strict(void **state)
+{
+	const char *dup = "{\"a\":1,\"a\":2}";
+	const char *ok = "{\"s\":\"x\",\"n\":5,\"b\":true,\"l\":[1,2]}";
+	json_t *j;
+	const char *s = NULL;
+	json_int_t n = 0;
+	int b = 0;
+	ar_err e;
+
+	(void)state;
+	assert_null(ar_json_parse_object((const uint8_t *)dup, strlen(dup), "t", &e));
+	assert_int_equal(e.status, AR_EINPUT);
+	assert_null(ar_json_parse_object((const uint8_t *)"[1]", 3, "t", &e));
+	assert_string_equal(e.msg, "JSON is not an object");
+	j = ar_json_parse_object((const uint8_t *)ok, strlen(ok), "t", &e);
+	assert_non_null(j);
+	assert_int_equal(ar_json_string(j, "s", 1, 5, &s, "t", &e), AR_OK);
+	assert_string_equal(s, "x");
+	assert_int_equal(ar_json_string(j, "n", 1, 5, &s, "t", &e), AR_EINPUT);
+	assert_string_equal(e.msg, "field \"n\" must be a string");
+	assert_int_equal(ar_json_int(j, "s", 1, 0, 9, &n, "t", &e), AR_EINPUT);
+	assert_int_equal(ar_json_int(j, "n", 1, 0, 4, &n, "t", &e), AR_EINPUT);
+	assert_int_equal(ar_json_int(j, "n", 1, 0, 9, &n, "t", &e), AR_OK);
+	assert_int_equal(ar_json_bool(j, "b", 1, &b, "t", &e), AR_OK);
+	assert_int_equal(b, 1);
+	assert_int_equal(ar_json_int(j, "missing", 1, 0, 9, &n, "t", &e), AR_EINPUT);
+	assert_string_equal(e.msg, "missing field \"missing\"");
+	assert_int_equal(ar_json_int(j, "missing", 0, 0, 9, &n, "t", &e), AR_OK);
+	{
+		static const char *const allowed[] = { "s", "n", "b", NULL };
+
+		assert_int_equal(ar_json_only_keys(j, allowed, "thing", "t", &e), AR_EINPUT);
+		assert_string_equal(e.msg, "unknown field \"l\" in thing");
+	}
+	json_decref(j);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	dir = scratch_dir();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	remove_tree(dir);
+	free(dir);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(compact_text_tolerates_transport),
+		cmocka_unit_test(compact_text_refuses_binary_and_empty),
+		cmocka_unit_test(read_cap_refuses_before_reading),
+		cmocka_unit_test(atomic_write_and_no_clobber),
+		cmocka_unit_test(private_dir_checks),
+		cmocka_unit_test(json_strict),
+	};
+	return cmocka_run_group_tests_name("fileio+json", tests, setup, teardown);
+}

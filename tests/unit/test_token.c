@@ -1,0 +1,216 @@
+#include "testutil.h"
+
+#include "codec.h"
+#include "deflate.h"
+#include "jws.h"
+#include "token.h"
+
+static ar_keypair stamp;
+
+static json_t *host(const char *name, const char *uuid)
+{
+	return json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:I}", "version", 1, "name", name,
+			 "uuid", uuid, "uuidSource", "smbios", "biosVendor", "Dell Inc.",
+			 "biosVersion", "2.3.4", "cpuModel", "Xeon", "cpuSockets", 2, "cpuCores", 16,
+			 "cpuThreads", 32, "memoryMiB", (json_int_t)65536);
+}
+
+static json_t *claims_for(json_t *hosts, const char *model, const char *agreement)
+{
+	ar_token_params p = { "5c0ffee0-1111-4222-8333-444455556666", model, agreement, NULL, 0, 1,
+			      1763779200, hosts };
+	ar_err e;
+	json_t *c = ar_token_claims(&p, &e);
+
+	assert_non_null(c);
+	return c;
+}
+
+static int decode_claims(json_t *claims, ar_token *t, ar_err *e)
+{
+	char *compact = NULL;
+	int rc;
+
+	assert_int_equal(ar_token_encode(claims, &stamp, &compact, e), AR_OK);
+	rc = ar_token_decode(compact, strlen(compact), t, "tok", e);
+	free(compact);
+	return rc;
+}
+
+static void round_trip(void **state)
+{
+	json_t *hosts = json_pack("[o,o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"),
+				  host("b", "00112233-4455-6677-8899-aabbccddeef0"));
+	json_t *c = claims_for(hosts, "Capacity", "1234"), *tot;
+	ar_token t;
+	ar_err e;
+	char kid[44];
+
+	(void)state;
+	assert_int_equal(decode_claims(c, &t, &e), AR_OK);
+	assert_true(json_equal(t.claims, c));
+	assert_memory_equal(t.stamp_pk, stamp.pk, 32);
+	ar_jwk_thumbprint(stamp.pk, kid);
+	assert_string_equal(t.stamp_kid, kid);
+	tot = json_object_get(t.claims, "totals");
+	assert_int_equal(json_integer_value(json_object_get(tot, "hosts")), 2);
+	assert_int_equal(json_integer_value(json_object_get(tot, "cpuCores")), 32);
+	assert_int_equal(json_integer_value(json_object_get(tot, "memoryMiB")), 131072);
+	assert_int_equal(strlen(json_string_value(json_object_get(c, "nonce"))), 22);
+	ar_token_free(&t);
+	json_decref(c);
+	json_decref(hosts);
+}
+
+static void expect_refused(json_t *claims, const char *msg)
+{
+	ar_token t;
+	ar_err e;
+
+	assert_int_equal(decode_claims(claims, &t, &e), AR_EINPUT);
+	assert_string_equal(e.where, "tok");
+	assert_string_equal(e.msg, msg);
+	assert_null(t.claims);
+}
+
+static void claims_rules(void **state)
+{
+	json_t *hosts = json_pack("[o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"));
+	json_t *c;
+
+	(void)state;
+	c = claims_for(hosts, "Capacity", NULL);
+	expect_refused(c, "billing model Capacity needs an agreement number");
+	json_decref(c);
+	c = claims_for(hosts, "Custom", NULL);
+	expect_refused(c, "billing model Custom needs an asset tag");
+	json_decref(c);
+	c = claims_for(hosts, "capacity", "1");
+	expect_refused(c, "billing model must be Capacity, Development or Custom");
+	json_decref(c);
+	c = claims_for(hosts, "Capacity", "1");
+	json_object_set_new(c, "usageReporting", json_true());
+	expect_refused(c, "billing model Capacity cannot report usage (disconnected)");
+	json_object_set_new(c, "usageReporting", json_string("false"));
+	expect_refused(c, "field \"usageReporting\" must be true or false");
+	json_object_set_new(c, "usageReporting", json_false());
+	json_object_set_new(c, "extra", json_true());
+	expect_refused(c, "unknown field \"extra\" in token claims");
+	json_object_del(c, "extra");
+	json_object_set_new(c, "cloudId", json_string("5C0FFEE0-1111-4222-8333-444455556666"));
+	expect_refused(c, "\"cloudId\" is not a lowercase UUID");
+	json_object_set_new(c, "cloudId", json_string("5c0ffee0-1111-4222-8333-444455556666"));
+	json_object_set_new(c, "version", json_integer(2));
+	expect_refused(c, "token format version 2 not supported");
+	json_object_set_new(c, "version", json_integer(1));
+	json_object_set_new(json_object_get(c, "totals"), "cpuCores", json_integer(999));
+	expect_refused(c, "\"totals\" do not match the hosts");
+	json_decref(c);
+	json_decref(hosts);
+}
+
+static void hosts_rules(void **state)
+{
+	json_t *hosts = json_pack("[o,o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"),
+				  host("b", "00112233-4455-6677-8899-aabbccddeeff"));
+	json_t *c = claims_for(hosts, "Development", NULL), *many;
+	char uuid[37];
+	int i;
+
+	(void)state;
+	expect_refused(c, "hosts 1 and 2 share UUID 00112233-4455-6677-8899-aabbccddeeff");
+	json_decref(c);
+	json_decref(hosts);
+	hosts = json_pack("[o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"));
+	json_object_set_new(json_array_get(hosts, 0), "cpuCores", json_integer(0));
+	c = claims_for(hosts, "Development", NULL);
+	expect_refused(c, "host 1: field \"cpuCores\" out of range (1..1048576)");
+	json_decref(c);
+	json_decref(hosts);
+	hosts = json_array();
+	c = claims_for(hosts, "Development", NULL);
+	expect_refused(c, "token has no hosts");
+	json_decref(c);
+	many = json_array();
+	for (i = 0; i < 65; i++) {
+		snprintf(uuid, sizeof uuid, "00112233-4455-6677-8899-aabbccdd%04x", i);
+		json_array_append_new(many, host("h", uuid));
+	}
+	c = claims_for(many, "Development", NULL);
+	expect_refused(c, "field \"hosts\" has more than 64 entries");
+	json_decref(c);
+	json_decref(many);
+	json_decref(hosts);
+}
+
+/* A token whose header lies, re-signed so only the header check can catch it. */
+static char *signed_with_header(const char *header, const char *json)
+{
+	uint8_t *packed;
+	size_t plen;
+	char *out;
+	ar_err e;
+
+	assert_int_equal(ar_deflate((const uint8_t *)json, strlen(json), &packed, &plen, &e), AR_OK);
+	assert_int_equal(ar_jws_sign(header, packed, plen, stamp.sk, &out, &e), AR_OK);
+	free(packed);
+	return out;
+}
+
+static void header_rules(void **state)
+{
+	char *x = ar_b64url_encode(stamp.pk, 32), header[512], *t;
+	ar_token tok;
+	ar_err e;
+
+	(void)state;
+	snprintf(header, sizeof header, "{\"alg\":\"EdDSA\",\"typ\":\"airreg-activation-key\","
+		 "\"zip\":\"DEF\",\"jwk\":{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"%s\"}}", x);
+	t = signed_with_header(header, "{}");
+	assert_int_equal(ar_token_decode(t, strlen(t), &tok, "tok", &e), AR_EINPUT);
+	assert_string_equal(e.msg, "not a registration token (typ is \"airreg-activation-key\")");
+	free(t);
+	snprintf(header, sizeof header, "{\"alg\":\"EdDSA\",\"typ\":\"airreg-registration-token\","
+		 "\"jwk\":{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"%s\"}}", x);
+	t = signed_with_header(header, "{}");
+	assert_int_equal(ar_token_decode(t, strlen(t), &tok, "tok", &e), AR_EINPUT);
+	assert_string_equal(e.msg, "token header must say \"zip\":\"DEF\"");
+	free(t);
+	/* a jwk that is not the signer's: the signature fails */
+	snprintf(header, sizeof header, "{\"alg\":\"EdDSA\",\"typ\":\"airreg-registration-token\","
+		 "\"zip\":\"DEF\",\"jwk\":{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"%s\"}}",
+		 "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo");
+	t = signed_with_header(header, "{}");
+	assert_int_equal(ar_token_decode(t, strlen(t), &tok, "tok", &e), AR_EINPUT);
+	assert_string_equal(e.msg, "bad signature");
+	free(t);
+	free(x);
+}
+
+static int setup(void **state)
+{
+	ar_err e;
+
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	return ar_keypair_generate(&stamp, &e);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ar_keypair_free(&stamp);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(round_trip),
+		cmocka_unit_test(claims_rules),
+		cmocka_unit_test(hosts_rules),
+		cmocka_unit_test(header_rules),
+	};
+	return cmocka_run_group_tests_name("token", tests, setup, teardown);
+}

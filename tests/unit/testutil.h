@@ -1,0 +1,62 @@
+/* Shared by the unit tests: cmocka, and paths to ../shared and a scratch dir. */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* $SHARED (the project's ../shared), set by the Makefile. */
+static inline const char *shared_path(const char *rel, char *buf, size_t cap)
+{
+	const char *root = getenv("SHARED");
+
+	snprintf(buf, cap, "%s/%s", root ? root : "../shared", rel);
+	return buf;
+}
+
+static inline json_t *load_shared_json(const char *rel)
+{
+	char path[4096];
+	json_error_t err;
+	json_t *j = json_load_file(shared_path(rel, path, sizeof path), JSON_REJECT_DUPLICATES, &err);
+
+	if (!j)
+		fail_msg("cannot load %s: %s", path, err.text);
+	return j;
+}
+
+/* A fresh private scratch directory under /tmp. */
+static inline char *scratch_dir(void)
+{
+	char *dir = strdup("/tmp/airreg-unit-XXXXXX");
+
+	assert_non_null(dir);
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+static inline void remove_tree(const char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static inline int unit_setup(void **state)
+{
+	(void)state;
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+#endif
