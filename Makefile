@@ -88,15 +88,15 @@ check: deps
 
 demo: deps
 	$(MAKE) all
-	@echo "make demo arrives with key-import (issue 4); token-gen is ready:"
 	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/demo.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
 	cp $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	chmod 755 $(PROGRAMS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/token-gen
+	rm -f $(PROGRAMS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
 
 clean:
 	rm -rf build

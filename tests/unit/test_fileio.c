@@ -5,13 +5,11 @@
 #include "fileio.h"
 #include "json.h"
 
-static char *dir;
-
 static void write_file(const char *name, const void *data, size_t len, char *path, size_t cap)
 {
 	FILE *f;
 
-	snprintf(path, cap, "%s/%s", dir, name);
+	snprintf(path, cap, "%s/%s", test_dir, name);
 	f = fopen(path, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);
@@ -20,7 +18,7 @@ static void write_file(const char *name, const void *data, size_t len, char *pat
 
 static int entries(void)
 {
-	DIR *d = opendir(dir);
+	DIR *d = opendir(test_dir);
 	struct dirent *de;
 	int n = 0;
 
@@ -84,9 +82,9 @@ static void read_cap_refuses_before_reading(void **state)
 	assert_int_equal(ar_read_input(path, 2000, &data, &len, &e), AR_OK);
 	assert_int_equal(len, 2000);
 	free(data);
-	snprintf(path, sizeof path, "%s/none", dir);
+	snprintf(path, sizeof path, "%s/none", test_dir);
 	assert_int_equal(ar_read_input(path, 10, &data, &len, &e), AR_EINPUT);
-	assert_int_equal(ar_read_input(dir, 10, &data, &len, &e), AR_EINPUT);
+	assert_int_equal(ar_read_input(test_dir, 10, &data, &len, &e), AR_EINPUT);
 	assert_string_equal(e.msg, "is a directory");
 }
 
@@ -99,7 +97,7 @@ static void atomic_write_and_no_clobber(void **state)
 	int before;
 
 	(void)state;
-	snprintf(path, sizeof path, "%s/out.txt", dir);
+	snprintf(path, sizeof path, "%s/out.txt", test_dir);
 	assert_int_equal(ar_write_output(path, "one", 3, 0, &e), AR_OK);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
@@ -112,7 +110,7 @@ static void atomic_write_and_no_clobber(void **state)
 	assert_int_equal(ar_read_compact_text(path, 100, &text, &len, &e), AR_OK);
 	assert_string_equal(text, "two");
 	free(text);
-	snprintf(path, sizeof path, "%s/no-such-dir/out.txt", dir);
+	snprintf(path, sizeof path, "%s/no-such-test_dir/out.txt", test_dir);
 	assert_int_equal(ar_write_output(path, "x", 1, 0, &e), AR_EENV);
 }
 
@@ -122,12 +120,12 @@ static void private_dir_checks(void **state)
 	ar_err e;
 
 	(void)state;
-	snprintf(path, sizeof path, "%s/state/deeper", dir);
+	snprintf(path, sizeof path, "%s/state/deeper", test_dir);
 	assert_int_equal(ar_prepare_private_dir(path, 1, &e), AR_OK);
 	assert_int_equal(chmod(path, 0777), 0);
 	assert_int_equal(ar_prepare_private_dir(path, 1, &e), AR_EENV);
 	assert_string_equal(e.msg, "directory is writable by group or others (mode 0777); run chmod go-w");
-	snprintf(path, sizeof path, "%s/absent", dir);
+	snprintf(path, sizeof path, "%s/absent", test_dir);
 	assert_int_equal(ar_prepare_private_dir(path, 0, &e), AR_EENV);
 }
 
@@ -169,23 +167,6 @@ static void json_strict(void **state)
 	json_decref(j);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	if (sodium_init() < 0)
-		return -1;
-	dir = scratch_dir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	remove_tree(dir);
-	free(dir);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,5 +177,5 @@ int main(void)
 		cmocka_unit_test(private_dir_checks),
 		cmocka_unit_test(json_strict),
 	};
-	return cmocka_run_group_tests_name("fileio+json", tests, setup, teardown);
+	return cmocka_run_group_tests_name("fileio+json", tests, scratch_setup, scratch_teardown);
 }

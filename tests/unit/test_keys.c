@@ -2,11 +2,9 @@
 
 #include "keys.h"
 
-static char *dir;
-
 static void path_in(char *buf, size_t cap, const char *name)
 {
-	snprintf(buf, cap, "%s/%s", dir, name);
+	snprintf(buf, cap, "%s/%s", test_dir, name);
 }
 
 static void private_key_round_trip_0600(void **state)
@@ -122,23 +120,6 @@ static void jwk_private_part_refused(void **state)
 	json_decref(jwk);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	if (sodium_init() < 0)
-		return -1;
-	dir = scratch_dir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	remove_tree(dir);
-	free(dir);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,5 +129,5 @@ int main(void)
 		cmocka_unit_test(wrong_key_types_refused),
 		cmocka_unit_test(jwk_private_part_refused),
 	};
-	return cmocka_run_group_tests_name("keys", tests, setup, teardown);
+	return cmocka_run_group_tests_name("keys", tests, scratch_setup, scratch_teardown);
 }

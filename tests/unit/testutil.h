@@ -53,6 +53,26 @@ static inline void remove_tree(const char *dir)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The scratch directory of a test file that needs one. */
+static char *test_dir;
+
+static inline int scratch_setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	test_dir = scratch_dir();
+	return 0;
+}
+
+static inline int scratch_teardown(void **state)
+{
+	(void)state;
+	remove_tree(test_dir);
+	free(test_dir);
+	return 0;
+}
+
 static inline int unit_setup(void **state)
 {
 	(void)state;
