@@ -138,14 +138,24 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 	return AR_OK;
 }
 
+/* Never prompt on a terminal for an encrypted key: stamps run unattended. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
 static EVP_PKEY *parse_pem(const uint8_t *pem, size_t len, int is_private)
 {
 	BIO *bio = BIO_new_mem_buf(pem, (int)len);
 	EVP_PKEY *pkey = NULL;
 
 	if (bio) {
-		pkey = is_private ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)
-				  : PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+		pkey = is_private ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL)
+				  : PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
 		BIO_free(bio);
 	}
 	if (pkey && EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {

@@ -100,8 +100,8 @@ static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
 	size_t j;
 
 	if (o->n_host_files > AR_MAX_HOSTS)
-		return ar_fail(e, AR_EUSAGE, NULL, "at most %d hosts (--host given %d times)",
-			       AR_MAX_HOSTS, o->n_host_files);
+		return ar_fail(e, AR_EUSAGE, NULL, "at most %d hosts in a token (--host given more often)",
+			       AR_MAX_HOSTS);
 	if (o->n_host_files == 0) {
 		json_t *self = NULL;
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "ar_limits.h"
 #include "commands.h"
@@ -189,6 +190,8 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("missing verb (probe, create or show)");
+	/* create holds the stamp's private key: keep it out of core dumps and ptrace */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (sodium_init() < 0) {
 		fprintf(stderr, PROGRAM ": libsodium failed to initialise\n");
 		return AR_EINTERNAL;

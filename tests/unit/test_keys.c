@@ -103,6 +103,22 @@ static void wrong_key_types_refused(void **state)
 	assert_int_equal(ar_key_load_public(path, pk, &e), AR_EINPUT);
 }
 
+/* An encrypted key is refused, never prompted for. */
+static void encrypted_key_refused_without_prompt(void **state)
+{
+	char path[4200], cmd[9000];
+	ar_keypair kp = { 0 };
+	ar_err e;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/enc.key", test_dir);
+	snprintf(cmd, sizeof cmd, "umask 077 && openssl genpkey -algorithm ed25519 -aes-256-cbc "
+		 "-pass pass:secret -out '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(ar_key_load_private(path, &kp, &e), AR_EINPUT);
+	assert_null(kp.sk);
+}
+
 static void jwk_private_part_refused(void **state)
 {
 	json_t *jwk = json_pack("{s:s,s:s,s:s,s:s}", "kty", "OKP", "crv", "Ed25519", "x",
@@ -127,6 +143,7 @@ int main(void)
 		cmocka_unit_test(loose_or_linked_private_key_refused),
 		cmocka_unit_test(openssl_interoperates),
 		cmocka_unit_test(wrong_key_types_refused),
+		cmocka_unit_test(encrypted_key_refused_without_prompt),
 		cmocka_unit_test(jwk_private_part_refused),
 	};
 	return cmocka_run_group_tests_name("keys", tests, scratch_setup, scratch_teardown);
