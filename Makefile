@@ -27,14 +27,16 @@ COMMON_SRC = common/err.c common/codec.c common/fileio.c common/deflate.c common
 TOKENGEN_SRC = token-gen/smbios.c token-gen/cpuinfo.c token-gen/armparts.c \
 	       token-gen/placeholder.c token-gen/probe.c \
 	       token-gen/create.c token-gen/show.c
+REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registrar/report.c
 UNIT_TESTS = test_codec test_jws test_deflate test_keys test_fileio test_token \
 	     test_hardware
 
 COMMON_OBJ   = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 TOKENGEN_OBJ = $(TOKENGEN_SRC:%.c=$(BUILD)/%.o)
+REGISTRAR_OBJ = $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(BUILD)/registrar/main.o
 LIBAIRREG    = $(BUILD)/libairreg.a
 LIBTOKENGEN  = $(BUILD)/libtokengen.a
-PROGRAMS     = $(BUILD)/bin/token-gen
+PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all deps check test unit e2e sanitize install uninstall clean demo
@@ -52,6 +54,10 @@ $(BUILD)/token-gen/%.o: token-gen/%.c common/*.h token-gen/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itoken-gen -c -o $@ $<
 
+$(BUILD)/registrar/%.o: registrar/%.c common/*.h registrar/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags sqlite3) -Iregistrar -c -o $@ $<
+
 $(LIBAIRREG): $(COMMON_OBJ)
 	$(AR) rcs $@ $(COMMON_OBJ)
 
@@ -61,6 +67,10 @@ $(LIBTOKENGEN): $(TOKENGEN_OBJ)
 $(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS) $$($(PKG_CONFIG) --libs sqlite3)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)

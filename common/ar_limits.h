@@ -56,5 +56,15 @@
 /* Registrar data directory */
 #define AR_DATA_DIR_ENV        "AIRREG_DATA_DIR"
 #define AR_DATA_DIR_DEFAULT    "/var/lib/airreg/registrar"
+#define AR_ISSUER_KEY_FILE     "issuer.key"
+#define AR_ISSUER_PUB_FILE     "issuer.pub"
+#define AR_DATABASE_FILE       "registrar.db"
+#define AR_MAX_NAME_CHARS      63   /* registration names: as host names */
+/* A token carried for longer than this is stale: its hosts may have changed. */
+#define AR_TOKEN_MAX_AGE_DAYS  30
+#define AR_KEY_VALID_DAYS_DEFAULT 365
+#define AR_KEY_VALID_DAYS_MAX  3650
+#define AR_MAX_TENANTS         1024
+#define AR_DB_BUSY_TIMEOUT_MS  10000
 
 #endif

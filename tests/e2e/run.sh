@@ -5,4 +5,5 @@ dir=$(dirname "$0")
 rc=0
 /usr/bin/python3 "$dir/probe_captures.py" || rc=1
 sh "$dir/token_gen.sh" || rc=1
+sh "$dir/registrar.sh" || rc=1
 exit $rc

@@ -1,0 +1,30 @@
+/* The verbs of registrar, called by main() once the flags are parsed. */
+#ifndef REGISTRAR_COMMANDS_H
+#define REGISTRAR_COMMANDS_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+typedef struct {
+	const char *data_dir;
+	const char *token, *name, *cloud_id, *output;
+	const char *registration, *subscription, *tenant;
+	long valid_days;
+	int json, force;
+	long long now; /* the clock, read once */
+} registrar_opts;
+
+int cmd_init_run(const registrar_opts *o, ar_err *e);
+int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e);
+int cmd_register_run(const registrar_opts *o, ar_err *e);
+int cmd_unregister_run(const registrar_opts *o, ar_err *e);
+int cmd_list_run(const registrar_opts *o, ar_err *e);
+int cmd_show_run(const registrar_opts *o, ar_err *e);
+
+/* The data directory: --data-dir, else $AIRREG_DATA_DIR, else the default. */
+const char *registrar_data_dir(const registrar_opts *o);
+/* Where status lines go: stderr when data goes to stdout. */
+FILE *registrar_report_stream(const char *output);
+
+#endif

@@ -1,0 +1,97 @@
+/* `registrar init` and `registrar export-issuer-key`: the issuer's key pair and database. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ar_limits.h"
+#include "codec.h"
+#include "commands.h"
+#include "fileio.h"
+#include "keys.h"
+#include "store.h"
+
+const char *registrar_data_dir(const registrar_opts *o)
+{
+	const char *env = getenv(AR_DATA_DIR_ENV);
+
+	if (o->data_dir)
+		return o->data_dir;
+	return (env && *env) ? env : AR_DATA_DIR_DEFAULT;
+}
+
+FILE *registrar_report_stream(const char *output)
+{
+	return (output && strcmp(output, "-") == 0) ? stderr : stdout;
+}
+
+int cmd_init_run(const registrar_opts *o, ar_err *e)
+{
+	const char *dir = registrar_data_dir(o);
+	char key_path[4096], pub_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
+	ar_keypair kp = { 0 };
+	sqlite3 *db = NULL;
+	int lock = -1, rc;
+
+	if (ar_join_path(key_path, sizeof key_path, dir, AR_ISSUER_KEY_FILE, e) ||
+	    ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) ||
+	    ar_prepare_private_dir(dir, 1, e) || ar_lock_dir(dir, &lock, e))
+		return e->status;
+	if (ar_file_exists(key_path) && !o->force) {
+		ar_unlock(lock);
+		return ar_fail(e, AR_EENV, key_path,
+			       "registrar already initialised (--force makes a new issuer key; "
+			       "every stamp must then trust the new one)");
+	}
+	rc = ar_keypair_generate(&kp, e);
+	if (rc == AR_OK)
+		rc = ar_key_save_private(key_path, &kp, o->force, e);
+	if (rc == AR_OK)
+		rc = ar_key_save_public(pub_path, kp.pk, 1, e);
+	if (rc == AR_OK)
+		rc = store_open(dir, 1, &db, e);
+	if (rc == AR_OK) {
+		ar_jwk_thumbprint(kp.pk, kid);
+		rc = store_begin(db, e);
+		if (rc == AR_OK)
+			rc = store_audit(db, "init", NULL, kid, e);
+		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+	}
+	if (rc == AR_OK)
+		printf("registrar: initialised %s: issuer key %s\n", dir, kid);
+	store_close(db);
+	ar_keypair_free(&kp);
+	ar_unlock(lock);
+	return rc;
+}
+
+int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
+{
+	const char *dir = registrar_data_dir(o);
+	char pub_path[4096], kid[AR_THUMBPRINT_CHARS + 1], sha[65];
+	uint8_t pk[AR_ED25519_PK_BYTES];
+	char *pem;
+	int rc;
+
+	if (!o->output)
+		return ar_fail(e, AR_EUSAGE, NULL, "export-issuer-key needs -o FILE (or -o -)");
+	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK)
+		return e->status;
+	if (!ar_file_exists(pub_path))
+		return ar_fail(e, AR_EENV, pub_path, "no issuer key (run registrar init)");
+	if (ar_key_load_public(pub_path, pk, e) != AR_OK)
+		return e->status;
+	pem = ar_key_public_pem(pk);
+	if (!pem)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	rc = ar_write_output(o->output, pem, strlen(pem), o->force ? 0 : AR_WRITE_NO_CLOBBER, e);
+	if (rc == AR_OK) {
+		FILE *report = registrar_report_stream(o->output);
+
+		ar_jwk_thumbprint(pk, kid);
+		ar_sha256_hex((const uint8_t *)pem, strlen(pem), sha);
+		fprintf(report, "registrar: wrote %s: issuer public key, kid %s\n",
+			strcmp(o->output, "-") == 0 ? "(stdout)" : o->output, kid);
+		fprintf(report, "%s  %s\n", sha, strcmp(o->output, "-") == 0 ? "(stdout)" : o->output);
+	}
+	free(pem);
+	return rc;
+}

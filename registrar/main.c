@@ -1,0 +1,196 @@
+/* registrar: the connected workstation's side. Registers tokens in a SQLite
+ * database, issues activation keys, unregisters, keeps tenant mappings. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+#include "ar_limits.h"
+#include "commands.h"
+#include "err.h"
+
+#define PROGRAM "registrar"
+
+static const char usage_text[] =
+	"usage: registrar init [--data-dir DIR] [--force]\n"
+	"       registrar register --token FILE|- --name NAME\n"
+	"       registrar unregister --name NAME | --token FILE | --cloud-id UUID\n"
+	"       registrar list [--json]\n"
+	"       registrar show NAME [--json]\n"
+	"       registrar export-issuer-key -o FILE|- [--force]\n"
+	"Every verb takes --data-dir DIR (else $" AR_DATA_DIR_ENV ", else " AR_DATA_DIR_DEFAULT ").\n"
+	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
+
+enum {
+	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
+	OPT_VERSION
+};
+
+#define BIT(o) (1u << ((o) - OPT_DATA_DIR))
+#define BIT_OUTPUT (1u << 30)
+
+static const struct option long_options[] = {
+	{ "data-dir", required_argument, NULL, OPT_DATA_DIR },
+	{ "token", required_argument, NULL, OPT_TOKEN },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "cloud-id", required_argument, NULL, OPT_CLOUD_ID },
+	{ "output", required_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROGRAM ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see registrar --help)\n");
+	return AR_EUSAGE;
+}
+
+static int finish(int rc, const ar_err *e)
+{
+	if (rc != AR_OK)
+		ar_err_print(PROGRAM, e);
+	return rc;
+}
+
+static int no_args(const char *verb, int argc, char **argv)
+{
+	return argc == 0 ? AR_OK : usage_error("%s takes no argument \"%s\"", verb, argv[0]);
+}
+
+static int cmd_init(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return no_args("init", argc, argv);
+	return finish(cmd_init_run(o, &e), &e);
+}
+
+static int cmd_register(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return no_args("register", argc, argv);
+	return finish(cmd_register_run(o, &e), &e);
+}
+
+static int cmd_unregister(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return no_args("unregister", argc, argv);
+	return finish(cmd_unregister_run(o, &e), &e);
+}
+
+static int cmd_list(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return no_args("list", argc, argv);
+	return finish(cmd_list_run(o, &e), &e);
+}
+
+static int cmd_show(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc == 1 && !o->name)
+		o->name = argv[0];
+	else if (argc != 0 || !o->name)
+		return usage_error("show takes one registration NAME");
+	return finish(cmd_show_run(o, &e), &e);
+}
+
+static int cmd_export_issuer_key(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return no_args("export-issuer-key", argc, argv);
+	return finish(cmd_export_issuer_key_run(o, &e), &e);
+}
+
+static void take_option(registrar_opts *o, int c, unsigned *seen)
+{
+	*seen |= (c == 'o') ? BIT_OUTPUT : BIT(c);
+	switch (c) {
+	case 'o': o->output = optarg; break;
+	case OPT_DATA_DIR: o->data_dir = optarg; break;
+	case OPT_TOKEN: o->token = optarg; break;
+	case OPT_NAME: o->name = optarg; break;
+	case OPT_CLOUD_ID: o->cloud_id = optarg; break;
+	case OPT_JSON: o->json = 1; break;
+	case OPT_FORCE: o->force = 1; break;
+	default: break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(registrar_opts *, int, char **);
+		unsigned allowed;
+	} verbs[] = {
+		{ "init", cmd_init, BIT(OPT_FORCE) },
+		{ "register", cmd_register, BIT(OPT_TOKEN) | BIT(OPT_NAME) },
+		{ "unregister", cmd_unregister, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CLOUD_ID) },
+		{ "list", cmd_list, BIT(OPT_JSON) },
+		{ "show", cmd_show, BIT(OPT_JSON) | BIT(OPT_NAME) },
+		{ "export-issuer-key", cmd_export_issuer_key, BIT_OUTPUT | BIT(OPT_FORCE) },
+	};
+	registrar_opts o;
+	unsigned seen = 0;
+	size_t i;
+	int c;
+
+	memset(&o, 0, sizeof o);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:", long_options, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		if (c == OPT_VERSION) {
+			printf(PROGRAM " " AR_VERSION "\n");
+			return 0;
+		}
+		if (c == '?' || c == ':')
+			return usage_error("unknown option or missing value: %s", argv[optind - 1]);
+		take_option(&o, c, &seen);
+	}
+	if (optind >= argc)
+		return usage_error("missing verb");
+	/* init and activation-key hold the issuer's private key */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (sodium_init() < 0) {
+		fprintf(stderr, PROGRAM ": libsodium failed to initialise\n");
+		return AR_EINTERNAL;
+	}
+	o.now = (long long)time(NULL);
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		if (strcmp(argv[optind], verbs[i].name) != 0)
+			continue;
+		if (seen & ~(verbs[i].allowed | BIT(OPT_DATA_DIR)))
+			return usage_error("an option given does not apply to %s", verbs[i].name);
+		return verbs[i].run(&o, argc - optind - 1, argv + optind + 1);
+	}
+	return usage_error("unknown verb \"%s\"", argv[optind]);
+}

@@ -1,0 +1,293 @@
+/* `registrar register` and `registrar unregister`, with the reference's rules:
+ * a name belongs to one CloudId for ever; a CloudId has one live registration;
+ * the same CloudId, stamp key and name renew; another stamp key is refused. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ar_limits.h"
+#include "codec.h"
+#include "commands.h"
+#include "fileio.h"
+#include "host.h"
+#include "json.h"
+#include "store.h"
+#include "token.h"
+
+typedef struct {
+	int found;
+	long long id, issued_at;
+	char cloud_id[40], stamp_kid[48], status[16], token_sha[70], name[80];
+} registration_row;
+
+static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	snprintf(dst, cap, "%s", v ? (const char *)v : "");
+}
+
+static int find_by(sqlite3 *db, const char *where, const char *value, registration_row *r,
+		   ar_err *e)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT id, cloud_id, stamp_kid, status, token_sha256, "
+		 "token_issued_at, name FROM registrations WHERE %s", where);
+	memset(r, 0, sizeof *r);
+	if (store_prepare(db, sql, &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->found = 1;
+		r->id = sqlite3_column_int64(st, 0);
+		copy_col(r->cloud_id, sizeof r->cloud_id, st, 1);
+		copy_col(r->stamp_kid, sizeof r->stamp_kid, st, 2);
+		copy_col(r->status, sizeof r->status, st, 3);
+		copy_col(r->token_sha, sizeof r->token_sha, st, 4);
+		r->issued_at = sqlite3_column_int64(st, 5);
+		copy_col(r->name, sizeof r->name, st, 6);
+	}
+	sqlite3_finalize(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? AR_OK : store_error(db, "read", e);
+}
+
+static int other_stamp_key(sqlite3 *db, const char *cloud_id, const char *kid, int *found,
+			   ar_err *e)
+{
+	sqlite3_stmt *st;
+
+	if (store_prepare(db, "SELECT 1 FROM registrations WHERE cloud_id = ? AND stamp_kid <> ?",
+			  &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, cloud_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
+	*found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return AR_OK;
+}
+
+static const char *claim(const ar_token *t, const char *key)
+{
+	return json_string_value(json_object_get(t->claims, key));
+}
+
+static int check_token_time(const ar_token *t, long long now, const char *where, ar_err *e)
+{
+	long long issued = (long long)json_integer_value(json_object_get(t->claims, "issuedAt"));
+
+	if (issued > now + AR_CLOCK_SKEW_SECONDS)
+		return ar_fail(e, AR_EINPUT, where,
+			       "token issued %lld seconds in the future (check both clocks)",
+			       issued - now);
+	if (issued < now - (long long)AR_TOKEN_MAX_AGE_DAYS * 86400)
+		return ar_fail(e, AR_EINPUT, where,
+			       "token is older than %d days; create a new one on the stamp",
+			       AR_TOKEN_MAX_AGE_DAYS);
+	return AR_OK;
+}
+
+static int write_registration(sqlite3 *db, const registration_row *existing, const char *name,
+			      const ar_token *t, const char *compact, long long now, ar_err *e)
+{
+	static const char insert_sql[] =
+		"INSERT INTO registrations (name, cloud_id, stamp_kid, status, billing_model, "
+		"agreement_number, asset_tag, usage_reporting, marketplace_syndication, token, "
+		"token_sha256, token_issued_at, claims, registered_at, updated_at) "
+		"VALUES (?1, ?2, ?3, 'Registered', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)";
+	static const char update_sql[] =
+		"UPDATE registrations SET name = ?1, cloud_id = ?2, stamp_kid = ?3, "
+		"status = 'Registered', billing_model = ?4, agreement_number = ?5, asset_tag = ?6, "
+		"usage_reporting = ?7, marketplace_syndication = ?8, token = ?9, token_sha256 = ?10, "
+		"token_issued_at = ?11, claims = ?12, updated_at = ?13 WHERE id = ?14";
+	char *claims = ar_json_dump_compact(t->claims);
+	sqlite3_stmt *st;
+
+	if (!claims)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	if (store_prepare(db, existing->found ? update_sql : insert_sql, &st, e) != AR_OK) {
+		free(claims);
+		return e->status;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, claim(t, "cloudId"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->stamp_kid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, claim(t, "billingModel"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, claim(t, "agreementNumber"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, claim(t, "assetTag"), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, json_is_true(json_object_get(t->claims, "usageReporting")));
+	sqlite3_bind_int(st, 8, json_is_true(json_object_get(t->claims, "marketplaceSyndication")));
+	sqlite3_bind_text(st, 9, compact, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, t->sha256_hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, json_integer_value(json_object_get(t->claims, "issuedAt")));
+	sqlite3_bind_text(st, 12, claims, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 13, now);
+	if (existing->found)
+		sqlite3_bind_int64(st, 14, existing->id);
+	free(claims);
+	return store_exec_step(db, st, e);
+}
+
+/* The rules, in the order an operator can act on them. */
+static int check_rules(sqlite3 *db, const char *name, const ar_token *t,
+		       registration_row *by_name, const char *where, ar_err *e)
+{
+	const char *cloud = claim(t, "cloudId");
+	registration_row live;
+	int other_key = 0;
+
+	if (find_by(db, "name = ?", name, by_name, e) != AR_OK ||
+	    find_by(db, "cloud_id = ? AND status = 'Registered'", cloud, &live, e) != AR_OK ||
+	    other_stamp_key(db, cloud, t->stamp_kid, &other_key, e) != AR_OK)
+		return e->status;
+	if (by_name->found && strcmp(by_name->cloud_id, cloud) != 0)
+		return ar_fail(e, AR_EINPUT, where,
+			       "registration name %s is already associated with another cloud "
+			       "identifier (%s)", name, by_name->cloud_id);
+	if (live.found && live.id != by_name->id)
+		return ar_fail(e, AR_EINPUT, where, "CloudId %s is already registered (as %s)",
+			       cloud, live.name);
+	if (other_key)
+		return ar_fail(e, AR_EINPUT, where,
+			       "CloudId %s was registered by a different stamp key (refused)", cloud);
+	if (by_name->found && strcmp(by_name->status, "Registered") == 0 &&
+	    strcmp(by_name->token_sha, t->sha256_hex) == 0)
+		return ar_fail(e, AR_EINPUT, where, "this token is already registered as %s", name);
+	if (by_name->found && json_integer_value(json_object_get(t->claims, "issuedAt")) <
+				      by_name->issued_at)
+		return ar_fail(e, AR_EINPUT, where,
+			       "token is older than the one registered as %s (rolled back)", name);
+	return AR_OK;
+}
+
+static int check_name(const char *name, ar_err *e)
+{
+	if (!name)
+		return ar_fail(e, AR_EUSAGE, NULL, "register needs --name NAME");
+	if (!ar_host_name_ok(name))
+		return ar_fail(e, AR_EUSAGE, NULL,
+			       "--name \"%.64s\": 1 to %d letters, digits, '.', '_' or '-'", name,
+			       AR_MAX_NAME_CHARS);
+	return AR_OK;
+}
+
+int cmd_register_run(const registrar_opts *o, ar_err *e)
+{
+	const char *where = o->token && strcmp(o->token, "-") == 0 ? "(stdin)" : o->token;
+	registration_row existing;
+	sqlite3 *db = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	ar_token t = { 0 };
+	int rc, renewal = 0;
+
+	if (!o->token)
+		return ar_fail(e, AR_EUSAGE, NULL, "register needs --token FILE");
+	if (check_name(o->name, e) != AR_OK ||
+	    ar_read_compact_text(o->token, AR_MAX_FILE_BYTES, &text, &len, e) != AR_OK)
+		return e->status;
+	rc = ar_token_decode(text, len, &t, where, e);
+	if (rc == AR_OK)
+		rc = check_token_time(&t, o->now, where, e);
+	if (rc == AR_OK)
+		rc = store_open(registrar_data_dir(o), 0, &db, e);
+	if (rc == AR_OK)
+		rc = store_begin(db, e);
+	if (rc == AR_OK) {
+		rc = check_rules(db, o->name, &t, &existing, where, e);
+		if (rc == AR_OK)
+			rc = write_registration(db, &existing, o->name, &t, text, o->now, e);
+		renewal = existing.found && strcmp(existing.status, "Registered") == 0;
+		if (rc == AR_OK)
+			rc = store_audit(db, renewal ? "renew" : "register", o->name, t.sha256_hex, e);
+		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+	}
+	if (rc == AR_OK)
+		printf("registrar: %s %s: CloudId %s, %zu host%s, %s (token SHA-256 %s)\n",
+		       renewal ? "renewed" : "registered", o->name, claim(&t, "cloudId"),
+		       json_array_size(json_object_get(t.claims, "hosts")),
+		       json_array_size(json_object_get(t.claims, "hosts")) == 1 ? "" : "s",
+		       claim(&t, "billingModel"), t.sha256_hex);
+	store_close(db);
+	ar_token_free(&t);
+	free(text);
+	return rc;
+}
+
+/* The CloudId to unregister, from the one of --name, --token, --cloud-id given. */
+static int unregister_target(const registrar_opts *o, sqlite3 *db, registration_row *r,
+			     char *label, size_t cap, ar_err *e)
+{
+	int given = !!o->name + !!o->token + !!o->cloud_id;
+	char canon[37];
+
+	if (given != 1)
+		return ar_fail(e, AR_EUSAGE, NULL,
+			       "unregister takes one of --name, --token or --cloud-id");
+	if (o->name) {
+		snprintf(label, cap, "%s", o->name);
+		return find_by(db, "name = ? AND status = 'Registered'", o->name, r, e);
+	}
+	if (o->cloud_id) {
+		if (ar_uuid_normalize(o->cloud_id, canon) != 0)
+			return ar_fail(e, AR_EUSAGE, NULL, "--cloud-id \"%.40s\" is not a UUID",
+				       o->cloud_id);
+	} else {
+		char *text = NULL;
+		size_t len = 0;
+		ar_token t;
+
+		/* The token must be genuine, but may be old: it only names the CloudId. */
+		if (ar_read_compact_text(o->token, AR_MAX_FILE_BYTES, &text, &len, e) != AR_OK)
+			return e->status;
+		if (ar_token_decode(text, len, &t, o->token, e) != AR_OK) {
+			free(text);
+			return e->status;
+		}
+		snprintf(canon, sizeof canon, "%s", claim(&t, "cloudId"));
+		ar_token_free(&t);
+		free(text);
+	}
+	snprintf(label, cap, "CloudId %s", canon);
+	return find_by(db, "cloud_id = ? AND status = 'Registered'", canon, r, e);
+}
+
+int cmd_unregister_run(const registrar_opts *o, ar_err *e)
+{
+	registration_row r;
+	char label[128], name[128] = "";
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	int rc = store_open(registrar_data_dir(o), 0, &db, e);
+
+	if (rc == AR_OK)
+		rc = store_begin(db, e);
+	if (rc != AR_OK) {
+		store_close(db);
+		return rc;
+	}
+	rc = unregister_target(o, db, &r, label, sizeof label, e);
+	if (rc == AR_OK && !r.found)
+		rc = ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: no live registration for %s",
+			     label);
+	if (rc == AR_OK && store_prepare(db, "UPDATE registrations SET status = 'Unregistered', "
+				 "updated_at = ?1 WHERE id = ?2 RETURNING name", &st, e) == AR_OK) {
+		sqlite3_bind_int64(st, 1, o->now);
+		sqlite3_bind_int64(st, 2, r.id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			copy_col(name, sizeof name, st, 0);
+		rc = store_exec_step(db, st, e);
+		if (rc == AR_OK)
+			rc = store_audit(db, "unregister", name, label, e);
+	} else if (rc == AR_OK) {
+		rc = e->status;
+	}
+	rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+	if (rc == AR_OK)
+		printf("registrar: unregistered %s (CloudId %s); the name stays reserved for it\n",
+		       name, r.cloud_id);
+	store_close(db);
+	return rc;
+}

@@ -1,0 +1,153 @@
+/* `registrar list` and `registrar show`: what the database holds, for people or scripts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "json.h"
+#include "store.h"
+
+static const char select_sql[] =
+	"SELECT name, cloud_id, status, billing_model, agreement_number, asset_tag, "
+	"usage_reporting, marketplace_syndication, stamp_kid, token_sha256, registered_at, "
+	"updated_at, key_serial, key_expires, claims FROM registrations";
+
+static json_t *text_or_null(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	return v ? json_string((const char *)v) : json_null();
+}
+
+static json_t *row_json(sqlite3_stmt *st, int with_hosts)
+{
+	json_t *r = json_object(), *claims;
+
+	json_object_set_new(r, "name", text_or_null(st, 0));
+	json_object_set_new(r, "cloudId", text_or_null(st, 1));
+	json_object_set_new(r, "status", text_or_null(st, 2));
+	json_object_set_new(r, "billingModel", text_or_null(st, 3));
+	json_object_set_new(r, "agreementNumber", text_or_null(st, 4));
+	json_object_set_new(r, "assetTag", text_or_null(st, 5));
+	json_object_set_new(r, "usageReporting", json_boolean(sqlite3_column_int(st, 6)));
+	json_object_set_new(r, "marketplaceSyndication", json_boolean(sqlite3_column_int(st, 7)));
+	json_object_set_new(r, "stampKeyThumbprint", text_or_null(st, 8));
+	json_object_set_new(r, "tokenSha256", text_or_null(st, 9));
+	json_object_set_new(r, "registeredAt", json_integer(sqlite3_column_int64(st, 10)));
+	json_object_set_new(r, "updatedAt", json_integer(sqlite3_column_int64(st, 11)));
+	json_object_set_new(r, "lastKeySerial", json_integer(sqlite3_column_int64(st, 12)));
+	json_object_set_new(r, "lastKeyExpires", sqlite3_column_type(st, 13) == SQLITE_NULL
+				? json_null() : json_integer(sqlite3_column_int64(st, 13)));
+	claims = json_loads((const char *)sqlite3_column_text(st, 14), 0, NULL);
+	json_object_set(r, "totals", json_object_get(claims, "totals"));
+	if (with_hosts)
+		json_object_set(r, "hosts", json_object_get(claims, "hosts"));
+	json_decref(claims);
+	return r;
+}
+
+static const char *when(json_t *r, const char *key, char *buf, size_t cap)
+{
+	time_t t = (time_t)json_integer_value(json_object_get(r, key));
+	struct tm tm;
+
+	if (!json_is_integer(json_object_get(r, key)) || !gmtime_r(&t, &tm) ||
+	    !strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, cap, "-");
+	return buf;
+}
+
+static const char *s(json_t *r, const char *key)
+{
+	const char *v = json_string_value(json_object_get(r, key));
+
+	return v ? v : "-";
+}
+
+static int print_doc(json_t *doc, ar_err *e)
+{
+	char *text = ar_json_dump_pretty(doc);
+
+	if (!text)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	fputs(text, stdout);
+	free(text);
+	return AR_OK;
+}
+
+int cmd_list_run(const registrar_opts *o, ar_err *e)
+{
+	json_t *list = json_array(), *r;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char sql[512], exp[32];
+	size_t i;
+	int rc = store_open(registrar_data_dir(o), 0, &db, e);
+
+	snprintf(sql, sizeof sql, "%s ORDER BY name", select_sql);
+	if (rc == AR_OK)
+		rc = store_prepare(db, sql, &st, e);
+	while (rc == AR_OK && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, row_json(st, 0));
+	sqlite3_finalize(st);
+	if (rc == AR_OK && o->json) {
+		json_t *doc = json_pack("{s:O}", "value", list);
+
+		rc = print_doc(doc, e);
+		json_decref(doc);
+	} else if (rc == AR_OK) {
+		printf("%-24s %-36s %-13s %-12s %6s %s\n", "NAME", "CLOUDID", "STATUS", "BILLING",
+		       "SERIAL", "KEY EXPIRES");
+		json_array_foreach(list, i, r)
+			printf("%-24s %-36s %-13s %-12s %6lld %s\n", s(r, "name"), s(r, "cloudId"),
+			       s(r, "status"), s(r, "billingModel"),
+			       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
+			       when(r, "lastKeyExpires", exp, sizeof exp));
+	}
+	json_decref(list);
+	store_close(db);
+	return rc;
+}
+
+int cmd_show_run(const registrar_opts *o, ar_err *e)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	json_t *r = NULL, *h;
+	char sql[512], t1[32], t2[32];
+	size_t i;
+	int rc = store_open(registrar_data_dir(o), 0, &db, e);
+
+	snprintf(sql, sizeof sql, "%s WHERE name = ?", select_sql);
+	if (rc == AR_OK)
+		rc = store_prepare(db, sql, &st, e);
+	if (rc == AR_OK) {
+		sqlite3_bind_text(st, 1, o->name, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			r = row_json(st, 1);
+		else
+			rc = ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", o->name);
+	}
+	sqlite3_finalize(st);
+	if (rc == AR_OK && o->json) {
+		rc = print_doc(r, e);
+	} else if (rc == AR_OK) {
+		printf("%-20s%s\n%-20s%s\n%-20s%s\n", "Registration", s(r, "name"), "Status",
+		       s(r, "status"), "CloudId", s(r, "cloudId"));
+		printf("%-20s%s (agreement %s, asset tag %s)\n", "Billing model",
+		       s(r, "billingModel"), s(r, "agreementNumber"), s(r, "assetTag"));
+		printf("%-20s%s\n%-20s%s\n", "Stamp key", s(r, "stampKeyThumbprint"), "Token SHA-256",
+		       s(r, "tokenSha256"));
+		printf("%-20s%s\n%-20s%s\n", "Registered", when(r, "registeredAt", t1, sizeof t1),
+		       "Updated", when(r, "updatedAt", t2, sizeof t2));
+		printf("%-20s%lld, expires %s\n", "Last key serial",
+		       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
+		       when(r, "lastKeyExpires", t1, sizeof t1));
+		json_array_foreach(json_object_get(r, "hosts"), i, h)
+			printf("%-20s%s %s\n", i == 0 ? "Hosts" : "", s(h, "name"), s(h, "uuid"));
+	}
+	json_decref(r);
+	store_close(db);
+	return rc;
+}

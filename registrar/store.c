@@ -1,0 +1,205 @@
+#include "store.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ar_limits.h"
+#include "fileio.h"
+
+/* Forward migrations: entry N brings the schema from version N to N+1. */
+static const char *const migrations[] = {
+	"CREATE TABLE registrations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  cloud_id TEXT NOT NULL,"
+	"  stamp_kid TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('Registered', 'Unregistered')),"
+	"  billing_model TEXT NOT NULL,"
+	"  agreement_number TEXT,"
+	"  asset_tag TEXT,"
+	"  usage_reporting INTEGER NOT NULL,"
+	"  marketplace_syndication INTEGER NOT NULL,"
+	"  token TEXT NOT NULL,"
+	"  token_sha256 TEXT NOT NULL,"
+	"  token_issued_at INTEGER NOT NULL,"
+	"  claims TEXT NOT NULL,"
+	"  registered_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  key_serial INTEGER NOT NULL DEFAULT 0,"
+	"  key_expires INTEGER"
+	");"
+	/* a CloudId has at most one live registration */
+	"CREATE UNIQUE INDEX registrations_live_cloud ON registrations (cloud_id)"
+	"  WHERE status = 'Registered';"
+	"CREATE INDEX registrations_cloud ON registrations (cloud_id);"
+	"CREATE TABLE tenants ("
+	"  registration_id INTEGER NOT NULL REFERENCES registrations (id),"
+	"  subscription TEXT NOT NULL,"
+	"  tenant TEXT NOT NULL,"
+	"  PRIMARY KEY (registration_id, subscription)"
+	");"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  registration TEXT,"
+	"  detail TEXT"
+	");"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;",
+};
+
+int store_error(sqlite3 *db, const char *what, ar_err *e)
+{
+	int code = sqlite3_errcode(db);
+	int status = (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL ||
+		      code == SQLITE_IOERR || code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
+		      code == SQLITE_PERM || code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+			     ? AR_EENV : AR_EINTERNAL;
+
+	return ar_fail(e, status, sqlite3_db_filename(db, "main"), "database: %s: %s", what,
+		       sqlite3_errmsg(db));
+}
+
+int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ar_err *e)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return store_error(db, "prepare", e);
+	return AR_OK;
+}
+
+int store_exec_step(sqlite3 *db, sqlite3_stmt *st, ar_err *e)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_error(db, "write", e);
+	return AR_OK;
+}
+
+static int exec(sqlite3 *db, const char *sql, const char *what, ar_err *e)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_error(db, what, e);
+	return AR_OK;
+}
+
+int store_begin(sqlite3 *db, ar_err *e)
+{
+	/* IMMEDIATE takes the write lock now, so rules checked inside hold at commit. */
+	return exec(db, "BEGIN IMMEDIATE", "begin", e);
+}
+
+int store_commit(sqlite3 *db, ar_err *e)
+{
+	return exec(db, "COMMIT", "commit", e);
+}
+
+void store_rollback(sqlite3 *db)
+{
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int schema_version(sqlite3 *db, int *version, ar_err *e)
+{
+	sqlite3_stmt *st;
+
+	if (store_prepare(db, "PRAGMA user_version", &st, e) != AR_OK)
+		return e->status;
+	*version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return *version < 0 ? store_error(db, "read schema version", e) : AR_OK;
+}
+
+static int migrate(sqlite3 *db, ar_err *e)
+{
+	int version = 0, target = (int)(sizeof migrations / sizeof migrations[0]);
+	char sql[64];
+
+	if (store_begin(db, e) != AR_OK)
+		return e->status;
+	if (schema_version(db, &version, e) != AR_OK)
+		goto fail;
+	if (version > target) {
+		ar_fail(e, AR_EENV, sqlite3_db_filename(db, "main"),
+			"database schema %d is newer than this registrar (%d)", version, target);
+		goto fail;
+	}
+	for (; version < target; version++) {
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version + 1);
+		if (exec(db, migrations[version], "migrate", e) != AR_OK ||
+		    exec(db, sql, "migrate", e) != AR_OK)
+			goto fail;
+	}
+	return store_commit(db, e);
+fail:
+	store_rollback(db);
+	return e->status;
+}
+
+int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e)
+{
+	char path[4096];
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
+
+	*db = NULL;
+	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_FILE, e) != AR_OK)
+		return e->status;
+	if (!create && !ar_file_exists(path))
+		return ar_fail(e, AR_EENV, path, "no registrar database (run registrar init)");
+	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
+		int rc = ar_fail(e, AR_EENV, path, "cannot open database: %s",
+				 *db ? sqlite3_errmsg(*db) : "out of memory");
+
+		store_close(*db);
+		*db = NULL;
+		return rc;
+	}
+	sqlite3_busy_timeout(*db, AR_DB_BUSY_TIMEOUT_MS);
+	if (exec(*db, "PRAGMA journal_mode = WAL", "set WAL", e) != AR_OK ||
+	    exec(*db, "PRAGMA foreign_keys = ON", "set foreign keys", e) != AR_OK ||
+	    exec(*db, "PRAGMA synchronous = FULL", "set synchronous", e) != AR_OK ||
+	    migrate(*db, e) != AR_OK) {
+		store_close(*db);
+		*db = NULL;
+		return e->status;
+	}
+	return AR_OK;
+}
+
+void store_close(sqlite3 *db)
+{
+	if (db)
+		sqlite3_close(db);
+}
+
+static const char *actor(void)
+{
+	const struct passwd *pw = getpwuid(getuid());
+
+	return pw && pw->pw_name ? pw->pw_name : "unknown";
+}
+
+int store_audit(sqlite3 *db, const char *action, const char *registration, const char *detail,
+		ar_err *e)
+{
+	sqlite3_stmt *st;
+
+	if (store_prepare(db, "INSERT INTO audit (at, actor, action, registration, detail) "
+			  "VALUES (?, ?, ?, ?, ?)", &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+	sqlite3_bind_text(st, 2, actor(), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, registration, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
+	return store_exec_step(db, st, e);
+}

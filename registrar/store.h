@@ -1,0 +1,31 @@
+/* The registrar's SQLite database: registrations, tenants, an append-only audit. */
+#ifndef REGISTRAR_STORE_H
+#define REGISTRAR_STORE_H
+
+#include <sqlite3.h>
+
+#include "err.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+/* Opens DIR/registrar.db (create = 1: make it and its schema), WAL, foreign keys on,
+ * busy timeout set, migrations applied. */
+int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e);
+void store_close(sqlite3 *db);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; a busy database is AR_EENV. */
+int store_begin(sqlite3 *db, ar_err *e);
+int store_commit(sqlite3 *db, ar_err *e);
+void store_rollback(sqlite3 *db);
+
+/* Prepares sql; the error names the database. */
+int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ar_err *e);
+/* Steps a statement that returns no row. */
+int store_exec_step(sqlite3 *db, sqlite3_stmt *st, ar_err *e);
+int store_error(sqlite3 *db, const char *what, ar_err *e);
+
+/* Appends to the audit table (who: the login name; what; registration; detail). */
+int store_audit(sqlite3 *db, const char *action, const char *registration, const char *detail,
+		ar_err *e);
+
+#endif
