@@ -23,11 +23,12 @@ ALL_LDLIBS = $$($(PKG_CONFIG) --libs $(LIBS_PKGS))
 
 COMMON_SRC = common/err.c common/codec.c common/fileio.c common/deflate.c common/json.c \
 	     common/keys.c common/jws.c common/host.c common/token.c \
-	     common/stamp.c
+	     common/stamp.c common/activation.c
 TOKENGEN_SRC = token-gen/smbios.c token-gen/cpuinfo.c token-gen/armparts.c \
 	       token-gen/placeholder.c token-gen/probe.c \
 	       token-gen/create.c token-gen/show.c
-REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registrar/report.c
+REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registrar/report.c \
+		registrar/activation.c registrar/tenant.c
 UNIT_TESTS = test_codec test_jws test_deflate test_keys test_fileio test_token \
 	     test_hardware
 

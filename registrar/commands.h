@@ -4,6 +4,9 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+#include <sqlite3.h>
+
 #include "err.h"
 
 typedef struct {
@@ -21,6 +24,15 @@ int cmd_register_run(const registrar_opts *o, ar_err *e);
 int cmd_unregister_run(const registrar_opts *o, ar_err *e);
 int cmd_list_run(const registrar_opts *o, ar_err *e);
 int cmd_show_run(const registrar_opts *o, ar_err *e);
+int cmd_activation_key_run(const registrar_opts *o, ar_err *e);
+int cmd_tenant_add_run(const registrar_opts *o, ar_err *e);
+int cmd_tenant_list_run(const registrar_opts *o, ar_err *e);
+int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e);
+
+/* The registration's row id, or AR_EINPUT "RegistrationNotFound" (live_only: Registered). */
+int registration_id(sqlite3 *db, const char *name, int live_only, long long *id, ar_err *e);
+/* The registration's tenants as [{"subscriptionId","tenantId"}]. */
+json_t *registration_tenants(sqlite3 *db, long long id);
 
 /* The data directory: --data-dir, else $AIRREG_DATA_DIR, else the default. */
 const char *registrar_data_dir(const registrar_opts *o);

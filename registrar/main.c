@@ -22,12 +22,16 @@ static const char usage_text[] =
 	"       registrar list [--json]\n"
 	"       registrar show NAME [--json]\n"
 	"       registrar export-issuer-key -o FILE|- [--force]\n"
+	"       registrar activation-key --name NAME [--valid-days N] -o FILE|-\n"
+	"       registrar tenant add --registration NAME --subscription GUID --tenant GUID\n"
+	"       registrar tenant list --registration NAME\n"
+	"       registrar tenant remove --registration NAME --subscription GUID\n"
 	"Every verb takes --data-dir DIR (else $" AR_DATA_DIR_ENV ", else " AR_DATA_DIR_DEFAULT ").\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
 
 enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -43,6 +47,10 @@ static const struct option long_options[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "valid-days", required_argument, NULL, OPT_VALID_DAYS },
+	{ "registration", required_argument, NULL, OPT_REGISTRATION },
+	{ "subscription", required_argument, NULL, OPT_SUBSCRIPTION },
+	{ "tenant", required_argument, NULL, OPT_TENANT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -127,6 +135,42 @@ static int cmd_export_issuer_key(registrar_opts *o, int argc, char **argv)
 	return finish(cmd_export_issuer_key_run(o, &e), &e);
 }
 
+static int cmd_activation_key(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return no_args("activation-key", argc, argv);
+	return finish(cmd_activation_key_run(o, &e), &e);
+}
+
+/* tenant add|list|remove */
+static int cmd_tenant(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 1)
+		return usage_error("tenant takes one of add, list, remove");
+	if (strcmp(argv[0], "add") == 0)
+		return finish(cmd_tenant_add_run(o, &e), &e);
+	if (strcmp(argv[0], "list") == 0)
+		return finish(cmd_tenant_list_run(o, &e), &e);
+	if (strcmp(argv[0], "remove") == 0)
+		return finish(cmd_tenant_remove_run(o, &e), &e);
+	return usage_error("unknown tenant verb \"%s\"", argv[0]);
+}
+
+static int parse_days(const char *text, long *out)
+{
+	char *end = NULL;
+	long v = strtol(text, &end, 10);
+
+	if (!end || *end || end == text)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static void take_option(registrar_opts *o, int c, unsigned *seen)
 {
 	*seen |= (c == 'o') ? BIT_OUTPUT : BIT(c);
@@ -138,6 +182,13 @@ static void take_option(registrar_opts *o, int c, unsigned *seen)
 	case OPT_CLOUD_ID: o->cloud_id = optarg; break;
 	case OPT_JSON: o->json = 1; break;
 	case OPT_FORCE: o->force = 1; break;
+	case OPT_REGISTRATION: o->registration = optarg; break;
+	case OPT_SUBSCRIPTION: o->subscription = optarg; break;
+	case OPT_TENANT: o->tenant = optarg; break;
+	case OPT_VALID_DAYS:
+		if (parse_days(optarg, &o->valid_days) != 0)
+			o->valid_days = -1;
+		break;
 	default: break;
 	}
 }
@@ -155,6 +206,8 @@ int main(int argc, char **argv)
 		{ "list", cmd_list, BIT(OPT_JSON) },
 		{ "show", cmd_show, BIT(OPT_JSON) | BIT(OPT_NAME) },
 		{ "export-issuer-key", cmd_export_issuer_key, BIT_OUTPUT | BIT(OPT_FORCE) },
+		{ "activation-key", cmd_activation_key, BIT(OPT_NAME) | BIT(OPT_VALID_DAYS) | BIT_OUTPUT },
+		{ "tenant", cmd_tenant, BIT(OPT_REGISTRATION) | BIT(OPT_SUBSCRIPTION) | BIT(OPT_TENANT) },
 	};
 	registrar_opts o;
 	unsigned seen = 0;
@@ -162,6 +215,7 @@ int main(int argc, char **argv)
 	int c;
 
 	memset(&o, 0, sizeof o);
+	o.valid_days = AR_KEY_VALID_DAYS_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:", long_options, NULL)) != -1) {
 		if (c == OPT_HELP) {

@@ -54,6 +54,8 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;",
+	/* 2: a tenant maps to one subscription per registration (add overwrites) */
+	"CREATE UNIQUE INDEX tenants_one_subscription ON tenants (registration_id, tenant);",
 };
 
 int store_error(sqlite3 *db, const char *what, ar_err *e)

@@ -6,8 +6,6 @@
 
 #include "err.h"
 
-#define STORE_SCHEMA_VERSION 1
-
 /* Opens DIR/registrar.db (create = 1: make it and its schema), WAL, foreign keys on,
  * busy timeout set, migrations applied. */
 int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e);

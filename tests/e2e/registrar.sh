@@ -28,7 +28,7 @@ check "issuer key 0600" [ "$(stat -c %a "$D/issuer.key")" = 600 ]
 check "data dir 0700" [ "$(stat -c %a "$D")" = 700 ]
 check "openssl reads the issuer key" openssl pkey -in "$D/issuer.key" -noout
 check "WAL mode" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA journal_mode')" = wal ]
-check "schema version 1" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA user_version')" = 1 ]
+check "schema version 2" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA user_version')" = 2 ]
 expect_exit 5 "init twice" "$RG" init
 one_line_error "init twice" "registrar already initialised"
 
@@ -122,9 +122,65 @@ wait
 check "8 concurrent registrations" [ "$(sqlite3 "$D/registrar.db" "SELECT count(*) FROM registrations WHERE name LIKE 'par%' AND status='Registered'")" = 8 ]
 check "integrity_check" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA integrity_check')" = ok ]
 
-# the exported issuer key
+
+# --- tenants (customerSubscriptions) ----------------------------------------------
+SUB1=11111111-2222-4333-8444-555555555555
+SUB2=66666666-7777-4888-9999-aaaaaaaaaaaa
+TEN1=0a0a0a0a-1111-4222-8333-444444444444
+expect_exit 0 "tenant list empty" "$RG" tenant list --registration par0
+check "empty list" [ "$OUT" = '{"value":[]}' ]
+expect_exit 0 "tenant add" "$RG" tenant add --registration par0 --subscription $SUB1 --tenant $TEN1
+expect_exit 0 "tenant list" "$RG" tenant list --registration par0
+check "list shape" [ "$OUT" = "{\"value\":[{\"id\":\"/providers/Microsoft.AzureStack/registrations/par0/customerSubscriptions/$SUB1\",\"name\":\"$SUB1\",\"type\":\"Microsoft.AzureStack/customerSubscriptions\",\"properties\":{\"tenantId\":\"$TEN1\"}}]}" ]
+expect_exit 0 "tenant add overwrites the tenant's subscription" "$RG" tenant add --registration par0 --subscription $SUB2 --tenant $TEN1
+expect_exit 0 "tenant list after overwrite" "$RG" tenant list --registration par0
+check "one mapping, the new subscription" sh -c "printf '%s' \"\$1\" | /usr/bin/python3 -c '
+import json,sys; v=json.load(sys.stdin)[\"value\"]
+assert [(t[\"name\"], t[\"properties\"][\"tenantId\"]) for t in v]==[(\"$SUB2\",\"$TEN1\")], v'" _ "$OUT"
+refuse 2 "must be lowercase" tenant add --registration par0 --subscription "$(echo $SUB2 | tr a-f A-F)" --tenant $TEN1
+refuse 2 "is not a GUID" tenant add --registration par0 --subscription nope --tenant $TEN1
+refuse 2 "needs --tenant" tenant add --registration par0 --subscription $SUB1
+refuse 4 "RegistrationNotFound: nobody" tenant add --registration nobody --subscription $SUB1 --tenant $TEN1
+refuse 4 "CustomerSubscriptionNotFound" tenant remove --registration par0 --subscription $SUB1
+refuse 4 "RegistrationNotFound" tenant list --registration nobody
+refuse 2 "tenant takes one of" tenant --registration par0
+
+# --- activation keys ----------------------------------------------------------------
 expect_exit 0 "export-issuer-key" "$RG" export-issuer-key -o issuer.pub
 check "issuer.pub is the issuer's public key" [ "$(openssl pkey -in "$D/issuer.key" -pubout)" = "$(cat issuer.pub)" ]
+expect_exit 0 "activation-key" "$RG" activation-key --name par0 -o key1.txt
+check "serial 1 reported" sh -c "printf '%s' \"\$1\" | grep -q 'activation key for par0, serial 1, valid 365 days'" _ "$OUT"
+check "key SHA-256 as sha256sum" sh -c "printf '%s' \"\$1\" | grep -qx \"\$(sha256sum key1.txt)\"" _ "$OUT"
+expect_exit 0 "second key, 30 days" "$RG" activation-key --name par0 --valid-days 30 -o key2.txt
+stampkid=$(/usr/bin/python3 -c 'from jwcrypto import jwk; print(jwk.JWK.from_pem(open("stamp0/stamp.pub","rb").read()).thumbprint())')
+tokensha=$(sha256sum c0.txt | cut -d' ' -f1)
+check "python3-jwcrypto verifies the key with the exported issuer key" /usr/bin/python3 - <<PYEOF
+import json, time
+from jwcrypto import jws, jwk
+k = jwk.JWK.from_pem(open("issuer.pub", "rb").read())
+t = jws.JWS(); t.deserialize(open("key2.txt").read())
+assert t.jose_header["kid"] == k.thumbprint() and t.jose_header["typ"] == "airreg-activation-key"
+t.verify(k)
+c = json.loads(t.payload)
+assert c["sub"] == "par0" and c["serial"] == 2 and c["cnf"]["jkt"] == "$stampkid"
+assert c["cloudId"] == open("stamp0/cloud-id").read().strip()
+assert c["tokenSha256"] == "$tokensha"
+assert c["exp"] - c["iat"] == 30 * 86400 and abs(c["iat"] - time.time()) < 60 and c["nbf"] == c["iat"]
+assert c["tenants"] == [{"subscriptionId": "$SUB2", "tenantId": "$TEN1"}]
+assert len(c["hosts"]) == 1 and c["hosts"][0]["uuid"] == "00000000-0000-0000-0000-0cc47a133878"
+assert len(c["hosts"][0]["hardwareSha256"]) == 43 and len(c["jti"]) == 36
+PYEOF
+h=$(cut -d. -f1 key2.txt); p=$(cut -d. -f2 key2.txt); s=$(cut -d. -f3 key2.txt)
+printf '%s.%s' "$h" "$p" > key-si
+printf '%s==' "$s" | tr '_-' '/+' | base64 -d > key-sig 2>/dev/null
+check "openssl pkeyutl verifies the activation key" \
+	sh -c "openssl pkeyutl -verify -pubin -inkey issuer.pub -rawin -in key-si -sigfile key-sig >/dev/null"
+check "serial recorded" [ "$(sqlite3 "$D/registrar.db" "SELECT key_serial FROM registrations WHERE name='par0'")" = 2 ]
+refuse 4 "RegistrationNotFound: east (no live registration)" activation-key --name east -o refused.txt
+refuse 2 "--valid-days must be 1 to 3650" activation-key --name par0 --valid-days 0 -o refused.txt
+refuse 2 "--valid-days must be 1 to 3650" activation-key --name par0 --valid-days x -o refused.txt
+refuse 2 "activation-key needs --name NAME and -o" activation-key --name par0
+check "refused keys wrote nothing" [ ! -e refused.txt ]
 refuse 5 "file exists" export-issuer-key -o issuer.pub
 expect_exit 0 "--version" "$RG" --version
 check "--version" [ "$OUT" = "registrar 0.1.0" ]

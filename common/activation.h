@@ -1,0 +1,28 @@
+/* The activation key: claims the registrar signs with its issuer key and the
+ * stamp checks against the issuer keys it trusts (never a key in the file). */
+#ifndef AIRREG_ACTIVATION_H
+#define AIRREG_ACTIVATION_H
+
+#include <jansson.h>
+
+#include "err.h"
+#include "keys.h"
+
+#define AR_ACTIVATION_ISSUER "airreg-registrar"
+
+typedef struct {
+	const char *name;            /* sub */
+	json_t *token_claims;        /* the registered token's claims (hosts, billing) */
+	const char *token_sha256;    /* hex */
+	const char *stamp_kid;       /* cnf.jkt */
+	json_t *tenants;             /* [{"subscriptionId","tenantId"}] */
+	long long serial, issued_at, expires_at;
+} ar_activation_params;
+
+/* A host's hardware digest: SHA-256 (base64url) of its record with sorted keys, compact. */
+int ar_host_digest(json_t *host, char out[44]);
+json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e);
+/* Signs claims with the issuer key; the header names it by kid. */
+int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compact, ar_err *e);
+
+#endif

@@ -1,0 +1,153 @@
+/* `registrar activation-key`: a signed key for one live registration, with a
+ * serial that grows by one per key, so the stamp can refuse an older one. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "activation.h"
+#include "ar_limits.h"
+#include "codec.h"
+#include "commands.h"
+#include "fileio.h"
+#include "json.h"
+#include "store.h"
+
+typedef struct {
+	long long id, serial;
+	char *claims, *token_sha, *stamp_kid;
+} live_row;
+
+static void free_row(live_row *r)
+{
+	free(r->claims);
+	free(r->token_sha);
+	free(r->stamp_kid);
+}
+
+static char *col_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	return strdup(v ? (const char *)v : "");
+}
+
+static int read_live(sqlite3 *db, const char *name, live_row *r, ar_err *e)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	memset(r, 0, sizeof *r);
+	if (store_prepare(db, "SELECT id, key_serial, claims, token_sha256, stamp_kid FROM "
+			  "registrations WHERE name = ? AND status = 'Registered'", &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		r->id = sqlite3_column_int64(st, 0);
+		r->serial = sqlite3_column_int64(st, 1);
+		r->claims = col_dup(st, 2);
+		r->token_sha = col_dup(st, 3);
+		r->stamp_kid = col_dup(st, 4);
+	}
+	sqlite3_finalize(st);
+	return found ? AR_OK : ar_fail(e, AR_EINPUT, NULL,
+				       "RegistrationNotFound: %s (no live registration)", name);
+}
+
+static int record_key(sqlite3 *db, const live_row *r, long long serial, long long exp,
+		      const char *name, json_t *claims, ar_err *e)
+{
+	sqlite3_stmt *st;
+	char detail[128];
+
+	if (store_prepare(db, "UPDATE registrations SET key_serial = ?1, key_expires = ?2 "
+			  "WHERE id = ?3", &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, serial);
+	sqlite3_bind_int64(st, 2, exp);
+	sqlite3_bind_int64(st, 3, r->id);
+	if (store_exec_step(db, st, e) != AR_OK)
+		return e->status;
+	snprintf(detail, sizeof detail, "serial %lld, jti %s", serial,
+		 json_string_value(json_object_get(claims, "jti")));
+	return store_audit(db, "activation-key", name, detail, e);
+}
+
+static int load_issuer(const registrar_opts *o, ar_keypair *issuer, ar_err *e)
+{
+	char path[4096];
+
+	if (ar_join_path(path, sizeof path, registrar_data_dir(o), AR_ISSUER_KEY_FILE, e) != AR_OK)
+		return e->status;
+	return ar_key_load_private(path, issuer, e);
+}
+
+static int issue(const registrar_opts *o, sqlite3 *db, ar_keypair *issuer, char **compact,
+		 long long *serial, ar_err *e)
+{
+	ar_activation_params p = { 0 };
+	json_t *claims = NULL;
+	live_row r;
+	int rc = read_live(db, o->name, &r, e);
+
+	if (rc == AR_OK) {
+		p.name = o->name;
+		p.token_claims = json_loads(r.claims, 0, NULL);
+		p.token_sha256 = r.token_sha;
+		p.stamp_kid = r.stamp_kid;
+		p.tenants = registration_tenants(db, r.id);
+		p.serial = *serial = r.serial + 1;
+		p.issued_at = o->now;
+		p.expires_at = o->now + o->valid_days * 86400;
+		claims = p.token_claims ? ar_activation_claims(&p, e) : NULL;
+		rc = claims ? ar_activation_encode(claims, issuer, compact, e)
+			    : (p.token_claims ? e->status
+					      : ar_fail(e, AR_EINTERNAL, NULL, "stored claims unreadable"));
+	}
+	if (rc == AR_OK)
+		rc = record_key(db, &r, p.serial, p.expires_at, o->name, claims, e);
+	json_decref(claims);
+	json_decref(p.token_claims);
+	json_decref(p.tenants);
+	free_row(&r);
+	return rc;
+}
+
+int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
+{
+	ar_keypair issuer = { 0 };
+	sqlite3 *db = NULL;
+	char *compact = NULL, sha[65];
+	long long serial = 0;
+	int rc;
+
+	if (!o->name || !o->output)
+		return ar_fail(e, AR_EUSAGE, NULL, "activation-key needs --name NAME and -o FILE|-");
+	if (o->valid_days < 1 || o->valid_days > AR_KEY_VALID_DAYS_MAX)
+		return ar_fail(e, AR_EUSAGE, NULL, "--valid-days must be 1 to %d",
+			       AR_KEY_VALID_DAYS_MAX);
+	rc = store_open(registrar_data_dir(o), 0, &db, e);
+	if (rc == AR_OK)
+		rc = load_issuer(o, &issuer, e);
+	if (rc == AR_OK)
+		rc = store_begin(db, e);
+	if (rc == AR_OK) {
+		rc = issue(o, db, &issuer, &compact, &serial, e);
+		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+	}
+	/* Written after the commit: a serial on a key that left is always recorded. */
+	if (rc == AR_OK)
+		rc = ar_write_output(o->output, compact, strlen(compact), 0, e);
+	if (rc == AR_OK) {
+		FILE *report = registrar_report_stream(o->output);
+		const char *out = strcmp(o->output, "-") == 0 ? "(stdout)" : o->output;
+
+		ar_sha256_hex((const uint8_t *)compact, strlen(compact), sha);
+		fprintf(report, "registrar: wrote %s: activation key for %s, serial %lld, valid %ld "
+			"days, %zu bytes\n", out, o->name, serial, o->valid_days, strlen(compact));
+		fprintf(report, "%s  %s\n", sha, out);
+	}
+	free(compact);
+	ar_keypair_free(&issuer);
+	store_close(db);
+	return rc;
+}

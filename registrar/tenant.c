@@ -1,0 +1,183 @@
+/* `registrar tenant add|list|remove`: the customerSubscriptions API of the
+ * reference, carried to the stamp inside the activation key. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "commands.h"
+#include "json.h"
+#include "store.h"
+
+#define SUBSCRIPTION_TYPE "Microsoft.AzureStack/customerSubscriptions"
+
+int registration_id(sqlite3 *db, const char *name, int live_only, long long *id, ar_err *e)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (store_prepare(db, live_only ? "SELECT id FROM registrations WHERE name = ? AND "
+			  "status = 'Registered'" : "SELECT id FROM registrations WHERE name = ?",
+			  &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return found ? AR_OK : ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s%s", name,
+				       live_only ? " (no live registration)" : "");
+}
+
+json_t *registration_tenants(sqlite3 *db, long long id)
+{
+	json_t *list = json_array();
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT subscription, tenant FROM tenants WHERE "
+			       "registration_id = ? ORDER BY subscription", -1, &st, NULL) != SQLITE_OK)
+		return list;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "subscriptionId",
+						      (const char *)sqlite3_column_text(st, 0),
+						      "tenantId",
+						      (const char *)sqlite3_column_text(st, 1)));
+	sqlite3_finalize(st);
+	return list;
+}
+
+/* Subscription IDs are lowercase GUIDs: the reference refuses upper case. */
+static int check_subscription(const char *sub, ar_err *e)
+{
+	char canon[37];
+
+	if (!sub)
+		return ar_fail(e, AR_EUSAGE, NULL, "needs --subscription GUID");
+	if (ar_uuid_normalize(sub, canon) != 0)
+		return ar_fail(e, AR_EUSAGE, NULL, "--subscription \"%.40s\" is not a GUID", sub);
+	if (strcmp(canon, sub) != 0)
+		return ar_fail(e, AR_EUSAGE, NULL,
+			       "--subscription %s must be lowercase (as the reference API requires)",
+			       sub);
+	return AR_OK;
+}
+
+static int open_for(const registrar_opts *o, sqlite3 **db, long long *id, int write, ar_err *e)
+{
+	if (!o->registration)
+		return ar_fail(e, AR_EUSAGE, NULL, "tenant needs --registration NAME");
+	if (store_open(registrar_data_dir(o), 0, db, e) != AR_OK)
+		return e->status;
+	if (write && store_begin(*db, e) != AR_OK)
+		return e->status;
+	return registration_id(*db, o->registration, 0, id, e);
+}
+
+static int bound_step(sqlite3 *db, const char *sql, long long id, const char *a, const char *b,
+		      int *changes, ar_err *e)
+{
+	sqlite3_stmt *st;
+
+	if (store_prepare(db, sql, &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
+	if (store_exec_step(db, st, e) != AR_OK)
+		return e->status;
+	if (changes)
+		*changes = sqlite3_changes(db);
+	return AR_OK;
+}
+
+int cmd_tenant_add_run(const registrar_opts *o, ar_err *e)
+{
+	sqlite3 *db = NULL;
+	long long id = 0;
+	char tenant[37];
+	int rc = check_subscription(o->subscription, e);
+
+	if (rc == AR_OK && (!o->tenant || ar_uuid_normalize(o->tenant, tenant) != 0))
+		rc = ar_fail(e, AR_EUSAGE, NULL, "tenant add needs --tenant GUID (the directory tenant)");
+	if (rc == AR_OK)
+		rc = open_for(o, &db, &id, 1, e);
+	/* one subscription per tenant, one tenant per subscription: the new pair replaces */
+	if (rc == AR_OK)
+		rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
+				"(tenant = ?2 OR subscription = ?3)", id, tenant, o->subscription,
+				NULL, e);
+	if (rc == AR_OK)
+		rc = bound_step(db, "INSERT INTO tenants (registration_id, tenant, subscription) "
+				"VALUES (?1, ?2, ?3)", id, tenant, o->subscription, NULL, e);
+	if (rc == AR_OK)
+		rc = store_audit(db, "tenant add", o->registration, o->subscription, e);
+	if (db)
+		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+	if (rc == AR_OK)
+		printf("registrar: %s: subscription %s -> tenant %s\n", o->registration,
+		       o->subscription, tenant);
+	store_close(db);
+	return rc;
+}
+
+int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e)
+{
+	sqlite3 *db = NULL;
+	long long id = 0;
+	int changes = 0, rc = check_subscription(o->subscription, e);
+
+	if (rc == AR_OK)
+		rc = open_for(o, &db, &id, 1, e);
+	if (rc == AR_OK)
+		rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
+				"subscription = ?2", id, o->subscription, NULL, &changes, e);
+	if (rc == AR_OK && changes == 0)
+		rc = ar_fail(e, AR_EINPUT, NULL, "CustomerSubscriptionNotFound: %s in %s",
+			     o->subscription, o->registration);
+	if (rc == AR_OK)
+		rc = store_audit(db, "tenant remove", o->registration, o->subscription, e);
+	if (db)
+		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+	if (rc == AR_OK)
+		printf("registrar: %s: removed subscription %s\n", o->registration, o->subscription);
+	store_close(db);
+	return rc;
+}
+
+int cmd_tenant_list_run(const registrar_opts *o, ar_err *e)
+{
+	sqlite3 *db = NULL;
+	long long id = 0;
+	json_t *value = NULL, *tenants = NULL, *t, *doc;
+	size_t i;
+	char *text;
+	int rc = open_for(o, &db, &id, 0, e);
+
+	if (rc == AR_OK) {
+		value = json_array();
+		tenants = registration_tenants(db, id);
+		json_array_foreach(tenants, i, t) {
+			const char *sub = json_string_value(json_object_get(t, "subscriptionId"));
+			char path[512];
+
+			snprintf(path, sizeof path, "/providers/Microsoft.AzureStack/registrations/%s/"
+				 "customerSubscriptions/%s", o->registration, sub);
+			json_array_append_new(value, json_pack("{s:s, s:s, s:s, s:{s:O}}", "id", path,
+							       "name", sub, "type", SUBSCRIPTION_TYPE,
+							       "properties", "tenantId",
+							       json_object_get(t, "tenantId")));
+		}
+		json_decref(tenants);
+		doc = json_pack("{s:o}", "value", value);
+		text = ar_json_dump_compact(doc);
+		json_decref(doc);
+		if (text)
+			printf("%s\n", text);
+		else
+			rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+		free(text);
+	}
+	store_close(db);
+	return rc;
+}
