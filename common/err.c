@@ -52,3 +52,22 @@ void ar_warn(const char *program, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 }
+
+int ar_usage_error(const char *program, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see %s --help)\n", program);
+	return AR_EUSAGE;
+}
+
+int ar_finish(const char *program, int rc, const ar_err *e)
+{
+	if (rc != AR_OK)
+		ar_err_print(program, e);
+	return rc;
+}

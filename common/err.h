@@ -24,6 +24,11 @@ int ar_fail(ar_err *e, int status, const char *where, const char *fmt, ...)
 int ar_err_at(ar_err *e, const char *where);
 /* "PROGRAM: WHERE: MSG\n" (or "PROGRAM: MSG\n") on stderr. */
 void ar_err_print(const char *program, const ar_err *e);
+/* "PROGRAM: MSG (see PROGRAM --help)" on stderr; returns AR_EUSAGE. */
+int ar_usage_error(const char *program, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prints e when rc is an error; returns rc (the exit status). */
+int ar_finish(const char *program, int rc, const ar_err *e);
 void ar_warn(const char *program, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -54,25 +54,8 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROGRAM ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see registrar --help)\n");
-	return AR_EUSAGE;
-}
-
-static int finish(int rc, const ar_err *e)
-{
-	if (rc != AR_OK)
-		ar_err_print(PROGRAM, e);
-	return rc;
-}
+#define usage_error(...) ar_usage_error(PROGRAM, __VA_ARGS__)
+#define finish(rc, e) ar_finish(PROGRAM, (rc), (e))
 
 static int no_args(const char *verb, int argc, char **argv)
 {
