@@ -69,6 +69,24 @@ s.add_signature(k, None, json.dumps(hdr, separators=(",", ":")))
 open("resigned.txt", "w").write(s.serialize(compact=True))
 PYEOF
 refuse 4 "was registered by a different stamp key" register --token resigned.txt --name east
+# tokens from the wrong time, re-signed with the genuine stamp key
+/usr/bin/python3 - <<'PYEOF'
+import base64, json, time, zlib
+from jwcrypto import jws, jwk
+key = jwk.JWK.from_pem(open("stampA/stamp.key", "rb").read())
+p = open("A1.txt").read().split(".")[1]
+claims = json.loads(zlib.decompress(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)), -15))
+hdr = {"alg": "EdDSA", "typ": "airreg-registration-token", "zip": "DEF",
+       "jwk": json.loads(key.export_public())}
+for name, when in (("future.txt", time.time() + 3600), ("stale.txt", time.time() - 31 * 86400)):
+    claims["issuedAt"] = int(when)
+    raw = json.dumps(claims, separators=(",", ":")).encode()
+    s = jws.JWS(zlib.compress(raw)[2:-4])
+    s.add_signature(key, None, json.dumps(hdr, separators=(",", ":")))
+    open(name, "w").write(s.serialize(compact=True))
+PYEOF
+refuse 4 "future.txt: token issued 3" register --token future.txt --name later
+refuse 4 "stale.txt: token is older than 30 days" register --token stale.txt --name later
 refuse 4 "RegistrationNotFound: no live registration for nobody" unregister --name nobody
 refuse 2 "unregister takes one of --name, --token or --cloud-id" unregister --name east --cloud-id "$cloudA"
 refuse 2 "is not a UUID" unregister --cloud-id nope
