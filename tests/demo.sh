@@ -1,6 +1,6 @@
 #!/bin/sh
-# make demo: the stamp's half of the round trip, as an operator runs it.
-# (registrar and key-import join this script as they land.)
+# make demo: the round trip, as an operator runs it on both sides of the gap.
+# (key-import joins this script when it lands.)
 set -eu
 TG=$BIN/token-gen
 SAMPLES=$(cd "$(dirname "$0")/../samples" && pwd)
@@ -31,5 +31,22 @@ step "3. Verify and read it back (token-gen show), as the workstation will"
 
 step "4. Carry $USB/RegistrationToken.txt across the gap; compare its SHA-256 there:"
 sha256sum "$USB/RegistrationToken.txt"
+
+RG=$BIN/registrar
+WS=$DEMO/workstation
+step "5. On the workstation: set up the registrar once (registrar init)"
+"$RG" init --data-dir "$WS"
+
+step "6. Register the token (registrar register)"
+"$RG" register --data-dir "$WS" --token "$USB/RegistrationToken.txt" --name stamp-east
+
+step "7. Map a tenant and issue the activation key (registrar activation-key)"
+"$RG" tenant add --data-dir "$WS" --registration stamp-east \
+	--subscription 11111111-2222-4333-8444-555555555555 --tenant 0a0a0a0a-1111-4222-8333-444444444444
+"$RG" activation-key --data-dir "$WS" --name stamp-east -o "$USB/ActivationKey.txt"
+"$RG" export-issuer-key --data-dir "$WS" -o "$USB/issuer.pub"
+"$RG" list --data-dir "$WS"
+
+step "8. Carry ActivationKey.txt and issuer.pub back to the stamp (key-import: coming)"
 echo
 echo "demo files in $DEMO"
