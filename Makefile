@@ -29,15 +29,18 @@ TOKENGEN_SRC = token-gen/smbios.c token-gen/cpuinfo.c token-gen/armparts.c \
 	       token-gen/create.c token-gen/show.c
 REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registrar/report.c \
 		registrar/activation.c registrar/tenant.c
+KEYIMPORT_SRC = key-import/trust.c key-import/state.c key-import/import.c key-import/status.c \
+		key-import/main.c
 UNIT_TESTS = test_codec test_jws test_deflate test_keys test_fileio test_token \
 	     test_hardware
 
 COMMON_OBJ   = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 TOKENGEN_OBJ = $(TOKENGEN_SRC:%.c=$(BUILD)/%.o)
 REGISTRAR_OBJ = $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(BUILD)/registrar/main.o
+KEYIMPORT_OBJ = $(KEYIMPORT_SRC:%.c=$(BUILD)/%.o)
 LIBAIRREG    = $(BUILD)/libairreg.a
 LIBTOKENGEN  = $(BUILD)/libtokengen.a
-PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar
+PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all deps check test unit e2e sanitize install uninstall clean demo
@@ -59,6 +62,10 @@ $(BUILD)/registrar/%.o: registrar/%.c common/*.h registrar/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags sqlite3) -Iregistrar -c -o $@ $<
 
+$(BUILD)/key-import/%.o: key-import/%.c common/*.h key-import/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ikey-import -c -o $@ $<
+
 $(LIBAIRREG): $(COMMON_OBJ)
 	$(AR) rcs $@ $(COMMON_OBJ)
 
@@ -72,6 +79,10 @@ $(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBAIRREG)
 $(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS) $$($(PKG_CONFIG) --libs sqlite3)
+
+$(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)

@@ -1,12 +1,15 @@
 #include "activation.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ar_limits.h"
 #include "codec.h"
 #include "json.h"
+#include "host.h"
 #include "jws.h"
+#include "token.h"
 
 int ar_host_digest(json_t *host, char out[44])
 {
@@ -88,4 +91,126 @@ int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compac
 	free(h);
 	free(payload);
 	return rc;
+}
+
+static const char *const claim_fields[] = {
+	"iss", "sub", "jti", "iat", "nbf", "exp", "serial", "cloudId", "cnf", "billingModel",
+	"agreementNumber", "assetTag", "usageReporting", "marketplaceSyndication", "hosts",
+	"tenants", "tokenSha256", NULL
+};
+
+static int check_uuid(json_t *c, const char *key, const char *where, ar_err *e)
+{
+	const char *v = NULL;
+	char canon[37];
+
+	if (ar_json_string(c, key, 1, AR_UUID_CHARS, &v, where, e) != AR_OK)
+		return e->status;
+	if (ar_uuid_normalize(v, canon) != 0 || strcmp(canon, v) != 0)
+		return ar_fail(e, AR_EINPUT, where, "\"%s\" is not a lowercase UUID", key);
+	return AR_OK;
+}
+
+static int check_list(json_t *list, const char *what, const char *const *fields,
+		      const char *where, ar_err *e)
+{
+	json_t *item;
+	size_t i;
+	const char *const *f;
+
+	json_array_foreach(list, i, item) {
+		const char *v = NULL;
+
+		if (!json_is_object(item) ||
+		    ar_json_only_keys(item, fields, what, where, e) != AR_OK)
+			return json_is_object(item) ? e->status
+				: ar_fail(e, AR_EINPUT, where, "%s %zu is not an object", what, i + 1);
+		for (f = fields; *f; f++)
+			if (ar_json_string(item, *f, 1, AR_MAX_VALUE_CHARS, &v, where, e) != AR_OK)
+				return e->status;
+	}
+	return AR_OK;
+}
+
+static int check_claims(json_t *c, const char *where, ar_err *e)
+{
+	static const char *const host_fields[] = { "name", "uuid", "hardwareSha256", NULL };
+	static const char *const tenant_fields[] = { "subscriptionId", "tenantId", NULL };
+	const char *iss = NULL, *sub = NULL, *model = NULL, *agreement = NULL, *tag = NULL;
+	const char *jkt = NULL, *sha = NULL;
+	json_int_t n = 0;
+	json_t *cnf = NULL, *hosts = NULL, *tenants = NULL;
+	int usage = 0, market = 0;
+
+	if (ar_json_only_keys(c, claim_fields, "activation key claims", where, e) != AR_OK ||
+	    ar_json_string(c, "iss", 1, 64, &iss, where, e) != AR_OK)
+		return e->status;
+	if (strcmp(iss, AR_ACTIVATION_ISSUER) != 0)
+		return ar_fail(e, AR_EINPUT, where, "issuer \"%.40s\" is not %s", iss,
+			       AR_ACTIVATION_ISSUER);
+	if (ar_json_string(c, "sub", 1, AR_MAX_HOST_NAME_CHARS, &sub, where, e) != AR_OK)
+		return e->status;
+	if (!ar_host_name_ok(sub))
+		return ar_fail(e, AR_EINPUT, where, "\"sub\" is not a registration name");
+	if (check_uuid(c, "jti", where, e) || check_uuid(c, "cloudId", where, e) ||
+	    ar_json_int(c, "iat", 1, 0, 253402300799LL, &n, where, e) ||
+	    ar_json_int(c, "nbf", 1, 0, 253402300799LL, &n, where, e) ||
+	    ar_json_int(c, "exp", 1, 0, 253402300799LL, &n, where, e) ||
+	    ar_json_int(c, "serial", 1, 1, (json_int_t)1 << 53, &n, where, e) ||
+	    ar_json_object(c, "cnf", 1, &cnf, where, e) ||
+	    ar_json_string(cnf, "jkt", 1, AR_THUMBPRINT_CHARS, &jkt, where, e) ||
+	    ar_json_string(c, "billingModel", 1, 32, &model, where, e) ||
+	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) ||
+	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) ||
+	    ar_json_bool(c, "usageReporting", 1, &usage, where, e) ||
+	    ar_json_bool(c, "marketplaceSyndication", 1, &market, where, e) ||
+	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) ||
+	    ar_json_array(c, "tenants", 1, AR_MAX_TENANTS, &tenants, where, e) ||
+	    ar_json_string(c, "tokenSha256", 1, 64, &sha, where, e))
+		return e->status;
+	if (ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
+	    check_list(hosts, "host", host_fields, where, e) != AR_OK ||
+	    check_list(tenants, "tenant", tenant_fields, where, e) != AR_OK)
+		return e->status;
+	if (json_array_size(hosts) == 0)
+		return ar_fail(e, AR_EINPUT, where, "activation key names no hosts");
+	return AR_OK;
+}
+
+int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup lookup, void *ctx,
+			 ar_activation *out, const char *where, ar_err *e)
+{
+	uint8_t pk[AR_ED25519_PK_BYTES];
+	const char *typ, *kid;
+	ar_jws jws;
+
+	memset(out, 0, sizeof *out);
+	ar_sha256_hex((const uint8_t *)compact, len, out->sha256_hex);
+	if (ar_jws_parse(compact, len, &jws, where, e) != AR_OK)
+		return e->status;
+	typ = ar_jws_header_string(&jws, "typ");
+	kid = ar_jws_header_string(&jws, "kid");
+	if (!typ || strcmp(typ, AR_TYP_ACTIVATION_KEY) != 0)
+		ar_fail(e, AR_EINPUT, where, "not an activation key (typ is \"%.40s\")",
+			typ ? typ : "");
+	else if (!kid || strlen(kid) != AR_THUMBPRINT_CHARS)
+		ar_fail(e, AR_EINPUT, where, "activation key header has no issuer \"kid\"");
+	else if (lookup(ctx, kid, pk, e) == AR_OK && ar_jws_verify(&jws, pk, where, e) == AR_OK) {
+		snprintf(out->kid, sizeof out->kid, "%s", kid);
+		out->claims = ar_json_parse_object(jws.payload, jws.payload_len, where, e);
+		if (out->claims && check_claims(out->claims, where, e) == AR_OK) {
+			ar_jws_free(&jws);
+			return AR_OK;
+		}
+	}
+	ar_err_at(e, where);
+	ar_jws_free(&jws);
+	ar_activation_free(out);
+	return e->status;
+}
+
+void ar_activation_free(ar_activation *a)
+{
+	json_decref(a->claims);
+	a->claims = NULL;
 }

@@ -25,4 +25,22 @@ json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e);
 /* Signs claims with the issuer key; the header names it by kid. */
 int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compact, ar_err *e);
 
+typedef struct {
+	json_t *claims;          /* the checked payload */
+	char kid[AR_THUMBPRINT_CHARS + 1]; /* the issuer key that signed it */
+	char sha256_hex[65];
+} ar_activation;
+
+/* Finds a trusted issuer key by kid: AR_OK and pk, or an error (AR_EINPUT when
+ * the kid is not trusted). */
+typedef int (*ar_issuer_lookup)(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES],
+				ar_err *e);
+
+/* Parses, picks the issuer key by kid through lookup (never a key carried in
+ * the file), verifies, and checks every claim's type. Does not judge the time,
+ * the stamp binding or the serial: the caller does, in its own order. */
+int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup lookup, void *ctx,
+			 ar_activation *out, const char *where, ar_err *e);
+void ar_activation_free(ar_activation *a);
+
 #endif

@@ -53,6 +53,12 @@
 #define AR_CLOUD_ID_FILE       "cloud-id"
 #define AR_LOCK_FILE           ".lock"
 
+/* key-import's files in the stamp state directory */
+#define AR_TRUST_DIR           "trusted"
+#define AR_ACTIVATION_FILE     "activation.json"
+#define AR_SERIALS_FILE        "serials.json"
+#define AR_RESOURCE_VERSION    1
+
 /* Registrar data directory */
 #define AR_DATA_DIR_ENV        "AIRREG_DATA_DIR"
 #define AR_DATA_DIR_DEFAULT    "/var/lib/airreg/registrar"

@@ -95,3 +95,22 @@ void ar_stamp_close(ar_stamp *stamp)
 {
 	ar_keypair_free(&stamp->key);
 }
+
+int ar_stamp_load_public(const char *dir, uint8_t pk[AR_ED25519_PK_BYTES], char cloud_id[37],
+			 ar_err *e)
+{
+	char pub_path[4096], id_path[4096];
+
+	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_STAMP_PUB_FILE, e) ||
+	    ar_join_path(id_path, sizeof id_path, dir, AR_CLOUD_ID_FILE, e) ||
+	    ar_prepare_private_dir(dir, 0, e))
+		return e->status;
+	if (!ar_file_exists(id_path) || !ar_file_exists(pub_path))
+		return ar_fail(e, AR_EENV, dir,
+			       "no stamp identity here (token-gen create makes it)");
+	if (read_cloud_id(id_path, cloud_id, e) != AR_OK)
+		return e->status;
+	if (ar_key_load_public(pub_path, pk, e) != AR_OK)
+		return ar_fail(e, AR_EENV, pub_path, "%s", e->msg);
+	return AR_OK;
+}

@@ -22,5 +22,9 @@ const char *ar_stamp_dir(const char *option);
 int ar_stamp_open(const char *dir, const char *cloud_id_option, ar_stamp *out, int *created,
 		  ar_err *e);
 void ar_stamp_close(ar_stamp *stamp);
+/* The public half only (key-import): stamp.pub and cloud-id; AR_EENV when the
+ * directory holds no identity yet. */
+int ar_stamp_load_public(const char *dir, uint8_t pk[AR_ED25519_PK_BYTES], char cloud_id[37],
+			 ar_err *e);
 
 #endif

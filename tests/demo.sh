@@ -1,6 +1,5 @@
 #!/bin/sh
 # make demo: the round trip, as an operator runs it on both sides of the gap.
-# (key-import joins this script when it lands.)
 set -eu
 TG=$BIN/token-gen
 SAMPLES=$(cd "$(dirname "$0")/../samples" && pwd)
@@ -47,6 +46,35 @@ step "7. Map a tenant and issue the activation key (registrar activation-key)"
 "$RG" export-issuer-key --data-dir "$WS" -o "$USB/issuer.pub"
 "$RG" list --data-dir "$WS"
 
-step "8. Carry ActivationKey.txt and issuer.pub back to the stamp (key-import: coming)"
+KI=$BIN/key-import
+step "8. Back on the stamp: trust the issuer key once (key-import trust add), compare its SHA-256"
+sha256sum "$USB/issuer.pub"
+"$KI" trust add --state-dir "$STAMP" "$USB/issuer.pub"
+
+step "9. Check the activation key without writing anything (key-import --dry-run)"
+"$KI" --dry-run --state-dir "$STAMP" "$USB/ActivationKey.txt"
+
+step "10. Import it (key-import) and look (key-import status)"
+"$KI" --state-dir "$STAMP" "$USB/ActivationKey.txt"
+"$KI" status --state-dir "$STAMP"
+
+step "11. Map another tenant on the workstation, re-issue, carry it over and import again"
+"$RG" tenant add --data-dir "$WS" --registration stamp-east \
+	--subscription 66666666-7777-4888-9999-aaaaaaaaaaaa --tenant 0b0b0b0b-1111-4222-8333-444444444444
+"$RG" activation-key --data-dir "$WS" --name stamp-east -o "$USB/ActivationKey.txt"
+"$KI" --state-dir "$STAMP" "$USB/ActivationKey.txt"
+"$KI" status --state-dir "$STAMP"
+
+step "12. An old key can never come back (exit 4 expected)"
+"$RG" activation-key --data-dir "$WS" --name stamp-east -o "$USB/Newer.txt" >/dev/null
+"$KI" --state-dir "$STAMP" "$USB/Newer.txt" >/dev/null
+if "$KI" --state-dir "$STAMP" "$USB/ActivationKey.txt"; then
+	echo "demo: an older key was accepted" >&2
+	exit 1
+fi
+
+step "13. Remove the activation (key-import remove)"
+"$KI" remove --state-dir "$STAMP"
+"$KI" status --state-dir "$STAMP"
 echo
 echo "demo files in $DEMO"

@@ -1,0 +1,17 @@
+/* The verbs of key-import, called by main() once the flags are parsed. */
+#ifndef KEYIMPORT_COMMANDS_H
+#define KEYIMPORT_COMMANDS_H
+
+#include "err.h"
+
+typedef struct {
+	const char *state_dir;
+	int dry_run, json;
+	long long now;
+} keyimport_opts;
+
+int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e);
+int cmd_status_run(const keyimport_opts *o, ar_err *e);
+int cmd_remove_run(const keyimport_opts *o, ar_err *e);
+
+#endif

@@ -1,0 +1,151 @@
+/* `key-import FILE`: verify an activation key for this stamp and write the
+ * activation resource. The checks run in a fixed order, each with its reason. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "activation.h"
+#include "ar_limits.h"
+#include "commands.h"
+#include "fileio.h"
+#include "json.h"
+#include "keys.h"
+#include "stamp.h"
+#include "state.h"
+#include "trust.h"
+
+static long long claim_int(json_t *c, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(c, key));
+}
+
+static const char *claim_str(json_t *c, const char *key)
+{
+	return json_string_value(json_object_get(c, key));
+}
+
+/* For this stamp: its key (cnf.jkt) and its CloudId. */
+static int check_binding(json_t *c, const char *dir, const char *where, ar_err *e)
+{
+	uint8_t pk[AR_ED25519_PK_BYTES];
+	char cloud[37], kid[AR_THUMBPRINT_CHARS + 1];
+
+	if (ar_stamp_load_public(dir, pk, cloud, e) != AR_OK)
+		return e->status;
+	ar_jwk_thumbprint(pk, kid);
+	if (strcmp(claim_str(json_object_get(c, "cnf"), "jkt"), kid) != 0)
+		return ar_fail(e, AR_EINPUT, where, "key is for another stamp (cnf.jkt %s, this stamp %s)",
+			       claim_str(json_object_get(c, "cnf"), "jkt"), kid);
+	if (strcmp(claim_str(c, "cloudId"), cloud) != 0)
+		return ar_fail(e, AR_EINPUT, where, "key is for CloudId %s, this stamp is %s",
+			       claim_str(c, "cloudId"), cloud);
+	return AR_OK;
+}
+
+static int check_time(json_t *c, long long now, const char *where, ar_err *e)
+{
+	if (claim_int(c, "nbf") > now + AR_CLOCK_SKEW_SECONDS)
+		return ar_fail(e, AR_EINPUT, where, "key not valid before %lld (%lld s from now)",
+			       claim_int(c, "nbf"), claim_int(c, "nbf") - now);
+	if (claim_int(c, "iat") > now + AR_CLOCK_SKEW_SECONDS)
+		return ar_fail(e, AR_EINPUT, where, "key issued %lld s in the future (check the clock)",
+			       claim_int(c, "iat") - now);
+	if (claim_int(c, "exp") <= now)
+		return ar_fail(e, AR_EINPUT, where, "key expired %lld s ago", now - claim_int(c, "exp"));
+	return AR_OK;
+}
+
+static int check_serial(json_t *c, const char *dir, const char *where, ar_err *e)
+{
+	long long high = 0;
+
+	if (state_high_water(dir, claim_str(c, "sub"), &high, e) != AR_OK)
+		return e->status;
+	if (claim_int(c, "serial") <= high)
+		return ar_fail(e, AR_EINPUT, where,
+			       "key serial %lld is not newer than %lld, already imported for %s "
+			       "(rolled back)", claim_int(c, "serial"), high, claim_str(c, "sub"));
+	return AR_OK;
+}
+
+static json_t *resource_of(const ar_activation *a, const char *compact, long long now)
+{
+	static const char *const copied[] = { "cloudId", "billingModel", "agreementNumber",
+		"assetTag", "usageReporting", "marketplaceSyndication", "hosts", "tenants",
+		"serial", NULL };
+	json_t *c = a->claims;
+	json_t *r = json_pack("{s:i, s:O}", "version", AR_RESOURCE_VERSION, "registration",
+			      json_object_get(c, "sub"));
+	const char *const *k;
+
+	for (k = copied; r && *k; k++)
+		if (json_object_get(c, *k))
+			json_object_set(r, *k, json_object_get(c, *k));
+	if (r) {
+		json_object_set(r, "issuedAt", json_object_get(c, "iat"));
+		json_object_set(r, "notBefore", json_object_get(c, "nbf"));
+		json_object_set(r, "expiresAt", json_object_get(c, "exp"));
+		json_object_set_new(r, "issuerKid", json_string(a->kid));
+		json_object_set_new(r, "importedAt", json_integer(now));
+		json_object_set_new(r, "keySha256", json_string(a->sha256_hex));
+		json_object_set_new(r, "activationKey", json_string(compact));
+	}
+	return r;
+}
+
+/* Under the lock: the serial is checked again, then the resource and the mark written. */
+static int commit_import(const keyimport_opts *o, const char *dir, const ar_activation *a,
+			 const char *compact, const char *where, ar_err *e)
+{
+	json_t *resource = resource_of(a, compact, o->now);
+	int lock = -1, rc;
+
+	if (!resource)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	rc = ar_lock_dir(dir, &lock, e);
+	if (rc == AR_OK)
+		rc = check_serial(a->claims, dir, where, e);
+	if (rc == AR_OK)
+		rc = state_write_resource(dir, resource, e);
+	if (rc == AR_OK)
+		rc = state_raise_high_water(dir, claim_str(a->claims, "sub"),
+					    claim_int(a->claims, "serial"), e);
+	ar_unlock(lock);
+	json_decref(resource);
+	return rc;
+}
+
+int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
+{
+	const char *dir = ar_stamp_dir(o->state_dir);
+	const char *where = strcmp(file, "-") == 0 ? "(stdin)" : file;
+	char *text = NULL;
+	size_t len = 0;
+	ar_activation a = { 0 };
+	int rc;
+
+	rc = ar_prepare_private_dir(dir, 0, e);
+	if (rc == AR_OK)
+		rc = ar_read_compact_text(file, AR_MAX_FILE_BYTES, &text, &len, e);
+	if (rc == AR_OK)
+		rc = ar_activation_decode(text, len, trust_lookup, (void *)dir, &a, where, e);
+	if (rc == AR_OK)
+		rc = check_binding(a.claims, dir, where, e);
+	if (rc == AR_OK)
+		rc = check_time(a.claims, o->now, where, e);
+	if (rc == AR_OK)
+		rc = check_serial(a.claims, dir, where, e);
+	if (rc == AR_OK && !o->dry_run)
+		rc = commit_import(o, dir, &a, text, where, e);
+	if (rc == AR_OK) {
+		printf("key-import: %s %s: registration %s, serial %lld, expires in %lld days%s\n",
+		       o->dry_run ? "verified" : "imported", where, claim_str(a.claims, "sub"),
+		       claim_int(a.claims, "serial"), (claim_int(a.claims, "exp") - o->now) / 86400,
+		       o->dry_run ? " (dry run: nothing written)" : "");
+		printf("%s  %s\n", a.sha256_hex, where);
+	}
+	ar_activation_free(&a);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,131 @@
+/* key-import: the stamp's side, back from the gap. Verifies an activation key
+ * against the issuer keys this stamp trusts and writes the activation resource. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ar_limits.h"
+#include "commands.h"
+#include "err.h"
+#include "stamp.h"
+#include "trust.h"
+
+#define PROGRAM "key-import"
+#define usage_error(...) ar_usage_error(PROGRAM, __VA_ARGS__)
+#define finish(rc, e) ar_finish(PROGRAM, (rc), (e))
+
+static const char usage_text[] =
+	"usage: key-import [--state-dir DIR] [--dry-run] FILE|-\n"
+	"       key-import import [--dry-run] FILE|-\n"
+	"       key-import status [--json]\n"
+	"       key-import remove\n"
+	"       key-import trust add FILE | trust list [--json] | trust remove KID|FILE\n"
+	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
+	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
+
+enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_HELP, OPT_VERSION };
+#define BIT(o) (1u << ((o) - OPT_STATE_DIR))
+
+static const struct option long_options[] = {
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int cmd_import(keyimport_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 1)
+		return usage_error("import takes one FILE (or -)");
+	return finish(cmd_import_run(o, argv[0], &e), &e);
+}
+
+static int cmd_status(keyimport_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return usage_error("status takes no argument \"%s\"", argv[0]);
+	return finish(cmd_status_run(o, &e), &e);
+}
+
+static int cmd_remove(keyimport_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return usage_error("remove takes no argument \"%s\"", argv[0]);
+	return finish(cmd_remove_run(o, &e), &e);
+}
+
+static int cmd_trust(keyimport_opts *o, int argc, char **argv)
+{
+	const char *dir = ar_stamp_dir(o->state_dir);
+	ar_err e;
+
+	if (argc == 2 && strcmp(argv[0], "add") == 0)
+		return finish(trust_add(dir, argv[1], &e), &e);
+	if (argc == 1 && strcmp(argv[0], "list") == 0)
+		return finish(trust_list(dir, o->json, &e), &e);
+	if (argc == 2 && strcmp(argv[0], "remove") == 0)
+		return finish(trust_remove(dir, argv[1], &e), &e);
+	return usage_error("trust takes add FILE, list, or remove KID|FILE");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(keyimport_opts *, int, char **);
+		unsigned allowed;
+	} verbs[] = {
+		{ "import", cmd_import, BIT(OPT_DRY_RUN) },
+		{ "status", cmd_status, BIT(OPT_JSON) },
+		{ "remove", cmd_remove, 0 },
+		{ "trust", cmd_trust, BIT(OPT_JSON) },
+	};
+	keyimport_opts o;
+	unsigned seen = 0;
+	size_t i;
+	int c;
+
+	memset(&o, 0, sizeof o);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_HELP: fputs(usage_text, stdout); return 0;
+		case OPT_VERSION: printf(PROGRAM " " AR_VERSION "\n"); return 0;
+		case OPT_STATE_DIR: o.state_dir = optarg; break;
+		case OPT_DRY_RUN: o.dry_run = 1; break;
+		case OPT_JSON: o.json = 1; break;
+		default: return usage_error("unknown option or missing value: %s", argv[optind - 1]);
+		}
+		if (c != OPT_STATE_DIR)
+			seen |= BIT(c);
+	}
+	if (optind >= argc)
+		return usage_error("missing FILE or verb");
+	if (sodium_init() < 0) {
+		fprintf(stderr, PROGRAM ": libsodium failed to initialise\n");
+		return AR_EINTERNAL;
+	}
+	o.now = (long long)time(NULL);
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		if (strcmp(argv[optind], verbs[i].name) != 0)
+			continue;
+		if (seen & ~verbs[i].allowed)
+			return usage_error("an option given does not apply to %s", verbs[i].name);
+		return verbs[i].run(&o, argc - optind - 1, argv + optind + 1);
+	}
+	/* key-import FILE is short for key-import import FILE */
+	if (seen & ~BIT(OPT_DRY_RUN))
+		return usage_error("an option given does not apply to import");
+	return cmd_import(&o, argc - optind, argv + optind);
+}

@@ -1,0 +1,109 @@
+#include "state.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ar_limits.h"
+#include "fileio.h"
+#include "json.h"
+
+static int read_json(const char *state_dir, const char *name, json_t **out, ar_err *e)
+{
+	char path[4096];
+	uint8_t *data = NULL;
+	size_t len = 0;
+
+	*out = NULL;
+	if (ar_join_path(path, sizeof path, state_dir, name, e) != AR_OK)
+		return e->status;
+	if (!ar_file_exists(path))
+		return AR_OK;
+	if (ar_read_input(path, AR_MAX_INFLATED_BYTES, &data, &len, e) != AR_OK)
+		return ar_fail(e, AR_EENV, path, "%s", e->msg);
+	*out = ar_json_parse_object(data, len, path, e);
+	free(data);
+	/* our own file, unreadable: the state is damaged, not the input */
+	return *out ? AR_OK : ar_fail(e, AR_EENV, path, "%s", e->msg);
+}
+
+static int write_json(const char *state_dir, const char *name, json_t *value, ar_err *e)
+{
+	char path[4096], *text = ar_json_dump_pretty(value);
+	int rc;
+
+	if (!text)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	rc = ar_join_path(path, sizeof path, state_dir, name, e);
+	if (rc == AR_OK)
+		rc = ar_write_output(path, text, strlen(text), 0, e);
+	free(text);
+	return rc;
+}
+
+int state_read_resource(const char *state_dir, json_t **resource, ar_err *e)
+{
+	return read_json(state_dir, AR_ACTIVATION_FILE, resource, e);
+}
+
+int state_write_resource(const char *state_dir, json_t *resource, ar_err *e)
+{
+	return write_json(state_dir, AR_ACTIVATION_FILE, resource, e);
+}
+
+int state_remove_resource(const char *state_dir, ar_err *e)
+{
+	char path[4096];
+
+	if (ar_join_path(path, sizeof path, state_dir, AR_ACTIVATION_FILE, e) != AR_OK)
+		return e->status;
+	if (unlink(path) != 0)
+		return ar_fail(e, AR_EENV, path, "cannot remove: %s", strerror(errno));
+	return AR_OK;
+}
+
+int state_high_water(const char *state_dir, const char *registration, long long *serial,
+		     ar_err *e)
+{
+	json_t *marks = NULL, *resource = NULL;
+	const char *reg;
+
+	*serial = 0;
+	if (read_json(state_dir, AR_SERIALS_FILE, &marks, e) != AR_OK ||
+	    state_read_resource(state_dir, &resource, e) != AR_OK) {
+		json_decref(marks);
+		return e->status;
+	}
+	*serial = json_integer_value(json_object_get(marks, registration));
+	reg = json_string_value(json_object_get(resource, "registration"));
+	if (reg && strcmp(reg, registration) == 0) {
+		long long on_disk = json_integer_value(json_object_get(resource, "serial"));
+
+		if (on_disk > *serial)
+			*serial = on_disk;
+	}
+	json_decref(marks);
+	json_decref(resource);
+	return AR_OK;
+}
+
+int state_raise_high_water(const char *state_dir, const char *registration, long long serial,
+			   ar_err *e)
+{
+	json_t *marks = NULL;
+	int rc;
+
+	if (read_json(state_dir, AR_SERIALS_FILE, &marks, e) != AR_OK)
+		return e->status;
+	if (!marks)
+		marks = json_object();
+	if (json_integer_value(json_object_get(marks, registration)) >= serial) {
+		json_decref(marks);
+		return AR_OK;
+	}
+	json_object_set_new(marks, registration, json_integer(serial));
+	rc = write_json(state_dir, AR_SERIALS_FILE, marks, e);
+	json_decref(marks);
+	return rc;
+}

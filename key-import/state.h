@@ -1,0 +1,22 @@
+/* key-import's files in the stamp state directory: the activation resource and
+ * the serial high-water marks, both replaced atomically under the directory lock. */
+#ifndef KEYIMPORT_STATE_H
+#define KEYIMPORT_STATE_H
+
+#include <jansson.h>
+
+#include "err.h"
+
+/* The activation resource, or NULL (AR_OK) when there is none. */
+int state_read_resource(const char *state_dir, json_t **resource, ar_err *e);
+int state_write_resource(const char *state_dir, json_t *resource, ar_err *e);
+int state_remove_resource(const char *state_dir, ar_err *e);
+
+/* The highest serial ever imported for a registration (0: none); it counts the
+ * resource on disk too, so a crash between the two writes cannot lower it. */
+int state_high_water(const char *state_dir, const char *registration, long long *serial,
+		     ar_err *e);
+int state_raise_high_water(const char *state_dir, const char *registration, long long serial,
+			   ar_err *e);
+
+#endif

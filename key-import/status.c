@@ -1,0 +1,104 @@
+/* `key-import status` and `key-import remove`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ar_limits.h"
+#include "commands.h"
+#include "fileio.h"
+#include "json.h"
+#include "stamp.h"
+#include "state.h"
+
+static long long num(json_t *r, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(r, key));
+}
+
+static const char *str(json_t *r, const char *key)
+{
+	const char *v = json_string_value(json_object_get(r, key));
+
+	return v ? v : "-";
+}
+
+static void date_of(long long t, char *buf, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, cap, "-");
+}
+
+int cmd_status_run(const keyimport_opts *o, ar_err *e)
+{
+	const char *dir = ar_stamp_dir(o->state_dir);
+	json_t *r = NULL;
+	const char *status;
+	char exp[32];
+
+	if (ar_prepare_private_dir(dir, 0, e) != AR_OK || state_read_resource(dir, &r, e) != AR_OK)
+		return e->status;
+	status = !r ? "Not registered" : num(r, "expiresAt") <= o->now ? "Expired" : "Registered";
+	if (o->json) {
+		json_t *doc = json_pack("{s:s}", "status", status);
+		char *text;
+
+		if (r) {
+			json_object_set(doc, "registration", json_object_get(r, "registration"));
+			json_object_set(doc, "cloudId", json_object_get(r, "cloudId"));
+			json_object_set(doc, "billingModel", json_object_get(r, "billingModel"));
+			json_object_set(doc, "serial", json_object_get(r, "serial"));
+			json_object_set(doc, "expiresAt", json_object_get(r, "expiresAt"));
+			json_object_set_new(doc, "daysLeft",
+					    json_integer((num(r, "expiresAt") - o->now) / 86400));
+			json_object_set(doc, "tenants", json_object_get(r, "tenants"));
+		}
+		text = ar_json_dump_pretty(doc);
+		fputs(text ? text : "", stdout);
+		free(text);
+		json_decref(doc);
+	} else {
+		printf("%-16s%s\n", "Status", status);
+		if (r) {
+			date_of(num(r, "expiresAt"), exp, sizeof exp);
+			printf("%-16s%s\n%-16s%s\n%-16s%s\n%-16s%lld\n", "Registration",
+			       str(r, "registration"), "CloudId", str(r, "cloudId"), "Billing model",
+			       str(r, "billingModel"), "Serial", num(r, "serial"));
+			printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires", exp,
+			       (num(r, "expiresAt") - o->now) / 86400, "Tenants",
+			       json_array_size(json_object_get(r, "tenants")));
+		}
+	}
+	json_decref(r);
+	return AR_OK;
+}
+
+int cmd_remove_run(const keyimport_opts *o, ar_err *e)
+{
+	const char *dir = ar_stamp_dir(o->state_dir);
+	json_t *r = NULL;
+	int lock = -1, rc;
+
+	rc = ar_prepare_private_dir(dir, 0, e);
+	if (rc == AR_OK)
+		rc = ar_lock_dir(dir, &lock, e);
+	if (rc == AR_OK)
+		rc = state_read_resource(dir, &r, e);
+	if (rc == AR_OK && !r)
+		rc = ar_fail(e, AR_EINPUT, dir, "no activation resource to remove (Not registered)");
+	/* the mark first: once the resource is gone, it alone stops an old key */
+	if (rc == AR_OK)
+		rc = state_raise_high_water(dir, str(r, "registration"), num(r, "serial"), e);
+	if (rc == AR_OK)
+		rc = state_remove_resource(dir, e);
+	if (rc == AR_OK)
+		printf("key-import: removed the activation of %s (CloudId %s, serial %lld); "
+		       "keys up to serial %lld stay refused\n", str(r, "registration"),
+		       str(r, "cloudId"), num(r, "serial"), num(r, "serial"));
+	ar_unlock(lock);
+	json_decref(r);
+	return rc;
+}

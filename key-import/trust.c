@@ -1,0 +1,147 @@
+#include "trust.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "keys.h"
+
+/* A kid is 43 base64url characters: safe as a file name, checked before use. */
+static int kid_ok(const char *kid)
+{
+	size_t i;
+
+	if (strlen(kid) != AR_THUMBPRINT_CHARS)
+		return 0;
+	for (i = 0; kid[i]; i++)
+		if (!((kid[i] >= 'a' && kid[i] <= 'z') || (kid[i] >= 'A' && kid[i] <= 'Z') ||
+		      (kid[i] >= '0' && kid[i] <= '9') || kid[i] == '-' || kid[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int trust_path(const char *state_dir, const char *kid, char *out, size_t cap, ar_err *e)
+{
+	int n = snprintf(out, cap, "%s/%s/%s.pub", state_dir, AR_TRUST_DIR, kid);
+
+	return (n < 0 || (size_t)n >= cap) ? ar_fail(e, AR_EUSAGE, state_dir, "path too long")
+					   : AR_OK;
+}
+
+int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
+{
+	char dir[4096], path[4200], kid[AR_THUMBPRINT_CHARS + 1], *pem;
+	uint8_t pk[AR_ED25519_PK_BYTES];
+	int rc;
+
+	if (ar_key_load_public(pub_file, pk, e) != AR_OK ||
+	    ar_prepare_private_dir(state_dir, 1, e) != AR_OK ||
+	    ar_join_path(dir, sizeof dir, state_dir, AR_TRUST_DIR, e) != AR_OK ||
+	    ar_prepare_private_dir(dir, 1, e) != AR_OK)
+		return e->status;
+	ar_jwk_thumbprint(pk, kid);
+	if (trust_path(state_dir, kid, path, sizeof path, e) != AR_OK)
+		return e->status;
+	if (ar_file_exists(path)) {
+		printf("key-import: issuer key %s is already trusted\n", kid);
+		return AR_OK;
+	}
+	pem = ar_key_public_pem(pk);
+	if (!pem)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	rc = ar_write_output(path, pem, strlen(pem), AR_WRITE_NO_CLOBBER, e);
+	free(pem);
+	if (rc == AR_OK)
+		printf("key-import: trusted issuer key %s\n", kid);
+	return rc;
+}
+
+int trust_lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+{
+	char path[4200];
+
+	if (!kid_ok(kid))
+		return ar_fail(e, AR_EINPUT, NULL, "issuer kid is not a key thumbprint");
+	if (trust_path(ctx, kid, path, sizeof path, e) != AR_OK)
+		return e->status;
+	if (!ar_file_exists(path))
+		return ar_fail(e, AR_EINPUT, NULL,
+			       "issuer key %s is not trusted here (key-import trust add)", kid);
+	if (ar_key_load_public(path, pk, e) != AR_OK)
+		return ar_fail(e, AR_EENV, path, "%s", e->msg);
+	return AR_OK;
+}
+
+#define MAX_TRUSTED 256
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int trust_list(const char *state_dir, int json, ar_err *e)
+{
+	char dir[4096], (*kids)[AR_THUMBPRINT_CHARS + 1];
+	struct dirent *de;
+	size_t n = 0, i;
+	DIR *d;
+
+	if (ar_join_path(dir, sizeof dir, state_dir, AR_TRUST_DIR, e) != AR_OK)
+		return e->status;
+	d = opendir(dir);
+	if (!d && errno != ENOENT)
+		return ar_fail(e, AR_EENV, dir, "cannot read: %s", strerror(errno));
+	kids = calloc(MAX_TRUSTED, sizeof *kids);
+	if (!kids) {
+		if (d)
+			closedir(d);
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	}
+	while (d && n < MAX_TRUSTED && (de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != AR_THUMBPRINT_CHARS + 4 ||
+		    strcmp(de->d_name + AR_THUMBPRINT_CHARS, ".pub") != 0)
+			continue;
+		snprintf(kids[n], sizeof kids[n], "%.*s", AR_THUMBPRINT_CHARS, de->d_name);
+		n += (size_t)kid_ok(kids[n]);
+	}
+	if (d)
+		closedir(d);
+	qsort(kids, n, sizeof *kids, by_text);
+	if (json) {
+		printf("{\"trustedIssuerKeys\":[");
+		for (i = 0; i < n; i++)
+			printf("%s\"%s\"", i ? "," : "", kids[i]);
+		printf("]}\n");
+	} else {
+		for (i = 0; i < n; i++)
+			printf("%s\n", kids[i]);
+	}
+	free(kids);
+	return AR_OK;
+}
+
+int trust_remove(const char *state_dir, const char *kid_or_file, ar_err *e)
+{
+	char kid[AR_THUMBPRINT_CHARS + 1], path[4200];
+	uint8_t pk[AR_ED25519_PK_BYTES];
+
+	if (kid_ok(kid_or_file)) {
+		snprintf(kid, sizeof kid, "%s", kid_or_file);
+	} else if (ar_key_load_public(kid_or_file, pk, e) == AR_OK) {
+		ar_jwk_thumbprint(pk, kid);
+	} else {
+		return e->status;
+	}
+	if (trust_path(state_dir, kid, path, sizeof path, e) != AR_OK)
+		return e->status;
+	if (unlink(path) != 0)
+		return ar_fail(e, errno == ENOENT ? AR_EINPUT : AR_EENV, path,
+			       errno == ENOENT ? "issuer key %s is not trusted" : "cannot remove %s",
+			       kid);
+	printf("key-import: no longer trusts issuer key %s\n", kid);
+	return AR_OK;
+}

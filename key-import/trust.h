@@ -1,0 +1,17 @@
+/* The issuer public keys this stamp trusts: STATE/trusted/<kid>.pub (PEM). */
+#ifndef KEYIMPORT_TRUST_H
+#define KEYIMPORT_TRUST_H
+
+#include <stdint.h>
+
+#include "ar_limits.h"
+#include "err.h"
+
+int trust_add(const char *state_dir, const char *pub_file, ar_err *e);
+int trust_list(const char *state_dir, int json, ar_err *e);
+/* Removes by kid, or by the public key file that names it. */
+int trust_remove(const char *state_dir, const char *kid_or_file, ar_err *e);
+/* An ar_issuer_lookup: ctx is the state directory. */
+int trust_lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e);
+
+#endif

@@ -1,0 +1,173 @@
+#!/bin/sh
+# key-import end to end: the whole round trip, and every refusal with its exit
+# status, its reason, and the stamp's state directory unchanged byte for byte.
+. "$(dirname "$0")/lib.sh"
+TG=$BIN/token-gen
+RG=$BIN/registrar
+KI=$BIN/key-import
+HOSTS=$(cd "$(dirname "$0")/../../samples/hosts" && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
+ST=$AIRREG_STATE_DIR
+
+# two stamps, one workstation
+"$TG" create --billing-model Capacity --agreement-number 42 --host "$HOSTS/node1.json" --host "$HOSTS/node2.json" -o tokA.txt >/dev/null
+"$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stampB -o tokB.txt >/dev/null
+"$RG" init >/dev/null
+"$RG" register --token tokA.txt --name east >/dev/null
+"$RG" register --token tokB.txt --name west >/dev/null
+"$RG" tenant add --registration east --subscription 11111111-2222-4333-8444-555555555555 --tenant 0a0a0a0a-1111-4222-8333-444444444444 >/dev/null
+"$RG" activation-key --name east -o key1.txt >/dev/null
+"$RG" activation-key --name east -o key2.txt >/dev/null
+"$RG" activation-key --name east -o key3.txt >/dev/null
+"$RG" activation-key --name west -o keyB.txt >/dev/null
+"$RG" export-issuer-key -o issuer.pub >/dev/null
+
+# keys the registrar would never issue, signed by its own issuer key (or another)
+/usr/bin/python3 - <<'PYEOF'
+import json, time
+from jwcrypto import jws, jwk
+issuer = jwk.JWK.from_pem(open("ws/issuer.key", "rb").read())
+other = jwk.JWK.generate(kty="OKP", crv="Ed25519")
+import base64
+p = open("key3.txt").read().split(".")[1]
+claims = json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
+def forge(name, key=issuer, header=None, **changes):
+    c = dict(claims); c.update(changes)
+    h = header or {"alg": "EdDSA", "typ": "airreg-activation-key", "kid": issuer.thumbprint()}
+    s = jws.JWS(json.dumps(c, separators=(",", ":")))
+    s.add_signature(key, None, json.dumps(h, separators=(",", ":")))
+    open(name, "w").write(s.serialize(compact=True))
+now = int(time.time())
+forge("expired.txt", serial=10, iat=now - 7200, nbf=now - 7200, exp=now - 3600)
+forge("notyet.txt", serial=11, nbf=now + 3600)
+forge("future-iat.txt", serial=12, iat=now + 3600)
+forge("shortlived.txt", serial=50, iat=now, nbf=now, exp=now + 3)
+forge("otherkey-samekid.txt", key=other, serial=13)
+forge("untrusted-kid.txt", key=other, serial=14,
+      header={"alg": "EdDSA", "typ": "airreg-activation-key", "kid": other.thumbprint()})
+forge("jwk-in-header.txt", key=other, serial=15,
+      header={"alg": "EdDSA", "typ": "airreg-activation-key", "kid": other.thumbprint(),
+              "jwk": json.loads(other.export_public())})
+forge("other-cloud.txt", serial=16, cloudId="5c0ffee0-1111-4222-8333-444455556666")
+forge("wrong-type.txt", serial="17")
+forge("extra-claim.txt", serial=18, admin=True)
+# HS256 with the public key as the secret: built by hand, jwcrypto will not sign it
+import hashlib, hmac, os
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+h = b64(json.dumps({"alg": "HS256", "typ": "airreg-activation-key", "kid": issuer.thumbprint()}).encode())
+pl = b64(json.dumps(dict(claims, serial=19)).encode())
+secret = open("issuer.pub", "rb").read()
+sig = b64(hmac.new(secret, (h + "." + pl).encode(), hashlib.sha256).digest())
+open("hs256.txt", "w").write(h + "." + pl + "." + sig)
+PYEOF
+
+expect_exit 5 "status without a state dir" env AIRREG_STATE_DIR="$WORK/none" "$KI" status
+one_line_error "status without a state dir" "state directory missing"
+expect_exit 0 "status: Not registered" "$KI" status
+check "Not registered" [ "$OUT" = "Status          Not registered" ]
+
+snap=$(snapshot "$ST")
+refuse() { # refuse STATUS "message" args...: exit, one line, state unchanged
+	want=$1; msg=$2; shift 2
+	expect_exit "$want" "$*" "$KI" "$@"
+	one_line_error "$*" "$msg"
+	check "$*: state unchanged" [ "$(snapshot "$ST")" = "$snap" ]
+}
+refuse 4 "key1.txt: issuer key" key1.txt
+expect_exit 0 "trust add" "$KI" trust add issuer.pub
+kid=$(/usr/bin/python3 -c 'from jwcrypto import jwk; print(jwk.JWK.from_pem(open("issuer.pub","rb").read()).thumbprint())')
+check "trust add names the kid" [ "$OUT" = "key-import: trusted issuer key $kid" ]
+expect_exit 0 "trust add again" "$KI" trust add issuer.pub
+expect_exit 0 "trust list" "$KI" trust list
+check "trust list" [ "$OUT" = "$kid" ]
+expect_exit 0 "trust list --json" "$KI" trust list --json
+check "trust list --json" [ "$OUT" = "{\"trustedIssuerKeys\":[\"$kid\"]}" ]
+snap=$(snapshot "$ST")
+refuse 4 "not a PEM SubjectPublicKeyInfo" trust add tokA.txt
+
+snap=$(snapshot "$ST")
+expect_exit 0 "dry run" "$KI" --dry-run key1.txt
+check "dry run says so" sh -c "printf '%s' \"\$1\" | grep -q 'verified key1.txt: registration east, serial 1.*dry run: nothing written'" _ "$OUT"
+check "dry run wrote nothing" [ "$(snapshot "$ST")" = "$snap" ]
+
+# every refusal, before any import
+refuse 4 "keyB.txt: key is for another stamp" keyB.txt
+refuse 4 "expired.txt: key expired" expired.txt
+refuse 4 "notyet.txt: key not valid before" notyet.txt
+refuse 4 "future-iat.txt: key issued 3" future-iat.txt
+refuse 4 "otherkey-samekid.txt: bad signature" otherkey-samekid.txt
+refuse 4 "untrusted-kid.txt: issuer key" untrusted-kid.txt
+refuse 4 "jwk-in-header.txt: issuer key" jwk-in-header.txt
+refuse 4 "other-cloud.txt: key is for CloudId 5c0ffee0-1111-4222-8333-444455556666" other-cloud.txt
+refuse 4 'wrong-type.txt: field "serial" must be an integer' wrong-type.txt
+refuse 4 'extra-claim.txt: unknown field "admin"' extra-claim.txt
+refuse 4 'hs256.txt: JWS algorithm "HS256" refused' hs256.txt
+refuse 4 "tokA.txt: not an activation key" tokA.txt
+refuse 4 "expired.txt: key expired" --dry-run expired.txt
+cut -c1-100 key1.txt > truncated.txt
+refuse 4 "truncated.txt: not a JWS" truncated.txt
+head -c 70000 /dev/zero | tr '\0' A > huge.txt
+refuse 4 "huge.txt: file larger than 65536 bytes" huge.txt
+refuse 4 "missing.txt: cannot open" missing.txt
+refuse 2 "import takes one FILE" import a b
+refuse 2 "does not apply to status" status --dry-run
+
+# the round trip, tolerant of what the USB did to the text
+{ printf '\357\273\277'; fold -w 76 key2.txt | sed 's/$/\r/'; } > key2-mangled.txt
+expect_exit 0 "import" "$KI" key2-mangled.txt
+check "import reports serial 2" sh -c "printf '%s' \"\$1\" | grep -q 'imported key2-mangled.txt: registration east, serial 2, expires in 36[45] days'" _ "$OUT"
+check "activation.json written" [ -f "$ST/activation.json" ]
+check "activation.json: fields" /usr/bin/python3 - <<PYEOF
+import json
+r = json.load(open("$ST/activation.json"))
+assert r["registration"] == "east" and r["serial"] == 2 and r["cloudId"] == open("$ST/cloud-id").read().strip()
+assert r["billingModel"] == "Capacity" and r["agreementNumber"] == "42" and r["issuerKid"] == "$kid"
+assert r["tenants"] == [{"subscriptionId": "11111111-2222-4333-8444-555555555555", "tenantId": "0a0a0a0a-1111-4222-8333-444444444444"}]
+assert len(r["hosts"]) == 2 and r["activationKey"] == open("key2.txt").read()
+PYEOF
+expect_exit 0 "status" "$KI" status
+check "status Registered" sh -c "printf '%s' \"\$1\" | grep -q '^Status          Registered'" _ "$OUT"
+expect_exit 0 "status --json" "$KI" status --json
+check "status --json" sh -c "printf '%s' \"\$1\" | /usr/bin/python3 -c '
+import json,sys; d=json.load(sys.stdin); assert d[\"status\"]==\"Registered\" and d[\"serial\"]==2 and d[\"daysLeft\"] in (364,365)'" _ "$OUT"
+
+snap=$(snapshot "$ST")
+refuse 4 "key1.txt: key serial 1 is not newer than 2" key1.txt
+refuse 4 "key2.txt: key serial 2 is not newer than 2" key2.txt
+expect_exit 0 "newer key" "$KI" import key3.txt
+expect_exit 0 "remove" "$KI" remove
+check "remove names what went" sh -c "printf '%s' \"\$1\" | grep -q 'removed the activation of east'" _ "$OUT"
+check "activation.json gone" [ ! -e "$ST/activation.json" ]
+expect_exit 0 "status after remove" "$KI" status
+check "Not registered after remove" [ "$OUT" = "Status          Not registered" ]
+snap=$(snapshot "$ST")
+refuse 4 "no activation resource to remove" remove
+refuse 4 "key2.txt: key serial 2 is not newer than 3" key2.txt
+refuse 4 "key3.txt: key serial 3 is not newer than 3" key3.txt
+
+# Expired: a key that runs out while imported
+expect_exit 0 "short-lived key" "$KI" shortlived.txt
+sleep 4
+expect_exit 0 "status of an expired activation" "$KI" status
+check "status Expired" sh -c "printf '%s' \"\$1\" | grep -q '^Status          Expired'" _ "$OUT"
+
+# imports at once: one wins at a time, the file is never torn
+"$RG" activation-key --name east -o k60.txt >/dev/null
+i=0; while [ $i -lt 6 ]; do "$RG" activation-key --name east -o "kc$i.txt" >/dev/null; i=$((i + 1)); done
+i=0; while [ $i -lt 6 ]; do "$KI" "kc$i.txt" >/dev/null 2>&1 & i=$((i + 1)); done
+wait
+top=$(/usr/bin/python3 -c 'import json; print(json.load(open("'"$ST"'/serials.json"))["east"])')
+check "high-water mark is the highest serial" /usr/bin/python3 -c "
+import json; r=json.load(open('$ST/activation.json'))
+assert r['serial']==$top, (r['serial'], $top)"
+
+expect_exit 0 "trust remove" "$KI" trust remove "$kid"
+snap=$(snapshot "$ST")
+refuse 4 "is not trusted" trust remove "$kid"
+expect_exit 0 "--version" "$KI" --version
+check "--version" [ "$OUT" = "key-import 0.1.0" ]
+
+finish key-import
