@@ -79,6 +79,25 @@ static int cmd_trust(keyimport_opts *o, int argc, char **argv)
 	return usage_error("trust takes add FILE, list, or remove KID|FILE");
 }
 
+/* A kid is base64url and may start with '-': the one after "trust remove" is
+ * moved to the end of argv, out of getopt's sight (returns 1 when moved). */
+static int hide_kid(int argc, char **argv)
+{
+	char *kid;
+	int i;
+
+	for (i = 2; i + 1 < argc; i++) {
+		if (strcmp(argv[i - 1], "trust") != 0 || strcmp(argv[i], "remove") != 0 ||
+		    argv[i + 1][0] != '-' || strcmp(argv[i + 1], "--") == 0)
+			continue;
+		kid = argv[i + 1];
+		memmove(&argv[i + 1], &argv[i + 2], (size_t)(argc - i - 2) * sizeof *argv);
+		argv[argc - 1] = kid;
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -94,11 +113,12 @@ int main(int argc, char **argv)
 	keyimport_opts o;
 	unsigned seen = 0;
 	size_t i;
-	int c;
+	int c, hidden;
 
 	memset(&o, 0, sizeof o);
+	hidden = hide_kid(argc, argv);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc - hidden, argv, "", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP: fputs(usage_text, stdout); return 0;
 		case OPT_VERSION: printf(PROGRAM " " AR_VERSION "\n"); return 0;

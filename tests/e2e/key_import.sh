@@ -167,6 +167,18 @@ assert r['serial']==$top, (r['serial'], $top)"
 expect_exit 0 "trust remove" "$KI" trust remove "$kid"
 snap=$(snapshot "$ST")
 refuse 4 "is not trusted" trust remove "$kid"
+# a kid may start with '-': it is still a kid, not options
+/usr/bin/python3 - <<'PYEOF'
+from jwcrypto import jwk
+while True:
+    k = jwk.JWK.generate(kty="OKP", crv="Ed25519")
+    if k.thumbprint().startswith("-"):
+        open("dash.pub", "wb").write(k.export_to_pem())
+        open("dash.kid", "w").write(k.thumbprint())
+        break
+PYEOF
+expect_exit 0 "trust add a key whose kid starts with -" "$KI" trust add dash.pub
+expect_exit 0 "trust remove a kid that starts with -" "$KI" trust remove "$(cat dash.kid)"
 expect_exit 0 "--version" "$KI" --version
 check "--version" [ "$OUT" = "key-import 0.1.0" ]
 
