@@ -99,18 +99,6 @@ static const char *const claim_fields[] = {
 	"tenants", "tokenSha256", NULL
 };
 
-static int check_uuid(json_t *c, const char *key, const char *where, ar_err *e)
-{
-	const char *v = NULL;
-	char canon[37];
-
-	if (ar_json_string(c, key, 1, AR_UUID_CHARS, &v, where, e) != AR_OK)
-		return e->status;
-	if (ar_uuid_normalize(v, canon) != 0 || strcmp(canon, v) != 0)
-		return ar_fail(e, AR_EINPUT, where, "\"%s\" is not a lowercase UUID", key);
-	return AR_OK;
-}
-
 static int check_list(json_t *list, const char *what, const char *const *fields,
 		      const char *where, ar_err *e)
 {
@@ -137,7 +125,7 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	static const char *const host_fields[] = { "name", "uuid", "hardwareSha256", NULL };
 	static const char *const tenant_fields[] = { "subscriptionId", "tenantId", NULL };
 	const char *iss = NULL, *sub = NULL, *model = NULL, *agreement = NULL, *tag = NULL;
-	const char *jkt = NULL, *sha = NULL;
+	const char *jkt = NULL, *sha = NULL, *uuid = NULL;
 	json_int_t n = 0;
 	json_t *cnf = NULL, *hosts = NULL, *tenants = NULL;
 	int usage = 0, market = 0;
@@ -152,7 +140,7 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 		return e->status;
 	if (!ar_host_name_ok(sub))
 		return ar_fail(e, AR_EINPUT, where, "\"sub\" is not a registration name");
-	if (check_uuid(c, "jti", where, e) || check_uuid(c, "cloudId", where, e) ||
+	if (ar_json_uuid(c, "jti", &uuid, where, e) || ar_json_uuid(c, "cloudId", &uuid, where, e) ||
 	    ar_json_int(c, "iat", 1, 0, 253402300799LL, &n, where, e) ||
 	    ar_json_int(c, "nbf", 1, 0, 253402300799LL, &n, where, e) ||
 	    ar_json_int(c, "exp", 1, 0, 253402300799LL, &n, where, e) ||

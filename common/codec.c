@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define B64URL sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
@@ -91,4 +92,14 @@ void ar_uuid_random(char out[37])
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
 		 b[12], b[13], b[14], b[15]);
+}
+
+const char *ar_format_time(long long t, char out[AR_TIME_CHARS + 1])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(out, AR_TIME_CHARS + 1, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, AR_TIME_CHARS + 1, "-");
+	return out;
 }

@@ -26,6 +26,10 @@ void ar_sha256_b64url(const uint8_t *in, size_t len, char out[44]);
 /* Writes the canonical lowercase form of a UUID (8-4-4-4-12 hex digits, either
  * case accepted) to out (37 bytes). Returns -1 when text is not a UUID. */
 int ar_uuid_normalize(const char *text, char out[37]);
+/* ISO 8601 UTC ("2026-11-22T02:28:00Z") of seconds since the epoch; "-" when
+ * the time cannot be shown. Returns out (AR_TIME_CHARS + 1 bytes). */
+#define AR_TIME_CHARS 20
+const char *ar_format_time(long long t, char out[AR_TIME_CHARS + 1]);
 /* A fresh random (version 4) UUID. */
 void ar_uuid_random(char out[37]);
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ar_limits.h"
+#include "codec.h"
 
 static int env_error(ar_err *e, const char *where, const char *what)
 {
@@ -73,10 +74,9 @@ int ar_read_input(const char *path, size_t cap, uint8_t **data, size_t *len, ar_
 {
 	struct stat st;
 	int fd, rc;
-	const char *where = path;
+	const char *where = ar_input_name(path);
 
 	if (strcmp(path, "-") == 0) {
-		where = "(stdin)";
 		fd = STDIN_FILENO;
 	} else {
 		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
@@ -131,7 +131,7 @@ int ar_read_compact_text(const char *path, size_t cap, char **text, size_t *len,
 
 	if (rc != AR_OK)
 		return rc;
-	rc = ar_compact_text(data, len, strcmp(path, "-") == 0 ? "(stdin)" : path, e);
+	rc = ar_compact_text(data, len, ar_input_name(path), e);
 	if (rc != AR_OK) {
 		free(data);
 		return rc;
@@ -315,4 +315,36 @@ int ar_file_exists(const char *path)
 	struct stat st;
 
 	return lstat(path, &st) == 0;
+}
+
+const char *ar_input_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "(stdin)" : path;
+}
+
+const char *ar_output_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "(stdout)" : path;
+}
+
+FILE *ar_report_stream(const char *output)
+{
+	return (output && strcmp(output, "-") == 0) ? stderr : stdout;
+}
+
+void ar_report_sha256(FILE *out, const void *data, size_t len, const char *name)
+{
+	char hex[65];
+
+	ar_sha256_hex(data, len, hex);
+	fprintf(out, "%s  %s\n", hex, name);
+}
+
+const char *ar_choose_dir(const char *option, const char *env_name, const char *fallback)
+{
+	const char *env = getenv(env_name);
+
+	if (option)
+		return option;
+	return (env && *env) ? env : fallback;
 }

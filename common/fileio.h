@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -42,5 +43,15 @@ void ar_unlock(int lock_fd);
 int ar_join_path(char *out, size_t cap, const char *dir, const char *name, ar_err *e);
 
 int ar_file_exists(const char *path);
+
+/* "-" is stdin for inputs and stdout for outputs; these name it for messages. */
+const char *ar_input_name(const char *path);
+const char *ar_output_name(const char *path);
+/* Where a program's status lines go: stderr when its data goes to stdout. */
+FILE *ar_report_stream(const char *output);
+/* "HEX  NAME": the SHA-256 line `sha256sum` prints, to compare across the gap. */
+void ar_report_sha256(FILE *out, const void *data, size_t len, const char *name);
+/* The option, else the environment variable, else the default. */
+const char *ar_choose_dir(const char *option, const char *env_name, const char *fallback);
 
 #endif

@@ -97,7 +97,6 @@ int ar_host_validate(json_t *host, const char *where, ar_err *e)
 	const char *name = NULL, *uuid = NULL, *source = NULL;
 	const char *const *k;
 	json_int_t version = 0, n = 0;
-	char canon[37];
 
 	if (!json_is_object(host))
 		return ar_fail(e, AR_EINPUT, where, "host record is not a JSON object");
@@ -111,11 +110,8 @@ int ar_host_validate(json_t *host, const char *where, ar_err *e)
 		return e->status;
 	if (!ar_host_name_ok(name))
 		return ar_fail(e, AR_EINPUT, where, "host name \"%s\" is not a valid host name", name);
-	if (ar_json_string(host, AR_HOST_UUID, 1, AR_UUID_CHARS, &uuid, where, e) != AR_OK)
-		return e->status;
-	if (ar_uuid_normalize(uuid, canon) != 0 || strcmp(canon, uuid) != 0)
-		return ar_fail(e, AR_EINPUT, where, "\"uuid\" is not a lowercase UUID");
-	if (ar_json_string(host, AR_HOST_UUID_SOURCE, 1, 16, &source, where, e) != AR_OK)
+	if (ar_json_uuid(host, AR_HOST_UUID, &uuid, where, e) != AR_OK ||
+	    ar_json_string(host, AR_HOST_UUID_SOURCE, 1, 16, &source, where, e) != AR_OK)
 		return e->status;
 	if (strcmp(source, AR_SOURCE_SMBIOS) != 0 && strcmp(source, AR_SOURCE_SYSFS) != 0 &&
 	    strcmp(source, AR_SOURCE_OPERATOR) != 0)

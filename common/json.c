@@ -1,5 +1,8 @@
 #include "json.h"
 
+#include "ar_limits.h"
+#include "codec.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +55,19 @@ int ar_json_string(json_t *obj, const char *key, int required, size_t max_chars,
 		return ar_fail(e, AR_EINPUT, where, "field \"%s\" longer than %zu characters",
 			       key, max_chars);
 	*out = json_string_value(v);
+	return AR_OK;
+}
+
+int ar_json_uuid(json_t *obj, const char *key, const char **out, const char *where, ar_err *e)
+{
+	const char *v = NULL;
+	char canon[37];
+
+	if (ar_json_string(obj, key, 1, AR_UUID_CHARS, &v, where, e) != AR_OK)
+		return e->status;
+	if (ar_uuid_normalize(v, canon) != 0 || strcmp(canon, v) != 0)
+		return ar_fail(e, AR_EINPUT, where, "\"%s\" is not a lowercase UUID", key);
+	*out = v;
 	return AR_OK;
 }
 

@@ -24,6 +24,8 @@ int ar_json_array(json_t *obj, const char *key, int required, size_t max_items,
 		  json_t **out, const char *where, ar_err *e);
 int ar_json_object(json_t *obj, const char *key, int required, json_t **out,
 		   const char *where, ar_err *e);
+/* A required string field holding a UUID in canonical lowercase form. */
+int ar_json_uuid(json_t *obj, const char *key, const char **out, const char *where, ar_err *e);
 /* Refuses any key not in the NULL-terminated list (our formats are closed). */
 int ar_json_only_keys(json_t *obj, const char *const *allowed, const char *what,
 		      const char *where, ar_err *e);

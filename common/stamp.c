@@ -10,11 +10,7 @@
 
 const char *ar_stamp_dir(const char *option)
 {
-	const char *env = getenv(AR_STATE_DIR_ENV);
-
-	if (option)
-		return option;
-	return (env && *env) ? env : AR_STATE_DIR_DEFAULT;
+	return ar_choose_dir(option, AR_STATE_DIR_ENV, AR_STATE_DIR_DEFAULT);
 }
 
 static int read_cloud_id(const char *path, char out[37], ar_err *e)

@@ -204,7 +204,6 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	json_int_t version = 0, issued = 0;
 	int usage = 0, market = 0;
 	json_t *hosts = NULL;
-	char canon[37];
 
 	if (ar_json_only_keys(c, claim_fields, "token claims", where, e) != AR_OK ||
 	    ar_json_int(c, "version", 1, 1, 1000, &version, where, e) != AR_OK)
@@ -212,7 +211,7 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	if (version != AR_TOKEN_FORMAT_VERSION)
 		return ar_fail(e, AR_EINPUT, where, "token format version %lld not supported",
 			       (long long)version);
-	if (ar_json_string(c, "cloudId", 1, AR_UUID_CHARS, &cloud, where, e) != AR_OK ||
+	if (ar_json_uuid(c, "cloudId", &cloud, where, e) != AR_OK ||
 	    ar_json_string(c, "billingModel", 1, 32, &model, where, e) != AR_OK ||
 	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) ||
 	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) ||
@@ -222,8 +221,6 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	    ar_json_string(c, "nonce", 1, 64, &nonce, where, e) != AR_OK ||
 	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) != AR_OK)
 		return e->status;
-	if (ar_uuid_normalize(cloud, canon) != 0 || strcmp(canon, cloud) != 0)
-		return ar_fail(e, AR_EINPUT, where, "\"cloudId\" is not a lowercase UUID");
 	if (ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
 	    check_hosts(hosts, where, e) != AR_OK)
 		return e->status;

@@ -119,7 +119,7 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
-	const char *where = strcmp(file, "-") == 0 ? "(stdin)" : file;
+	const char *where = ar_input_name(file);
 	char *text = NULL;
 	size_t len = 0;
 	ar_activation a = { 0 };

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ar_limits.h"
+#include "codec.h"
 #include "commands.h"
 #include "fileio.h"
 #include "json.h"
@@ -23,21 +23,12 @@ static const char *str(json_t *r, const char *key)
 	return v ? v : "-";
 }
 
-static void date_of(long long t, char *buf, size_t cap)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, cap, "-");
-}
-
 int cmd_status_run(const keyimport_opts *o, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
 	json_t *r = NULL;
 	const char *status;
-	char exp[32];
+	char exp[AR_TIME_CHARS + 1];
 
 	if (ar_prepare_private_dir(dir, 0, e) != AR_OK || state_read_resource(dir, &r, e) != AR_OK)
 		return e->status;
@@ -63,11 +54,10 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	} else {
 		printf("%-16s%s\n", "Status", status);
 		if (r) {
-			date_of(num(r, "expiresAt"), exp, sizeof exp);
 			printf("%-16s%s\n%-16s%s\n%-16s%s\n%-16s%lld\n", "Registration",
 			       str(r, "registration"), "CloudId", str(r, "cloudId"), "Billing model",
 			       str(r, "billingModel"), "Serial", num(r, "serial"));
-			printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires", exp,
+			printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires", ar_format_time(num(r, "expiresAt"), exp),
 			       (num(r, "expiresAt") - o->now) / 86400, "Tenants",
 			       json_array_size(json_object_get(r, "tenants")));
 		}

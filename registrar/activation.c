@@ -5,7 +5,6 @@
 
 #include "activation.h"
 #include "ar_limits.h"
-#include "codec.h"
 #include "commands.h"
 #include "fileio.h"
 #include "json.h"
@@ -116,7 +115,7 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 {
 	ar_keypair issuer = { 0 };
 	sqlite3 *db = NULL;
-	char *compact = NULL, sha[65];
+	char *compact = NULL;
 	long long serial = 0;
 	int rc;
 
@@ -138,13 +137,12 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = ar_write_output(o->output, compact, strlen(compact), 0, e);
 	if (rc == AR_OK) {
-		FILE *report = registrar_report_stream(o->output);
-		const char *out = strcmp(o->output, "-") == 0 ? "(stdout)" : o->output;
+		FILE *report = ar_report_stream(o->output);
+		const char *out = ar_output_name(o->output);
 
-		ar_sha256_hex((const uint8_t *)compact, strlen(compact), sha);
 		fprintf(report, "registrar: wrote %s: activation key for %s, serial %lld, valid %ld "
 			"days, %zu bytes\n", out, o->name, serial, o->valid_days, strlen(compact));
-		fprintf(report, "%s  %s\n", sha, out);
+		ar_report_sha256(report, compact, strlen(compact), out);
 	}
 	free(compact);
 	ar_keypair_free(&issuer);

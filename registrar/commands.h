@@ -36,7 +36,5 @@ json_t *registration_tenants(sqlite3 *db, long long id);
 
 /* The data directory: --data-dir, else $AIRREG_DATA_DIR, else the default. */
 const char *registrar_data_dir(const registrar_opts *o);
-/* Where status lines go: stderr when data goes to stdout. */
-FILE *registrar_report_stream(const char *output);
 
 #endif

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "ar_limits.h"
-#include "codec.h"
 #include "commands.h"
 #include "fileio.h"
 #include "keys.h"
@@ -11,16 +10,7 @@
 
 const char *registrar_data_dir(const registrar_opts *o)
 {
-	const char *env = getenv(AR_DATA_DIR_ENV);
-
-	if (o->data_dir)
-		return o->data_dir;
-	return (env && *env) ? env : AR_DATA_DIR_DEFAULT;
-}
-
-FILE *registrar_report_stream(const char *output)
-{
-	return (output && strcmp(output, "-") == 0) ? stderr : stdout;
+	return ar_choose_dir(o->data_dir, AR_DATA_DIR_ENV, AR_DATA_DIR_DEFAULT);
 }
 
 int cmd_init_run(const registrar_opts *o, ar_err *e)
@@ -66,7 +56,7 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 {
 	const char *dir = registrar_data_dir(o);
-	char pub_path[4096], kid[AR_THUMBPRINT_CHARS + 1], sha[65];
+	char pub_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	char *pem;
 	int rc;
@@ -84,13 +74,12 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	rc = ar_write_output(o->output, pem, strlen(pem), o->force ? 0 : AR_WRITE_NO_CLOBBER, e);
 	if (rc == AR_OK) {
-		FILE *report = registrar_report_stream(o->output);
+		FILE *report = ar_report_stream(o->output);
 
 		ar_jwk_thumbprint(pk, kid);
-		ar_sha256_hex((const uint8_t *)pem, strlen(pem), sha);
 		fprintf(report, "registrar: wrote %s: issuer public key, kid %s\n",
-			strcmp(o->output, "-") == 0 ? "(stdout)" : o->output, kid);
-		fprintf(report, "%s  %s\n", sha, strcmp(o->output, "-") == 0 ? "(stdout)" : o->output);
+			ar_output_name(o->output), kid);
+		ar_report_sha256(report, pem, strlen(pem), ar_output_name(o->output));
 	}
 	free(pem);
 	return rc;

@@ -175,7 +175,7 @@ static int check_name(const char *name, ar_err *e)
 
 int cmd_register_run(const registrar_opts *o, ar_err *e)
 {
-	const char *where = o->token && strcmp(o->token, "-") == 0 ? "(stdin)" : o->token;
+	const char *where = o->token ? ar_input_name(o->token) : NULL;
 	registration_row existing;
 	sqlite3 *db = NULL;
 	char *text = NULL;

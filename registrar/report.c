@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "codec.h"
 #include "commands.h"
 #include "json.h"
 #include "store.h"
@@ -47,15 +47,11 @@ static json_t *row_json(sqlite3_stmt *st, int with_hosts)
 	return r;
 }
 
-static const char *when(json_t *r, const char *key, char *buf, size_t cap)
+static const char *when(json_t *r, const char *key, char *buf)
 {
-	time_t t = (time_t)json_integer_value(json_object_get(r, key));
-	struct tm tm;
-
-	if (!json_is_integer(json_object_get(r, key)) || !gmtime_r(&t, &tm) ||
-	    !strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, cap, "-");
-	return buf;
+	if (!json_is_integer(json_object_get(r, key)))
+		return "-";
+	return ar_format_time((long long)json_integer_value(json_object_get(r, key)), buf);
 }
 
 static const char *s(json_t *r, const char *key)
@@ -81,7 +77,7 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 	json_t *list = json_array(), *r;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	char sql[512], exp[32];
+	char sql[512], exp[AR_TIME_CHARS + 1];
 	size_t i;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
 
@@ -103,7 +99,7 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 			printf("%-24s %-36s %-13s %-12s %6lld %s\n", s(r, "name"), s(r, "cloudId"),
 			       s(r, "status"), s(r, "billingModel"),
 			       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
-			       when(r, "lastKeyExpires", exp, sizeof exp));
+			       when(r, "lastKeyExpires", exp));
 	}
 	json_decref(list);
 	store_close(db);
@@ -115,7 +111,7 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	json_t *r = NULL, *h;
-	char sql[512], t1[32], t2[32];
+	char sql[512], t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1];
 	size_t i;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
 
@@ -139,11 +135,11 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 		       s(r, "billingModel"), s(r, "agreementNumber"), s(r, "assetTag"));
 		printf("%-20s%s\n%-20s%s\n", "Stamp key", s(r, "stampKeyThumbprint"), "Token SHA-256",
 		       s(r, "tokenSha256"));
-		printf("%-20s%s\n%-20s%s\n", "Registered", when(r, "registeredAt", t1, sizeof t1),
-		       "Updated", when(r, "updatedAt", t2, sizeof t2));
+		printf("%-20s%s\n%-20s%s\n", "Registered", when(r, "registeredAt", t1),
+		       "Updated", when(r, "updatedAt", t2));
 		printf("%-20s%lld, expires %s\n", "Last key serial",
 		       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
-		       when(r, "lastKeyExpires", t1, sizeof t1));
+		       when(r, "lastKeyExpires", t1));
 		json_array_foreach(json_object_get(r, "hosts"), i, h)
 			printf("%-20s%s %s\n", i == 0 ? "Hosts" : "", s(h, "name"), s(h, "uuid"));
 	}

@@ -4,24 +4,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "codec.h"
 #include "commands.h"
 #include "fileio.h"
 #include "host.h"
 #include "json.h"
 #include "stamp.h"
 #include "token.h"
-
-static const char *output_name(const char *path)
-{
-	return strcmp(path, "-") == 0 ? "(stdout)" : path;
-}
-
-/* Data to stdout means the report goes to stderr. */
-static FILE *report_stream(const char *path)
-{
-	return strcmp(path, "-") == 0 ? stderr : stdout;
-}
 
 int cmd_probe_run(const tokengen_opts *o, ar_err *e)
 {
@@ -137,19 +125,17 @@ static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
 static int write_token(const char *out, const char *compact, const ar_stamp *stamp,
 		       size_t n_hosts, ar_err *e)
 {
-	char sha[65];
 	size_t len = strlen(compact);
-	FILE *report = report_stream(out);
+	FILE *report = ar_report_stream(out);
 
 	/* No newline: `sha256sum FILE` then prints the hash we print, and no
 	 * line-ending conversion on the way can change the file. */
 	if (ar_write_output(out, compact, len, 0, e) != AR_OK)
 		return e->status;
-	ar_sha256_hex((const uint8_t *)compact, len, sha);
 	fprintf(report, "token-gen: wrote %s: registration token, %zu bytes, %zu host%s, "
-		"CloudId %s\n", output_name(out), len, n_hosts, n_hosts == 1 ? "" : "s",
+		"CloudId %s\n", ar_output_name(out), len, n_hosts, n_hosts == 1 ? "" : "s",
 		stamp->cloud_id);
-	fprintf(report, "%s  %s\n", sha, output_name(out));
+	ar_report_sha256(report, compact, len, ar_output_name(out));
 	return AR_OK;
 }
 
@@ -175,7 +161,7 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 		rc = ar_stamp_open(ar_stamp_dir(o->state_dir), o->cloud_id, &stamp, &created, e);
 	if (rc == AR_OK) {
 		if (created)
-			fprintf(report_stream(o->output),
+			fprintf(ar_report_stream(o->output),
 				"token-gen: new stamp identity in %s: CloudId %s, key %s\n",
 				ar_stamp_dir(o->state_dir), stamp.cloud_id, stamp.kid);
 		p.cloud_id = stamp.cloud_id;

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "codec.h"
 #include "commands.h"
 #include "fileio.h"
 #include "host.h"
@@ -20,16 +20,6 @@ static const char *str(json_t *obj, const char *key)
 static long long num(json_t *obj, const char *key)
 {
 	return (long long)json_integer_value(json_object_get(obj, key));
-}
-
-static void print_time(const char *label, long long t)
-{
-	char buf[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) && strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		printf("%-24s%s\n", label, buf);
 }
 
 static void print_host(json_t *h)
@@ -55,6 +45,7 @@ static void print_host(json_t *h)
 static void print_text(const char *name, const ar_token *t)
 {
 	json_t *c = t->claims, *hosts = json_object_get(c, "hosts"), *tot, *h;
+	char when[AR_TIME_CHARS + 1];
 	size_t i;
 
 	tot = json_object_get(c, "totals");
@@ -69,7 +60,7 @@ static void print_text(const char *name, const ar_token *t)
 	       json_is_true(json_object_get(c, "usageReporting")) ? "on" : "off");
 	printf("%-24s%s\n", "Marketplace syndication",
 	       json_is_true(json_object_get(c, "marketplaceSyndication")) ? "on" : "off");
-	print_time("Issued", num(c, "issuedAt"));
+	printf("%-24s%s\n", "Issued", ar_format_time(num(c, "issuedAt"), when));
 	printf("%-24s%lld (%lld sockets, %lld cores, %lld threads, %lld MiB)\n", "Hosts",
 	       num(tot, "hosts"), num(tot, "cpuSockets"), num(tot, "cpuCores"),
 	       num(tot, "cpuThreads"), num(tot, "memoryMiB"));
@@ -93,7 +84,7 @@ static int print_json(const char *name, const ar_token *t, ar_err *e)
 
 int cmd_show_run(const char *file, int json, ar_err *e)
 {
-	const char *name = strcmp(file, "-") == 0 ? "(stdin)" : file;
+	const char *name = ar_input_name(file);
 	char *text = NULL;
 	size_t len = 0;
 	ar_token t;
