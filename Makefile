@@ -43,7 +43,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps check test unit e2e sanitize install uninstall clean demo
+.PHONY: all deps check test unit e2e attacks sanitize install uninstall clean demo
 
 all: $(PROGRAMS)
 
@@ -89,6 +89,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBTOKENGEN) $(LIBAIRRE
 	$(CC) $(ALL_CFLAGS) -Itoken-gen $$($(PKG_CONFIG) --cflags cmocka) -o $@ $< \
 		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) $$($(PKG_CONFIG) --libs cmocka)
 
+$(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBAIRREG)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS)
+
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do \
 		SHARED=$(SHARED) $$t || exit 1; \
@@ -97,10 +101,15 @@ unit: $(UNIT_BINS)
 e2e: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/e2e/run.sh
 
-test: unit e2e
+attacks: $(PROGRAMS) $(BUILD)/tests/mutate
+	@BIN=$(CURDIR)/$(BUILD)/bin MUTATE=$(CURDIR)/$(BUILD)/tests/mutate SHARED=$(SHARED) \
+		sh tests/attacks/run.sh
 
+test: unit e2e attacks
+
+# faketime (attack suite) preloads itself before the ASan runtime; that is harmless.
 sanitize:
-	$(MAKE) BUILD=build/san CFLAGS="-O1 -g" \
+	ASAN_OPTIONS=verify_asan_link_order=0 $(MAKE) BUILD=build/san CFLAGS="-O1 -g" \
 		SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		test
 

@@ -70,24 +70,29 @@ static int read_fd(int fd, size_t cap, uint8_t **data, size_t *len, const char *
 	return AR_OK;
 }
 
-int ar_read_input(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e)
+static int read_path(const char *path, size_t cap, int own_state, uint8_t **data, size_t *len,
+		     ar_err *e)
 {
 	struct stat st;
 	int fd, rc;
 	const char *where = ar_input_name(path);
 
-	if (strcmp(path, "-") == 0) {
+	if (strcmp(path, "-") == 0 && !own_state) {
 		fd = STDIN_FILENO;
 	} else {
-		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | (own_state ? O_NOFOLLOW : 0));
+		if (fd < 0 && errno == ELOOP && own_state)
+			return ar_fail(e, AR_EENV, path, "is a symbolic link (refused)");
 		if (fd < 0) {
-			int status = (errno == ENOENT) ? AR_EINPUT : AR_EENV;
+			int status = (errno == ENOENT && !own_state) ? AR_EINPUT : AR_EENV;
 
 			return ar_fail(e, status, path, "cannot open: %s", strerror(errno));
 		}
 	}
 	if (fstat(fd, &st) != 0) {
 		rc = env_error(e, where, "cannot stat");
+	} else if (own_state && !S_ISREG(st.st_mode)) {
+		rc = ar_fail(e, AR_EENV, where, "not a regular file");
 	} else if (S_ISDIR(st.st_mode)) {
 		rc = ar_fail(e, AR_EINPUT, where, "is a directory");
 	} else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > cap) {
@@ -98,6 +103,16 @@ int ar_read_input(const char *path, size_t cap, uint8_t **data, size_t *len, ar_
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rc;
+}
+
+int ar_read_input(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e)
+{
+	return read_path(path, cap, 0, data, len, e);
+}
+
+int ar_read_state_file(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e)
+{
+	return read_path(path, cap, 1, data, len, e);
 }
 
 int ar_compact_text(uint8_t *data, size_t *len, const char *where, ar_err *e)

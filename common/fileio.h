@@ -13,6 +13,9 @@
  * (a regular file is refused by its size before any byte is read).
  * *data is malloc'd with one extra NUL byte. */
 int ar_read_input(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e);
+/* A file of our own state directory: never "-", never through a symbolic link,
+ * regular files only; every failure is AR_EENV (the state is damaged, not an input). */
+int ar_read_state_file(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e);
 
 /* Reads a text file carried across the gap and returns the one token it holds:
  * a UTF-8 BOM, CR/LF, spaces, tabs and line wraps are dropped. Anything else

@@ -96,7 +96,7 @@ int ar_jws_parse(const char *compact, size_t len, ar_jws *out, const char *where
 		goto fail;
 	out->header = ar_json_parse_object(hdr, hdr_len, where, e);
 	if (!out->header) {
-		ar_fail(e, AR_EINPUT, where, "JWS header is not a JSON object");
+		ar_fail(e, AR_EINPUT, where, "JWS header: %s", e->msg);
 		goto fail;
 	}
 	if (check_header(out->header, where, e) != AR_OK)

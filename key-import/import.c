@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "activation.h"
+#include "codec.h"
 #include "ar_limits.h"
 #include "commands.h"
 #include "fileio.h"
@@ -43,6 +44,23 @@ static int check_binding(json_t *c, const char *dir, const char *where, ar_err *
 	return AR_OK;
 }
 
+/* A clock set back could revive an expired key: the clock must not run behind the
+ * latest time this stamp has trusted. The clock is at fault, not the key: exit 5. */
+static int check_clock(const char *dir, long long now, const char *where, ar_err *e)
+{
+	long long latest = 0, issued = 0;
+	char clock[AR_TIME_CHARS + 1], trusted[AR_TIME_CHARS + 1];
+
+	if (state_trusted_time(dir, &latest, &issued, e) != AR_OK)
+		return e->status;
+	if (now + AR_CLOCK_SKEW_SECONDS < latest)
+		return ar_fail(e, AR_EENV, where,
+			       "the clock (%s) is %lld s behind the latest time this stamp has "
+			       "trusted (%s); set the clock right", ar_format_time(now, clock),
+			       latest - now, ar_format_time(latest, trusted));
+	return AR_OK;
+}
+
 static int check_time(json_t *c, long long now, const char *where, ar_err *e)
 {
 	if (claim_int(c, "nbf") > now + AR_CLOCK_SKEW_SECONDS)
@@ -56,16 +74,26 @@ static int check_time(json_t *c, long long now, const char *where, ar_err *e)
 	return AR_OK;
 }
 
+/* Rollback: within a registration the serial only grows; across registrations (the
+ * stamp unregistered and registered anew) a key issued before the one imported
+ * last belongs to the past. */
 static int check_serial(json_t *c, const char *dir, const char *where, ar_err *e)
 {
-	long long high = 0;
+	long long high = 0, latest = 0, issued = 0;
+	char when[AR_TIME_CHARS + 1];
 
-	if (state_high_water(dir, claim_str(c, "sub"), &high, e) != AR_OK)
+	if (state_high_water(dir, claim_str(c, "sub"), &high, e) != AR_OK ||
+	    state_trusted_time(dir, &latest, &issued, e) != AR_OK)
 		return e->status;
 	if (claim_int(c, "serial") <= high)
 		return ar_fail(e, AR_EINPUT, where,
 			       "key serial %lld is not newer than %lld, already imported for %s "
 			       "(rolled back)", claim_int(c, "serial"), high, claim_str(c, "sub"));
+	if (claim_int(c, "iat") < issued)
+		return ar_fail(e, AR_EINPUT, where,
+			       "key issued %s, before the key already imported (%lld s later; "
+			       "rolled back)", ar_format_time(claim_int(c, "iat"), when),
+			       issued - claim_int(c, "iat"));
 	return AR_OK;
 }
 
@@ -111,6 +139,8 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 	if (rc == AR_OK)
 		rc = state_raise_high_water(dir, claim_str(a->claims, "sub"),
 					    claim_int(a->claims, "serial"), e);
+	if (rc == AR_OK)
+		rc = state_raise_trusted_time(dir, o->now, claim_int(a->claims, "iat"), e);
 	ar_unlock(lock);
 	json_decref(resource);
 	return rc;
@@ -132,6 +162,8 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 		rc = ar_activation_decode(text, len, trust_lookup, (void *)dir, &a, where, e);
 	if (rc == AR_OK)
 		rc = check_binding(a.claims, dir, where, e);
+	if (rc == AR_OK)
+		rc = check_clock(dir, o->now, where, e);
 	if (rc == AR_OK)
 		rc = check_time(a.claims, o->now, where, e);
 	if (rc == AR_OK)

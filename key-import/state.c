@@ -20,8 +20,8 @@ static int read_json(const char *state_dir, const char *name, json_t **out, ar_e
 		return e->status;
 	if (!ar_file_exists(path))
 		return AR_OK;
-	if (ar_read_input(path, AR_MAX_INFLATED_BYTES, &data, &len, e) != AR_OK)
-		return ar_fail(e, AR_EENV, path, "%s", e->msg);
+	if (ar_read_state_file(path, AR_MAX_INFLATED_BYTES, &data, &len, e) != AR_OK)
+		return e->status == AR_EENV ? e->status : ar_fail(e, AR_EENV, path, "%s", e->msg);
 	*out = ar_json_parse_object(data, len, path, e);
 	free(data);
 	/* our own file, unreadable: the state is damaged, not the input */
@@ -105,5 +105,57 @@ int state_raise_high_water(const char *state_dir, const char *registration, long
 	json_object_set_new(marks, registration, json_integer(serial));
 	rc = write_json(state_dir, AR_SERIALS_FILE, marks, e);
 	json_decref(marks);
+	return rc;
+}
+
+static long long mark_of(json_t *mark, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(mark, key));
+}
+
+int state_trusted_time(const char *state_dir, long long *latest, long long *issued,
+		       ar_err *e)
+{
+	json_t *mark = NULL, *resource = NULL;
+
+	*latest = *issued = 0;
+	if (read_json(state_dir, AR_TRUSTED_TIME_FILE, &mark, e) != AR_OK ||
+	    state_read_resource(state_dir, &resource, e) != AR_OK) {
+		json_decref(mark);
+		return e->status;
+	}
+	*latest = mark_of(mark, "latestTrustedTime");
+	*issued = mark_of(mark, "latestIssuedAt");
+	if (mark_of(resource, "importedAt") > *latest)
+		*latest = mark_of(resource, "importedAt");
+	if (mark_of(resource, "issuedAt") > *issued)
+		*issued = mark_of(resource, "issuedAt");
+	if (*issued > *latest)
+		*latest = *issued;
+	json_decref(mark);
+	json_decref(resource);
+	return AR_OK;
+}
+
+int state_raise_trusted_time(const char *state_dir, long long now, long long issued, ar_err *e)
+{
+	json_t *mark = NULL;
+	long long latest;
+	int rc;
+
+	if (read_json(state_dir, AR_TRUSTED_TIME_FILE, &mark, e) != AR_OK)
+		return e->status;
+	if (mark_of(mark, "latestIssuedAt") > issued)
+		issued = mark_of(mark, "latestIssuedAt");
+	latest = now > issued ? now : issued;
+	if (mark_of(mark, "latestTrustedTime") > latest)
+		latest = mark_of(mark, "latestTrustedTime");
+	json_decref(mark);
+	mark = json_pack("{s:I, s:I}", "latestTrustedTime", (json_int_t)latest,
+			 "latestIssuedAt", (json_int_t)issued);
+	if (!mark)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	rc = write_json(state_dir, AR_TRUSTED_TIME_FILE, mark, e);
+	json_decref(mark);
 	return rc;
 }

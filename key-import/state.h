@@ -19,4 +19,11 @@ int state_high_water(const char *state_dir, const char *registration, long long 
 int state_raise_high_water(const char *state_dir, const char *registration, long long serial,
 			   ar_err *e);
 
+/* The latest time this stamp has trusted (the clock at each import, or the key's iat
+ * if later) and the latest iat it has imported, whatever the registration; both count
+ * the resource on disk too, as the high-water mark does. */
+int state_trusted_time(const char *state_dir, long long *latest, long long *issued,
+		       ar_err *e);
+int state_raise_trusted_time(const char *state_dir, long long now, long long issued, ar_err *e);
+
 #endif

@@ -23,16 +23,35 @@ static const char *str(json_t *r, const char *key)
 	return v ? v : "-";
 }
 
+/* A clock behind the latest trusted time would show an expired key as valid. */
+static long long status_time(const char *dir, long long now, ar_err *e)
+{
+	long long latest = 0, issued = 0;
+
+	if (state_trusted_time(dir, &latest, &issued, e) != AR_OK)
+		return -1;
+	if (now + AR_CLOCK_SKEW_SECONDS >= latest)
+		return now;
+	ar_warn("key-import", "the clock is %lld s behind the latest time this stamp has trusted; "
+		"status is shown at that time", latest - now);
+	return latest;
+}
+
 int cmd_status_run(const keyimport_opts *o, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
 	json_t *r = NULL;
 	const char *status;
 	char exp[AR_TIME_CHARS + 1];
+	long long now;
 
 	if (ar_prepare_private_dir(dir, 0, e) != AR_OK || state_read_resource(dir, &r, e) != AR_OK)
 		return e->status;
-	status = !r ? "Not registered" : num(r, "expiresAt") <= o->now ? "Expired" : "Registered";
+	if ((now = status_time(dir, o->now, e)) < 0) {
+		json_decref(r);
+		return e->status;
+	}
+	status = !r ? "Not registered" : num(r, "expiresAt") <= now ? "Expired" : "Registered";
 	if (o->json) {
 		json_t *doc = json_pack("{s:s}", "status", status);
 		char *text;
@@ -44,7 +63,7 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 			json_object_set(doc, "serial", json_object_get(r, "serial"));
 			json_object_set(doc, "expiresAt", json_object_get(r, "expiresAt"));
 			json_object_set_new(doc, "daysLeft",
-					    json_integer((num(r, "expiresAt") - o->now) / 86400));
+					    json_integer((num(r, "expiresAt") - now) / 86400));
 			json_object_set(doc, "tenants", json_object_get(r, "tenants"));
 		}
 		text = ar_json_dump_pretty(doc);
@@ -58,7 +77,7 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 			       str(r, "registration"), "CloudId", str(r, "cloudId"), "Billing model",
 			       str(r, "billingModel"), "Serial", num(r, "serial"));
 			printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires", ar_format_time(num(r, "expiresAt"), exp),
-			       (num(r, "expiresAt") - o->now) / 86400, "Tenants",
+			       (num(r, "expiresAt") - now) / 86400, "Tenants",
 			       json_array_size(json_object_get(r, "tenants")));
 		}
 	}

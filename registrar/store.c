@@ -157,6 +157,9 @@ int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e)
 		return e->status;
 	if (!create && !ar_file_exists(path))
 		return ar_fail(e, AR_EENV, path, "no registrar database (run registrar init)");
+	/* whoever may write here may swap the issuer key or the database */
+	if (ar_prepare_private_dir(data_dir, 0, e) != AR_OK)
+		return e->status;
 	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
 		int rc = ar_fail(e, AR_EENV, path, "cannot open database: %s",
 				 *db ? sqlite3_errmsg(*db) : "out of memory");

@@ -9,6 +9,7 @@ command -v pkg-config >/dev/null 2>&1 || need pkg-config
 command -v cc >/dev/null 2>&1 || need gcc
 command -v openssl >/dev/null 2>&1 || need openssl
 command -v sqlite3 >/dev/null 2>&1 || need sqlite3 # tests compare database dumps
+command -v faketime >/dev/null 2>&1 || need faketime # the attack suite sets clocks back
 for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
 	    jansson:libjansson-dev sqlite3:libsqlite3-dev cmocka:libcmocka-dev; do
 	pc=${pair%%:*}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Rollback: an older key after a newer one, also after `remove`, and a key of a
+# registration the stamp has left.
+. "$(dirname "$0")/lib.sh"
+world
+expect_exit 0 "import serial 2" "$KI" key2.txt
+attack 4 "key1.txt: key serial 1 is not newer than 2, already imported for east (rolled back)" "$KI" key1.txt
+attack 4 "key2.txt: key serial 2 is not newer than 2" "$KI" key2.txt
+attack 4 "key serial 1 is not newer than 2" "$KI" --dry-run key1.txt
+expect_exit 0 "remove" "$KI" remove
+attack 4 "key1.txt: key serial 1 is not newer than 2, already imported for east (rolled back)" "$KI" key1.txt
+attack 4 "key serial 2 is not newer than 2" "$KI" key2.txt
+expect_exit 0 "a newer key after remove" "$KI" key3.txt
+attack 4 "key serial 2 is not newer than 3" "$KI" key2.txt
+
+# The stamp is registered anew under another name; east's unused key 4 is the past.
+"$RG" activation-key --name east -o key4.txt >/dev/null
+"$RG" unregister --name east >/dev/null
+"$RG" register --token tokA.txt --name east2 >/dev/null
+faketime -f +10s "$RG" activation-key --name east2 -o east2-1.txt >/dev/null
+expect_exit 0 "import the new registration's first key" "$KI" east2-1.txt
+attack 4 "key4.txt: key issued 20" "$KI" key4.txt
+one_line_error "key of the old registration" "before the key already imported"
+# the registrar's serial only grows too: a re-registration does not reuse a name's serials
+"$RG" unregister --name east2 >/dev/null
+"$RG" register --token tokA.txt --name east >/dev/null
+faketime -f +20s "$RG" activation-key --name east -o key5.txt >/dev/null
+check "east's serials go on after re-registration" /usr/bin/python3 -c "
+import base64, json
+p = open('key5.txt').read().split('.')[1]
+assert json.loads(base64.urlsafe_b64decode(p + '=' * (-len(p) % 4)))['serial'] == 5"
+done_attacks rollback

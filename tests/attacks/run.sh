@@ -1,0 +1,9 @@
+#!/bin/sh
+# The attack suite (see docs/security.md): one script per family of attacks.
+set -u
+dir=$(dirname "$0")
+rc=0
+for t in rollback clock mixmatch wrongkeys endless malformed filesystem accepted; do
+	sh "$dir/$t.sh" || rc=1
+done
+exit $rc
