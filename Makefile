@@ -43,7 +43,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps check test unit e2e attacks sanitize install uninstall clean demo
+.PHONY: all deps check test unit e2e attacks fault sanitize install uninstall clean demo
 
 all: $(PROGRAMS)
 
@@ -93,6 +93,11 @@ $(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBAIRREG)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS)
 
+# Test-only: fails the Nth disk-changing call (tests/fault/run.sh).
+$(BUILD)/tests/faultshim.so: tests/fault/shim.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC $(CFLAGS) -Wall -Wextra -Werror -o $@ $< -ldl
+
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do \
 		SHARED=$(SHARED) $$t || exit 1; \
@@ -105,7 +110,11 @@ attacks: $(PROGRAMS) $(BUILD)/tests/mutate
 	@BIN=$(CURDIR)/$(BUILD)/bin MUTATE=$(CURDIR)/$(BUILD)/tests/mutate SHARED=$(SHARED) \
 		sh tests/attacks/run.sh
 
-test: unit e2e attacks
+fault: $(PROGRAMS) $(BUILD)/tests/faultshim.so
+	@BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so SHARED=$(SHARED) \
+		sh tests/fault/run.sh
+
+test: unit e2e attacks fault
 
 # faketime (attack suite) preloads itself before the ASan runtime; that is harmless.
 sanitize:

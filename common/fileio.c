@@ -170,7 +170,7 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
-static int fsync_dir_of(const char *path)
+int ar_sync_dir(const char *path)
 {
 	char *copy = strdup(path);
 	int fd, rc = -1;
@@ -252,7 +252,7 @@ int ar_write_output(const char *path, const void *data, size_t len, int flags, a
 		unlink(tmp);
 		return rc;
 	}
-	if (fsync_dir_of(path) != 0)
+	if (ar_sync_dir(path) != 0)
 		return env_error(e, path, "cannot sync directory");
 	return AR_OK;
 }

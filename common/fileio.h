@@ -13,6 +13,8 @@
  * (a regular file is refused by its size before any byte is read).
  * *data is malloc'd with one extra NUL byte. */
 int ar_read_input(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e);
+/* fsync()s the directory holding path, so that a rename or link in it is durable. */
+int ar_sync_dir(const char *path);
 /* A file of our own state directory: never "-", never through a symbolic link,
  * regular files only; every failure is AR_EENV (the state is damaged, not an input). */
 int ar_read_state_file(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e);

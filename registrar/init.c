@@ -13,37 +13,52 @@ const char *registrar_data_dir(const registrar_opts *o)
 	return ar_choose_dir(o->data_dir, AR_DATA_DIR_ENV, AR_DATA_DIR_DEFAULT);
 }
 
+/* The issuer key: kept when an interrupted init left one (stamps may trust it
+ * already), new when there is none or --force asks for one. */
+static int issuer_key(const registrar_opts *o, const char *key_path, ar_keypair *kp, ar_err *e)
+{
+	if (ar_file_exists(key_path) && !o->force)
+		return ar_key_load_private(key_path, kp, e);
+	if (ar_keypair_generate(kp, e) != AR_OK)
+		return e->status;
+	return ar_key_save_private(key_path, kp, o->force, e);
+}
+
+/* The database is the commit point: it appears whole, last. */
 int cmd_init_run(const registrar_opts *o, ar_err *e)
 {
 	const char *dir = registrar_data_dir(o);
-	char key_path[4096], pub_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
+	char key_path[4096], pub_path[4096], db_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
 	ar_keypair kp = { 0 };
 	sqlite3 *db = NULL;
-	int lock = -1, rc;
+	int lock = -1, rc, exists;
 
 	if (ar_join_path(key_path, sizeof key_path, dir, AR_ISSUER_KEY_FILE, e) ||
 	    ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) ||
+	    ar_join_path(db_path, sizeof db_path, dir, AR_DATABASE_FILE, e) ||
 	    ar_prepare_private_dir(dir, 1, e) || ar_lock_dir(dir, &lock, e))
 		return e->status;
-	if (ar_file_exists(key_path) && !o->force) {
+	exists = ar_file_exists(db_path);
+	if (exists && !o->force) {
 		ar_unlock(lock);
-		return ar_fail(e, AR_EENV, key_path,
+		return ar_fail(e, AR_EENV, dir,
 			       "registrar already initialised (--force makes a new issuer key; "
 			       "every stamp must then trust the new one)");
 	}
-	rc = ar_keypair_generate(&kp, e);
-	if (rc == AR_OK)
-		rc = ar_key_save_private(key_path, &kp, o->force, e);
+	rc = issuer_key(o, key_path, &kp, e);
 	if (rc == AR_OK)
 		rc = ar_key_save_public(pub_path, kp.pk, 1, e);
-	if (rc == AR_OK)
-		rc = store_open(dir, 1, &db, e);
-	if (rc == AR_OK) {
-		ar_jwk_thumbprint(kp.pk, kid);
-		rc = store_begin(db, e);
+	ar_jwk_thumbprint(kp.pk, kid);
+	if (rc == AR_OK && !exists)
+		rc = store_create(dir, kid, e);
+	else if (rc == AR_OK) {
+		rc = store_open(dir, 0, &db, e);
 		if (rc == AR_OK)
+			rc = store_begin(db, e);
+		if (rc == AR_OK) {
 			rc = store_audit(db, "init", NULL, kid, e);
-		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+			rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+		}
 	}
 	if (rc == AR_OK)
 		printf("registrar: initialised %s: issuer key %s\n", dir, kid);

@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,19 +148,14 @@ fail:
 	return e->status;
 }
 
-int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e)
+/* journal: "WAL" for use, "DELETE" while a new database is made beside its place
+ * (one file, so that it can be renamed into place whole). */
+static int open_path(const char *path, int create, const char *journal, sqlite3 **db,
+		     ar_err *e)
 {
-	char path[4096];
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
+	char pragma[64];
 
-	*db = NULL;
-	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_FILE, e) != AR_OK)
-		return e->status;
-	if (!create && !ar_file_exists(path))
-		return ar_fail(e, AR_EENV, path, "no registrar database (run registrar init)");
-	/* whoever may write here may swap the issuer key or the database */
-	if (ar_prepare_private_dir(data_dir, 0, e) != AR_OK)
-		return e->status;
 	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
 		int rc = ar_fail(e, AR_EENV, path, "cannot open database: %s",
 				 *db ? sqlite3_errmsg(*db) : "out of memory");
@@ -169,7 +165,8 @@ int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e)
 		return rc;
 	}
 	sqlite3_busy_timeout(*db, AR_DB_BUSY_TIMEOUT_MS);
-	if (exec(*db, "PRAGMA journal_mode = WAL", "set WAL", e) != AR_OK ||
+	snprintf(pragma, sizeof pragma, "PRAGMA journal_mode = %s", journal);
+	if (exec(*db, pragma, "set the journal mode", e) != AR_OK ||
 	    exec(*db, "PRAGMA foreign_keys = ON", "set foreign keys", e) != AR_OK ||
 	    exec(*db, "PRAGMA synchronous = FULL", "set synchronous", e) != AR_OK ||
 	    migrate(*db, e) != AR_OK) {
@@ -178,6 +175,65 @@ int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e)
 		return e->status;
 	}
 	return AR_OK;
+}
+
+int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e)
+{
+	char path[4096];
+
+	*db = NULL;
+	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_FILE, e) != AR_OK)
+		return e->status;
+	if (!create && !ar_file_exists(path))
+		return ar_fail(e, AR_EENV, path, "no registrar database (run registrar init)");
+	/* whoever may write here may swap the issuer key or the database */
+	if (ar_prepare_private_dir(data_dir, 0, e) != AR_OK)
+		return e->status;
+	return open_path(path, create, "WAL", db, e);
+}
+
+static void remove_database(const char *path)
+{
+	static const char *const suffixes[] = { "", "-journal", "-wal", "-shm", NULL };
+	const char *const *s;
+	char name[4200];
+
+	for (s = suffixes; *s; s++) {
+		snprintf(name, sizeof name, "%s%s", path, *s);
+		unlink(name);
+	}
+}
+
+int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e)
+{
+	char path[4096], tmp[4096];
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_FILE, e) != AR_OK ||
+	    ar_join_path(tmp, sizeof tmp, data_dir, "." AR_DATABASE_FILE ".new", e) != AR_OK)
+		return e->status;
+	remove_database(tmp); /* the trace of an interrupted init */
+	rc = open_path(tmp, 1, "DELETE", &db, e);
+	if (rc == AR_OK)
+		rc = store_begin(db, e);
+	if (rc == AR_OK) {
+		rc = store_audit(db, "init", NULL, first_audit_detail, e);
+		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+	}
+	if (db && sqlite3_close(db) != SQLITE_OK && rc == AR_OK)
+		rc = ar_fail(e, AR_EENV, tmp, "cannot close database");
+	if (rc == AR_OK && link(tmp, path) != 0)
+		rc = ar_fail(e, AR_EENV, path, "cannot create database: %s", strerror(errno));
+	if (rc == AR_OK && ar_sync_dir(path) != 0)
+		rc = ar_fail(e, AR_EENV, path, "cannot sync directory: %s", strerror(errno));
+	remove_database(tmp);
+	if (rc != AR_OK)
+		return rc;
+	/* WAL from the first use on; if this fails, the next open switches it */
+	rc = store_open(data_dir, 0, &db, e);
+	store_close(db);
+	return rc;
 }
 
 void store_close(sqlite3 *db)

@@ -10,6 +10,9 @@
  * busy timeout set, migrations applied. */
 int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e);
 void store_close(sqlite3 *db);
+/* Makes DIR/registrar.db whole or not at all: built beside its place with its schema
+ * and a first audit row, then linked in (never over an existing one). */
+int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; a busy database is AR_EENV. */
 int store_begin(sqlite3 *db, ar_err *e);

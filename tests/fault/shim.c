@@ -1,0 +1,157 @@
+/* Test-only LD_PRELOAD shim: fails the Nth file-system call that can change the
+ * disk, so the fault tests can show that every step of every writer either leaves
+ * the old state or the new one.
+ *   FAULT_AT=N          the Nth counted call fails (1-based; 0 or unset: none)
+ *   FAULT_ERRNO=EIO     the error (ENOSPC by default; EIO also understood)
+ *   FAULT_COUNT=FILE    at exit, the number of counted calls is written there
+ *   FAULT_PLANT_LINK=T  before an exclusive create of a temp file, plant a symbolic
+ *                       link to T at its name (an attacker winning the race)
+ *   FAULT_DUMPABLE=FILE at exit, prctl(PR_GET_DUMPABLE) is written there
+ * Counted: open/openat for writing or creating, write/pwrite to fds above 2,
+ * fsync, fdatasync, ftruncate, fchmod, rename, link, mkdir, unlink (not of temp files). */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static long calls, fail_at = -1;
+static int fail_errno = ENOSPC;
+
+static void setup(void) __attribute__((constructor));
+static void setup(void)
+{
+	const char *at = getenv("FAULT_AT"), *err = getenv("FAULT_ERRNO");
+
+	fail_at = at ? atol(at) : 0;
+	if (err && strcmp(err, "EIO") == 0)
+		fail_errno = EIO;
+}
+
+static void put_number(const char *env, long n)
+{
+	const char *path = getenv(env);
+	char text[32];
+	int fd, len;
+
+	if (!path)
+		return;
+	len = snprintf(text, sizeof text, "%ld\n", n);
+	fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd >= 0) {
+		if (syscall(SYS_write, fd, text, (size_t)len) < 0)
+			perror("fault shim");
+		syscall(SYS_close, fd);
+	}
+}
+
+static void report(void) __attribute__((destructor));
+static void report(void)
+{
+	put_number("FAULT_COUNT", calls);
+	put_number("FAULT_DUMPABLE", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+}
+
+/* 1 when this call is the one to fail. */
+static int fault(void)
+{
+	if (++calls != fail_at)
+		return 0;
+	errno = fail_errno;
+	return 1;
+}
+
+#define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+
+static int is_temp(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 4 && strcmp(path + n - 4, ".tmp") == 0;
+}
+
+static void plant_link(const char *path, int flags)
+{
+	const char *target = getenv("FAULT_PLANT_LINK");
+
+	if (target && (flags & O_CREAT) && (flags & O_EXCL) && is_temp(path))
+		if (symlink(target, path) != 0)
+			perror("fault shim: symlink");
+}
+
+static int changes_disk(int flags)
+{
+	return (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+}
+
+int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	va_start(ap, flags);
+	if (flags & (O_CREAT | O_TMPFILE))
+		mode = va_arg(ap, mode_t);
+	va_end(ap);
+	plant_link(path, flags);
+	if (changes_disk(flags) && fault())
+		return -1;
+	return REAL(open)(path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	va_start(ap, flags);
+	if (flags & (O_CREAT | O_TMPFILE))
+		mode = va_arg(ap, mode_t);
+	va_end(ap);
+	plant_link(path, flags);
+	if (changes_disk(flags) && fault())
+		return -1;
+	return REAL(openat)(dirfd, path, flags, mode);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	if (fd > 2 && fault())
+		return -1;
+	return REAL(write)(fd, buf, n);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	if (fault())
+		return -1;
+	return REAL(pwrite)(fd, buf, n, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off) __attribute__((alias("pwrite")));
+
+#define SIMPLE(ret, name, params, args) \
+	ret name params { if (fault()) return -1; return REAL(name) args; }
+SIMPLE(int, fsync, (int fd), (fd))
+SIMPLE(int, fdatasync, (int fd), (fd))
+SIMPLE(int, ftruncate, (int fd, off_t len), (fd, len))
+SIMPLE(int, fchmod, (int fd, mode_t mode), (fd, mode))
+SIMPLE(int, rename, (const char *a, const char *b), (a, b))
+SIMPLE(int, link, (const char *a, const char *b), (a, b))
+SIMPLE(int, mkdir, (const char *path, mode_t mode), (path, mode))
+
+int unlink(const char *path)
+{
+	if (!is_temp(path) && fault())
+		return -1;
+	return REAL(unlink)(path);
+}
