@@ -13,6 +13,8 @@ BUILD    ?= build
 SANFLAGS ?=
 SHARED   ?= $(CURDIR)/../shared
 PKG_CONFIG ?= pkg-config
+FUZZ_CC  ?= clang
+FUZZ_SECONDS ?= 60
 
 LIBS_PKGS = libsodium libcrypto zlib jansson
 WARNFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wconversion -Wshadow \
@@ -31,6 +33,7 @@ REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registra
 		registrar/activation.c registrar/tenant.c
 KEYIMPORT_SRC = key-import/trust.c key-import/state.c key-import/import.c key-import/status.c \
 		key-import/main.c
+FUZZ_TARGETS = jws token activation smbios cpuinfo host
 UNIT_TESTS = test_codec test_jws test_deflate test_keys test_fileio test_token \
 	     test_hardware
 
@@ -43,7 +46,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps check test unit e2e attacks fault sanitize install uninstall clean demo
+.PHONY: all deps check test unit e2e attacks fault load sanitize fuzz fuzz-targets install uninstall clean demo
 
 all: $(PROGRAMS)
 
@@ -93,6 +96,13 @@ $(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBAIRREG)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS)
 
+# libFuzzer targets, built by `make fuzz` in $(BUILD) = build/fuzz with clang.
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBTOKENGEN) $(LIBAIRREG)
+	$(CC) $(ALL_CFLAGS) -Itoken-gen -fsanitize=fuzzer -o $@ $< \
+		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS)
+
+fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+
 # Test-only: fails the Nth disk-changing call (tests/fault/run.sh).
 $(BUILD)/tests/faultshim.so: tests/fault/shim.c
 	@mkdir -p $(@D)
@@ -114,7 +124,10 @@ fault: $(PROGRAMS) $(BUILD)/tests/faultshim.so
 	@BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so SHARED=$(SHARED) \
 		sh tests/fault/run.sh
 
-test: unit e2e attacks fault
+load: $(PROGRAMS)
+	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/load/run.sh
+
+test: unit e2e attacks fault load
 
 # faketime (attack suite) preloads itself before the ASan runtime; that is harmless.
 sanitize:
@@ -122,9 +135,17 @@ sanitize:
 		SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		test
 
+fuzz: all
+	$(MAKE) CC=$(FUZZ_CC) BUILD=build/fuzz CFLAGS="-O1 -g -Wno-unknown-warning-option" \
+		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		fuzz-targets
+	@BIN=$(CURDIR)/$(BUILD)/bin FUZZ_DIR=$(CURDIR)/build/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		SHARED=$(SHARED) sh tests/fuzz/run.sh
+
 check: deps
 	$(MAKE) test
 	$(MAKE) sanitize
+	$(MAKE) fuzz FUZZ_SECONDS=5
 
 demo: deps
 	$(MAKE) all

@@ -18,6 +18,14 @@ for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
 		need "$pkg"
 	fi
 done
+command -v valgrind >/dev/null 2>&1 || need valgrind
+# libFuzzer: clang and its runtime (a one-line target must link with -fsanitize=fuzzer)
+if ! command -v clang >/dev/null 2>&1; then
+	need clang; need libclang-rt-dev
+elif ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }\n' |
+	clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then
+	need libclang-rt-dev
+fi
 # The JOSE peer the tests verify our files with: Debian's python3, not another one on PATH.
 /usr/bin/python3 -c 'import jwcrypto' >/dev/null 2>&1 || need python3-jwcrypto
 

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Runs each fuzz target for FUZZ_SECONDS over its seeds (made fresh) and the
+# regression inputs kept under tests/fuzz/regressions/TARGET; prints executions per
+# target. A crash fails the run and leaves the input under build/fuzz/crashes/.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+seconds=${FUZZ_SECONDS:-5}
+rc=0
+rm -rf "$FUZZ_DIR/seeds" "$FUZZ_DIR/crashes"
+mkdir -p "$FUZZ_DIR/crashes"
+sh "$here/seeds.sh" "$FUZZ_DIR/seeds" || exit 1
+printf '%-12s %12s %10s %8s\n' target executions exec/s corpus
+for t in jws token activation smbios cpuinfo host; do
+	corpus=$FUZZ_DIR/corpus/$t
+	mkdir -p "$corpus" "$here/regressions/$t"
+	# the regressions first, one by one: each must pass
+	for r in "$here"/regressions/$t/*; do
+		[ -f "$r" ] || continue
+		"$FUZZ_DIR/fuzz_$t" "$r" >/dev/null 2>&1 || { echo "fuzz: $t: regression $r fails"; rc=1; }
+	done
+	"$FUZZ_DIR/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+		-timeout=10 -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/crashes/$t-" \
+		"$corpus" "$FUZZ_DIR/seeds/$t" >"$FUZZ_DIR/$t.log" 2>&1 || {
+		echo "fuzz: $t: FAILED, see $FUZZ_DIR/$t.log and $FUZZ_DIR/crashes/"
+		tail -30 "$FUZZ_DIR/$t.log"
+		rc=1
+	}
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$FUZZ_DIR/$t.log")
+	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$FUZZ_DIR/$t.log")
+	printf '%-12s %12s %10s %8s\n' "$t" "${execs:-?}" "${speed:-?}" "$(ls "$corpus" | wc -l)"
+done
+exit $rc

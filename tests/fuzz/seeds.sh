@@ -1,0 +1,46 @@
+#!/bin/sh
+# Seed corpora for the fuzz targets: OUT/TARGET/..., from a real round trip made with
+# the programs in BIN, samples/ and the hardware captures in SHARED/hwdata.
+set -eu
+out=$1
+here=$(cd "$(dirname "$0")" && pwd)
+hw=$SHARED/hwdata
+mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/smbios" "$out/cpuinfo" "$out/host"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export AIRREG_STATE_DIR=$work/stamp AIRREG_DATA_DIR=$work/ws
+hosts=$here/../../samples/hosts
+"$BIN/token-gen" create --billing-model Capacity --agreement-number 7 --host "$hosts/node1.json" \
+	--host "$hosts/node2.json" -o "$work/token.txt" >/dev/null 2>&1
+"$BIN/registrar" init >/dev/null
+"$BIN/registrar" register --token "$work/token.txt" --name east >/dev/null
+"$BIN/registrar" tenant add --registration east --subscription 11111111-2222-4333-8444-555555555555 \
+	--tenant 0a0a0a0a-1111-4222-8333-444444444444 >/dev/null
+"$BIN/registrar" activation-key --name east -o "$work/key.txt" >/dev/null 2>&1
+cp "$work/token.txt" "$out/jws/token"
+cp "$work/key.txt" "$out/jws/key"
+/usr/bin/python3 - "$work" "$out" <<'PYEOF'
+import base64, sys, zlib
+work, out = sys.argv[1:]
+unb64 = lambda s: base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+for kind, name in (("token", "token.txt"), ("activation", "key.txt")):
+    text = open(f"{work}/{name}", "rb").read()
+    open(f"{out}/{kind}/file", "wb").write(b"\0" + text)
+    payload = unb64(text.decode().split(".")[1])
+    if kind == "token":
+        payload = zlib.decompress(payload, -15)
+    open(f"{out}/{kind}/claims", "wb").write(b"\1" + payload)
+PYEOF
+cp "$hosts"/*.json "$out/host/"
+n=0
+for t in "$hw"/smbios-bin/raw-table/*.DMI "$hw"/smbios-bin/dump-bin/*.bin; do
+	{ printf '\000'; cat "$t"; } > "$out/smbios/table$n"; n=$((n + 1))
+done
+for d in "$hw"/roots/*/sys/firmware/dmi/tables "$hw"/sysfs-dmi/*; do
+	ep=$(find "$d" -name smbios_entry_point | head -1)
+	dmi=$(find "$d" -name DMI | head -1)
+	[ -n "$ep" ] && [ -n "$dmi" ] || continue
+	len=$(wc -c < "$ep")
+	{ printf "\\$(printf %o "$len")"; cat "$ep" "$dmi"; } > "$out/smbios/ep$n"; n=$((n + 1))
+done
+for c in "$hw"/cpuinfo/*; do cp "$c" "$out/cpuinfo/"; done
