@@ -28,7 +28,8 @@ done
 wait
 wins=$(cat out*.txt | grep -c '^key-import: imported')
 check "32 imports at once: at least the highest won ($wins imported)" [ "$wins" -ge 1 ]
-check "every refusal is one line: rolled back" sh -c '! cat err*.txt | grep -v "(rolled back)$" | grep -q .'
+odd=$(cat err*.txt | grep -v "(rolled back)$" | head -2)
+check "every refusal says: rolled back${odd:+: $odd}" [ -z "$odd" ]
 check "32 imports at once: the resource holds serial 32" /usr/bin/python3 -c "
 import json
 r = json.load(open('$ST/activation.json')); m = json.load(open('$ST/serials.json'))
