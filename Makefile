@@ -46,7 +46,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps check test unit e2e attacks fault load sanitize fuzz fuzz-targets install uninstall clean demo
+.PHONY: all deps check test unit e2e attacks fault load valgrind sanitize fuzz fuzz-targets install uninstall clean demo
 
 all: $(PROGRAMS)
 
@@ -116,13 +116,17 @@ unit: $(UNIT_BINS)
 e2e: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/e2e/run.sh
 
-attacks: $(PROGRAMS) $(BUILD)/tests/mutate
+attacks: $(PROGRAMS) $(BUILD)/tests/mutate $(BUILD)/tests/faultshim.so
 	@BIN=$(CURDIR)/$(BUILD)/bin MUTATE=$(CURDIR)/$(BUILD)/tests/mutate SHARED=$(SHARED) \
+		SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so \
 		sh tests/attacks/run.sh
 
 fault: $(PROGRAMS) $(BUILD)/tests/faultshim.so
 	@BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so SHARED=$(SHARED) \
 		sh tests/fault/run.sh
+
+valgrind: $(PROGRAMS)
+	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/valgrind/run.sh
 
 load: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/load/run.sh
@@ -145,6 +149,7 @@ fuzz: all
 check: deps
 	$(MAKE) test
 	$(MAKE) sanitize
+	$(MAKE) valgrind
 	$(MAKE) fuzz FUZZ_SECONDS=5
 
 demo: deps

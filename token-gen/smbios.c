@@ -79,8 +79,9 @@ static void read_bios(const structure *s, smbios_info *out)
 
 static void read_system(const structure *s, smbios_info *out)
 {
-	if (out->sys_manufacturer || out->sys_product || out->have_uuid)
-		return; /* the first type 1 describes the system */
+	if (out->system_seen++)
+		return; /* the first type 1 describes the system (found by fuzzing: a second
+			 * one used to overwrite, and leak, what the first had set) */
 	out->sys_manufacturer = string_at(s, 0x04);
 	out->sys_product = string_at(s, 0x05);
 	out->sys_serial = string_at(s, 0x07);

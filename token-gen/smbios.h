@@ -17,6 +17,7 @@ typedef struct {
 	int cpu_sockets, cpu_cores, cpu_threads; /* over populated, enabled type-4 entries */
 	long long memory_mib;      /* sum of installed type-17 devices */
 	int structures;            /* how many structures were walked */
+	int system_seen;           /* type-1 structures met; only the first counts */
 } smbios_info;
 
 /* Reads the entry point (may be NULL: version unknown) for the version and the

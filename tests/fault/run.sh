@@ -102,6 +102,24 @@ faults "key-import trust add" stamp_state "$KI" trust add "$WORK/other.pub"
 faults "registrar register" ws_state "$RG" register --token tok2.txt --name west
 faults "registrar activation-key" ws_state "$RG" activation-key --name east -o out.txt
 
+# An attacker wins the race for a temp file's name with a link to a precious file.
+printf 'precious\n' > victim.txt
+# (activation-key too: its serial is spent, the key is not written)
+for cmd in "$KI key2.txt" "$KI trust add $WORK/other.pub" "$RG activation-key --name east -o out.txt"; do
+	restore; before="$(stamp_state)$(ws_state)"
+	# shellcheck disable=SC2086
+	FAULT_PLANT_LINK=$WORK/victim.txt LD_PRELOAD=$SHIM $cmd >/dev/null 2>"$WORK/err"
+	rc=$?
+	check "a planted temp link: $cmd: exit 5 ($rc)" [ $rc -eq 5 ]
+	check "a planted temp link: $cmd: the file exists" grep -q 'cannot create: File exists' "$WORK/err"
+	check "a planted temp link: $cmd: the target untouched" [ "$(cat victim.txt)" = precious ]
+	case $cmd in
+	*activation-key*) check "a planted temp link: no key written" [ ! -e out.txt ] ;;
+	*) check "a planted temp link: $cmd: nothing changed" [ "$(stamp_state)$(ws_state)" = "$before" ] ;;
+	esac
+	find stamp ws -name '.*.tmp' -type l -exec rm {} +
+done
+
 # First use: the identity and the data directory. Random keys differ between runs,
 # so "new" is: complete and consistent; "old": not there (a key without a CloudId is
 # the trace of an interrupted first run and is replaced by the next).
