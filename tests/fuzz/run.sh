@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs each fuzz target for FUZZ_SECONDS over its seeds (made fresh) and the
 # regression inputs kept under tests/fuzz/regressions/TARGET; prints executions per
-# target (FUZZ_ONLY="smbios host" runs some). A crash fails the run and leaves the input under build/fuzz/crashes/.
+# target (FUZZ_ONLY="smbios host" runs some). A crash fails the run and leaves the
+# input under build/fuzz/crashes/.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${FUZZ_SECONDS:-5}
