@@ -173,7 +173,6 @@ int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup looku
 	ar_jws jws;
 
 	memset(out, 0, sizeof *out);
-	ar_sha256_hex((const uint8_t *)compact, len, out->sha256_hex);
 	if (ar_jws_parse(compact, len, &jws, where, e) != AR_OK)
 		return e->status;
 	typ = ar_jws_header_string(&jws, "typ");

@@ -28,7 +28,7 @@ int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compac
 typedef struct {
 	json_t *claims;          /* the checked payload */
 	char kid[AR_THUMBPRINT_CHARS + 1]; /* the issuer key that signed it */
-	char sha256_hex[65];
+	char sha256_hex[65];     /* of the text: the caller fills it (ar_sha256_hex) */
 } ar_activation;
 
 /* Finds a trusted issuer key by kid: AR_OK and pk, or an error (AR_EINPUT when

@@ -235,7 +235,6 @@ int ar_token_decode(const char *compact, size_t len, ar_token *out, const char *
 	size_t json_len = 0;
 
 	memset(out, 0, sizeof *out);
-	ar_sha256_hex((const uint8_t *)compact, len, out->sha256_hex);
 	if (ar_jws_parse(compact, len, &jws, where, e) != AR_OK)
 		return e->status;
 	if (check_header(&jws, out, where, e) != AR_OK ||

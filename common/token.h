@@ -24,7 +24,7 @@ typedef struct {
 	json_t *claims;                     /* the checked payload */
 	uint8_t stamp_pk[AR_ED25519_PK_BYTES];
 	char stamp_kid[AR_THUMBPRINT_CHARS + 1];
-	char sha256_hex[65];                /* of the compact text as read */
+	char sha256_hex[65];                /* of the text: the caller fills it (ar_sha256_hex) */
 	size_t compressed_len, payload_len;
 } ar_token;
 

@@ -161,6 +161,8 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	if (rc == AR_OK)
 		rc = ar_activation_decode(text, len, trust_lookup, (void *)dir, &a, where, e);
 	if (rc == AR_OK)
+		ar_sha256_hex((const uint8_t *)text, len, a.sha256_hex);
+	if (rc == AR_OK)
 		rc = check_binding(a.claims, dir, where, e);
 	if (rc == AR_OK)
 		rc = check_clock(dir, o->now, where, e);

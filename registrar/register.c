@@ -173,10 +173,29 @@ static int check_name(const char *name, ar_err *e)
 	return AR_OK;
 }
 
+int registrar_register_token(sqlite3 *db, const char *name, const ar_token *t,
+			     const char *text, long long now, const char *where, int *renewal,
+			     ar_err *e)
+{
+	registration_row existing;
+	int rc = check_rules(db, name, t, &existing, where, e);
+
+	*renewal = existing.found && strcmp(existing.status, "Registered") == 0;
+	if (rc == AR_OK)
+		rc = write_registration(db, &existing, name, t, text, now, e);
+	if (rc == AR_OK)
+		rc = store_audit(db, *renewal ? "renew" : "register", name, t->sha256_hex, e);
+	return rc;
+}
+
+int registrar_check_token(const ar_token *t, long long now, const char *where, ar_err *e)
+{
+	return check_token_time(t, now, where, e);
+}
+
 int cmd_register_run(const registrar_opts *o, ar_err *e)
 {
 	const char *where = o->token ? ar_input_name(o->token) : NULL;
-	registration_row existing;
 	sqlite3 *db = NULL;
 	char *text = NULL;
 	size_t len = 0;
@@ -189,19 +208,16 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	    ar_read_compact_text(o->token, AR_MAX_FILE_BYTES, &text, &len, e) != AR_OK)
 		return e->status;
 	rc = ar_token_decode(text, len, &t, where, e);
-	if (rc == AR_OK)
+	if (rc == AR_OK) {
+		ar_sha256_hex((const uint8_t *)text, len, t.sha256_hex);
 		rc = check_token_time(&t, o->now, where, e);
+	}
 	if (rc == AR_OK)
 		rc = store_open(registrar_data_dir(o), 0, &db, e);
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
-		rc = check_rules(db, o->name, &t, &existing, where, e);
-		if (rc == AR_OK)
-			rc = write_registration(db, &existing, o->name, &t, text, o->now, e);
-		renewal = existing.found && strcmp(existing.status, "Registered") == 0;
-		if (rc == AR_OK)
-			rc = store_audit(db, renewal ? "renew" : "register", o->name, t.sha256_hex, e);
+		rc = registrar_register_token(db, o->name, &t, text, o->now, where, &renewal, e);
 		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
 	}
 	if (rc == AR_OK)

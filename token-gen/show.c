@@ -93,6 +93,8 @@ int cmd_show_run(const char *file, int json, ar_err *e)
 	if (ar_read_compact_text(file, AR_MAX_FILE_BYTES, &text, &len, e) != AR_OK)
 		return e->status;
 	rc = ar_token_decode(text, len, &t, name, e);
+	if (rc == AR_OK)
+		ar_sha256_hex((const uint8_t *)text, len, t.sha256_hex);
 	free(text);
 	if (rc != AR_OK)
 		return rc;
