@@ -46,7 +46,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps check test unit e2e attacks fault load valgrind sanitize fuzz fuzz-targets install uninstall clean demo
+.PHONY: all deps check test unit e2e attacks fault load valgrind bench sanitize fuzz fuzz-targets install uninstall clean demo
 
 all: $(PROGRAMS)
 
@@ -102,6 +102,15 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBTOKENGEN) $(LIBAIRRE
 		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS)
 
 fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+
+$(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iregistrar $$($(PKG_CONFIG) --cflags sqlite3) -o $@ $< \
+		$(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) \
+		$$($(PKG_CONFIG) --libs sqlite3)
+
+bench: deps $(PROGRAMS) $(BUILD)/tests/bench
+	@BIN=$(CURDIR)/$(BUILD)/bin BENCH=$(CURDIR)/$(BUILD)/tests/bench sh tests/bench/run.sh
 
 # Test-only: fails the Nth disk-changing call (tests/fault/run.sh).
 $(BUILD)/tests/faultshim.so: tests/fault/shim.c

@@ -80,30 +80,31 @@ static int load_issuer(const registrar_opts *o, ar_keypair *issuer, ar_err *e)
 	return ar_key_load_private(path, issuer, e);
 }
 
-static int issue(const registrar_opts *o, sqlite3 *db, ar_keypair *issuer, char **compact,
-		 long long *serial, ar_err *e)
+int registrar_issue_key(sqlite3 *db, const char *name, const ar_keypair *issuer,
+			long long now, long valid_days, char **compact, long long *serial,
+			ar_err *e)
 {
 	ar_activation_params p = { 0 };
 	json_t *claims = NULL;
 	live_row r;
-	int rc = read_live(db, o->name, &r, e);
+	int rc = read_live(db, name, &r, e);
 
 	if (rc == AR_OK) {
-		p.name = o->name;
+		p.name = name;
 		p.token_claims = json_loads(r.claims, 0, NULL);
 		p.token_sha256 = r.token_sha;
 		p.stamp_kid = r.stamp_kid;
 		p.tenants = registration_tenants(db, r.id);
 		p.serial = *serial = r.serial + 1;
-		p.issued_at = o->now;
-		p.expires_at = o->now + o->valid_days * 86400;
+		p.issued_at = now;
+		p.expires_at = now + valid_days * 86400;
 		claims = p.token_claims ? ar_activation_claims(&p, e) : NULL;
 		rc = claims ? ar_activation_encode(claims, issuer, compact, e)
 			    : (p.token_claims ? e->status
 					      : ar_fail(e, AR_EINTERNAL, NULL, "stored claims unreadable"));
 	}
 	if (rc == AR_OK)
-		rc = record_key(db, &r, p.serial, p.expires_at, o->name, claims, e);
+		rc = record_key(db, &r, p.serial, p.expires_at, name, claims, e);
 	json_decref(claims);
 	json_decref(p.token_claims);
 	json_decref(p.tenants);
@@ -130,7 +131,8 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
-		rc = issue(o, db, &issuer, &compact, &serial, e);
+		rc = registrar_issue_key(db, o->name, &issuer, o->now, o->valid_days, &compact,
+					 &serial, e);
 		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
 	}
 	/* Written after the commit: a serial on a key that left is always recorded. */

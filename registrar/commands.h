@@ -8,6 +8,8 @@
 #include <sqlite3.h>
 
 #include "err.h"
+#include "keys.h"
+#include "token.h"
 
 typedef struct {
 	const char *data_dir;
@@ -33,6 +35,16 @@ int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e);
 int registration_id(sqlite3 *db, const char *name, int live_only, long long *id, ar_err *e);
 /* The registration's tenants as [{"subscriptionId","tenantId"}]. */
 json_t *registration_tenants(sqlite3 *db, long long id);
+
+/* The work of register and activation-key inside a transaction the caller holds, so
+ * that a batch (tests/bench) can run many in one. */
+int registrar_check_token(const ar_token *t, long long now, const char *where, ar_err *e);
+int registrar_register_token(sqlite3 *db, const char *name, const ar_token *t,
+			     const char *text, long long now, const char *where, int *renewal,
+			     ar_err *e);
+int registrar_issue_key(sqlite3 *db, const char *name, const ar_keypair *issuer,
+			long long now, long valid_days, char **compact, long long *serial,
+			ar_err *e);
 
 /* The data directory: --data-dir, else $AIRREG_DATA_DIR, else the default. */
 const char *registrar_data_dir(const registrar_opts *o);

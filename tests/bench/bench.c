@@ -1,0 +1,335 @@
+/* make bench, the in-process half: verification beside the bare signature check,
+ * token creation, the registrar's batch (one transaction per batch) as its database
+ * grows, and the sizes of the files. Prints rows of the table run.sh heads.
+ * Usage: bench HOST_RECORD.json WORK_DIR */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "activation.h"
+#include "codec.h"
+#include "ar_limits.h"
+#include "commands.h"
+#include "fileio.h"
+#include "jws.h"
+#include "json.h"
+#include "keys.h"
+#include "store.h"
+#include "token.h"
+
+#define MIN_SECONDS 0.7 /* each rate is measured over at least this long */
+#define CLOUD_ID "5c0ffee0-1111-4222-8333-444455556666"
+
+static json_t *proto_host;
+static long long now;
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const ar_err *e)
+{
+	fprintf(stderr, "bench: %s: %s: %s\n", what, e ? e->where : "", e ? e->msg : "");
+	exit(1);
+}
+
+static void row(const char *what, const char *value, const char *target, const char *note)
+{
+	printf("| %s | %s | %s | %s |\n", what, value, target, note);
+}
+
+/* n distinct hosts like the sample record (distinct names, UUIDs and serials). */
+static json_t *hosts(int n)
+{
+	json_t *list = json_array();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		json_t *h = json_deep_copy(proto_host);
+		char name[16], uuid[40], serial[16];
+
+		snprintf(name, sizeof name, "node%d", i + 1);
+		snprintf(uuid, sizeof uuid, "4c4c4544-0042-3510-8052-b4c04f%06x", (unsigned)i);
+		snprintf(serial, sizeof serial, "B5R%04dM2", i);
+		json_object_set_new(h, "name", json_string(name));
+		json_object_set_new(h, "uuid", json_string(uuid));
+		json_object_set_new(h, "serial", json_string(serial));
+		json_array_append_new(list, h);
+	}
+	return list;
+}
+
+static char *make_token(int n_hosts, const ar_keypair *stamp, const char *cloud_id)
+{
+	json_t *h = hosts(n_hosts), *claims;
+	ar_token_params p = { cloud_id, AR_BILLING_CAPACITY, "1234", NULL, 0, 0, now, h };
+	char *compact = NULL;
+	ar_err e;
+
+	claims = ar_token_claims(&p, &e);
+	if (!claims || ar_token_encode(claims, stamp, &compact, &e) != AR_OK)
+		die("token", &e);
+	json_decref(claims);
+	json_decref(h);
+	return compact;
+}
+
+static const ar_keypair *lookup_key;
+static int lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+{
+	char want[AR_THUMBPRINT_CHARS + 1];
+
+	(void)ctx;
+	ar_jwk_thumbprint(lookup_key->pk, want);
+	if (strcmp(kid, want) != 0)
+		return ar_fail(e, AR_EINPUT, NULL, "not trusted");
+	memcpy(pk, lookup_key->pk, AR_ED25519_PK_BYTES);
+	return AR_OK;
+}
+
+/* What key-import does in memory: decode (base64url, JSON, types), verify, bind, time. */
+static void verify_key(const char *key, size_t len, const char *stamp_kid)
+{
+	ar_activation a;
+	ar_err e;
+	json_t *c;
+
+	if (ar_activation_decode(key, len, lookup, NULL, &a, "key", &e) != AR_OK)
+		die("decode key", &e);
+	c = a.claims;
+	if (strcmp(json_string_value(json_object_get(json_object_get(c, "cnf"), "jkt")),
+		   stamp_kid) != 0 ||
+	    strcmp(json_string_value(json_object_get(c, "cloudId")), CLOUD_ID) != 0 ||
+	    json_integer_value(json_object_get(c, "nbf")) > now + AR_CLOCK_SKEW_SECONDS ||
+	    json_integer_value(json_object_get(c, "exp")) <= now)
+		die("key claims", NULL);
+	ar_activation_free(&a);
+}
+
+static void verify_token(const char *token, size_t len)
+{
+	ar_token t;
+	ar_err e;
+
+	if (ar_token_decode(token, len, &t, "token", &e) != AR_OK)
+		die("decode token", &e);
+	ar_token_free(&t);
+}
+
+/* Runs fn until MIN_SECONDS have passed; returns calls per second. */
+#define RATE(result, stmt) do { \
+	long n_ = 0; double t0_ = seconds(), t_; \
+	do { for (int i_ = 0; i_ < 64; i_++) { stmt; } n_ += 64; } \
+	while ((t_ = seconds() - t0_) < MIN_SECONDS); \
+	(result) = (double)n_ / t_; \
+} while (0)
+
+static void raw_rate(const char *compact, const uint8_t pk[AR_ED25519_PK_BYTES], double *rate)
+{
+	ar_jws jws;
+	ar_err e;
+
+	if (ar_jws_parse(compact, strlen(compact), &jws, "raw", &e) != AR_OK)
+		die("parse", &e);
+	RATE(*rate, if (crypto_sign_verify_detached(jws.sig, (const uint8_t *)jws.signing_input,
+						     jws.signing_input_len, pk) != 0) die("raw", NULL));
+	ar_jws_free(&jws);
+}
+
+static void verification(const ar_keypair *issuer, const ar_keypair *stamp, char **key_out)
+{
+	char *token = make_token(16, stamp, CLOUD_ID), *key = NULL, v[64], note[96];
+	ar_token t;
+	ar_activation_params p = { 0 };
+	json_t *claims, *tenants = json_array();
+	double full, raw;
+	ar_err e;
+
+	if (ar_token_decode(token, strlen(token), &t, "token", &e) != AR_OK)
+		die("token", &e);
+	ar_sha256_hex((const uint8_t *)token, strlen(token), t.sha256_hex);
+	json_array_append_new(tenants, json_pack("{s:s,s:s}", "subscriptionId",
+		"11111111-2222-4333-8444-555555555555", "tenantId", "0a0a0a0a-1111-4222-8333-444444444444"));
+	p.name = "stamp-east";
+	p.token_claims = t.claims;
+	p.token_sha256 = t.sha256_hex;
+	p.stamp_kid = t.stamp_kid;
+	p.tenants = tenants;
+	p.serial = 1;
+	p.issued_at = now;
+	p.expires_at = now + 365 * 86400LL;
+	claims = ar_activation_claims(&p, &e);
+	if (!claims || ar_activation_encode(claims, issuer, &key, &e) != AR_OK)
+		die("key", &e);
+	lookup_key = issuer;
+	RATE(full, verify_key(key, strlen(key), t.stamp_kid));
+	raw_rate(key, issuer->pk, &raw);
+	snprintf(v, sizeof v, "%.0f/s vs %.0f/s raw: %.3f", full, raw, full / raw);
+	row("activation key (16 hosts) verified in process / bare crypto_sign_verify_detached",
+	    v, ">= 0.90", "read from memory, decode, verify, claim checks");
+	RATE(full, verify_token(token, strlen(token)));
+	raw_rate(token, stamp->pk, &raw);
+	snprintf(v, sizeof v, "%.0f/s vs %.0f/s raw: %.3f", full, raw, full / raw);
+	snprintf(note, sizeof note, "inflate %zu -> %zu bytes, JSON, every claim", t.compressed_len,
+		 t.payload_len);
+	row("16-host token verified in process / bare verify", v, ">= 0.90", note);
+	*key_out = key;
+	json_decref(claims);
+	json_decref(tenants);
+	ar_token_free(&t);
+	free(token);
+}
+
+static void creation(const ar_keypair *stamp)
+{
+	static const int sizes[] = { 1, 16 };
+	char v[64], what[64];
+	double rate;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		RATE(rate, free(make_token(sizes[i], stamp, CLOUD_ID)));
+		snprintf(what, sizeof what, "token creation, %d host%s (records given)", sizes[i],
+			 sizes[i] == 1 ? "" : "s");
+		snprintf(v, sizeof v, "%.0f/s", rate);
+		row(what, v, "", "claims, DEFLATE, Ed25519 sign");
+	}
+}
+
+static void sizes(const ar_keypair *stamp, const char *key)
+{
+	static const int n[] = { 1, 4, 16, 64 };
+	char what[64], v[32];
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		char *t = make_token(n[i], stamp, CLOUD_ID);
+
+		snprintf(what, sizeof what, "token size, %d host%s", n[i], n[i] == 1 ? "" : "s");
+		snprintf(v, sizeof v, "%zu bytes", strlen(t));
+		row(what, v, n[i] == 16 ? "<= 2331 (one QR code, level M)" : "", "");
+		free(t);
+	}
+	snprintf(v, sizeof v, "%zu bytes", strlen(key));
+	row("activation key size, 16 hosts, 1 tenant", v, "", "");
+}
+
+/* One batch of n fresh stamps: register + issue each, one transaction. Returns per second. */
+static double batch(sqlite3 *db, const ar_keypair *issuer, int n, int first)
+{
+	char **tokens = calloc((size_t)n, sizeof *tokens), name[32], cloud[37];
+	double t0, t;
+	ar_err e;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		ar_keypair stamp;
+
+		if (ar_keypair_generate(&stamp, &e) != AR_OK)
+			die("keygen", &e);
+		ar_uuid_random(cloud);
+		tokens[i] = make_token(2, &stamp, cloud);
+		ar_keypair_free(&stamp);
+	}
+	t0 = seconds();
+	if (store_begin(db, &e) != AR_OK)
+		die("begin", &e);
+	for (i = 0; i < n; i++) {
+		ar_token tok;
+		char *key = NULL;
+		long long serial;
+		int renewal;
+
+		snprintf(name, sizeof name, "stamp-%d", first + i);
+		if (ar_token_decode(tokens[i], strlen(tokens[i]), &tok, name, &e) != AR_OK)
+			die("register", &e);
+		ar_sha256_hex((const uint8_t *)tokens[i], strlen(tokens[i]), tok.sha256_hex);
+		if (registrar_check_token(&tok, now, name, &e) != AR_OK ||
+		    registrar_register_token(db, name, &tok, tokens[i], now, name, &renewal, &e) != AR_OK ||
+		    registrar_issue_key(db, name, issuer, now, 365, &key, &serial, &e) != AR_OK)
+			die("register", &e);
+		free(key);
+		ar_token_free(&tok);
+	}
+	if (store_commit(db, &e) != AR_OK)
+		die("commit", &e);
+	t = seconds() - t0;
+	for (i = 0; i < n; i++)
+		free(tokens[i]);
+	free(tokens);
+	return n / t;
+}
+
+static void registrar_batches(const char *work, const ar_keypair *issuer)
+{
+	char v[64], what[96];
+	sqlite3 *db = NULL;
+	ar_err e;
+	int total = 0;
+	double rate;
+
+	if (store_create(work, "bench", &e) != AR_OK || store_open(work, 0, &db, &e) != AR_OK)
+		die("store", &e);
+	rate = batch(db, issuer, 1000, total);
+	total += 1000;
+	snprintf(v, sizeof v, "%.0f/s", rate);
+	row("registrar register + issue, batch of 1,000, one process", v, ">= 5000/s",
+	    "one transaction per batch; empty database");
+	rate = batch(db, issuer, 10000, total);
+	total += 10000;
+	snprintf(v, sizeof v, "%.0f/s", rate);
+	row("registrar register + issue, batch of 10,000, one process", v, ">= 5000/s",
+	    "database 1,000 -> 11,000 registrations");
+	/* grow to 100,000 and measure a batch of 1,000 at the top: indexed means flat */
+	while (total < 99000) {
+		batch(db, issuer, 11000, total);
+		total += 11000;
+	}
+	rate = batch(db, issuer, 1000, total);
+	total += 1000;
+	snprintf(v, sizeof v, "%.0f/s", rate);
+	snprintf(what, sizeof what, "registrar register + issue, batch of 1,000 at %d registrations",
+		 total - 1000);
+	row(what, v, "flat", "lookups by indexed name and CloudId");
+	store_close(db);
+}
+
+int main(int argc, char **argv)
+{
+	ar_keypair issuer, stamp;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	char *key = NULL;
+	ar_err e;
+
+	if (argc != 3 || sodium_init() < 0) {
+		fprintf(stderr, "usage: bench HOST_RECORD.json WORK_DIR\n");
+		return 2;
+	}
+	now = (long long)time(NULL);
+	if (ar_read_input(argv[1], AR_MAX_FILE_BYTES, &data, &len, &e) != AR_OK ||
+	    !(proto_host = ar_json_parse_object(data, len, argv[1], &e)))
+		die("host record", &e);
+	free(data);
+	if (ar_keypair_generate(&issuer, &e) != AR_OK || ar_keypair_generate(&stamp, &e) != AR_OK)
+		die("keygen", &e);
+	/* BENCH_ONLY=registrar: the batches alone, for a profiler */
+	if (!getenv("BENCH_ONLY")) {
+		verification(&issuer, &stamp, &key);
+		creation(&stamp);
+		sizes(&stamp, key);
+		fflush(stdout);
+	}
+	registrar_batches(argv[2], &issuer);
+	free(key);
+	ar_keypair_free(&issuer);
+	ar_keypair_free(&stamp);
+	json_decref(proto_host);
+	return 0;
+}

@@ -1,0 +1,13 @@
+#!/bin/sh
+# make bench: one table, every row measured in this run (see docs/performance.md).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/db" "$work/procs"
+echo "airreg $(git -C "$here" describe --always --dirty 2>/dev/null || echo) on $(nproc) CPUs: $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)"
+echo
+echo "| measure | value | target | note |"
+echo "|---|---|---|---|"
+"$BENCH" "$here/../../samples/hosts/node1.json" "$work/db"
+/usr/bin/python3 "$here/procs.py" "$BIN" "$here/../../samples/hosts" "$work/procs"
