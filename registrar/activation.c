@@ -47,7 +47,7 @@ static int read_live(sqlite3 *db, const char *name, live_row *r, ar_err *e)
 		r->token_sha = col_dup(st, 3);
 		r->stamp_kid = col_dup(st, 4);
 	}
-	sqlite3_finalize(st);
+	store_release(st);
 	return found ? AR_OK : ar_fail(e, AR_EINPUT, NULL,
 				       "RegistrationNotFound: %s (no live registration)", name);
 }

@@ -50,7 +50,7 @@ static int find_by(sqlite3 *db, const char *where, const char *value, registrati
 		r->issued_at = sqlite3_column_int64(st, 5);
 		copy_col(r->name, sizeof r->name, st, 6);
 	}
-	sqlite3_finalize(st);
+	store_release(st);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? AR_OK : store_error(db, "read", e);
 }
 
@@ -65,7 +65,7 @@ static int other_stamp_key(sqlite3 *db, const char *cloud_id, const char *kid, i
 	sqlite3_bind_text(st, 1, cloud_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
 	*found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	store_release(st);
 	return AR_OK;
 }
 

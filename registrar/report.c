@@ -86,7 +86,7 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 		rc = store_prepare(db, sql, &st, e);
 	while (rc == AR_OK && sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(list, row_json(st, 0));
-	sqlite3_finalize(st);
+	store_release(st);
 	if (rc == AR_OK && o->json) {
 		json_t *doc = json_pack("{s:O}", "value", list);
 
@@ -125,7 +125,7 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 		else
 			rc = ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", o->name);
 	}
-	sqlite3_finalize(st);
+	store_release(st);
 	if (rc == AR_OK && o->json) {
 		rc = print_doc(r, e);
 	} else if (rc == AR_OK) {

@@ -71,21 +71,72 @@ int store_error(sqlite3 *db, const char *what, ar_err *e)
 		       sqlite3_errmsg(db));
 }
 
+/* Prepared statements are kept for the life of the connection: a batch runs the same
+ * few statements thousands of times, and compiling one costs as much as running it. */
+#define STORE_CACHE_SLOTS 32
+static struct {
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int in_use;
+} cache[STORE_CACHE_SLOTS];
+
 int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ar_err *e)
 {
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+	size_t i, free_slot = STORE_CACHE_SLOTS;
+
+	for (i = 0; i < STORE_CACHE_SLOTS; i++) {
+		if (!cache[i].st) {
+			if (free_slot == STORE_CACHE_SLOTS)
+				free_slot = i;
+		} else if (cache[i].db == db && !cache[i].in_use &&
+			   strcmp(sqlite3_sql(cache[i].st), sql) == 0) {
+			cache[i].in_use = 1;
+			*st = cache[i].st;
+			return AR_OK;
+		}
+	}
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
 		return store_error(db, "prepare", e);
+	if (free_slot < STORE_CACHE_SLOTS) {
+		cache[free_slot].db = db;
+		cache[free_slot].st = *st;
+		cache[free_slot].in_use = 1;
+	}
 	return AR_OK;
+}
+
+void store_release(sqlite3_stmt *st)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_CACHE_SLOTS; i++)
+		if (cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			cache[i].in_use = 0;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+static void forget_statements(sqlite3 *db)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_CACHE_SLOTS; i++)
+		if (cache[i].st && cache[i].db == db) {
+			sqlite3_finalize(cache[i].st);
+			memset(&cache[i], 0, sizeof cache[i]);
+		}
 }
 
 int store_exec_step(sqlite3 *db, sqlite3_stmt *st, ar_err *e)
 {
 	int rc = sqlite3_step(st);
+	int status = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? AR_OK : store_error(db, "write", e);
 
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_error(db, "write", e);
-	return AR_OK;
+	store_release(st);
+	return status;
 }
 
 static int exec(sqlite3 *db, const char *sql, const char *what, ar_err *e)
@@ -118,7 +169,7 @@ static int schema_version(sqlite3 *db, int *version, ar_err *e)
 	if (store_prepare(db, "PRAGMA user_version", &st, e) != AR_OK)
 		return e->status;
 	*version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	store_release(st);
 	return *version < 0 ? store_error(db, "read schema version", e) : AR_OK;
 }
 
@@ -221,8 +272,11 @@ int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e
 		rc = store_audit(db, "init", NULL, first_audit_detail, e);
 		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
 	}
-	if (db && sqlite3_close(db) != SQLITE_OK && rc == AR_OK)
-		rc = ar_fail(e, AR_EENV, tmp, "cannot close database");
+	if (db) {
+		forget_statements(db);
+		if (sqlite3_close(db) != SQLITE_OK && rc == AR_OK)
+			rc = ar_fail(e, AR_EENV, tmp, "cannot close database");
+	}
 	if (rc == AR_OK && link(tmp, path) != 0)
 		rc = ar_fail(e, AR_EENV, path, "cannot create database: %s", strerror(errno));
 	if (rc == AR_OK && ar_sync_dir(path) != 0)
@@ -238,15 +292,23 @@ int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e
 
 void store_close(sqlite3 *db)
 {
-	if (db)
+	if (db) {
+		forget_statements(db);
 		sqlite3_close(db);
+	}
 }
 
+/* The login name, looked up once: getpwuid() reads the user database each time. */
 static const char *actor(void)
 {
-	const struct passwd *pw = getpwuid(getuid());
+	static char name[64];
 
-	return pw && pw->pw_name ? pw->pw_name : "unknown";
+	if (!name[0]) {
+		const struct passwd *pw = getpwuid(getuid());
+
+		snprintf(name, sizeof name, "%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+	}
+	return name;
 }
 
 int store_audit(sqlite3 *db, const char *action, const char *registration, const char *detail,

@@ -19,8 +19,10 @@ int store_begin(sqlite3 *db, ar_err *e);
 int store_commit(sqlite3 *db, ar_err *e);
 void store_rollback(sqlite3 *db);
 
-/* Prepares sql; the error names the database. */
+/* Prepares sql, or hands out the connection's cached statement for it; the error
+ * names the database. Give it back with store_release(), never sqlite3_finalize(). */
 int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ar_err *e);
+void store_release(sqlite3_stmt *st);
 /* Steps a statement that returns no row. */
 int store_exec_step(sqlite3 *db, sqlite3_stmt *st, ar_err *e);
 int store_error(sqlite3 *db, const char *what, ar_err *e);

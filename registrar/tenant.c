@@ -23,7 +23,7 @@ int registration_id(sqlite3 *db, const char *name, int live_only, long long *id,
 	found = sqlite3_step(st) == SQLITE_ROW;
 	if (found)
 		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	store_release(st);
 	return found ? AR_OK : ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s%s", name,
 				       live_only ? " (no live registration)" : "");
 }
@@ -42,7 +42,7 @@ json_t *registration_tenants(sqlite3 *db, long long id)
 						      (const char *)sqlite3_column_text(st, 0),
 						      "tenantId",
 						      (const char *)sqlite3_column_text(st, 1)));
-	sqlite3_finalize(st);
+	store_release(st);
 	return list;
 }
 

@@ -10,7 +10,7 @@ import time
 
 BIN, HOSTS, WORK = sys.argv[1:4]
 RUNS = 31
-CLI_TOKENS = 300
+CLI_TOKENS = 1000
 env = dict(os.environ, AIRREG_STATE_DIR=f"{WORK}/stamp", AIRREG_DATA_DIR=f"{WORK}/ws")
 
 
