@@ -80,9 +80,9 @@ static int load_issuer(const registrar_opts *o, ar_keypair *issuer, ar_err *e)
 	return ar_key_load_private(path, issuer, e);
 }
 
-int registrar_issue_key(sqlite3 *db, const char *name, const ar_keypair *issuer,
-			long long now, long valid_days, char **compact, long long *serial,
-			ar_err *e)
+int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
+			const ar_keypair *issuer, long long now, long valid_days, char **compact,
+			long long *serial, ar_err *e)
 {
 	ar_activation_params p = { 0 };
 	json_t *claims = NULL;
@@ -91,7 +91,8 @@ int registrar_issue_key(sqlite3 *db, const char *name, const ar_keypair *issuer,
 
 	if (rc == AR_OK) {
 		p.name = name;
-		p.token_claims = json_loads(r.claims, 0, NULL);
+		p.token_claims = token_claims ? json_incref(token_claims)
+					      : json_loads(r.claims, 0, NULL);
 		p.token_sha256 = r.token_sha;
 		p.stamp_kid = r.stamp_kid;
 		p.tenants = registration_tenants(db, r.id);
@@ -131,8 +132,8 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
-		rc = registrar_issue_key(db, o->name, &issuer, o->now, o->valid_days, &compact,
-					 &serial, e);
+		rc = registrar_issue_key(db, o->name, NULL, &issuer, o->now, o->valid_days,
+					 &compact, &serial, e);
 		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
 	}
 	/* Written after the commit: a serial on a key that left is always recorded. */

@@ -42,9 +42,11 @@ int registrar_check_token(const ar_token *t, long long now, const char *where, a
 int registrar_register_token(sqlite3 *db, const char *name, const ar_token *t,
 			     const char *text, long long now, const char *where, int *renewal,
 			     ar_err *e);
-int registrar_issue_key(sqlite3 *db, const char *name, const ar_keypair *issuer,
-			long long now, long valid_days, char **compact, long long *serial,
-			ar_err *e);
+/* token_claims: the registration's claims when the caller holds them (a batch that
+ * has just registered the token); NULL reads them from the database. */
+int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
+			const ar_keypair *issuer, long long now, long valid_days, char **compact,
+			long long *serial, ar_err *e);
 
 /* The data directory: --data-dir, else $AIRREG_DATA_DIR, else the default. */
 const char *registrar_data_dir(const registrar_opts *o);
