@@ -165,13 +165,18 @@ demo: deps
 	$(MAKE) all
 	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/demo.sh
 
+MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
+
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	cp $(PROGRAMS) $(DESTDIR)$(BINDIR)/
 	chmod 755 $(PROGRAMS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
+	cp $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	chmod 644 $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 
 uninstall:
 	rm -f $(PROGRAMS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 
 clean:
 	rm -rf build

@@ -23,6 +23,7 @@ static const char usage_text[] =
 	"       key-import status [--json]\n"
 	"       key-import remove\n"
 	"       key-import trust add FILE | trust list [--json] | trust remove KID|FILE\n"
+	"       key-import --help | --version\n"
 	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
 

@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"       registrar tenant add --registration NAME --subscription GUID --tenant GUID\n"
 	"       registrar tenant list --registration NAME\n"
 	"       registrar tenant remove --registration NAME --subscription GUID\n"
+	"       registrar --help | --version\n"
 	"Every verb takes --data-dir DIR (else $" AR_DATA_DIR_ENV ", else " AR_DATA_DIR_DEFAULT ").\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
 

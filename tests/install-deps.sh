@@ -19,6 +19,7 @@ for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
 	fi
 done
 command -v valgrind >/dev/null 2>&1 || need valgrind
+command -v groff >/dev/null 2>&1 || need groff-base # the man pages are rendered and checked
 [ -x /usr/bin/time ] || need time # make bench: peak memory of a process
 # libFuzzer: clang and its runtime (a one-line target must link with -fsanitize=fuzzer)
 if ! command -v clang >/dev/null 2>&1; then
