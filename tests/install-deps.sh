@@ -20,6 +20,7 @@ for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
 done
 command -v valgrind >/dev/null 2>&1 || need valgrind
 command -v groff >/dev/null 2>&1 || need groff-base # the man pages are rendered and checked
+command -v jq >/dev/null 2>&1 || need jq # the worked decode in docs/formats.md is run
 [ -x /usr/bin/time ] || need time # make bench: peak memory of a process
 # libFuzzer: clang and its runtime (a one-line target must link with -fsanitize=fuzzer)
 if ! command -v clang >/dev/null 2>&1; then

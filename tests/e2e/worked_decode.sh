@@ -1,0 +1,24 @@
+#!/bin/sh
+# The worked decode of docs/formats.md, run as written on files the programs made: its
+# output must be what the programs put in (the host record, the key's claims).
+. "$(dirname "$0")/lib.sh"
+DOC=$(cd "$(dirname "$0")/../../docs" && pwd)/formats.md
+HOSTS=$(cd "$(dirname "$0")/../../samples/hosts" && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
+"$BIN/token-gen" create --billing-model Development --host "$HOSTS/node1.json" -o RegistrationToken.txt >/dev/null
+"$BIN/registrar" init >/dev/null
+"$BIN/registrar" register --token RegistrationToken.txt --name east >/dev/null
+"$BIN/registrar" activation-key --name east -o ActivationKey.txt >/dev/null
+sed -n '/<!-- worked-decode -->/,/<!-- \/worked-decode -->/p' "$DOC" | sed '/^<!--/d; /^```/d' > decode.sh
+check "the doc holds the worked decode" [ "$(wc -l < decode.sh)" -gt 5 ]
+sh decode.sh > out.json 2> err.txt
+check "the worked decode runs without an error: $(head -c 200 err.txt)" [ ! -s err.txt ]
+check "it shows the token header" [ "$(jq -s -r '.[0].typ' out.json)" = airreg-registration-token ]
+check "it shows the host record as probed" [ "$(jq -s -S '.[1].hosts[0]' out.json)" = "$(jq -S . "$HOSTS/node1.json")" ]
+check "it shows the CloudId of the stamp" [ "$(jq -s -r '.[1].cloudId' out.json)" = "$(cat stamp/cloud-id)" ]
+check "it shows the key's kid" [ "$(jq -s -r '.[2].kid | length' out.json)" = 43 ]
+check "it shows the key's claims" [ "$(jq -s -c '.[3] | {sub, serial, hosts}' out.json)" = '{"sub":"east","serial":1,"hosts":["node1"]}' ]
+finish "worked decode"
