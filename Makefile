@@ -46,7 +46,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps check test unit e2e attacks fault load valgrind bench sanitize fuzz fuzz-targets install uninstall clean demo
+.PHONY: all deps check test unit e2e attacks fault load valgrind bench samples sanitize fuzz fuzz-targets install uninstall clean demo
 
 all: $(PROGRAMS)
 
@@ -160,6 +160,10 @@ check: deps
 	$(MAKE) sanitize
 	$(MAKE) valgrind
 	$(MAKE) fuzz FUZZ_SECONDS=5
+
+# Regenerates samples/ (host records from the captures; a round trip with TEST-ONLY keys).
+samples: all
+	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/samples/make.sh
 
 demo: deps
 	$(MAKE) all

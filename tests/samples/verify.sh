@@ -1,0 +1,57 @@
+#!/bin/sh
+# Every file in samples/ is what the programs make and verifies with them and with a
+# peer (jwcrypto): host records as probed from the captures, the TEST-ONLY keys, the
+# token, the issuer key, the activation key, the activation resource, the tenant list.
+. "$(dirname "$0")/../e2e/lib.sh"
+S=$(cd "$(dirname "$0")/../../samples" && pwd)
+ROOTS=$SHARED/hwdata/roots
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+
+for pair in "node1 uroot-Lenovo-ThinkPad-T480" "node2 jcreekmore-Dell-PowerEdge-anonymized" \
+	    "node3 uroot-SuperMicro-X9DBL"; do
+	set -- $pair
+	"$BIN/token-gen" probe --root "$ROOTS/$2" --host "$1" -o "$1.json" 2>/dev/null
+	check "samples/hosts/$1.json is what probe reads from $2" cmp -s "$1.json" "$S/hosts/$1.json"
+done
+for who in stamp issuer; do
+	check "TEST-ONLY-$who.key says so" grep -q "^TEST ONLY" "$S/TEST-ONLY-$who.key"
+	check "TEST-ONLY-$who.key is a key openssl reads" openssl pkey -in "$S/TEST-ONLY-$who.key" -noout
+done
+check "issuer.pub is the TEST-ONLY issuer key's" [ "$(openssl pkey -in "$S/TEST-ONLY-issuer.key" -pubout)" = "$(cat "$S/issuer.pub")" ]
+
+expect_exit 0 "token-gen show verifies the sample token" "$BIN/token-gen" show "$S/RegistrationToken.txt" --json
+printf '%s' "$OUT" > show.json
+check "the token carries the sample host records" /usr/bin/python3 -c "
+import json, sys
+claims = json.load(open('show.json'))
+claims = claims.get('claims', claims)
+hosts = [json.load(open('$S/hosts/node%d.json' % n)) for n in (1, 2, 3)]
+assert claims['hosts'] == hosts, 'hosts differ'"
+check "jwcrypto verifies the token with the TEST-ONLY stamp key and the key with issuer.pub" /usr/bin/python3 -c "
+from jwcrypto import jwk, jws
+stamp = jwk.JWK.from_pem(open('$S/TEST-ONLY-stamp.key', 'rb').read())
+issuer = jwk.JWK.from_pem(open('$S/issuer.pub', 'rb').read())
+for name, key in (('RegistrationToken.txt', stamp), ('ActivationKey.txt', issuer)):
+    s = jws.JWS(); s.deserialize(open('$S/' + name).read().strip()); s.verify(key)"
+
+# the activation key, checked by key-import on a stamp made of the TEST-ONLY stamp key
+mkdir -m 700 stamp
+cp "$S/TEST-ONLY-stamp.key" stamp/stamp.key && chmod 600 stamp/stamp.key
+openssl pkey -in stamp/stamp.key -pubout -out stamp/stamp.pub
+/usr/bin/python3 -c "import json; print(json.load(open('$S/activation.json'))['cloudId'])" > stamp/cloud-id
+"$BIN/key-import" --state-dir stamp trust add "$S/issuer.pub" >/dev/null
+expect_exit 0 "key-import verifies the sample activation key" "$BIN/key-import" --state-dir stamp --dry-run "$S/ActivationKey.txt"
+check "activation.json is the resource of that key" /usr/bin/python3 -c "
+import base64, json
+r = json.load(open('$S/activation.json'))
+key = open('$S/ActivationKey.txt').read().strip()
+p = key.split('.')[1]
+c = json.loads(base64.urlsafe_b64decode(p + '=' * (-len(p) % 4)))
+assert r['activationKey'] == key and r['serial'] == c['serial'] and r['registration'] == c['sub']
+assert r['tenants'] == c['tenants'] and r['hosts'] == c['hosts'] and r['expiresAt'] == c['exp']
+t = json.load(open('$S/tenants.json'))['value']
+assert [(x['name'], x['properties']['tenantId']) for x in t] == \
+       [(x['subscriptionId'], x['tenantId']) for x in c['tenants']], 'tenant list'"
+finish samples
