@@ -3,17 +3,8 @@
 # `attack STATUS "reason" PROGRAM ARGS...` asserts the exit status, one line on
 # stderr naming the reason, and every file of both directories unchanged.
 . "$(dirname "$0")/../e2e/lib.sh"
-TG=$BIN/token-gen
-RG=$BIN/registrar
-KI=$BIN/key-import
 HERE=$(cd "$(dirname "$0")" && pwd)
-HOSTS=$(cd "$HERE/../../samples/hosts" && pwd)
-WORK=$(mktemp -d)
-trap 'chmod -R u+rwX "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
-ST=$AIRREG_STATE_DIR
-WS=$AIRREG_DATA_DIR
+scratch
 CASES=0
 
 world() {

@@ -2,15 +2,7 @@
 # key-import end to end: the whole round trip, and every refusal with its exit
 # status, its reason, and the stamp's state directory unchanged byte for byte.
 . "$(dirname "$0")/lib.sh"
-TG=$BIN/token-gen
-RG=$BIN/registrar
-KI=$BIN/key-import
-HOSTS=$(cd "$(dirname "$0")/../../samples/hosts" && pwd)
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
-ST=$AIRREG_STATE_DIR
+scratch
 
 # two stamps, one workstation
 "$TG" create --billing-model Capacity --agreement-number 42 --host "$HOSTS/node1.json" --host "$HOSTS/node2.json" -o tokA.txt >/dev/null

@@ -30,6 +30,21 @@ one_line_error() {
 	esac
 }
 
+# The programs, the sample host records, and a scratch directory (removed at exit) that
+# is the working directory and holds the stamp's state ($ST) and the registrar's data ($WS).
+scratch() {
+	TG=$BIN/token-gen
+	RG=$BIN/registrar
+	KI=$BIN/key-import
+	HOSTS=$(cd "$(dirname "$0")/../../samples/hosts" && pwd)
+	WORK=$(mktemp -d)
+	trap 'chmod -R u+rwX "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+	cd "$WORK" || exit 1
+	export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
+	ST=$AIRREG_STATE_DIR
+	WS=$AIRREG_DATA_DIR
+}
+
 # A listing of a directory (names, modes, contents' hashes) to prove nothing changed.
 snapshot() {
 	if [ -d "$1" ]; then

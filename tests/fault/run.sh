@@ -5,16 +5,7 @@
 # or exactly the new state; no temp file left behind. Then key-import is killed
 # with SIGKILL at random moments, with the same check.
 . "$(dirname "$0")/../e2e/lib.sh"
-TG=$BIN/token-gen
-RG=$BIN/registrar
-KI=$BIN/key-import
-HOSTS=$(cd "$(dirname "$0")/../../samples/hosts" && pwd)
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
-ST=$AIRREG_STATE_DIR
-WS=$AIRREG_DATA_DIR
+scratch
 FAULTS=0
 
 "$TG" create --billing-model Development --host "$HOSTS/node1.json" -o tok.txt >/dev/null

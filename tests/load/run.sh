@@ -3,15 +3,7 @@
 # matches), and 8 registrar processes registering 100 tokens each at once (800
 # registrations, an intact database).
 . "$(dirname "$0")/../e2e/lib.sh"
-TG=$BIN/token-gen
-RG=$BIN/registrar
-KI=$BIN/key-import
-HOSTS=$(cd "$(dirname "$0")/../../samples/hosts" && pwd)
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
-ST=$AIRREG_STATE_DIR
+scratch
 
 "$TG" create --billing-model Development --host "$HOSTS/node1.json" --host "$HOSTS/node2.json" -o tok.txt >/dev/null
 "$RG" init >/dev/null
