@@ -9,23 +9,27 @@
 #include <string.h>
 #include <time.h>
 
-#define B64URL sodium_base64_VARIANT_URLSAFE_NO_PADDING
-
 /* OpenSSL's table-driven encoder, mapped to the URL alphabet without padding: as for
- * decoding, libsodium's constant-time coder is slow and nothing encoded is secret. */
-char *ar_b64url_encode(const uint8_t *in, size_t len)
+ * decoding, libsodium's constant-time coder is slow and nothing encoded is secret.
+ * out holds (len + 2) / 3 * 4 + 1 bytes (the padded form, before it is cut). */
+static void b64url_into(char *out, const uint8_t *in, size_t len)
 {
-	size_t cap = (len + 2) / 3 * 4 + 1, n, i;
-	char *out;
+	size_t n = (size_t)EVP_EncodeBlock((unsigned char *)out, in, (int)len), i;
 
-	if (len > (size_t)INT_MAX / 2 || !(out = malloc(cap)))
-		return NULL;
-	n = (size_t)EVP_EncodeBlock((unsigned char *)out, in, (int)len);
 	while (n > 0 && out[n - 1] == '=')
 		n--;
 	out[n] = '\0';
 	for (i = 0; i < n; i++)
 		out[i] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
+}
+
+char *ar_b64url_encode(const uint8_t *in, size_t len)
+{
+	char *out;
+
+	if (len > (size_t)INT_MAX / 2 || !(out = malloc((len + 2) / 3 * 4 + 1)))
+		return NULL;
+	b64url_into(out, in, len);
 	return out;
 }
 
@@ -97,9 +101,11 @@ void ar_sha256_hex(const uint8_t *in, size_t len, char out[65])
 void ar_sha256_b64url(const uint8_t *in, size_t len, char out[44])
 {
 	uint8_t digest[crypto_hash_sha256_BYTES];
+	char padded[(crypto_hash_sha256_BYTES + 2) / 3 * 4 + 1];
 
 	crypto_hash_sha256(digest, in, len);
-	sodium_bin2base64(out, 44, digest, sizeof digest, B64URL);
+	b64url_into(padded, digest, sizeof digest);
+	memcpy(out, padded, 44); /* 43 characters and the NUL */
 }
 
 int ar_uuid_normalize(const char *text, char out[37])

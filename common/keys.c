@@ -295,13 +295,12 @@ int ar_jwk_to_public(json_t *jwk, uint8_t pk[AR_ED25519_PK_BYTES], const char *w
 
 void ar_jwk_thumbprint(const uint8_t pk[AR_ED25519_PK_BYTES], char out[AR_THUMBPRINT_CHARS + 1])
 {
-	char x[64], input[128];
+	char *x = ar_b64url_encode(pk, AR_ED25519_PK_BYTES), input[128];
 	int n;
 
-	sodium_bin2base64(x, sizeof x, pk, AR_ED25519_PK_BYTES,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	/* RFC 7638 section 3.2: required members only, sorted, no white space. */
 	n = snprintf(input, sizeof input, "{\"crv\":\"%s\",\"kty\":\"%s\",\"x\":\"%s\"}",
-		     AR_JWK_CRV, AR_JWK_KTY, x);
+		     AR_JWK_CRV, AR_JWK_KTY, x ? x : "");
+	free(x);
 	ar_sha256_b64url((const uint8_t *)input, (size_t)n, out);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ar_limits.h"
+#include "fileio.h"
 #include "jws.h"
 #include "keys.h"
 
@@ -40,6 +41,20 @@ static inline char *fuzz_text(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	return text;
+}
+
+/* The bytes as a program reads a file carried across the gap: the tolerant text reader,
+ * then decode() on the token it leaves. */
+static inline void fuzz_as_file(const uint8_t *data, size_t size,
+				void (*decode)(const char *text, size_t len))
+{
+	char *text = fuzz_text(data, size);
+	size_t len = size;
+	ar_err e;
+
+	if (ar_compact_text((uint8_t *)text, &len, "fuzz", &e) == AR_OK)
+		decode(text, len);
+	free(text);
 }
 
 /* Signs payload under header_json with the fixed key; NULL when signing fails. */

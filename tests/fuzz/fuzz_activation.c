@@ -3,7 +3,6 @@
 #include <stdio.h>
 
 #include "activation.h"
-#include "fileio.h"
 #include "fuzz.h"
 
 static int lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
@@ -31,13 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	if (data[0] == 0) {
-		char *text = fuzz_text(data + 1, size - 1);
-		size_t len = size - 1;
-		ar_err e;
-
-		if (ar_compact_text((uint8_t *)text, &len, "fuzz", &e) == AR_OK)
-			decode(text, len);
-		free(text);
+		fuzz_as_file(data + 1, size - 1, decode);
 	} else {
 		char header[160], *compact;
 

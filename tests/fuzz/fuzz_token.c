@@ -4,7 +4,6 @@
 #include <jansson.h>
 
 #include "deflate.h"
-#include "fileio.h"
 #include "fuzz.h"
 #include "token.h"
 
@@ -24,13 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	if (data[0] == 0) {
-		char *text = fuzz_text(data + 1, size - 1);
-		size_t len = size - 1;
-		ar_err e;
-
-		if (ar_compact_text((uint8_t *)text, &len, "fuzz", &e) == AR_OK)
-			decode(text, len);
-		free(text);
+		fuzz_as_file(data + 1, size - 1, decode);
 	} else {
 		json_t *h = json_pack("{s:s, s:s, s:s, s:o}", "alg", AR_JWS_ALG, "typ", AR_TYP_TOKEN,
 				      "zip", AR_ZIP_DEFLATE, "jwk", ar_jwk_from_public(fuzz_pk));
