@@ -17,15 +17,18 @@ FUZZ_CC  ?= clang
 FUZZ_SECONDS ?= 60
 
 LIBS_PKGS = libsodium libcrypto zlib jansson
+# Drawing QR codes: token-gen and registrar only (key-import reads, never draws).
+QR_PKGS   = libqrencode libpng
 WARNFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wconversion -Wshadow \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla
 ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -Icommon \
-	     $$($(PKG_CONFIG) --cflags $(LIBS_PKGS))
+	     $$($(PKG_CONFIG) --cflags $(LIBS_PKGS) $(QR_PKGS))
 ALL_LDLIBS = $$($(PKG_CONFIG) --libs $(LIBS_PKGS))
+QR_LDLIBS  = $$($(PKG_CONFIG) --libs $(QR_PKGS))
 
 COMMON_SRC = common/err.c common/codec.c common/fileio.c common/deflate.c common/json.c \
 	     common/keys.c common/jws.c common/host.c common/token.c \
-	     common/stamp.c common/activation.c
+	     common/stamp.c common/activation.c common/qrparts.c common/qr.c
 TOKENGEN_SRC = token-gen/smbios.c token-gen/cpuinfo.c token-gen/armparts.c \
 	       token-gen/placeholder.c token-gen/probe.c \
 	       token-gen/create.c token-gen/show.c
@@ -35,7 +38,7 @@ KEYIMPORT_SRC = key-import/trust.c key-import/state.c key-import/import.c key-im
 		key-import/main.c
 FUZZ_TARGETS = jws token activation smbios cpuinfo host
 UNIT_TESTS = test_codec test_jws test_deflate test_keys test_fileio test_token \
-	     test_hardware
+	     test_hardware test_qr
 
 COMMON_OBJ   = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 TOKENGEN_OBJ = $(TOKENGEN_SRC:%.c=$(BUILD)/%.o)
@@ -77,11 +80,12 @@ $(LIBTOKENGEN): $(TOKENGEN_OBJ)
 
 $(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS) $(QR_LDLIBS)
 
 $(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS) $$($(PKG_CONFIG) --libs sqlite3)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS) $(QR_LDLIBS) \
+		$$($(PKG_CONFIG) --libs sqlite3)
 
 $(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
@@ -90,7 +94,8 @@ $(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itoken-gen $$($(PKG_CONFIG) --cflags cmocka) -o $@ $< \
-		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) $$($(PKG_CONFIG) --libs cmocka)
+		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) $(QR_LDLIBS) \
+		$$($(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBAIRREG)
 	@mkdir -p $(@D)
@@ -106,7 +111,7 @@ fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 $(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iregistrar $$($(PKG_CONFIG) --cflags sqlite3) -o $@ $< \
-		$(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) \
+		$(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) $(QR_LDLIBS) \
 		$$($(PKG_CONFIG) --libs sqlite3)
 
 bench: deps $(PROGRAMS) $(BUILD)/tests/bench

@@ -61,6 +61,16 @@
 #define AR_TRUSTED_TIME_FILE   "trusted-time.json"
 #define AR_RESOURCE_VERSION    1
 
+/* QR transfer: byte mode, error correction level M (a screen photographed at an
+ * angle loses modules). A text bigger than one version-40 code is split into
+ * numbered parts "airreg:I/N:TEXT", which readers join in any order. */
+#define AR_QR_BYTES_PER_CODE   2331 /* ISO/IEC 18004 table 7: version 40-M, byte mode */
+#define AR_QR_PART_PREFIX      "airreg:"
+#define AR_QR_MAX_PARTS        64   /* 64 KiB file cap / ~2,300 bytes a part < 30 */
+#define AR_QR_ZBAR_PREFIX      "QR-Code:" /* what zbarimg prints before each code */
+#define AR_QR_MODULE_PIXELS    4
+#define AR_QR_QUIET_MODULES    4    /* the margin the standard requires around a code */
+
 /* Registrar data directory */
 #define AR_DATA_DIR_ENV        "AIRREG_DATA_DIR"
 #define AR_DATA_DIR_DEFAULT    "/var/lib/airreg/registrar"

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "fileio.h"
+#include "qr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -117,10 +118,16 @@ int ar_read_state_file(const char *path, size_t cap, uint8_t **data, size_t *len
 
 int ar_compact_text(uint8_t *data, size_t *len, const char *where, ar_err *e)
 {
-	size_t in = 0, out = 0;
+	size_t in = 0, out = 0, bom = 0;
 
-	if (*len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
-		in = 3;
+	if (*len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
+		bom = 3;
+		memmove(data, data + bom, *len - bom);
+		*len -= bom;
+	}
+	/* Parts of QR codes, as a scanner read them, become the one text. */
+	if (ar_qr_join(data, *len, len, where, e) != AR_OK)
+		return e->status;
 	for (; in < *len; in++) {
 		uint8_t c = data[in];
 
@@ -129,7 +136,7 @@ int ar_compact_text(uint8_t *data, size_t *len, const char *where, ar_err *e)
 		if (c < 0x21 || c > 0x7E)
 			return ar_fail(e, AR_EINPUT, where,
 				       "unexpected byte 0x%02x at offset %zu (not a text token)",
-				       c, in);
+				       c, in + bom);
 		data[out++] = c;
 	}
 	data[out] = '\0';

@@ -7,6 +7,7 @@
 #include "ar_limits.h"
 #include "commands.h"
 #include "fileio.h"
+#include "qr.h"
 #include "json.h"
 #include "store.h"
 
@@ -113,6 +114,34 @@ int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
 	return rc;
 }
 
+/* Written after the commit: a serial on a key that left is always recorded. */
+static int write_key(const registrar_opts *o, const char *compact, long long serial, ar_err *e)
+{
+	/* Status goes to stderr when the key or its drawing goes to stdout. */
+	FILE *report = ar_report_stream(o->qr && strcmp(o->qr, "-") == 0 ? "-" : o->output);
+	size_t len = strlen(compact), codes;
+	char what[128];
+	int version;
+
+	if (o->output) {
+		const char *out = ar_output_name(o->output);
+
+		if (ar_write_output(o->output, compact, len, 0, e) != AR_OK)
+			return e->status;
+		fprintf(report, "registrar: wrote %s: activation key for %s, serial %lld, valid %ld "
+			"days, %zu bytes\n", out, o->name, serial, o->valid_days, len);
+		ar_report_sha256(report, compact, len, out);
+	}
+	if (o->qr) {
+		if (ar_qr_write(o->qr, compact, len, &codes, &version, e) != AR_OK)
+			return e->status;
+		snprintf(what, sizeof what, "activation key for %s, serial %lld (%zu bytes)",
+			 o->name, serial, len);
+		ar_qr_report(report, "registrar", o->qr, what, compact, len, codes, version);
+	}
+	return AR_OK;
+}
+
 int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 {
 	ar_keypair issuer = { 0 };
@@ -121,8 +150,11 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 	long long serial = 0;
 	int rc;
 
-	if (!o->name || !o->output)
-		return ar_fail(e, AR_EUSAGE, NULL, "activation-key needs --name NAME and -o FILE|-");
+	if (!o->name || (!o->output && !o->qr))
+		return ar_fail(e, AR_EUSAGE, NULL, "activation-key needs --name NAME and "
+			       "-o FILE|- or --qr FILE.png|-");
+	if (o->output && o->qr && strcmp(o->output, "-") == 0 && strcmp(o->qr, "-") == 0)
+		return ar_fail(e, AR_EUSAGE, NULL, "-o - and --qr - cannot both go to stdout");
 	if (o->valid_days < 1 || o->valid_days > AR_KEY_VALID_DAYS_MAX)
 		return ar_fail(e, AR_EUSAGE, NULL, "--valid-days must be 1 to %d",
 			       AR_KEY_VALID_DAYS_MAX);
@@ -136,17 +168,8 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 					 &compact, &serial, e);
 		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
 	}
-	/* Written after the commit: a serial on a key that left is always recorded. */
 	if (rc == AR_OK)
-		rc = ar_write_output(o->output, compact, strlen(compact), 0, e);
-	if (rc == AR_OK) {
-		FILE *report = ar_report_stream(o->output);
-		const char *out = ar_output_name(o->output);
-
-		fprintf(report, "registrar: wrote %s: activation key for %s, serial %lld, valid %ld "
-			"days, %zu bytes\n", out, o->name, serial, o->valid_days, strlen(compact));
-		ar_report_sha256(report, compact, strlen(compact), out);
-	}
+		rc = write_key(o, compact, serial, e);
 	free(compact);
 	ar_keypair_free(&issuer);
 	store_close(db);

@@ -15,6 +15,7 @@ typedef struct {
 	const char *data_dir;
 	const char *token, *name, *cloud_id, *output;
 	const char *registration, *subscription, *tenant;
+	const char *qr;  /* --qr: the activation key drawn as QR codes */
 	long valid_days;
 	int json, force;
 	long long now; /* the clock, read once */

@@ -22,7 +22,8 @@ static const char usage_text[] =
 	"       registrar list [--json]\n"
 	"       registrar show NAME [--json]\n"
 	"       registrar export-issuer-key -o FILE|- [--force]\n"
-	"       registrar activation-key --name NAME [--valid-days N] -o FILE|-\n"
+	"       registrar activation-key --name NAME [--valid-days N] [-o FILE|-]\n"
+	"                 [--qr FILE.png|-]\n"
 	"       registrar tenant add --registration NAME --subscription GUID --tenant GUID\n"
 	"       registrar tenant list --registration NAME\n"
 	"       registrar tenant remove --registration NAME --subscription GUID\n"
@@ -32,7 +33,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
-	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT
+	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -52,6 +53,7 @@ static const struct option long_options[] = {
 	{ "registration", required_argument, NULL, OPT_REGISTRATION },
 	{ "subscription", required_argument, NULL, OPT_SUBSCRIPTION },
 	{ "tenant", required_argument, NULL, OPT_TENANT },
+	{ "qr", required_argument, NULL, OPT_QR },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -169,6 +171,7 @@ static void take_option(registrar_opts *o, int c, unsigned *seen)
 	case OPT_REGISTRATION: o->registration = optarg; break;
 	case OPT_SUBSCRIPTION: o->subscription = optarg; break;
 	case OPT_TENANT: o->tenant = optarg; break;
+	case OPT_QR: o->qr = optarg; break;
 	case OPT_VALID_DAYS:
 		if (parse_days(optarg, &o->valid_days) != 0)
 			o->valid_days = -1;
@@ -190,7 +193,8 @@ int main(int argc, char **argv)
 		{ "list", cmd_list, BIT(OPT_JSON) },
 		{ "show", cmd_show, BIT(OPT_JSON) | BIT(OPT_NAME) },
 		{ "export-issuer-key", cmd_export_issuer_key, BIT_OUTPUT | BIT(OPT_FORCE) },
-		{ "activation-key", cmd_activation_key, BIT(OPT_NAME) | BIT(OPT_VALID_DAYS) | BIT_OUTPUT },
+		{ "activation-key", cmd_activation_key, BIT(OPT_NAME) | BIT(OPT_VALID_DAYS) | BIT_OUTPUT |
+		  BIT(OPT_QR) },
 		{ "tenant", cmd_tenant, BIT(OPT_REGISTRATION) | BIT(OPT_SUBSCRIPTION) | BIT(OPT_TENANT) },
 	};
 	registrar_opts o;

@@ -11,7 +11,8 @@ command -v openssl >/dev/null 2>&1 || need openssl
 command -v sqlite3 >/dev/null 2>&1 || need sqlite3 # tests compare database dumps
 command -v faketime >/dev/null 2>&1 || need faketime # the attack suite sets clocks back
 for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
-	    jansson:libjansson-dev sqlite3:libsqlite3-dev cmocka:libcmocka-dev; do
+	    jansson:libjansson-dev sqlite3:libsqlite3-dev cmocka:libcmocka-dev \
+	    libqrencode:libqrencode-dev libpng:libpng-dev; do
 	pc=${pair%%:*}
 	pkg=${pair#*:}
 	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$pc"; then
@@ -22,6 +23,8 @@ command -v valgrind >/dev/null 2>&1 || need valgrind
 command -v groff >/dev/null 2>&1 || need groff-base # the man pages are rendered and checked
 command -v jq >/dev/null 2>&1 || need jq # the worked decode in docs/formats.md is run
 [ -x /usr/bin/time ] || need time # make bench: peak memory of a process
+command -v zbarimg >/dev/null 2>&1 || need zbar-tools # reads our QR codes back
+command -v lintian >/dev/null 2>&1 || need lintian # checks the .deb of make deb
 # libFuzzer: clang and its runtime (a one-line target must link with -fsanitize=fuzzer)
 if ! command -v clang >/dev/null 2>&1; then
 	need clang; need libclang-rt-dev

@@ -8,6 +8,7 @@
 
 typedef struct {
 	const char *output;            /* -o; NULL means stdout for probe */
+	const char *qr;                /* --qr: the token drawn as QR codes too */
 	const char *state_dir;
 	const char *billing_model, *agreement_number, *asset_tag, *cloud_id;
 	int usage_reporting, marketplace_syndication, json;

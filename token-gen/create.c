@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "fileio.h"
+#include "qr.h"
 #include "host.h"
 #include "json.h"
 #include "stamp.h"
@@ -122,20 +123,36 @@ static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
 	return AR_OK;
 }
 
-static int write_token(const char *out, const char *compact, const ar_stamp *stamp,
+/* Status goes to stderr when the token or its drawing goes to stdout. */
+static FILE *status_stream(const tokengen_opts *o)
+{
+	return ar_report_stream(o->qr && strcmp(o->qr, "-") == 0 ? "-" : o->output);
+}
+
+static int write_token(const tokengen_opts *o, const char *compact, const ar_stamp *stamp,
 		       size_t n_hosts, ar_err *e)
 {
-	size_t len = strlen(compact);
-	FILE *report = ar_report_stream(out);
+	size_t len = strlen(compact), codes;
+	FILE *report = status_stream(o);
+	char what[64];
+	int version;
 
 	/* No newline: `sha256sum FILE` then prints the hash we print, and no
 	 * line-ending conversion on the way can change the file. */
-	if (ar_write_output(out, compact, len, 0, e) != AR_OK)
-		return e->status;
-	fprintf(report, "token-gen: wrote %s: registration token, %zu bytes, %zu host%s, "
-		"CloudId %s\n", ar_output_name(out), len, n_hosts, n_hosts == 1 ? "" : "s",
-		stamp->cloud_id);
-	ar_report_sha256(report, compact, len, ar_output_name(out));
+	if (o->output) {
+		if (ar_write_output(o->output, compact, len, 0, e) != AR_OK)
+			return e->status;
+		fprintf(report, "token-gen: wrote %s: registration token, %zu bytes, %zu host%s, "
+			"CloudId %s\n", ar_output_name(o->output), len, n_hosts,
+			n_hosts == 1 ? "" : "s", stamp->cloud_id);
+		ar_report_sha256(report, compact, len, ar_output_name(o->output));
+	}
+	if (o->qr) {
+		if (ar_qr_write(o->qr, compact, len, &codes, &version, e) != AR_OK)
+			return e->status;
+		snprintf(what, sizeof what, "registration token (%zu bytes)", len);
+		ar_qr_report(report, "token-gen", o->qr, what, compact, len, codes, version);
+	}
 	return AR_OK;
 }
 
@@ -148,9 +165,13 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 	int created = 0, rc;
 
 	memset(&stamp, 0, sizeof stamp);
-	if (!o->output) {
+	if (!o->output && !o->qr) {
 		json_decref(hosts);
-		return ar_fail(e, AR_EUSAGE, NULL, "create needs -o FILE (or -o - for stdout)");
+		return ar_fail(e, AR_EUSAGE, NULL, "create needs -o FILE|- or --qr FILE.png|-");
+	}
+	if (o->output && o->qr && strcmp(o->output, "-") == 0 && strcmp(o->qr, "-") == 0) {
+		json_decref(hosts);
+		return ar_fail(e, AR_EUSAGE, NULL, "-o - and --qr - cannot both go to stdout");
 	}
 	/* Every check that can fail on the operator's input comes before the
 	 * first write, so a refused command leaves nothing behind. */
@@ -161,7 +182,7 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 		rc = ar_stamp_open(ar_stamp_dir(o->state_dir), o->cloud_id, &stamp, &created, e);
 	if (rc == AR_OK) {
 		if (created)
-			fprintf(ar_report_stream(o->output),
+			fprintf(status_stream(o),
 				"token-gen: new stamp identity in %s: CloudId %s, key %s\n",
 				ar_stamp_dir(o->state_dir), stamp.cloud_id, stamp.kid);
 		p.cloud_id = stamp.cloud_id;
@@ -174,7 +195,7 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 		rc = claims ? ar_token_encode(claims, &stamp.key, &compact, e) : e->status;
 	}
 	if (rc == AR_OK)
-		rc = write_token(o->output, compact, &stamp, json_array_size(hosts), e);
+		rc = write_token(o, compact, &stamp, json_array_size(hosts), e);
 	free(compact);
 	json_decref(claims);
 	json_decref(hosts);

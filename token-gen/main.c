@@ -18,7 +18,8 @@ static const char usage_text[] =
 	"       token-gen create --billing-model Capacity|Development|Custom\n"
 	"                 [--agreement-number N] [--asset-tag T] [--usage-reporting]\n"
 	"                 [--marketplace-syndication] [--host FILE ...] [--cloud-id UUID]\n"
-	"                 [--state-dir DIR] [--root DIR] [VALUE FLAGS] -o FILE|-\n"
+	"                 [--state-dir DIR] [--root DIR] [VALUE FLAGS] [-o FILE|-]\n"
+	"                 [--qr FILE.png|-]\n"
 	"       token-gen show FILE|- [--json]\n"
 	"       token-gen --help | --version\n"
 	"\n"
@@ -33,7 +34,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_ROOT = 256, OPT_HOST, OPT_BILLING, OPT_AGREEMENT, OPT_ASSET, OPT_USAGE, OPT_MARKET,
-	OPT_CLOUD_ID, OPT_STATE_DIR, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_VALUE /* + field */
+	OPT_CLOUD_ID, OPT_STATE_DIR, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_QR, OPT_VALUE /* + field */
 };
 
 /* Which options each verb takes, as bits of (option - OPT_ROOT). */
@@ -43,7 +44,7 @@ enum {
 static const unsigned probe_opts_mask = BIT(OPT_ROOT) | BIT(OPT_HOST) | BIT_OUTPUT | VALUE_BITS;
 static const unsigned create_opts_mask = BIT(OPT_ROOT) | BIT(OPT_HOST) | BIT_OUTPUT |
 	VALUE_BITS | BIT(OPT_BILLING) | BIT(OPT_AGREEMENT) | BIT(OPT_ASSET) | BIT(OPT_USAGE) |
-	BIT(OPT_MARKET) | BIT(OPT_CLOUD_ID) | BIT(OPT_STATE_DIR);
+	BIT(OPT_MARKET) | BIT(OPT_CLOUD_ID) | BIT(OPT_STATE_DIR) | BIT(OPT_QR);
 static const unsigned show_opts_mask = BIT(OPT_JSON);
 
 static const struct option long_options[] = {
@@ -58,6 +59,7 @@ static const struct option long_options[] = {
 	{ "cloud-id", required_argument, NULL, OPT_CLOUD_ID },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "qr", required_argument, NULL, OPT_QR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "system-uuid", required_argument, NULL, OPT_VALUE + PF_UUID },
@@ -134,6 +136,7 @@ static int take_option(tokengen_opts *o, int c, unsigned *seen)
 	case OPT_CLOUD_ID: o->cloud_id = optarg; break;
 	case OPT_STATE_DIR: o->state_dir = optarg; break;
 	case OPT_JSON: o->json = 1; break;
+	case OPT_QR: o->qr = optarg; break;
 	default: return AR_EUSAGE;
 	}
 	return AR_OK;

@@ -19,6 +19,10 @@ hosts=$here/../../samples/hosts
 "$BIN/registrar" activation-key --name east -o "$work/key.txt" >/dev/null 2>&1
 cp "$work/token.txt" "$out/jws/token"
 cp "$work/key.txt" "$out/jws/key"
+# the key as scanned QR parts (shorter parts than the programs make: more of them)
+fold -w 400 "$work/key.txt" | awk '{ printf "airreg:%d/N:%s\n", NR, $0 }' >"$work/parts"
+n=$(wc -l <"$work/parts")
+sed "s#/N:#/$n:#" "$work/parts" | sort -r >"$out/jws/key-qr-parts"
 /usr/bin/python3 - "$work" "$out" <<'PYEOF'
 import base64, sys, zlib
 work, out = sys.argv[1:]

@@ -1,0 +1,36 @@
+/* QR transfer of a token or key, for sites that forbid USB sticks: drawing the
+ * codes (libqrencode, libpng) and joining the parts a scanner read back. */
+#ifndef AIRREG_QR_H
+#define AIRREG_QR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+/* How a text of len bytes is split: returns the number of codes and sets
+ * *chunk to the bytes of text in each (the last may hold fewer). One code
+ * holds the text as it is; more hold "airreg:I/N:" and their share. */
+size_t ar_qr_split(size_t len, size_t *chunk);
+
+/* When text[0..len) holds scanned parts (lines "airreg:I/N:TEXT", each perhaps
+ * after zbarimg's "QR-Code:", in any order, long ones perhaps wrapped), joins
+ * them in place in order of I and sets *out_len. One code read by zbarimg
+ * loses its "QR-Code:". Anything else is left as it is. A missing, repeated,
+ * foreign or malformed part is refused (AR_EINPUT). */
+int ar_qr_join(uint8_t *text, size_t len, size_t *out_len, const char *where, ar_err *e);
+
+/* Draws text as QR codes (level M, byte mode), split as ar_qr_split() says:
+ * into the PNG file dest (codes stacked top to bottom, 4 pixels a module), or
+ * for "-" on stdout in UTF-8 half blocks, light modules drawn as blocks for a
+ * terminal with light text on a dark background (as `qrencode -t UTF8`).
+ * The file is replaced atomically. *codes and *version describe what was drawn. */
+int ar_qr_write(const char *dest, const char *text, size_t len, size_t *codes, int *version,
+		ar_err *e);
+
+/* "PROGRAM: wrote DEST: WHAT in N QR codes (version V), TEXT SHA-256 HEX" on report. */
+void ar_qr_report(FILE *report, const char *program, const char *dest, const char *what,
+		  const char *text, size_t len, size_t codes, int version);
+
+#endif

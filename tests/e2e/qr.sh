@@ -1,0 +1,105 @@
+#!/bin/sh
+# QR transfer end to end: our PNGs and terminal drawings are read back by zbarimg
+# (zbar-tools, a decoder nobody here wrote), and what it prints goes into the readers,
+# in any order; missing, repeated, foreign and malformed parts are refused.
+QRTOOLS=$(cd "$(dirname "$0")" && pwd)
+. "$QRTOOLS/lib.sh"
+scratch
+scan() { zbarimg --nodbus --raw -q "$@" 2>/dev/null; }
+
+# 20 hosts: the token fits one code, the activation key needs two.
+i=1
+while [ $i -le 20 ]; do
+	uuid=$($PY -c 'import uuid; print(uuid.uuid4())')
+	jq -c ".name=\"h$i\" | .uuid=\"$uuid\"" "$HOSTS/node2.json" >"h$i.json"
+	set -- "$@" --host "h$i.json"
+	i=$((i + 1))
+done
+
+# --- the token, as a PNG
+expect_exit 0 "create --qr" "$TG" create --billing-model Development "$@" -o tok.txt --qr tok.png
+tok_sha=$(sha256sum <tok.txt | cut -c1-64)
+case $OUT in
+*"wrote tok.png: registration token ("*" bytes) in 1 QR code (version "*", level M); text SHA-256 $tok_sha"*) ok ;;
+*) bad "create --qr: report: $OUT" ;;
+esac
+check "tok.png is a PNG" sh -c 'file tok.png | grep -q "PNG image data"'
+scan tok.png >tok.scan
+check "zbarimg reads the token back byte for byte" [ "$(tr -d '\n' <tok.scan)" = "$(cat tok.txt)" ]
+"$RG" init >/dev/null
+expect_exit 0 "register the scanned token" "$RG" register --token tok.scan --name east
+case $OUT in *"token SHA-256 $tok_sha"*) ok ;; *) bad "register: $OUT" ;; esac
+# zbarimg without --raw prefixes "QR-Code:"
+zbarimg --nodbus -q tok.png >tok.zbar 2>/dev/null
+check "zbarimg without --raw prints QR-Code:" grep -q '^QR-Code:eyJ' tok.zbar
+expect_exit 0 "show takes zbarimg's own output" "$TG" show tok.zbar
+case $OUT in *"$tok_sha"*) ok ;; *) bad "show tok.zbar: $OUT" ;; esac
+
+# --- only --qr; neither; both on stdout
+expect_exit 0 "create with --qr alone" "$TG" create --billing-model Development --host "$HOSTS/node1.json" --qr only.png
+check "--qr alone writes no token file" [ ! -e "-" ]
+expect_exit 2 "create with neither -o nor --qr" "$TG" create --billing-model Development --host "$HOSTS/node1.json"
+one_line_error "create with neither" "create needs -o FILE|- or --qr FILE.png|-"
+expect_exit 2 "both on stdout" "$TG" create --billing-model Development --host "$HOSTS/node1.json" -o - --qr -
+one_line_error "both on stdout" "-o - and --qr - cannot both go to stdout"
+
+# --- the activation key, as a PNG of two codes
+"$RG" export-issuer-key -o issuer.pub >/dev/null
+"$KI" trust add issuer.pub >/dev/null
+expect_exit 0 "activation-key --qr" "$RG" activation-key --name east -o key1.txt --qr key1.png
+key_sha=$(sha256sum <key1.txt | cut -c1-64)
+case $OUT in
+*"wrote key1.png: activation key for east, serial 1 ("*" bytes) in 2 QR codes (version "*", level M); text SHA-256 $key_sha"*) ok ;;
+*) bad "activation-key --qr: report: $OUT" ;;
+esac
+scan key1.png >key1.scan
+check "two parts scanned" [ "$(grep -c '^airreg:[12]/2:' key1.scan)" -eq 2 ]
+sort -r key1.scan >key1.rev
+check "reversed order" sh -c 'head -1 key1.rev | grep -q "^airreg:2/2:"'
+expect_exit 0 "key-import takes the parts in any order" "$KI" key1.rev
+case $OUT in *"$key_sha  key1.rev"*) ok ;; *) bad "key-import parts: $OUT" ;; esac
+check "activation.json written" [ -f "$ST/activation.json" ]
+check "the resource holds the key's hash" grep -q "$key_sha" "$ST/activation.json"
+
+# --- the activation key drawn in the terminal, read back by zbarimg
+expect_exit 0 "activation-key --qr -" "$RG" activation-key --name east --qr -
+case $ERR in *"wrote (stdout): activation key for east, serial 2"*"in 2 QR codes"*) ok ;; *) bad "status on stderr: $ERR" ;; esac
+printf '%s\n' "$OUT" >term.txt
+check "stdout holds only captions and blocks" sh -c \
+	"! LC_ALL=C.UTF-8 grep -v -e '^QR code [12] of 2\$' -e '^[ █▀▄]*\$' term.txt"
+$PY "$QRTOOLS/qr_blocks.py" term.txt term
+scan term-2.pbm term-1.pbm >term.scan
+check "zbarimg reads both terminal codes" [ "$(grep -c '^airreg:[12]/2:' term.scan)" -eq 2 ]
+expect_exit 0 "key-import takes the terminal's parts" "$KI" term.scan
+case $OUT in *"serial 2"*) ok ;; *) bad "import term: $OUT" ;; esac
+
+# --- refusals: exit 4, one line, the state directory unchanged
+"$RG" activation-key --name east --qr key3.png >/dev/null 2>&1
+scan key3.png | sort >key3.scan
+"$RG" activation-key --name east --qr key4.png >/dev/null 2>&1
+scan key4.png >key4.scan
+before=$(snapshot "$ST")
+refuse() { # refuse "what" "reason" FILE
+	expect_exit 4 "$1" "$KI" "$3"
+	one_line_error "$1" "$3: $2"
+	check "$1: state unchanged" [ "$(snapshot "$ST")" = "$before" ]
+}
+grep '^airreg:1/2:' key3.scan >missing.txt
+refuse "a missing part" "QR parts: part 2 of 2 is missing (1 of 2 missing; scan every code)" missing.txt
+{ cat key3.scan; grep '^airreg:2/2:' key3.scan; } >repeated.txt
+refuse "a repeated part" "QR parts: part 2 of 2 appears twice (lines 2 and 3)" repeated.txt
+{ grep '^airreg:1/2:' key3.scan; grep '^airreg:2/2:' key4.scan; } >mixed.txt
+refuse "parts of two keys" "bad signature" mixed.txt
+{ grep '^airreg:1/2:' key3.scan; grep '^airreg:2/2:' key3.scan | sed 's#^airreg:2/2:#airreg:2/3:#'; } >foreign.txt
+refuse "a part of another split" "QR parts: line 2: part 2/3 does not belong with the parts of 2 before it" foreign.txt
+sed 's#^airreg:1/2:#airreg:01/2:#' key3.scan >malformed.txt
+refuse "a malformed part header" "QR parts: line" malformed.txt
+check "the refused keys took nothing" [ "$(snapshot "$ST")" = "$before" ]
+
+# --- what a USB round trip does to the parts' text is still accepted
+fold -w 76 key3.scan | sed 's/$/\r/' >wrapped.txt
+expect_exit 0 "parts wrapped at 76 columns with CRLF" "$KI" --dry-run wrapped.txt
+cat key4.scan | "$KI" - >/dev/null 2>&1
+check "parts on stdin" [ $? -eq 0 ]
+
+finish "qr"
