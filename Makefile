@@ -4,6 +4,8 @@
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/airreg
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR  ?=
 CC       ?= cc
 AR       ?= ar
@@ -49,7 +51,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps check test unit e2e attacks fault load valgrind bench samples sanitize fuzz fuzz-targets install uninstall clean demo
+.PHONY: all deps check test unit e2e attacks fault load valgrind bench samples sanitize fuzz fuzz-targets install uninstall clean demo deb deb-check
 
 all: $(PROGRAMS)
 
@@ -162,6 +164,7 @@ fuzz: all
 
 check: deps
 	$(MAKE) test
+	$(MAKE) deb-check
 	$(MAKE) sanitize
 	$(MAKE) valgrind
 	$(MAKE) fuzz FUZZ_SECONDS=5
@@ -175,17 +178,43 @@ demo: deps
 	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/demo.sh
 
 MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
+COMPLETIONS = completions/token-gen completions/registrar completions/key-import
+DOCS = README.md docs/runbook.md docs/formats.md docs/security.md docs/performance.md
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(DOCDIR)
 	cp $(PROGRAMS) $(DESTDIR)$(BINDIR)/
 	chmod 755 $(PROGRAMS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
 	cp $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 	chmod 644 $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	cp $(COMPLETIONS) $(DESTDIR)$(BASHCOMPDIR)/
+	chmod 644 $(COMPLETIONS:completions/%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	cp $(DOCS) $(DESTDIR)$(DOCDIR)/
+	chmod 644 $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
 
 uninstall:
 	rm -f $(PROGRAMS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(COMPLETIONS:completions/%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	-rmdir $(DESTDIR)$(DOCDIR)
+
+# The Debian package, built with Debian's hardening flags in its own object tree.
+DEB_BUILD = $(BUILD)/deb
+DEB_BUILDFLAGS = DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags
+DEB_FLAGS = BUILD=$(DEB_BUILD)/obj PREFIX=/usr \
+	CFLAGS="$$($(DEB_BUILDFLAGS) --get CFLAGS) $$($(DEB_BUILDFLAGS) --get CPPFLAGS)" \
+	LDFLAGS="$$($(DEB_BUILDFLAGS) --get LDFLAGS)"
+deb: deps
+	rm -rf $(DEB_BUILD)/root $(DEB_BUILD)/*.deb
+	$(MAKE) $(DEB_FLAGS) all
+	$(MAKE) $(DEB_FLAGS) DESTDIR=$(CURDIR)/$(DEB_BUILD)/root install >/dev/null
+	@sh packaging/deb/build.sh $(DEB_BUILD)/root $(DEB_BUILD)
+
+# lintian, then dpkg -i in a throw-away copy of this machine's root (tests/deb/run.sh).
+deb-check: deb
+	@DEB_DIR=$(CURDIR)/$(DEB_BUILD) SAMPLES=$(CURDIR)/samples sh tests/deb/run.sh
 
 clean:
 	rm -rf build

@@ -25,6 +25,8 @@ command -v jq >/dev/null 2>&1 || need jq # the worked decode in docs/formats.md 
 [ -x /usr/bin/time ] || need time # make bench: peak memory of a process
 command -v zbarimg >/dev/null 2>&1 || need zbar-tools # reads our QR codes back
 command -v lintian >/dev/null 2>&1 || need lintian # checks the .deb of make deb
+command -v dpkg-shlibdeps >/dev/null 2>&1 || need dpkg-dev # make deb: Depends, hardening flags
+command -v file >/dev/null 2>&1 || need file # tests/e2e/qr.sh: what was written is a PNG
 # libFuzzer: clang and its runtime (a one-line target must link with -fsanitize=fuzzer)
 if ! command -v clang >/dev/null 2>&1; then
 	need clang; need libclang-rt-dev

@@ -10,5 +10,6 @@ sh "$dir/key_import.sh" || rc=1
 sh "$dir/manpages.sh" || rc=1
 sh "$dir/worked_decode.sh" || rc=1
 sh "$dir/qr.sh" || rc=1
+bash "$dir/completion.sh" || rc=1
 sh "$dir/../samples/verify.sh" || rc=1
 exit $rc

@@ -1,0 +1,86 @@
+#!/bin/sh
+# The .deb of `make deb`: its contents, lintian (no error, no warning), then dpkg -i on a
+# throw-away copy of this machine's root (a mount namespace with an overlay over /, so
+# nothing of the real system changes): the programs run from /usr/bin, a whole round trip
+# works with what the package installed, man finds the pages, dpkg -r leaves nothing.
+# Needs root (for the namespace); $DEB_DIR holds the package, $SAMPLES the sample hosts.
+. "$(dirname "$0")/../e2e/lib.sh"
+WORK=$(mktemp -d)
+trap 'umount -l "$WORK/merged" 2>/dev/null; rm -rf "$WORK"' EXIT
+deb=$(ls "$DEB_DIR"/airreg_*.deb)
+check "one package built" [ "$(echo "$deb" | wc -l)" -eq 1 ]
+
+dpkg-deb -c "$deb" | awk '{ print $1, $6 }' | sed 's#\./##' >"$WORK/contents"
+for f in "-rwxr-xr-x usr/bin/token-gen" "-rwxr-xr-x usr/bin/registrar" "-rwxr-xr-x usr/bin/key-import" \
+	"-rw-r--r-- usr/share/man/man1/token-gen.1.gz" "-rw-r--r-- usr/share/man/man1/registrar.1.gz" \
+	"-rw-r--r-- usr/share/man/man1/key-import.1.gz" \
+	"-rw-r--r-- usr/share/bash-completion/completions/token-gen" \
+	"-rw-r--r-- usr/share/bash-completion/completions/registrar" \
+	"-rw-r--r-- usr/share/bash-completion/completions/key-import" \
+	"-rw-r--r-- usr/share/doc/airreg/copyright" "-rw-r--r-- usr/share/doc/airreg/changelog.gz" \
+	"-rw-r--r-- usr/share/doc/airreg/runbook.md.gz" "-rw-r--r-- usr/share/doc/airreg/formats.md.gz"; do
+	check "package holds $f" grep -qxF -- "$f" "$WORK/contents"
+done
+check "nothing under usr/local" sh -c "! grep -q usr/local '$WORK/contents'"
+check "owned by root" sh -c "! dpkg-deb -c '$deb' | awk '{ print \$2 }' | grep -v '^root/root\$'"
+depends=$(dpkg-deb -f "$deb" Depends)
+for lib in libsodium23 libssl3 libjansson4 libsqlite3-0 zlib1g libqrencode4 libpng16-16; do
+	case $depends in *"$lib "*) ok ;; *) bad "Depends lacks $lib: $depends" ;; esac
+done
+check "key-import does not link the QR libraries (it only reads)" sh -c \
+	"dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/bin/key-import >'$WORK/ki' && ! readelf -d '$WORK/ki' | grep -e qrencode -e png"
+
+lintian --fail-on error,warning "$deb" >"$WORK/lintian" 2>&1
+rc=$?
+grep -v 'running with root privileges' "$WORK/lintian" | sed 's/^/lintian: /'
+check "lintian: no error or warning" [ "$rc" -eq 0 ]
+echo "lintian: $(grep -c '^E:' "$WORK/lintian") errors, $(grep -c '^W:' "$WORK/lintian") warnings, $(grep -c '^I:' "$WORK/lintian") info"
+
+# --- dpkg -i on a copy-on-write root
+mkdir "$WORK/upper" "$WORK/ovl" "$WORK/merged"
+cp "$deb" "$WORK/airreg.deb"
+cp "$SAMPLES/hosts/node1.json" "$WORK/node1.json"
+cat >"$WORK/inside.sh" <<'INSIDE'
+set -u
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C
+cd /airreg-test
+step() { echo "== $*"; "$@"; }
+[ ! -e /usr/bin/token-gen ] || { echo "token-gen already in /usr/bin: not a clean machine"; exit 1; }
+step dpkg -i airreg.deb >/dev/null || exit 1
+step dpkg -s airreg | grep -qx 'Status: install ok installed' || exit 1
+step /usr/bin/token-gen --version || exit 1
+export AIRREG_STATE_DIR=/airreg-test/stamp AIRREG_DATA_DIR=/airreg-test/ws
+step token-gen create --billing-model Development --host node1.json -o token.txt 2>&1 || exit 1
+step registrar init >/dev/null || exit 1
+step registrar register --token token.txt --name east || exit 1
+step registrar activation-key --name east -o key.txt --qr key.png || exit 1
+step registrar export-issuer-key -o issuer.pub >/dev/null || exit 1
+step key-import trust add issuer.pub >/dev/null || exit 1
+step key-import key.txt || exit 1
+step key-import status | grep -q '^Status *Registered' || exit 1
+if command -v man >/dev/null; then
+	step man -w key-import | grep -qx /usr/share/man/man1/key-import.1.gz || exit 1
+fi
+step bash -c '. /usr/share/bash-completion/completions/registrar && complete -p registrar' || exit 1
+step dpkg -r airreg >/dev/null || exit 1
+for f in /usr/bin/token-gen /usr/bin/registrar /usr/bin/key-import \
+	/usr/share/man/man1/token-gen.1.gz /usr/share/doc/airreg; do
+	[ ! -e "$f" ] || { echo "dpkg -r left $f"; exit 1; }
+done
+echo "== clean after dpkg -r"
+INSIDE
+unshare -m sh -c '
+	set -e
+	mount --make-rprivate /
+	mount -t overlay overlay -o "lowerdir=/,upperdir=$1/upper,workdir=$1/ovl" "$1/merged"
+	mount --rbind /dev "$1/merged/dev"
+	mount -t proc proc "$1/merged/proc"
+	mkdir "$1/merged/airreg-test"
+	mount --bind "$1" "$1/merged/airreg-test"
+	exec chroot "$1/merged" sh /airreg-test/inside.sh
+' sh "$WORK" >"$WORK/inside.log" 2>&1
+rc=$?
+sed 's/^/chroot: /' "$WORK/inside.log"
+check "dpkg -i, a round trip and dpkg -r in a copy of this machine's root" [ "$rc" -eq 0 ]
+check "the real root is untouched" [ ! -e /airreg-test ]
+finish "deb"
