@@ -179,7 +179,7 @@ demo: deps
 
 MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
 COMPLETIONS = completions/token-gen completions/registrar completions/key-import
-DOCS = README.md docs/runbook.md docs/formats.md docs/security.md docs/performance.md
+DOCS = README.md docs/runbook.md docs/errors.md docs/formats.md docs/security.md docs/performance.md
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
