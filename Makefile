@@ -21,6 +21,8 @@ FUZZ_SECONDS ?= 60
 LIBS_PKGS = libsodium libcrypto zlib jansson
 # Drawing QR codes: token-gen and registrar only (key-import reads, never draws).
 QR_PKGS   = libqrencode libpng
+# The registrar's database and its HTTP API (registrar serve).
+REGISTRAR_PKGS = sqlite3 libmicrohttpd
 WARNFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wconversion -Wshadow \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla
 ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -Icommon \
@@ -35,7 +37,8 @@ TOKENGEN_SRC = token-gen/smbios.c token-gen/cpuinfo.c token-gen/armparts.c \
 	       token-gen/placeholder.c token-gen/probe.c \
 	       token-gen/create.c token-gen/show.c
 REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registrar/report.c \
-		registrar/activation.c registrar/tenant.c
+		registrar/activation.c registrar/tenant.c registrar/apikey.c registrar/api.c \
+		registrar/serve.c
 KEYIMPORT_SRC = key-import/trust.c key-import/state.c key-import/import.c key-import/status.c \
 		key-import/main.c
 FUZZ_TARGETS = jws token activation smbios cpuinfo host
@@ -51,7 +54,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps check test unit e2e attacks fault load valgrind bench samples sanitize fuzz fuzz-targets install uninstall clean demo deb deb-check
+.PHONY: all deps check test unit e2e api attacks fault load valgrind bench samples sanitize fuzz fuzz-targets install uninstall clean demo deb deb-check
 
 all: $(PROGRAMS)
 
@@ -68,7 +71,7 @@ $(BUILD)/token-gen/%.o: token-gen/%.c common/*.h token-gen/*.h
 
 $(BUILD)/registrar/%.o: registrar/%.c common/*.h registrar/*.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags sqlite3) -Iregistrar -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags $(REGISTRAR_PKGS)) -Iregistrar -c -o $@ $<
 
 $(BUILD)/key-import/%.o: key-import/%.c common/*.h key-import/*.h
 	@mkdir -p $(@D)
@@ -87,7 +90,7 @@ $(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBAIRREG)
 $(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS) $(QR_LDLIBS) \
-		$$($(PKG_CONFIG) --libs sqlite3)
+		$$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread
 
 $(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
@@ -112,9 +115,9 @@ fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
 $(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iregistrar $$($(PKG_CONFIG) --cflags sqlite3) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) -Iregistrar $$($(PKG_CONFIG) --cflags $(REGISTRAR_PKGS)) -o $@ $< \
 		$(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) $(QR_LDLIBS) \
-		$$($(PKG_CONFIG) --libs sqlite3)
+		$$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread
 
 bench: deps $(PROGRAMS) $(BUILD)/tests/bench
 	@BIN=$(CURDIR)/$(BUILD)/bin BENCH=$(CURDIR)/$(BUILD)/tests/bench sh tests/bench/run.sh
@@ -147,7 +150,10 @@ valgrind: $(PROGRAMS)
 load: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/load/run.sh
 
-test: unit e2e attacks fault load
+api: $(PROGRAMS)
+	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/api/run.sh
+
+test: unit e2e attacks fault load api
 
 # faketime (attack suite) preloads itself before the ASan runtime; that is harmless.
 sanitize:
@@ -179,7 +185,7 @@ demo: deps
 
 MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
 COMPLETIONS = completions/token-gen completions/registrar completions/key-import
-DOCS = README.md docs/runbook.md docs/errors.md docs/formats.md docs/security.md docs/performance.md
+DOCS = README.md docs/runbook.md docs/errors.md docs/api.md docs/formats.md docs/security.md docs/performance.md
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \

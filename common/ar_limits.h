@@ -85,4 +85,19 @@
 #define AR_MAX_TENANTS         1024
 #define AR_DB_BUSY_TIMEOUT_MS  10000
 
+/* registrar serve: the reference's Billing API (customerSubscriptions, api-version
+ * 2017-06-01) and the registrations of the CLI, over HTTP(S). */
+#define AR_API_VERSION         "2017-06-01"
+#define AR_API_SECRET_FILE     "api.secret"  /* the bearer secret, 0600 */
+#define AR_API_SECRET_BYTES    32            /* random bytes; the file holds their base64url */
+#define AR_API_LISTEN_DEFAULT  "127.0.0.1:8080"
+#define AR_API_THREADS         4             /* one SQLite connection each */
+#define AR_API_MAX_CONNECTIONS 64
+#define AR_API_TIMEOUT_SECONDS 10            /* a client idle this long is dropped */
+#define AR_API_MAX_BODY_BYTES  (64u * 1024u) /* a token is < 64 KiB, so is its request */
+#define AR_API_MAX_HEADER_BYTES (16u * 1024u) /* request line and headers, per connection */
+#define AR_API_PAGE_DEFAULT    100           /* customerSubscriptions per page ($top) */
+#define AR_API_PAGE_MAX        1000
+#define AR_API_DRAIN_SECONDS   10            /* in-flight requests finish within this at stop */
+
 #endif

@@ -19,12 +19,19 @@ int ar_fail(ar_err *e, int status, const char *where, const char *fmt, ...)
 	va_list ap;
 
 	e->status = status;
+	e->code[0] = '\0';
 	copy_clean(e->where, sizeof e->where, where ? where : "");
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
 	copy_clean(e->msg, sizeof e->msg, tmp);
 	return status;
+}
+
+int ar_err_code(ar_err *e, const char *code)
+{
+	snprintf(e->code, sizeof e->code, "%s", code);
+	return e->status;
 }
 
 int ar_err_at(ar_err *e, const char *where)

@@ -15,11 +15,14 @@ typedef struct {
 	int status;
 	char where[512];  /* the file (or host) the error is about; may be empty */
 	char msg[512];
+	char code[40];    /* a machine-readable name of the refusal (an ARM error code), or "" */
 } ar_err;
 
 /* Records the error and returns its status, so callers can `return ar_fail(...)`. */
 int ar_fail(ar_err *e, int status, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Names the refusal for programs that map it (the HTTP API); returns its status. */
+int ar_err_code(ar_err *e, const char *code);
 /* Sets `where` when the error does not name a file yet. */
 int ar_err_at(ar_err *e, const char *where);
 /* "PROGRAM: WHERE: MSG\n" (or "PROGRAM: MSG\n") on stderr. */

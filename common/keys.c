@@ -139,6 +139,11 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 	return AR_OK;
 }
 
+int ar_read_secret_file(const char *path, uint8_t *buf, size_t cap, size_t *len, ar_err *e)
+{
+	return read_key_file(path, 1, buf, cap, len, e);
+}
+
 /* Never prompt on a terminal for an encrypted key: stamps run unattended. */
 static int no_passphrase(char *buf, int size, int rwflag, void *u)
 {

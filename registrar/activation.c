@@ -49,8 +49,10 @@ static int read_live(sqlite3 *db, const char *name, live_row *r, ar_err *e)
 		r->stamp_kid = col_dup(st, 4);
 	}
 	store_release(st);
-	return found ? AR_OK : ar_fail(e, AR_EINPUT, NULL,
-				       "RegistrationNotFound: %s (no live registration)", name);
+	if (found)
+		return AR_OK;
+	ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s (no live registration)", name);
+	return ar_err_code(e, "RegistrationNotFound");
 }
 
 static int record_key(sqlite3 *db, const live_row *r, long long serial, long long exp,
@@ -72,7 +74,7 @@ static int record_key(sqlite3 *db, const live_row *r, long long serial, long lon
 	return store_audit(db, "activation-key", name, detail, e);
 }
 
-static int load_issuer(const registrar_opts *o, ar_keypair *issuer, ar_err *e)
+int registrar_load_issuer(const registrar_opts *o, ar_keypair *issuer, ar_err *e)
 {
 	char path[4096];
 
@@ -160,7 +162,7 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 			       AR_KEY_VALID_DAYS_MAX);
 	rc = store_open(registrar_data_dir(o), 0, &db, e);
 	if (rc == AR_OK)
-		rc = load_issuer(o, &issuer, e);
+		rc = registrar_load_issuer(o, &issuer, e);
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apikey.h"
 #include "ar_limits.h"
 #include "commands.h"
 #include "fileio.h"
@@ -29,6 +30,7 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 {
 	const char *dir = registrar_data_dir(o);
 	char key_path[4096], pub_path[4096], db_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
+	char secret_path[4096];
 	ar_keypair kp = { 0 };
 	sqlite3 *db = NULL;
 	int lock = -1, rc, exists;
@@ -36,6 +38,7 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 	if (ar_join_path(key_path, sizeof key_path, dir, AR_ISSUER_KEY_FILE, e) ||
 	    ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) ||
 	    ar_join_path(db_path, sizeof db_path, dir, AR_DATABASE_FILE, e) ||
+	    ar_join_path(secret_path, sizeof secret_path, dir, AR_API_SECRET_FILE, e) ||
 	    ar_prepare_private_dir(dir, 1, e) || ar_lock_dir(dir, &lock, e))
 		return e->status;
 	exists = ar_file_exists(db_path);
@@ -48,6 +51,9 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 	rc = issuer_key(o, key_path, &kp, e);
 	if (rc == AR_OK)
 		rc = ar_key_save_public(pub_path, kp.pk, 1, e);
+	/* The API's secret: kept when there is one (clients may hold it already). */
+	if (rc == AR_OK && !ar_file_exists(secret_path))
+		rc = apikey_write(dir, 0, e);
 	ar_jwk_thumbprint(kp.pk, kid);
 	if (rc == AR_OK && !exists)
 		rc = store_create(dir, kid, e);

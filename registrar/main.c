@@ -27,13 +27,16 @@ static const char usage_text[] =
 	"       registrar tenant add --registration NAME --subscription GUID --tenant GUID\n"
 	"       registrar tenant list --registration NAME\n"
 	"       registrar tenant remove --registration NAME --subscription GUID\n"
+	"       registrar serve [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE]\n"
+	"       registrar api-key rotate\n"
 	"       registrar --help | --version\n"
 	"Every verb takes --data-dir DIR (else $" AR_DATA_DIR_ENV ", else " AR_DATA_DIR_DEFAULT ").\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
 
 enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
-	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR
+	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR,
+	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -54,6 +57,9 @@ static const struct option long_options[] = {
 	{ "subscription", required_argument, NULL, OPT_SUBSCRIPTION },
 	{ "tenant", required_argument, NULL, OPT_TENANT },
 	{ "qr", required_argument, NULL, OPT_QR },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -131,6 +137,24 @@ static int cmd_activation_key(registrar_opts *o, int argc, char **argv)
 }
 
 /* tenant add|list|remove */
+static int cmd_serve(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return no_args("serve", argc, argv);
+	return finish(cmd_serve_run(o, &e), &e);
+}
+
+static int cmd_api_key(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 1 || strcmp(argv[0], "rotate") != 0)
+		return usage_error("api-key takes rotate");
+	return finish(cmd_api_key_rotate_run(o, &e), &e);
+}
+
 static int cmd_tenant(registrar_opts *o, int argc, char **argv)
 {
 	ar_err e;
@@ -172,6 +196,9 @@ static void take_option(registrar_opts *o, int c, unsigned *seen)
 	case OPT_SUBSCRIPTION: o->subscription = optarg; break;
 	case OPT_TENANT: o->tenant = optarg; break;
 	case OPT_QR: o->qr = optarg; break;
+	case OPT_LISTEN: o->listen = optarg; break;
+	case OPT_TLS_CERT: o->tls_cert = optarg; break;
+	case OPT_TLS_KEY: o->tls_key = optarg; break;
 	case OPT_VALID_DAYS:
 		if (parse_days(optarg, &o->valid_days) != 0)
 			o->valid_days = -1;
@@ -196,6 +223,8 @@ int main(int argc, char **argv)
 		{ "activation-key", cmd_activation_key, BIT(OPT_NAME) | BIT(OPT_VALID_DAYS) | BIT_OUTPUT |
 		  BIT(OPT_QR) },
 		{ "tenant", cmd_tenant, BIT(OPT_REGISTRATION) | BIT(OPT_SUBSCRIPTION) | BIT(OPT_TENANT) },
+		{ "serve", cmd_serve, BIT(OPT_LISTEN) | BIT(OPT_TLS_CERT) | BIT(OPT_TLS_KEY) },
+		{ "api-key", cmd_api_key, 0 },
 	};
 	registrar_opts o;
 	unsigned seen = 0;

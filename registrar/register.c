@@ -143,22 +143,27 @@ static int check_rules(sqlite3 *db, const char *name, const ar_token *t,
 	    other_stamp_key(db, cloud, t->stamp_kid, &other_key, e) != AR_OK)
 		return e->status;
 	if (by_name->found && strcmp(by_name->cloud_id, cloud) != 0)
-		return ar_fail(e, AR_EINPUT, where,
+		return (ar_fail(e, AR_EINPUT, where,
 			       "registration name %s is already associated with another cloud "
-			       "identifier (%s)", name, by_name->cloud_id);
+			       "identifier (%s)", name, by_name->cloud_id),
+			ar_err_code(e, "RegistrationNameConflict"));
 	if (live.found && live.id != by_name->id)
-		return ar_fail(e, AR_EINPUT, where, "CloudId %s is already registered (as %s)",
-			       cloud, live.name);
+		return (ar_fail(e, AR_EINPUT, where, "CloudId %s is already registered (as %s)",
+			       cloud, live.name),
+			ar_err_code(e, "CloudIdAlreadyRegistered"));
 	if (other_key)
-		return ar_fail(e, AR_EINPUT, where,
-			       "CloudId %s was registered by a different stamp key (refused)", cloud);
+		return (ar_fail(e, AR_EINPUT, where,
+			       "CloudId %s was registered by a different stamp key (refused)", cloud),
+			ar_err_code(e, "StampKeyMismatch"));
 	if (by_name->found && strcmp(by_name->status, "Registered") == 0 &&
 	    strcmp(by_name->token_sha, t->sha256_hex) == 0)
-		return ar_fail(e, AR_EINPUT, where, "this token is already registered as %s", name);
+		return (ar_fail(e, AR_EINPUT, where, "this token is already registered as %s", name),
+			ar_err_code(e, "TokenAlreadyRegistered"));
 	if (by_name->found && json_integer_value(json_object_get(t->claims, "issuedAt")) <
 				      by_name->issued_at)
-		return ar_fail(e, AR_EINPUT, where,
-			       "token is older than the one registered as %s (rolled back)", name);
+		return (ar_fail(e, AR_EINPUT, where,
+			       "token is older than the one registered as %s (rolled back)", name),
+			ar_err_code(e, "TokenRolledBack"));
 	return AR_OK;
 }
 
@@ -270,12 +275,41 @@ static int unregister_target(const registrar_opts *o, sqlite3 *db, registration_
 	return find_by(db, "cloud_id = ? AND status = 'Registered'", canon, r, e);
 }
 
+/* Ends the live registration r (found by the caller); name gets its name. */
+static int unregister_row(sqlite3 *db, const registration_row *r, const char *label,
+			  long long now, ar_err *e)
+{
+	sqlite3_stmt *st;
+
+	if (store_prepare(db, "UPDATE registrations SET status = 'Unregistered', "
+			  "updated_at = ?1 WHERE id = ?2", &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, r->id);
+	if (store_exec_step(db, st, e) != AR_OK)
+		return e->status;
+	return store_audit(db, "unregister", r->name, label, e);
+}
+
+int registrar_unregister(sqlite3 *db, const char *name, long long now, char cloud_id[40],
+			 ar_err *e)
+{
+	registration_row r;
+
+	if (find_by(db, "name = ? AND status = 'Registered'", name, &r, e) != AR_OK)
+		return e->status;
+	if (!r.found)
+		return (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: no live registration "
+				"for %s", name), ar_err_code(e, "RegistrationNotFound"));
+	snprintf(cloud_id, 40, "%s", r.cloud_id);
+	return unregister_row(db, &r, name, now, e);
+}
+
 int cmd_unregister_run(const registrar_opts *o, ar_err *e)
 {
 	registration_row r;
-	char label[128], name[128] = "";
+	char label[128];
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
 
 	if (rc == AR_OK)
@@ -288,22 +322,12 @@ int cmd_unregister_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK && !r.found)
 		rc = ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: no live registration for %s",
 			     label);
-	if (rc == AR_OK && store_prepare(db, "UPDATE registrations SET status = 'Unregistered', "
-				 "updated_at = ?1 WHERE id = ?2 RETURNING name", &st, e) == AR_OK) {
-		sqlite3_bind_int64(st, 1, o->now);
-		sqlite3_bind_int64(st, 2, r.id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			copy_col(name, sizeof name, st, 0);
-		rc = store_exec_step(db, st, e);
-		if (rc == AR_OK)
-			rc = store_audit(db, "unregister", name, label, e);
-	} else if (rc == AR_OK) {
-		rc = e->status;
-	}
+	if (rc == AR_OK)
+		rc = unregister_row(db, &r, label, o->now, e);
 	rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
 	if (rc == AR_OK)
 		printf("registrar: unregistered %s (CloudId %s); the name stays reserved for it\n",
-		       name, r.cloud_id);
+		       r.name, r.cloud_id);
 	store_close(db);
 	return rc;
 }

@@ -72,21 +72,58 @@ static int print_doc(json_t *doc, ar_err *e)
 	return AR_OK;
 }
 
+json_t *registrar_registrations_json(sqlite3 *db, ar_err *e)
+{
+	json_t *list = json_array();
+	sqlite3_stmt *st = NULL;
+	char sql[512];
+	int rc;
+
+	snprintf(sql, sizeof sql, "%s ORDER BY name", select_sql);
+	if (store_prepare(db, sql, &st, e) != AR_OK) {
+		json_decref(list);
+		return NULL;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, row_json(st, 0));
+	store_release(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		store_error(db, "read", e);
+		return NULL;
+	}
+	return list;
+}
+
+json_t *registrar_registration_json(sqlite3 *db, const char *name, ar_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *r = NULL;
+	char sql[512];
+
+	snprintf(sql, sizeof sql, "%s WHERE name = ?", select_sql);
+	if (store_prepare(db, sql, &st, e) != AR_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r = row_json(st, 1);
+	else
+		ar_err_code(e, (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", name),
+				"RegistrationNotFound"));
+	store_release(st);
+	return r;
+}
+
 int cmd_list_run(const registrar_opts *o, ar_err *e)
 {
-	json_t *list = json_array(), *r;
+	json_t *list = NULL, *r;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	char sql[512], exp[AR_TIME_CHARS + 1];
+	char exp[AR_TIME_CHARS + 1];
 	size_t i;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
 
-	snprintf(sql, sizeof sql, "%s ORDER BY name", select_sql);
-	if (rc == AR_OK)
-		rc = store_prepare(db, sql, &st, e);
-	while (rc == AR_OK && sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, row_json(st, 0));
-	store_release(st);
+	if (rc == AR_OK && !(list = registrar_registrations_json(db, e)))
+		rc = e->status;
 	if (rc == AR_OK && o->json) {
 		json_t *doc = json_pack("{s:O}", "value", list);
 
@@ -109,23 +146,13 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 int cmd_show_run(const registrar_opts *o, ar_err *e)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
 	json_t *r = NULL, *h;
-	char sql[512], t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1];
+	char t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1];
 	size_t i;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
 
-	snprintf(sql, sizeof sql, "%s WHERE name = ?", select_sql);
-	if (rc == AR_OK)
-		rc = store_prepare(db, sql, &st, e);
-	if (rc == AR_OK) {
-		sqlite3_bind_text(st, 1, o->name, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			r = row_json(st, 1);
-		else
-			rc = ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", o->name);
-	}
-	store_release(st);
+	if (rc == AR_OK && !(r = registrar_registration_json(db, o->name, e)))
+		rc = e->status;
 	if (rc == AR_OK && o->json) {
 		rc = print_doc(r, e);
 	} else if (rc == AR_OK) {

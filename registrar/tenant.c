@@ -24,8 +24,11 @@ int registration_id(sqlite3 *db, const char *name, int live_only, long long *id,
 	if (found)
 		*id = sqlite3_column_int64(st, 0);
 	store_release(st);
-	return found ? AR_OK : ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s%s", name,
-				       live_only ? " (no live registration)" : "");
+	if (found)
+		return AR_OK;
+	ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s%s", name,
+		live_only ? " (no live registration)" : "");
+	return ar_err_code(e, "RegistrationNotFound");
 }
 
 json_t *registration_tenants(sqlite3 *db, long long id)
@@ -91,27 +94,56 @@ static int bound_step(sqlite3 *db, const char *sql, long long id, const char *a,
 	return AR_OK;
 }
 
+int registrar_tenant_put(sqlite3 *db, long long id, const char *registration, const char *sub,
+			 const char *tenant, int *created, ar_err *e)
+{
+	int replaced = 0;
+	/* one subscription per tenant, one tenant per subscription: the new pair replaces */
+	int rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
+			    "subscription = ?2", id, sub, NULL, &replaced, e);
+
+	if (rc == AR_OK)
+		rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
+				"tenant = ?2", id, tenant, NULL, NULL, e);
+	if (rc == AR_OK)
+		rc = bound_step(db, "INSERT INTO tenants (registration_id, tenant, subscription) "
+				"VALUES (?1, ?2, ?3)", id, tenant, sub, NULL, e);
+	if (rc == AR_OK)
+		rc = store_audit(db, "tenant add", registration, sub, e);
+	*created = !replaced;
+	return rc;
+}
+
+int registrar_tenant_delete(sqlite3 *db, long long id, const char *registration, const char *sub,
+			    ar_err *e)
+{
+	int changes = 0;
+
+	if (bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND subscription = ?2",
+		       id, sub, NULL, &changes, e) != AR_OK)
+		return e->status;
+	if (changes == 0) {
+		ar_fail(e, AR_EINPUT, NULL, "CustomerSubscriptionNotFound: %s in %s", sub,
+			registration);
+		return ar_err_code(e, "CustomerSubscriptionNotFound");
+	}
+	return store_audit(db, "tenant remove", registration, sub, e);
+}
+
 int cmd_tenant_add_run(const registrar_opts *o, ar_err *e)
 {
 	sqlite3 *db = NULL;
 	long long id = 0;
 	char tenant[37];
-	int rc = check_subscription(o->subscription, e);
+	int created, rc = check_subscription(o->subscription, e);
 
 	if (rc == AR_OK && (!o->tenant || ar_uuid_normalize(o->tenant, tenant) != 0))
 		rc = ar_fail(e, AR_EUSAGE, NULL, "tenant add needs --tenant GUID (the directory tenant)");
 	if (rc == AR_OK)
 		rc = open_for(o, &db, &id, 1, e);
-	/* one subscription per tenant, one tenant per subscription: the new pair replaces */
 	if (rc == AR_OK)
-		rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
-				"(tenant = ?2 OR subscription = ?3)", id, tenant, o->subscription,
-				NULL, e);
-	if (rc == AR_OK)
-		rc = bound_step(db, "INSERT INTO tenants (registration_id, tenant, subscription) "
-				"VALUES (?1, ?2, ?3)", id, tenant, o->subscription, NULL, e);
-	if (rc == AR_OK)
-		rc = store_audit(db, "tenant add", o->registration, o->subscription, e);
+		rc = registrar_tenant_put(db, id, o->registration, o->subscription, tenant, &created,
+					  e);
 	if (db)
 		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
 	if (rc == AR_OK)
@@ -125,24 +157,50 @@ int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e)
 {
 	sqlite3 *db = NULL;
 	long long id = 0;
-	int changes = 0, rc = check_subscription(o->subscription, e);
+	int rc = check_subscription(o->subscription, e);
 
 	if (rc == AR_OK)
 		rc = open_for(o, &db, &id, 1, e);
 	if (rc == AR_OK)
-		rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
-				"subscription = ?2", id, o->subscription, NULL, &changes, e);
-	if (rc == AR_OK && changes == 0)
-		rc = ar_fail(e, AR_EINPUT, NULL, "CustomerSubscriptionNotFound: %s in %s",
-			     o->subscription, o->registration);
-	if (rc == AR_OK)
-		rc = store_audit(db, "tenant remove", o->registration, o->subscription, e);
+		rc = registrar_tenant_delete(db, id, o->registration, o->subscription, e);
 	if (db)
 		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
 	if (rc == AR_OK)
 		printf("registrar: %s: removed subscription %s\n", o->registration, o->subscription);
 	store_close(db);
 	return rc;
+}
+
+json_t *registrar_tenant_page(sqlite3 *db, long long id, const char *after, size_t limit,
+			      int *more)
+{
+	json_t *page = json_array();
+	sqlite3_stmt *st;
+	ar_err ignored;
+	size_t n = 0;
+
+	*more = 0;
+	if (store_prepare(db, "SELECT subscription, tenant FROM tenants WHERE registration_id = ?1 "
+			  "AND subscription > ?2 ORDER BY subscription LIMIT ?3", &st,
+			  &ignored) != AR_OK) {
+		json_decref(page);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, after ? after : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit + 1);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(page, json_pack("{s:s, s:s}", "subscriptionId",
+						      (const char *)sqlite3_column_text(st, 0),
+						      "tenantId",
+						      (const char *)sqlite3_column_text(st, 1)));
+	}
+	store_release(st);
+	return page;
 }
 
 int cmd_tenant_list_run(const registrar_opts *o, ar_err *e)

@@ -12,7 +12,7 @@ command -v sqlite3 >/dev/null 2>&1 || need sqlite3 # tests compare database dump
 command -v faketime >/dev/null 2>&1 || need faketime # the attack suite sets clocks back
 for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
 	    jansson:libjansson-dev sqlite3:libsqlite3-dev cmocka:libcmocka-dev \
-	    libqrencode:libqrencode-dev libpng:libpng-dev; do
+	    libqrencode:libqrencode-dev libpng:libpng-dev libmicrohttpd:libmicrohttpd-dev; do
 	pc=${pair%%:*}
 	pkg=${pair#*:}
 	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$pc"; then
@@ -27,6 +27,8 @@ command -v zbarimg >/dev/null 2>&1 || need zbar-tools # reads our QR codes back
 command -v lintian >/dev/null 2>&1 || need lintian # checks the .deb of make deb
 command -v dpkg-shlibdeps >/dev/null 2>&1 || need dpkg-dev # make deb: Depends, hardening flags
 command -v file >/dev/null 2>&1 || need file # tests/e2e/qr.sh: what was written is a PNG
+command -v curl >/dev/null 2>&1 || need curl # tests/api: the HTTP API's client
+command -v wrk >/dev/null 2>&1 || need wrk # make bench: the HTTP API under load
 # libFuzzer: clang and its runtime (a one-line target must link with -fsanitize=fuzzer)
 if ! command -v clang >/dev/null 2>&1; then
 	need clang; need libclang-rt-dev

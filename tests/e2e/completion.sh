@@ -41,13 +41,13 @@ same "token-gen: the flags of --help" "$(token-gen --help | flags)" \
 	"$(all_flags token-gen probe create show)"
 same "registrar: the flags of --help" "$(registrar --help | flags)" \
 	"$(all_flags registrar init register unregister list show export-issuer-key \
-		activation-key 'tenant add' 'tenant list' 'tenant remove')"
+		activation-key 'tenant add' 'tenant list' 'tenant remove' serve)"
 same "key-import: the flags of --help" "$(key-import --help | flags)" \
 	"$(all_flags key-import import status remove 'trust list')"
 
 # the verbs
 same "token-gen verbs" "$(printf '%s\n' create probe show)" "$(offers token-gen '' | grep -v '^-')"
-same "registrar verbs" "$(printf '%s\n' activation-key export-issuer-key init list register show tenant unregister)" \
+same "registrar verbs" "$(printf '%s\n' activation-key api-key export-issuer-key init list register serve show tenant unregister)" \
 	"$(offers registrar '' | grep -v '^-')"
 same "registrar tenant verbs" "$(printf '%s\n' add list remove)" "$(offers registrar tenant '')"
 same "key-import trust verbs" "$(printf '%s\n' add list remove)" "$(offers key-import trust '')"

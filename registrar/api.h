@@ -1,0 +1,32 @@
+/* The HTTP API's resources, apart from HTTP itself (serve.c): a request in, a status
+ * and a JSON body out, on one SQLite connection. */
+#ifndef REGISTRAR_API_H
+#define REGISTRAR_API_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keys.h"
+
+typedef struct {
+	const char *method;      /* "GET", "PUT", ... */
+	const char *path;        /* decoded, without the query */
+	const char *api_version; /* query values, NULL when absent */
+	const char *top, *skip_token;
+	const char *origin;      /* "http://HOST" the client used, for nextLink */
+	const uint8_t *body;
+	size_t body_len;
+} api_request;
+
+typedef struct {
+	unsigned status;
+	char *body;              /* malloc'd JSON, or NULL (204) */
+	const char *allow;       /* the methods a 405 names */
+} api_response;
+
+void api_handle(sqlite3 *db, const ar_keypair *issuer, const api_request *rq, api_response *rs);
+/* {"error":{"code","message"}} with status: for what serve.c refuses itself. */
+void api_error(api_response *rs, unsigned status, const char *code, const char *message);
+
+#endif

@@ -1,0 +1,287 @@
+#!/bin/sh
+# registrar serve, driven with curl on a free loopback port: every route and status both
+# ways, the CLI and the API seeing one database, a run of malformed requests each answered
+# with its 4xx and the database unchanged, the secret, HTTPS, and a graceful stop.
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../e2e/lib.sh"
+scratch
+SUB=11111111-2222-4333-8444-555555555555
+AV="api-version=2017-06-01"
+
+# --- stamps A, B, and C (B's CloudId, another key); a workstation
+"$TG" create --billing-model Capacity --agreement-number 7 --host "$HOSTS/node1.json" -o tokA1.txt >/dev/null 2>&1
+sleep 1 # a later issuedAt for the renewal
+"$TG" create --billing-model Capacity --agreement-number 7 --host "$HOSTS/node1.json" --host "$HOSTS/node2.json" -o tokA2.txt >/dev/null 2>&1
+"$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stB -o tokB.txt >/dev/null 2>&1
+cloudB=$(cat stB/cloud-id)
+"$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stC --cloud-id "$cloudB" -o tokC.txt >/dev/null 2>&1
+"$TG" create --billing-model Development --host "$HOSTS/node2.json" --state-dir stD -o tokD.txt >/dev/null 2>&1
+cloudA=$(cat "$ST/cloud-id")
+"$RG" init >/dev/null
+check "init makes the API secret, 0600" [ "$(stat -c %a "$WS/api.secret")" = 600 ]
+check "the secret is 43 base64url characters" grep -qxE '[A-Za-z0-9_-]{43}' "$WS/api.secret"
+for t in A1 A2 B C D; do
+	jq -n --rawfile t "tok$t.txt" '{location:"global",properties:{registrationToken:$t}}' >"put$t.json"
+done
+
+start_server() { # start_server [ARGS]: background server, $PORT, $PID, log in serve.log
+	: >serve.log
+	"$RG" serve --listen 127.0.0.1:0 "$@" 2>>serve.log &
+	PID=$!
+	i=0
+	while ! grep -q 'listening on' serve.log && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	PORT=$(sed -n 's/.*listening on https*:\/\/[^ ]*:\([0-9]*\) .*/\1/p' serve.log)
+	BASE="http://127.0.0.1:$PORT/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations"
+}
+SECRET=$(cat "$WS/api.secret")
+# call METHOD URL [curl args...]: $STATUS, body in $WORK/body, headers in $WORK/headers
+call() {
+	m=$1 u=$2
+	shift 2
+	STATUS=$(curl -s -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$m" \
+		-H "Authorization: Bearer $SECRET" "$@" "$u")
+	BODY=$(cat "$WORK/body")
+	CALLS=$((CALLS + 1))
+}
+CALLS=0
+is() { # is "what" WANT_STATUS [jq-expression that must be true]
+	if [ "$STATUS" = "$2" ]; then ok; else bad "$1: HTTP $STATUS, want $2: $BODY"; fi
+	if [ -n "${3:-}" ]; then
+		if printf '%s' "$BODY" | jq -e "$3" >/dev/null 2>&1; then ok; else bad "$1: body fails $3: $BODY"; fi
+	fi
+}
+db() { sqlite3 "$WS/registrar.db" .dump; }
+
+start_server
+check "serve prints its port" [ -n "$PORT" ]
+# a client that connects and says nothing: dropped after the 10 s timeout (checked at the end)
+$PY - "$PORT" >idle.txt <<'PYEOF' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+t0 = time.monotonic()
+s.settimeout(30)
+data = s.recv(100)
+print("closed after %.1f s" % (time.monotonic() - t0))
+PYEOF
+IDLE=$!
+
+# --- registrations
+call GET "$BASE?$AV"; is "empty list" 200 '.value == []'
+call PUT "$BASE/east?$AV" -H 'Content-Type: application/json' --data-binary @putA1.json
+is "PUT a new registration" 201 ".name == \"east\" and .type == \"Microsoft.AzureStack/registrations\" and .location == \"global\" and .properties.cloudId == \"$cloudA\" and .properties.billingModel == \"Capacity\" and (.properties.objectId | test(\"^[0-9a-f-]{36}$\")) and .id == \"/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/east\""
+check "Content-Type is JSON" grep -qi '^Content-Type: application/json' "$WORK/headers"
+oid=$(printf '%s' "$BODY" | jq -r .properties.objectId)
+check "the CLI sees the API's registration" sh -c "'$RG' show east --json | jq -e '.cloudId == \"$cloudA\"' >/dev/null"
+call PUT "$BASE/east?$AV" --data-binary @putA1.json; is "PUT the same token again: idempotent" 200 ".properties.objectId == \"$oid\""
+call PUT "$BASE/east?$AV" --data-binary @putA2.json; is "PUT a newer token: renewal" 200 '.properties.totals.hosts == 2 or (.properties.totals | tostring | test("2"))'
+call PUT "$BASE/west?$AV" --data-binary @putB.json; is "PUT stamp B as west" 201
+before=$(db)
+call PUT "$BASE/west2?$AV" --data-binary @putA2.json; is "a CloudId registered under another name" 409 '.error.code == "CloudIdAlreadyRegistered"'
+call PUT "$BASE/east?$AV" --data-binary @putB.json; is "a name bound to another CloudId" 409 '.error.code == "RegistrationNameConflict"'
+call PUT "$BASE/west?$AV" --data-binary @putC.json; is "B's CloudId from another stamp key" 409 '.error.code == "StampKeyMismatch"'
+call PUT "$BASE/east?$AV" --data-binary @putA1.json; is "an older token" 409 '.error.code == "TokenRolledBack"'
+check "refused PUTs changed nothing" [ "$(db)" = "$before" ]
+"$RG" register --token tokD.txt --name south >/dev/null
+call GET "$BASE/south?$AV"; is "the API sees the CLI's registration" 200 '.name == "south" and (.properties.hosts | length) == 1'
+call GET "$BASE?$AV"; is "list" 200 '[.value[].name] == ["east","south","west"] and all(.value[]; .properties.hosts == null)'
+call GET "$BASE/east?$AV"; is "GET one, with its hosts" 200 '(.properties.hosts | length) == 2 and .properties.status == "Registered"'
+call GET "$BASE/nosuch?$AV"; is "GET a registration that does not exist" 404 '.error.code == "RegistrationNotFound"'
+
+# --- activation keys
+call POST "$BASE/east/getactivationkey?$AV"; is "getactivationkey" 200 '.activationKey | test("^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$")'
+printf '%s' "$BODY" | jq -r .activationKey >key1.txt
+"$RG" export-issuer-key -o issuer.pub >/dev/null
+"$KI" trust add issuer.pub >/dev/null
+expect_exit 0 "key-import takes the API's key" "$KI" key1.txt
+call POST "$BASE/east/getactivationkey?$AV" --data '{}'; is "getactivationkey with {}" 200
+check "serial 2 now" sh -c "'$RG' show east --json | jq -e '.lastKeySerial == 2' >/dev/null"
+call POST "$BASE/nosuch/getactivationkey?$AV"; is "getactivationkey of nothing" 404 '.error.code == "RegistrationNotFound"'
+call GET "$BASE/east/getactivationkey?$AV"; is "GET getactivationkey" 405 '.error.code == "MethodNotAllowed"'
+check "405 says Allow: POST" grep -qi '^Allow: POST' "$WORK/headers"
+call POST "$BASE/east/getactivationkey?$AV" --data '{"validDays":3}'; is "getactivationkey takes no member" 400 '.error.code == "InvalidRequestContent"'
+
+# --- customerSubscriptions
+CS="$BASE/east/customerSubscriptions"
+s1=10000000-0000-4000-8000-000000000001
+t1=0a0a0a0a-1111-4222-8333-444444444444
+t2=0b0b0b0b-1111-4222-8333-444444444444
+call PUT "$CS/$s1?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"
+is "PUT a customer subscription" 201 ".name == \"$s1\" and .type == \"Microsoft.AzureStack/customerSubscriptions\" and .properties.tenantId == \"$t1\" and .id == \"/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/east/customerSubscriptions/$s1\""
+call PUT "$CS/$s1?$AV" --data "{\"properties\":{\"tenantId\":\"$t2\"}}"; is "PUT it again: the new tenant" 200 ".properties.tenantId == \"$t2\""
+call GET "$CS/$s1?$AV"; is "GET it" 200 ".properties.tenantId == \"$t2\""
+for n in 2 3 4 5; do
+	call PUT "$CS/10000000-0000-4000-8000-00000000000$n?$AV" --data "{\"properties\":{\"tenantId\":\"0c0c0c0c-1111-4222-8333-44444444444$n\"}}"
+done
+is "PUT four more" 201
+"$RG" tenant add --registration east --subscription 10000000-0000-4000-8000-000000000006 --tenant 0d0d0d0d-1111-4222-8333-444444444444 >/dev/null
+call GET "$CS?$AV&\$top=4"; is "a page of 4" 200 '(.value | length) == 4 and (.nextLink | type) == "string"'
+page1=$(printf '%s' "$BODY" | jq -r '[.value[].name] | join(" ")')
+next=$(printf '%s' "$BODY" | jq -r .nextLink)
+case $next in "http://127.0.0.1:$PORT/subscriptions/$SUB/"*"\$skipToken="*) ok ;; *) bad "nextLink: $next" ;; esac
+call GET "$next"; is "the next page, by nextLink" 200 '(.value | length) == 2 and .nextLink == null'
+page2=$(printf '%s' "$BODY" | jq -r '[.value[].name] | join(" ")')
+check "the pages hold all six in order, the CLI's one too" [ "$page1 $page2" = "$(seq -f '10000000-0000-4000-8000-00000000000%g' 1 6 | tr '\n' ' ' | sed 's/ $//')" ]
+check "the CLI lists the API's tenants" sh -c "'$RG' tenant list --registration east | jq -e '(.value | length) == 6' >/dev/null"
+call DELETE "$CS/$s1?$AV"; is "DELETE a customer subscription" 204
+check "204 has no body" [ ! -s "$WORK/body" ]
+call DELETE "$CS/$s1?$AV"; is "DELETE it again" 204
+call GET "$CS/$s1?$AV"; is "GET it after" 404 '.error.code == "CustomerSubscriptionNotFound"'
+call GET "$BASE/nosuch/customerSubscriptions?$AV"; is "tenants of nothing" 404 '.error.code == "RegistrationNotFound"'
+call POST "$CS?$AV"; is "POST the collection" 405
+check "Allow: GET" grep -qi '^Allow: GET' "$WORK/headers"
+
+# --- unregister
+call DELETE "$BASE/south?$AV"; is "DELETE a registration" 200 '.properties.status == "Unregistered"'
+call DELETE "$BASE/south?$AV"; is "DELETE it again" 204
+check "the CLI sees it unregistered" sh -c "'$RG' list --json | jq -e '.value[] | select(.name == \"south\") | .status == \"Unregistered\"' >/dev/null"
+
+# --- malformed requests: the right 4xx, the database unchanged
+MALFORMED=0
+before=$(db)
+refused() { # refused "what" STATUS CODE: the last call was refused so
+	is "$1" "$2" "${3:+.error.code == \"$3\"}"
+	MALFORMED=$((MALFORMED + 1))
+}
+call GET "$BASE"; refused "no api-version" 400 MissingApiVersionParameter
+call GET "$BASE?api-version=2016-01-01"; refused "another api-version" 400 InvalidApiVersionParameter
+call PUT "$BASE/x1?$AV" --data-binary '{"location":"global","properties":'; refused "truncated JSON" 400 InvalidRequestContent
+call PUT "$BASE/x1?$AV" --data-binary '[1,2]'; refused "a JSON array" 400 InvalidRequestContent
+call PUT "$BASE/x1?$AV" --data-binary '{"properties":{"registrationToken":42}}'; refused "the token a number" 400 InvalidRequestContent
+call PUT "$BASE/x1?$AV" --data-binary '{"properties":"x"}'; refused "properties a string" 400 InvalidRequestContent
+call PUT "$BASE/x1?$AV" --data-binary '{"location":"westus","properties":{"registrationToken":"a.b.c"}}'; refused "another location" 400 LocationNotAvailableForResourceType
+call PUT "$BASE/x1?$AV" --data-binary '{"properties":{"registrationToken":"a.b.c"},"extra":1}'; refused "an unknown member" 400 InvalidRequestContent
+call PUT "$BASE/x1?$AV" --data-binary '{"properties":{"registrationToken":"a"},"properties":{"registrationToken":"b"}}'; refused "a duplicate member" 400 InvalidRequestContent
+call PUT "$BASE/x1?$AV" --data-binary '{"properties":{"registrationToken":"not-a-token"}}'; refused "a token that is not one" 400 InvalidRegistrationToken
+half=$(head -c 500 tokD.txt)
+call PUT "$BASE/x1?$AV" --data-binary "{\"properties\":{\"registrationToken\":\"$half\"}}"; refused "a cut token" 400 InvalidRegistrationToken
+printf '{"properties":{"registrationToken":"a\000b"}}' >nul.json
+call PUT "$BASE/x1?$AV" --data-binary @nul.json; refused "a NUL in the body" 400 InvalidRequestContent
+call PUT "$BASE/x1?$AV"; refused "no body" 400 InvalidRequestContent
+head -c 70000 /dev/zero | tr '\0' 'a' >big.txt
+call PUT "$BASE/x1?$AV" --data-binary @big.txt; refused "a body over 64 KiB" 413 RequestTooLarge
+call PUT "$BASE/x1?$AV" -H 'Transfer-Encoding: chunked' --data-binary @big.txt; refused "a chunked body over 64 KiB" 413 RequestTooLarge
+head -c 3000000 /dev/zero | tr '\0' 'a' >huge.txt
+call PUT "$BASE/x1?$AV" -H 'Transfer-Encoding: chunked' --data-binary @huge.txt
+MALFORMED=$((MALFORMED + 1))
+case $STATUS in 000 | 100 | 413) ok ;; *) bad "a chunked body of 3 MB: HTTP $STATUS" ;; esac
+call GET "$BASE?$AV" -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' 'h')"
+case $STATUS in 4[0-9][0-9]) ok ;; *) bad "huge headers: HTTP $STATUS" ;; esac
+MALFORMED=$((MALFORMED + 1))
+call GET "$BASE/..?$AV" --path-as-is; refused "a name of .." 400 InvalidResourceName
+call GET "$BASE/%2e%2e%2f%2e%2e%2fetc?$AV"; MALFORMED=$((MALFORMED + 1))
+case $STATUS in 400 | 404) ok ;; *) bad "an encoded traversal: HTTP $STATUS" ;; esac
+call GET "$BASE/a%20b?$AV"; refused "a name with a space" 400 InvalidResourceName
+call GET "$BASE/$(head -c 64 /dev/zero | tr '\0' n)?$AV"; refused "a name of 64 characters" 400 InvalidResourceName
+call GET "http://127.0.0.1:$PORT/foo?$AV"; refused "an unknown route" 404 NotFound
+call GET "$BASE/east/unknown?$AV"; refused "an unknown child" 404 NotFound
+call GET "http://127.0.0.1:$PORT/subscriptions/not-a-guid/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations?$AV"; refused "a subscription that is no GUID" 400 InvalidSubscriptionId
+call GET "http://127.0.0.1:$PORT/subscriptions/$SUB/resourceGroups/r%3Bg/providers/Microsoft.AzureStack/registrations?$AV"; refused "a bad resource group" 400 InvalidResourceGroup
+call PATCH "$BASE/east?$AV"; refused "PATCH" 405 MethodNotAllowed
+check "Allow: GET, PUT, DELETE" grep -qi '^Allow: GET, PUT, DELETE' "$WORK/headers"
+call POST "$BASE?$AV"; refused "POST the collection" 405 MethodNotAllowed
+call GET "$CS?$AV&\$top=0"; refused "\$top=0" 400 InvalidTop
+call GET "$CS?$AV&\$top=abc"; refused "\$top=abc" 400 InvalidTop
+call GET "$CS?$AV&\$skipToken=zzz"; refused "a made-up \$skipToken" 400 InvalidSkipToken
+call PUT "$CS/10000000-0000-4000-8000-00000000000A?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"; refused "an upper-case subscription id" 400 InvalidCustomerSubscriptionId
+call PUT "$CS/10000000-0000-4000-8000-00000000000a?$AV" --data '{"properties":{"tenantId":"nope"}}'; refused "a tenant that is no GUID" 400 InvalidTenantId
+call PUT "$CS/10000000-0000-4000-8000-00000000000a?$AV" --data '{"properties":{}}'; refused "no tenantId" 400 InvalidRequestContent
+# a body cut short: the client goes away before the end
+$PY - "$PORT" "$SECRET" "$BASE" <<'PYEOF'
+import socket, sys
+port, secret, base = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+path = base.split(str(port), 1)[1] + "/cut?api-version=2017-06-01"
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(f"PUT {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {secret}\r\n"
+          f"Content-Length: 1000\r\n\r\n{{\"properties\":".encode())
+s.close()
+PYEOF
+MALFORMED=$((MALFORMED + 1))
+sleep 0.2
+check "after $MALFORMED malformed requests the database is unchanged" [ "$(db)" = "$before" ]
+call GET "$BASE/cut?$AV"; is "the cut request made nothing" 404
+
+# --- who may call
+ANON() { STATUS=$(curl -s -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' "$@"); BODY=$(cat "$WORK/body"); CALLS=$((CALLS + 1)); }
+ANON "$BASE?$AV"; is "no Authorization" 401 '.error.code == "AuthenticationFailed"'
+check "401 says WWW-Authenticate: Bearer" grep -qi '^WWW-Authenticate: Bearer' "$WORK/headers"
+ANON -H "Authorization: Bearer ${SECRET}x" "$BASE?$AV"; is "a longer secret" 401
+ANON -H "Authorization: Bearer $(printf '%s' "$SECRET" | cut -c2-)" "$BASE?$AV"; is "a shorter secret" 401
+ANON -H "Authorization: Basic $SECRET" "$BASE?$AV"; is "Basic" 401
+ANON -X PUT -H 'Content-Length: 100000000' "$BASE/x?$AV"; is "no secret, a huge body: 401 first" 401
+ANON -H "authorization: bearer $SECRET" "$BASE?$AV"; is "header and scheme in any case" 200
+old=$SECRET
+"$RG" api-key rotate >/dev/null
+kill -HUP "$PID"
+sleep 0.3
+ANON -H "Authorization: Bearer $old" "$BASE?$AV"; is "the old secret after rotate + SIGHUP" 401
+SECRET=$(cat "$WS/api.secret")
+call GET "$BASE?$AV"; is "the new secret" 200
+check "rotate keeps 0600" [ "$(stat -c %a "$WS/api.secret")" = 600 ]
+
+# --- the log: one line a request, never the secret
+# (not the request whose headers were too big: libmicrohttpd answers it and says so)
+check "one access-log line a request ($CALLS - 1; log $(grep -c " serve: 127\.0\.0\.1 " serve.log))" [ "$(grep -c ' serve: 127\.0\.0\.1 ' serve.log)" -eq "$((CALLS - 1))" ]
+check "libmicrohttpd's own line for the huge headers" grep -q "serve: libmicrohttpd: .*431" serve.log
+check "the log never holds a secret" sh -c "! grep -q -e '$old' -e '$SECRET' serve.log"
+check "a log line names method, path, status" grep -q "serve: 127.0.0.1 DELETE /subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/south 204 0 bytes" serve.log
+
+wait "$IDLE"
+case $(cat idle.txt) in "closed after "1[0-2].*) ok ;; *) bad "an idle client: $(cat idle.txt)" ;; esac
+
+# --- graceful stop: a request in flight when SIGTERM comes still gets its answer
+$PY - "$PORT" "$SECRET" "$BASE" "$PID" <<'PYEOF' >inflight.txt
+import os, signal, socket, sys, time
+port, secret, base, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+path = base.split(str(port), 1)[1] + "/east/customerSubscriptions/20000000-0000-4000-8000-000000000001?api-version=2017-06-01"
+body = b'{"properties":{"tenantId":"0e0e0e0e-1111-4222-8333-444444444444"}}'
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(f"PUT {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {secret}\r\n"
+          f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body[:10])
+time.sleep(0.3)
+os.kill(pid, signal.SIGTERM)
+time.sleep(0.3)
+s.sendall(body[10:])
+print(s.recv(4096).decode().split("\r\n")[0])
+PYEOF
+wait "$PID"
+check "serve exits 0 on SIGTERM" [ $? -eq 0 ]
+check "the request in flight was answered: $(cat inflight.txt)" grep -q '^HTTP/1.1 201' inflight.txt
+check "its tenant is in the database" sh -c "'$RG' tenant list --registration east | grep -q 20000000-0000-4000-8000-000000000001"
+check "serve says it stopped and closed the database" grep -q 'stopped after .* requests; database closed' serve.log
+check "no WAL left: the database was closed cleanly" [ ! -e "$WS/registrar.db-wal" ]
+check "integrity" [ "$(sqlite3 "$WS/registrar.db" 'PRAGMA integrity_check')" = ok ]
+
+# --- where it listens
+expect_exit 2 "another address without TLS" "$RG" serve --listen 0.0.0.0:0
+one_line_error "no TLS" "is not a loopback address: HTTPS only (give --tls-cert and --tls-key)"
+expect_exit 2 "a bad --listen" "$RG" serve --listen localhost
+expect_exit 2 "--tls-cert alone" "$RG" serve --tls-cert x.pem
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key -out tls.crt \
+	-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -days 2 >/dev/null 2>&1
+chmod 644 tls.key
+expect_exit 5 "a TLS key readable by others" "$RG" serve --tls-cert tls.crt --tls-key tls.key
+one_line_error "TLS key mode" "run chmod 600"
+chmod 600 tls.key
+start_server --tls-cert tls.crt --tls-key tls.key
+STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert tls.crt -H "Authorization: Bearer $SECRET" \
+	"https://127.0.0.1:$PORT/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations?$AV")
+check "HTTPS with the certificate: 200" [ "$STATUS" = 200 ]
+check "nextLink and logs say https" grep -q 'listening on https://127.0.0.1:' serve.log
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/?$AV")
+check "plain HTTP to the HTTPS port gets nothing" [ "$STATUS" = 000 ]
+kill -INT "$PID"
+wait "$PID"
+check "serve exits 0 on SIGINT" [ $? -eq 0 ]
+
+# --- the secret's file
+chmod 640 "$WS/api.secret"
+expect_exit 5 "a secret readable by the group" "$RG" serve --listen 127.0.0.1:0
+one_line_error "secret mode" "run chmod 600"
+rm "$WS/api.secret"
+expect_exit 5 "no secret" "$RG" serve --listen 127.0.0.1:0
+one_line_error "no secret" "no API secret (run registrar api-key rotate)"
+expect_exit 0 "api-key rotate makes one" "$RG" api-key rotate
+expect_exit 2 "api-key without rotate" "$RG" api-key
+
+echo "api: $MALFORMED malformed requests, $CALLS requests in all"
+finish "api"
