@@ -21,8 +21,11 @@ FUZZ_SECONDS ?= 60
 LIBS_PKGS = libsodium libcrypto zlib jansson
 # Drawing QR codes: token-gen and registrar only (key-import reads, never draws).
 QR_PKGS   = libqrencode libpng
-# The registrar's database and its HTTP API (registrar serve).
-REGISTRAR_PKGS = sqlite3 libmicrohttpd
+# The registrar's database; libmicrohttpd is only compiled against: `serve` loads it
+# (registrar/mhd.h says why), by the SONAME of the one installed.
+REGISTRAR_PKGS = sqlite3
+MHD_SONAME = $$(objdump -p "$$($(PKG_CONFIG) --variable=libdir libmicrohttpd)/libmicrohttpd.so" | \
+	awk '/SONAME/ { print $$2 }')
 WARNFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wconversion -Wshadow \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla
 ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -Icommon \
@@ -38,7 +41,7 @@ TOKENGEN_SRC = token-gen/smbios.c token-gen/cpuinfo.c token-gen/armparts.c \
 	       token-gen/create.c token-gen/show.c
 REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registrar/report.c \
 		registrar/activation.c registrar/tenant.c registrar/apikey.c registrar/api.c \
-		registrar/serve.c
+		registrar/serve.c registrar/mhd.c
 KEYIMPORT_SRC = key-import/trust.c key-import/state.c key-import/import.c key-import/status.c \
 		key-import/main.c
 FUZZ_TARGETS = jws token activation smbios cpuinfo host
@@ -71,7 +74,8 @@ $(BUILD)/token-gen/%.o: token-gen/%.c common/*.h token-gen/*.h
 
 $(BUILD)/registrar/%.o: registrar/%.c common/*.h registrar/*.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags $(REGISTRAR_PKGS)) -Iregistrar -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags $(REGISTRAR_PKGS) libmicrohttpd) \
+		-DAR_MHD_SONAME="\"$(MHD_SONAME)\"" -Iregistrar -c -o $@ $<
 
 $(BUILD)/key-import/%.o: key-import/%.c common/*.h key-import/*.h
 	@mkdir -p $(@D)
@@ -90,7 +94,7 @@ $(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBAIRREG)
 $(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS) $(QR_LDLIBS) \
-		$$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread
+		$$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread -ldl
 
 $(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
@@ -117,7 +121,7 @@ $(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LI
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iregistrar $$($(PKG_CONFIG) --cflags $(REGISTRAR_PKGS)) -o $@ $< \
 		$(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) $(QR_LDLIBS) \
-		$$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread
+		$$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread -ldl
 
 bench: deps $(PROGRAMS) $(BUILD)/tests/bench
 	@BIN=$(CURDIR)/$(BUILD)/bin BENCH=$(CURDIR)/$(BUILD)/tests/bench sh tests/bench/run.sh

@@ -4,7 +4,6 @@
  * the secret. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -22,6 +21,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "keys.h"
+#include "mhd.h"
 #include "store.h"
 
 #define PROGRAM "registrar"
@@ -37,6 +37,7 @@ typedef struct {
 	db_pool pool;
 	ar_keypair issuer;
 	uint8_t *secret_digest;        /* sodium_malloc'd, under secret_lock */
+	pthread_mutex_t write_lock;    /* one writer at a time, in order */
 	pthread_mutex_t secret_lock;
 	const char *scheme;
 	atomic_int in_flight;
@@ -106,7 +107,7 @@ static double ms_since(const struct timespec *t0)
 static void client_address(struct MHD_Connection *c, char *out, size_t cap)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
 	snprintf(out, cap, "-");
@@ -145,23 +146,23 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request *rq, api_
 	size_t len = rs->body ? strlen(rs->body) : 0;
 	enum MHD_Result ok;
 
-	r = MHD_create_response_from_buffer(len, rs->body, MHD_RESPMEM_MUST_FREE);
+	r = mhd.create_response_from_buffer(len, rs->body, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(rs->body);
 		return MHD_NO;
 	}
 	if (len)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 					"application/json; charset=utf-8");
 	if (rs->allow)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
 	if (rs->status == 401)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+		mhd.add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 	rq->status = rs->status;
 	rq->sent = len;
 	rq->answered = 1;
-	ok = MHD_queue_response(c, rs->status, r);
-	MHD_destroy_response(r);
+	ok = mhd.queue_response(c, rs->status, r);
+	mhd.destroy_response(r);
 	return ok;
 }
 
@@ -176,7 +177,7 @@ static enum MHD_Result refuse_now(struct MHD_Connection *c, request *rq, unsigne
 
 static int authorized(server *s, struct MHD_Connection *c)
 {
-	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *h = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_AUTHORIZATION);
 	int ok;
 
@@ -192,7 +193,7 @@ static int authorized(server *s, struct MHD_Connection *c)
 /* First call of a request: who asks, and how much it will send. */
 static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, request *rq)
 {
-	const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *length = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	char *end = NULL;
 
@@ -228,25 +229,34 @@ static enum MHD_Result take_body(request *rq, const char *data, size_t *size)
 
 static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, const char *url)
 {
-	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	const char *host = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	char origin[300];
 	api_request in = { 0 };
 	api_response out = { 0 };
 	size_t slot;
 	sqlite3 *db;
+	int writer;
 
 	snprintf(origin, sizeof origin, "%s://%s", s->scheme, host ? host : "localhost");
 	in.method = rq->method;
 	in.path = url;  /* as MHD decoded it */
-	in.api_version = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api-version");
-	in.top = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$top");
-	in.skip_token = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$skipToken");
+	in.api_version = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api-version");
+	in.top = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$top");
+	in.skip_token = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$skipToken");
 	in.origin = origin;
 	in.body = rq->body;
 	in.body_len = rq->body_len;
+	/* Writers queue here rather than in SQLite's busy handler, whose sleeps of up to
+	 * 100 ms made the slowest writes take over a second under load. Readers (WAL)
+	 * go on beside them. */
+	writer = strcmp(rq->method, "GET") != 0;
+	if (writer)
+		pthread_mutex_lock(&s->write_lock);
 	db = pool_take(&s->pool, &slot);
 	api_handle(db, &s->issuer, &in, &out);
 	pool_give(&s->pool, slot);
+	if (writer)
+		pthread_mutex_unlock(&s->write_lock);
 	return send_response(c, rq, &out);
 }
 
@@ -411,7 +421,7 @@ static struct MHD_Daemon *start(server *s, const struct sockaddr_storage *ss,
 		flags |= MHD_USE_IPv6;
 	if (tls->cert)
 		flags |= MHD_USE_TLS;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	d = mhd.start_daemon(flags, 0, NULL, NULL, on_request, s,
 			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			     MHD_OPTION_SOCK_ADDR, ss,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)AR_API_THREADS,
@@ -454,13 +464,13 @@ static void wait_for_stop(server *s, const char *dir, const sigset_t *signals)
 static void drain(struct MHD_Daemon *d, server *s)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
-	int i, fd = MHD_quiesce_daemon(d);
+	int i, fd = mhd.quiesce_daemon(d);
 
 	if (fd >= 0)
 		close(fd);
 	for (i = 0; i < AR_API_DRAIN_SECONDS * 50 && atomic_load(&s->in_flight) > 0; i++)
 		nanosleep(&pause, NULL);
-	MHD_stop_daemon(d);
+	mhd.stop_daemon(d);
 }
 
 int cmd_serve_run(const registrar_opts *o, ar_err *e)
@@ -477,7 +487,10 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 
 	memset(&s, 0, sizeof s);
 	pthread_mutex_init(&s.secret_lock, NULL);
+	pthread_mutex_init(&s.write_lock, NULL);
 	rc = parse_listen(listen_on, &ss, e);
+	if (rc == AR_OK)
+		rc = mhd_load(e);
 	if (rc == AR_OK)
 		rc = load_tls(o, &tls, e);
 	if (rc == AR_OK && !tls.cert && !is_loopback(&ss))
@@ -504,7 +517,7 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK && !(d = start(&s, &ss, &tls, e)))
 		rc = e->status;
 	if (rc == AR_OK) {
-		info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+		info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 		/* the port chosen when --listen said 0: scripts read it here */
 		fprintf(stderr, PROGRAM ": serve: listening on %s://%.*s:%u (%d threads, data %s)\n",
 			s.scheme, (int)(strrchr(listen_on, ':') - listen_on), listen_on,
@@ -520,5 +533,6 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 		sodium_free(s.secret_digest);
 	free_tls(&tls);
 	pthread_mutex_destroy(&s.secret_lock);
+	pthread_mutex_destroy(&s.write_lock);
 	return rc;
 }

@@ -33,6 +33,13 @@ printf 'Source: airreg\n\nPackage: airreg\nArchitecture: any\n' >"$tmp/debian/co
 depends=$(cd "$tmp" && dpkg-shlibdeps -O -e"$root/usr/bin/token-gen" -e"$root/usr/bin/registrar" \
 	-e"$root/usr/bin/key-import" | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+# `registrar serve` loads libmicrohttpd at run time (registrar/mhd.h): its package by hand
+soname=$(objdump -p "$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so" |
+	awk '/SONAME/ { print $2 }')
+mhd_package=$(dpkg-query -S "*/$soname" | sed -n '1s/:.*//p')
+mhd_version=$(dpkg-query -W -f '${Version}' "$mhd_package")
+[ -n "$mhd_package" ] && [ -n "$mhd_version" ] || { echo "deb: no package holds $soname" >&2; exit 1; }
+depends="$depends, $mhd_package (>= $mhd_version)"
 
 find "$root" -type d -exec chmod 0755 {} +
 find "$root" -type f -exec chmod 0644 {} +

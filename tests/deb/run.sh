@@ -24,7 +24,7 @@ done
 check "nothing under usr/local" sh -c "! grep -q usr/local '$WORK/contents'"
 check "owned by root" sh -c "! dpkg-deb -c '$deb' | awk '{ print \$2 }' | grep -v '^root/root\$'"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libsodium23 libssl3 libjansson4 libsqlite3-0 zlib1g libqrencode4 libpng16-16; do
+for lib in libsodium23 libssl3 libjansson4 libsqlite3-0 zlib1g libqrencode4 libpng16-16 libmicrohttpd12; do
 	case $depends in *"$lib "*) ok ;; *) bad "Depends lacks $lib: $depends" ;; esac
 done
 check "key-import does not link the QR libraries (it only reads)" sh -c \
@@ -62,6 +62,17 @@ if command -v man >/dev/null; then
 	step man -w key-import | grep -qx /usr/share/man/man1/key-import.1.gz || exit 1
 fi
 step bash -c '. /usr/share/bash-completion/completions/registrar && complete -p registrar' || exit 1
+# serve loads libmicrohttpd at run time: the package's Depends must have brought it
+registrar serve --listen 127.0.0.1:0 2>serve.log &
+pid=$!
+i=0
+while ! grep -q 'listening on' serve.log && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\) .*/\1/p' serve.log)
+step curl -s -H "Authorization: Bearer $(cat ws/api.secret)" \
+	"http://127.0.0.1:$port/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.AzureStack/registrations/east?api-version=2017-06-01" |
+	grep -q '"name":"east"' || { cat serve.log; exit 1; }
+kill -TERM $pid
+wait $pid || exit 1
 step dpkg -r airreg >/dev/null || exit 1
 for f in /usr/bin/token-gen /usr/bin/registrar /usr/bin/key-import \
 	/usr/share/man/man1/token-gen.1.gz /usr/share/doc/airreg; do

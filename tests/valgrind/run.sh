@@ -16,6 +16,8 @@ WRAP
 done
 BIN=$wrap/bin sh "$here/../e2e/run.sh"
 rc=$?
+# registrar serve's threads, every route and the malformed requests
+BIN=$wrap/bin sh "$here/../api/run.sh" || rc=1
 runs=$(ls "$wrap/logs" | wc -l)
 bad=$(find "$wrap/logs" -type f -size +0 | wc -l)
 for f in $(find "$wrap/logs" -type f -size +0 | head -5); do
