@@ -44,7 +44,7 @@ REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registra
 		registrar/serve.c registrar/mhd.c
 KEYIMPORT_SRC = key-import/trust.c key-import/state.c key-import/import.c key-import/status.c \
 		key-import/main.c
-FUZZ_TARGETS = jws token activation smbios cpuinfo host
+FUZZ_TARGETS = jws token activation smbios cpuinfo host api
 UNIT_TESTS = test_codec test_jws test_deflate test_keys test_fileio test_token \
 	     test_hardware test_qr
 
@@ -114,6 +114,13 @@ $(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBAIRREG)
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBTOKENGEN) $(LIBAIRREG)
 	$(CC) $(ALL_CFLAGS) -Itoken-gen -fsanitize=fuzzer -o $@ $< \
 		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS)
+
+# The API's target stands on the registrar's objects and SQLite too.
+$(BUILD)/fuzz_api: tests/fuzz/fuzz_api.c tests/fuzz/fuzz.h $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) \
+		$(LIBAIRREG)
+	$(CC) $(ALL_CFLAGS) -Iregistrar $$($(PKG_CONFIG) --cflags $(REGISTRAR_PKGS) libmicrohttpd) \
+		-fsanitize=fuzzer -o $@ $< $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG) $(LDFLAGS) \
+		$(ALL_LDLIBS) $(QR_LDLIBS) $$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread -ldl
 
 fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 

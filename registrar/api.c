@@ -30,7 +30,15 @@ typedef struct {
 
 void api_error(api_response *rs, unsigned status, const char *code, const char *message)
 {
-	json_t *doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+	char clean[1100];
+	size_t i;
+	json_t *doc;
+
+	/* Messages may quote the request (jansson's "near '...'"): keep them valid UTF-8. */
+	for (i = 0; message[i] && i + 1 < sizeof clean; i++)
+		clean[i] = (message[i] >= 0x20 && message[i] < 0x7f) ? message[i] : '?';
+	clean[i] = '\0';
+	doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", clean);
 
 	free(rs->body);
 	rs->status = status;

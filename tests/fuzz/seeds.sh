@@ -5,7 +5,7 @@ set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 hw=$SHARED/hwdata
-mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/smbios" "$out/cpuinfo" "$out/host"
+mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export AIRREG_STATE_DIR=$work/stamp AIRREG_DATA_DIR=$work/ws
@@ -36,6 +36,16 @@ for kind, name in (("token", "token.txt"), ("activation", "key.txt")):
     open(f"{out}/{kind}/claims", "wb").write(b"\1" + payload)
 PYEOF
 cp "$hosts"/*.json "$out/host/"
+# api: METHOD-BYTE PATH\n TOP\n SKIPTOKEN\n BODY (fuzz_api.c)
+r=/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.AzureStack/registrations
+printf '\000%s\n\n\n' "$r" >"$out/api/list"
+printf '\000%s/east\n\n\n' "$r" >"$out/api/get"
+printf '\001%s/seed\n\n\n{"location":"global","properties":{"registrationToken":"%s"}}' "$r" \
+	"$(cat "$work/token.txt")" >"$out/api/put"
+printf '\002%s/east/getactivationkey\n\n\n{}' "$r" >"$out/api/key"
+printf '\000%s/east/customerSubscriptions\n2\n10000000-0000-4000-8000-000000000001\n' "$r" >"$out/api/page"
+printf '\001%s/east/customerSubscriptions/10000000-0000-4000-8000-000000000002\n\n\n{"properties":{"tenantId":"0a0a0a0a-1111-4222-8333-444444444444"}}' "$r" >"$out/api/tenant"
+printf '\003%s/east/customerSubscriptions/10000000-0000-4000-8000-000000000002\n\n\n' "$r" >"$out/api/untenant"
 n=0
 for t in "$hw"/smbios-bin/raw-table/*.DMI "$hw"/smbios-bin/dump-bin/*.bin; do
 	{ printf '\000'; cat "$t"; } > "$out/smbios/table$n"; n=$((n + 1))
