@@ -33,20 +33,10 @@ int registration_id(sqlite3 *db, const char *name, int live_only, long long *id,
 
 json_t *registration_tenants(sqlite3 *db, long long id)
 {
-	json_t *list = json_array();
-	sqlite3_stmt *st;
+	int more;
+	json_t *all = registrar_tenant_page(db, id, NULL, (size_t)1 << 30, &more);
 
-	if (sqlite3_prepare_v2(db, "SELECT subscription, tenant FROM tenants WHERE "
-			       "registration_id = ? ORDER BY subscription", -1, &st, NULL) != SQLITE_OK)
-		return list;
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:s, s:s}", "subscriptionId",
-						      (const char *)sqlite3_column_text(st, 0),
-						      "tenantId",
-						      (const char *)sqlite3_column_text(st, 1)));
-	store_release(st);
-	return list;
+	return all ? all : json_array();
 }
 
 /* Subscription IDs are lowercase GUIDs: the reference refuses upper case. */
