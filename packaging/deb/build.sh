@@ -30,9 +30,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/debian"
 printf 'Source: airreg\n\nPackage: airreg\nArchitecture: any\n' >"$tmp/debian/control"
+# (its warning that the binaries are not yet in a package directory is expected here)
 depends=$(cd "$tmp" && dpkg-shlibdeps -O -e"$root/usr/bin/token-gen" -e"$root/usr/bin/registrar" \
-	-e"$root/usr/bin/key-import" | sed -n 's/^shlibs:Depends=//p')
-[ -n "$depends" ] || { echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+	-e"$root/usr/bin/key-import" 2>"$tmp/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p')
+[ -n "$depends" ] || { cat "$tmp/shlibdeps.log" >&2; echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 # `registrar serve` loads libmicrohttpd at run time (registrar/mhd.h): its package by hand
 soname=$(objdump -p "$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so" |
 	awk '/SONAME/ { print $2 }')
