@@ -219,8 +219,10 @@ call GET "$BASE?$AV"; is "the new secret" 200
 check "rotate keeps 0600" [ "$(stat -c %a "$WS/api.secret")" = 600 ]
 
 # --- the log: one line a request, never the secret
-# (not the request whose headers were too big: libmicrohttpd answers it and says so)
-check "one access-log line a request ($CALLS - 1; log $(grep -c " serve: 127\.0\.0\.1 " serve.log))" [ "$(grep -c ' serve: 127\.0\.0\.1 ' serve.log)" -eq "$((CALLS - 1))" ]
+# (not the request whose headers were too big: libmicrohttpd answers it and says so; the
+# body cut by its client is logged "(connection closed)" when its headers were read in time)
+logged=$(grep ' serve: 127\.0\.0\.1 ' serve.log | grep -vc ' PUT [^ ]*/registrations/cut ')
+check "one access-log line a request ($CALLS - 1; log $logged)" [ "$logged" -eq "$((CALLS - 1))" ]
 check "libmicrohttpd's own line for the huge headers" grep -q "serve: libmicrohttpd: .*431" serve.log
 check "the log never holds a secret" sh -c "! grep -q -e '$old' -e '$SECRET' serve.log"
 check "a log line names method, path, status" grep -q "serve: 127.0.0.1 DELETE /subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/south 204 0 bytes" serve.log
