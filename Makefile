@@ -41,7 +41,8 @@ TOKENGEN_SRC = token-gen/smbios.c token-gen/cpuinfo.c token-gen/armparts.c \
 	       token-gen/create.c token-gen/show.c
 REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registrar/report.c \
 		registrar/activation.c registrar/tenant.c registrar/apikey.c registrar/api.c \
-		registrar/serve.c registrar/mhd.c
+		registrar/api_registrations.c registrar/api_tenants.c registrar/serve.c \
+		registrar/serve_http.c registrar/mhd.c
 KEYIMPORT_SRC = key-import/trust.c key-import/state.c key-import/import.c key-import/status.c \
 		key-import/main.c
 FUZZ_TARGETS = jws token activation smbios cpuinfo host api

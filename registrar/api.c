@@ -4,29 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
-#include "api.h"
+#include "api_internal.h"
 #include "ar_limits.h"
 #include "codec.h"
-#include "commands.h"
-#include "fileio.h"
 #include "host.h"
 #include "json.h"
-#include "store.h"
-#include "token.h"
 
-#define REGISTRATION_TYPE "Microsoft.AzureStack/registrations"
-#define SUBSCRIPTION_TYPE "Microsoft.AzureStack/customerSubscriptions"
 #define MAX_SEGMENTS 12
-
-typedef struct {
-	char base[512];      /* ".../registrations" as the resources' ids show it */
-	const char *name;    /* the registration, or NULL for the collection */
-	int activation_key;  /* .../NAME/getactivationkey */
-	int subscriptions;   /* .../NAME/customerSubscriptions[/ID] */
-	const char *sub_id;  /* ID, or NULL */
-} route;
 
 void api_error(api_response *rs, unsigned status, const char *code, const char *message)
 {
@@ -47,7 +32,7 @@ void api_error(api_response *rs, unsigned status, const char *code, const char *
 }
 
 /* An error of the registrar's rules, as ARM names and numbers it. */
-static void refuse(api_response *rs, const ar_err *e, const char *input_code)
+void api_refuse(api_response *rs, const ar_err *e, const char *input_code)
 {
 	static const struct {
 		const char *code;
@@ -75,7 +60,7 @@ static void refuse(api_response *rs, const ar_err *e, const char *input_code)
 		api_error(rs, 500, "InternalServerError", message);
 }
 
-static void reply(api_response *rs, unsigned status, json_t *doc)
+void api_reply(api_response *rs, unsigned status, json_t *doc)
 {
 	free(rs->body);
 	rs->body = doc ? ar_json_dump_compact(doc) : NULL;
@@ -105,7 +90,7 @@ static int group_name_ok(const char *g)
 	return 1;
 }
 
-static int lowercase_guid(const char *s)
+int api_lowercase_guid(const char *s)
 {
 	char canon[37];
 
@@ -153,7 +138,7 @@ static int parse_route(char *path, route *rt, api_response *rs)
 	rt->activation_key = n == 9 && segment_is(seg[8], "getactivationkey");
 	rt->subscriptions = n >= 9 && segment_is(seg[8], "customerSubscriptions");
 	rt->sub_id = n == 10 ? seg[9] : NULL;
-	if (rt->sub_id && !lowercase_guid(rt->sub_id)) {
+	if (rt->sub_id && !api_lowercase_guid(rt->sub_id)) {
 		api_error(rs, 400, "InvalidCustomerSubscriptionId", "customer subscription IDs are "
 			  "lowercase GUIDs (as the reference API requires)");
 		return -1;
@@ -164,7 +149,7 @@ static int parse_route(char *path, route *rt, api_response *rs)
 /* --- bodies */
 
 /* The body as a JSON object holding no member but the allowed ones. */
-static json_t *body_object(const api_request *rq, const char *const *allowed, api_response *rs)
+json_t *api_body_object(const api_request *rq, const char *const *allowed, api_response *rs)
 {
 	json_error_t err;
 	json_t *doc;
@@ -193,7 +178,7 @@ static json_t *body_object(const api_request *rq, const char *const *allowed, ap
 }
 
 /* body.properties.NAME as a string, or NULL with the refusal. */
-static const char *property(json_t *doc, const char *name, api_response *rs)
+const char *api_property(json_t *doc, const char *name, api_response *rs)
 {
 	json_t *props = json_object_get(doc, "properties");
 	const char *v = json_string_value(json_object_get(props, name));
@@ -205,313 +190,6 @@ static const char *property(json_t *doc, const char *name, api_response *rs)
 		api_error(rs, 400, "InvalidRequestContent", message);
 	}
 	return v;
-}
-
-/* --- registrations */
-
-/* A stable ARM object id: a UUID (RFC 9562 version 8) from the name and the CloudId. */
-static void object_id(const char *name, const char *cloud_id, char out[37])
-{
-	uint8_t h[32];
-	char text[160];
-
-	snprintf(text, sizeof text, "airreg registration\n%s\n%s", name, cloud_id ? cloud_id : "");
-	ar_sha256((const uint8_t *)text, strlen(text), h);
-	h[6] = (uint8_t)((h[6] & 0x0f) | 0x80);
-	h[8] = (uint8_t)((h[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
-		 h[13], h[14], h[15]);
-}
-
-/* The CLI's JSON of a registration, as an ARM resource. Steals row. */
-static json_t *registration_resource(const route *rt, json_t *row)
-{
-	const char *name = json_string_value(json_object_get(row, "name"));
-	char id[700], oid[37];
-	json_t *r;
-
-	snprintf(id, sizeof id, "%s/%s", rt->base, name ? name : "");
-	object_id(name ? name : "", json_string_value(json_object_get(row, "cloudId")), oid);
-	r = json_pack("{s:s, s:s?, s:s, s:s}", "id", id, "name", name, "type", REGISTRATION_TYPE,
-		      "location", "global");
-	json_object_del(row, "name");
-	json_object_set_new(row, "objectId", json_string(oid));
-	json_object_set_new(r, "properties", row);
-	return r;
-}
-
-static void get_registration(sqlite3 *db, const route *rt, unsigned status, api_response *rs)
-{
-	ar_err e;
-	json_t *row = registrar_registration_json(db, rt->name, &e);
-
-	if (!row)
-		refuse(rs, &e, "BadRequest");
-	else
-		reply(rs, status, registration_resource(rt, row));
-}
-
-static void list_registrations(sqlite3 *db, const route *rt, api_response *rs)
-{
-	json_t *rows, *row, *value = json_array();
-	size_t i;
-	ar_err e;
-
-	if (!(rows = registrar_registrations_json(db, &e))) {
-		json_decref(value);
-		refuse(rs, &e, "BadRequest");
-		return;
-	}
-	json_array_foreach(rows, i, row)
-		json_array_append_new(value, registration_resource(rt, json_incref(row)));
-	json_decref(rows);
-	reply(rs, 200, json_pack("{s:o}", "value", value));
-}
-
-/* Runs op inside one transaction; the refusal goes to rs. */
-#define IN_TRANSACTION(db, e, op) \
-	(store_begin((db), (e)) != AR_OK ? (e)->status : \
-	 ((op) == AR_OK ? store_commit((db), (e)) : (store_rollback(db), (e)->status)))
-
-static void put_registration(sqlite3 *db, const route *rt, const api_request *rq,
-			     api_response *rs)
-{
-	static const char *const allowed[] = { "location", "properties", "tags", NULL };
-	const char *where = "properties.registrationToken", *location, *token;
-	json_t *doc = body_object(rq, allowed, rs);
-	ar_token t = { 0 };
-	uint8_t *text = NULL;
-	size_t len;
-	int renewal = 0, rc;
-	ar_err e;
-
-	if (!doc)
-		return;
-	location = json_string_value(json_object_get(doc, "location"));
-	token = property(doc, "registrationToken", rs);
-	if (token && location && strcmp(location, "global") != 0)
-		api_error(rs, 400, "LocationNotAvailableForResourceType",
-			  "registrations live in location \"global\"");
-	if (!token || (location && strcmp(location, "global") != 0)) {
-		json_decref(doc);
-		return;
-	}
-	len = strlen(token);
-	text = malloc(len + 1);
-	if (!text) {
-		json_decref(doc);
-		api_error(rs, 500, "InternalServerError", "out of memory");
-		return;
-	}
-	memcpy(text, token, len + 1);
-	json_decref(doc);
-	rc = ar_compact_text(text, &len, where, &e);
-	if (rc == AR_OK)
-		rc = ar_token_decode((char *)text, len, &t, where, &e);
-	if (rc == AR_OK) {
-		ar_sha256_hex(text, len, t.sha256_hex);
-		rc = registrar_check_token(&t, (long long)time(NULL), where, &e);
-	}
-	if (rc == AR_OK)
-		rc = IN_TRANSACTION(db, &e, registrar_register_token(db, rt->name, &t, (char *)text,
-								     (long long)time(NULL), where,
-								     &renewal, &e));
-	ar_token_free(&t);
-	free(text);
-	/* PUT is idempotent: the same token again is the resource as it is. */
-	if (rc == AR_OK || strcmp(e.code, "TokenAlreadyRegistered") == 0)
-		get_registration(db, rt, rc == AR_OK && !renewal ? 201 : 200, rs);
-	else
-		refuse(rs, &e, "InvalidRegistrationToken");
-}
-
-static void delete_registration(sqlite3 *db, const route *rt, api_response *rs)
-{
-	char cloud_id[40];
-	ar_err e;
-	int rc = IN_TRANSACTION(db, &e, registrar_unregister(db, rt->name, (long long)time(NULL),
-							     cloud_id, &e));
-
-	if (rc == AR_OK)
-		get_registration(db, rt, 200, rs);
-	else if (strcmp(e.code, "RegistrationNotFound") == 0)
-		reply(rs, 204, NULL);  /* already gone: DELETE is idempotent */
-	else
-		refuse(rs, &e, "BadRequest");
-}
-
-static void activation_key(sqlite3 *db, const route *rt, const ar_keypair *issuer,
-			   const api_request *rq, api_response *rs)
-{
-	static const char *const allowed[] = { NULL };
-	long long serial = 0;
-	char *compact = NULL;
-	json_t *doc;
-	ar_err e;
-	int rc;
-
-	if (rq->body_len > 0) {  /* nothing to say, but "{}" is what clients send */
-		if (!(doc = body_object(rq, allowed, rs)))
-			return;
-		json_decref(doc);
-	}
-	rc = IN_TRANSACTION(db, &e, registrar_issue_key(db, rt->name, NULL, issuer,
-							(long long)time(NULL),
-							AR_KEY_VALID_DAYS_DEFAULT, &compact,
-							&serial, &e));
-	if (rc == AR_OK)
-		reply(rs, 200, json_pack("{s:s}", "activationKey", compact));
-	else
-		refuse(rs, &e, "BadRequest");
-	free(compact);
-}
-
-/* --- customerSubscriptions */
-
-static json_t *subscription_resource(const route *rt, const char *sub, const char *tenant)
-{
-	char id[800];
-
-	snprintf(id, sizeof id, "%s/%s/customerSubscriptions/%s", rt->base, rt->name, sub);
-	return json_pack("{s:s, s:s, s:s, s:{s:s}}", "id", id, "name", sub, "type",
-			 SUBSCRIPTION_TYPE, "properties", "tenantId", tenant);
-}
-
-static int page_size(const char *top, size_t *n, api_response *rs)
-{
-	char *end = NULL;
-	long v;
-
-	*n = AR_API_PAGE_DEFAULT;
-	if (!top)
-		return 0;
-	v = strtol(top, &end, 10);
-	if (!*top || *end || v < 1 || v > AR_API_PAGE_MAX) {
-		api_error(rs, 400, "InvalidTop", "$top must be 1 to 1000");
-		return -1;
-	}
-	*n = (size_t)v;
-	return 0;
-}
-
-static void list_subscriptions(sqlite3 *db, const route *rt, long long id,
-			       const api_request *rq, api_response *rs)
-{
-	json_t *page, *item, *value, *doc;
-	const char *last = NULL;
-	char next[2048];
-	size_t limit, i;
-	int more = 0;
-
-	if (page_size(rq->top, &limit, rs) != 0)
-		return;
-	/* The token is the last subscription of the page before: opaque to clients. */
-	if (rq->skip_token && !lowercase_guid(rq->skip_token)) {
-		api_error(rs, 400, "InvalidSkipToken", "$skipToken is not one this server gave");
-		return;
-	}
-	if (!(page = registrar_tenant_page(db, id, rq->skip_token, limit, &more))) {
-		api_error(rs, 503, "ServiceUnavailable", "the database cannot be read");
-		return;
-	}
-	value = json_array();
-	json_array_foreach(page, i, item) {
-		last = json_string_value(json_object_get(item, "subscriptionId"));
-		json_array_append_new(value, subscription_resource(rt, last, json_string_value(
-						json_object_get(item, "tenantId"))));
-	}
-	doc = json_pack("{s:o}", "value", value);
-	if (more && last) {
-		snprintf(next, sizeof next, "%s%s/%s/customerSubscriptions?api-version="
-			 AR_API_VERSION "&$top=%zu&$skipToken=%s", rq->origin, rt->base, rt->name,
-			 limit, last);
-		json_object_set_new(doc, "nextLink", json_string(next));
-	} else {
-		json_object_set_new(doc, "nextLink", json_null());
-	}
-	json_decref(page);
-	reply(rs, 200, doc);
-}
-
-static void get_subscription(sqlite3 *db, const route *rt, long long id, unsigned status,
-			     api_response *rs)
-{
-	json_t *all = registration_tenants(db, id), *t;
-	size_t i;
-
-	json_array_foreach(all, i, t) {
-		const char *sub = json_string_value(json_object_get(t, "subscriptionId"));
-
-		if (strcmp(sub, rt->sub_id) == 0) {
-			reply(rs, status, subscription_resource(rt, sub, json_string_value(
-						json_object_get(t, "tenantId"))));
-			json_decref(all);
-			return;
-		}
-	}
-	json_decref(all);
-	api_error(rs, 404, "CustomerSubscriptionNotFound", "no such customer subscription");
-}
-
-static void put_subscription(sqlite3 *db, const route *rt, long long id,
-			     const api_request *rq, api_response *rs)
-{
-	static const char *const allowed[] = { "properties", NULL };
-	json_t *doc = body_object(rq, allowed, rs);
-	const char *tenant_given = doc ? property(doc, "tenantId", rs) : NULL;
-	char tenant[37];
-	int created = 0, rc;
-	ar_err e;
-
-	if (tenant_given && ar_uuid_normalize(tenant_given, tenant) != 0)
-		api_error(rs, 400, "InvalidTenantId", "properties.tenantId is not a GUID");
-	else if (tenant_given) {
-		rc = IN_TRANSACTION(db, &e, registrar_tenant_put(db, id, rt->name, rt->sub_id,
-								 tenant, &created, &e));
-		if (rc == AR_OK)
-			get_subscription(db, rt, id, created ? 201 : 200, rs);
-		else
-			refuse(rs, &e, "BadRequest");
-	}
-	json_decref(doc);
-}
-
-static void delete_subscription(sqlite3 *db, const route *rt, long long id, api_response *rs)
-{
-	ar_err e;
-	int rc = IN_TRANSACTION(db, &e, registrar_tenant_delete(db, id, rt->name, rt->sub_id, &e));
-
-	if (rc == AR_OK || strcmp(e.code, "CustomerSubscriptionNotFound") == 0)
-		reply(rs, 204, NULL);
-	else
-		refuse(rs, &e, "BadRequest");
-}
-
-static void subscriptions(sqlite3 *db, const route *rt, const api_request *rq, api_response *rs)
-{
-	const char *m = rq->method;
-	long long id = 0;
-	ar_err e;
-
-	if (rt->sub_id ? (strcmp(m, "GET") && strcmp(m, "PUT") && strcmp(m, "DELETE"))
-		       : strcmp(m, "GET") != 0) {
-		rs->allow = rt->sub_id ? "GET, PUT, DELETE" : "GET";
-		api_error(rs, 405, "MethodNotAllowed", "this resource does not take that method");
-		return;
-	}
-	if (registration_id(db, rt->name, 0, &id, &e) != AR_OK) {
-		refuse(rs, &e, "BadRequest");
-		return;
-	}
-	if (!rt->sub_id)
-		list_subscriptions(db, rt, id, rq, rs);
-	else if (strcmp(m, "GET") == 0)
-		get_subscription(db, rt, id, 200, rs);
-	else if (strcmp(m, "PUT") == 0)
-		put_subscription(db, rt, id, rq, rs);
-	else
-		delete_subscription(db, rt, id, rs);
 }
 
 void api_handle(sqlite3 *db, const ar_keypair *issuer, const api_request *rq, api_response *rs)
@@ -535,23 +213,23 @@ void api_handle(sqlite3 *db, const ar_keypair *issuer, const api_request *rq, ap
 	if (parse_route(path, &rt, rs) != 0)
 		return;
 	if (rt.subscriptions) {
-		subscriptions(db, &rt, rq, rs);
+		api_subscriptions(db, &rt, rq, rs);
 	} else if (rt.activation_key) {
 		if (strcmp(m, "POST") == 0)
-			activation_key(db, &rt, issuer, rq, rs);
+			api_activation_key(db, &rt, issuer, rq, rs);
 		else
 			rs->allow = "POST";
 	} else if (!rt.name) {
 		if (strcmp(m, "GET") == 0)
-			list_registrations(db, &rt, rs);
+			api_list_registrations(db, &rt, rs);
 		else
 			rs->allow = "GET";
 	} else if (strcmp(m, "GET") == 0) {
-		get_registration(db, &rt, 200, rs);
+		api_get_registration(db, &rt, 200, rs);
 	} else if (strcmp(m, "PUT") == 0) {
-		put_registration(db, &rt, rq, rs);
+		api_put_registration(db, &rt, rq, rs);
 	} else if (strcmp(m, "DELETE") == 0) {
-		delete_registration(db, &rt, rs);
+		api_delete_registration(db, &rt, rs);
 	} else {
 		rs->allow = "GET, PUT, DELETE";
 	}

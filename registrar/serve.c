@@ -4,306 +4,18 @@
  * the secret. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "api.h"
 #include "apikey.h"
-#include "ar_limits.h"
 #include "commands.h"
 #include "fileio.h"
-#include "keys.h"
-#include "mhd.h"
-#include "store.h"
-
-#define PROGRAM "registrar"
-
-typedef struct {
-	sqlite3 *db[AR_API_THREADS + 1];
-	int busy[AR_API_THREADS + 1];
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
-} db_pool;
-
-typedef struct {
-	db_pool pool;
-	ar_keypair issuer;
-	uint8_t *secret_digest;        /* sodium_malloc'd, under secret_lock */
-	pthread_mutex_t write_lock;    /* one writer at a time, in order */
-	pthread_mutex_t secret_lock;
-	const char *scheme;
-	atomic_int in_flight;
-	atomic_long served;
-} server;
-
-typedef struct {
-	struct timespec start;
-	char method[16], path[512];
-	uint8_t *body;
-	size_t body_len;
-	size_t dropped;     /* bytes of a chunked body past the cap, read and dropped */
-	unsigned status;
-	size_t sent;
-	int answered;
-} request;
-
-static sqlite3 *pool_take(db_pool *p, size_t *slot)
-{
-	size_t i;
-
-	pthread_mutex_lock(&p->lock);
-	for (;;) {
-		for (i = 0; i <= AR_API_THREADS; i++)
-			if (!p->busy[i]) {
-				p->busy[i] = 1;
-				pthread_mutex_unlock(&p->lock);
-				*slot = i;
-				return p->db[i];
-			}
-		pthread_cond_wait(&p->freed, &p->lock);
-	}
-}
-
-static void pool_give(db_pool *p, size_t slot)
-{
-	pthread_mutex_lock(&p->lock);
-	p->busy[slot] = 0;
-	pthread_cond_signal(&p->freed);
-	pthread_mutex_unlock(&p->lock);
-}
-
-/* The path for the log: one line whatever the client sent. */
-static void log_safe(char *out, size_t cap, const char *in)
-{
-	size_t n = 0;
-
-	for (; *in && n + 4 < cap; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		if (c > 0x20 && c < 0x7f && c != '"' && c != '%')
-			out[n++] = (char)c;
-		else
-			n += (size_t)snprintf(out + n, cap - n, "%%%02X", c);
-	}
-	out[n] = '\0';
-}
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static void client_address(struct MHD_Connection *c, char *out, size_t cap)
-{
-	const union MHD_ConnectionInfo *ci =
-		mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-
-	snprintf(out, cap, "-");
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-			  (socklen_t)cap);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-			  (socklen_t)cap);
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode why)
-{
-	server *s = cls;
-	request *rq = *con_cls;
-	char client[INET6_ADDRSTRLEN];
-
-	if (!rq)
-		return;
-	client_address(c, client, sizeof client);
-	/* One line a request; never the headers (the secret) or the body. */
-	fprintf(stderr, PROGRAM ": serve: %s %s %s %u %zu bytes %.1f ms%s\n", client, rq->method,
-		rq->path, rq->status, rq->sent, ms_since(&rq->start),
-		why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed)");
-	free(rq->body);
-	free(rq);
-	*con_cls = NULL;
-	atomic_fetch_sub(&s->in_flight, 1);
-	atomic_fetch_add(&s->served, 1);
-}
-
-static enum MHD_Result send_response(struct MHD_Connection *c, request *rq, api_response *rs)
-{
-	struct MHD_Response *r;
-	size_t len = rs->body ? strlen(rs->body) : 0;
-	enum MHD_Result ok;
-
-	r = mhd.create_response_from_buffer(len, rs->body, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(rs->body);
-		return MHD_NO;
-	}
-	if (len)
-		mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-					"application/json; charset=utf-8");
-	if (rs->allow)
-		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
-	if (rs->status == 401)
-		mhd.add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	rq->status = rs->status;
-	rq->sent = len;
-	rq->answered = 1;
-	ok = mhd.queue_response(c, rs->status, r);
-	mhd.destroy_response(r);
-	return ok;
-}
-
-static enum MHD_Result refuse_now(struct MHD_Connection *c, request *rq, unsigned status,
-				  const char *code, const char *message)
-{
-	api_response rs = { 0 };
-
-	api_error(&rs, status, code, message);
-	return send_response(c, rq, &rs);
-}
-
-static int authorized(server *s, struct MHD_Connection *c)
-{
-	const char *h = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
-						    MHD_HTTP_HEADER_AUTHORIZATION);
-	int ok;
-
-	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-		return 0;
-	h += 7;
-	pthread_mutex_lock(&s->secret_lock);
-	ok = apikey_matches(s->secret_digest, h, strlen(h));
-	pthread_mutex_unlock(&s->secret_lock);
-	return ok;
-}
-
-/* First call of a request: who asks, and how much it will send. */
-static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, request *rq)
-{
-	const char *length = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
-							 MHD_HTTP_HEADER_CONTENT_LENGTH);
-	char *end = NULL;
-
-	if (!authorized(s, c))
-		return refuse_now(c, rq, 401, "AuthenticationFailed",
-				  "every request needs Authorization: Bearer SECRET (the content "
-				  "of " AR_API_SECRET_FILE " in the data directory)");
-	/* Refused before a byte of it is read. */
-	if (length && (strtoull(length, &end, 10) > AR_API_MAX_BODY_BYTES || !end || *end))
-		return refuse_now(c, rq, 413, "RequestTooLarge",
-				  "request bodies are at most 65536 bytes");
-	return MHD_YES;
-}
-
-/* A body without Content-Length over the cap: libmicrohttpd answers only once the
- * upload ends, so what follows is dropped, and a client that goes on sending for long
- * loses its connection. */
-static enum MHD_Result take_body(request *rq, const char *data, size_t *size)
-{
-	size_t n = *size;
-
-	*size = 0;
-	if (rq->dropped || rq->body_len + n > AR_API_MAX_BODY_BYTES) {
-		rq->dropped += n;
-		return rq->dropped > 16 * AR_API_MAX_BODY_BYTES ? MHD_NO : MHD_YES;
-	}
-	if (!rq->body && !(rq->body = malloc(AR_API_MAX_BODY_BYTES)))
-		return MHD_NO;
-	memcpy(rq->body + rq->body_len, data, n);
-	rq->body_len += n;
-	return MHD_YES;
-}
-
-static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, const char *url)
-{
-	const char *host = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-	char origin[300];
-	api_request in = { 0 };
-	api_response out = { 0 };
-	size_t slot;
-	sqlite3 *db;
-	int writer;
-
-	snprintf(origin, sizeof origin, "%s://%s", s->scheme, host ? host : "localhost");
-	in.method = rq->method;
-	in.path = url;  /* as MHD decoded it */
-	in.api_version = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api-version");
-	in.top = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$top");
-	in.skip_token = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$skipToken");
-	in.origin = origin;
-	in.body = rq->body;
-	in.body_len = rq->body_len;
-	/* Writers queue here rather than in SQLite's busy handler, whose sleeps of up to
-	 * 100 ms made the slowest writes take over a second under load. Readers (WAL)
-	 * go on beside them. */
-	writer = strcmp(rq->method, "GET") != 0;
-	if (writer)
-		pthread_mutex_lock(&s->write_lock);
-	db = pool_take(&s->pool, &slot);
-	api_handle(db, &s->issuer, &in, &out);
-	pool_give(&s->pool, slot);
-	if (writer)
-		pthread_mutex_unlock(&s->write_lock);
-	return send_response(c, rq, &out);
-}
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version, const char *data,
-				  size_t *size, void **con_cls)
-{
-	server *s = cls;
-	request *rq = *con_cls;
-
-	(void)version;
-	if (!rq) {
-		if (!(rq = calloc(1, sizeof *rq)))
-			return MHD_NO;
-		clock_gettime(CLOCK_MONOTONIC, &rq->start);
-		snprintf(rq->method, sizeof rq->method, "%s", method);
-		log_safe(rq->path, sizeof rq->path, url);
-		*con_cls = rq;
-		atomic_fetch_add(&s->in_flight, 1);
-		return begin_request(s, c, rq);
-	}
-	if (*size && rq->answered) {
-		*size = 0;  /* refused already: what follows is dropped */
-		return MHD_YES;
-	}
-	if (*size)
-		return take_body(rq, data, size);
-	if (rq->answered)
-		return MHD_YES;
-	if (rq->dropped)
-		return refuse_now(c, rq, 413, "RequestTooLarge", "request bodies are at most 65536 bytes");
-	return answer(s, c, rq, url);
-}
-
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char line[512];
-	size_t n;
-
-	(void)cls;
-	vsnprintf(line, sizeof line, fmt, ap);
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	fprintf(stderr, PROGRAM ": serve: libmicrohttpd: %s\n", line);
-}
+#include "serve.h"
 
 /* --- the listening address */
 
@@ -423,14 +135,14 @@ static struct MHD_Daemon *start(server *s, const struct sockaddr_storage *ss,
 		flags |= MHD_USE_IPv6;
 	if (tls->cert)
 		flags |= MHD_USE_TLS;
-	d = mhd.start_daemon(flags, 0, NULL, NULL, on_request, s,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	d = mhd.start_daemon(flags, 0, NULL, NULL, serve_on_request, s,
+			     MHD_OPTION_EXTERNAL_LOGGER, serve_log, NULL,
 			     MHD_OPTION_SOCK_ADDR, ss,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)AR_API_THREADS,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)AR_API_MAX_CONNECTIONS,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)AR_API_TIMEOUT_SECONDS,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)AR_API_MAX_HEADER_BYTES * 2,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+			     MHD_OPTION_NOTIFY_COMPLETED, serve_on_completed, s,
 			     tls->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls->cert,
 			     MHD_OPTION_HTTPS_MEM_KEY, tls->key,
 			     MHD_OPTION_END);
@@ -538,3 +250,4 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	pthread_mutex_destroy(&s.write_lock);
 	return rc;
 }
+

@@ -1,0 +1,167 @@
+/* The registrations resource: list, get, PUT (register or renew), DELETE
+ * (unregister), POST getactivationkey. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api_internal.h"
+#include "ar_limits.h"
+#include "codec.h"
+#include "commands.h"
+#include "fileio.h"
+#include "json.h"
+#include "token.h"
+
+/* A stable ARM object id: a UUID (RFC 9562 version 8) from the name and the CloudId. */
+static void object_id(const char *name, const char *cloud_id, char out[37])
+{
+	uint8_t h[32];
+	char text[160];
+
+	snprintf(text, sizeof text, "airreg registration\n%s\n%s", name, cloud_id ? cloud_id : "");
+	ar_sha256((const uint8_t *)text, strlen(text), h);
+	h[6] = (uint8_t)((h[6] & 0x0f) | 0x80);
+	h[8] = (uint8_t)((h[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
+		 h[13], h[14], h[15]);
+}
+
+/* The CLI's JSON of a registration, as an ARM resource. Steals row. */
+static json_t *registration_resource(const route *rt, json_t *row)
+{
+	const char *name = json_string_value(json_object_get(row, "name"));
+	char id[700], oid[37];
+	json_t *r;
+
+	snprintf(id, sizeof id, "%s/%s", rt->base, name ? name : "");
+	object_id(name ? name : "", json_string_value(json_object_get(row, "cloudId")), oid);
+	r = json_pack("{s:s, s:s?, s:s, s:s}", "id", id, "name", name, "type", REGISTRATION_TYPE,
+		      "location", "global");
+	json_object_del(row, "name");
+	json_object_set_new(row, "objectId", json_string(oid));
+	json_object_set_new(r, "properties", row);
+	return r;
+}
+
+void api_get_registration(sqlite3 *db, const route *rt, unsigned status, api_response *rs)
+{
+	ar_err e;
+	json_t *row = registrar_registration_json(db, rt->name, &e);
+
+	if (!row)
+		api_refuse(rs, &e, "BadRequest");
+	else
+		api_reply(rs, status, registration_resource(rt, row));
+}
+
+void api_list_registrations(sqlite3 *db, const route *rt, api_response *rs)
+{
+	json_t *rows, *row, *value = json_array();
+	size_t i;
+	ar_err e;
+
+	if (!(rows = registrar_registrations_json(db, &e))) {
+		json_decref(value);
+		api_refuse(rs, &e, "BadRequest");
+		return;
+	}
+	json_array_foreach(rows, i, row)
+		json_array_append_new(value, registration_resource(rt, json_incref(row)));
+	json_decref(rows);
+	api_reply(rs, 200, json_pack("{s:o}", "value", value));
+}
+
+
+void api_put_registration(sqlite3 *db, const route *rt, const api_request *rq,
+			     api_response *rs)
+{
+	static const char *const allowed[] = { "location", "properties", "tags", NULL };
+	const char *where = "properties.registrationToken", *location, *token;
+	json_t *doc = api_body_object(rq, allowed, rs);
+	ar_token t = { 0 };
+	uint8_t *text = NULL;
+	size_t len;
+	int renewal = 0, rc;
+	ar_err e;
+
+	if (!doc)
+		return;
+	location = json_string_value(json_object_get(doc, "location"));
+	token = api_property(doc, "registrationToken", rs);
+	if (token && location && strcmp(location, "global") != 0)
+		api_error(rs, 400, "LocationNotAvailableForResourceType",
+			  "registrations live in location \"global\"");
+	if (!token || (location && strcmp(location, "global") != 0)) {
+		json_decref(doc);
+		return;
+	}
+	len = strlen(token);
+	text = malloc(len + 1);
+	if (!text) {
+		json_decref(doc);
+		api_error(rs, 500, "InternalServerError", "out of memory");
+		return;
+	}
+	memcpy(text, token, len + 1);
+	json_decref(doc);
+	rc = ar_compact_text(text, &len, where, &e);
+	if (rc == AR_OK)
+		rc = ar_token_decode((char *)text, len, &t, where, &e);
+	if (rc == AR_OK) {
+		ar_sha256_hex(text, len, t.sha256_hex);
+		rc = registrar_check_token(&t, (long long)time(NULL), where, &e);
+	}
+	if (rc == AR_OK)
+		rc = IN_TRANSACTION(db, &e, registrar_register_token(db, rt->name, &t, (char *)text,
+								     (long long)time(NULL), where,
+								     &renewal, &e));
+	ar_token_free(&t);
+	free(text);
+	/* PUT is idempotent: the same token again is the resource as it is. */
+	if (rc == AR_OK || strcmp(e.code, "TokenAlreadyRegistered") == 0)
+		api_get_registration(db, rt, rc == AR_OK && !renewal ? 201 : 200, rs);
+	else
+		api_refuse(rs, &e, "InvalidRegistrationToken");
+}
+
+void api_delete_registration(sqlite3 *db, const route *rt, api_response *rs)
+{
+	char cloud_id[40];
+	ar_err e;
+	int rc = IN_TRANSACTION(db, &e, registrar_unregister(db, rt->name, (long long)time(NULL),
+							     cloud_id, &e));
+
+	if (rc == AR_OK)
+		api_get_registration(db, rt, 200, rs);
+	else if (strcmp(e.code, "RegistrationNotFound") == 0)
+		api_reply(rs, 204, NULL);  /* already gone: DELETE is idempotent */
+	else
+		api_refuse(rs, &e, "BadRequest");
+}
+
+void api_activation_key(sqlite3 *db, const route *rt, const ar_keypair *issuer,
+			   const api_request *rq, api_response *rs)
+{
+	static const char *const allowed[] = { NULL };
+	long long serial = 0;
+	char *compact = NULL;
+	json_t *doc;
+	ar_err e;
+	int rc;
+
+	if (rq->body_len > 0) {  /* nothing to say, but "{}" is what clients send */
+		if (!(doc = api_body_object(rq, allowed, rs)))
+			return;
+		json_decref(doc);
+	}
+	rc = IN_TRANSACTION(db, &e, registrar_issue_key(db, rt->name, NULL, issuer,
+							(long long)time(NULL),
+							AR_KEY_VALID_DAYS_DEFAULT, &compact,
+							&serial, &e));
+	if (rc == AR_OK)
+		api_reply(rs, 200, json_pack("{s:s}", "activationKey", compact));
+	else
+		api_refuse(rs, &e, "BadRequest");
+	free(compact);
+}

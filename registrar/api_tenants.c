@@ -1,0 +1,157 @@
+/* The customerSubscriptions resource: paged list, get, PUT, DELETE. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api_internal.h"
+#include "ar_limits.h"
+#include "codec.h"
+#include "commands.h"
+#include "fileio.h"
+#include "json.h"
+#include "token.h"
+
+static json_t *subscription_resource(const route *rt, const char *sub, const char *tenant)
+{
+	char id[800];
+
+	snprintf(id, sizeof id, "%s/%s/customerSubscriptions/%s", rt->base, rt->name, sub);
+	return json_pack("{s:s, s:s, s:s, s:{s:s}}", "id", id, "name", sub, "type",
+			 SUBSCRIPTION_TYPE, "properties", "tenantId", tenant);
+}
+
+static int page_size(const char *top, size_t *n, api_response *rs)
+{
+	char *end = NULL;
+	long v;
+
+	*n = AR_API_PAGE_DEFAULT;
+	if (!top)
+		return 0;
+	v = strtol(top, &end, 10);
+	if (!*top || *end || v < 1 || v > AR_API_PAGE_MAX) {
+		api_error(rs, 400, "InvalidTop", "$top must be 1 to 1000");
+		return -1;
+	}
+	*n = (size_t)v;
+	return 0;
+}
+
+static void list_subscriptions(sqlite3 *db, const route *rt, long long id,
+			       const api_request *rq, api_response *rs)
+{
+	json_t *page, *item, *value, *doc;
+	const char *last = NULL;
+	char next[2048];
+	size_t limit, i;
+	int more = 0;
+
+	if (page_size(rq->top, &limit, rs) != 0)
+		return;
+	/* The token is the last subscription of the page before: opaque to clients. */
+	if (rq->skip_token && !api_lowercase_guid(rq->skip_token)) {
+		api_error(rs, 400, "InvalidSkipToken", "$skipToken is not one this server gave");
+		return;
+	}
+	if (!(page = registrar_tenant_page(db, id, rq->skip_token, limit, &more))) {
+		api_error(rs, 503, "ServiceUnavailable", "the database cannot be read");
+		return;
+	}
+	value = json_array();
+	json_array_foreach(page, i, item) {
+		last = json_string_value(json_object_get(item, "subscriptionId"));
+		json_array_append_new(value, subscription_resource(rt, last, json_string_value(
+						json_object_get(item, "tenantId"))));
+	}
+	doc = json_pack("{s:o}", "value", value);
+	if (more && last) {
+		snprintf(next, sizeof next, "%s%s/%s/customerSubscriptions?api-version="
+			 AR_API_VERSION "&$top=%zu&$skipToken=%s", rq->origin, rt->base, rt->name,
+			 limit, last);
+		json_object_set_new(doc, "nextLink", json_string(next));
+	} else {
+		json_object_set_new(doc, "nextLink", json_null());
+	}
+	json_decref(page);
+	api_reply(rs, 200, doc);
+}
+
+static void get_subscription(sqlite3 *db, const route *rt, long long id, unsigned status,
+			     api_response *rs)
+{
+	json_t *all = registration_tenants(db, id), *t;
+	size_t i;
+
+	json_array_foreach(all, i, t) {
+		const char *sub = json_string_value(json_object_get(t, "subscriptionId"));
+
+		if (strcmp(sub, rt->sub_id) == 0) {
+			api_reply(rs, status, subscription_resource(rt, sub, json_string_value(
+						json_object_get(t, "tenantId"))));
+			json_decref(all);
+			return;
+		}
+	}
+	json_decref(all);
+	api_error(rs, 404, "CustomerSubscriptionNotFound", "no such customer subscription");
+}
+
+static void put_subscription(sqlite3 *db, const route *rt, long long id,
+			     const api_request *rq, api_response *rs)
+{
+	static const char *const allowed[] = { "properties", NULL };
+	json_t *doc = api_body_object(rq, allowed, rs);
+	const char *tenant_given = doc ? api_property(doc, "tenantId", rs) : NULL;
+	char tenant[37];
+	int created = 0, rc;
+	ar_err e;
+
+	if (tenant_given && ar_uuid_normalize(tenant_given, tenant) != 0)
+		api_error(rs, 400, "InvalidTenantId", "properties.tenantId is not a GUID");
+	else if (tenant_given) {
+		rc = IN_TRANSACTION(db, &e, registrar_tenant_put(db, id, rt->name, rt->sub_id,
+								 tenant, &created, &e));
+		if (rc == AR_OK)
+			get_subscription(db, rt, id, created ? 201 : 200, rs);
+		else
+			api_refuse(rs, &e, "BadRequest");
+	}
+	json_decref(doc);
+}
+
+static void delete_subscription(sqlite3 *db, const route *rt, long long id, api_response *rs)
+{
+	ar_err e;
+	int rc = IN_TRANSACTION(db, &e, registrar_tenant_delete(db, id, rt->name, rt->sub_id, &e));
+
+	if (rc == AR_OK || strcmp(e.code, "CustomerSubscriptionNotFound") == 0)
+		api_reply(rs, 204, NULL);
+	else
+		api_refuse(rs, &e, "BadRequest");
+}
+
+void api_subscriptions(sqlite3 *db, const route *rt, const api_request *rq, api_response *rs)
+{
+	const char *m = rq->method;
+	long long id = 0;
+	ar_err e;
+
+	if (rt->sub_id ? (strcmp(m, "GET") && strcmp(m, "PUT") && strcmp(m, "DELETE"))
+		       : strcmp(m, "GET") != 0) {
+		rs->allow = rt->sub_id ? "GET, PUT, DELETE" : "GET";
+		api_error(rs, 405, "MethodNotAllowed", "this resource does not take that method");
+		return;
+	}
+	if (registration_id(db, rt->name, 0, &id, &e) != AR_OK) {
+		api_refuse(rs, &e, "BadRequest");
+		return;
+	}
+	if (!rt->sub_id)
+		list_subscriptions(db, rt, id, rq, rs);
+	else if (strcmp(m, "GET") == 0)
+		get_subscription(db, rt, id, 200, rs);
+	else if (strcmp(m, "PUT") == 0)
+		put_subscription(db, rt, id, rq, rs);
+	else
+		delete_subscription(db, rt, id, rs);
+}

@@ -1,0 +1,43 @@
+/* What registrar serve's two files share: the server's state, and the request
+ * handlers libmicrohttpd calls (serve_http.c). */
+#ifndef REGISTRAR_SERVE_H
+#define REGISTRAR_SERVE_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "ar_limits.h"
+#include "keys.h"
+#include "mhd.h"
+#include "store.h"
+
+#define PROGRAM "registrar"
+
+typedef struct {
+	sqlite3 *db[AR_API_THREADS + 1];
+	int busy[AR_API_THREADS + 1];
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+} db_pool;
+
+typedef struct {
+	db_pool pool;
+	ar_keypair issuer;
+	uint8_t *secret_digest;        /* sodium_malloc'd, under secret_lock */
+	pthread_mutex_t write_lock;    /* one writer at a time, in order */
+	pthread_mutex_t secret_lock;
+	const char *scheme;
+	atomic_int in_flight;
+	atomic_long served;
+} server;
+
+enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *c, const char *url,
+				 const char *method, const char *version, const char *data,
+				 size_t *size, void **con_cls);
+void serve_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			enum MHD_RequestTerminationCode why);
+void serve_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+#endif
