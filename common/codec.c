@@ -129,16 +129,21 @@ int ar_uuid_normalize(const char *text, char out[37])
 	return 0;
 }
 
+void ar_uuid_from_bytes(uint8_t b[16], unsigned version, char out[37])
+{
+	b[6] = (uint8_t)((b[6] & 0x0F) | (version << 4));
+	b[8] = (uint8_t)((b[8] & 0x3F) | 0x80); /* RFC 4122 / 9562 variant */
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+		 b[12], b[13], b[14], b[15]);
+}
+
 void ar_uuid_random(char out[37])
 {
 	uint8_t b[16];
 
 	randombytes_buf(b, sizeof b);
-	b[6] = (uint8_t)((b[6] & 0x0F) | 0x40); /* version 4 */
-	b[8] = (uint8_t)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-		 b[12], b[13], b[14], b[15]);
+	ar_uuid_from_bytes(b, 4, out);
 }
 
 const char *ar_format_time(long long t, char out[AR_TIME_CHARS + 1])

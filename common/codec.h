@@ -30,6 +30,8 @@ int ar_uuid_normalize(const char *text, char out[37]);
  * the time cannot be shown. Returns out (AR_TIME_CHARS + 1 bytes). */
 #define AR_TIME_CHARS 20
 const char *ar_format_time(long long t, char out[AR_TIME_CHARS + 1]);
+/* The UUID of 16 bytes, with its version (4 random, 8 custom) and variant bits set in b. */
+void ar_uuid_from_bytes(uint8_t b[16], unsigned version, char out[37]);
 /* A fresh random (version 4) UUID. */
 void ar_uuid_random(char out[37]);
 #endif

@@ -183,13 +183,35 @@ int ar_qr_write(const char *dest, const char *text, size_t len, size_t *codes, i
 	return rc == AR_OK ? AR_OK : ar_err_at(e, ar_output_name(dest));
 }
 
-void ar_qr_report(FILE *report, const char *program, const char *dest, const char *what,
-		  const char *text, size_t len, size_t codes, int version)
+int ar_qr_output(const char *dest, const char *text, size_t len, const char *program,
+		 const char *what, FILE *report, ar_err *e)
 {
 	char hex[AR_SHA256_HEX_CHARS + 1];
+	size_t codes;
+	int version;
 
+	if (ar_qr_write(dest, text, len, &codes, &version, e) != AR_OK)
+		return e->status;
 	ar_sha256_hex((const uint8_t *)text, len, hex);
 	fprintf(report, "%s: wrote %s: %s in %zu QR code%s (version %d, level M); "
 		"text SHA-256 %s\n", program, ar_output_name(dest), what, codes,
 		codes == 1 ? "" : "s", version, hex);
+	return AR_OK;
+}
+
+static int is_stdout(const char *path)
+{
+	return path && strcmp(path, "-") == 0;
+}
+
+int ar_qr_check_outputs(const char *output, const char *qr, ar_err *e)
+{
+	if (is_stdout(output) && is_stdout(qr))
+		return ar_fail(e, AR_EUSAGE, NULL, "-o - and --qr - cannot both go to stdout");
+	return AR_OK;
+}
+
+FILE *ar_qr_status_stream(const char *output, const char *qr)
+{
+	return ar_report_stream(is_stdout(qr) ? qr : output);
 }

@@ -29,8 +29,13 @@ int ar_qr_join(uint8_t *text, size_t len, size_t *out_len, const char *where, ar
 int ar_qr_write(const char *dest, const char *text, size_t len, size_t *codes, int *version,
 		ar_err *e);
 
-/* "PROGRAM: wrote DEST: WHAT in N QR codes (version V), TEXT SHA-256 HEX" on report. */
-void ar_qr_report(FILE *report, const char *program, const char *dest, const char *what,
-		  const char *text, size_t len, size_t codes, int version);
+/* ar_qr_write(), then "PROGRAM: wrote DEST: WHAT in N QR codes (version V, level M);
+ * text SHA-256 HEX" on report: the hash the reader prints again. */
+int ar_qr_output(const char *dest, const char *text, size_t len, const char *program,
+		 const char *what, FILE *report, ar_err *e);
+/* A writer's -o and --qr: not both on stdout (AR_EUSAGE); the status lines go to
+ * stderr when either does. */
+int ar_qr_check_outputs(const char *output, const char *qr, ar_err *e);
+FILE *ar_qr_status_stream(const char *output, const char *qr);
 
 #endif

@@ -119,11 +119,9 @@ int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
 /* Written after the commit: a serial on a key that left is always recorded. */
 static int write_key(const registrar_opts *o, const char *compact, long long serial, ar_err *e)
 {
-	/* Status goes to stderr when the key or its drawing goes to stdout. */
-	FILE *report = ar_report_stream(o->qr && strcmp(o->qr, "-") == 0 ? "-" : o->output);
-	size_t len = strlen(compact), codes;
+	FILE *report = ar_qr_status_stream(o->output, o->qr);
+	size_t len = strlen(compact);
 	char what[128];
-	int version;
 
 	if (o->output) {
 		const char *out = ar_output_name(o->output);
@@ -134,14 +132,9 @@ static int write_key(const registrar_opts *o, const char *compact, long long ser
 			"days, %zu bytes\n", out, o->name, serial, o->valid_days, len);
 		ar_report_sha256(report, compact, len, out);
 	}
-	if (o->qr) {
-		if (ar_qr_write(o->qr, compact, len, &codes, &version, e) != AR_OK)
-			return e->status;
-		snprintf(what, sizeof what, "activation key for %s, serial %lld (%zu bytes)",
-			 o->name, serial, len);
-		ar_qr_report(report, "registrar", o->qr, what, compact, len, codes, version);
-	}
-	return AR_OK;
+	snprintf(what, sizeof what, "activation key for %s, serial %lld (%zu bytes)", o->name,
+		 serial, len);
+	return o->qr ? ar_qr_output(o->qr, compact, len, "registrar", what, report, e) : AR_OK;
 }
 
 int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
@@ -155,8 +148,8 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 	if (!o->name || (!o->output && !o->qr))
 		return ar_fail(e, AR_EUSAGE, NULL, "activation-key needs --name NAME and "
 			       "-o FILE|- or --qr FILE.png|-");
-	if (o->output && o->qr && strcmp(o->output, "-") == 0 && strcmp(o->qr, "-") == 0)
-		return ar_fail(e, AR_EUSAGE, NULL, "-o - and --qr - cannot both go to stdout");
+	if (ar_qr_check_outputs(o->output, o->qr, e) != AR_OK)
+		return e->status;
 	if (o->valid_days < 1 || o->valid_days > AR_KEY_VALID_DAYS_MAX)
 		return ar_fail(e, AR_EUSAGE, NULL, "--valid-days must be 1 to %d",
 			       AR_KEY_VALID_DAYS_MAX);

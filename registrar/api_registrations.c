@@ -20,11 +20,7 @@ static void object_id(const char *name, const char *cloud_id, char out[37])
 
 	snprintf(text, sizeof text, "airreg registration\n%s\n%s", name, cloud_id ? cloud_id : "");
 	ar_sha256((const uint8_t *)text, strlen(text), h);
-	h[6] = (uint8_t)((h[6] & 0x0f) | 0x80);
-	h[8] = (uint8_t)((h[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
-		 h[13], h[14], h[15]);
+	ar_uuid_from_bytes(h, 8, out);
 }
 
 /* The CLI's JSON of a registration, as an ARM resource. Steals row. */

@@ -123,19 +123,12 @@ static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
 	return AR_OK;
 }
 
-/* Status goes to stderr when the token or its drawing goes to stdout. */
-static FILE *status_stream(const tokengen_opts *o)
-{
-	return ar_report_stream(o->qr && strcmp(o->qr, "-") == 0 ? "-" : o->output);
-}
-
 static int write_token(const tokengen_opts *o, const char *compact, const ar_stamp *stamp,
 		       size_t n_hosts, ar_err *e)
 {
-	size_t len = strlen(compact), codes;
-	FILE *report = status_stream(o);
+	size_t len = strlen(compact);
+	FILE *report = ar_qr_status_stream(o->output, o->qr);
 	char what[64];
-	int version;
 
 	/* No newline: `sha256sum FILE` then prints the hash we print, and no
 	 * line-ending conversion on the way can change the file. */
@@ -147,13 +140,8 @@ static int write_token(const tokengen_opts *o, const char *compact, const ar_sta
 			n_hosts == 1 ? "" : "s", stamp->cloud_id);
 		ar_report_sha256(report, compact, len, ar_output_name(o->output));
 	}
-	if (o->qr) {
-		if (ar_qr_write(o->qr, compact, len, &codes, &version, e) != AR_OK)
-			return e->status;
-		snprintf(what, sizeof what, "registration token (%zu bytes)", len);
-		ar_qr_report(report, "token-gen", o->qr, what, compact, len, codes, version);
-	}
-	return AR_OK;
+	snprintf(what, sizeof what, "registration token (%zu bytes)", len);
+	return o->qr ? ar_qr_output(o->qr, compact, len, "token-gen", what, report, e) : AR_OK;
 }
 
 int cmd_create_run(const tokengen_opts *o, ar_err *e)
@@ -169,9 +157,9 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 		json_decref(hosts);
 		return ar_fail(e, AR_EUSAGE, NULL, "create needs -o FILE|- or --qr FILE.png|-");
 	}
-	if (o->output && o->qr && strcmp(o->output, "-") == 0 && strcmp(o->qr, "-") == 0) {
+	if (ar_qr_check_outputs(o->output, o->qr, e) != AR_OK) {
 		json_decref(hosts);
-		return ar_fail(e, AR_EUSAGE, NULL, "-o - and --qr - cannot both go to stdout");
+		return e->status;
 	}
 	/* Every check that can fail on the operator's input comes before the
 	 * first write, so a refused command leaves nothing behind. */
@@ -182,7 +170,7 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 		rc = ar_stamp_open(ar_stamp_dir(o->state_dir), o->cloud_id, &stamp, &created, e);
 	if (rc == AR_OK) {
 		if (created)
-			fprintf(status_stream(o),
+			fprintf(ar_qr_status_stream(o->output, o->qr),
 				"token-gen: new stamp identity in %s: CloudId %s, key %s\n",
 				ar_stamp_dir(o->state_dir), stamp.cloud_id, stamp.kid);
 		p.cloud_id = stamp.cloud_id;
