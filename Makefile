@@ -154,7 +154,9 @@ attacks: $(PROGRAMS) $(BUILD)/tests/mutate $(BUILD)/tests/faultshim.so
 
 fault: $(PROGRAMS) $(BUILD)/tests/faultshim.so
 	@BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so SHARED=$(SHARED) \
-		sh tests/fault/run.sh
+		sh tests/fault/run.sh && \
+	BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so SHARED=$(SHARED) \
+		sh tests/fault/torn.sh
 
 valgrind: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/valgrind/run.sh

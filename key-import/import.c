@@ -76,14 +76,18 @@ static int check_time(json_t *c, long long now, const char *where, ar_err *e)
 
 /* Rollback: within a registration the serial only grows; across registrations (the
  * stamp unregistered and registered anew) a key issued before the one imported
- * last belongs to the past. */
+ * last belongs to the past.
+ * The first check runs before the lock, while another import may commit: it writes
+ * the resource, the mark, then the trusted time. Reading the time (trusted time and
+ * resource) before the mark (marks and resource) means any import the time read saw,
+ * the mark read sees too: an older key of this registration is refused for its serial. */
 static int check_serial(json_t *c, const char *dir, const char *where, ar_err *e)
 {
 	long long high = 0, latest = 0, issued = 0;
 	char when[AR_TIME_CHARS + 1];
 
-	if (state_high_water(dir, claim_str(c, "sub"), &high, e) != AR_OK ||
-	    state_trusted_time(dir, &latest, &issued, e) != AR_OK)
+	if (state_trusted_time(dir, &latest, &issued, e) != AR_OK ||
+	    state_high_water(dir, claim_str(c, "sub"), &high, e) != AR_OK)
 		return e->status;
 	if (claim_int(c, "serial") <= high)
 		return ar_fail(e, AR_EINPUT, where,

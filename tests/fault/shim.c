@@ -7,6 +7,9 @@
  *   FAULT_PLANT_LINK=T  before an exclusive create of a temp file, plant a symbolic
  *                       link to T at its name (an attacker winning the race)
  *   FAULT_DUMPABLE=FILE at exit, prctl(PR_GET_DUMPABLE) is written there
+ *   FAULT_STALL=NAME:N  the Nth lstat() of a path ending in /NAME creates the file
+ *                       FAULT_STALLED, then waits (at most 30 s) until FAULT_RELEASE
+ *                       exists: another process can act at that exact moment
  * Counted: open/openat for writing or creating, write/pwrite to fds above 2,
  * fsync, fdatasync, ftruncate, fchmod, rename, link, mkdir, unlink (not of temp files). */
 #define _GNU_SOURCE
@@ -20,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static long calls, fail_at = -1;
@@ -154,4 +158,39 @@ int unlink(const char *path)
 	if (!is_temp(path) && fault())
 		return -1;
 	return REAL(unlink)(path);
+}
+
+static int exists(const char *path)
+{
+	return path && syscall(SYS_faccessat, AT_FDCWD, path, F_OK) == 0;
+}
+
+static void stall(const char *path)
+{
+	static long seen;
+	const char *spec = getenv("FAULT_STALL"), *colon, *base = strrchr(path, '/');
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	int waited;
+
+	if (!spec || !(colon = strchr(spec, ':')) || !base)
+		return;
+	base++;
+	if (strlen(base) != (size_t)(colon - spec) || strncmp(base, spec, strlen(base)) != 0 ||
+	    ++seen != atol(colon + 1))
+		return;
+	put_number("FAULT_STALLED", seen);
+	for (waited = 0; waited < 3000 && !exists(getenv("FAULT_RELEASE")); waited++)
+		nanosleep(&tick, NULL);
+}
+
+int lstat(const char *path, struct stat *st)
+{
+	stall(path);
+	return REAL(lstat)(path, st);
+}
+
+int lstat64(const char *path, struct stat64 *st)
+{
+	stall(path);
+	return REAL(lstat64)(path, st);
 }

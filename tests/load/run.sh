@@ -10,8 +10,14 @@ scratch
 "$RG" register --token tok.txt --name east >/dev/null
 "$RG" export-issuer-key -o issuer.pub >/dev/null
 "$KI" trust add issuer.pub >/dev/null
+# keys 17..32 a second later than 1..16: an import must refuse an older key for its
+# serial, not for its issue time read beside an older mark
 i=1
-while [ $i -le 32 ]; do "$RG" activation-key --name east -o key$i.txt >/dev/null; i=$((i + 1)); done
+while [ $i -le 32 ]; do
+	[ $i -eq 17 ] && sleep 1
+	"$RG" activation-key --name east -o key$i.txt >/dev/null
+	i=$((i + 1))
+done
 
 # highest serial first, then the rest in a scrambled order, all at once
 for i in 32 $(seq 1 31 | awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' | sort | cut -f2); do
