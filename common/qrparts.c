@@ -108,6 +108,26 @@ static int parse_line(const line_reader *r, part_line *out, const char *where, a
 	return AR_OK;
 }
 
+/* The writer cuts shares of ceil(L / N): all but the last equal, and the last from
+ * share - N + 1 to share. A part off that lost a wrapped line or gained one a scanner
+ * read from something else (zbarimg also reports 1-D barcodes it sees among a QR
+ * code's modules). */
+static int check_shares(const size_t bytes[AR_QR_MAX_PARTS + 1], unsigned count,
+			const size_t first_line[AR_QR_MAX_PARTS + 1], const char *where,
+			ar_err *e)
+{
+	unsigned i;
+
+	for (i = 2; i <= count; i++)
+		if (i < count ? bytes[i] != bytes[1]
+			      : bytes[i] > bytes[1] || bytes[i] + count - 1 < bytes[1])
+			return ar_fail(e, AR_EINPUT, where, "QR parts: part %u of %u (line %zu) "
+				       "holds %zu characters, part 1 holds %zu: not equal shares of "
+				       "one text (a line lost, or read from another barcode?)", i,
+				       count, first_line[i], bytes[i], bytes[1]);
+	return AR_OK;
+}
+
 /* Checks every part is there once; fills first_line[i] for each part i. */
 static int check_parts(const uint8_t *text, size_t len, unsigned *count,
 		       size_t first_line[AR_QR_MAX_PARTS + 1], const char *where, ar_err *e)
@@ -123,6 +143,9 @@ static int check_parts(const uint8_t *text, size_t len, unsigned *count,
 			continue;
 		if (parse_line(&r, &part, where, e) != AR_OK)
 			return e->status;
+		if (part.index == 0 && current == 0)
+			return ar_fail(e, AR_EINPUT, where, "QR parts: line %zu comes before the "
+				       "first part (read from another barcode?)", r.number);
 		if (part.index == 0) {  /* a wrapped part continues */
 			bytes[current] += (size_t)(r.line_end - r.line);
 			continue;
@@ -152,7 +175,7 @@ static int check_parts(const uint8_t *text, size_t len, unsigned *count,
 			return ar_fail(e, AR_EINPUT, where, "QR parts: part %u of %u is empty",
 				       i, *count);
 	}
-	return AR_OK;
+	return check_shares(bytes, *count, first_line, where, e);
 }
 
 /* Appends the text of part `want` (its line and the lines wrapped after it). */
@@ -178,6 +201,34 @@ static size_t copy_part(const uint8_t *text, size_t len, unsigned want, uint8_t 
 	return n;
 }
 
+/* The number (from 1 at p) of the first line holding a colon, which a JWS never
+ * does: what zbarimg prints for another symbology ("DataBar:..."); 0 if none. */
+static size_t foreign_line(const uint8_t *p, const uint8_t *end)
+{
+	line_reader r = { p, end, NULL, NULL, 0 };
+
+	while (next_line(&r))
+		if (memchr(r.line, ':', (size_t)(r.line_end - r.line)))
+			return r.number;
+	return 0;
+}
+
+/* 1 when a line starts with a part header (a JWS never holds a colon). */
+static int has_part(const uint8_t *text, size_t len)
+{
+	line_reader r = { text, text + len, NULL, NULL, 0 };
+	const uint8_t *p;
+
+	while (next_line(&r)) {
+		p = r.line;
+		if (starts_with(p, r.line_end, AR_QR_ZBAR_PREFIX))
+			p += strlen(AR_QR_ZBAR_PREFIX);
+		if (starts_with(p, r.line_end, AR_QR_PART_PREFIX))
+			return 1;
+	}
+	return 0;
+}
+
 int ar_qr_join(uint8_t *text, size_t len, size_t *out_len, const char *where, ar_err *e)
 {
 	size_t first_line[AR_QR_MAX_PARTS + 1] = { 0 }, n = 0;
@@ -192,12 +243,20 @@ int ar_qr_join(uint8_t *text, size_t len, size_t *out_len, const char *where, ar
 	    starts_with(p, end, AR_QR_ZBAR_PREFIX)) {
 		/* One code, read by zbarimg without --raw. */
 		size_t skip = (size_t)(p - text) + strlen(AR_QR_ZBAR_PREFIX);
+		size_t stray = foreign_line(p + strlen(AR_QR_ZBAR_PREFIX), end);
+		const uint8_t *q;
 
+		if (stray) {
+			for (q = text; q < p; q++)  /* the blank lines skipped above */
+				stray += *q == '\n';
+			return ar_fail(e, AR_EINPUT, where, "QR code: line %zu is not part of the "
+				       "code (read from another barcode?)", stray);
+		}
 		memmove(text, text + skip, len - skip);
 		*out_len = len - skip;
 		return AR_OK;
 	}
-	if (!starts_with(p, end, AR_QR_ZBAR_PREFIX) && !starts_with(p, end, AR_QR_PART_PREFIX))
+	if (!has_part(text, len))
 		return AR_OK;
 	if (check_parts(text, len, &count, first_line, where, e) != AR_OK)
 		return e->status;

@@ -40,7 +40,11 @@ def formats(arg, macros):
     """The formats an argument can be: adjacent literals and string macros; both
     branches of a conditional."""
     out = []
-    for branch in re.split(r'\?|(?<=")\s*:', arg)[-2:] if "?" in arg else [arg]:
+    # a "?" or ":" inside a literal is text, not a conditional
+    outside = STRING.sub(lambda m: '"' + "_" * (len(m.group(0)) - 2) + '"', arg)
+    cuts = [m.start() for m in re.finditer(r'\?|(?<=")\s*:', outside)]
+    branches = [arg[a:b] for a, b in zip([0] + [c + 1 for c in cuts], cuts + [len(arg)])]
+    for branch in branches[-2:] if "?" in outside else [arg]:
         pieces = [m.group(1) if m.group(1) is not None else macros.get(m.group(2), "")
                   for m in re.finditer(r'"((?:[^"\\]|\\.)*)"|\b(AR_[A-Z_0-9]+)\b', branch)]
         if any(m for m in re.finditer(r'"', branch)):

@@ -82,6 +82,7 @@ static void join_takes_what_scanners_and_transport_do(void **state)
 		"QR-Code:abc.def.ghi\n",
 		"abc.def.ghi",
 		"airreg:1/1:abc.def.ghi",
+		"airreg:2/2:f.ghi\nairreg:1/2:abc.de\n",  /* the last a share - 1 */
 	};
 	char out[64];
 	size_t i;
@@ -108,6 +109,26 @@ static void join_refuses_incomplete_and_foreign_parts(void **state)
 		{ "airreg:1/2:abc.\nairreg:2/3:def\n",
 		  "QR parts: line 2: part 2/3 does not belong with the parts of 2 before it" },
 		{ "airreg:1/2:abc\nairreg:2/2:\n", "QR parts: part 2 of 2 is empty" },
+		/* zbarimg also reports 1-D barcodes it finds in a QR code's modules */
+		{ "airreg:1/2:abc.\nairreg:2/2:def\n0134827385501505\n",
+		  "QR parts: part 2 of 2 (line 2) holds 19 characters, part 1 holds 4: not "
+		  "equal shares of one text (a line lost, or read from another barcode?)" },
+		{ "airreg:1/3:abc.\n0134\nairreg:2/3:def.\nairreg:3/3:ghi\n",
+		  "QR parts: part 2 of 3 (line 3) holds 4 characters, part 1 holds 8: not "
+		  "equal shares of one text (a line lost, or read from another barcode?)" },
+		{ "airreg:1/3:abc.\nairreg:2/3:de\nairreg:3/3:ghi\n",
+		  "QR parts: part 2 of 3 (line 2) holds 2 characters, part 1 holds 4: not "
+		  "equal shares of one text (a line lost, or read from another barcode?)" },
+		{ "\nQR-Code:abc.def.ghi\nDataBar:0134827385501505\n",
+		  "QR code: line 3 is not part of the code (read from another barcode?)" },
+		{ "airreg:1/2:abc.def\nairreg:2/2:.ghi\n",  /* not ceil(11 / 2) */
+		  "QR parts: part 2 of 2 (line 2) holds 4 characters, part 1 holds 7: not "
+		  "equal shares of one text (a line lost, or read from another barcode?)" },
+		{ "0134827385501505\nairreg:1/2:abc.\nairreg:2/2:def\n",
+		  "QR parts: line 1 comes before the first part (read from another barcode?)" },
+		{ "\n\nQR-Code:airreg:2/2:def\nDataBar:0134827385501505\nQR-Code:airreg:1/2:abc.\n",
+		  "QR parts: part 2 of 2 (line 3) holds 27 characters, part 1 holds 4: not "
+		  "equal shares of one text (a line lost, or read from another barcode?)" },
 		{ "airreg:0/2:abc\n", NULL },
 		{ "airreg:3/2:abc\n", NULL },
 		{ "airreg:01/2:abc\n", NULL },
