@@ -128,7 +128,10 @@ static void close_pool(db_pool *p)
 static struct MHD_Daemon *start(server *s, const struct sockaddr_storage *ss,
 				const tls_files *tls, ar_err *e)
 {
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	/* poll(), not epoll: libmicrohttpd 0.9.75's edge-triggered epoll loop kept a
+	 * connection whose last data and FIN came in one read until the 10 s timeout
+	 * (a client that left mid-body held a slot and the drain). */
+	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	struct MHD_Daemon *d;
 
 	if (ss->ss_family == AF_INET6)

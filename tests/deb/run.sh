@@ -66,7 +66,7 @@ step bash -c '. /usr/share/bash-completion/completions/registrar && complete -p 
 registrar serve --listen 127.0.0.1:0 2>serve.log &
 pid=$!
 i=0
-while ! grep -q 'listening on' serve.log && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while ! grep -q 'listening on' serve.log && kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\) .*/\1/p' serve.log)
 step curl -s -H "Authorization: Bearer $(cat ws/api.secret)" \
 	"http://127.0.0.1:$port/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.AzureStack/registrations/east?api-version=2017-06-01" |
