@@ -77,6 +77,13 @@ static const uint8_t *read_count(const uint8_t *p, const uint8_t *end, unsigned 
 	return p;
 }
 
+/* Where a part header would start: after zbarimg's "QR-Code:" when a header follows it. */
+static const uint8_t *after_zbar_prefix(const uint8_t *p, const uint8_t *end)
+{
+	return starts_with(p, end, AR_QR_ZBAR_PREFIX AR_QR_PART_PREFIX) ?
+	       p + strlen(AR_QR_ZBAR_PREFIX) : p;
+}
+
 typedef struct {
 	unsigned index, count;    /* I and N of "airreg:I/N:"; 0 when not a header */
 	const uint8_t *text;      /* the part's text after the header */
@@ -85,12 +92,10 @@ typedef struct {
 /* Reads the line's part header, if it has one. */
 static int parse_line(const line_reader *r, part_line *out, const char *where, ar_err *e)
 {
-	const uint8_t *p = r->line, *end = r->line_end;
+	const uint8_t *end = r->line_end, *p = after_zbar_prefix(r->line, end);
 
 	out->index = out->count = 0;
-	out->text = p;
-	if (starts_with(p, end, AR_QR_ZBAR_PREFIX AR_QR_PART_PREFIX))
-		p += strlen(AR_QR_ZBAR_PREFIX);
+	out->text = r->line;
 	if (!starts_with(p, end, AR_QR_PART_PREFIX))
 		return AR_OK;
 	p += strlen(AR_QR_PART_PREFIX);
@@ -201,15 +206,21 @@ static size_t copy_part(const uint8_t *text, size_t len, unsigned want, uint8_t 
 	return n;
 }
 
-/* The number (from 1 at p) of the first line holding a colon, which a JWS never
- * does: what zbarimg prints for another symbology ("DataBar:..."); 0 if none. */
-static size_t foreign_line(const uint8_t *p, const uint8_t *end)
+/* After the first line that is not blank (zbarimg's "QR-Code:..." of one code), the
+ * number of the first line holding a colon, which a JWS never does: what zbarimg
+ * prints for another symbology ("DataBar:..."); 0 if none. */
+static size_t foreign_line(const uint8_t *text, size_t len)
 {
-	line_reader r = { p, end, NULL, NULL, 0 };
+	line_reader r = { text, text + len, NULL, NULL, 0 };
+	int code_seen = 0;
 
-	while (next_line(&r))
-		if (memchr(r.line, ':', (size_t)(r.line_end - r.line)))
+	while (next_line(&r)) {
+		if (r.line == r.line_end)
+			continue;
+		if (code_seen && memchr(r.line, ':', (size_t)(r.line_end - r.line)))
 			return r.number;
+		code_seen = 1;
+	}
 	return 0;
 }
 
@@ -217,15 +228,11 @@ static size_t foreign_line(const uint8_t *p, const uint8_t *end)
 static int has_part(const uint8_t *text, size_t len)
 {
 	line_reader r = { text, text + len, NULL, NULL, 0 };
-	const uint8_t *p;
 
-	while (next_line(&r)) {
-		p = r.line;
-		if (starts_with(p, r.line_end, AR_QR_ZBAR_PREFIX))
-			p += strlen(AR_QR_ZBAR_PREFIX);
-		if (starts_with(p, r.line_end, AR_QR_PART_PREFIX))
+	while (next_line(&r))
+		if (starts_with(after_zbar_prefix(r.line, r.line_end), r.line_end,
+				AR_QR_PART_PREFIX))
 			return 1;
-	}
 	return 0;
 }
 
@@ -243,15 +250,11 @@ int ar_qr_join(uint8_t *text, size_t len, size_t *out_len, const char *where, ar
 	    starts_with(p, end, AR_QR_ZBAR_PREFIX)) {
 		/* One code, read by zbarimg without --raw. */
 		size_t skip = (size_t)(p - text) + strlen(AR_QR_ZBAR_PREFIX);
-		size_t stray = foreign_line(p + strlen(AR_QR_ZBAR_PREFIX), end);
-		const uint8_t *q;
+		size_t stray = foreign_line(text, len);
 
-		if (stray) {
-			for (q = text; q < p; q++)  /* the blank lines skipped above */
-				stray += *q == '\n';
+		if (stray)
 			return ar_fail(e, AR_EINPUT, where, "QR code: line %zu is not part of the "
 				       "code (read from another barcode?)", stray);
-		}
 		memmove(text, text + skip, len - skip);
 		*out_len = len - skip;
 		return AR_OK;
