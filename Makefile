@@ -13,45 +13,52 @@ CFLAGS   ?= -O2 -g
 LDFLAGS  ?=
 BUILD    ?= build
 SANFLAGS ?=
-SHARED   ?= $(CURDIR)/../shared
+TESTDATA ?= $(CURDIR)/tests/data
 PKG_CONFIG ?= pkg-config
 FUZZ_CC  ?= clang
 FUZZ_SECONDS ?= 60
+# `make check` (and so CI) turns warnings into errors; a user's plain `make` does not,
+# so that a newer compiler's new warning cannot break an install.
+WERROR   ?=
 
 LIBS_PKGS = libsodium libcrypto zlib jansson
 # Drawing QR codes: token-gen and registrar only (key-import reads, never draws).
 QR_PKGS   = libqrencode libpng
 # The registrar's database; libmicrohttpd is only compiled against: `serve` loads it
-# (registrar/mhd.h says why), by the SONAME of the one installed.
+# (registrar/http/mhd.h says why), by the SONAME of the one installed.
 REGISTRAR_PKGS = sqlite3
-MHD_SONAME = $$(objdump -p "$$($(PKG_CONFIG) --variable=libdir libmicrohttpd)/libmicrohttpd.so" | \
-	awk '/SONAME/ { print $$2 }')
-WARNFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wconversion -Wshadow \
-	    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla
-ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -Icommon \
-	     $$($(PKG_CONFIG) --cflags $(LIBS_PKGS) $(QR_PKGS))
-ALL_LDLIBS = $$($(PKG_CONFIG) --libs $(LIBS_PKGS))
-QR_LDLIBS  = $$($(PKG_CONFIG) --libs $(QR_PKGS))
 
-COMMON_SRC = common/err.c common/codec.c common/fileio.c common/deflate.c common/json.c \
-	     common/keys.c common/jws.c common/host.c common/token.c \
-	     common/stamp.c common/activation.c common/qrparts.c common/qr.c
-TOKENGEN_SRC = token-gen/smbios.c token-gen/cpuinfo.c token-gen/armparts.c \
-	       token-gen/placeholder.c token-gen/probe.c \
-	       token-gen/create.c token-gen/show.c
-REGISTRAR_SRC = registrar/store.c registrar/init.c registrar/register.c registrar/report.c \
-		registrar/activation.c registrar/tenant.c registrar/apikey.c registrar/api.c \
-		registrar/api_registrations.c registrar/api_tenants.c registrar/serve.c \
-		registrar/serve_http.c registrar/mhd.c
-KEYIMPORT_SRC = key-import/trust.c key-import/state.c key-import/import.c key-import/status.c \
-		key-import/main.c
+# Each is asked of pkg-config once a make run, when first needed (so after `deps`).
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(LIBS_PKGS) $(QR_PKGS)))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $$(shell $(PKG_CONFIG) --libs $(LIBS_PKGS)))$(PKG_LIBS)
+QR_LIBS = $(eval QR_LIBS := $$(shell $(PKG_CONFIG) --libs $(QR_PKGS)))$(QR_LIBS)
+REGISTRAR_CFLAGS = $(eval REGISTRAR_CFLAGS := \
+	$$(shell $(PKG_CONFIG) --cflags $(REGISTRAR_PKGS) libmicrohttpd))$(REGISTRAR_CFLAGS)
+REGISTRAR_LIBS = $(eval REGISTRAR_LIBS := \
+	$$(shell $(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread -ldl)$(REGISTRAR_LIBS)
+CMOCKA_CFLAGS = $(eval CMOCKA_CFLAGS := $$(shell $(PKG_CONFIG) --cflags cmocka))$(CMOCKA_CFLAGS)
+CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell $(PKG_CONFIG) --libs cmocka))$(CMOCKA_LIBS)
+MHD_SONAME = $(eval MHD_SONAME := $$(shell objdump -p \
+	"$$$$($(PKG_CONFIG) --variable=libdir libmicrohttpd)/libmicrohttpd.so" | \
+	awk '/SONAME/ { print $$$$2 }'))$(MHD_SONAME)
+
+WARNFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra $(WERROR) -Wconversion -Wshadow \
+	    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla
+# -MMD -MP: the compiler writes each object's header dependencies beside it.
+ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP -Icommon $(PKG_CFLAGS)
+
+# Every .c of a folder is built; main.c is the program, the rest its library.
+COMMON_SRC    = $(sort $(wildcard common/*.c))
+TOKENGEN_SRC  = $(filter-out token-gen/main.c,$(sort $(wildcard token-gen/*.c)))
+REGISTRAR_SRC = $(filter-out registrar/main.c,$(sort $(wildcard registrar/*.c registrar/http/*.c)))
+KEYIMPORT_SRC = $(sort $(wildcard key-import/*.c))
 FUZZ_TARGETS = jws token activation smbios cpuinfo host api
-UNIT_TESTS = test_codec test_jws test_deflate test_keys test_fileio test_token \
-	     test_hardware test_qr
+UNIT_TESTS = $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 
 COMMON_OBJ   = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 TOKENGEN_OBJ = $(TOKENGEN_SRC:%.c=$(BUILD)/%.o)
-REGISTRAR_OBJ = $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(BUILD)/registrar/main.o
+REGISTRAR_LIB_OBJ = $(REGISTRAR_SRC:%.c=$(BUILD)/%.o)
+REGISTRAR_OBJ = $(REGISTRAR_LIB_OBJ) $(BUILD)/registrar/main.o
 KEYIMPORT_OBJ = $(KEYIMPORT_SRC:%.c=$(BUILD)/%.o)
 LIBAIRREG    = $(BUILD)/libairreg.a
 LIBTOKENGEN  = $(BUILD)/libtokengen.a
@@ -65,20 +72,22 @@ all: $(PROGRAMS)
 deps:
 	@sh tests/install-deps.sh
 
-$(BUILD)/%.o: %.c common/*.h
+$(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/token-gen/%.o: token-gen/%.c common/*.h token-gen/*.h
+$(BUILD)/token-gen/%.o: token-gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itoken-gen -c -o $@ $<
 
-$(BUILD)/registrar/%.o: registrar/%.c common/*.h registrar/*.h
+$(BUILD)/registrar/%.o: registrar/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags $(REGISTRAR_PKGS) libmicrohttpd) \
-		-DAR_MHD_SONAME="\"$(MHD_SONAME)\"" -Iregistrar -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(REGISTRAR_CFLAGS) $(MHD_DEFINE) -Iregistrar -c -o $@ $<
 
-$(BUILD)/key-import/%.o: key-import/%.c common/*.h key-import/*.h
+# Only the loader needs to know which libmicrohttpd to load.
+$(BUILD)/registrar/http/mhd.o: MHD_DEFINE = -DAR_MHD_SONAME='"$(MHD_SONAME)"'
+
+$(BUILD)/key-import/%.o: key-import/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ikey-import -c -o $@ $<
 
@@ -90,46 +99,41 @@ $(LIBTOKENGEN): $(TOKENGEN_OBJ)
 
 $(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS) $(QR_LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(QR_LIBS)
 
 $(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS) $(QR_LDLIBS) \
-		$$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread -ldl
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
 
 $(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBTOKENGEN) $(LIBAIRREG)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itoken-gen $$($(PKG_CONFIG) --cflags cmocka) -o $@ $< \
-		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) $(QR_LDLIBS) \
-		$$($(PKG_CONFIG) --libs cmocka)
+	$(CC) $(ALL_CFLAGS) -Itoken-gen $(CMOCKA_CFLAGS) -o $@ $< \
+		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS)
 
 # libFuzzer targets, built by `make fuzz` in $(BUILD) = build/fuzz with clang.
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBTOKENGEN) $(LIBAIRREG)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBTOKENGEN) $(LIBAIRREG)
 	$(CC) $(ALL_CFLAGS) -Itoken-gen -fsanitize=fuzzer -o $@ $< \
-		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS)
+		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS)
 
 # The API's target stands on the registrar's objects and SQLite too.
-$(BUILD)/fuzz_api: tests/fuzz/fuzz_api.c tests/fuzz/fuzz.h $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) \
-		$(LIBAIRREG)
-	$(CC) $(ALL_CFLAGS) -Iregistrar $$($(PKG_CONFIG) --cflags $(REGISTRAR_PKGS) libmicrohttpd) \
-		-fsanitize=fuzzer -o $@ $< $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG) $(LDFLAGS) \
-		$(ALL_LDLIBS) $(QR_LDLIBS) $$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread -ldl
+$(BUILD)/fuzz_api: tests/fuzz/fuzz_api.c $(REGISTRAR_LIB_OBJ) $(LIBAIRREG)
+	$(CC) $(ALL_CFLAGS) -Iregistrar $(REGISTRAR_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(REGISTRAR_LIB_OBJ) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
 
 fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
-$(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG)
+$(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_LIB_OBJ) $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iregistrar $$($(PKG_CONFIG) --cflags $(REGISTRAR_PKGS)) -o $@ $< \
-		$(REGISTRAR_SRC:%.c=$(BUILD)/%.o) $(LIBAIRREG) $(LDFLAGS) $(ALL_LDLIBS) $(QR_LDLIBS) \
-		$$($(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread -ldl
+	$(CC) $(ALL_CFLAGS) -Iregistrar $(REGISTRAR_CFLAGS) -o $@ $< \
+		$(REGISTRAR_LIB_OBJ) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
 
 bench: deps $(PROGRAMS) $(BUILD)/tests/bench
 	@BIN=$(CURDIR)/$(BUILD)/bin BENCH=$(CURDIR)/$(BUILD)/tests/bench sh tests/bench/run.sh
@@ -137,35 +141,35 @@ bench: deps $(PROGRAMS) $(BUILD)/tests/bench
 # Test-only: fails the Nth disk-changing call (tests/fault/run.sh).
 $(BUILD)/tests/faultshim.so: tests/fault/shim.c
 	@mkdir -p $(@D)
-	$(CC) -shared -fPIC $(CFLAGS) -Wall -Wextra -Werror -o $@ $< -ldl
+	$(CC) -shared -fPIC $(CFLAGS) -Wall -Wextra $(WERROR) -o $@ $< -ldl
 
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do \
-		SHARED=$(SHARED) $$t || exit 1; \
+		TESTDATA=$(TESTDATA) $$t || exit 1; \
 	done
 
 e2e: $(PROGRAMS)
-	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/e2e/run.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/e2e/run.sh
 
 attacks: $(PROGRAMS) $(BUILD)/tests/mutate $(BUILD)/tests/faultshim.so
-	@BIN=$(CURDIR)/$(BUILD)/bin MUTATE=$(CURDIR)/$(BUILD)/tests/mutate SHARED=$(SHARED) \
+	@BIN=$(CURDIR)/$(BUILD)/bin MUTATE=$(CURDIR)/$(BUILD)/tests/mutate TESTDATA=$(TESTDATA) \
 		SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so \
 		sh tests/attacks/run.sh
 
 fault: $(PROGRAMS) $(BUILD)/tests/faultshim.so
-	@BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so SHARED=$(SHARED) \
+	@BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so TESTDATA=$(TESTDATA) \
 		sh tests/fault/run.sh && \
-	BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so SHARED=$(SHARED) \
+	BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so TESTDATA=$(TESTDATA) \
 		sh tests/fault/torn.sh
 
 valgrind: $(PROGRAMS)
-	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/valgrind/run.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/valgrind/run.sh
 
 load: $(PROGRAMS)
-	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/load/run.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/load/run.sh
 
 api: $(PROGRAMS)
-	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/api/run.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/api/run.sh
 
 test: unit e2e attacks fault load api
 
@@ -180,22 +184,22 @@ fuzz: all
 		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		fuzz-targets
 	@BIN=$(CURDIR)/$(BUILD)/bin FUZZ_DIR=$(CURDIR)/build/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
-		SHARED=$(SHARED) sh tests/fuzz/run.sh
+		TESTDATA=$(TESTDATA) sh tests/fuzz/run.sh
 
 check: deps
-	$(MAKE) test
-	$(MAKE) deb-check
-	$(MAKE) sanitize
-	$(MAKE) valgrind
-	$(MAKE) fuzz FUZZ_SECONDS=5
+	$(MAKE) WERROR=-Werror test
+	$(MAKE) WERROR=-Werror deb-check
+	$(MAKE) WERROR=-Werror sanitize
+	$(MAKE) WERROR=-Werror valgrind
+	$(MAKE) WERROR=-Werror fuzz FUZZ_SECONDS=5
 
 # Regenerates samples/ (host records from the captures; a round trip with TEST-ONLY keys).
 samples: all
-	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/samples/make.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/samples/make.sh
 
 demo: deps
 	$(MAKE) all
-	@BIN=$(CURDIR)/$(BUILD)/bin SHARED=$(SHARED) sh tests/demo.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/demo.sh
 
 MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
 COMPLETIONS = completions/token-gen completions/registrar completions/key-import
@@ -238,3 +242,7 @@ deb-check: deb
 
 clean:
 	rm -rf build
+
+-include $(COMMON_OBJ:.o=.d) $(TOKENGEN_OBJ:.o=.d) $(REGISTRAR_OBJ:.o=.d) $(KEYIMPORT_OBJ:.o=.d) \
+	$(UNIT_BINS:=.d) $(BUILD)/tests/mutate.d $(BUILD)/tests/bench.d \
+	$(FUZZ_TARGETS:%=$(BUILD)/fuzz_%.d)

@@ -9,7 +9,7 @@
 #include "ar_limits.h"
 
 /* Whole values that mean "not set". Sources: glpi-agent isInvalidBiosValue(),
- * dmidecode output seen in ../shared/hwdata, DMTF defaults. */
+ * dmidecode output seen in tests/data/hwdata, DMTF defaults. */
 static const char *const placeholder_texts[] = {
 	"To Be Filled By O.E.M.", "To Be Filled By O.E.M", "Default string", "Default",
 	"Not Specified", "Not Present", "Not Available", "Not Applicable", "Not Installed",

@@ -34,7 +34,7 @@ printf 'Source: airreg\n\nPackage: airreg\nArchitecture: any\n' >"$tmp/debian/co
 depends=$(cd "$tmp" && dpkg-shlibdeps -O -e"$root/usr/bin/token-gen" -e"$root/usr/bin/registrar" \
 	-e"$root/usr/bin/key-import" 2>"$tmp/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { cat "$tmp/shlibdeps.log" >&2; echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
-# `registrar serve` loads libmicrohttpd at run time (registrar/mhd.h): its package by hand
+# `registrar serve` loads libmicrohttpd at run time (registrar/http/mhd.h): its package by hand
 soname=$(objdump -p "$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so" |
 	awk '/SONAME/ { print $2 }')
 mhd_package=$(dpkg-query -S "*/$soname" | sed -n '1s/:.*//p')

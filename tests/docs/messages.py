@@ -56,7 +56,7 @@ def main():
     root = pathlib.Path(sys.argv[1])
     macros = dict(re.findall(r'#define\s+(AR_[A-Z_0-9]+)\s+"([^"]*)"',
                              (root / "common" / "ar_limits.h").read_text()))
-    for src in sorted(p for d in DIRS for p in (root / d).glob("*.c")):
+    for src in sorted(p for d in DIRS for p in (root / d).rglob("*.c")):
         text = src.read_text()
         for m in CALL.finditer(text):
             if re.search(r'\b(int|void)\s+$', text[max(0, m.start() - 12):m.start()]):

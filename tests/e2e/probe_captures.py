@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""token-gen probe against real hardware captures (../shared/hwdata) and their
+"""token-gen probe against real hardware captures (tests/data/hwdata) and their
 expected values (expected.tsv), and against this machine.
 
 Every SMBIOS root, sysfs tree and raw table must give the row's values; every
@@ -9,7 +9,7 @@ change in either direction shows up here)."""
 import csv, json, os, shutil, struct, subprocess, sys, tempfile
 
 BIN = os.environ["BIN"]
-HW = os.path.join(os.environ["SHARED"], "hwdata")
+HW = os.path.join(os.environ["TESTDATA"], "hwdata")
 TOKEN_GEN = os.path.join(BIN, "token-gen")
 
 # Values the corpus marks that we drop on purpose (placeholders, blanks).

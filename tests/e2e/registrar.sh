@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 TG=$BIN/token-gen
 RG=$BIN/registrar
-ROOTS=$SHARED/hwdata/roots
+ROOTS=$TESTDATA/hwdata/roots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1

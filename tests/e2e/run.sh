@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs every end-to-end test against $BIN with ../shared at $SHARED.
+# Runs every end-to-end test against $BIN with the test data (tests/data) at $TESTDATA.
 set -u
 dir=$(dirname "$0")
 rc=0

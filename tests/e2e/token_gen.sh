@@ -4,7 +4,7 @@
 # flag refused with its exit status and nothing written.
 . "$(dirname "$0")/lib.sh"
 TG=$BIN/token-gen
-ROOTS=$SHARED/hwdata/roots
+ROOTS=$TESTDATA/hwdata/roots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1

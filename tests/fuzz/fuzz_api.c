@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api.h"
+#include "http/api.h"
 #include "commands.h"
 #include "fuzz.h"
 #include "store.h"

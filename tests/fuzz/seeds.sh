@@ -1,10 +1,10 @@
 #!/bin/sh
 # Seed corpora for the fuzz targets: OUT/TARGET/..., from a real round trip made with
-# the programs in BIN, samples/ and the hardware captures in SHARED/hwdata.
+# the programs in BIN, samples/ and the hardware captures in TESTDATA/hwdata.
 set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
-hw=$SHARED/hwdata
+hw=$TESTDATA/hwdata
 mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -3,7 +3,7 @@
 # real captures, and a whole round trip signed with the TEST-ONLY keys kept in samples/.
 set -eu
 S=$(cd "$(dirname "$0")/../../samples" && pwd)
-ROOTS=$SHARED/hwdata/roots
+ROOTS=$TESTDATA/hwdata/roots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws

@@ -4,7 +4,7 @@
 # token, the issuer key, the activation key, the activation resource, the tenant list.
 . "$(dirname "$0")/../e2e/lib.sh"
 S=$(cd "$(dirname "$0")/../../samples" && pwd)
-ROOTS=$SHARED/hwdata/roots
+ROOTS=$TESTDATA/hwdata/roots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1

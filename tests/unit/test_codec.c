@@ -2,10 +2,10 @@
 
 #include "codec.h"
 
-/* RFC 4648 section 10, in its base64url unpadded form (../shared/vectors). */
+/* RFC 4648 section 10, in its base64url unpadded form (tests/data/vectors). */
 static void rfc4648_vectors(void **state)
 {
-	json_t *v = load_shared_json("vectors/rfc4648.json"), *pair;
+	json_t *v = load_testdata_json("vectors/rfc4648.json"), *pair;
 	json_t *list = json_object_get(v, "base64url_unpadded");
 	size_t i;
 

@@ -179,7 +179,7 @@ int main(void)
 
 	if (sodium_init() < 0)
 		return 1;
-	vec = load_shared_json("vectors/rfc8037.json");
+	vec = load_testdata_json("vectors/rfc8037.json");
 	rc = cmocka_run_group_tests_name("jws", tests, NULL, NULL);
 	json_decref(vec);
 	return rc;

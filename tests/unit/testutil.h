@@ -1,4 +1,4 @@
-/* Shared by the unit tests: cmocka, and paths to ../shared and a scratch dir. */
+/* Shared by the unit tests: cmocka, and paths to the test data (tests/data) and a scratch dir. */
 #ifndef TESTUTIL_H
 #define TESTUTIL_H
 
@@ -15,20 +15,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* $SHARED (the project's ../shared), set by the Makefile. */
-static inline const char *shared_path(const char *rel, char *buf, size_t cap)
+/* $TESTDATA (the repository's tests/data), set by the Makefile. */
+static inline const char *testdata_path(const char *rel, char *buf, size_t cap)
 {
-	const char *root = getenv("SHARED");
+	const char *root = getenv("TESTDATA");
 
-	snprintf(buf, cap, "%s/%s", root ? root : "../shared", rel);
+	snprintf(buf, cap, "%s/%s", root ? root : "tests/data", rel);
 	return buf;
 }
 
-static inline json_t *load_shared_json(const char *rel)
+static inline json_t *load_testdata_json(const char *rel)
 {
 	char path[4096];
 	json_error_t err;
-	json_t *j = json_load_file(shared_path(rel, path, sizeof path), JSON_REJECT_DUPLICATES, &err);
+	json_t *j = json_load_file(testdata_path(rel, path, sizeof path), JSON_REJECT_DUPLICATES, &err);
 
 	if (!j)
 		fail_msg("cannot load %s: %s", path, err.text);
