@@ -8,6 +8,7 @@
 #include "ar_limits.h"
 #include "apikey.h"
 #include "codec.h"
+#include "datadir.h"
 #include "fileio.h"
 #include "keys.h"
 
@@ -88,7 +89,7 @@ int cmd_api_key_rotate_run(const registrar_opts *o, ar_err *e)
 		rc = apikey_write(dir, 1, e);
 	ar_unlock(lock);
 	if (rc == AR_OK)
-		printf("registrar: new API secret in %s (mode 0600); the old one no longer "
+		printf(PROGRAM ": new API secret in %s (mode 0600); the old one no longer "
 		       "works once serve reloads it (SIGHUP or restart)\n", path);
 	return rc;
 }

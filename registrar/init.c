@@ -5,14 +5,10 @@
 #include "apikey.h"
 #include "ar_limits.h"
 #include "commands.h"
+#include "datadir.h"
 #include "fileio.h"
 #include "keys.h"
 #include "store.h"
-
-const char *registrar_data_dir(const registrar_opts *o)
-{
-	return ar_choose_dir(o->data_dir, AR_DATA_DIR_ENV, AR_DATA_DIR_DEFAULT);
-}
 
 /* The issuer key: kept when an interrupted init left one (stamps may trust it
  * already), new when there is none or --force asks for one. */
@@ -25,6 +21,20 @@ static int issuer_key(const registrar_opts *o, const char *key_path, ar_keypair 
 	return ar_key_save_private(key_path, kp, o->force, e);
 }
 
+/* An init --force over a database that exists: the audit says so. */
+static int audit_reinit(const char *dir, const char *kid, ar_err *e)
+{
+	sqlite3 *db = NULL;
+	int rc = store_open(dir, 0, &db, e);
+
+	if (rc == AR_OK)
+		rc = store_begin(db, e);
+	if (rc == AR_OK)
+		rc = store_end(db, store_audit(db, "init", NULL, kid, e), e);
+	store_close(db);
+	return rc;
+}
+
 /* The database is the commit point: it appears whole, last. */
 int cmd_init_run(const registrar_opts *o, ar_err *e)
 {
@@ -32,43 +42,33 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 	char key_path[4096], pub_path[4096], db_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
 	char secret_path[4096];
 	ar_keypair kp = { 0 };
-	sqlite3 *db = NULL;
 	int lock = -1, rc, exists;
 
-	if (ar_join_path(key_path, sizeof key_path, dir, AR_ISSUER_KEY_FILE, e) ||
-	    ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) ||
-	    ar_join_path(db_path, sizeof db_path, dir, AR_DATABASE_FILE, e) ||
-	    ar_join_path(secret_path, sizeof secret_path, dir, AR_API_SECRET_FILE, e) ||
-	    ar_prepare_private_dir(dir, 1, e) || ar_lock_dir(dir, &lock, e))
+	if (ar_join_path(key_path, sizeof key_path, dir, AR_ISSUER_KEY_FILE, e) != AR_OK ||
+	    ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK ||
+	    ar_join_path(db_path, sizeof db_path, dir, AR_DATABASE_FILE, e) != AR_OK ||
+	    ar_join_path(secret_path, sizeof secret_path, dir, AR_API_SECRET_FILE, e) != AR_OK ||
+	    ar_prepare_private_dir(dir, 1, e) != AR_OK || ar_lock_dir(dir, &lock, e) != AR_OK)
 		return e->status;
 	exists = ar_file_exists(db_path);
-	if (exists && !o->force) {
-		ar_unlock(lock);
-		return ar_fail(e, AR_EENV, dir,
-			       "registrar already initialised (--force makes a new issuer key; "
-			       "every stamp must then trust the new one)");
-	}
-	rc = issuer_key(o, key_path, &kp, e);
+	rc = AR_OK;
+	if (exists && !o->force)
+		rc = ar_fail(e, AR_EENV, dir,
+			     "registrar already initialised (--force makes a new issuer key; "
+			     "every stamp must then trust the new one)");
+	if (rc == AR_OK)
+		rc = issuer_key(o, key_path, &kp, e);
 	if (rc == AR_OK)
 		rc = ar_key_save_public(pub_path, kp.pk, 1, e);
 	/* The API's secret: kept when there is one (clients may hold it already). */
 	if (rc == AR_OK && !ar_file_exists(secret_path))
 		rc = apikey_write(dir, 0, e);
-	ar_jwk_thumbprint(kp.pk, kid);
-	if (rc == AR_OK && !exists)
-		rc = store_create(dir, kid, e);
-	else if (rc == AR_OK) {
-		rc = store_open(dir, 0, &db, e);
-		if (rc == AR_OK)
-			rc = store_begin(db, e);
-		if (rc == AR_OK) {
-			rc = store_audit(db, "init", NULL, kid, e);
-			rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
-		}
+	if (rc == AR_OK) {
+		ar_jwk_thumbprint(kp.pk, kid);
+		rc = exists ? audit_reinit(dir, kid, e) : store_create(dir, kid, e);
 	}
 	if (rc == AR_OK)
-		printf("registrar: initialised %s: issuer key %s\n", dir, kid);
-	store_close(db);
+		printf(PROGRAM ": initialised %s: issuer key %s\n", dir, kid);
 	ar_keypair_free(&kp);
 	ar_unlock(lock);
 	return rc;
@@ -98,7 +98,7 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 		FILE *report = ar_report_stream(o->output);
 
 		ar_jwk_thumbprint(pk, kid);
-		fprintf(report, "registrar: wrote %s: issuer public key, kid %s\n",
+		fprintf(report, PROGRAM ": wrote %s: issuer public key, kid %s\n",
 			ar_output_name(o->output), kid);
 		ar_report_sha256(report, pem, strlen(pem), ar_output_name(o->output));
 	}

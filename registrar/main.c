@@ -13,7 +13,6 @@
 #include "commands.h"
 #include "err.h"
 
-#define PROGRAM "registrar"
 
 static const char usage_text[] =
 	"usage: registrar init [--data-dir DIR] [--force]\n"

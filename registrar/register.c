@@ -7,9 +7,11 @@
 #include "ar_limits.h"
 #include "codec.h"
 #include "commands.h"
+#include "datadir.h"
 #include "fileio.h"
 #include "host.h"
 #include "json.h"
+#include "registry.h"
 #include "store.h"
 #include "token.h"
 
@@ -223,15 +225,32 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
 		rc = registrar_register_token(db, o->name, &t, text, o->now, where, &renewal, e);
-		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+		rc = store_end(db, rc, e);
 	}
 	if (rc == AR_OK)
-		printf("registrar: %s %s: CloudId %s, %zu host%s, %s (token SHA-256 %s)\n",
+		printf(PROGRAM ": %s %s: CloudId %s, %zu host%s, %s (token SHA-256 %s)\n",
 		       renewal ? "renewed" : "registered", o->name, claim(&t, "cloudId"),
 		       json_array_size(json_object_get(t.claims, "hosts")),
 		       json_array_size(json_object_get(t.claims, "hosts")) == 1 ? "" : "s",
 		       claim(&t, "billingModel"), t.sha256_hex);
 	store_close(db);
+	ar_token_free(&t);
+	free(text);
+	return rc;
+}
+
+/* The CloudId a genuine token names; the token may be old: it only names the CloudId. */
+static int token_cloud_id(const char *file, char canon[37], ar_err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	ar_token t = { 0 };
+	int rc = ar_read_compact_text(file, AR_MAX_FILE_BYTES, &text, &len, e);
+
+	if (rc == AR_OK)
+		rc = ar_token_decode(text, len, &t, file, e);
+	if (rc == AR_OK)
+		snprintf(canon, 37, "%s", claim(&t, "cloudId"));
 	ar_token_free(&t);
 	free(text);
 	return rc;
@@ -251,26 +270,10 @@ static int unregister_target(const registrar_opts *o, sqlite3 *db, registration_
 		snprintf(label, cap, "%s", o->name);
 		return find_by(db, "name = ? AND status = 'Registered'", o->name, r, e);
 	}
-	if (o->cloud_id) {
-		if (ar_uuid_normalize(o->cloud_id, canon) != 0)
-			return ar_fail(e, AR_EUSAGE, NULL, "--cloud-id \"%.40s\" is not a UUID",
-				       o->cloud_id);
-	} else {
-		char *text = NULL;
-		size_t len = 0;
-		ar_token t;
-
-		/* The token must be genuine, but may be old: it only names the CloudId. */
-		if (ar_read_compact_text(o->token, AR_MAX_FILE_BYTES, &text, &len, e) != AR_OK)
-			return e->status;
-		if (ar_token_decode(text, len, &t, o->token, e) != AR_OK) {
-			free(text);
-			return e->status;
-		}
-		snprintf(canon, sizeof canon, "%s", claim(&t, "cloudId"));
-		ar_token_free(&t);
-		free(text);
-	}
+	if (o->cloud_id && ar_uuid_normalize(o->cloud_id, canon) != 0)
+		return ar_fail(e, AR_EUSAGE, NULL, "--cloud-id \"%.40s\" is not a UUID", o->cloud_id);
+	if (o->token && token_cloud_id(o->token, canon, e) != AR_OK)
+		return e->status;
 	snprintf(label, cap, "CloudId %s", canon);
 	return find_by(db, "cloud_id = ? AND status = 'Registered'", canon, r, e);
 }
@@ -298,9 +301,10 @@ int registrar_unregister(sqlite3 *db, const char *name, long long now, char clou
 
 	if (find_by(db, "name = ? AND status = 'Registered'", name, &r, e) != AR_OK)
 		return e->status;
-	if (!r.found)
-		return (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: no live registration "
-				"for %s", name), ar_err_code(e, "RegistrationNotFound"));
+	if (!r.found) {
+		ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: no live registration for %s", name);
+		return ar_err_code(e, "RegistrationNotFound");
+	}
 	snprintf(cloud_id, 40, "%s", r.cloud_id);
 	return unregister_row(db, &r, name, now, e);
 }
@@ -314,19 +318,17 @@ int cmd_unregister_run(const registrar_opts *o, ar_err *e)
 
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
-	if (rc != AR_OK) {
-		store_close(db);
-		return rc;
+	if (rc == AR_OK) {
+		rc = unregister_target(o, db, &r, label, sizeof label, e);
+		if (rc == AR_OK && !r.found)
+			rc = ar_fail(e, AR_EINPUT, NULL,
+				     "RegistrationNotFound: no live registration for %s", label);
+		if (rc == AR_OK)
+			rc = unregister_row(db, &r, label, o->now, e);
+		rc = store_end(db, rc, e);
 	}
-	rc = unregister_target(o, db, &r, label, sizeof label, e);
-	if (rc == AR_OK && !r.found)
-		rc = ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: no live registration for %s",
-			     label);
 	if (rc == AR_OK)
-		rc = unregister_row(db, &r, label, o->now, e);
-	rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
-	if (rc == AR_OK)
-		printf("registrar: unregistered %s (CloudId %s); the name stays reserved for it\n",
+		printf(PROGRAM ": unregistered %s (CloudId %s); the name stays reserved for it\n",
 		       r.name, r.cloud_id);
 	store_close(db);
 	return rc;

@@ -5,7 +5,9 @@
 
 #include "codec.h"
 #include "commands.h"
+#include "datadir.h"
 #include "json.h"
+#include "registry.h"
 #include "store.h"
 
 static const char select_sql[] =
@@ -72,6 +74,27 @@ static int print_doc(json_t *doc, ar_err *e)
 	return AR_OK;
 }
 
+int registration_id(sqlite3 *db, const char *name, int live_only, long long *id, ar_err *e)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (store_prepare(db, live_only ? "SELECT id FROM registrations WHERE name = ? AND "
+			  "status = 'Registered'" : "SELECT id FROM registrations WHERE name = ?",
+			  &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		*id = sqlite3_column_int64(st, 0);
+	store_release(st);
+	if (found)
+		return AR_OK;
+	ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s%s", name,
+		live_only ? " (no live registration)" : "");
+	return ar_err_code(e, "RegistrationNotFound");
+}
+
 json_t *registrar_registrations_json(sqlite3 *db, ar_err *e)
 {
 	json_t *list = json_array();
@@ -107,9 +130,10 @@ json_t *registrar_registration_json(sqlite3 *db, const char *name, ar_err *e)
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		r = row_json(st, 1);
-	else
-		ar_err_code(e, (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", name),
-				"RegistrationNotFound"));
+	else {
+		ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", name);
+		ar_err_code(e, "RegistrationNotFound");
+	}
 	store_release(st);
 	return r;
 }

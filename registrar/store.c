@@ -162,6 +162,14 @@ void store_rollback(sqlite3 *db)
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int store_end(sqlite3 *db, int rc, ar_err *e)
+{
+	if (rc == AR_OK)
+		return store_commit(db, e);
+	store_rollback(db);
+	return rc;
+}
+
 static int schema_version(sqlite3 *db, int *version, ar_err *e)
 {
 	sqlite3_stmt *st;
@@ -177,26 +185,21 @@ static int migrate(sqlite3 *db, ar_err *e)
 {
 	int version = 0, target = (int)(sizeof migrations / sizeof migrations[0]);
 	char sql[64];
+	int rc;
 
 	if (store_begin(db, e) != AR_OK)
 		return e->status;
-	if (schema_version(db, &version, e) != AR_OK)
-		goto fail;
-	if (version > target) {
-		ar_fail(e, AR_EENV, sqlite3_db_filename(db, "main"),
-			"database schema %d is newer than this registrar (%d)", version, target);
-		goto fail;
-	}
-	for (; version < target; version++) {
+	rc = schema_version(db, &version, e);
+	if (rc == AR_OK && version > target)
+		rc = ar_fail(e, AR_EENV, sqlite3_db_filename(db, "main"),
+			     "database schema %d is newer than this registrar (%d)", version, target);
+	for (; rc == AR_OK && version < target; version++) {
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version + 1);
-		if (exec(db, migrations[version], "migrate", e) != AR_OK ||
-		    exec(db, sql, "migrate", e) != AR_OK)
-			goto fail;
+		rc = exec(db, migrations[version], "migrate", e);
+		if (rc == AR_OK)
+			rc = exec(db, sql, "migrate", e);
 	}
-	return store_commit(db, e);
-fail:
-	store_rollback(db);
-	return e->status;
+	return store_end(db, rc, e);
 }
 
 /* journal: "WAL" for use, "DELETE" while a new database is made beside its place
@@ -270,7 +273,7 @@ int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
 		rc = store_audit(db, "init", NULL, first_audit_detail, e);
-		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+		rc = store_end(db, rc, e);
 	}
 	if (db) {
 		forget_statements(db);

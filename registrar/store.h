@@ -18,6 +18,9 @@ int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e
 int store_begin(sqlite3 *db, ar_err *e);
 int store_commit(sqlite3 *db, ar_err *e);
 void store_rollback(sqlite3 *db);
+/* Ends the transaction by rc, the outcome of the work inside it: COMMIT when it is
+ * AR_OK, else ROLLBACK; returns the transaction's outcome. */
+int store_end(sqlite3 *db, int rc, ar_err *e);
 
 /* Prepares sql, or hands out the connection's cached statement for it; the error
  * names the database. Give it back with store_release(), never sqlite3_finalize(). */

@@ -5,31 +5,12 @@
 
 #include "codec.h"
 #include "commands.h"
+#include "datadir.h"
 #include "json.h"
+#include "registry.h"
 #include "store.h"
 
 #define SUBSCRIPTION_TYPE "Microsoft.AzureStack/customerSubscriptions"
-
-int registration_id(sqlite3 *db, const char *name, int live_only, long long *id, ar_err *e)
-{
-	sqlite3_stmt *st;
-	int found;
-
-	if (store_prepare(db, live_only ? "SELECT id FROM registrations WHERE name = ? AND "
-			  "status = 'Registered'" : "SELECT id FROM registrations WHERE name = ?",
-			  &st, e) != AR_OK)
-		return e->status;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	if (found)
-		*id = sqlite3_column_int64(st, 0);
-	store_release(st);
-	if (found)
-		return AR_OK;
-	ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s%s", name,
-		live_only ? " (no live registration)" : "");
-	return ar_err_code(e, "RegistrationNotFound");
-}
 
 json_t *registration_tenants(sqlite3 *db, long long id)
 {
@@ -135,9 +116,9 @@ int cmd_tenant_add_run(const registrar_opts *o, ar_err *e)
 		rc = registrar_tenant_put(db, id, o->registration, o->subscription, tenant, &created,
 					  e);
 	if (db)
-		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+		rc = store_end(db, rc, e);
 	if (rc == AR_OK)
-		printf("registrar: %s: subscription %s -> tenant %s\n", o->registration,
+		printf(PROGRAM ": %s: subscription %s -> tenant %s\n", o->registration,
 		       o->subscription, tenant);
 	store_close(db);
 	return rc;
@@ -154,9 +135,9 @@ int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = registrar_tenant_delete(db, id, o->registration, o->subscription, e);
 	if (db)
-		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+		rc = store_end(db, rc, e);
 	if (rc == AR_OK)
-		printf("registrar: %s: removed subscription %s\n", o->registration, o->subscription);
+		printf(PROGRAM ": %s: removed subscription %s\n", o->registration, o->subscription);
 	store_close(db);
 	return rc;
 }

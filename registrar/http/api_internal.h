@@ -32,8 +32,7 @@ int api_lowercase_guid(const char *s);
 
 /* Runs op inside one transaction; the refusal goes to rs. */
 #define IN_TRANSACTION(db, e, op) \
-	(store_begin((db), (e)) != AR_OK ? (e)->status : \
-	 ((op) == AR_OK ? store_commit((db), (e)) : (store_rollback(db), (e)->status)))
+	(store_begin((db), (e)) != AR_OK ? (e)->status : store_end((db), (op), (e)))
 
 /* registrations (api_registrations.c) */
 void api_list_registrations(sqlite3 *db, const route *rt, api_response *rs);

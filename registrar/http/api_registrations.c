@@ -7,9 +7,9 @@
 #include "api_internal.h"
 #include "ar_limits.h"
 #include "codec.h"
-#include "commands.h"
 #include "fileio.h"
 #include "json.h"
+#include "registry.h"
 #include "token.h"
 
 /* A stable ARM object id: a UUID (RFC 9562 version 8) from the name and the CloudId. */

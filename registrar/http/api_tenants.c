@@ -6,9 +6,9 @@
 #include "api_internal.h"
 #include "ar_limits.h"
 #include "codec.h"
-#include "commands.h"
 #include "fileio.h"
 #include "json.h"
+#include "registry.h"
 #include "token.h"
 
 static json_t *subscription_resource(const route *rt, const char *sub, const char *tenant)

@@ -14,6 +14,7 @@
 
 #include "apikey.h"
 #include "commands.h"
+#include "datadir.h"
 #include "fileio.h"
 #include "serve.h"
 
@@ -89,7 +90,8 @@ static int load_tls(const registrar_opts *o, tls_files *t, ar_err *e)
 	t->key = sodium_malloc(AR_MAX_KEY_FILE_BYTES);
 	if (!t->key)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	if (ar_read_secret_file(o->tls_key, (uint8_t *)t->key, AR_MAX_KEY_FILE_BYTES, &len, e))
+	if (ar_read_secret_file(o->tls_key, (uint8_t *)t->key, AR_MAX_KEY_FILE_BYTES, &len, e) !=
+	    AR_OK)
 		return e->status;
 	t->key[len] = '\0';
 	return AR_OK;

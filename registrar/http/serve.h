@@ -13,7 +13,6 @@
 #include "mhd.h"
 #include "store.h"
 
-#define PROGRAM "registrar"
 
 typedef struct {
 	sqlite3 *db[AR_API_THREADS + 1];

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "apikey.h"
+#include "commands.h"
 #include "serve.h"
 
 typedef struct {

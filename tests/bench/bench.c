@@ -12,11 +12,11 @@
 #include "codec.h"
 #include "deflate.h"
 #include "ar_limits.h"
-#include "commands.h"
 #include "fileio.h"
 #include "jws.h"
 #include "json.h"
 #include "keys.h"
+#include "registry.h"
 #include "store.h"
 #include "token.h"
 

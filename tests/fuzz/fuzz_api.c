@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "http/api.h"
-#include "commands.h"
 #include "fuzz.h"
 #include "store.h"
 #include "token.h"

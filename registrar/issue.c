@@ -6,9 +6,11 @@
 #include "activation.h"
 #include "ar_limits.h"
 #include "commands.h"
+#include "datadir.h"
 #include "fileio.h"
 #include "qr.h"
 #include "json.h"
+#include "registry.h"
 #include "store.h"
 
 typedef struct {
@@ -74,15 +76,6 @@ static int record_key(sqlite3 *db, const live_row *r, long long serial, long lon
 	return store_audit(db, "activation-key", name, detail, e);
 }
 
-int registrar_load_issuer(const registrar_opts *o, ar_keypair *issuer, ar_err *e)
-{
-	char path[4096];
-
-	if (ar_join_path(path, sizeof path, registrar_data_dir(o), AR_ISSUER_KEY_FILE, e) != AR_OK)
-		return e->status;
-	return ar_key_load_private(path, issuer, e);
-}
-
 int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
 			const ar_keypair *issuer, long long now, long valid_days, char **compact,
 			long long *serial, ar_err *e)
@@ -102,11 +95,13 @@ int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
 		p.serial = *serial = r.serial + 1;
 		p.issued_at = now;
 		p.expires_at = now + valid_days * 86400;
-		claims = p.token_claims ? ar_activation_claims(&p, e) : NULL;
-		rc = claims ? ar_activation_encode(claims, issuer, compact, e)
-			    : (p.token_claims ? e->status
-					      : ar_fail(e, AR_EINTERNAL, NULL, "stored claims unreadable"));
+		if (!p.token_claims)
+			rc = ar_fail(e, AR_EINTERNAL, NULL, "stored claims unreadable");
 	}
+	if (rc == AR_OK && !(claims = ar_activation_claims(&p, e)))
+		rc = e->status;
+	if (rc == AR_OK)
+		rc = ar_activation_encode(claims, issuer, compact, e);
 	if (rc == AR_OK)
 		rc = record_key(db, &r, p.serial, p.expires_at, name, claims, e);
 	json_decref(claims);
@@ -128,13 +123,13 @@ static int write_key(const registrar_opts *o, const char *compact, long long ser
 
 		if (ar_write_output(o->output, compact, len, 0, e) != AR_OK)
 			return e->status;
-		fprintf(report, "registrar: wrote %s: activation key for %s, serial %lld, valid %ld "
+		fprintf(report, PROGRAM ": wrote %s: activation key for %s, serial %lld, valid %ld "
 			"days, %zu bytes\n", out, o->name, serial, o->valid_days, len);
 		ar_report_sha256(report, compact, len, out);
 	}
 	snprintf(what, sizeof what, "activation key for %s, serial %lld (%zu bytes)", o->name,
 		 serial, len);
-	return o->qr ? ar_qr_output(o->qr, compact, len, "registrar", what, report, e) : AR_OK;
+	return o->qr ? ar_qr_output(o->qr, compact, len, PROGRAM, what, report, e) : AR_OK;
 }
 
 int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
@@ -161,7 +156,7 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK) {
 		rc = registrar_issue_key(db, o->name, NULL, &issuer, o->now, o->valid_days,
 					 &compact, &serial, e);
-		rc = rc == AR_OK ? store_commit(db, e) : (store_rollback(db), rc);
+		rc = store_end(db, rc, e);
 	}
 	if (rc == AR_OK)
 		rc = write_key(o, compact, serial, e);
