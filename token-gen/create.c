@@ -1,4 +1,4 @@
-/* `token-gen probe` and `token-gen create`: host records in, a signed token out. */
+/* `token-gen create`: host records in, a signed token out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,24 +11,6 @@
 #include "json.h"
 #include "stamp.h"
 #include "token.h"
-
-int cmd_probe_run(const tokengen_opts *o, ar_err *e)
-{
-	const char *out = o->output ? o->output : "-";
-	json_t *record = NULL;
-	char *text;
-	int rc;
-
-	if (probe_host(&o->probe, &record, e) != AR_OK)
-		return e->status;
-	text = ar_json_dump_pretty(record);
-	json_decref(record);
-	if (!text)
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	rc = ar_write_output(out, text, strlen(text), 0, e);
-	free(text);
-	return rc;
-}
 
 static int check_billing_flags(const tokengen_opts *o, const char **model, int *usage,
 			       ar_err *e)
