@@ -108,11 +108,6 @@ int state_raise_high_water(const char *state_dir, const char *registration, long
 	return rc;
 }
 
-static long long mark_of(json_t *mark, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(mark, key));
-}
-
 int state_trusted_time(const char *state_dir, long long *latest, long long *issued,
 		       ar_err *e)
 {
@@ -124,12 +119,12 @@ int state_trusted_time(const char *state_dir, long long *latest, long long *issu
 		json_decref(mark);
 		return e->status;
 	}
-	*latest = mark_of(mark, "latestTrustedTime");
-	*issued = mark_of(mark, "latestIssuedAt");
-	if (mark_of(resource, "importedAt") > *latest)
-		*latest = mark_of(resource, "importedAt");
-	if (mark_of(resource, "issuedAt") > *issued)
-		*issued = mark_of(resource, "issuedAt");
+	*latest = state_field_int(mark, "latestTrustedTime");
+	*issued = state_field_int(mark, "latestIssuedAt");
+	if (state_field_int(resource, "importedAt") > *latest)
+		*latest = state_field_int(resource, "importedAt");
+	if (state_field_int(resource, "issuedAt") > *issued)
+		*issued = state_field_int(resource, "issuedAt");
 	if (*issued > *latest)
 		*latest = *issued;
 	json_decref(mark);
@@ -145,11 +140,11 @@ int state_raise_trusted_time(const char *state_dir, long long now, long long iss
 
 	if (read_json(state_dir, AR_TRUSTED_TIME_FILE, &mark, e) != AR_OK)
 		return e->status;
-	if (mark_of(mark, "latestIssuedAt") > issued)
-		issued = mark_of(mark, "latestIssuedAt");
+	if (state_field_int(mark, "latestIssuedAt") > issued)
+		issued = state_field_int(mark, "latestIssuedAt");
 	latest = now > issued ? now : issued;
-	if (mark_of(mark, "latestTrustedTime") > latest)
-		latest = mark_of(mark, "latestTrustedTime");
+	if (state_field_int(mark, "latestTrustedTime") > latest)
+		latest = state_field_int(mark, "latestTrustedTime");
 	json_decref(mark);
 	mark = json_pack("{s:I, s:I}", "latestTrustedTime", (json_int_t)latest,
 			 "latestIssuedAt", (json_int_t)issued);
@@ -158,4 +153,16 @@ int state_raise_trusted_time(const char *state_dir, long long now, long long iss
 	rc = write_json(state_dir, AR_TRUSTED_TIME_FILE, mark, e);
 	json_decref(mark);
 	return rc;
+}
+
+long long state_field_int(json_t *doc, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(doc, key));
+}
+
+const char *state_field_text(json_t *doc, const char *key)
+{
+	const char *v = json_string_value(json_object_get(doc, key));
+
+	return v ? v : "-";
 }
