@@ -11,7 +11,8 @@
 #include "jws.h"
 #include "token.h"
 
-int ar_host_digest(json_t *host, char out[44])
+/* A host's hardware digest: SHA-256 (base64url) of its record with sorted keys, compact. */
+static int host_digest(json_t *host, char out[44])
 {
 	char *text = json_dumps(host, JSON_COMPACT | JSON_SORT_KEYS);
 
@@ -30,7 +31,7 @@ static json_t *hosts_of(json_t *token_claims)
 	json_array_foreach(json_object_get(token_claims, "hosts"), i, host) {
 		char digest[44];
 
-		if (ar_host_digest(host, digest) != 0) {
+		if (host_digest(host, digest) != 0) {
 			json_decref(out);
 			return NULL;
 		}

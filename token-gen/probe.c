@@ -58,11 +58,6 @@ typedef struct {
 	const char *uuid_source;
 } findings;
 
-const char *probe_field_flag(enum probe_field f)
-{
-	return fields[f].flag;
-}
-
 /* Reads ROOT/rel; a file missing under the root is missing (never read from /). */
 static uint8_t *read_under(const char *root, const char *rel, size_t cap, char *why,
 			   size_t why_cap, size_t *len)
