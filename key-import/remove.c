@@ -26,7 +26,7 @@ int cmd_remove_run(const keyimport_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = state_remove_resource(dir, e);
 	if (rc == AR_OK)
-		printf("key-import: removed the activation of %s (CloudId %s, serial %lld); "
+		printf(PROGRAM ": removed the activation of %s (CloudId %s, serial %lld); "
 		       "keys up to serial %lld stay refused\n", state_field_text(r, "registration"),
 		       state_field_text(r, "cloudId"), state_field_int(r, "serial"),
 		       state_field_int(r, "serial"));

@@ -19,7 +19,7 @@ static long long status_time(const char *dir, long long now, ar_err *e)
 		return -1;
 	if (now + AR_CLOCK_SKEW_SECONDS >= latest)
 		return now;
-	ar_warn("key-import", "the clock is %lld s behind the latest time this stamp has trusted; "
+	ar_warn(PROGRAM, "the clock is %lld s behind the latest time this stamp has trusted; "
 		"status is shown at that time", latest - now);
 	return latest;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "commands.h"
 #include "keys.h"
 
 /* A kid is 43 base64url characters: safe as a file name, checked before use. */
@@ -47,7 +48,7 @@ int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 	if (trust_path(state_dir, kid, path, sizeof path, e) != AR_OK)
 		return e->status;
 	if (ar_file_exists(path)) {
-		printf("key-import: issuer key %s is already trusted\n", kid);
+		printf(PROGRAM ": issuer key %s is already trusted\n", kid);
 		return AR_OK;
 	}
 	pem = ar_key_public_pem(pk);
@@ -56,7 +57,7 @@ int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 	rc = ar_write_output(path, pem, strlen(pem), AR_WRITE_NO_CLOBBER, e);
 	free(pem);
 	if (rc == AR_OK)
-		printf("key-import: trusted issuer key %s\n", kid);
+		printf(PROGRAM ": trusted issuer key %s\n", kid);
 	return rc;
 }
 
@@ -142,6 +143,6 @@ int trust_remove(const char *state_dir, const char *kid_or_file, ar_err *e)
 		return ar_fail(e, errno == ENOENT ? AR_EINPUT : AR_EENV, path,
 			       errno == ENOENT ? "issuer key %s is not trusted" : "cannot remove %s",
 			       kid);
-	printf("key-import: no longer trusts issuer key %s\n", kid);
+	printf(PROGRAM ": no longer trusts issuer key %s\n", kid);
 	return AR_OK;
 }
