@@ -141,21 +141,22 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 		return e->status;
 	if (!ar_host_name_ok(sub))
 		return ar_fail(e, AR_EINPUT, where, "\"sub\" is not a registration name");
-	if (ar_json_uuid(c, "jti", &uuid, where, e) || ar_json_uuid(c, "cloudId", &uuid, where, e) ||
-	    ar_json_int(c, "iat", 1, 0, 253402300799LL, &n, where, e) ||
-	    ar_json_int(c, "nbf", 1, 0, 253402300799LL, &n, where, e) ||
-	    ar_json_int(c, "exp", 1, 0, 253402300799LL, &n, where, e) ||
-	    ar_json_int(c, "serial", 1, 1, (json_int_t)1 << 53, &n, where, e) ||
-	    ar_json_object(c, "cnf", 1, &cnf, where, e) ||
-	    ar_json_string(cnf, "jkt", 1, AR_THUMBPRINT_CHARS, &jkt, where, e) ||
-	    ar_json_string(c, "billingModel", 1, 32, &model, where, e) ||
-	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) ||
-	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) ||
-	    ar_json_bool(c, "usageReporting", 1, &usage, where, e) ||
-	    ar_json_bool(c, "marketplaceSyndication", 1, &market, where, e) ||
-	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) ||
-	    ar_json_array(c, "tenants", 1, AR_MAX_TENANTS, &tenants, where, e) ||
-	    ar_json_string(c, "tokenSha256", 1, 64, &sha, where, e))
+	if (ar_json_uuid(c, "jti", &uuid, where, e) != AR_OK ||
+	    ar_json_uuid(c, "cloudId", &uuid, where, e) != AR_OK ||
+	    ar_json_int(c, "iat", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
+	    ar_json_int(c, "nbf", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
+	    ar_json_int(c, "exp", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
+	    ar_json_int(c, "serial", 1, 1, (json_int_t)1 << 53, &n, where, e) != AR_OK ||
+	    ar_json_object(c, "cnf", 1, &cnf, where, e) != AR_OK ||
+	    ar_json_string(cnf, "jkt", 1, AR_THUMBPRINT_CHARS, &jkt, where, e) != AR_OK ||
+	    ar_json_string(c, "billingModel", 1, 32, &model, where, e) != AR_OK ||
+	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) != AR_OK ||
+	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) != AR_OK ||
+	    ar_json_bool(c, "usageReporting", 1, &usage, where, e) != AR_OK ||
+	    ar_json_bool(c, "marketplaceSyndication", 1, &market, where, e) != AR_OK ||
+	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) != AR_OK ||
+	    ar_json_array(c, "tenants", 1, AR_MAX_TENANTS, &tenants, where, e) != AR_OK ||
+	    ar_json_string(c, "tokenSha256", 1, 64, &sha, where, e) != AR_OK)
 		return e->status;
 	if (ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
 	    check_list(hosts, "host", host_fields, where, e) != AR_OK ||

@@ -213,8 +213,8 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 			       (long long)version);
 	if (ar_json_uuid(c, "cloudId", &cloud, where, e) != AR_OK ||
 	    ar_json_string(c, "billingModel", 1, 32, &model, where, e) != AR_OK ||
-	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) ||
-	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) ||
+	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) != AR_OK ||
+	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) != AR_OK ||
 	    ar_json_bool(c, "usageReporting", 1, &usage, where, e) != AR_OK ||
 	    ar_json_bool(c, "marketplaceSyndication", 1, &market, where, e) != AR_OK ||
 	    ar_json_int(c, "issuedAt", 1, 0, 253402300799LL, &issued, where, e) != AR_OK ||
