@@ -179,19 +179,24 @@ int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup looku
 		return e->status;
 	typ = ar_jws_header_string(&jws, "typ");
 	kid = ar_jws_header_string(&jws, "kid");
-	if (!typ || strcmp(typ, AR_TYP_ACTIVATION_KEY) != 0)
+	if (!typ || strcmp(typ, AR_TYP_ACTIVATION_KEY) != 0) {
 		ar_fail(e, AR_EINPUT, where, "not an activation key (typ is \"%.40s\")",
 			typ ? typ : "");
-	else if (!kid || strlen(kid) != AR_THUMBPRINT_CHARS)
-		ar_fail(e, AR_EINPUT, where, "activation key header has no issuer \"kid\"");
-	else if (lookup(ctx, kid, pk, e) == AR_OK && ar_jws_verify(&jws, pk, where, e) == AR_OK) {
-		snprintf(out->kid, sizeof out->kid, "%s", kid);
-		out->claims = ar_json_parse_object(jws.payload, jws.payload_len, where, e);
-		if (out->claims && check_claims(out->claims, where, e) == AR_OK) {
-			ar_jws_free(&jws);
-			return AR_OK;
-		}
+		goto fail;
 	}
+	if (!kid || strlen(kid) != AR_THUMBPRINT_CHARS) {
+		ar_fail(e, AR_EINPUT, where, "activation key header has no issuer \"kid\"");
+		goto fail;
+	}
+	if (lookup(ctx, kid, pk, e) != AR_OK || ar_jws_verify(&jws, pk, where, e) != AR_OK)
+		goto fail;
+	snprintf(out->kid, sizeof out->kid, "%s", kid);
+	out->claims = ar_json_parse_object(jws.payload, jws.payload_len, where, e);
+	if (!out->claims || check_claims(out->claims, where, e) != AR_OK)
+		goto fail;
+	ar_jws_free(&jws);
+	return AR_OK;
+fail:
 	ar_err_at(e, where);
 	ar_jws_free(&jws);
 	ar_activation_free(out);

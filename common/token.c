@@ -121,14 +121,12 @@ int ar_token_encode(json_t *claims, const ar_keypair *stamp, char **compact, ar_
 	size_t packed_len = 0;
 	int rc;
 
-	if (!json || !header) {
+	if (!json || !header)
 		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-		goto out;
-	}
-	rc = ar_deflate((const uint8_t *)json, strlen(json), &packed, &packed_len, e);
+	else
+		rc = ar_deflate((const uint8_t *)json, strlen(json), &packed, &packed_len, e);
 	if (rc == AR_OK)
 		rc = ar_jws_sign(header, packed, packed_len, stamp->sk, compact, e);
-out:
 	free(json);
 	free(header);
 	free(packed);
