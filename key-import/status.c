@@ -10,18 +10,59 @@
 #include "stamp.h"
 #include "state.h"
 
-/* A clock behind the latest trusted time would show an expired key as valid. */
-static long long status_time(const char *dir, long long now, ar_err *e)
+/* A clock behind the latest trusted time would show an expired key as valid: the
+ * status is shown at that time instead. */
+static int status_time(const char *dir, long long now, long long *shown, ar_err *e)
 {
 	long long latest = 0, issued = 0;
 
 	if (state_trusted_time(dir, &latest, &issued, e) != AR_OK)
-		return -1;
-	if (now + AR_CLOCK_SKEW_SECONDS >= latest)
-		return now;
-	ar_warn(PROGRAM, "the clock is %lld s behind the latest time this stamp has trusted; "
-		"status is shown at that time", latest - now);
-	return latest;
+		return e->status;
+	*shown = now;
+	if (now + AR_CLOCK_SKEW_SECONDS < latest) {
+		ar_warn(PROGRAM, "the clock is %lld s behind the latest time this stamp has "
+			"trusted; status is shown at that time", latest - now);
+		*shown = latest;
+	}
+	return AR_OK;
+}
+
+static void print_json(json_t *r, const char *status, long long now)
+{
+	json_t *doc = json_pack("{s:s}", "status", status);
+	char *text;
+
+	if (r) {
+		json_object_set(doc, "registration", json_object_get(r, "registration"));
+		json_object_set(doc, "cloudId", json_object_get(r, "cloudId"));
+		json_object_set(doc, "billingModel", json_object_get(r, "billingModel"));
+		json_object_set(doc, "serial", json_object_get(r, "serial"));
+		json_object_set(doc, "expiresAt", json_object_get(r, "expiresAt"));
+		json_object_set_new(doc, "daysLeft",
+				    json_integer((state_field_int(r, "expiresAt") - now) / 86400));
+		json_object_set(doc, "tenants", json_object_get(r, "tenants"));
+	}
+	text = ar_json_dump_pretty(doc);
+	fputs(text ? text : "", stdout);
+	free(text);
+	json_decref(doc);
+}
+
+static void print_text(json_t *r, const char *status, long long now)
+{
+	char exp[AR_TIME_CHARS + 1];
+
+	printf("%-16s%s\n", "Status", status);
+	if (!r)
+		return;
+	printf("%-16s%s\n%-16s%s\n%-16s%s\n%-16s%lld\n", "Registration",
+	       state_field_text(r, "registration"), "CloudId", state_field_text(r, "cloudId"),
+	       "Billing model", state_field_text(r, "billingModel"), "Serial",
+	       state_field_int(r, "serial"));
+	printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires",
+	       ar_format_time(state_field_int(r, "expiresAt"), exp),
+	       (state_field_int(r, "expiresAt") - now) / 86400, "Tenants",
+	       json_array_size(json_object_get(r, "tenants")));
 }
 
 int cmd_status_run(const keyimport_opts *o, ar_err *e)
@@ -29,48 +70,22 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	const char *dir = ar_stamp_dir(o->state_dir);
 	json_t *r = NULL;
 	const char *status;
-	char exp[AR_TIME_CHARS + 1];
-	long long now;
+	long long now = o->now;
+	int rc;
 
-	if (ar_prepare_private_dir(dir, 0, e) != AR_OK || state_read_resource(dir, &r, e) != AR_OK)
-		return e->status;
-	if ((now = status_time(dir, o->now, e)) < 0) {
-		json_decref(r);
-		return e->status;
-	}
-	status = !r ? "Not registered"
-		: state_field_int(r, "expiresAt") <= now ? "Expired" : "Registered";
-	if (o->json) {
-		json_t *doc = json_pack("{s:s}", "status", status);
-		char *text;
-
-		if (r) {
-			json_object_set(doc, "registration", json_object_get(r, "registration"));
-			json_object_set(doc, "cloudId", json_object_get(r, "cloudId"));
-			json_object_set(doc, "billingModel", json_object_get(r, "billingModel"));
-			json_object_set(doc, "serial", json_object_get(r, "serial"));
-			json_object_set(doc, "expiresAt", json_object_get(r, "expiresAt"));
-			json_object_set_new(doc, "daysLeft",
-					    json_integer((state_field_int(r, "expiresAt") - now) / 86400));
-			json_object_set(doc, "tenants", json_object_get(r, "tenants"));
-		}
-		text = ar_json_dump_pretty(doc);
-		fputs(text ? text : "", stdout);
-		free(text);
-		json_decref(doc);
-	} else {
-		printf("%-16s%s\n", "Status", status);
-		if (r) {
-			printf("%-16s%s\n%-16s%s\n%-16s%s\n%-16s%lld\n", "Registration",
-			       state_field_text(r, "registration"), "CloudId",
-			       state_field_text(r, "cloudId"), "Billing model",
-			       state_field_text(r, "billingModel"), "Serial", state_field_int(r, "serial"));
-			printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires",
-			       ar_format_time(state_field_int(r, "expiresAt"), exp),
-			       (state_field_int(r, "expiresAt") - now) / 86400, "Tenants",
-			       json_array_size(json_object_get(r, "tenants")));
-		}
+	rc = ar_prepare_private_dir(dir, 0, e);
+	if (rc == AR_OK)
+		rc = state_read_resource(dir, &r, e);
+	if (rc == AR_OK)
+		rc = status_time(dir, o->now, &now, e);
+	if (rc == AR_OK) {
+		status = !r ? "Not registered"
+			: state_field_int(r, "expiresAt") <= now ? "Expired" : "Registered";
+		if (o->json)
+			print_json(r, status, now);
+		else
+			print_text(r, status, now);
 	}
 	json_decref(r);
-	return AR_OK;
+	return rc;
 }

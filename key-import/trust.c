@@ -86,7 +86,7 @@ static int by_text(const void *a, const void *b)
 
 int trust_list(const char *state_dir, int json, ar_err *e)
 {
-	char dir[4096], (*kids)[AR_THUMBPRINT_CHARS + 1];
+	char dir[4096], kids[MAX_TRUSTED][AR_THUMBPRINT_CHARS + 1];
 	struct dirent *de;
 	size_t n = 0, i;
 	DIR *d;
@@ -96,12 +96,6 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	d = opendir(dir);
 	if (!d && errno != ENOENT)
 		return ar_fail(e, AR_EENV, dir, "cannot read: %s", strerror(errno));
-	kids = calloc(MAX_TRUSTED, sizeof *kids);
-	if (!kids) {
-		if (d)
-			closedir(d);
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	}
 	while (d && n < MAX_TRUSTED && (de = readdir(d)) != NULL) {
 		if (strlen(de->d_name) != AR_THUMBPRINT_CHARS + 4 ||
 		    strcmp(de->d_name + AR_THUMBPRINT_CHARS, ".pub") != 0)
@@ -121,7 +115,6 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 		for (i = 0; i < n; i++)
 			printf("%s\n", kids[i]);
 	}
-	free(kids);
 	return AR_OK;
 }
 

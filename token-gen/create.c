@@ -135,17 +135,14 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 	int created = 0, rc;
 
 	memset(&stamp, 0, sizeof stamp);
-	if (!o->output && !o->qr) {
-		json_decref(hosts);
-		return ar_fail(e, AR_EUSAGE, NULL, "create needs -o FILE|- or --qr FILE.png|-");
-	}
-	if (ar_qr_check_outputs(o->output, o->qr, e) != AR_OK) {
-		json_decref(hosts);
-		return e->status;
-	}
+	if (!o->output && !o->qr)
+		rc = ar_fail(e, AR_EUSAGE, NULL, "create needs -o FILE|- or --qr FILE.png|-");
+	else
+		rc = ar_qr_check_outputs(o->output, o->qr, e);
 	/* Every check that can fail on the operator's input comes before the
 	 * first write, so a refused command leaves nothing behind. */
-	rc = check_billing_flags(o, &p.billing_model, &p.usage_reporting, e);
+	if (rc == AR_OK)
+		rc = check_billing_flags(o, &p.billing_model, &p.usage_reporting, e);
 	if (rc == AR_OK)
 		rc = collect_hosts(o, hosts, e);
 	if (rc == AR_OK)
