@@ -11,7 +11,8 @@
 #include "jws.h"
 #include "token.h"
 
-int ar_host_digest(json_t *host, char out[44])
+/* A host's hardware digest: SHA-256 (base64url) of its record with sorted keys, compact. */
+static int host_digest(json_t *host, char out[44])
 {
 	char *text = json_dumps(host, JSON_COMPACT | JSON_SORT_KEYS);
 
@@ -30,7 +31,7 @@ static json_t *hosts_of(json_t *token_claims)
 	json_array_foreach(json_object_get(token_claims, "hosts"), i, host) {
 		char digest[44];
 
-		if (ar_host_digest(host, digest) != 0) {
+		if (host_digest(host, digest) != 0) {
 			json_decref(out);
 			return NULL;
 		}
@@ -140,21 +141,22 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 		return e->status;
 	if (!ar_host_name_ok(sub))
 		return ar_fail(e, AR_EINPUT, where, "\"sub\" is not a registration name");
-	if (ar_json_uuid(c, "jti", &uuid, where, e) || ar_json_uuid(c, "cloudId", &uuid, where, e) ||
-	    ar_json_int(c, "iat", 1, 0, 253402300799LL, &n, where, e) ||
-	    ar_json_int(c, "nbf", 1, 0, 253402300799LL, &n, where, e) ||
-	    ar_json_int(c, "exp", 1, 0, 253402300799LL, &n, where, e) ||
-	    ar_json_int(c, "serial", 1, 1, (json_int_t)1 << 53, &n, where, e) ||
-	    ar_json_object(c, "cnf", 1, &cnf, where, e) ||
-	    ar_json_string(cnf, "jkt", 1, AR_THUMBPRINT_CHARS, &jkt, where, e) ||
-	    ar_json_string(c, "billingModel", 1, 32, &model, where, e) ||
-	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) ||
-	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) ||
-	    ar_json_bool(c, "usageReporting", 1, &usage, where, e) ||
-	    ar_json_bool(c, "marketplaceSyndication", 1, &market, where, e) ||
-	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) ||
-	    ar_json_array(c, "tenants", 1, AR_MAX_TENANTS, &tenants, where, e) ||
-	    ar_json_string(c, "tokenSha256", 1, 64, &sha, where, e))
+	if (ar_json_uuid(c, "jti", &uuid, where, e) != AR_OK ||
+	    ar_json_uuid(c, "cloudId", &uuid, where, e) != AR_OK ||
+	    ar_json_int(c, "iat", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
+	    ar_json_int(c, "nbf", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
+	    ar_json_int(c, "exp", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
+	    ar_json_int(c, "serial", 1, 1, (json_int_t)1 << 53, &n, where, e) != AR_OK ||
+	    ar_json_object(c, "cnf", 1, &cnf, where, e) != AR_OK ||
+	    ar_json_string(cnf, "jkt", 1, AR_THUMBPRINT_CHARS, &jkt, where, e) != AR_OK ||
+	    ar_json_string(c, "billingModel", 1, 32, &model, where, e) != AR_OK ||
+	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) != AR_OK ||
+	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) != AR_OK ||
+	    ar_json_bool(c, "usageReporting", 1, &usage, where, e) != AR_OK ||
+	    ar_json_bool(c, "marketplaceSyndication", 1, &market, where, e) != AR_OK ||
+	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) != AR_OK ||
+	    ar_json_array(c, "tenants", 1, AR_MAX_TENANTS, &tenants, where, e) != AR_OK ||
+	    ar_json_string(c, "tokenSha256", 1, 64, &sha, where, e) != AR_OK)
 		return e->status;
 	if (ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
 	    check_list(hosts, "host", host_fields, where, e) != AR_OK ||
@@ -177,19 +179,24 @@ int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup looku
 		return e->status;
 	typ = ar_jws_header_string(&jws, "typ");
 	kid = ar_jws_header_string(&jws, "kid");
-	if (!typ || strcmp(typ, AR_TYP_ACTIVATION_KEY) != 0)
+	if (!typ || strcmp(typ, AR_TYP_ACTIVATION_KEY) != 0) {
 		ar_fail(e, AR_EINPUT, where, "not an activation key (typ is \"%.40s\")",
 			typ ? typ : "");
-	else if (!kid || strlen(kid) != AR_THUMBPRINT_CHARS)
-		ar_fail(e, AR_EINPUT, where, "activation key header has no issuer \"kid\"");
-	else if (lookup(ctx, kid, pk, e) == AR_OK && ar_jws_verify(&jws, pk, where, e) == AR_OK) {
-		snprintf(out->kid, sizeof out->kid, "%s", kid);
-		out->claims = ar_json_parse_object(jws.payload, jws.payload_len, where, e);
-		if (out->claims && check_claims(out->claims, where, e) == AR_OK) {
-			ar_jws_free(&jws);
-			return AR_OK;
-		}
+		goto fail;
 	}
+	if (!kid || strlen(kid) != AR_THUMBPRINT_CHARS) {
+		ar_fail(e, AR_EINPUT, where, "activation key header has no issuer \"kid\"");
+		goto fail;
+	}
+	if (lookup(ctx, kid, pk, e) != AR_OK || ar_jws_verify(&jws, pk, where, e) != AR_OK)
+		goto fail;
+	snprintf(out->kid, sizeof out->kid, "%s", kid);
+	out->claims = ar_json_parse_object(jws.payload, jws.payload_len, where, e);
+	if (!out->claims || check_claims(out->claims, where, e) != AR_OK)
+		goto fail;
+	ar_jws_free(&jws);
+	return AR_OK;
+fail:
 	ar_err_at(e, where);
 	ar_jws_free(&jws);
 	ar_activation_free(out);

@@ -19,8 +19,6 @@ typedef struct {
 	long long serial, issued_at, expires_at;
 } ar_activation_params;
 
-/* A host's hardware digest: SHA-256 (base64url) of its record with sorted keys, compact. */
-int ar_host_digest(json_t *host, char out[44]);
 json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e);
 /* Signs claims with the issuer key; the header names it by kid. */
 int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compact, ar_err *e);

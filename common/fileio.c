@@ -26,6 +26,7 @@ static int read_fd(int fd, size_t cap, uint8_t **data, size_t *len, const char *
 {
 	size_t size = 0, alloc = 4096;
 	uint8_t *buf = malloc(alloc + 1);
+	int rc;
 
 	if (!buf)
 		return ar_fail(e, AR_EINTERNAL, where, "out of memory");
@@ -39,14 +40,13 @@ static int read_fd(int fd, size_t cap, uint8_t **data, size_t *len, const char *
 			if (alloc > cap + 1)
 				alloc = cap + 1;
 			if (size == alloc) {
-				free(buf);
-				return ar_fail(e, AR_EINPUT, where,
-					       "file larger than %zu bytes", cap);
+				rc = ar_fail(e, AR_EINPUT, where, "file larger than %zu bytes", cap);
+				goto fail;
 			}
 			grown = realloc(buf, alloc + 1);
 			if (!grown) {
-				free(buf);
-				return ar_fail(e, AR_EINTERNAL, where, "out of memory");
+				rc = ar_fail(e, AR_EINTERNAL, where, "out of memory");
+				goto fail;
 			}
 			buf = grown;
 		}
@@ -54,21 +54,24 @@ static int read_fd(int fd, size_t cap, uint8_t **data, size_t *len, const char *
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			free(buf);
-			return env_error(e, where, "cannot read");
+			rc = env_error(e, where, "cannot read");
+			goto fail;
 		}
 		if (n == 0)
 			break;
 		size += (size_t)n;
 	}
 	if (size > cap) {
-		free(buf);
-		return ar_fail(e, AR_EINPUT, where, "file larger than %zu bytes", cap);
+		rc = ar_fail(e, AR_EINPUT, where, "file larger than %zu bytes", cap);
+		goto fail;
 	}
 	buf[size] = '\0';
 	*data = buf;
 	*len = size;
 	return AR_OK;
+fail:
+	free(buf);
+	return rc;
 }
 
 static int read_path(const char *path, size_t cap, int own_state, uint8_t **data, size_t *len,
@@ -151,15 +154,13 @@ int ar_read_compact_text(const char *path, size_t cap, char **text, size_t *len,
 	uint8_t *data = NULL;
 	int rc = ar_read_input(path, cap, &data, len, e);
 
-	if (rc != AR_OK)
-		return rc;
-	rc = ar_compact_text(data, len, ar_input_name(path), e);
-	if (rc != AR_OK) {
+	if (rc == AR_OK)
+		rc = ar_compact_text(data, len, ar_input_name(path), e);
+	if (rc == AR_OK)
+		*text = (char *)data;
+	else
 		free(data);
-		return rc;
-	}
-	*text = (char *)data;
-	return AR_OK;
+	return rc;
 }
 
 static int write_all(int fd, const uint8_t *p, size_t len)
@@ -223,7 +224,7 @@ int ar_write_output(const char *path, const void *data, size_t len, int flags, a
 {
 	char tmp[4096];
 	mode_t mode = (flags & AR_WRITE_SECRET) ? 0600 : 0644;
-	int fd, rc;
+	int fd, rc = AR_OK;
 
 	if (strcmp(path, "-") == 0)
 		return write_stdout(data, len, e);
@@ -236,32 +237,23 @@ int ar_write_output(const char *path, const void *data, size_t len, int flags, a
 	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		rc = env_error(e, path, "cannot write");
 		close(fd);
-		unlink(tmp);
-		return rc;
-	}
-	if (close(fd) != 0) {
+	} else if (close(fd) != 0) {
 		rc = env_error(e, path, "cannot write");
-		unlink(tmp);
-		return rc;
-	}
-	if (flags & AR_WRITE_NO_CLOBBER) {
+	} else if (flags & AR_WRITE_NO_CLOBBER) {
 		/* link() fails with EEXIST atomically, unlike a check before rename(). */
-		if (link(tmp, path) != 0) {
+		if (link(tmp, path) != 0)
 			rc = errno == EEXIST
 				? ar_fail(e, AR_EENV, path, "file exists (use --force to replace it)")
 				: env_error(e, path, "cannot create");
-			unlink(tmp);
-			return rc;
-		}
-		unlink(tmp);
 	} else if (rename(tmp, path) != 0) {
 		rc = env_error(e, path, "cannot replace");
-		unlink(tmp);
-		return rc;
 	}
-	if (ar_sync_dir(path) != 0)
-		return env_error(e, path, "cannot sync directory");
-	return AR_OK;
+	/* No temp file stays: what a failure left, or link()'s second name. */
+	if (rc != AR_OK || (flags & AR_WRITE_NO_CLOBBER))
+		unlink(tmp);
+	if (rc == AR_OK && ar_sync_dir(path) != 0)
+		rc = env_error(e, path, "cannot sync directory");
+	return rc;
 }
 
 int ar_prepare_private_dir(const char *dir, int create, ar_err *e)

@@ -45,11 +45,10 @@ static int save_pem(const char *path, EVP_PKEY *pkey, int is_private, int force,
 	ok = is_private ? PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL)
 			: PEM_write_bio_PUBKEY(bio, pkey);
 	len = BIO_get_mem_data(bio, &pem);
-	if (!ok || len <= 0) {
-		BIO_free(bio);
-		return ar_fail(e, AR_EINTERNAL, path, "OpenSSL: cannot encode key");
-	}
-	rc = ar_write_output(path, pem, (size_t)len, flags, e);
+	if (!ok || len <= 0)
+		rc = ar_fail(e, AR_EINTERNAL, path, "OpenSSL: cannot encode key");
+	else
+		rc = ar_write_output(path, pem, (size_t)len, flags, e);
 	BIO_free(bio);
 	return rc;
 }
@@ -108,6 +107,7 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | (is_private ? O_NOFOLLOW : 0));
 	ssize_t n;
+	int rc = AR_OK;
 
 	if (fd < 0) {
 		if (errno == ELOOP)
@@ -117,26 +117,22 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 			       strerror(errno));
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return ar_fail(e, AR_EENV, path, "not a regular file");
+		rc = ar_fail(e, AR_EENV, path, "not a regular file");
+	} else if (is_private && (st.st_mode & 077)) {
+		rc = ar_fail(e, AR_EENV, path,
+			     "private key is accessible by group or others (mode %04o); run chmod 600",
+			     (unsigned)(st.st_mode & 07777));
+	} else if ((size_t)st.st_size >= cap) {
+		rc = ar_fail(e, AR_EINPUT, path, "key file larger than %zu bytes", cap - 1);
+	} else {
+		*len = 0;
+		while ((n = read(fd, buf + *len, cap - 1 - *len)) > 0)
+			*len += (size_t)n;
+		if (n < 0)
+			rc = ar_fail(e, AR_EENV, path, "cannot read key: %s", strerror(errno));
 	}
-	if (is_private && (st.st_mode & 077)) {
-		close(fd);
-		return ar_fail(e, AR_EENV, path,
-			       "private key is accessible by group or others (mode %04o); run chmod 600",
-			       (unsigned)(st.st_mode & 07777));
-	}
-	if ((size_t)st.st_size >= cap) {
-		close(fd);
-		return ar_fail(e, AR_EINPUT, path, "key file larger than %zu bytes", cap - 1);
-	}
-	*len = 0;
-	while ((n = read(fd, buf + *len, cap - 1 - *len)) > 0)
-		*len += (size_t)n;
 	close(fd);
-	if (n < 0)
-		return ar_fail(e, AR_EENV, path, "cannot read key: %s", strerror(errno));
-	return AR_OK;
+	return rc;
 }
 
 int ar_read_secret_file(const char *path, uint8_t *buf, size_t cap, size_t *len, ar_err *e)
@@ -258,12 +254,10 @@ int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err
 		return AR_OK;
 	pkey = parse_pem(buf, len, 0);
 	if (!pkey || EVP_PKEY_get_raw_public_key(pkey, pk, &pk_len) != 1 ||
-	    pk_len != AR_ED25519_PK_BYTES) {
-		EVP_PKEY_free(pkey);
-		return ar_fail(e, AR_EINPUT, path, "not a PEM SubjectPublicKeyInfo Ed25519 key");
-	}
+	    pk_len != AR_ED25519_PK_BYTES)
+		rc = ar_fail(e, AR_EINPUT, path, "not a PEM SubjectPublicKeyInfo Ed25519 key");
 	EVP_PKEY_free(pkey);
-	return AR_OK;
+	return rc;
 }
 
 json_t *ar_jwk_from_public(const uint8_t pk[AR_ED25519_PK_BYTES])

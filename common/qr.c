@@ -160,8 +160,9 @@ static int draw_text(const qr_codes *c, char **out, size_t *out_len, ar_err *e)
 	return AR_OK;
 }
 
-int ar_qr_write(const char *dest, const char *text, size_t len, size_t *codes, int *version,
-		ar_err *e)
+/* The drawing of ar_qr_output() (qr.h); *codes and *version describe what was drawn. */
+static int qr_write(const char *dest, const char *text, size_t len, size_t *codes, int *version,
+		    ar_err *e)
 {
 	qr_codes c;
 	void *drawing = NULL;
@@ -187,10 +188,10 @@ int ar_qr_output(const char *dest, const char *text, size_t len, const char *pro
 		 const char *what, FILE *report, ar_err *e)
 {
 	char hex[AR_SHA256_HEX_CHARS + 1];
-	size_t codes;
-	int version;
+	size_t codes = 0;
+	int version = 0;
 
-	if (ar_qr_write(dest, text, len, &codes, &version, e) != AR_OK)
+	if (qr_write(dest, text, len, &codes, &version, e) != AR_OK)
 		return e->status;
 	ar_sha256_hex((const uint8_t *)text, len, hex);
 	fprintf(report, "%s: wrote %s: %s in %zu QR code%s (version %d, level M); "

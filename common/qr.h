@@ -24,13 +24,9 @@ int ar_qr_join(uint8_t *text, size_t len, size_t *out_len, const char *where, ar
 /* Draws text as QR codes (level M, byte mode), split as ar_qr_split() says:
  * into the PNG file dest (codes stacked top to bottom, 4 pixels a module), or
  * for "-" on stdout in UTF-8 half blocks, light modules drawn as blocks for a
- * terminal with light text on a dark background (as `qrencode -t UTF8`).
- * The file is replaced atomically. *codes and *version describe what was drawn. */
-int ar_qr_write(const char *dest, const char *text, size_t len, size_t *codes, int *version,
-		ar_err *e);
-
-/* ar_qr_write(), then "PROGRAM: wrote DEST: WHAT in N QR codes (version V, level M);
- * text SHA-256 HEX" on report: the hash the reader prints again. */
+ * terminal with light text on a dark background (as `qrencode -t UTF8`); the
+ * file is replaced atomically. Then "PROGRAM: wrote DEST: WHAT in N QR codes
+ * (version V, level M); text SHA-256 HEX" on report: the hash the reader prints again. */
 int ar_qr_output(const char *dest, const char *text, size_t len, const char *program,
 		 const char *what, FILE *report, ar_err *e);
 /* A writer's -o and --qr: not both on stdout (AR_EUSAGE); the status lines go to

@@ -33,9 +33,9 @@ static int create_identity(const char *dir, const char *cloud_id_option, ar_stam
 {
 	char key_path[4096], pub_path[4096], id_path[4096], line[40];
 
-	if (ar_join_path(key_path, sizeof key_path, dir, AR_STAMP_KEY_FILE, e) ||
-	    ar_join_path(pub_path, sizeof pub_path, dir, AR_STAMP_PUB_FILE, e) ||
-	    ar_join_path(id_path, sizeof id_path, dir, AR_CLOUD_ID_FILE, e))
+	if (ar_join_path(key_path, sizeof key_path, dir, AR_STAMP_KEY_FILE, e) != AR_OK ||
+	    ar_join_path(pub_path, sizeof pub_path, dir, AR_STAMP_PUB_FILE, e) != AR_OK ||
+	    ar_join_path(id_path, sizeof id_path, dir, AR_CLOUD_ID_FILE, e) != AR_OK)
 		return e->status;
 	if (cloud_id_option)
 		ar_uuid_normalize(cloud_id_option, out->cloud_id);
@@ -62,9 +62,9 @@ int ar_stamp_open(const char *dir, const char *cloud_id_option, ar_stamp *out, i
 	*created = 0;
 	if (cloud_id_option && ar_uuid_normalize(cloud_id_option, wanted) != 0)
 		return ar_fail(e, AR_EUSAGE, NULL, "--cloud-id \"%s\" is not a UUID", cloud_id_option);
-	if (ar_join_path(key_path, sizeof key_path, dir, AR_STAMP_KEY_FILE, e) ||
-	    ar_join_path(id_path, sizeof id_path, dir, AR_CLOUD_ID_FILE, e) ||
-	    ar_prepare_private_dir(dir, 1, e) || ar_lock_dir(dir, &lock, e))
+	if (ar_join_path(key_path, sizeof key_path, dir, AR_STAMP_KEY_FILE, e) != AR_OK ||
+	    ar_join_path(id_path, sizeof id_path, dir, AR_CLOUD_ID_FILE, e) != AR_OK ||
+	    ar_prepare_private_dir(dir, 1, e) != AR_OK || ar_lock_dir(dir, &lock, e) != AR_OK)
 		return e->status;
 	if (!ar_file_exists(id_path)) {
 		rc = create_identity(dir, cloud_id_option, out, e);
@@ -97,9 +97,9 @@ int ar_stamp_load_public(const char *dir, uint8_t pk[AR_ED25519_PK_BYTES], char 
 {
 	char pub_path[4096], id_path[4096];
 
-	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_STAMP_PUB_FILE, e) ||
-	    ar_join_path(id_path, sizeof id_path, dir, AR_CLOUD_ID_FILE, e) ||
-	    ar_prepare_private_dir(dir, 0, e))
+	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_STAMP_PUB_FILE, e) != AR_OK ||
+	    ar_join_path(id_path, sizeof id_path, dir, AR_CLOUD_ID_FILE, e) != AR_OK ||
+	    ar_prepare_private_dir(dir, 0, e) != AR_OK)
 		return e->status;
 	if (!ar_file_exists(id_path) || !ar_file_exists(pub_path))
 		return ar_fail(e, AR_EENV, dir,

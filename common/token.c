@@ -121,14 +121,12 @@ int ar_token_encode(json_t *claims, const ar_keypair *stamp, char **compact, ar_
 	size_t packed_len = 0;
 	int rc;
 
-	if (!json || !header) {
+	if (!json || !header)
 		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-		goto out;
-	}
-	rc = ar_deflate((const uint8_t *)json, strlen(json), &packed, &packed_len, e);
+	else
+		rc = ar_deflate((const uint8_t *)json, strlen(json), &packed, &packed_len, e);
 	if (rc == AR_OK)
 		rc = ar_jws_sign(header, packed, packed_len, stamp->sk, compact, e);
-out:
 	free(json);
 	free(header);
 	free(packed);
@@ -213,8 +211,8 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 			       (long long)version);
 	if (ar_json_uuid(c, "cloudId", &cloud, where, e) != AR_OK ||
 	    ar_json_string(c, "billingModel", 1, 32, &model, where, e) != AR_OK ||
-	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) ||
-	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) ||
+	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) != AR_OK ||
+	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) != AR_OK ||
 	    ar_json_bool(c, "usageReporting", 1, &usage, where, e) != AR_OK ||
 	    ar_json_bool(c, "marketplaceSyndication", 1, &market, where, e) != AR_OK ||
 	    ar_json_int(c, "issuedAt", 1, 0, 253402300799LL, &issued, where, e) != AR_OK ||

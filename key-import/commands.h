@@ -4,6 +4,9 @@
 
 #include "err.h"
 
+/* The name every line key-import prints starts with. */
+#define PROGRAM "key-import"
+
 typedef struct {
 	const char *state_dir;
 	int dry_run, json;

@@ -177,7 +177,7 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	if (rc == AR_OK && !o->dry_run)
 		rc = commit_import(o, dir, &a, text, where, e);
 	if (rc == AR_OK) {
-		printf("key-import: %s %s: registration %s, serial %lld, expires in %lld days%s\n",
+		printf(PROGRAM ": %s %s: registration %s, serial %lld, expires in %lld days%s\n",
 		       o->dry_run ? "verified" : "imported", where, claim_str(a.claims, "sub"),
 		       claim_int(a.claims, "serial"), (claim_int(a.claims, "exp") - o->now) / 86400,
 		       o->dry_run ? " (dry run: nothing written)" : "");

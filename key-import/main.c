@@ -13,17 +13,16 @@
 #include "stamp.h"
 #include "trust.h"
 
-#define PROGRAM "key-import"
 #define usage_error(...) ar_usage_error(PROGRAM, __VA_ARGS__)
 #define finish(rc, e) ar_finish(PROGRAM, (rc), (e))
 
 static const char usage_text[] =
-	"usage: key-import [--state-dir DIR] [--dry-run] FILE|-\n"
-	"       key-import import [--dry-run] FILE|-\n"
-	"       key-import status [--json]\n"
-	"       key-import remove\n"
-	"       key-import trust add FILE | trust list [--json] | trust remove KID|FILE\n"
-	"       key-import --help | --version\n"
+	"usage: " PROGRAM " [--state-dir DIR] [--dry-run] FILE|-\n"
+	"       " PROGRAM " import [--dry-run] FILE|-\n"
+	"       " PROGRAM " status [--json]\n"
+	"       " PROGRAM " remove\n"
+	"       " PROGRAM " trust add FILE | trust list [--json] | trust remove KID|FILE\n"
+	"       " PROGRAM " --help | --version\n"
 	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
 

@@ -68,73 +68,65 @@ int state_high_water(const char *state_dir, const char *registration, long long 
 {
 	json_t *marks = NULL, *resource = NULL;
 	const char *reg;
+	int rc;
 
 	*serial = 0;
-	if (read_json(state_dir, AR_SERIALS_FILE, &marks, e) != AR_OK ||
-	    state_read_resource(state_dir, &resource, e) != AR_OK) {
-		json_decref(marks);
-		return e->status;
-	}
-	*serial = json_integer_value(json_object_get(marks, registration));
-	reg = json_string_value(json_object_get(resource, "registration"));
-	if (reg && strcmp(reg, registration) == 0) {
-		long long on_disk = json_integer_value(json_object_get(resource, "serial"));
-
-		if (on_disk > *serial)
-			*serial = on_disk;
+	rc = read_json(state_dir, AR_SERIALS_FILE, &marks, e);
+	if (rc == AR_OK)
+		rc = state_read_resource(state_dir, &resource, e);
+	if (rc == AR_OK) {
+		*serial = state_field_int(marks, registration);
+		reg = json_string_value(json_object_get(resource, "registration"));
+		if (reg && strcmp(reg, registration) == 0 &&
+		    state_field_int(resource, "serial") > *serial)
+			*serial = state_field_int(resource, "serial");
 	}
 	json_decref(marks);
 	json_decref(resource);
-	return AR_OK;
+	return rc;
 }
 
 int state_raise_high_water(const char *state_dir, const char *registration, long long serial,
 			   ar_err *e)
 {
 	json_t *marks = NULL;
-	int rc;
+	int rc = AR_OK;
 
 	if (read_json(state_dir, AR_SERIALS_FILE, &marks, e) != AR_OK)
 		return e->status;
 	if (!marks)
 		marks = json_object();
-	if (json_integer_value(json_object_get(marks, registration)) >= serial) {
-		json_decref(marks);
-		return AR_OK;
+	if (state_field_int(marks, registration) < serial) {
+		json_object_set_new(marks, registration, json_integer(serial));
+		rc = write_json(state_dir, AR_SERIALS_FILE, marks, e);
 	}
-	json_object_set_new(marks, registration, json_integer(serial));
-	rc = write_json(state_dir, AR_SERIALS_FILE, marks, e);
 	json_decref(marks);
 	return rc;
-}
-
-static long long mark_of(json_t *mark, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(mark, key));
 }
 
 int state_trusted_time(const char *state_dir, long long *latest, long long *issued,
 		       ar_err *e)
 {
 	json_t *mark = NULL, *resource = NULL;
+	int rc;
 
 	*latest = *issued = 0;
-	if (read_json(state_dir, AR_TRUSTED_TIME_FILE, &mark, e) != AR_OK ||
-	    state_read_resource(state_dir, &resource, e) != AR_OK) {
-		json_decref(mark);
-		return e->status;
+	rc = read_json(state_dir, AR_TRUSTED_TIME_FILE, &mark, e);
+	if (rc == AR_OK)
+		rc = state_read_resource(state_dir, &resource, e);
+	if (rc == AR_OK) {
+		*latest = state_field_int(mark, "latestTrustedTime");
+		*issued = state_field_int(mark, "latestIssuedAt");
+		if (state_field_int(resource, "importedAt") > *latest)
+			*latest = state_field_int(resource, "importedAt");
+		if (state_field_int(resource, "issuedAt") > *issued)
+			*issued = state_field_int(resource, "issuedAt");
+		if (*issued > *latest)
+			*latest = *issued;
 	}
-	*latest = mark_of(mark, "latestTrustedTime");
-	*issued = mark_of(mark, "latestIssuedAt");
-	if (mark_of(resource, "importedAt") > *latest)
-		*latest = mark_of(resource, "importedAt");
-	if (mark_of(resource, "issuedAt") > *issued)
-		*issued = mark_of(resource, "issuedAt");
-	if (*issued > *latest)
-		*latest = *issued;
 	json_decref(mark);
 	json_decref(resource);
-	return AR_OK;
+	return rc;
 }
 
 int state_raise_trusted_time(const char *state_dir, long long now, long long issued, ar_err *e)
@@ -145,11 +137,11 @@ int state_raise_trusted_time(const char *state_dir, long long now, long long iss
 
 	if (read_json(state_dir, AR_TRUSTED_TIME_FILE, &mark, e) != AR_OK)
 		return e->status;
-	if (mark_of(mark, "latestIssuedAt") > issued)
-		issued = mark_of(mark, "latestIssuedAt");
+	if (state_field_int(mark, "latestIssuedAt") > issued)
+		issued = state_field_int(mark, "latestIssuedAt");
 	latest = now > issued ? now : issued;
-	if (mark_of(mark, "latestTrustedTime") > latest)
-		latest = mark_of(mark, "latestTrustedTime");
+	if (state_field_int(mark, "latestTrustedTime") > latest)
+		latest = state_field_int(mark, "latestTrustedTime");
 	json_decref(mark);
 	mark = json_pack("{s:I, s:I}", "latestTrustedTime", (json_int_t)latest,
 			 "latestIssuedAt", (json_int_t)issued);
@@ -158,4 +150,16 @@ int state_raise_trusted_time(const char *state_dir, long long now, long long iss
 	rc = write_json(state_dir, AR_TRUSTED_TIME_FILE, mark, e);
 	json_decref(mark);
 	return rc;
+}
+
+long long state_field_int(json_t *doc, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(doc, key));
+}
+
+const char *state_field_text(json_t *doc, const char *key)
+{
+	const char *v = json_string_value(json_object_get(doc, key));
+
+	return v ? v : "-";
 }

@@ -26,4 +26,8 @@ int state_trusted_time(const char *state_dir, long long *latest, long long *issu
 		       ar_err *e);
 int state_raise_trusted_time(const char *state_dir, long long now, long long issued, ar_err *e);
 
+/* A field of the resource or a mark, as shown: 0, or "-", when absent (doc may be NULL). */
+long long state_field_int(json_t *doc, const char *key);
+const char *state_field_text(json_t *doc, const char *key);
+
 #endif

@@ -1,7 +1,6 @@
-/* `key-import status` and `key-import remove`. */
+/* `key-import status`: the activation resource, as this stamp's clock sees it. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ar_limits.h"
 #include "codec.h"
@@ -11,30 +10,59 @@
 #include "stamp.h"
 #include "state.h"
 
-static long long num(json_t *r, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(r, key));
-}
-
-static const char *str(json_t *r, const char *key)
-{
-	const char *v = json_string_value(json_object_get(r, key));
-
-	return v ? v : "-";
-}
-
-/* A clock behind the latest trusted time would show an expired key as valid. */
-static long long status_time(const char *dir, long long now, ar_err *e)
+/* A clock behind the latest trusted time would show an expired key as valid: the
+ * status is shown at that time instead. */
+static int status_time(const char *dir, long long now, long long *shown, ar_err *e)
 {
 	long long latest = 0, issued = 0;
 
 	if (state_trusted_time(dir, &latest, &issued, e) != AR_OK)
-		return -1;
-	if (now + AR_CLOCK_SKEW_SECONDS >= latest)
-		return now;
-	ar_warn("key-import", "the clock is %lld s behind the latest time this stamp has trusted; "
-		"status is shown at that time", latest - now);
-	return latest;
+		return e->status;
+	*shown = now;
+	if (now + AR_CLOCK_SKEW_SECONDS < latest) {
+		ar_warn(PROGRAM, "the clock is %lld s behind the latest time this stamp has "
+			"trusted; status is shown at that time", latest - now);
+		*shown = latest;
+	}
+	return AR_OK;
+}
+
+static void print_json(json_t *r, const char *status, long long now)
+{
+	json_t *doc = json_pack("{s:s}", "status", status);
+	char *text;
+
+	if (r) {
+		json_object_set(doc, "registration", json_object_get(r, "registration"));
+		json_object_set(doc, "cloudId", json_object_get(r, "cloudId"));
+		json_object_set(doc, "billingModel", json_object_get(r, "billingModel"));
+		json_object_set(doc, "serial", json_object_get(r, "serial"));
+		json_object_set(doc, "expiresAt", json_object_get(r, "expiresAt"));
+		json_object_set_new(doc, "daysLeft",
+				    json_integer((state_field_int(r, "expiresAt") - now) / 86400));
+		json_object_set(doc, "tenants", json_object_get(r, "tenants"));
+	}
+	text = ar_json_dump_pretty(doc);
+	fputs(text ? text : "", stdout);
+	free(text);
+	json_decref(doc);
+}
+
+static void print_text(json_t *r, const char *status, long long now)
+{
+	char exp[AR_TIME_CHARS + 1];
+
+	printf("%-16s%s\n", "Status", status);
+	if (!r)
+		return;
+	printf("%-16s%s\n%-16s%s\n%-16s%s\n%-16s%lld\n", "Registration",
+	       state_field_text(r, "registration"), "CloudId", state_field_text(r, "cloudId"),
+	       "Billing model", state_field_text(r, "billingModel"), "Serial",
+	       state_field_int(r, "serial"));
+	printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires",
+	       ar_format_time(state_field_int(r, "expiresAt"), exp),
+	       (state_field_int(r, "expiresAt") - now) / 86400, "Tenants",
+	       json_array_size(json_object_get(r, "tenants")));
 }
 
 int cmd_status_run(const keyimport_opts *o, ar_err *e)
@@ -42,72 +70,22 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	const char *dir = ar_stamp_dir(o->state_dir);
 	json_t *r = NULL;
 	const char *status;
-	char exp[AR_TIME_CHARS + 1];
-	long long now;
-
-	if (ar_prepare_private_dir(dir, 0, e) != AR_OK || state_read_resource(dir, &r, e) != AR_OK)
-		return e->status;
-	if ((now = status_time(dir, o->now, e)) < 0) {
-		json_decref(r);
-		return e->status;
-	}
-	status = !r ? "Not registered" : num(r, "expiresAt") <= now ? "Expired" : "Registered";
-	if (o->json) {
-		json_t *doc = json_pack("{s:s}", "status", status);
-		char *text;
-
-		if (r) {
-			json_object_set(doc, "registration", json_object_get(r, "registration"));
-			json_object_set(doc, "cloudId", json_object_get(r, "cloudId"));
-			json_object_set(doc, "billingModel", json_object_get(r, "billingModel"));
-			json_object_set(doc, "serial", json_object_get(r, "serial"));
-			json_object_set(doc, "expiresAt", json_object_get(r, "expiresAt"));
-			json_object_set_new(doc, "daysLeft",
-					    json_integer((num(r, "expiresAt") - now) / 86400));
-			json_object_set(doc, "tenants", json_object_get(r, "tenants"));
-		}
-		text = ar_json_dump_pretty(doc);
-		fputs(text ? text : "", stdout);
-		free(text);
-		json_decref(doc);
-	} else {
-		printf("%-16s%s\n", "Status", status);
-		if (r) {
-			printf("%-16s%s\n%-16s%s\n%-16s%s\n%-16s%lld\n", "Registration",
-			       str(r, "registration"), "CloudId", str(r, "cloudId"), "Billing model",
-			       str(r, "billingModel"), "Serial", num(r, "serial"));
-			printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires", ar_format_time(num(r, "expiresAt"), exp),
-			       (num(r, "expiresAt") - now) / 86400, "Tenants",
-			       json_array_size(json_object_get(r, "tenants")));
-		}
-	}
-	json_decref(r);
-	return AR_OK;
-}
-
-int cmd_remove_run(const keyimport_opts *o, ar_err *e)
-{
-	const char *dir = ar_stamp_dir(o->state_dir);
-	json_t *r = NULL;
-	int lock = -1, rc;
+	long long now = o->now;
+	int rc;
 
 	rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
-		rc = ar_lock_dir(dir, &lock, e);
-	if (rc == AR_OK)
 		rc = state_read_resource(dir, &r, e);
-	if (rc == AR_OK && !r)
-		rc = ar_fail(e, AR_EINPUT, dir, "no activation resource to remove (Not registered)");
-	/* the mark first: once the resource is gone, it alone stops an old key */
 	if (rc == AR_OK)
-		rc = state_raise_high_water(dir, str(r, "registration"), num(r, "serial"), e);
-	if (rc == AR_OK)
-		rc = state_remove_resource(dir, e);
-	if (rc == AR_OK)
-		printf("key-import: removed the activation of %s (CloudId %s, serial %lld); "
-		       "keys up to serial %lld stay refused\n", str(r, "registration"),
-		       str(r, "cloudId"), num(r, "serial"), num(r, "serial"));
-	ar_unlock(lock);
+		rc = status_time(dir, o->now, &now, e);
+	if (rc == AR_OK) {
+		status = !r ? "Not registered"
+			: state_field_int(r, "expiresAt") <= now ? "Expired" : "Registered";
+		if (o->json)
+			print_json(r, status, now);
+		else
+			print_text(r, status, now);
+	}
 	json_decref(r);
 	return rc;
 }

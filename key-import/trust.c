@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "commands.h"
 #include "keys.h"
 
 /* A kid is 43 base64url characters: safe as a file name, checked before use. */
@@ -47,7 +48,7 @@ int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 	if (trust_path(state_dir, kid, path, sizeof path, e) != AR_OK)
 		return e->status;
 	if (ar_file_exists(path)) {
-		printf("key-import: issuer key %s is already trusted\n", kid);
+		printf(PROGRAM ": issuer key %s is already trusted\n", kid);
 		return AR_OK;
 	}
 	pem = ar_key_public_pem(pk);
@@ -56,7 +57,7 @@ int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 	rc = ar_write_output(path, pem, strlen(pem), AR_WRITE_NO_CLOBBER, e);
 	free(pem);
 	if (rc == AR_OK)
-		printf("key-import: trusted issuer key %s\n", kid);
+		printf(PROGRAM ": trusted issuer key %s\n", kid);
 	return rc;
 }
 
@@ -85,7 +86,7 @@ static int by_text(const void *a, const void *b)
 
 int trust_list(const char *state_dir, int json, ar_err *e)
 {
-	char dir[4096], (*kids)[AR_THUMBPRINT_CHARS + 1];
+	char dir[4096], kids[MAX_TRUSTED][AR_THUMBPRINT_CHARS + 1];
 	struct dirent *de;
 	size_t n = 0, i;
 	DIR *d;
@@ -95,12 +96,6 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	d = opendir(dir);
 	if (!d && errno != ENOENT)
 		return ar_fail(e, AR_EENV, dir, "cannot read: %s", strerror(errno));
-	kids = calloc(MAX_TRUSTED, sizeof *kids);
-	if (!kids) {
-		if (d)
-			closedir(d);
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	}
 	while (d && n < MAX_TRUSTED && (de = readdir(d)) != NULL) {
 		if (strlen(de->d_name) != AR_THUMBPRINT_CHARS + 4 ||
 		    strcmp(de->d_name + AR_THUMBPRINT_CHARS, ".pub") != 0)
@@ -120,7 +115,6 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 		for (i = 0; i < n; i++)
 			printf("%s\n", kids[i]);
 	}
-	free(kids);
 	return AR_OK;
 }
 
@@ -142,6 +136,6 @@ int trust_remove(const char *state_dir, const char *kid_or_file, ar_err *e)
 		return ar_fail(e, errno == ENOENT ? AR_EINPUT : AR_EENV, path,
 			       errno == ENOENT ? "issuer key %s is not trusted" : "cannot remove %s",
 			       kid);
-	printf("key-import: no longer trusts issuer key %s\n", kid);
+	printf(PROGRAM ": no longer trusts issuer key %s\n", kid);
 	return AR_OK;
 }

@@ -56,17 +56,6 @@ static const arm_part parts[] = {
 	{ 0xc0, 0xac3, "Ampere-1" }, { 0xc0, 0xac4, "Ampere-1a" },
 };
 
-static const struct {
-	unsigned id;
-	const char *name;
-} implementers[] = {
-	{ 0x41, "ARM" }, { 0x42, "Broadcom" }, { 0x43, "Cavium" }, { 0x44, "DEC" },
-	{ 0x46, "FUJITSU" }, { 0x48, "HiSilicon" }, { 0x49, "Infineon" }, { 0x4d, "Motorola/Freescale" },
-	{ 0x4e, "NVIDIA" }, { 0x50, "APM" }, { 0x51, "Qualcomm" }, { 0x53, "Samsung" },
-	{ 0x56, "Marvell" }, { 0x61, "Apple" }, { 0x66, "Faraday" }, { 0x69, "Intel" },
-	{ 0x6d, "Microsoft" }, { 0x70, "Phytium" }, { 0xc0, "Ampere" },
-};
-
 const char *arm_part_name(unsigned implementer, unsigned part)
 {
 	size_t i;
@@ -74,15 +63,5 @@ const char *arm_part_name(unsigned implementer, unsigned part)
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++)
 		if (parts[i].implementer == implementer && parts[i].part == part)
 			return parts[i].name;
-	return NULL;
-}
-
-const char *arm_implementer_name(unsigned implementer)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof implementers / sizeof implementers[0]; i++)
-		if (implementers[i].id == implementer)
-			return implementers[i].name;
 	return NULL;
 }

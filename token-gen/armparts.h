@@ -5,7 +5,5 @@
 
 /* The core's name ("Neoverse-N1"), or NULL when the pair is not known. */
 const char *arm_part_name(unsigned implementer, unsigned part);
-/* The implementer's name ("ARM"), or NULL. */
-const char *arm_implementer_name(unsigned implementer);
 
 #endif

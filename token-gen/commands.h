@@ -6,6 +6,9 @@
 #include "err.h"
 #include "probe.h"
 
+/* The name every line token-gen prints starts with. */
+#define PROGRAM "token-gen"
+
 typedef struct {
 	const char *output;            /* -o; NULL means stdout for probe */
 	const char *qr;                /* --qr: the token drawn as QR codes too */

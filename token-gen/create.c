@@ -1,4 +1,4 @@
-/* `token-gen probe` and `token-gen create`: host records in, a signed token out. */
+/* `token-gen create`: host records in, a signed token out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,24 +11,6 @@
 #include "json.h"
 #include "stamp.h"
 #include "token.h"
-
-int cmd_probe_run(const tokengen_opts *o, ar_err *e)
-{
-	const char *out = o->output ? o->output : "-";
-	json_t *record = NULL;
-	char *text;
-	int rc;
-
-	if (probe_host(&o->probe, &record, e) != AR_OK)
-		return e->status;
-	text = ar_json_dump_pretty(record);
-	json_decref(record);
-	if (!text)
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	rc = ar_write_output(out, text, strlen(text), 0, e);
-	free(text);
-	return rc;
-}
 
 static int check_billing_flags(const tokengen_opts *o, const char **model, int *usage,
 			       ar_err *e)
@@ -54,7 +36,7 @@ static int check_billing_flags(const tokengen_opts *o, const char **model, int *
 		return ar_fail(e, AR_EUSAGE, NULL, "billing model Custom needs --asset-tag");
 	*usage = o->usage_reporting;
 	if (strcmp(*model, AR_BILLING_CAPACITY) == 0 && *usage) {
-		ar_warn("token-gen", "billing model Capacity: usage reporting switched off "
+		ar_warn(PROGRAM, "billing model Capacity: usage reporting switched off "
 			"(a disconnected stamp cannot report usage)");
 		*usage = 0;
 	}
@@ -135,13 +117,13 @@ static int write_token(const tokengen_opts *o, const char *compact, const ar_sta
 	if (o->output) {
 		if (ar_write_output(o->output, compact, len, 0, e) != AR_OK)
 			return e->status;
-		fprintf(report, "token-gen: wrote %s: registration token, %zu bytes, %zu host%s, "
+		fprintf(report, PROGRAM ": wrote %s: registration token, %zu bytes, %zu host%s, "
 			"CloudId %s\n", ar_output_name(o->output), len, n_hosts,
 			n_hosts == 1 ? "" : "s", stamp->cloud_id);
 		ar_report_sha256(report, compact, len, ar_output_name(o->output));
 	}
 	snprintf(what, sizeof what, "registration token (%zu bytes)", len);
-	return o->qr ? ar_qr_output(o->qr, compact, len, "token-gen", what, report, e) : AR_OK;
+	return o->qr ? ar_qr_output(o->qr, compact, len, PROGRAM, what, report, e) : AR_OK;
 }
 
 int cmd_create_run(const tokengen_opts *o, ar_err *e)
@@ -153,17 +135,14 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 	int created = 0, rc;
 
 	memset(&stamp, 0, sizeof stamp);
-	if (!o->output && !o->qr) {
-		json_decref(hosts);
-		return ar_fail(e, AR_EUSAGE, NULL, "create needs -o FILE|- or --qr FILE.png|-");
-	}
-	if (ar_qr_check_outputs(o->output, o->qr, e) != AR_OK) {
-		json_decref(hosts);
-		return e->status;
-	}
+	if (!o->output && !o->qr)
+		rc = ar_fail(e, AR_EUSAGE, NULL, "create needs -o FILE|- or --qr FILE.png|-");
+	else
+		rc = ar_qr_check_outputs(o->output, o->qr, e);
 	/* Every check that can fail on the operator's input comes before the
 	 * first write, so a refused command leaves nothing behind. */
-	rc = check_billing_flags(o, &p.billing_model, &p.usage_reporting, e);
+	if (rc == AR_OK)
+		rc = check_billing_flags(o, &p.billing_model, &p.usage_reporting, e);
 	if (rc == AR_OK)
 		rc = collect_hosts(o, hosts, e);
 	if (rc == AR_OK)
@@ -171,7 +150,7 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 	if (rc == AR_OK) {
 		if (created)
 			fprintf(ar_qr_status_stream(o->output, o->qr),
-				"token-gen: new stamp identity in %s: CloudId %s, key %s\n",
+				PROGRAM ": new stamp identity in %s: CloudId %s, key %s\n",
 				ar_stamp_dir(o->state_dir), stamp.cloud_id, stamp.kid);
 		p.cloud_id = stamp.cloud_id;
 		p.agreement_number = o->agreement_number;

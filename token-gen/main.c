@@ -11,17 +11,15 @@
 #include "commands.h"
 #include "err.h"
 
-#define PROGRAM "token-gen"
-
 static const char usage_text[] =
-	"usage: token-gen probe [--root DIR] [--host NAME] [-o FILE|-] [VALUE FLAGS]\n"
-	"       token-gen create --billing-model Capacity|Development|Custom\n"
+	"usage: " PROGRAM " probe [--root DIR] [--host NAME] [-o FILE|-] [VALUE FLAGS]\n"
+	"       " PROGRAM " create --billing-model Capacity|Development|Custom\n"
 	"                 [--agreement-number N] [--asset-tag T] [--usage-reporting]\n"
 	"                 [--marketplace-syndication] [--host FILE ...] [--cloud-id UUID]\n"
 	"                 [--state-dir DIR] [--root DIR] [VALUE FLAGS] [-o FILE|-]\n"
 	"                 [--qr FILE.png|-]\n"
-	"       token-gen show FILE|- [--json]\n"
-	"       token-gen --help | --version\n"
+	"       " PROGRAM " show FILE|- [--json]\n"
+	"       " PROGRAM " --help | --version\n"
 	"\n"
 	"VALUE FLAGS supply what a machine (a VM) does not expose; the record marks them\n"
 	"operator-supplied: --system-uuid UUID, --system-manufacturer S, --system-product S,\n"

@@ -22,7 +22,8 @@ static const char *const placeholder_texts[] = {
 	NULL
 };
 
-int hw_is_placeholder_text(const char *text)
+/* 1 when text (already trimmed) is a known placeholder ("To Be Filled By O.E.M.", ...). */
+static int is_placeholder_text(const char *text)
 {
 	const char *const *p;
 	size_t n = strlen(text), i;
@@ -74,7 +75,7 @@ char *hw_clean_value(const char *raw)
 	if (!value)
 		return NULL;
 	sanitise(value);
-	if (hw_is_placeholder_text(value)) {
+	if (is_placeholder_text(value)) {
 		free(value);
 		return NULL;
 	}

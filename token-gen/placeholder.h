@@ -9,8 +9,6 @@
  * invalid UTF-8 with '?', caps the length. Returns a malloc'd string, or NULL
  * when nothing is left or the value is a known placeholder. */
 char *hw_clean_value(const char *raw);
-/* 1 when text (already trimmed) is a known placeholder ("To Be Filled By O.E.M.", ...). */
-int hw_is_placeholder_text(const char *text);
 
 /* Why a UUID cannot identify a machine, or NULL when it can. Takes the
  * canonical lowercase text. */

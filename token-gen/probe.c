@@ -9,6 +9,7 @@
 
 #include "ar_limits.h"
 #include "codec.h"
+#include "commands.h"
 #include "cpuinfo.h"
 #include "fileio.h"
 #include "host.h"
@@ -57,11 +58,6 @@ typedef struct {
 	char why[PF_COUNT][300];   /* why a value is missing */
 	const char *uuid_source;
 } findings;
-
-const char *probe_field_flag(enum probe_field f)
-{
-	return fields[f].flag;
-}
 
 /* Reads ROOT/rel; a file missing under the root is missing (never read from /). */
 static uint8_t *read_under(const char *root, const char *rel, size_t cap, char *why,
@@ -196,9 +192,8 @@ static void choose_uuid(findings *f, const sources *src, const char *host)
 		return;
 	}
 	if (hw_uuid_is_partial_template(s->uuid_raw))
-		fprintf(stderr, "token-gen: warning: %s: system UUID %s looks like a firmware "
-			"template with half its bytes filled in; check that it is unique\n",
-			host, uuid);
+		ar_warn(PROGRAM, "%s: system UUID %s looks like a firmware template with half "
+			"its bytes filled in; check that it is unique", host, uuid);
 	f->value[PF_UUID] = strdup(uuid);
 	f->uuid_source = AR_SOURCE_SMBIOS;
 }

@@ -18,9 +18,6 @@ typedef struct {
 	const char *operator_value[PF_COUNT]; /* values given by the operator, or NULL */
 } probe_opts;
 
-/* The command-line flag ("--system-uuid") of a field. */
-const char *probe_field_flag(enum probe_field f);
-
 /* Reads the hardware under opts->root and builds a validated host record.
  * A mandatory value that is missing or a placeholder is AR_EHARDWARE with
  * "Could not retrieve mandatory hardware info for HOST: WHAT". */

@@ -96,11 +96,9 @@ int cmd_show_run(const char *file, int json, ar_err *e)
 	if (rc == AR_OK)
 		ar_sha256_hex((const uint8_t *)text, len, t.sha256_hex);
 	free(text);
-	if (rc != AR_OK)
-		return rc;
-	if (json)
+	if (rc == AR_OK && json)
 		rc = print_json(name, &t, e);
-	else
+	else if (rc == AR_OK)
 		print_text(name, &t);
 	ar_token_free(&t);
 	return rc;
