@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # airreg: token-gen, registrar, key-import on one static library (common/).
 # POSIX-style knobs; `make check` installs what is missing, builds and tests.
 
@@ -91,10 +92,13 @@ $(BUILD)/key-import/%.o: key-import/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ikey-import -c -o $@ $<
 
+# Made anew: `ar rcs` alone would keep the object of a source file since removed.
 $(LIBAIRREG): $(COMMON_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $(COMMON_OBJ)
 
 $(LIBTOKENGEN): $(TOKENGEN_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $(TOKENGEN_OBJ)
 
 $(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBAIRREG)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "fileio.h"
 #include "qr.h"
@@ -301,8 +302,10 @@ int ar_lock_dir(const char *dir, int *lock_fd, ar_err *e)
 		return env_error(e, path, "cannot open lock");
 	while (flock(fd, LOCK_EX) != 0) {
 		if (errno != EINTR) {
+			int rc = env_error(e, path, "cannot lock"); /* before close() changes errno */
+
 			close(fd);
-			return env_error(e, path, "cannot lock");
+			return rc;
 		}
 	}
 	*lock_fd = fd;

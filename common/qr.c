@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drawing a token or key as QR codes: libqrencode for the symbols, libpng for the file. */
 #include <errno.h>
 #include <png.h>
@@ -108,6 +109,7 @@ static int draw_png(const qr_codes *c, void **png, size_t *png_len, ar_err *e)
 		*png = malloc(*png_len);
 	if (!*png || !png_image_write_to_memory(&image, *png, png_len, 0, gray, 0, NULL)) {
 		free(*png);
+		*png = NULL; /* the caller frees what it is given */
 		free(gray);
 		png_image_free(&image);
 		return ar_fail(e, AR_EINTERNAL, NULL, "PNG encoding failed: %s",
