@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The activation key: claims the registrar signs with its issuer key and the
  * stamp checks against the issuer keys it trusts (never a key in the file). */
 #ifndef AIRREG_ACTIVATION_H

@@ -1,4 +1,5 @@
-/* Every format constant and limit of airreg, in one place (see SPEC.md "Limits"). */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Every format constant and limit of airreg, in one place (see docs/spec.md "Limits"). */
 #ifndef AIRREG_LIMITS_H
 #define AIRREG_LIMITS_H
 
@@ -40,7 +41,7 @@
 #define AR_UUID_CHARS           36
 #define AR_SHA256_HEX_CHARS     64
 
-/* Billing models (SPEC.md, token-gen create) */
+/* Billing models (docs/spec.md, token-gen create) */
 #define AR_BILLING_CAPACITY    "Capacity"
 #define AR_BILLING_DEVELOPMENT "Development"
 #define AR_BILLING_CUSTOM      "Custom"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* base64url (RFC 4648 section 5, unpadded, as JOSE uses it), hex and SHA-256, all from libsodium. */
 #ifndef AIRREG_CODEC_H
 #define AIRREG_CODEC_H

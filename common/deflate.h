@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Raw DEFLATE (RFC 1951, as JWE's "zip":"DEF") through zlib, with a hard cap on output. */
 #ifndef AIRREG_DEFLATE_H
 #define AIRREG_DEFLATE_H

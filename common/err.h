@@ -1,4 +1,5 @@
-/* One error type: the exit status of SPEC.md and a one-line message naming the file. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One error type: the exit status of docs/spec.md and a one-line message naming the file. */
 #ifndef AIRREG_ERR_H
 #define AIRREG_ERR_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Safe file I/O: bounded reads, "-" for stdin/stdout, atomic replacement, locks. */
 #ifndef AIRREG_FILEIO_H
 #define AIRREG_FILEIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The host record: one host's hardware identity, as `token-gen probe` writes it
  * and the registration token carries it (docs/formats.md). */
 #ifndef AIRREG_HOST_H

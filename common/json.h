@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON through jansson: strict parsing and type-checked field access. */
 #ifndef AIRREG_JSON_H
 #define AIRREG_JSON_H

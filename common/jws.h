@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JWS Compact Serialization (RFC 7515) with alg EdDSA / Ed25519 (RFC 8037) only. */
 #ifndef AIRREG_JWS_H
 #define AIRREG_JWS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* QR transfer of a token or key, for sites that forbid USB sticks: drawing the
  * codes (libqrencode, libpng) and joining the parts a scanner read back. */
 #ifndef AIRREG_QR_H

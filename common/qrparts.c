@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Splitting a text into numbered QR parts and joining the parts a scanner read. */
 #include <stdlib.h>
 #include <string.h>

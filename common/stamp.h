@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The stamp's identity in its state directory: an Ed25519 key pair and a
  * CloudId, made on first use and kept (token-gen signs with it, key-import
  * checks that an activation key names it). */

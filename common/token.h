@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The registration token: claims, encoding (DEFLATE + JWS signed by the stamp key,
  * whose public half rides in the header as a JWK) and checked decoding. */
 #ifndef AIRREG_TOKEN_H
@@ -30,7 +31,7 @@ typedef struct {
 
 /* The canonical spelling of a billing model (case-insensitive match), or NULL. */
 const char *ar_billing_model(const char *text);
-/* The billing rules of SPEC.md; AR_EINPUT when the claims break them. */
+/* The billing rules of docs/spec.md; AR_EINPUT when the claims break them. */
 int ar_billing_check(const char *model, const char *agreement, const char *asset_tag,
 		     int usage_reporting, const char *where, ar_err *e);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The verbs of key-import, called by main() once the flags are parsed. */
 #ifndef KEYIMPORT_COMMANDS_H
 #define KEYIMPORT_COMMANDS_H

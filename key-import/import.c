@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `key-import FILE`: verify an activation key for this stamp and write the
  * activation resource. The checks run in a fixed order, each with its reason. */
 #include <stdio.h>

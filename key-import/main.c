@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* key-import: the stamp's side, back from the gap. Verifies an activation key
  * against the issuer keys this stamp trusts and writes the activation resource. */
 #include <getopt.h>

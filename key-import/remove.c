@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `key-import remove`: the activation resource goes; its serial's mark stays. */
 #include <stdio.h>
 

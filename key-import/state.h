@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* key-import's files in the stamp state directory: the activation resource and
  * the serial high-water marks, both replaced atomically under the directory lock. */
 #ifndef KEYIMPORT_STATE_H

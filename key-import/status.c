@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `key-import status`: the activation resource, as this stamp's clock sees it. */
 #include <stdio.h>
 #include <stdlib.h>

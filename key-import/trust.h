@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The issuer public keys this stamp trusts: STATE/trusted/<kid>.pub (PEM). */
 #ifndef KEYIMPORT_TRUST_H
 #define KEYIMPORT_TRUST_H

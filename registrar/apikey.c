@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The API's bearer secret: made by `registrar init` or `registrar api-key rotate`,
  * kept in DATA_DIR/api.secret (0600), held by `serve` only as its SHA-256. */
 #include <sodium.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The bearer secret of `registrar serve`. */
 #ifndef REGISTRAR_APIKEY_H
 #define REGISTRAR_APIKEY_H

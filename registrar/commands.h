@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The verbs of registrar, called by main() once the flags are parsed. The rules they
  * apply, shared with the HTTP face (http/), are in registry.h. */
 #ifndef REGISTRAR_COMMANDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "ar_limits.h"
 #include "datadir.h"
 #include "fileio.h"

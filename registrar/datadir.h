@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where the registrar's data directory is, and the issuer key it holds. */
 #ifndef REGISTRAR_DATADIR_H
 #define REGISTRAR_DATADIR_H

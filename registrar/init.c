@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `registrar init` and `registrar export-issuer-key`: the issuer's key pair and database. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `registrar activation-key`: a signed key for one live registration, with a
  * serial that grows by one per key, so the stamp can refuse an older one. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registrar: the connected workstation's side. Registers tokens in a SQLite
  * database, issues activation keys, unregisters, keeps tenant mappings. */
 #include <getopt.h>

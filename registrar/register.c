@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `registrar register` and `registrar unregister`, with the reference's rules:
  * a name belongs to one CloudId for ever; a CloudId has one live registration;
  * the same CloudId, stamp key and name renew; another stamp key is refused. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The registrar's rules, each inside a transaction its caller holds: what the verbs
  * (commands.h) and the HTTP API (http/) both stand on, so that one database has one set
  * of rules whichever face changed it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `registrar list` and `registrar show`: what the database holds, for people or scripts. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The registrar's SQLite database: registrations, tenants, an append-only audit. */
 #ifndef REGISTRAR_STORE_H
 #define REGISTRAR_STORE_H

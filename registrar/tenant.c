@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `registrar tenant add|list|remove`: the customerSubscriptions API of the
  * reference, carried to the stamp inside the activation key. */
 #include <stdlib.h>

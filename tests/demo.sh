@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make demo: the round trip, as an operator runs it on both sides of the gap.
 set -eu
 TG=$BIN/token-gen

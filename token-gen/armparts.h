@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ARM CPU names from the MIDR implementer and part numbers that /proc/cpuinfo
  * shows ("CPU implementer", "CPU part"), as lscpu names them. */
 #ifndef TOKENGEN_ARMPARTS_H

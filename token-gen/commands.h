@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The verbs of token-gen, called by main() once the flags are parsed. */
 #ifndef TOKENGEN_COMMANDS_H
 #define TOKENGEN_COMMANDS_H

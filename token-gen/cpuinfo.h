@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /proc/cpuinfo and /proc/meminfo, as the kernels of every architecture write them. */
 #ifndef TOKENGEN_CPUINFO_H
 #define TOKENGEN_CPUINFO_H

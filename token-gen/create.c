@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `token-gen create`: host records in, a signed token out. */
 #include <stdio.h>
 #include <stdlib.h>

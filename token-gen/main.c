@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* token-gen: the stamp's side. Probes hardware and writes signed registration tokens. */
 #include <getopt.h>
 #include <sodium.h>

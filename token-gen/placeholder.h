@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Firmware values that say nothing: templates vendors forgot to fill in. */
 #ifndef TOKENGEN_PLACEHOLDER_H
 #define TOKENGEN_PLACEHOLDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `token-gen probe`: one host's hardware identity as a host record (common/host.h). */
 #ifndef TOKENGEN_PROBE_H
 #define TOKENGEN_PROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `token-gen probe`: this host's hardware identity as a host record (probe.c reads it). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `token-gen show`: verify a registration token and print what it says. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SMBIOS (DMTF DSP0134) tables as the kernel exposes them in
  * /sys/firmware/dmi/tables: the entry point and the raw structure table. */
 #ifndef TOKENGEN_SMBIOS_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Makes the .deb from a tree `make install PREFIX=/usr DESTDIR=ROOT` wrote: strips the
 # programs, compresses man pages and docs, adds copyright, changelog, md5sums and a
 # control file whose Depends come from dpkg-shlibdeps. usage: build.sh ROOT OUTDIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `registrar serve`'s resources, in the shape of the reference's ARM API:
  * /subscriptions/S/resourceGroups/G/providers/Microsoft.AzureStack/registrations[/NAME
  * [/getactivationkey | /customerSubscriptions[/ID]]], on the CLI's database and rules. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The HTTP API's resources, apart from HTTP itself (serve.c): a request in, a status
  * and a JSON body out, on one SQLite connection. */
 #ifndef REGISTRAR_API_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the API's files share: the route a path names and the replies. */
 #ifndef REGISTRAR_API_INTERNAL_H
 #define REGISTRAR_API_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The registrations resource: list, get, PUT (register or renew), DELETE
  * (unregister), POST getactivationkey. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The customerSubscriptions resource: paged list, get, PUT, DELETE. */
 #include <stdlib.h>
 #include <string.h>

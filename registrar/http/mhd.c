@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Loading libmicrohttpd at run time, for `registrar serve` only (see mhd.h). */
 #include <dlfcn.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libmicrohttpd, loaded by `registrar serve` alone: linked in, it and GnuTLS (its
  * dependency) cost every other registrar command 2.7 ms and 2.8 MiB at start-up. */
 #ifndef REGISTRAR_MHD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `registrar serve`: the API over HTTP(S) with libmicrohttpd. A pool of threads, one
  * SQLite connection each; a bearer secret; one access-log line per request; SIGTERM or
  * SIGINT lets the requests in flight finish, then closes the database; SIGHUP re-reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What registrar serve's two files share: the server's state, and the request
  * handlers libmicrohttpd calls (serve_http.c). */
 #ifndef REGISTRAR_SERVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registrar serve, one request: who asks (the secret), how much it sends (the cap),
  * the answer from api.c on a pooled connection, and its line in the log. */
 #include <arpa/inet.h>

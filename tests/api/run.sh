@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # registrar serve, driven with curl on a free loopback port: every route and status both
 # ways, the CLI and the API seeing one database, a run of malformed requests each answered
 # with its 4xx and the database unchanged, the secret, HTTPS, and a graceful stop.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # What a USB round trip through other systems does to text must still be accepted:
 # a UTF-8 BOM, CRLF, lines wrapped at any width, trailing white space.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Freeze and clock: expired and not-yet-valid keys; a clock set back behind the latest
 # time the stamp has trusted is refused, within the skew it is not.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Endless data: files over the cap (refused before they are read whole), endless
 # streams, a DEFLATE bomb, 65 hosts, JSON nested past any sane depth, a 1 MB string.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # File-system tricks: state files and key files replaced by symbolic links to a file
 # the tools must not touch, outputs that are links, directories open to others.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Writes the hostile files of the attack suite into the current directory, from a
 # genuine token (tokA.txt, stamp key stamp/stamp.key) and a genuine activation key
 # (key3.txt, issuer key ws/issuer.key). Each is signed by the genuine key wherever

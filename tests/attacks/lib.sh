@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The world every attack runs in: stamp A (east, two hosts) and stamp B (west), one
 # workstation, the issuer key trusted on A, key1..key3 for east, keyB for west.
 # `attack STATUS "reason" PROGRAM ARGS...` asserts the exit status, one line on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Malformed: every truncation and bit flip (in process, through the programs' own
 # reader and decoder; a sample through the programs), duplicate JSON keys, base64url
 # that is not canonical, a number where a string belongs and the reverse.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Mix and match: a genuine key for another stamp, another CloudId, another stamp key;
 # a token replayed under a second name or carrying another stamp's CloudId.
 . "$(dirname "$0")/lib.sh"

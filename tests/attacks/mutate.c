@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every truncation and every single-bit flip of a genuine token and a genuine
  * activation key, fed through the same reader and decoder the programs use: each
  * must be refused (and, under the sanitizers, none may crash or leak).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Rollback: an older key after a newer one, also after `remove`, and a key of a
 # registration the stamp has left.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The attack suite (see docs/security.md): one script per family of attacks.
 set -u
 dir=$(dirname "$0")

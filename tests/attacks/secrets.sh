@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Secrets: a process holding a private key cannot be dumped or ptraced by others
 # (PR_SET_DUMPABLE 0, read back through the test shim at exit); private key files are
 # 0600, and a loose or linked one is refused (see filesystem.sh).

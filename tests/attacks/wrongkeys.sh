@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Wrong keys: an untrusted kid, a trusted kid over another key's signature, a key in
 # the header, and every algorithm but EdDSA; an EdDSA header with a crit we do not know.
 . "$(dirname "$0")/lib.sh"

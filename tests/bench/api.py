@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # make bench, the HTTP API: `registrar serve` on a free loopback port under wrk for
 # SECONDS each, GET .../customerSubscriptions (one page of 50) and POST
 # .../getactivationkey (a signed key and a database write each), with the error count

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* make bench, the in-process half: verification beside the bare signature check,
  * token creation, the registrar's batch (one transaction per batch) as its database
  * grows, and the sizes of the files. Prints rows of the table run.sh heads.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # make bench, the whole-process half: wall time (median of RUNS) of key-import
 # --dry-run and token-gen create beside a bare `openssl pkeyutl -verify -rawin`, the
 # CLI's register + issue per token, and each program's peak resident memory.

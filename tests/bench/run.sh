@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make bench: one table, every row measured in this run (see docs/performance.md).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The .deb of `make deb`: its contents, lintian (no error, no warning), then dpkg -i on a
 # throw-away copy of this machine's root (a mount namespace with an overlay over /, so
 # nothing of the real system changes): the programs run from /usr/bin, a whole round trip

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """docs/errors.md against the source: every error line the programs can print (other than
 internal errors) has a row, with its exit status; every row is a line the source still
 prints. usage: errors_table.py SOURCE_ROOT"""

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Every error line the programs can print, read from their source: the format of each
 ar_fail() and usage error, the "what" of env_error() ("WHAT: strerror") and the one
 form of store_error(). Prints "STATUS<TAB>MESSAGE<TAB>FILE:LINE" a line, the message

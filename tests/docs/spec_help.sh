@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # docs/spec.md agrees with the programs' --help. A program's section is its heading
 # "## PROGRAM" (optionally followed by a space and more words) up to the next "## " heading.
 # In that section: every flag --help names appears, and every flag the section names is one

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The bash completions (completions/*): what they offer is what the programs take.
 # Run by bash: completion functions are bash.
 HERE=$(cd "$(dirname "$0")" && pwd)

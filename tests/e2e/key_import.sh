@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # key-import end to end: the whole round trip, and every refusal with its exit
 # status, its reason, and the stamp's state directory unchanged byte for byte.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for the end-to-end tests: each check counts, and the script ends with
 # the line "NAME: N passed, M failed".
 PASSED=0

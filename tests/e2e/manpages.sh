@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The man pages agree with the programs: the SYNOPSIS is --help's usage word for word,
 # every flag --help names is in the page and every flag the page names is one the
 # program takes; groff renders each page without a warning.

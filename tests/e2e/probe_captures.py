@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """token-gen probe against real hardware captures (tests/data/hwdata) and their
 expected values (expected.tsv), and against this machine.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # QR transfer end to end: our PNGs and terminal drawings are read back by zbarimg
 # (zbar-tools, a decoder nobody here wrote), and what it prints goes into the readers,
 # in any order; missing, repeated, foreign and malformed parts are refused.

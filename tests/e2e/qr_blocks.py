@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Turns the UTF-8 half blocks `--qr -` prints (light modules drawn, as
 `qrencode -t UTF8`) back into images, one plain PBM per code: PREFIX-1.pbm, ...
 so that zbarimg can read what an operator's phone would read off the screen.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # registrar end to end: tokens made by token-gen from real captures; every rule
 # accepted and refused, the database unchanged (dump compared) on each refusal.
 . "$(dirname "$0")/lib.sh"

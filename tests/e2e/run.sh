@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Runs every end-to-end test against $BIN with the test data (tests/data) at $TESTDATA.
 set -u
 dir=$(dirname "$0")
@@ -15,4 +16,5 @@ sh "$dir/../samples/verify.sh" || rc=1
 /usr/bin/python3 "$dir/../docs/errors_table.py" "$dir/../.." || rc=1
 /usr/bin/python3 "$dir/../docs/paths.py" "$dir/../.." || rc=1
 sh "$dir/../docs/spec_help.sh" || rc=1
+sh "$dir/../docs/licence.sh" || rc=1
 exit $rc

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # token-gen create/show end to end: real captures in, a token that peers
 # nobody here wrote (python3-jwcrypto, openssl pkeyutl) verify; every bad
 # flag refused with its exit status and nothing written.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The worked decode of docs/formats.md, run as written on files the programs made: its
 # output must be what the programs put in (the host record, the key's claims).
 . "$(dirname "$0")/lib.sh"

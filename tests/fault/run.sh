@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault injection: every write, fsync, rename, link, open-for-writing ... of each
 # writer fails in turn (ENOSPC and EIO alternately, through tests/fault/shim.c).
 # After each: exit 0 with the new state, or exit 5 (one line) with exactly the old

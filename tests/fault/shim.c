@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test-only LD_PRELOAD shim: fails the Nth file-system call that can change the
  * disk, so the fault tests can show that every step of every writer either leaves
  * the old state or the new one.

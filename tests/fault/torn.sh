@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Torn reads: an import of an older key is stopped at each moment it reads a state
 # file (tests/fault/shim.c, FAULT_STALL) while a newer key of the same registration
 # is imported in full. Whatever it read before and after, the older key is refused

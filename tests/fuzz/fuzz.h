@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the libFuzzer targets share: a fixed Ed25519 key, so that a target can sign
  * what the fuzzer made and reach the checks behind the signature. */
 #ifndef AIRREG_FUZZ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Activation-key claim checks. First byte 0: the rest is a key file. Otherwise the
  * rest is a claims payload, signed here by the (trusted) fixed issuer key. */
 #include <stdio.h>

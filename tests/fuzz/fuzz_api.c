@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: registrar serve's request handling (api_handle), HTTP aside, on a
  * database holding one registration "east" with one customer subscription. Input:
  * a method byte, then lines PATH, $top, $skipToken (an empty line: absent), then the

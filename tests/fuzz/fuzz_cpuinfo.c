@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /proc/cpuinfo and /proc/meminfo parsing. */
 #include "cpuinfo.h"
 #include "fuzz.h"

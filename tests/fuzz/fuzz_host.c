@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host records, as token-gen create reads them from --host files. */
 #include "fuzz.h"
 #include "host.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The JWS reader: any bytes, as the text reader and ar_jws_parse see them. */
 #include "fuzz.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SMBIOS parsing. First byte: the entry point's length (0: none), then the entry
  * point, then the structure table. */
 #include "fuzz.h"

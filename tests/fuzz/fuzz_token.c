@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Token decoding. First byte 0: the rest is a token file. Otherwise the rest is a
  * claims payload, deflated and signed here with a key the header carries, so that
  * every claim check is reached. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Runs each fuzz target for FUZZ_SECONDS over its seeds (made fresh) and the
 # regression inputs kept under tests/fuzz/regressions/TARGET; prints executions per
 # target (FUZZ_ONLY="smbios host" runs some). A crash fails the run and leaves the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Seed corpora for the fuzz targets: OUT/TARGET/..., from a real round trip made with
 # the programs in BIN, samples/ and the hardware captures in TESTDATA/hwdata.
 set -eu

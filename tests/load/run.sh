@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Load: 32 key-imports of different serials at once (the highest wins, the mark
 # matches), and 8 registrar processes registering 100 tokens each at once (800
 # registrations, an intact database).

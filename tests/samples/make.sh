@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make samples: regenerates samples/ from the programs in BIN — host records probed from
 # real captures, and a whole round trip signed with the TEST-ONLY keys kept in samples/.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Every file in samples/ is what the programs make and verifies with them and with a
 # peer (jwcrypto): host records as probed from the captures, the TEST-ONLY keys, the
 # token, the issuer key, the activation key, the activation resource, the tenant list.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* token-gen's parsers on hand-made inputs: the corner cases the captures lack. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the unit tests: cmocka, and paths to the test data (tests/data) and a scratch dir. */
 #ifndef TESTUTIL_H
 #define TESTUTIL_H

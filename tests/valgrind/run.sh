@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The end-to-end tests again, each program run under valgrind memcheck: any memory
 # error or definitely lost block fails the program (exit 99) and is listed here.
 set -u
