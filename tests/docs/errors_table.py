@@ -5,6 +5,9 @@ internal errors) has a row, with its exit status; every row is a line the source
 prints. usage: errors_table.py SOURCE_ROOT"""
 import pathlib, re, subprocess, sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "e2e"))
+from checks import check, finish  # noqa: E402
+
 root = pathlib.Path(sys.argv[1])
 here = pathlib.Path(__file__).resolve().parent
 listing = subprocess.run([sys.executable, str(here / "messages.py"), str(root)],
@@ -23,14 +26,6 @@ for line in (root / "docs" / "errors.md").read_text().splitlines():
     for message in re.findall(r"`([^`]+)`", first):
         rows[message] = set(re.findall(r"[1-5]", cells[1]))
 
-passed = failed = 0
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 for message, statuses in sorted(source.items()):
     if statuses == {"1"}:
@@ -45,6 +40,4 @@ for message in sorted(rows):
 # the check can fail: a made-up line is not in the source
 check("no such line" not in source, "messages.py found a line that does not exist")
 check(len(source) > 150, "messages.py found only %d lines" % len(source))
-print("errors table: %d passed, %d failed (%d lines in the source, %d rows)"
-      % (passed, failed, len(source), len(rows)))
-sys.exit(1 if failed else 0)
+sys.exit(finish("errors table", " (%d lines in the source, %d rows)" % (len(source), len(rows))))

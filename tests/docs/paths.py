@@ -10,21 +10,14 @@ Also: the fuzz regressions README names every fuzz target.
 usage: paths.py REPO"""
 import glob, os, re, sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from checks import check, finish  # noqa: E402
+
 ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".")
 SKIP_DOCS = {"tests/data/hwdata/SOURCES.md"}
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 QUOTED = re.compile(r"`([^`\s]+)`")
 
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
 def documents():
@@ -96,8 +89,7 @@ def main():
     for t in targets:
         check(re.search(r"\b%s\b" % t, readme) is not None,
               f"tests/fuzz/regressions/README.md does not name the fuzz target {t}")
-    print(f"doc paths: {passed} passed, {failed} failed ({named} paths in {len(docs)} documents)")
-    return 1 if failed else 0
+    return finish("doc paths", f" ({named} paths in {len(docs)} documents)")
 
 
 sys.exit(main())

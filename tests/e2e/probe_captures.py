@@ -9,6 +9,8 @@ CPU_DEVIATIONS (each with the reason, and with the value we give instead, so a
 change in either direction shows up here)."""
 import csv, json, os, shutil, struct, subprocess, sys, tempfile
 
+from checks import check, finish
+
 BIN = os.environ["BIN"]
 HW = os.path.join(os.environ["TESTDATA"], "hwdata")
 TOKEN_GEN = os.path.join(BIN, "token-gen")
@@ -64,16 +66,6 @@ HOST_FIELDS = [("sys_vendor", "manufacturer"), ("product_name", "product"), ("sy
                ("memory_MiB", "memoryMiB")]
 COUNTS = {"cpu_sockets", "cpu_cores_total", "cpu_threads_total", "memory_MiB"}
 
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
 def probe(root, *extra):
@@ -206,8 +198,7 @@ def main():
         run_smbios_rows(rows, tmp)
         run_cpuinfo_rows(rows, tmp)
     run_this_machine()
-    print(f"probe captures: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish("probe captures")
 
 
 if __name__ == "__main__":
