@@ -66,7 +66,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps check test unit e2e api attacks fault load valgrind bench samples sanitize fuzz fuzz-targets install uninstall clean demo deb deb-check
+.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind bench samples sanitize fuzz fuzz-targets install uninstall clean demo deb deb-check
 
 all: $(PROGRAMS)
 
@@ -92,12 +92,23 @@ $(BUILD)/key-import/%.o: key-import/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ikey-import -c -o $@ $<
 
+# What each archive or program is made of, rewritten only when the list changes: a
+# source file removed (or added) then remakes what held its object.
+$(BUILD)/objs/%: FORCE
+	@mkdir -p $(@D)
+	@echo '$(OBJS)' | cmp -s - $@ || echo '$(OBJS)' >$@
+$(BUILD)/objs/libairreg: OBJS = $(COMMON_OBJ)
+$(BUILD)/objs/libtokengen: OBJS = $(TOKENGEN_OBJ)
+$(BUILD)/objs/registrar: OBJS = $(REGISTRAR_OBJ)
+$(BUILD)/objs/key-import: OBJS = $(KEYIMPORT_OBJ)
+FORCE:
+
 # Made anew: `ar rcs` alone would keep the object of a source file since removed.
-$(LIBAIRREG): $(COMMON_OBJ)
+$(LIBAIRREG): $(COMMON_OBJ) $(BUILD)/objs/libairreg
 	rm -f $@
 	$(AR) rcs $@ $(COMMON_OBJ)
 
-$(LIBTOKENGEN): $(TOKENGEN_OBJ)
+$(LIBTOKENGEN): $(TOKENGEN_OBJ) $(BUILD)/objs/libtokengen
 	rm -f $@
 	$(AR) rcs $@ $(TOKENGEN_OBJ)
 
@@ -105,13 +116,14 @@ $(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(QR_LIBS)
 
-$(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG)
+$(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG) $(BUILD)/objs/registrar
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(REGISTRAR_OBJ) $(LIBAIRREG) $(PKG_LIBS) \
+		$(QR_LIBS) $(REGISTRAR_LIBS)
 
-$(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG)
+$(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG) $(BUILD)/objs/key-import
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(KEYIMPORT_OBJ) $(LIBAIRREG) $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)
@@ -207,7 +219,7 @@ demo: deps
 
 MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
 COMPLETIONS = completions/token-gen completions/registrar completions/key-import
-DOCS = README.md docs/runbook.md docs/errors.md docs/api.md docs/formats.md docs/security.md docs/performance.md
+DOCS = README.md docs/spec.md docs/runbook.md docs/errors.md docs/api.md docs/formats.md docs/security.md docs/performance.md
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
@@ -247,6 +259,6 @@ deb-check: deb
 clean:
 	rm -rf build
 
--include $(COMMON_OBJ:.o=.d) $(TOKENGEN_OBJ:.o=.d) $(REGISTRAR_OBJ:.o=.d) $(KEYIMPORT_OBJ:.o=.d) \
+-include $(COMMON_OBJ:.o=.d) $(TOKENGEN_OBJ:.o=.d) $(BUILD)/token-gen/main.d $(REGISTRAR_OBJ:.o=.d) $(KEYIMPORT_OBJ:.o=.d) \
 	$(UNIT_BINS:=.d) $(BUILD)/tests/mutate.d $(BUILD)/tests/bench.d \
 	$(FUZZ_TARGETS:%=$(BUILD)/fuzz_%.d)
