@@ -17,6 +17,11 @@
 #define AR_MAX_HOST_NAME_CHARS 63
 #define AR_MAX_AGREEMENT_CHARS 64
 #define AR_MAX_ASSET_TAG_CHARS 64
+/* A host's counts: what a record may claim (the largest machines are far below). */
+#define AR_MAX_CPU_COUNT       1048576
+#define AR_MAX_MEMORY_MIB      (1LL << 40)
+/* Distinct sockets /proc/cpuinfo is read for; more are not counted. */
+#define AR_MAX_CPUINFO_SOCKETS 1024
 /* Raw SMBIOS table from sysfs; SMBIOS 3 allows up to 4 GiB, real tables are < 64 KiB. */
 #define AR_MAX_SMBIOS_BYTES    (1024u * 1024u)
 #define AR_MAX_PROC_FILE_BYTES (4u * 1024u * 1024u)
@@ -84,6 +89,8 @@
 #define AR_KEY_VALID_DAYS_DEFAULT 365
 #define AR_KEY_VALID_DAYS_MAX  3650
 #define AR_MAX_TENANTS         1024
+/* Issuer keys `key-import trust list` shows (a stamp trusts one or two). */
+#define AR_MAX_TRUSTED_KEYS    256
 #define AR_DB_BUSY_TIMEOUT_MS  10000
 
 /* registrar serve: the reference's Billing API (customerSubscriptions, api-version
@@ -96,7 +103,11 @@
 #define AR_API_MAX_CONNECTIONS 64
 #define AR_API_TIMEOUT_SECONDS 10            /* a client idle this long is dropped */
 #define AR_API_MAX_BODY_BYTES  (64u * 1024u) /* a token is < 64 KiB, so is its request */
-#define AR_API_MAX_HEADER_BYTES (16u * 1024u) /* request line and headers, per connection */
+/* libmicrohttpd's memory a connection: the request line and headers must fit (else 431) */
+#define AR_API_CONNECTION_MEMORY_BYTES (32u * 1024u)
+/* a chunked body past AR_API_MAX_BODY_BYTES is read and dropped (413) up to this, then the
+ * connection is closed */
+#define AR_API_MAX_DROPPED_BYTES (16u * AR_API_MAX_BODY_BYTES)
 #define AR_API_PAGE_DEFAULT    100           /* customerSubscriptions per page ($top) */
 #define AR_API_PAGE_MAX        1000
 #define AR_API_DRAIN_SECONDS   10            /* in-flight requests finish within this at stop */

@@ -21,9 +21,9 @@ int ar_deflate(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len, ar
 		return ar_fail(e, AR_EINTERNAL, NULL, "zlib: deflateInit2 failed");
 	bound = deflateBound(&zs, (uLong)len);
 	buf = malloc(bound);
-	if (!buf) {
+	if (!buf)
 		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	} else {
+	if (rc == AR_OK) {
 		zs.next_in = (Bytef *)(uintptr_t)in;
 		zs.avail_in = (uInt)len;
 		zs.next_out = buf;

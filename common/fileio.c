@@ -82,7 +82,7 @@ static int read_path(const char *path, size_t cap, int own_state, uint8_t **data
 	int fd, rc;
 	const char *where = ar_input_name(path);
 
-	if (strcmp(path, "-") == 0 && !own_state) {
+	if (ar_is_stdio(path) && !own_state) {
 		fd = STDIN_FILENO;
 	} else {
 		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | (own_state ? O_NOFOLLOW : 0));
@@ -227,7 +227,7 @@ int ar_write_output(const char *path, const void *data, size_t len, int flags, a
 	mode_t mode = (flags & AR_WRITE_SECRET) ? 0600 : 0644;
 	int fd, rc = AR_OK;
 
-	if (strcmp(path, "-") == 0)
+	if (ar_is_stdio(path))
 		return write_stdout(data, len, e);
 	if (temp_path_for(tmp, sizeof tmp, path) != 0)
 		return ar_fail(e, AR_EUSAGE, path, "path too long");
@@ -334,19 +334,24 @@ int ar_file_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+int ar_is_stdio(const char *path)
+{
+	return path && strcmp(path, "-") == 0;
+}
+
 const char *ar_input_name(const char *path)
 {
-	return strcmp(path, "-") == 0 ? "(stdin)" : path;
+	return ar_is_stdio(path) ? "(stdin)" : path;
 }
 
 const char *ar_output_name(const char *path)
 {
-	return strcmp(path, "-") == 0 ? "(stdout)" : path;
+	return ar_is_stdio(path) ? "(stdout)" : path;
 }
 
 FILE *ar_report_stream(const char *output)
 {
-	return (output && strcmp(output, "-") == 0) ? stderr : stdout;
+	return ar_is_stdio(output) ? stderr : stdout;
 }
 
 void ar_report_sha256(FILE *out, const void *data, size_t len, const char *name)

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "ar_limits.h"
 #include "err.h"
 
 /* Field names, shared by the writer (probe) and every reader. */
@@ -31,8 +32,6 @@
 #define AR_SOURCE_SYSFS    "sysfs"
 #define AR_SOURCE_OPERATOR "operator"
 
-#define AR_MAX_CPU_COUNT   1048576
-#define AR_MAX_MEMORY_MIB  (1LL << 40)
 
 /* Checks every field's presence, type and range; refuses unknown fields. */
 int ar_host_validate(json_t *host, const char *where, ar_err *e);

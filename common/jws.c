@@ -15,37 +15,32 @@ int ar_jws_sign(const char *header_json, const uint8_t *payload, size_t payload_
 	char *p = ar_b64url_encode(payload, payload_len);
 	char *s = NULL, *text = NULL;
 	uint8_t sig[AR_ED25519_SIG_BYTES];
-	size_t hl, pl, sl;
+	size_t hl = h ? strlen(h) : 0, pl = p ? strlen(p) : 0;
+	int rc = AR_OK;
 
-	if (!h || !p)
-		goto oom;
-	hl = strlen(h);
-	pl = strlen(p);
-	text = malloc(hl + pl + 2 + sodium_base64_ENCODED_LEN(sizeof sig,
-				sodium_base64_VARIANT_URLSAFE_NO_PADDING));
-	if (!text)
-		goto oom;
-	memcpy(text, h, hl);
-	text[hl] = '.';
-	memcpy(text + hl + 1, p, pl);
-	crypto_sign_detached(sig, NULL, (const uint8_t *)text, hl + 1 + pl, sk);
-	s = ar_b64url_encode(sig, sizeof sig);
-	if (!s)
-		goto oom;
-	sl = strlen(s);
-	text[hl + 1 + pl] = '.';
-	memcpy(text + hl + 2 + pl, s, sl + 1);
-	free(h);
-	free(p);
-	free(s);
-	*out = text;
-	return AR_OK;
-oom:
+	if (h && p)
+		text = malloc(hl + pl + 2 + sodium_base64_ENCODED_LEN(sizeof sig,
+					sodium_base64_VARIANT_URLSAFE_NO_PADDING));
+	if (text) {
+		memcpy(text, h, hl);
+		text[hl] = '.';
+		memcpy(text + hl + 1, p, pl);
+		crypto_sign_detached(sig, NULL, (const uint8_t *)text, hl + 1 + pl, sk);
+		s = ar_b64url_encode(sig, sizeof sig);
+	}
+	if (s) {
+		text[hl + 1 + pl] = '.';
+		memcpy(text + hl + 2 + pl, s, strlen(s) + 1);
+		*out = text;
+		text = NULL;
+	} else {
+		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	}
 	free(h);
 	free(p);
 	free(s);
 	free(text);
-	return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	return rc;
 }
 
 static int decode_segment(const char *seg, size_t len, uint8_t **out, size_t *out_len,

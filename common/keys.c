@@ -107,7 +107,7 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | (is_private ? O_NOFOLLOW : 0));
-	ssize_t n;
+	ssize_t n = 0;
 	int rc = AR_OK;
 
 	if (fd < 0) {
@@ -117,21 +117,19 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 			       "cannot open key: %s",
 			       strerror(errno));
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		rc = ar_fail(e, AR_EENV, path, "not a regular file");
-	} else if (is_private && (st.st_mode & 077)) {
+	if (rc == AR_OK && is_private && (st.st_mode & 077))
 		rc = ar_fail(e, AR_EENV, path,
 			     "private key is accessible by group or others (mode %04o); run chmod 600",
 			     (unsigned)(st.st_mode & 07777));
-	} else if ((size_t)st.st_size >= cap) {
+	if (rc == AR_OK && (size_t)st.st_size >= cap)
 		rc = ar_fail(e, AR_EINPUT, path, "key file larger than %zu bytes", cap - 1);
-	} else {
-		*len = 0;
-		while ((n = read(fd, buf + *len, cap - 1 - *len)) > 0)
-			*len += (size_t)n;
-		if (n < 0)
-			rc = ar_fail(e, AR_EENV, path, "cannot read key: %s", strerror(errno));
-	}
+	*len = 0;
+	while (rc == AR_OK && (n = read(fd, buf + *len, cap - 1 - *len)) > 0)
+		*len += (size_t)n;
+	if (rc == AR_OK && n < 0)
+		rc = ar_fail(e, AR_EENV, path, "cannot read key: %s", strerror(errno));
 	close(fd);
 	return rc;
 }

@@ -30,13 +30,15 @@ static int encode_parts(const char *text, size_t len, qr_codes *out, ar_err *e)
 	size_t chunk, n = ar_qr_split(len, &chunk), i;
 	char part[AR_QR_BYTES_PER_CODE + 1];
 
+	int rc = AR_OK;
+
 	out->n = 0;
 	if (n > AR_QR_MAX_PARTS)
 		return ar_fail(e, AR_EINPUT, NULL, "%zu bytes need %zu QR codes, more than %d; "
 			       "carry the file instead", len, n, AR_QR_MAX_PARTS);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && rc == AR_OK; i++) {
 		size_t at = i * chunk, take = len - at < chunk ? len - at : chunk;
-		int head = 0;
+		int head = 0, err;
 
 		if (n > 1)
 			head = snprintf(part, sizeof part, AR_QR_PART_PREFIX "%zu/%zu:", i + 1, n);
@@ -44,16 +46,16 @@ static int encode_parts(const char *text, size_t len, qr_codes *out, ar_err *e)
 		errno = 0;
 		out->code[i] = QRcode_encodeData((int)((size_t)head + take),
 						   (const unsigned char *)part, 0, QR_ECLEVEL_M);
-		if (!out->code[i]) {
-			int err = errno;
-
-			free_codes(out);
-			return ar_fail(e, err == ENOMEM ? AR_EINTERNAL : AR_EINPUT, NULL,
-				       "QR encoding failed: %s", strerror(err ? err : EINVAL));
-		}
-		out->n++;
+		err = errno;
+		if (out->code[i])
+			out->n++;
+		else
+			rc = ar_fail(e, err == ENOMEM ? AR_EINTERNAL : AR_EINPUT, NULL,
+				     "QR encoding failed: %s", strerror(err ? err : EINVAL));
 	}
-	return AR_OK;
+	if (rc != AR_OK)
+		free_codes(out);
+	return rc;
 }
 
 static int dark(const QRcode *q, int x, int y)
@@ -68,7 +70,7 @@ static int draw_png(const qr_codes *c, void **png, size_t *png_len, ar_err *e)
 {
 	const int quiet = AR_QR_QUIET_MODULES, px = AR_QR_MODULE_PIXELS;
 	png_image image;
-	int widest = 0, modules_high = 0, top = 0;
+	int widest = 0, modules_high = 0, top = 0, rc = AR_OK;
 	uint8_t *gray;
 	size_t i;
 
@@ -108,15 +110,14 @@ static int draw_png(const qr_codes *c, void **png, size_t *png_len, ar_err *e)
 	if (png_image_write_to_memory(&image, NULL, png_len, 0, gray, 0, NULL))
 		*png = malloc(*png_len);
 	if (!*png || !png_image_write_to_memory(&image, *png, png_len, 0, gray, 0, NULL)) {
+		rc = ar_fail(e, AR_EINTERNAL, NULL, "PNG encoding failed: %s",
+			     image.message[0] ? image.message : "out of memory");
 		free(*png);
 		*png = NULL; /* the caller frees what it is given */
-		free(gray);
 		png_image_free(&image);
-		return ar_fail(e, AR_EINTERNAL, NULL, "PNG encoding failed: %s",
-			       image.message[0] ? image.message : "out of memory");
 	}
 	free(gray);
-	return AR_OK;
+	return rc;
 }
 
 /* Two rows of modules a line: upper half block, lower half block, full block. */
@@ -175,7 +176,7 @@ static int qr_write(const char *dest, const char *text, size_t len, size_t *code
 		return ar_err_at(e, ar_output_name(dest));
 	*codes = c.n;
 	*version = c.code[0]->version;
-	if (strcmp(dest, "-") == 0)
+	if (ar_is_stdio(dest))
 		rc = draw_text(&c, (char **)&drawing, &drawing_len, e);
 	else
 		rc = draw_png(&c, &drawing, &drawing_len, e);
@@ -202,19 +203,14 @@ int ar_qr_output(const char *dest, const char *text, size_t len, const char *pro
 	return AR_OK;
 }
 
-static int is_stdout(const char *path)
-{
-	return path && strcmp(path, "-") == 0;
-}
-
 int ar_qr_check_outputs(const char *output, const char *qr, ar_err *e)
 {
-	if (is_stdout(output) && is_stdout(qr))
+	if (ar_is_stdio(output) && ar_is_stdio(qr))
 		return ar_fail(e, AR_EUSAGE, NULL, "-o - and --qr - cannot both go to stdout");
 	return AR_OK;
 }
 
 FILE *ar_qr_status_stream(const char *output, const char *qr)
 {
-	return ar_report_stream(is_stdout(qr) ? qr : output);
+	return ar_report_stream(ar_is_stdio(qr) ? qr : output);
 }

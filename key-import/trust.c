@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ar_limits.h"
 #include "fileio.h"
 #include "commands.h"
 #include "keys.h"
@@ -78,8 +79,6 @@ int trust_lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar
 	return AR_OK;
 }
 
-#define MAX_TRUSTED 256
-
 static int by_text(const void *a, const void *b)
 {
 	return strcmp(a, b);
@@ -87,7 +86,7 @@ static int by_text(const void *a, const void *b)
 
 int trust_list(const char *state_dir, int json, ar_err *e)
 {
-	char dir[4096], kids[MAX_TRUSTED][AR_THUMBPRINT_CHARS + 1];
+	char dir[4096], kids[AR_MAX_TRUSTED_KEYS][AR_THUMBPRINT_CHARS + 1];
 	struct dirent *de;
 	size_t n = 0, i;
 	DIR *d;
@@ -97,7 +96,7 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	d = opendir(dir);
 	if (!d && errno != ENOENT)
 		return ar_fail(e, AR_EENV, dir, "cannot read: %s", strerror(errno));
-	while (d && n < MAX_TRUSTED && (de = readdir(d)) != NULL) {
+	while (d && n < AR_MAX_TRUSTED_KEYS && (de = readdir(d)) != NULL) {
 		if (strlen(de->d_name) != AR_THUMBPRINT_CHARS + 4 ||
 		    strcmp(de->d_name + AR_THUMBPRINT_CHARS, ".pub") != 0)
 			continue;

@@ -106,31 +106,31 @@ static int write_registration(sqlite3 *db, const registration_row *existing, con
 		"usage_reporting = ?7, marketplace_syndication = ?8, token = ?9, token_sha256 = ?10, "
 		"token_issued_at = ?11, claims = ?12, updated_at = ?13 WHERE id = ?14";
 	char *claims = ar_json_dump_compact(t->claims);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
+	int rc = claims ? store_prepare(db, existing->found ? update_sql : insert_sql, &st, e)
+			: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 
-	if (!claims)
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	if (store_prepare(db, existing->found ? update_sql : insert_sql, &st, e) != AR_OK) {
-		free(claims);
-		return e->status;
+	if (rc == AR_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, claim(t, "cloudId"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, t->stamp_kid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, claim(t, "billingModel"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, claim(t, "agreementNumber"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, claim(t, "assetTag"), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, json_is_true(json_object_get(t->claims, "usageReporting")));
+		sqlite3_bind_int(st, 8,
+				 json_is_true(json_object_get(t->claims, "marketplaceSyndication")));
+		sqlite3_bind_text(st, 9, compact, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, t->sha256_hex, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 11, json_integer_value(json_object_get(t->claims, "issuedAt")));
+		sqlite3_bind_text(st, 12, claims, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 13, now);
+		if (existing->found)
+			sqlite3_bind_int64(st, 14, existing->id);
+		rc = store_exec_step(db, st, e);
 	}
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, claim(t, "cloudId"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, t->stamp_kid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, claim(t, "billingModel"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, claim(t, "agreementNumber"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, claim(t, "assetTag"), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, json_is_true(json_object_get(t->claims, "usageReporting")));
-	sqlite3_bind_int(st, 8, json_is_true(json_object_get(t->claims, "marketplaceSyndication")));
-	sqlite3_bind_text(st, 9, compact, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, t->sha256_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 11, json_integer_value(json_object_get(t->claims, "issuedAt")));
-	sqlite3_bind_text(st, 12, claims, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 13, now);
-	if (existing->found)
-		sqlite3_bind_int64(st, 14, existing->id);
 	free(claims);
-	return store_exec_step(db, st, e);
+	return rc;
 }
 
 /* The rules, in the order an operator can act on them. */

@@ -153,12 +153,12 @@ int store_begin(sqlite3 *db, ar_err *e)
 	return exec(db, "BEGIN IMMEDIATE", "begin", e);
 }
 
-int store_commit(sqlite3 *db, ar_err *e)
+static int store_commit(sqlite3 *db, ar_err *e)
 {
 	return exec(db, "COMMIT", "commit", e);
 }
 
-void store_rollback(sqlite3 *db)
+static void store_rollback(sqlite3 *db)
 {
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }

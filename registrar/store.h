@@ -15,10 +15,8 @@ void store_close(sqlite3 *db);
  * and a first audit row, then linked in (never over an existing one). */
 int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; a busy database is AR_EENV. */
+/* BEGIN IMMEDIATE; a busy database is AR_EENV. */
 int store_begin(sqlite3 *db, ar_err *e);
-int store_commit(sqlite3 *db, ar_err *e);
-void store_rollback(sqlite3 *db);
 /* Ends the transaction by rc, the outcome of the work inside it: COMMIT when it is
  * AR_OK, else ROLLBACK; returns the transaction's outcome. */
 int store_end(sqlite3 *db, int rc, ar_err *e);

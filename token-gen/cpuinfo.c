@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ar_limits.h"
 #include "armparts.h"
 
-#define MAX_SOCKETS 1024
 #define MAX_ARM_PARTS 16
 
 typedef struct {
@@ -24,7 +24,7 @@ typedef struct {
 } block_topology;
 
 typedef struct {
-	socket_seen sockets[MAX_SOCKETS];
+	socket_seen sockets[AR_MAX_CPUINFO_SOCKETS];
 	int n_sockets;
 	block_topology block;
 	int processors, listed, active;
@@ -87,7 +87,7 @@ static void commit_block(scan *s)
 	for (i = 0; i < s->n_sockets && s->sockets[i].id != id; i++)
 		;
 	if (i == s->n_sockets) {
-		if (s->n_sockets == MAX_SOCKETS)
+		if (s->n_sockets == AR_MAX_CPUINFO_SOCKETS)
 			return;
 		s->sockets[s->n_sockets++] = (socket_seen){ id, b->cores, b->siblings };
 	}
@@ -201,18 +201,11 @@ static void topology(const scan *s, cpu_info *out)
 		out->threads = s->active;
 }
 
-int cpuinfo_parse(const char *text, cpu_info *out)
+static void scan_text(scan *s, char *copy, cpu_info *out)
 {
-	scan *s = calloc(1, sizeof *s);
-	char *copy = strdup(text), *line, *save = NULL;
+	char *line, *save = NULL;
 	size_t i;
 
-	memset(out, 0, sizeof *out);
-	if (!s || !copy) {
-		free(s);
-		free(copy);
-		return -1;
-	}
 	start_block(s);
 	s->implementer = -1;
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -236,9 +229,20 @@ int cpuinfo_parse(const char *text, cpu_info *out)
 	topology(s, out);
 	for (i = 0; i < 6; i++)
 		free(s->by_key[i]);
+}
+
+int cpuinfo_parse(const char *text, cpu_info *out)
+{
+	scan *s = calloc(1, sizeof *s);
+	char *copy = strdup(text);
+	int ok = s && copy;
+
+	memset(out, 0, sizeof *out);
+	if (ok)
+		scan_text(s, copy, out);
 	free(s);
 	free(copy);
-	return 0;
+	return ok ? 0 : -1;
 }
 
 void cpuinfo_free(cpu_info *info)

@@ -66,10 +66,27 @@ static int same_field(json_t *a, json_t *b, const char *key)
 	return json_equal(json_object_get(a, key), json_object_get(b, key));
 }
 
+/* The host of file i is not one of hosts already taken (by UUID or by name). */
+static int unique_host(const tokengen_opts *o, json_t *hosts, json_t *host, int i, ar_err *e)
+{
+	json_t *other;
+	size_t j;
+
+	json_array_foreach(hosts, j, other) {
+		const char *dup = same_field(host, other, AR_HOST_UUID) ? AR_HOST_UUID
+				: same_field(host, other, AR_HOST_NAME) ? AR_HOST_NAME : NULL;
+
+		if (dup)
+			return ar_fail(e, AR_EINPUT, o->host_files[i], "same host %s as %s (%s)",
+				       strcmp(dup, AR_HOST_UUID) == 0 ? "UUID" : "name",
+				       o->host_files[j], json_string_value(json_object_get(host, dup)));
+	}
+	return AR_OK;
+}
+
 static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
 {
-	int i;
-	size_t j;
+	int i, rc = AR_OK;
 
 	if (o->n_host_files > AR_MAX_HOSTS)
 		return ar_fail(e, AR_EUSAGE, NULL, "at most %d hosts in a token (--host given more often)",
@@ -82,28 +99,18 @@ static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
 		return json_array_append_new(hosts, self) == 0 ? AR_OK
 			: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	}
-	for (i = 0; i < o->n_host_files; i++) {
-		json_t *host = NULL, *other;
+	for (i = 0; rc == AR_OK && i < o->n_host_files; i++) {
+		json_t *host = NULL;
 
-		if (load_host_file(o->host_files[i], &host, e) != AR_OK)
-			return e->status;
-		json_array_foreach(hosts, j, other) {
-			const char *dup = same_field(host, other, AR_HOST_UUID) ? "UUID"
-					: same_field(host, other, AR_HOST_NAME) ? "name" : NULL;
-
-			if (dup) {
-				ar_fail(e, AR_EINPUT, o->host_files[i],
-					"same host %s as %s (%s)", dup, o->host_files[j],
-					json_string_value(json_object_get(
-						host, strcmp(dup, "UUID") == 0 ? AR_HOST_UUID
-									       : AR_HOST_NAME)));
-				json_decref(host);
-				return e->status;
-			}
-		}
-		json_array_append_new(hosts, host);
+		rc = load_host_file(o->host_files[i], &host, e);
+		if (rc == AR_OK)
+			rc = unique_host(o, hosts, host, i, e);
+		if (rc != AR_OK)
+			json_decref(host);
+		else if (json_array_append_new(hosts, host) != 0) /* it takes host either way */
+			rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	}
-	return AR_OK;
+	return rc;
 }
 
 static int write_token(const tokengen_opts *o, const char *compact, const ar_stamp *stamp,

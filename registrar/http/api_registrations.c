@@ -70,11 +70,31 @@ void api_list_registrations(sqlite3 *db, const route *rt, api_response *rs)
 }
 
 
+/* A copy of the body's registration token (its own to free), or NULL with the refusal. */
+static uint8_t *token_of(json_t *doc, api_response *rs)
+{
+	const char *location = json_string_value(json_object_get(doc, "location"));
+	const char *token = api_property(doc, "registrationToken", rs);
+	uint8_t *text;
+
+	if (!token)
+		return NULL;
+	if (location && strcmp(location, "global") != 0) {
+		api_error(rs, 400, "LocationNotAvailableForResourceType",
+			  "registrations live in location \"global\"");
+		return NULL;
+	}
+	text = (uint8_t *)strdup(token);
+	if (!text)
+		api_error(rs, 500, "InternalServerError", "out of memory");
+	return text;
+}
+
 void api_put_registration(sqlite3 *db, const route *rt, const api_request *rq,
 			     api_response *rs)
 {
 	static const char *const allowed[] = { "location", "properties", "tags", NULL };
-	const char *where = "properties.registrationToken", *location, *token;
+	const char *where = "properties.registrationToken";
 	json_t *doc = api_body_object(rq, allowed, rs);
 	ar_token t = { 0 };
 	uint8_t *text = NULL;
@@ -84,24 +104,11 @@ void api_put_registration(sqlite3 *db, const route *rt, const api_request *rq,
 
 	if (!doc)
 		return;
-	location = json_string_value(json_object_get(doc, "location"));
-	token = api_property(doc, "registrationToken", rs);
-	if (token && location && strcmp(location, "global") != 0)
-		api_error(rs, 400, "LocationNotAvailableForResourceType",
-			  "registrations live in location \"global\"");
-	if (!token || (location && strcmp(location, "global") != 0)) {
-		json_decref(doc);
-		return;
-	}
-	len = strlen(token);
-	text = malloc(len + 1);
-	if (!text) {
-		json_decref(doc);
-		api_error(rs, 500, "InternalServerError", "out of memory");
-		return;
-	}
-	memcpy(text, token, len + 1);
+	text = token_of(doc, rs);
 	json_decref(doc);
+	if (!text)
+		return;
+	len = strlen((const char *)text);
 	rc = ar_compact_text(text, &len, where, &e);
 	if (rc == AR_OK)
 		rc = ar_token_decode((char *)text, len, &t, where, &e);

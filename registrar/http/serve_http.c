@@ -187,7 +187,7 @@ static enum MHD_Result take_body(request *rq, const char *data, size_t *size)
 	*size = 0;
 	if (rq->dropped || rq->body_len + n > AR_API_MAX_BODY_BYTES) {
 		rq->dropped += n;
-		return rq->dropped > 16 * AR_API_MAX_BODY_BYTES ? MHD_NO : MHD_YES;
+		return rq->dropped > AR_API_MAX_DROPPED_BYTES ? MHD_NO : MHD_YES;
 	}
 	if (!rq->body && !(rq->body = malloc(AR_API_MAX_BODY_BYTES)))
 		return MHD_NO;

@@ -307,7 +307,7 @@ static double batch(sqlite3 *db, const ar_keypair *issuer, int n, int first)
 		free(key);
 		ar_token_free(&tok);
 	}
-	if (store_commit(db, &e) != AR_OK)
+	if (store_end(db, AR_OK, &e) != AR_OK)
 		die("commit", &e);
 	t = seconds() - t0;
 	for (i = 0; i < n; i++)
