@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The licence is said everywhere it must be: LICENSE holds the Apache License 2.0, and every
 # source file, script and man page carries the SPDX line in its first three lines (the test
-# data and samples keep their own terms: tests/data/SOURCES.md).
+# data keeps its own terms, and samples/ is output: tests/data/SOURCES.md).
 . "$(dirname "$0")/../e2e/lib.sh"
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)

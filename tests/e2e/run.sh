@@ -17,4 +17,5 @@ sh "$dir/../samples/verify.sh" || rc=1
 /usr/bin/python3 "$dir/../docs/paths.py" "$dir/../.." || rc=1
 sh "$dir/../docs/spec_help.sh" || rc=1
 sh "$dir/../docs/licence.sh" || rc=1
+/usr/bin/python3 "$dir/../docs/data_licences.py" "$dir/../.." || rc=1
 exit $rc
