@@ -99,6 +99,8 @@
 #define AR_API_SECRET_FILE     "api.secret"  /* the bearer secret, 0600 */
 #define AR_API_SECRET_BYTES    32            /* random bytes; the file holds their base64url */
 #define AR_API_LISTEN_DEFAULT  "127.0.0.1:8080"
+/* --public-url: "https://HOST[:PORT]", what clients are told to follow (nextLink) */
+#define AR_API_MAX_ORIGIN_CHARS 255
 #define AR_API_THREADS         4             /* one SQLite connection each */
 #define AR_API_MAX_CONNECTIONS 64
 #define AR_API_TIMEOUT_SECONDS 10            /* a client idle this long is dropped */

@@ -13,7 +13,7 @@ typedef struct {
 	const char *token, *name, *cloud_id, *output;
 	const char *registration, *subscription, *tenant;
 	const char *qr;  /* --qr: the activation key drawn as QR codes */
-	const char *listen, *tls_cert, *tls_key;  /* serve */
+	const char *listen, *tls_cert, *tls_key, *public_url;  /* serve */
 	long valid_days;
 	int json, force;
 	long long now; /* the clock, read once */

@@ -27,6 +27,7 @@ static const char usage_text[] =
 	"       " PROGRAM " tenant list --registration NAME\n"
 	"       " PROGRAM " tenant remove --registration NAME --subscription GUID\n"
 	"       " PROGRAM " serve [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE]\n"
+	"                 [--public-url URL]\n"
 	"       " PROGRAM " api-key rotate\n"
 	"       " PROGRAM " --help | --version\n"
 	"Every verb takes --data-dir DIR (else $" AR_DATA_DIR_ENV ", else " AR_DATA_DIR_DEFAULT ").\n"
@@ -35,7 +36,7 @@ static const char usage_text[] =
 enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
 	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR,
-	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY
+	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -59,6 +60,7 @@ static const struct option long_options[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+	{ "public-url", required_argument, NULL, OPT_PUBLIC_URL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -198,6 +200,7 @@ static void take_option(registrar_opts *o, int c, unsigned *seen)
 	case OPT_LISTEN: o->listen = optarg; break;
 	case OPT_TLS_CERT: o->tls_cert = optarg; break;
 	case OPT_TLS_KEY: o->tls_key = optarg; break;
+	case OPT_PUBLIC_URL: o->public_url = optarg; break;
 	case OPT_VALID_DAYS:
 		if (parse_days(optarg, &o->valid_days) != 0)
 			o->valid_days = -1;
@@ -222,7 +225,8 @@ int main(int argc, char **argv)
 		{ "activation-key", cmd_activation_key, BIT(OPT_NAME) | BIT(OPT_VALID_DAYS) | BIT_OUTPUT |
 		  BIT(OPT_QR) },
 		{ "tenant", cmd_tenant, BIT(OPT_REGISTRATION) | BIT(OPT_SUBSCRIPTION) | BIT(OPT_TENANT) },
-		{ "serve", cmd_serve, BIT(OPT_LISTEN) | BIT(OPT_TLS_CERT) | BIT(OPT_TLS_KEY) },
+		{ "serve", cmd_serve, BIT(OPT_LISTEN) | BIT(OPT_TLS_CERT) | BIT(OPT_TLS_KEY) |
+		  BIT(OPT_PUBLIC_URL) },
 		{ "api-key", cmd_api_key, 0 },
 	};
 	registrar_opts o;

@@ -15,7 +15,7 @@ typedef struct {
 	const char *path;        /* decoded, without the query */
 	const char *api_version; /* query values, NULL when absent */
 	const char *top, *skip_token;
-	const char *origin;      /* "http://HOST" the client used, for nextLink */
+	const char *origin;      /* "SCHEME://HOST:PORT" of this server, for nextLink */
 	const uint8_t *body;
 	size_t body_len;
 } api_request;

@@ -69,6 +69,29 @@ bad:
 		       "(numeric)", text);
 }
 
+/* --public-url: "http(s)://HOST[:PORT]" and nothing after it (a trailing / aside). */
+static int public_url(const char *url, char *out, size_t cap, ar_err *e)
+{
+	size_t n = url ? strlen(url) : 0, skip = 0, i;
+
+	if (url && strncmp(url, "https://", 8) == 0)
+		skip = 8;
+	else if (url && strncmp(url, "http://", 7) == 0)
+		skip = 7;
+	if (n > 0 && url[n - 1] == '/')
+		n--;
+	for (i = skip; skip && i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]",
+			    url[i]))
+			break;
+	if (!skip || n == skip || i < n || n >= cap)
+		return ar_fail(e, AR_EUSAGE, NULL, "--public-url \"%.64s\": give http(s)://HOST[:PORT] "
+			       "as clients reach this server, with no path", url ? url : "");
+	memcpy(out, url, n);
+	out[n] = '\0';
+	return AR_OK;
+}
+
 /* --- start and stop */
 
 typedef struct {
@@ -209,6 +232,8 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	pthread_mutex_init(&s.secret_lock, NULL);
 	pthread_mutex_init(&s.write_lock, NULL);
 	rc = parse_listen(listen_on, &ss, e);
+	if (rc == AR_OK && o->public_url)
+		rc = public_url(o->public_url, s.origin, sizeof s.origin, e);
 	if (rc == AR_OK)
 		rc = mhd_load(e);
 	if (rc == AR_OK)
@@ -238,10 +263,14 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 		rc = e->status;
 	if (rc == AR_OK) {
 		info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+		if (!o->public_url)
+			snprintf(s.origin, sizeof s.origin, "%s://%.*s:%u", s.scheme,
+				 (int)(strrchr(listen_on, ':') - listen_on), listen_on,
+				 info ? info->port : 0);
 		/* the port chosen when --listen said 0: scripts read it here */
-		fprintf(stderr, PROGRAM ": serve: listening on %s://%.*s:%u (%d threads, data %s)\n",
-			s.scheme, (int)(strrchr(listen_on, ':') - listen_on), listen_on,
-			info ? info->port : 0, AR_API_THREADS, dir);
+		fprintf(stderr, PROGRAM ": serve: listening on %s://%.*s:%u (%d threads, data %s; "
+			"links name %s)\n", s.scheme, (int)(strrchr(listen_on, ':') - listen_on),
+			listen_on, info ? info->port : 0, AR_API_THREADS, dir, s.origin);
 		wait_for_stop(&s, dir, &signals);
 		drain(d, &s);
 		fprintf(stderr, PROGRAM ": serve: stopped after %ld requests; database closed\n",

@@ -29,6 +29,9 @@ typedef struct {
 	pthread_mutex_t write_lock;    /* one writer at a time, in order */
 	pthread_mutex_t secret_lock;
 	const char *scheme;
+	/* "SCHEME://HOST:PORT" of the links the API hands out: --public-url, else the
+	 * listener; never the request's Host header, which the client chooses */
+	char origin[AR_API_MAX_ORIGIN_CHARS + 1];
 	atomic_int in_flight;
 	atomic_long served;
 } server;

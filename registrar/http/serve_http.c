@@ -198,21 +198,18 @@ static enum MHD_Result take_body(request *rq, const char *data, size_t *size)
 
 static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, const char *url)
 {
-	const char *host = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-	char origin[300];
 	api_request in = { 0 };
 	api_response out = { 0 };
 	size_t slot;
 	sqlite3 *db;
 	int writer;
 
-	snprintf(origin, sizeof origin, "%s://%s", s->scheme, host ? host : "localhost");
 	in.method = rq->method;
 	in.path = url;  /* as MHD decoded it */
 	in.api_version = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api-version");
 	in.top = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$top");
 	in.skip_token = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$skipToken");
-	in.origin = origin;
+	in.origin = s->origin;
 	in.body = rq->body;
 	in.body_len = rq->body_len;
 	/* Writers queue here rather than in SQLite's busy handler, whose sleeps of up to

@@ -122,6 +122,11 @@ case $next in "http://127.0.0.1:$PORT/subscriptions/$SUB/"*"\$skipToken="*) ok ;
 call GET "$next"; is "the next page, by nextLink" 200 '(.value | length) == 2 and .nextLink == null'
 page2=$(printf '%s' "$BODY" | jq -r '[.value[].name] | join(" ")')
 check "the pages hold all six in order, the CLI's one too" [ "$page1 $page2" = "$(seq -f '10000000-0000-4000-8000-00000000000%g' 1 6 | tr '\n' ' ' | sed 's/ $//')" ]
+# the link names this server whatever Host the client sent: a link to the attacker's host
+# would take the bearer secret there
+call GET "$CS?$AV&\$top=4" -H "Host: attacker.example"
+next=$(printf '%s' "$BODY" | jq -r .nextLink)
+case $next in "http://127.0.0.1:$PORT/"*) ok ;; *) bad "nextLink after Host: attacker.example: $next" ;; esac
 check "the CLI lists the API's tenants" sh -c "'$RG' tenant list --registration east | jq -e '(.value | length) == 6' >/dev/null"
 call DELETE "$CS/$s1?$AV"; is "DELETE a customer subscription" 204
 check "204 has no body" [ ! -s "$WORK/body" ]
@@ -286,11 +291,18 @@ chmod 644 tls.key
 expect_exit 5 "a TLS key readable by others" "$RG" serve --tls-cert tls.crt --tls-key tls.key
 one_line_error "TLS key mode" "run chmod 600"
 chmod 600 tls.key
-start_server --tls-cert tls.crt --tls-key tls.key
+expect_exit 2 "--public-url with a path" "$RG" serve --public-url https://registrar.example/api
+one_line_error "--public-url with a path" 'give http(s)://HOST[:PORT] as clients reach this server'
+expect_exit 2 "--public-url of another scheme" "$RG" serve --public-url ftp://registrar.example
+start_server --tls-cert tls.crt --tls-key tls.key --public-url https://registrar.example:8443/
 STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert tls.crt -H "Authorization: Bearer $SECRET" \
 	"https://127.0.0.1:$PORT/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations?$AV")
 check "HTTPS with the certificate: 200" [ "$STATUS" = 200 ]
 check "nextLink and logs say https" grep -q 'listening on https://127.0.0.1:' serve.log
+check "links name the --public-url" grep -q 'links name https://registrar.example:8443)' serve.log
+STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert tls.crt -H "Authorization: Bearer $SECRET" \
+	"https://127.0.0.1:$PORT/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/east/customerSubscriptions?$AV&\$top=1")
+check "nextLink is the --public-url's" sh -c "jq -r .nextLink '$WORK/body' | grep -q '^https://registrar.example:8443/subscriptions/'"
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/?$AV")
 check "plain HTTP to the HTTPS port gets nothing" [ "$STATUS" = 000 ]
 kill -INT "$PID"
