@@ -133,7 +133,7 @@ static int parse_route(char *path, route *rt, api_response *rs)
 	rt->name = n >= 8 ? seg[7] : NULL;
 	if (rt->name && !ar_host_name_ok(rt->name)) {
 		api_error(rs, 400, "InvalidResourceName", "registration names are 1 to 63 letters, "
-			  "digits, '.', '_' or '-', starting with a letter or digit");
+			  "digits, '.', '_' or '-', not starting with '.' or '-'");
 		return -1;
 	}
 	rt->activation_key = n == 9 && segment_is(seg[8], "getactivationkey");

@@ -24,6 +24,7 @@ typedef struct {
 	unsigned status;
 	char *body;              /* malloc'd JSON, or NULL (204) */
 	const char *allow;       /* the methods a 405 names */
+	int close;               /* the connection ends with this answer */
 } api_response;
 
 void api_handle(sqlite3 *db, const ar_keypair *issuer, const api_request *rq, api_response *rs);

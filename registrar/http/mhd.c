@@ -22,6 +22,7 @@ int mhd_load(ar_err *e)
 		{ "MHD_get_daemon_info", (void **)&mhd.get_daemon_info },
 		{ "MHD_get_connection_info", (void **)&mhd.get_connection_info },
 		{ "MHD_lookup_connection_value", (void **)&mhd.lookup_connection_value },
+		{ "MHD_get_connection_values", (void **)&mhd.get_connection_values },
 		{ "MHD_create_response_from_buffer", (void **)&mhd.create_response_from_buffer },
 		{ "MHD_add_response_header", (void **)&mhd.add_response_header },
 		{ "MHD_queue_response", (void **)&mhd.queue_response },

@@ -172,6 +172,7 @@ static struct MHD_Daemon *start(server *s, const struct sockaddr_storage *ss,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)AR_API_TIMEOUT_SECONDS,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)AR_API_CONNECTION_MEMORY_BYTES,
 			     MHD_OPTION_NOTIFY_COMPLETED, serve_on_completed, s,
+			     MHD_OPTION_UNESCAPE_CALLBACK, serve_unescape, NULL,
 			     tls->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls->cert,
 			     MHD_OPTION_HTTPS_MEM_KEY, tls->key,
 			     MHD_OPTION_END);

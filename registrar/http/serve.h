@@ -41,6 +41,8 @@ enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *c, const char
 				 size_t *size, void **con_cls);
 void serve_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			enum MHD_RequestTerminationCode why);
+/* libmicrohttpd's URL decoding, but for %00, %2F and %25, which it leaves as they are. */
+size_t serve_unescape(void *cls, struct MHD_Connection *c, char *text);
 void serve_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif

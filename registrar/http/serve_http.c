@@ -127,6 +127,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request *rq, api_
 		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
 	if (rs->status == 401)
 		mhd.add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (rs->close)
+		mhd.add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	rq->status = rs->status;
 	rq->sent = len;
 	rq->answered = 1;
@@ -141,7 +143,75 @@ static enum MHD_Result refuse_now(struct MHD_Connection *c, request *rq, unsigne
 	api_response rs = { 0 };
 
 	api_error(&rs, status, code, message);
+	/* what follows a request whose framing is in doubt may be another request */
+	rs.close = status == 400;
 	return send_response(c, rq, &rs);
+}
+
+static int hex_value(char h)
+{
+	if (h >= '0' && h <= '9')
+		return h - '0';
+	if (h >= 'a' && h <= 'f')
+		return h - 'a' + 10;
+	if (h >= 'A' && h <= 'F')
+		return h - 'A' + 10;
+	return -1;
+}
+
+size_t serve_unescape(void *cls, struct MHD_Connection *c, char *text)
+{
+	char *in = text, *out = text;
+
+	(void)cls;
+	(void)c;
+	for (; *in; in++) {
+		int hi = in[0] == '%' ? hex_value(in[1]) : -1;
+		int lo = hi >= 0 ? hex_value(in[2]) : -1;
+		int byte = hi * 16 + lo;
+
+		/* %00 would cut the path short and %2F make one segment two: kept as they
+		 * are, they are refused whole (begin_request) */
+		if (lo < 0 || byte == 0 || byte == '/' || byte == '%') {
+			*out++ = *in;
+			continue;
+		}
+		*out++ = (char)byte;
+		in += 2;
+	}
+	*out = '\0';
+	return (size_t)(out - text);
+}
+
+typedef struct {
+	unsigned lengths, encodings;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	framing *f = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->lengths++;
+	if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		f->encodings++;
+	return MHD_YES;
+}
+
+/* RFC 9112 6.3: a body's length must be unambiguous, or the request is refused and the
+ * connection closed (else the rest of a body could run as a second, smuggled request). */
+static int framing_ok(struct MHD_Connection *c, const char *length)
+{
+	framing f = { 0, 0 };
+	size_t n = length ? strlen(length) : 0;
+
+	mhd.get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	if (f.lengths > 1 || (f.lengths && f.encodings))
+		return 0;
+	return !length || (n > 0 && n <= 20 && strspn(length, "0123456789") == n);
 }
 
 static int authorized(server *s, struct MHD_Connection *c)
@@ -160,18 +230,27 @@ static int authorized(server *s, struct MHD_Connection *c)
 }
 
 /* First call of a request: who asks, and how much it will send. */
-static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, request *rq)
+static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, request *rq,
+				      const char *url)
 {
 	const char *length = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	char *end = NULL;
 
+	if (!framing_ok(c, length))
+		return refuse_now(c, rq, 400, "InvalidRequestFraming",
+				  "one Content-Length of digits, or Transfer-Encoding, not both "
+				  "(RFC 9112 6.3)");
+	/* kept encoded by unescape(): no route or name holds a NUL, a / or a % */
+	if (strchr(url, '%'))
+		return refuse_now(c, rq, 400, "InvalidPath",
+				  "a path segment holds an encoded NUL, / or %");
 	if (!authorized(s, c))
 		return refuse_now(c, rq, 401, "AuthenticationFailed",
 				  "every request needs Authorization: Bearer SECRET (the content "
 				  "of " AR_API_SECRET_FILE " in the data directory)");
 	/* Refused before a byte of it is read. */
-	if (length && (strtoull(length, &end, 10) > AR_API_MAX_BODY_BYTES || !end || *end))
+	if (length && strtoull(length, &end, 10) > AR_API_MAX_BODY_BYTES)
 		return refuse_now(c, rq, 413, "RequestTooLarge",
 				  "request bodies are at most 65536 bytes");
 	return MHD_YES;
@@ -238,11 +317,11 @@ enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *c, const char
 		if (!(rq = calloc(1, sizeof *rq)))
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
-		snprintf(rq->method, sizeof rq->method, "%s", method);
+		log_safe(rq->method, sizeof rq->method, method);
 		log_safe(rq->path, sizeof rq->path, url);
 		*con_cls = rq;
 		atomic_fetch_add(&s->in_flight, 1);
-		return begin_request(s, c, rq);
+		return begin_request(s, c, rq, url);
 	}
 	if (*size && rq->answered) {
 		*size = 0;  /* refused already: what follows is dropped */

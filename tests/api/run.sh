@@ -174,8 +174,46 @@ call GET "$BASE?$AV" -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' 'h')"
 case $STATUS in 4[0-9][0-9]) ok ;; *) bad "huge headers: HTTP $STATUS" ;; esac
 MALFORMED=$((MALFORMED + 1))
 call GET "$BASE/..?$AV" --path-as-is; refused "a name of .." 400 InvalidResourceName
-call GET "$BASE/%2e%2e%2f%2e%2e%2fetc?$AV"; MALFORMED=$((MALFORMED + 1))
-case $STATUS in 400 | 404) ok ;; *) bad "an encoded traversal: HTTP $STATUS" ;; esac
+call GET "$BASE/%2e%2e%2f%2e%2e%2fetc?$AV"; refused "an encoded traversal" 400 InvalidPath
+# a NUL cut the path short (this DELETE unregistered east), an encoded / made two segments
+call DELETE "$BASE/east%00/customerSubscriptions/$s1?$AV"; refused "an encoded NUL in the path" 400 InvalidPath
+check "the refusal closes the connection" grep -qi '^Connection: close' "$WORK/headers"
+call GET "$BASE/east%2Fcustomersubscriptions?$AV"; refused "an encoded / in the path" 400 InvalidPath
+call GET "$BASE/east%252F?$AV"; refused "an encoded %" 400 InvalidPath
+# a body's length said two ways: the rest of the body would run as a second request
+smuggle() { # smuggle HEADERS: the answers to one PUT whose body is a DELETE of east
+	$PY - "$PORT" "$SECRET" "$BASE" "$1" <<'PYEOF'
+import socket, sys
+port, secret, base, headers = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+path = base.split(str(port), 1)[1]
+inner = (f"DELETE {path}/east?api-version=2017-06-01 HTTP/1.1\r\nHost: x\r\n"
+         f"Authorization: Bearer {secret}\r\n\r\n")
+head = headers.replace("LEN", str(len(inner))).replace("|", "\r\n")
+s = socket.create_connection(("127.0.0.1", port))
+s.settimeout(5)
+s.sendall(f"PUT {path}/x3?api-version=2017-06-01 HTTP/1.1\r\nHost: x\r\n"
+          f"Authorization: Bearer {secret}\r\n{head}\r\n\r\n{inner}".encode())
+got = b""
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+except socket.timeout:
+    got += b" (still open)"
+print(" ".join(l.split(" ")[1] for l in got.decode("latin-1").split("\r\n") if l.startswith("HTTP/1.1 ")),
+      "(still open)" if got.endswith(b"(still open)") else "closed")
+PYEOF
+}
+check "two Content-Length: one 400, closed" [ "$(smuggle 'Content-Length: 0|Content-Length: LEN')" = "400 closed" ]
+check "Content-Length and Transfer-Encoding: one 400, closed" \
+	[ "$(smuggle 'Content-Length: LEN|Transfer-Encoding: chunked')" = "400 closed" ]
+# (libmicrohttpd refuses this one itself, and writes its 400's head twice)
+got=$(smuggle 'Content-Length: +LEN')
+case $got in "400 closed" | "400 400 closed") ok ;; *) bad "a Content-Length of no digits: $got" ;; esac
+MALFORMED=$((MALFORMED + 3))
+CALLS=$((CALLS + 2)) # the access log holds the two that reach the server
 call GET "$BASE/a%20b?$AV"; refused "a name with a space" 400 InvalidResourceName
 call GET "$BASE/$(head -c 64 /dev/zero | tr '\0' n)?$AV"; refused "a name of 64 characters" 400 InvalidResourceName
 call GET "http://127.0.0.1:$PORT/foo?$AV"; refused "an unknown route" 404 NotFound
