@@ -101,6 +101,11 @@
 #define AR_API_LISTEN_DEFAULT  "127.0.0.1:8080"
 /* --public-url: "https://HOST[:PORT]", what clients are told to follow (nextLink) */
 #define AR_API_MAX_ORIGIN_CHARS 255
+/* GnuTLS priorities for --tls-cert: TLS 1.2 and 1.3 only, forward-secret key exchange
+ * (ECDHE, DHE) and AEAD suites only; no CBC, no SHA-1 MACs, no static RSA. */
+#define AR_API_TLS_PRIORITIES  "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:" \
+	"+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:" \
+	"+ECDHE-RSA:+DHE-RSA:%SERVER_PRECEDENCE"
 #define AR_API_THREADS         4             /* one SQLite connection each */
 #define AR_API_MAX_CONNECTIONS 64
 #define AR_API_TIMEOUT_SECONDS 10            /* a client idle this long is dropped */

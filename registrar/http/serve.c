@@ -175,6 +175,7 @@ static struct MHD_Daemon *start(server *s, const struct sockaddr_storage *ss,
 			     MHD_OPTION_UNESCAPE_CALLBACK, serve_unescape, NULL,
 			     tls->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls->cert,
 			     MHD_OPTION_HTTPS_MEM_KEY, tls->key,
+			     MHD_OPTION_HTTPS_PRIORITIES, AR_API_TLS_PRIORITIES,
 			     MHD_OPTION_END);
 	if (!d)
 		ar_fail(e, AR_EENV, NULL, "cannot listen: %s", strerror(errno ? errno : EINVAL));

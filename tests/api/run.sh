@@ -323,7 +323,8 @@ expect_exit 2 "another address without TLS" "$RG" serve --listen 0.0.0.0:0
 one_line_error "no TLS" "is not a loopback address: HTTPS only (give --tls-cert and --tls-key)"
 expect_exit 2 "a bad --listen" "$RG" serve --listen localhost
 expect_exit 2 "--tls-cert alone" "$RG" serve --tls-cert x.pem
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key -out tls.crt \
+# RSA, so that a static-RSA key exchange could be offered: it must not be
+openssl req -x509 -newkey rsa:2048 -nodes -keyout tls.key -out tls.crt \
 	-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -days 2 >/dev/null 2>&1
 chmod 644 tls.key
 expect_exit 5 "a TLS key readable by others" "$RG" serve --tls-cert tls.crt --tls-key tls.key
@@ -338,6 +339,26 @@ STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert tls.crt -H "Authoriz
 check "HTTPS with the certificate: 200" [ "$STATUS" = 200 ]
 check "nextLink and logs say https" grep -q 'listening on https://127.0.0.1:' serve.log
 check "links name the --public-url" grep -q 'links name https://registrar.example:8443)' serve.log
+# TLS 1.2 and 1.3 only, forward-secret AEAD suites only (s_client prints "New, (NONE)" when
+# the server refuses the handshake)
+tls() { timeout 10 openssl s_client -connect "127.0.0.1:$PORT" "$@" </dev/null 2>&1 | grep -m1 '^New, '; }
+case $(tls -tls1_3) in "New, TLSv1.3, Cipher is TLS_"*) ok ;; *) bad "TLS 1.3: $(tls -tls1_3)" ;; esac
+case $(tls -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256) in *"Cipher is ECDHE-RSA-AES128-GCM-SHA256") ok ;;
+	*) bad "TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256: $(tls -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256)" ;; esac
+# Node.js, as the Azure SDK would use it, with its own defaults
+got=$(node -e '
+const tls = require("tls"), fs = require("fs");
+const s = tls.connect({ host: "127.0.0.1", port: +process.argv[1], ca: fs.readFileSync("tls.crt") },
+  () => { console.log(s.getProtocol(), s.getCipher().name); s.end(); });
+s.on("error", e => { console.log("error", e.code); });' "$PORT")
+case $got in "TLSv1.3 TLS_"*) ok ;; *) bad "Node.js connects with TLS 1.3: $got" ;; esac
+for refused in "-tls1_1 -cipher DEFAULT@SECLEVEL=0" "-tls1 -cipher DEFAULT@SECLEVEL=0" \
+	"-tls1_2 -cipher AES128-GCM-SHA256" "-tls1_2 -cipher ECDHE-RSA-AES128-SHA" \
+	"-tls1_2 -cipher ECDHE-RSA-AES256-SHA384" "-tls1_2 -cipher DHE-RSA-AES128-SHA"; do
+	# shellcheck disable=SC2086
+	got=$(tls $refused)
+	check "TLS refuses $refused ($got)" [ "$got" = "New, (NONE), Cipher is (NONE)" ]
+done
 STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert tls.crt -H "Authorization: Bearer $SECRET" \
 	"https://127.0.0.1:$PORT/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/east/customerSubscriptions?$AV&\$top=1")
 check "nextLink is the --public-url's" sh -c "jq -r .nextLink '$WORK/body' | grep -q '^https://registrar.example:8443/subscriptions/'"
