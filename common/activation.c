@@ -101,34 +101,79 @@ static const char *const claim_fields[] = {
 	"tenants", "tokenSha256", NULL
 };
 
-static int check_list(json_t *list, const char *what, const char *const *fields,
-		      const char *where, ar_err *e)
+static int check_hosts(json_t *hosts, const char *where, ar_err *e)
 {
-	json_t *item;
+	static const char *const fields[] = { "name", "uuid", "hardwareSha256", NULL };
+	const char *name = NULL, *uuid = NULL, *sha = NULL;
+	json_t *host;
 	size_t i;
-	const char *const *f;
 
-	json_array_foreach(list, i, item) {
-		const char *v = NULL;
-
-		if (!json_is_object(item) ||
-		    ar_json_only_keys(item, fields, what, where, e) != AR_OK)
-			return json_is_object(item) ? e->status
-				: ar_fail(e, AR_EINPUT, where, "%s %zu is not an object", what, i + 1);
-		for (f = fields; *f; f++)
-			if (ar_json_string(item, *f, 1, AR_MAX_VALUE_CHARS, &v, where, e) != AR_OK)
-				return e->status;
+	json_array_foreach(hosts, i, host) {
+		if (!json_is_object(host))
+			return ar_fail(e, AR_EINPUT, where, "host %zu is not an object", i + 1);
+		if (ar_json_only_keys(host, fields, "host", where, e) != AR_OK ||
+		    ar_json_string(host, "name", 1, AR_MAX_HOST_NAME_CHARS, &name, where, e) != AR_OK ||
+		    ar_json_uuid(host, "uuid", &uuid, where, e) != AR_OK ||
+		    ar_json_string(host, "hardwareSha256", 1, AR_THUMBPRINT_CHARS, &sha, where,
+				   e) != AR_OK)
+			return e->status;
+		if (!ar_host_name_ok(name))
+			return ar_fail(e, AR_EINPUT, where, "host %zu: \"name\" is not a host name", i + 1);
+		if (strlen(sha) != AR_THUMBPRINT_CHARS)
+			return ar_fail(e, AR_EINPUT, where,
+				       "host %zu: \"hardwareSha256\" is not a SHA-256", i + 1);
 	}
 	return AR_OK;
 }
 
-static int check_claims(json_t *c, const char *where, ar_err *e)
+/* Tenants as the registrar writes them: two lowercase GUIDs. */
+static int check_tenants(json_t *tenants, const char *where, ar_err *e)
 {
-	static const char *const host_fields[] = { "name", "uuid", "hardwareSha256", NULL };
-	static const char *const tenant_fields[] = { "subscriptionId", "tenantId", NULL };
+	static const char *const fields[] = { "subscriptionId", "tenantId", NULL };
+	const char *v = NULL;
+	json_t *tenant;
+	size_t i;
+
+	json_array_foreach(tenants, i, tenant) {
+		if (!json_is_object(tenant))
+			return ar_fail(e, AR_EINPUT, where, "tenant %zu is not an object", i + 1);
+		if (ar_json_only_keys(tenant, fields, "tenant", where, e) != AR_OK ||
+		    ar_json_uuid(tenant, "subscriptionId", &v, where, e) != AR_OK ||
+		    ar_json_uuid(tenant, "tenantId", &v, where, e) != AR_OK)
+			return e->status;
+	}
+	return AR_OK;
+}
+
+static int is_sha256_hex(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!strchr("0123456789abcdef", s[i]))
+			return 0;
+	return i == AR_SHA256_HEX_CHARS;
+}
+
+/* The key's times: valid from nbf until exp, never longer than a registrar issues. */
+static int check_span(json_int_t nbf, json_int_t exp, const char *where, ar_err *e)
+{
+	if (exp <= nbf)
+		return ar_fail(e, AR_EINPUT, where, "key expires (exp %lld) before it is valid "
+			       "(nbf %lld)", (long long)exp, (long long)nbf);
+	if (exp - nbf > (json_int_t)AR_KEY_VALID_DAYS_MAX * 86400)
+		return ar_fail(e, AR_EINPUT, where,
+			       "key valid for %lld days, more than the %d a registrar issues",
+			       (long long)((exp - nbf + 86399) / 86400), AR_KEY_VALID_DAYS_MAX);
+	return AR_OK;
+}
+
+int ar_activation_check_claims(json_t *c, const char *where, ar_err *e)
+{
+	static const char *const cnf_fields[] = { "jkt", NULL };
 	const char *iss = NULL, *sub = NULL, *model = NULL, *agreement = NULL, *tag = NULL;
 	const char *jkt = NULL, *sha = NULL, *uuid = NULL;
-	json_int_t n = 0;
+	json_int_t n = 0, nbf = 0, exp = 0;
 	json_t *cnf = NULL, *hosts = NULL, *tenants = NULL;
 	int usage = 0, market = 0;
 
@@ -145,10 +190,11 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	if (ar_json_uuid(c, "jti", &uuid, where, e) != AR_OK ||
 	    ar_json_uuid(c, "cloudId", &uuid, where, e) != AR_OK ||
 	    ar_json_int(c, "iat", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
-	    ar_json_int(c, "nbf", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
-	    ar_json_int(c, "exp", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
-	    ar_json_int(c, "serial", 1, 1, (json_int_t)1 << 53, &n, where, e) != AR_OK ||
+	    ar_json_int(c, "nbf", 1, 0, 253402300799LL, &nbf, where, e) != AR_OK ||
+	    ar_json_int(c, "exp", 1, 0, 253402300799LL, &exp, where, e) != AR_OK ||
+	    ar_json_int(c, "serial", 1, 1, AR_MAX_SERIAL, &n, where, e) != AR_OK ||
 	    ar_json_object(c, "cnf", 1, &cnf, where, e) != AR_OK ||
+	    ar_json_only_keys(cnf, cnf_fields, "cnf", where, e) != AR_OK ||
 	    ar_json_string(cnf, "jkt", 1, AR_THUMBPRINT_CHARS, &jkt, where, e) != AR_OK ||
 	    ar_json_string(c, "billingModel", 1, 32, &model, where, e) != AR_OK ||
 	    ar_json_string(c, "agreementNumber", 0, AR_MAX_AGREEMENT_CHARS, &agreement, where, e) != AR_OK ||
@@ -157,11 +203,13 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	    ar_json_bool(c, "marketplaceSyndication", 1, &market, where, e) != AR_OK ||
 	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) != AR_OK ||
 	    ar_json_array(c, "tenants", 1, AR_MAX_TENANTS, &tenants, where, e) != AR_OK ||
-	    ar_json_string(c, "tokenSha256", 1, 64, &sha, where, e) != AR_OK)
+	    ar_json_string(c, "tokenSha256", 1, AR_SHA256_HEX_CHARS, &sha, where, e) != AR_OK)
 		return e->status;
-	if (ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
-	    check_list(hosts, "host", host_fields, where, e) != AR_OK ||
-	    check_list(tenants, "tenant", tenant_fields, where, e) != AR_OK)
+	if (!is_sha256_hex(sha))
+		return ar_fail(e, AR_EINPUT, where, "\"tokenSha256\" is not a SHA-256");
+	if (check_span(nbf, exp, where, e) != AR_OK ||
+	    ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
+	    check_hosts(hosts, where, e) != AR_OK || check_tenants(tenants, where, e) != AR_OK)
 		return e->status;
 	if (json_array_size(hosts) == 0)
 		return ar_fail(e, AR_EINPUT, where, "activation key names no hosts");
@@ -193,7 +241,7 @@ int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup looku
 		goto fail;
 	snprintf(out->kid, sizeof out->kid, "%s", kid);
 	out->claims = ar_json_parse_object(jws.payload, jws.payload_len, where, e);
-	if (!out->claims || check_claims(out->claims, where, e) != AR_OK)
+	if (!out->claims || ar_activation_check_claims(out->claims, where, e) != AR_OK)
 		goto fail;
 	ar_jws_free(&jws);
 	return AR_OK;

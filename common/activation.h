@@ -24,6 +24,12 @@ json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e);
 /* Signs claims with the issuer key; the header names it by kid. */
 int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compact, ar_err *e);
 
+/* Every rule a stamp holds an activation key's claims to: the closed set of fields, their
+ * types and lengths, the hosts and tenants as a registrar writes them, nbf < exp within the
+ * longest validity, the serial's range. key-import runs it on what it reads, the registrar
+ * on what it is about to sign (so it never issues what a stamp refuses). */
+int ar_activation_check_claims(json_t *claims, const char *where, ar_err *e);
+
 typedef struct {
 	json_t *claims;          /* the checked payload */
 	char kid[AR_THUMBPRINT_CHARS + 1]; /* the issuer key that signed it */

@@ -88,7 +88,12 @@
 #define AR_TOKEN_MAX_AGE_DAYS  30
 #define AR_KEY_VALID_DAYS_DEFAULT 365
 #define AR_KEY_VALID_DAYS_MAX  3650
-#define AR_MAX_TENANTS         1024
+/* Tenants a registration maps and a key carries: the largest key (64 hosts, every name and
+ * value at its longest) with 320 is 62,912 bytes, within the 64 KiB the stamp reads with room
+ * for the QR parts' prefixes; fixed, so a renewal with more hosts never strands a mapping. */
+#define AR_MAX_TENANTS         320
+/* Serials: 1 to 2^53 (exact in a JSON double). */
+#define AR_MAX_SERIAL          (1LL << 53)
 /* Issuer keys `key-import trust list` shows (a stamp trusts one or two). */
 #define AR_MAX_TRUSTED_KEYS    256
 #define AR_DB_BUSY_TIMEOUT_MS  10000

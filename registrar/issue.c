@@ -77,6 +77,46 @@ static int record_key(sqlite3 *db, const live_row *r, long long serial, long lon
 	return store_audit(db, "activation-key", name, detail, e);
 }
 
+/* The limits a stamp holds a key to, checked before the key is signed or its serial
+ * recorded: a key the stamp would refuse is never issued, and its serial never spent. */
+static int check_limits(const char *name, const ar_activation_params *p, long valid_days,
+			ar_err *e)
+{
+	size_t tenants = json_array_size(p->tenants);
+
+	if (valid_days < 1 || valid_days > AR_KEY_VALID_DAYS_MAX)
+		return ar_fail(e, AR_EUSAGE, NULL, "--valid-days must be 1 to %d",
+			       AR_KEY_VALID_DAYS_MAX);
+	if (tenants > AR_MAX_TENANTS)
+		return (ar_fail(e, AR_EINPUT, NULL, "%s has %zu tenants; an activation key carries "
+			       "at most %d (registrar tenant remove)", name, tenants, AR_MAX_TENANTS),
+			ar_err_code(e, "ActivationKeyLimitExceeded"));
+	if (p->serial > AR_MAX_SERIAL)
+		return (ar_fail(e, AR_EINPUT, NULL, "%s: serial %lld is past %lld, the largest a "
+			       "stamp accepts", name, p->serial, AR_MAX_SERIAL),
+			ar_err_code(e, "ActivationKeyLimitExceeded"));
+	return AR_OK;
+}
+
+/* The signed key as the stamp will read it: within its file cap, every claim passing the
+ * stamp's own checks. */
+static int check_issued(const char *name, json_t *claims, const char *compact, ar_err *e)
+{
+	size_t len = strlen(compact);
+	char where[AR_MAX_NAME_CHARS + 32];
+
+	if (len > AR_MAX_FILE_BYTES)
+		return (ar_fail(e, AR_EINPUT, NULL, "activation key for %s would be %zu bytes, over "
+			       "the %u a stamp reads (%zu hosts, %zu tenants)", name, len,
+			       AR_MAX_FILE_BYTES, json_array_size(json_object_get(claims, "hosts")),
+			       json_array_size(json_object_get(claims, "tenants"))),
+			ar_err_code(e, "ActivationKeyLimitExceeded"));
+	snprintf(where, sizeof where, "activation key for %s", name);
+	if (ar_activation_check_claims(claims, where, e) != AR_OK)
+		return ar_err_code(e, "ActivationKeyLimitExceeded");
+	return AR_OK;
+}
+
 int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
 			const ar_keypair *issuer, long long now, long valid_days, char **compact,
 			long long *serial, ar_err *e)
@@ -86,6 +126,7 @@ int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
 	live_row r;
 	int rc = read_live(db, name, &r, e);
 
+	*compact = NULL;
 	if (rc == AR_OK) {
 		p.name = name;
 		p.token_claims = token_claims ? json_incref(token_claims)
@@ -99,12 +140,20 @@ int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
 		if (!p.token_claims)
 			rc = ar_fail(e, AR_EINTERNAL, NULL, "stored claims unreadable");
 	}
+	if (rc == AR_OK)
+		rc = check_limits(name, &p, valid_days, e);
 	if (rc == AR_OK && !(claims = ar_activation_claims(&p, e)))
 		rc = e->status;
 	if (rc == AR_OK)
 		rc = ar_activation_encode(claims, issuer, compact, e);
 	if (rc == AR_OK)
+		rc = check_issued(name, claims, *compact, e);
+	if (rc == AR_OK)
 		rc = record_key(db, &r, p.serial, p.expires_at, name, claims, e);
+	if (rc != AR_OK) {
+		free(*compact);
+		*compact = NULL;
+	}
 	json_decref(claims);
 	json_decref(p.token_claims);
 	json_decref(p.tenants);

@@ -240,30 +240,58 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	return rc;
 }
 
-/* The CloudId a genuine token names; the token may be old: it only names the CloudId. */
-static int token_cloud_id(const char *file, char canon[37], ar_err *e)
+/* A token ends a registration only when the stamp key on record signed it, under the
+ * age rules of register and not older than the token registered: a token verifies
+ * against the jwk it carries, so without this anyone could sign one for any CloudId. */
+static int check_bound(const registration_row *r, const ar_token *t, const char *where,
+		       ar_err *e)
 {
+	if (strcmp(r->stamp_kid, t->stamp_kid) != 0)
+		return (ar_fail(e, AR_EINPUT, where,
+			       "CloudId %s was registered by a different stamp key (refused)",
+			       r->cloud_id),
+			ar_err_code(e, "StampKeyMismatch"));
+	if (json_integer_value(json_object_get(t->claims, "issuedAt")) < r->issued_at)
+		return (ar_fail(e, AR_EINPUT, where,
+			       "token is older than the one registered as %s (rolled back)", r->name),
+			ar_err_code(e, "TokenRolledBack"));
+	return AR_OK;
+}
+
+/* The live registration of the CloudId a token names, the token bound to it. */
+static int token_target(const registrar_opts *o, sqlite3 *db, registration_row *r,
+			char *label, size_t cap, ar_err *e)
+{
+	const char *where = ar_input_name(o->token);
 	char *text = NULL;
 	size_t len = 0;
 	ar_token t = { 0 };
-	int rc = ar_read_compact_text(file, AR_MAX_FILE_BYTES, &text, &len, e);
+	int rc = ar_read_compact_text(o->token, AR_MAX_FILE_BYTES, &text, &len, e);
 
 	if (rc == AR_OK)
-		rc = ar_token_decode(text, len, &t, file, e);
+		rc = ar_token_decode(text, len, &t, where, e);
 	if (rc == AR_OK)
-		snprintf(canon, 37, "%s", claim(&t, "cloudId"));
+		rc = check_token_time(&t, o->now, where, e);
+	if (rc == AR_OK) {
+		snprintf(label, cap, "CloudId %s", claim(&t, "cloudId"));
+		rc = find_by(db, "cloud_id = ? AND status = 'Registered'", claim(&t, "cloudId"), r,
+			     e);
+	}
+	if (rc == AR_OK && r->found)
+		rc = check_bound(r, &t, where, e);
 	ar_token_free(&t);
 	free(text);
 	return rc;
 }
 
-/* The CloudId to unregister, from the one of --name, --token, --cloud-id given. */
+/* The registration to unregister, from the one of --name, --token, --cloud-id given. */
 static int unregister_target(const registrar_opts *o, sqlite3 *db, registration_row *r,
 			     char *label, size_t cap, ar_err *e)
 {
 	int given = !!o->name + !!o->token + !!o->cloud_id;
 	char canon[37];
 
+	memset(r, 0, sizeof *r);
 	if (given != 1)
 		return ar_fail(e, AR_EUSAGE, NULL,
 			       "unregister takes one of --name, --token or --cloud-id");
@@ -271,10 +299,10 @@ static int unregister_target(const registrar_opts *o, sqlite3 *db, registration_
 		snprintf(label, cap, "%s", o->name);
 		return find_by(db, "name = ? AND status = 'Registered'", o->name, r, e);
 	}
-	if (o->cloud_id && ar_uuid_normalize(o->cloud_id, canon) != 0)
+	if (o->token)
+		return token_target(o, db, r, label, cap, e);
+	if (ar_uuid_normalize(o->cloud_id, canon) != 0)
 		return ar_fail(e, AR_EUSAGE, NULL, "--cloud-id \"%.40s\" is not a UUID", o->cloud_id);
-	if (o->token && token_cloud_id(o->token, canon, e) != AR_OK)
-		return e->status;
 	snprintf(label, cap, "CloudId %s", canon);
 	return find_by(db, "cloud_id = ? AND status = 'Registered'", canon, r, e);
 }

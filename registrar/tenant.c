@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ar_limits.h"
 #include "codec.h"
 #include "commands.h"
 #include "datadir.h"
@@ -66,6 +67,28 @@ static int bound_step(sqlite3 *db, const char *sql, long long id, const char *a,
 	return AR_OK;
 }
 
+/* One more pair must still fit a key (AR_MAX_TENANTS): refused here, not when the key
+ * is issued. Counted after any pair it replaces is gone. */
+static int check_room(sqlite3 *db, long long id, const char *registration, ar_err *e)
+{
+	sqlite3_stmt *st;
+	long long n;
+
+	if (store_prepare(db, "SELECT count(*) FROM tenants WHERE registration_id = ?1", &st,
+			  e) != AR_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, id);
+	n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	store_release(st);
+	if (n < 0)
+		return store_error(db, "read", e);
+	if (n >= AR_MAX_TENANTS)
+		return (ar_fail(e, AR_EINPUT, NULL, "%s already has %lld tenants, the most an "
+			       "activation key carries (registrar tenant remove)", registration, n),
+			ar_err_code(e, "CustomerSubscriptionLimitExceeded"));
+	return AR_OK;
+}
+
 int registrar_tenant_put(sqlite3 *db, long long id, const char *registration, const char *sub,
 			 const char *tenant, int *created, ar_err *e)
 {
@@ -77,6 +100,8 @@ int registrar_tenant_put(sqlite3 *db, long long id, const char *registration, co
 	if (rc == AR_OK)
 		rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
 				"tenant = ?2", id, tenant, NULL, NULL, e);
+	if (rc == AR_OK)
+		rc = check_room(db, id, registration, e);
 	if (rc == AR_OK)
 		rc = bound_step(db, "INSERT INTO tenants (registration_id, tenant, subscription) "
 				"VALUES (?1, ?2, ?3)", id, tenant, sub, NULL, e);

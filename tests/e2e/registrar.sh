@@ -114,8 +114,12 @@ expect_exit 0 "show" "$RG" show east
 check "show hosts" sh -c "printf '%s' \"\$1\" | grep -q 'Hosts *n1 161674cc-2a1e-11b2-a85c-e121881d01b9'" _ "$OUT"
 refuse 4 "RegistrationNotFound: west" show west
 
-# unregister: all three ways work; the name stays reserved
-expect_exit 0 "unregister by token" "$RG" unregister --token A1.txt
+# unregister: all three ways work; the name stays reserved. A token must be the stamp's,
+# under register's age rules: the one before the renewal is refused, so is another key's.
+refuse 4 "A1.txt: token is older than the one registered as east (rolled back)" unregister --token A1.txt
+refuse 4 "resigned.txt: CloudId $cloudA was registered by a different stamp key (refused)" unregister --token resigned.txt
+refuse 4 "stale.txt: token is older than 30 days" unregister --token stale.txt
+expect_exit 0 "unregister by token" "$RG" unregister --token A2.txt
 check "status Unregistered" [ "$(sqlite3 "$D/registrar.db" "SELECT status FROM registrations WHERE name='east'")" = Unregistered ]
 refuse 4 "already associated with another cloud identifier" register --token B1.txt --name east
 expect_exit 0 "register B as west" "$RG" register --token B1.txt --name west

@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Every verb that acts on a registration because of a file binds that file (issue 14,
+# class 1): `unregister --token` takes only a token that the stamp key on record signed,
+# issued within register's age rules and not older than the token registered. A token
+# re-signed by a fresh key (it verifies against the jwk it carries), one of another stamp
+# naming this CloudId, a stale, a future and a rolled-back one are refused, nothing changed.
+. "$(dirname "$0")/lib.sh"
+world
+cloudA=$(cat "$ST/cloud-id")
+cloudB=$(cat stampB/cloud-id)
+/usr/bin/python3 - "$cloudB" <<'PYEOF'
+import base64, json, sys, zlib
+from jwcrypto import jwk
+
+def b64(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+def unb64(seg):
+    return base64.urlsafe_b64decode(seg + "=" * (-len(seg) % 4))
+
+def compact(obj):
+    return json.dumps(obj, separators=(",", ":"))
+
+parts = open("tokA.txt").read().split(".")
+HEADER = json.loads(unb64(parts[0]))
+CLAIMS = json.loads(zlib.decompress(unb64(parts[1]), -15))
+STAMP = jwk.JWK.from_pem(open("stamp/stamp.key", "rb").read())
+FRESH = jwk.JWK.generate(kty="OKP", crv="Ed25519")
+
+def token(name, key=STAMP, **changes):
+    c = dict(CLAIMS, **changes)
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    payload = b64(z.compress(compact(c).encode()) + z.flush())
+    h = b64(compact(dict(HEADER, jwk=json.loads(key.export_public()))).encode())
+    sig = key.get_op_key("sign").sign((h + "." + payload).encode())
+    open(name, "w").write(h + "." + payload + "." + b64(sig))
+
+issued = CLAIMS["issuedAt"]
+token("fresh-key.txt", key=FRESH)                         # east's CloudId, a fresh key
+token("fresh-key-new.txt", key=FRESH, issuedAt=issued + 5)
+token("a-names-b.txt", cloudId=sys.argv[1])              # stamp A's key, B's CloudId
+token("stale.txt", issuedAt=issued - 31 * 86400)
+token("future.txt", issuedAt=issued + 3600)
+token("older.txt", issuedAt=issued - 60)                  # genuine, before the registered one
+PYEOF
+attack 4 "fresh-key.txt: CloudId $cloudA was registered by a different stamp key (refused)" \
+	"$RG" unregister --token fresh-key.txt
+attack 4 "fresh-key-new.txt: CloudId $cloudA was registered by a different stamp key (refused)" \
+	"$RG" unregister --token fresh-key-new.txt
+attack 4 "a-names-b.txt: CloudId $cloudB was registered by a different stamp key (refused)" \
+	"$RG" unregister --token a-names-b.txt
+attack 4 "stale.txt: token is older than 30 days; create a new one on the stamp" \
+	"$RG" unregister --token stale.txt
+attack 4 "future.txt: token issued 3" "$RG" unregister --token future.txt
+attack 4 "older.txt: token is older than the one registered as east (rolled back)" \
+	"$RG" unregister --token older.txt
+# from standard input the same
+attack 4 "CloudId $cloudA was registered by a different stamp key (refused)" \
+	sh -c '"$1" unregister --token - <fresh-key.txt' _ "$RG"
+# the same refusals where the same token would register or renew (bound already)
+attack 4 "fresh-key-new.txt: CloudId $cloudA was registered by a different stamp key (refused)" \
+	"$RG" register --token fresh-key-new.txt --name east
+attack 4 "a-names-b.txt: CloudId $cloudB was registered by a different stamp key (refused)" \
+	"$RG" register --token a-names-b.txt --name west
+# the genuine token, as registered, still ends the registration
+expect_exit 0 "unregister by the registered token" "$RG" unregister --token tokA.txt
+check "east is Unregistered" [ "$(sqlite3 "$WS/registrar.db" \
+	"SELECT status FROM registrations WHERE name = 'east'")" = Unregistered ]
+check "west still Registered" [ "$(sqlite3 "$WS/registrar.db" \
+	"SELECT status FROM registrations WHERE name = 'west'")" = Registered ]
+done_attacks binding
