@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ar_limits.h"
+#include "text.h"
 #include "codec.h"
 #include "json.h"
 #include "host.h"
@@ -116,7 +117,8 @@ static int check_list(json_t *list, const char *what, const char *const *fields,
 			return json_is_object(item) ? e->status
 				: ar_fail(e, AR_EINPUT, where, "%s %zu is not an object", what, i + 1);
 		for (f = fields; *f; f++)
-			if (ar_json_string(item, *f, 1, AR_MAX_VALUE_CHARS, &v, where, e) != AR_OK)
+			if (ar_json_string(item, *f, 1, AR_MAX_VALUE_CHARS, &v, where, e) != AR_OK ||
+			    ar_text_check(v, *f, AR_EINPUT, where, e) != AR_OK)
 				return e->status;
 	}
 	return AR_OK;
