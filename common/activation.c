@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ar_limits.h"
+#include "text.h"
 #include "codec.h"
 #include "json.h"
 #include "host.h"
@@ -119,7 +120,8 @@ static int check_hosts(json_t *hosts, const char *where, ar_err *e)
 			return e->status;
 		if (!ar_host_name_ok(name))
 			return ar_fail(e, AR_EINPUT, where, "host %zu: \"name\" is not a host name", i + 1);
-		if (strlen(sha) != AR_THUMBPRINT_CHARS)
+		if (strlen(sha) != AR_THUMBPRINT_CHARS ||
+		    ar_text_check(sha, "hardwareSha256", AR_EINPUT, where, e) != AR_OK)
 			return ar_fail(e, AR_EINPUT, where,
 				       "host %zu: \"hardwareSha256\" is not a SHA-256", i + 1);
 	}

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "host.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "codec.h"
 #include "json.h"
 #include "ar_limits.h"
+#include "text.h"
 
 static const char *const host_fields[] = {
 	AR_HOST_VERSION, AR_HOST_NAME, AR_HOST_UUID, AR_HOST_UUID_SOURCE, AR_HOST_MANUFACTURER,
@@ -41,7 +43,7 @@ static int check_text(json_t *host, const char *key, int required, const char *w
 		      ar_err *e)
 {
 	const char *v = NULL;
-	size_t i;
+	char what[64];
 
 	if (ar_json_string(host, key, required, AR_MAX_VALUE_CHARS, &v, where, e) != AR_OK)
 		return e->status;
@@ -49,11 +51,8 @@ static int check_text(json_t *host, const char *key, int required, const char *w
 		return AR_OK;
 	if (v[0] == '\0')
 		return ar_fail(e, AR_EINPUT, where, "field \"%s\" is empty", key);
-	for (i = 0; v[i]; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7F)
-			return ar_fail(e, AR_EINPUT, where, "field \"%s\" holds a control character",
-				       key);
-	return AR_OK;
+	snprintf(what, sizeof what, "field \"%s\"", key);
+	return ar_text_check(v, what, AR_EINPUT, where, e);
 }
 
 static int in_list(const char *s, const char *const *list)

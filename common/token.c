@@ -12,6 +12,7 @@
 #include "json.h"
 #include "jws.h"
 #include "ar_limits.h"
+#include "text.h"
 
 static const char *const claim_fields[] = {
 	"version", "cloudId", "billingModel", "agreementNumber", "assetTag", "usageReporting",
@@ -46,7 +47,10 @@ int ar_billing_check(const char *model, const char *agreement, const char *asset
 			       "billing model Capacity cannot report usage (disconnected)");
 	if (strcmp(model, AR_BILLING_CUSTOM) == 0 && !asset_tag)
 		return ar_fail(e, AR_EINPUT, where, "billing model Custom needs an asset tag");
-	return AR_OK;
+	if (agreement && ar_text_check(agreement, "field \"agreementNumber\"", AR_EINPUT, where,
+				       e) != AR_OK)
+		return e->status;
+	return asset_tag ? ar_text_check(asset_tag, "field \"assetTag\"", AR_EINPUT, where, e) : AR_OK;
 }
 
 static void add_total(json_t *totals, json_t *host, const char *field)

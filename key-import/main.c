@@ -11,6 +11,7 @@
 #include "ar_limits.h"
 #include "commands.h"
 #include "err.h"
+#include "text.h"
 #include "stamp.h"
 #include "trust.h"
 
@@ -113,13 +114,16 @@ int main(int argc, char **argv)
 	};
 	keyimport_opts o;
 	unsigned seen = 0;
-	size_t i;
-	int c, hidden;
+	int c, hidden, idx = -1, i;
+	ar_err e;
 
 	memset(&o, 0, sizeof o);
 	hidden = hide_kid(argc, argv);
 	opterr = 0;
-	while ((c = getopt_long(argc - hidden, argv, "", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc - hidden, argv, "", long_options, &idx)) != -1) {
+		if (c != '?' && c != ':' && optarg &&
+		    ar_text_check_flag(long_options[idx].name, optarg, &e) != AR_OK)
+			return finish(e.status, &e);
 		switch (c) {
 		case OPT_HELP: fputs(usage_text, stdout); return 0;
 		case OPT_VERSION: printf(PROGRAM " " AR_VERSION "\n"); return 0;
@@ -131,6 +135,9 @@ int main(int argc, char **argv)
 		if (c != OPT_STATE_DIR)
 			seen |= BIT(c);
 	}
+	for (i = optind; i < argc; i++)
+		if (ar_text_check(argv[i], "an argument", AR_EUSAGE, NULL, &e) != AR_OK)
+			return finish(e.status, &e);
 	if (optind >= argc)
 		return usage_error("missing FILE or verb");
 	if (sodium_init() < 0) {
@@ -138,7 +145,7 @@ int main(int argc, char **argv)
 		return AR_EINTERNAL;
 	}
 	o.now = (long long)time(NULL);
-	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+	for (i = 0; i < (int)(sizeof verbs / sizeof verbs[0]); i++) {
 		if (strcmp(argv[optind], verbs[i].name) != 0)
 			continue;
 		if (seen & ~verbs[i].allowed)

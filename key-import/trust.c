@@ -35,10 +35,27 @@ static int trust_path(const char *state_dir, const char *kid, char *out, size_t 
 					   : AR_OK;
 }
 
+/* The trust store's file for kid, read and held to its name: a file named for one key
+ * that holds another (or nothing usable) is damaged state, refused with exit 5. */
+static int trust_read(const char *path, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES],
+		      ar_err *e)
+{
+	char held[AR_THUMBPRINT_CHARS + 1];
+
+	if (ar_key_load_public(path, pk, e) != AR_OK)
+		return ar_fail(e, AR_EENV, path, "%s", e->msg);
+	ar_jwk_thumbprint(pk, held);
+	if (strcmp(held, kid) != 0)
+		return ar_fail(e, AR_EENV, path,
+			       "holds issuer key %s, not the key its name says; the trust store "
+			       "was changed by hand", held);
+	return AR_OK;
+}
+
 int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 {
 	char dir[4096], path[4200], kid[AR_THUMBPRINT_CHARS + 1], *pem;
-	uint8_t pk[AR_ED25519_PK_BYTES];
+	uint8_t pk[AR_ED25519_PK_BYTES], stored[AR_ED25519_PK_BYTES];
 	int rc;
 
 	if (ar_key_load_public(pub_file, pk, e) != AR_OK ||
@@ -50,6 +67,8 @@ int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 	if (trust_path(state_dir, kid, path, sizeof path, e) != AR_OK)
 		return e->status;
 	if (ar_file_exists(path)) {
+		if (trust_read(path, kid, stored, e) != AR_OK)
+			return e->status;
 		printf(PROGRAM ": issuer key %s is already trusted\n", kid);
 		return AR_OK;
 	}
@@ -74,9 +93,7 @@ int trust_lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar
 	if (!ar_file_exists(path))
 		return ar_fail(e, AR_EINPUT, NULL,
 			       "issuer key %s is not trusted here (key-import trust add)", kid);
-	if (ar_key_load_public(path, pk, e) != AR_OK)
-		return ar_fail(e, AR_EENV, path, "%s", e->msg);
-	return AR_OK;
+	return trust_read(path, kid, pk, e);
 }
 
 static int by_text(const void *a, const void *b)
@@ -86,7 +103,8 @@ static int by_text(const void *a, const void *b)
 
 int trust_list(const char *state_dir, int json, ar_err *e)
 {
-	char dir[4096], kids[AR_MAX_TRUSTED_KEYS][AR_THUMBPRINT_CHARS + 1];
+	char dir[4096], path[4200], kids[AR_MAX_TRUSTED_KEYS][AR_THUMBPRINT_CHARS + 1];
+	uint8_t pk[AR_ED25519_PK_BYTES];
 	struct dirent *de;
 	size_t n = 0, i;
 	DIR *d;
@@ -106,6 +124,11 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	if (d)
 		closedir(d);
 	qsort(kids, n, sizeof *kids, by_text);
+	/* list only what a lookup would accept */
+	for (i = 0; i < n; i++)
+		if (trust_path(state_dir, kids[i], path, sizeof path, e) != AR_OK ||
+		    trust_read(path, kids[i], pk, e) != AR_OK)
+			return e->status;
 	if (json) {
 		printf("{\"trustedIssuerKeys\":[");
 		for (i = 0; i < n; i++)
@@ -131,6 +154,9 @@ int trust_remove(const char *state_dir, const char *kid_or_file, ar_err *e)
 		return e->status;
 	}
 	if (trust_path(state_dir, kid, path, sizeof path, e) != AR_OK)
+		return e->status;
+	/* a file named for kid that holds another key is left for the operator to inspect */
+	if (ar_file_exists(path) && trust_read(path, kid, pk, e) != AR_OK)
 		return e->status;
 	if (unlink(path) != 0)
 		return ar_fail(e, errno == ENOENT ? AR_EINPUT : AR_EENV, path,

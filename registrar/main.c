@@ -13,6 +13,7 @@
 #include "ar_limits.h"
 #include "commands.h"
 #include "err.h"
+#include "text.h"
 
 static const char usage_text[] =
 	"usage: " PROGRAM " init [--data-dir DIR] [--force]\n"
@@ -231,13 +232,13 @@ int main(int argc, char **argv)
 	};
 	registrar_opts o;
 	unsigned seen = 0;
-	size_t i;
-	int c;
+	int c, idx = -1, i;
+	ar_err e;
 
 	memset(&o, 0, sizeof o);
 	o.valid_days = AR_KEY_VALID_DAYS_DEFAULT;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:", long_options, &idx)) != -1) {
 		if (c == OPT_HELP) {
 			fputs(usage_text, stdout);
 			return 0;
@@ -248,8 +249,16 @@ int main(int argc, char **argv)
 		}
 		if (c == '?' || c == ':')
 			return usage_error("unknown option or missing value: %s", argv[optind - 1]);
+		/* a value is checked as a file's would be, before anything uses it */
+		if (optarg && ar_text_check_flag(idx >= 0 ? long_options[idx].name : "output",
+						 optarg, &e) != AR_OK)
+			return finish(e.status, &e);
+		idx = -1;
 		take_option(&o, c, &seen);
 	}
+	for (i = optind; i < argc; i++)
+		if (ar_text_check(argv[i], "an argument", AR_EUSAGE, NULL, &e) != AR_OK)
+			return finish(e.status, &e);
 	if (optind >= argc)
 		return usage_error("missing verb");
 	/* init and activation-key hold the issuer's private key */
@@ -259,7 +268,7 @@ int main(int argc, char **argv)
 		return AR_EINTERNAL;
 	}
 	o.now = (long long)time(NULL);
-	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+	for (i = 0; i < (int)(sizeof verbs / sizeof verbs[0]); i++) {
 		if (strcmp(argv[optind], verbs[i].name) != 0)
 			continue;
 		if (seen & ~(verbs[i].allowed | BIT(OPT_DATA_DIR)))

@@ -2,12 +2,12 @@
 #include "placeholder.h"
 
 #include <ctype.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "ar_limits.h"
+#include "text.h"
 
 /* Whole values that mean "not set". Sources: glpi-agent isInvalidBiosValue(),
  * dmidecode output seen in tests/data/hwdata, DMTF defaults. */
@@ -38,22 +38,6 @@ static int is_placeholder_text(const char *text)
 	return n >= 3 && i == n;
 }
 
-/* Replaces bytes that are not printable ASCII unless the whole string is valid UTF-8. */
-static void sanitise(char *s)
-{
-	json_t *probe = json_string(s); /* jansson refuses invalid UTF-8 */
-	int utf8_ok = probe != NULL;
-	char *p;
-
-	json_decref(probe);
-	for (p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8_ok))
-			*p = '?';
-	}
-}
-
 char *hw_clean_value(const char *raw)
 {
 	const char *start = raw, *end;
@@ -75,7 +59,7 @@ char *hw_clean_value(const char *raw)
 	value = strndup(start, n);
 	if (!value)
 		return NULL;
-	sanitise(value);
+	ar_text_clean(value); /* kept, marked, rather than refused: firmware is not the operator */
 	if (is_placeholder_text(value)) {
 		free(value);
 		return NULL;

@@ -4,7 +4,8 @@
 set -u
 dir=$(dirname "$0")
 rc=0
-for t in rollback clock mixmatch wrongkeys endless malformed filesystem accepted secrets binding limits; do
+for t in rollback clock mixmatch wrongkeys endless malformed filesystem accepted secrets binding limits \
+	names flags; do
 	sh "$dir/$t.sh" || rc=1
 done
 exit $rc
