@@ -32,7 +32,7 @@ static int audit_reinit(const char *dir, const char *kid, ar_err *e)
 		rc = store_begin(db, e);
 	if (rc == AR_OK)
 		rc = store_end(db, store_audit(db, "init", NULL, kid, e), e);
-	store_close(db);
+	rc = store_close(db, rc, e);
 	return rc;
 }
 

@@ -212,6 +212,6 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 		rc = write_key(o, compact, serial, e);
 	free(compact);
 	ar_keypair_free(&issuer);
-	store_close(db);
+	rc = store_close(db, rc, e);
 	return rc;
 }

@@ -234,7 +234,7 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 		       json_array_size(json_object_get(t.claims, "hosts")),
 		       json_array_size(json_object_get(t.claims, "hosts")) == 1 ? "" : "s",
 		       claim(&t, "billingModel"), t.sha256_hex);
-	store_close(db);
+	rc = store_close(db, rc, e);
 	ar_token_free(&t);
 	free(text);
 	return rc;
@@ -359,6 +359,6 @@ int cmd_unregister_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		printf(PROGRAM ": unregistered %s (CloudId %s); the name stays reserved for it\n",
 		       r.name, r.cloud_id);
-	store_close(db);
+	rc = store_close(db, rc, e);
 	return rc;
 }

@@ -164,7 +164,7 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 			       when(r, "lastKeyExpires", exp));
 	}
 	json_decref(list);
-	store_close(db);
+	rc = store_close(db, rc, e);
 	return rc;
 }
 
@@ -196,6 +196,6 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 			printf("%-20s%s %s\n", i == 0 ? "Hosts" : "", s(h, "name"), s(h, "uuid"));
 	}
 	json_decref(r);
-	store_close(db);
+	rc = store_close(db, rc, e);
 	return rc;
 }

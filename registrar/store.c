@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,60 +76,88 @@ int store_error(sqlite3 *db, const char *what, ar_err *e)
 /* Prepared statements are kept for the life of the connection: a batch runs the same
  * few statements thousands of times, and compiling one costs as much as running it. */
 #define STORE_CACHE_SLOTS 32
+/* One table for every connection of the process; registrar serve's threads each use
+ * their own connection, but share the table, so it is taken under its lock. */
 static struct {
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	int in_use;
 } cache[STORE_CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A statement of db for sql not in use, marked in use; NULL when there is none. */
+static sqlite3_stmt *cached(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < STORE_CACHE_SLOTS && !st; i++)
+		if (cache[i].st && cache[i].db == db && !cache[i].in_use &&
+		    strcmp(sqlite3_sql(cache[i].st), sql) == 0) {
+			cache[i].in_use = 1;
+			st = cache[i].st;
+		}
+	pthread_mutex_unlock(&cache_lock);
+	return st;
+}
+
+/* Keeps st in a free slot, in use; with none free, it is finalized when released. */
+static void keep(sqlite3 *db, sqlite3_stmt *st)
+{
+	size_t i;
+
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < STORE_CACHE_SLOTS && cache[i].st; i++)
+		;
+	if (i < STORE_CACHE_SLOTS) {
+		cache[i].db = db;
+		cache[i].st = st;
+		cache[i].in_use = 1;
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
 
 int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ar_err *e)
 {
-	size_t i, free_slot = STORE_CACHE_SLOTS;
-
-	for (i = 0; i < STORE_CACHE_SLOTS; i++) {
-		if (!cache[i].st) {
-			if (free_slot == STORE_CACHE_SLOTS)
-				free_slot = i;
-		} else if (cache[i].db == db && !cache[i].in_use &&
-			   strcmp(sqlite3_sql(cache[i].st), sql) == 0) {
-			cache[i].in_use = 1;
-			*st = cache[i].st;
-			return AR_OK;
-		}
-	}
+	*st = cached(db, sql);
+	if (*st)
+		return AR_OK;
 	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
 		return store_error(db, "prepare", e);
-	if (free_slot < STORE_CACHE_SLOTS) {
-		cache[free_slot].db = db;
-		cache[free_slot].st = *st;
-		cache[free_slot].in_use = 1;
-	}
+	keep(db, *st);
 	return AR_OK;
 }
 
 void store_release(sqlite3_stmt *st)
 {
 	size_t i;
+	int kept = 0;
 
-	for (i = 0; i < STORE_CACHE_SLOTS; i++)
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < STORE_CACHE_SLOTS && !kept; i++)
 		if (cache[i].st == st) {
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
 			cache[i].in_use = 0;
-			return;
+			kept = 1;
 		}
-	sqlite3_finalize(st);
+	pthread_mutex_unlock(&cache_lock);
+	if (!kept)
+		sqlite3_finalize(st);
 }
 
 static void forget_statements(sqlite3 *db)
 {
 	size_t i;
 
+	pthread_mutex_lock(&cache_lock);
 	for (i = 0; i < STORE_CACHE_SLOTS; i++)
 		if (cache[i].st && cache[i].db == db) {
 			sqlite3_finalize(cache[i].st);
 			memset(&cache[i], 0, sizeof cache[i]);
 		}
+	pthread_mutex_unlock(&cache_lock);
 }
 
 int store_exec_step(sqlite3 *db, sqlite3_stmt *st, ar_err *e)
@@ -215,7 +244,7 @@ static int open_path(const char *path, int create, const char *journal, sqlite3 
 		int rc = ar_fail(e, AR_EENV, path, "cannot open database: %s",
 				 *db ? sqlite3_errmsg(*db) : "out of memory");
 
-		store_close(*db);
+		store_close(*db, rc, e);
 		*db = NULL;
 		return rc;
 	}
@@ -225,7 +254,7 @@ static int open_path(const char *path, int create, const char *journal, sqlite3 
 	    exec(*db, "PRAGMA foreign_keys = ON", "set foreign keys", e) != AR_OK ||
 	    exec(*db, "PRAGMA synchronous = FULL", "set synchronous", e) != AR_OK ||
 	    migrate(*db, e) != AR_OK) {
-		store_close(*db);
+		store_close(*db, e->status, e);
 		*db = NULL;
 		return e->status;
 	}
@@ -290,29 +319,34 @@ int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e
 		return rc;
 	/* WAL from the first use on; if this fails, the next open switches it */
 	rc = store_open(data_dir, 0, &db, e);
-	store_close(db);
-	return rc;
+	return store_close(db, rc, e);
 }
 
-void store_close(sqlite3 *db)
+int store_close(sqlite3 *db, int rc, ar_err *e)
 {
 	if (db) {
 		forget_statements(db);
-		sqlite3_close(db);
+		if (sqlite3_close(db) != SQLITE_OK && rc == AR_OK)
+			rc = store_error(db, "close", e);
 	}
+	return rc;
 }
 
 /* The login name, looked up once: getpwuid() reads the user database each time. */
+static char actor_name[64];
+static pthread_once_t actor_once = PTHREAD_ONCE_INIT;
+
+static void look_up_actor(void)
+{
+	const struct passwd *pw = getpwuid(getuid());
+
+	snprintf(actor_name, sizeof actor_name, "%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+}
+
 static const char *actor(void)
 {
-	static char name[64];
-
-	if (!name[0]) {
-		const struct passwd *pw = getpwuid(getuid());
-
-		snprintf(name, sizeof name, "%s", pw && pw->pw_name ? pw->pw_name : "unknown");
-	}
-	return name;
+	pthread_once(&actor_once, look_up_actor);
+	return actor_name;
 }
 
 int store_audit(sqlite3 *db, const char *action, const char *registration, const char *detail,

@@ -10,7 +10,10 @@
 /* Opens DIR/registrar.db (create = 1: make it and its schema), WAL, foreign keys on,
  * busy timeout set, migrations applied. */
 int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e);
-void store_close(sqlite3 *db);
+/* Finalizes db's statements and closes it (NULL: nothing). Returns rc, the outcome so
+ * far, or when that was AR_OK, the close's: AR_EENV when SQLite cannot close (a statement
+ * still open), which would leave the -wal and -shm files behind. */
+int store_close(sqlite3 *db, int rc, ar_err *e);
 /* Makes DIR/registrar.db whole or not at all: built beside its place with its schema
  * and a first audit row, then linked in (never over an existing one). */
 int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e);

@@ -146,7 +146,7 @@ int cmd_tenant_add_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		printf(PROGRAM ": %s: subscription %s -> tenant %s\n", o->registration,
 		       o->subscription, tenant);
-	store_close(db);
+	rc = store_close(db, rc, e);
 	return rc;
 }
 
@@ -164,7 +164,7 @@ int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e)
 		rc = store_end(db, rc, e);
 	if (rc == AR_OK)
 		printf(PROGRAM ": %s: removed subscription %s\n", o->registration, o->subscription);
-	store_close(db);
+	rc = store_close(db, rc, e);
 	return rc;
 }
 
@@ -233,6 +233,6 @@ int cmd_tenant_list_run(const registrar_opts *o, ar_err *e)
 			rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 		free(text);
 	}
-	store_close(db);
+	rc = store_close(db, rc, e);
 	return rc;
 }

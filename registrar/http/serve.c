@@ -141,14 +141,16 @@ static int open_pool(const char *dir, db_pool *p, ar_err *e)
 	return AR_OK;
 }
 
-static void close_pool(db_pool *p)
+/* rc, or the first connection's failure to close when rc is AR_OK. */
+static int close_pool(db_pool *p, int rc, ar_err *e)
 {
 	size_t i;
 
 	for (i = 0; i <= AR_API_THREADS; i++)
-		store_close(p->db[i]);
+		rc = store_close(p->db[i], rc, e);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->freed);
+	return rc;
 }
 
 static struct MHD_Daemon *start(server *s, const struct sockaddr_storage *ss,
@@ -275,10 +277,12 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 			listen_on, info ? info->port : 0, AR_API_THREADS, dir, s.origin);
 		wait_for_stop(&s, dir, &signals);
 		drain(d, &s);
+	}
+	/* the pool's connections, whether or not the server started */
+	rc = close_pool(&s.pool, rc, e);
+	if (d && rc == AR_OK)
 		fprintf(stderr, PROGRAM ": serve: stopped after %ld requests; database closed\n",
 			atomic_load(&s.served));
-	}
-	close_pool(&s.pool);
 	ar_keypair_free(&s.issuer);
 	if (s.secret_digest)
 		sodium_free(s.secret_digest);

@@ -366,7 +366,7 @@ static void registrar_batches(const char *work, const ar_keypair *issuer)
 	snprintf(what, sizeof what, "registrar register + issue, batch of 1,000 at %d registrations",
 		 total - 3000);
 	row(what, v, "flat", "best of 3; lookups by indexed name and CloudId");
-	store_close(db);
+	store_close(db, AR_OK, &e);
 	for (step = 0; step < N_STAMP_KEYS; step++)
 		ar_keypair_free(&stamps[step]);
 }
