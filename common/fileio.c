@@ -341,6 +341,12 @@ int ar_prepare_private_dir(const char *dir, int create, ar_err *e)
 		return ar_fail(e, AR_EENV, dir, "state directory missing: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return ar_fail(e, AR_EENV, dir, "not a directory");
+	/* Its owner may plant or swap files in it whatever its mode says. */
+	if (st.st_uid != geteuid())
+		return ar_fail(e, AR_EENV, dir,
+			       "directory is owned by uid %u, not by uid %u who runs this; "
+			       "run chown %u on it",
+			       (unsigned)st.st_uid, (unsigned)geteuid(), (unsigned)geteuid());
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
 		return ar_fail(e, AR_EENV, dir,
 			       "directory is writable by group or others (mode %04o); run chmod go-w",

@@ -46,8 +46,8 @@ int ar_write_output(const char *path, const void *data, size_t len, int flags, a
  * ar_write_output() would refuse for its kind: a directory, a socket, a block device. */
 int ar_check_output(const char *path, ar_err *e);
 
-/* Creates dir (mode 0700) when missing; refuses it when it is not a directory
- * or is writable by group or others. */
+/* Creates dir (mode 0700) when missing; refuses it when it is not a directory,
+ * is owned by another user than the effective one, or is writable by group or others. */
 int ar_prepare_private_dir(const char *dir, int create, ar_err *e);
 
 /* An exclusive advisory lock on DIR/.lock; release with ar_unlock(). */

@@ -122,6 +122,12 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		rc = ar_fail(e, AR_EENV, path, "not a regular file");
+	/* Its owner may rewrite it (chmod, then write) whatever its mode says. */
+	if (rc == AR_OK && is_private && st.st_uid != geteuid())
+		rc = ar_fail(e, AR_EENV, path,
+			     "private key is owned by uid %u, not by uid %u who runs this; "
+			     "run chown %u on it",
+			     (unsigned)st.st_uid, (unsigned)geteuid(), (unsigned)geteuid());
 	if (rc == AR_OK && is_private && (st.st_mode & 077))
 		rc = ar_fail(e, AR_EENV, path,
 			     "private key is accessible by group or others (mode %04o); run chmod 600",

@@ -4,7 +4,7 @@
 set -u
 dir=$(dirname "$0")
 rc=0
-for t in rollback clock mixmatch wrongkeys endless malformed filesystem accepted secrets outputs; do
+for t in rollback clock mixmatch wrongkeys endless malformed filesystem accepted secrets outputs ownership; do
 	sh "$dir/$t.sh" || rc=1
 done
 exit $rc

@@ -201,6 +201,25 @@ static void outputs_not_regular(void **state)
 	assert_true(S_ISSOCK(st.st_mode));
 }
 
+/* A directory or a private key of another user is theirs to change: refused. */
+static void ownership_checked(void **state)
+{
+	char path[4200], uid[64];
+	ar_err e;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/theirs", test_dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(ar_prepare_private_dir(path, 0, &e), AR_OK); /* ours, 0755 */
+	if (chown(path, 65534, 65534) != 0)
+		skip(); /* not root: cannot give it away */
+	assert_int_equal(ar_prepare_private_dir(path, 0, &e), AR_EENV);
+	snprintf(uid, sizeof uid, "%u", (unsigned)geteuid());
+	assert_non_null(strstr(e.msg, "directory is owned by uid 65534, not by uid "));
+	assert_non_null(strstr(e.msg, uid));
+	assert_int_equal(ar_prepare_private_dir(path, 1, &e), AR_EENV);
+}
+
 static void json_strict(void **state)
 {
 	const char *dup = "{\"a\":1,\"a\":2}";
@@ -248,6 +267,7 @@ int main(void)
 		cmocka_unit_test(atomic_write_and_no_clobber),
 		cmocka_unit_test(private_dir_checks),
 		cmocka_unit_test(outputs_not_regular),
+		cmocka_unit_test(ownership_checked),
 		cmocka_unit_test(json_strict),
 	};
 	return cmocka_run_group_tests_name("fileio+json", tests, scratch_setup, scratch_teardown);
