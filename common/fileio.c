@@ -85,7 +85,9 @@ static int read_path(const char *path, size_t cap, int own_state, uint8_t **data
 	if (ar_is_stdio(path) && !own_state) {
 		fd = STDIN_FILENO;
 	} else {
-		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | (own_state ? O_NOFOLLOW : 0));
+		/* O_NONBLOCK: a FIFO in our state is refused below, not waited on. */
+		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC |
+				(own_state ? O_NOFOLLOW | O_NONBLOCK : 0));
 		if (fd < 0 && errno == ELOOP && own_state)
 			return ar_fail(e, AR_EENV, path, "is a symbolic link (refused)");
 		if (fd < 0) {
@@ -221,14 +223,70 @@ static int write_stdout(const void *data, size_t len, ar_err *e)
 	return AR_OK;
 }
 
+/* Which kind of file an output may be written into rather than replaced. */
+static const char *kind_name(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISCHR(mode))
+		return "a character device";
+	return S_ISFIFO(mode) ? "a FIFO" : "a special file";
+}
+
+/* A character device or a FIFO the user named: written to, never replaced (-o /dev/null
+ * discards, a FIFO feeds its reader). No fsync: neither keeps data. */
+static int write_stream(const char *path, const void *data, size_t len, ar_err *e)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC), rc = AR_OK;
+
+	if (fd < 0)
+		return ar_fail(e, AR_EENV, path, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) != 0)
+		rc = env_error(e, path, "cannot stat");
+	else if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode))
+		/* swapped since lstat(): opened without O_TRUNC, so nothing was touched */
+		rc = ar_fail(e, AR_EENV, path, "replaced while being opened; run again");
+	else if (write_all(fd, data, len) != 0)
+		rc = env_error(e, path, "cannot write");
+	if (close(fd) != 0 && rc == AR_OK)
+		rc = env_error(e, path, "cannot write");
+	return rc;
+}
+
+int ar_check_output(const char *path, ar_err *e)
+{
+	struct stat st;
+
+	if (!path || ar_is_stdio(path) || lstat(path, &st) != 0 || S_ISREG(st.st_mode) ||
+	    S_ISLNK(st.st_mode) || S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+		return AR_OK;
+	return ar_fail(e, AR_EENV, path,
+		       "is %s; an output must be a regular file, a character device or a FIFO",
+		       kind_name(st.st_mode));
+}
+
 int ar_write_output(const char *path, const void *data, size_t len, int flags, ar_err *e)
 {
 	char tmp[4096];
+	struct stat st;
 	mode_t mode = (flags & AR_WRITE_SECRET) ? 0600 : 0644;
 	int fd, rc = AR_OK;
 
 	if (ar_is_stdio(path))
 		return write_stdout(data, len, e);
+	/* Only a regular file or a symbolic link (the link, never its target) is replaced. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		if (flags & AR_WRITE_STATE)
+			return ar_fail(e, AR_EENV, path, "not a regular file");
+		if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+			return write_stream(path, data, len, e);
+		return ar_check_output(path, e);
+	}
 	if (temp_path_for(tmp, sizeof tmp, path) != 0)
 		return ar_fail(e, AR_EUSAGE, path, "path too long");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
@@ -283,6 +341,12 @@ int ar_prepare_private_dir(const char *dir, int create, ar_err *e)
 		return ar_fail(e, AR_EENV, dir, "state directory missing: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return ar_fail(e, AR_EENV, dir, "not a directory");
+	/* Its owner may plant or swap files in it whatever its mode says. */
+	if (st.st_uid != geteuid())
+		return ar_fail(e, AR_EENV, dir,
+			       "directory is owned by uid %u, not by uid %u who runs this; "
+			       "run chown %u on it",
+			       (unsigned)st.st_uid, (unsigned)geteuid(), (unsigned)geteuid());
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
 		return ar_fail(e, AR_EENV, dir,
 			       "directory is writable by group or others (mode %04o); run chmod go-w",

@@ -29,16 +29,25 @@ int ar_compact_text(uint8_t *data, size_t *len, const char *where, ar_err *e);
 
 enum ar_write_flags {
 	AR_WRITE_SECRET = 1,    /* mode 0600 instead of 0644 */
-	AR_WRITE_NO_CLOBBER = 2 /* refuse when the file exists */
+	AR_WRITE_NO_CLOBBER = 2, /* refuse when the file exists */
+	AR_WRITE_STATE = 4       /* a file of our own directory: a regular file or none */
 };
 /* Writes data to stdout when path is "-", else replaces the file atomically:
  * a temp file created O_EXCL|O_NOFOLLOW in the same directory, fsync, rename
  * (or link, with AR_WRITE_NO_CLOBBER), fsync of the directory. On any error the
- * old file, if any, is untouched and no temp file is left. */
+ * old file, if any, is untouched and no temp file is left. A symbolic link is
+ * replaced, never written through. An existing character device or FIFO is written
+ * to, never replaced (-o /dev/null discards), with or without AR_WRITE_NO_CLOBBER;
+ * any other kind of file (a directory, a socket, a block device) is refused, and
+ * with AR_WRITE_STATE so is a device or a FIFO. */
 int ar_write_output(const char *path, const void *data, size_t len, int flags, ar_err *e);
 
-/* Creates dir (mode 0700) when missing; refuses it when it is not a directory
- * or is writable by group or others. */
+/* Refuses, before anything is done, an output (path may be NULL or "-") that
+ * ar_write_output() would refuse for its kind: a directory, a socket, a block device. */
+int ar_check_output(const char *path, ar_err *e);
+
+/* Creates dir (mode 0700) when missing; refuses it when it is not a directory,
+ * is owned by another user than the effective one, or is writable by group or others. */
 int ar_prepare_private_dir(const char *dir, int create, ar_err *e);
 
 /* An exclusive advisory lock on DIR/.lock; release with ar_unlock(). */

@@ -38,7 +38,8 @@ static int save_pem(const char *path, EVP_PKEY *pkey, int is_private, int force,
 	BIO *bio = BIO_new(is_private ? BIO_s_secmem() : BIO_s_mem());
 	char *pem = NULL;
 	long len;
-	int ok, flags = (is_private ? AR_WRITE_SECRET : 0) | (force ? 0 : AR_WRITE_NO_CLOBBER);
+	int ok, flags = AR_WRITE_STATE | (is_private ? AR_WRITE_SECRET : 0) |
+			(force ? 0 : AR_WRITE_NO_CLOBBER);
 	int rc;
 
 	if (!bio)
@@ -106,7 +107,9 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 			 size_t *len, ar_err *e)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | (is_private ? O_NOFOLLOW : 0));
+	/* O_NONBLOCK: a FIFO is refused as not a regular file, not waited on. */
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK |
+			    (is_private ? O_NOFOLLOW : 0));
 	ssize_t n = 0;
 	int rc = AR_OK;
 
@@ -119,6 +122,12 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		rc = ar_fail(e, AR_EENV, path, "not a regular file");
+	/* Its owner may rewrite it (chmod, then write) whatever its mode says. */
+	if (rc == AR_OK && is_private && st.st_uid != geteuid())
+		rc = ar_fail(e, AR_EENV, path,
+			     "private key is owned by uid %u, not by uid %u who runs this; "
+			     "run chown %u on it",
+			     (unsigned)st.st_uid, (unsigned)geteuid(), (unsigned)geteuid());
 	if (rc == AR_OK && is_private && (st.st_mode & 077))
 		rc = ar_fail(e, AR_EENV, path,
 			     "private key is accessible by group or others (mode %04o); run chmod 600",

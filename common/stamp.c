@@ -50,7 +50,8 @@ static int create_identity(const char *dir, const char *cloud_id_option, ar_stam
 	    ar_key_save_public(pub_path, out->key.pk, 1, e) != AR_OK)
 		return e->status;
 	snprintf(line, sizeof line, "%s\n", out->cloud_id);
-	return ar_write_output(id_path, line, strlen(line), AR_WRITE_NO_CLOBBER, e);
+	return ar_write_output(id_path, line, strlen(line), AR_WRITE_STATE | AR_WRITE_NO_CLOBBER,
+			       e);
 }
 
 int ar_stamp_open(const char *dir, const char *cloud_id_option, ar_stamp *out, int *created,

@@ -151,6 +151,16 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 	return rc;
 }
 
+/* The trust store says which issuer may sign: whoever could write in it could plant a key. */
+static int check_trust_dir(const char *dir, ar_err *e)
+{
+	char path[4096];
+
+	if (ar_join_path(path, sizeof path, dir, AR_TRUST_DIR, e) != AR_OK)
+		return e->status;
+	return ar_file_exists(path) ? ar_prepare_private_dir(path, 0, e) : AR_OK;
+}
+
 int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
@@ -161,6 +171,8 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	int rc;
 
 	rc = ar_prepare_private_dir(dir, 0, e);
+	if (rc == AR_OK)
+		rc = check_trust_dir(dir, e);
 	if (rc == AR_OK)
 		rc = ar_read_compact_text(file, AR_MAX_FILE_BYTES, &text, &len, e);
 	if (rc == AR_OK)

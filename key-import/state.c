@@ -38,7 +38,7 @@ static int write_json(const char *state_dir, const char *name, json_t *value, ar
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	rc = ar_join_path(path, sizeof path, state_dir, name, e);
 	if (rc == AR_OK)
-		rc = ar_write_output(path, text, strlen(text), 0, e);
+		rc = ar_write_output(path, text, strlen(text), AR_WRITE_STATE, e);
 	free(text);
 	return rc;
 }

@@ -34,7 +34,8 @@ int apikey_write(const char *dir, int replace, ar_err *e)
 	rc = secret_path(dir, path, sizeof path, e);
 	if (rc == AR_OK)
 		rc = ar_write_output(path, text, strlen(text),
-				     AR_WRITE_SECRET | (replace ? 0 : AR_WRITE_NO_CLOBBER), e);
+				     AR_WRITE_STATE | AR_WRITE_SECRET |
+					     (replace ? 0 : AR_WRITE_NO_CLOBBER), e);
 	sodium_memzero(text, strlen(text));
 	free(text);
 	return rc;

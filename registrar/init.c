@@ -89,6 +89,9 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 		return e->status;
 	if (!ar_file_exists(pub_path))
 		return ar_fail(e, AR_EENV, pub_path, "no issuer key (run registrar init)");
+	/* whoever may write there may swap the key that every stamp will trust */
+	if (ar_prepare_private_dir(dir, 0, e) != AR_OK)
+		return e->status;
 	if (ar_key_load_public(pub_path, pk, e) != AR_OK)
 		return e->status;
 	pem = ar_key_public_pem(pk);

@@ -13,6 +13,7 @@
 #include "ar_limits.h"
 #include "commands.h"
 #include "err.h"
+#include "fileio.h"
 #include "text.h"
 
 static const char usage_text[] =
@@ -135,6 +136,9 @@ static int cmd_activation_key(registrar_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return no_args("activation-key", argc, argv);
+	/* before the serial is committed */
+	if (ar_check_output(o->output, &e) != AR_OK || ar_check_output(o->qr, &e) != AR_OK)
+		return finish(e.status, &e);
 	return finish(cmd_activation_key_run(o, &e), &e);
 }
 

@@ -11,6 +11,7 @@
 #include "ar_limits.h"
 #include "commands.h"
 #include "err.h"
+#include "fileio.h"
 #include "text.h"
 
 static const char usage_text[] =
@@ -99,6 +100,9 @@ static int cmd_create(tokengen_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return usage_error("create takes no argument \"%s\"", argv[0]);
+	/* before the stamp's identity is made on first use */
+	if (ar_check_output(o->output, &e) != AR_OK || ar_check_output(o->qr, &e) != AR_OK)
+		return finish(e.status, &e);
 	return finish(cmd_create_run(o, &e), &e);
 }
 

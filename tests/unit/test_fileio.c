@@ -2,6 +2,10 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
 #include "fileio.h"
 #include "json.h"
@@ -130,6 +134,92 @@ static void private_dir_checks(void **state)
 	assert_int_equal(ar_prepare_private_dir(path, 0, &e), AR_EENV);
 }
 
+/* A character device or a FIFO is written to, never replaced; a directory, a socket or a
+ * block device is refused; our own state files are regular files or nothing. */
+static void outputs_not_regular(void **state)
+{
+	char path[4200], copy[4200], cmd[8600];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	ar_err e;
+	pid_t reader;
+	int status, sock;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/null", test_dir);
+	if (mknod(path, S_IFCHR | 0666, makedev(1, 3)) != 0)
+		skip(); /* not root: no device node to test with */
+	assert_int_equal(ar_write_output(path, "x", 1, 0, &e), AR_OK);
+	assert_int_equal(ar_write_output(path, "x", 1, AR_WRITE_NO_CLOBBER, &e), AR_OK);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(ar_write_output(path, "x", 1, AR_WRITE_STATE, &e), AR_EENV);
+	assert_string_equal(e.msg, "not a regular file");
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+
+	snprintf(path, sizeof path, "%s/fifo", test_dir);
+	snprintf(copy, sizeof copy, "%s/from-fifo", test_dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(ar_write_output(path, "x", 1, AR_WRITE_STATE, &e), AR_EENV);
+	assert_string_equal(e.msg, "not a regular file"); /* and did not wait for a reader */
+	snprintf(cmd, sizeof cmd, "cat '%s' > '%s'", path, copy);
+	reader = fork();
+	assert_true(reader >= 0);
+	if (reader == 0)
+		_exit(system(cmd) == 0 ? 0 : 1);
+	assert_int_equal(ar_write_output(path, "via fifo", 8, 0, &e), AR_OK);
+	assert_int_equal(waitpid(reader, &status, 0), reader);
+	assert_int_equal(status, 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(stat(copy, &st), 0);
+	assert_int_equal(st.st_size, 8);
+
+	snprintf(path, sizeof path, "%s/adir", test_dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(ar_write_output(path, "x", 1, 0, &e), AR_EENV);
+	assert_string_equal(e.msg, "is a directory; an output must be a regular file, "
+				   "a character device or a FIFO");
+	snprintf(path, sizeof path, "%s/block", test_dir);
+	assert_int_equal(mknod(path, S_IFBLK | 0600, makedev(7, 255)), 0);
+	assert_int_equal(ar_write_output(path, "x", 1, 0, &e), AR_EENV);
+	assert_string_equal(e.msg, "is a block device; an output must be a regular file, "
+				   "a character device or a FIFO");
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISBLK(st.st_mode));
+	snprintf(path, sizeof path, "%s/sock", test_dir);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	sock = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(sock >= 0);
+	assert_int_equal(bind(sock, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(ar_write_output(path, "x", 1, 0, &e), AR_EENV);
+	assert_string_equal(e.msg, "is a socket; an output must be a regular file, "
+				   "a character device or a FIFO");
+	close(sock);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+}
+
+/* A directory or a private key of another user is theirs to change: refused. */
+static void ownership_checked(void **state)
+{
+	char path[4200], uid[64];
+	ar_err e;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/theirs", test_dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(ar_prepare_private_dir(path, 0, &e), AR_OK); /* ours, 0755 */
+	if (chown(path, 65534, 65534) != 0)
+		skip(); /* not root: cannot give it away */
+	assert_int_equal(ar_prepare_private_dir(path, 0, &e), AR_EENV);
+	snprintf(uid, sizeof uid, "%u", (unsigned)geteuid());
+	assert_non_null(strstr(e.msg, "directory is owned by uid 65534, not by uid "));
+	assert_non_null(strstr(e.msg, uid));
+	assert_int_equal(ar_prepare_private_dir(path, 1, &e), AR_EENV);
+}
+
 static void json_strict(void **state)
 {
 	const char *dup = "{\"a\":1,\"a\":2}";
@@ -176,6 +266,8 @@ int main(void)
 		cmocka_unit_test(read_cap_refuses_before_reading),
 		cmocka_unit_test(atomic_write_and_no_clobber),
 		cmocka_unit_test(private_dir_checks),
+		cmocka_unit_test(outputs_not_regular),
+		cmocka_unit_test(ownership_checked),
 		cmocka_unit_test(json_strict),
 	};
 	return cmocka_run_group_tests_name("fileio+json", tests, scratch_setup, scratch_teardown);
