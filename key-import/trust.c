@@ -75,7 +75,7 @@ int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 	pem = ar_key_public_pem(pk);
 	if (!pem)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	rc = ar_write_output(path, pem, strlen(pem), AR_WRITE_NO_CLOBBER, e);
+	rc = ar_write_output(path, pem, strlen(pem), AR_WRITE_NO_CLOBBER | AR_WRITE_STATE, e);
 	free(pem);
 	if (rc == AR_OK)
 		printf(PROGRAM ": trusted issuer key %s\n", kid);
