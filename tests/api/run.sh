@@ -258,6 +258,18 @@ ANON -H "Authorization: Bearer $(printf '%s' "$SECRET" | cut -c2-)" "$BASE?$AV";
 ANON -H "Authorization: Basic $SECRET" "$BASE?$AV"; is "Basic" 401
 ANON -X PUT -H 'Content-Length: 100000000' "$BASE/x?$AV"; is "no secret, a huge body: 401 first" 401
 ANON -H "authorization: bearer $SECRET" "$BASE?$AV"; is "header and scheme in any case" 200
+# every route and method, with no secret and with a wrong one: 401 and nothing changed
+before=$(db)
+for route in "GET $BASE" "GET $BASE/east" "PUT $BASE/anon" "DELETE $BASE/east" \
+	"POST $BASE/east/getactivationkey" "GET $BASE/east/customerSubscriptions" \
+	"GET $BASE/east/customerSubscriptions/$s1" "PUT $BASE/east/customerSubscriptions/$s1" \
+	"DELETE $BASE/east/customerSubscriptions/$s1" "PATCH $BASE/east" "GET $BASE/nowhere/x/y"; do
+	ANON -X "${route%% *}" --data-binary @putA1.json "${route#* }?$AV"
+	is "no secret: $route" 401 '.error.code == "AuthenticationFailed"'
+	ANON -X "${route%% *}" -H "Authorization: Bearer x$SECRET" --data-binary @putA1.json "${route#* }?$AV"
+	is "a wrong secret: $route" 401
+done
+check "the unauthorised calls changed nothing" [ "$(db)" = "$before" ]
 old=$SECRET
 "$RG" api-key rotate >/dev/null
 kill -HUP "$PID"
