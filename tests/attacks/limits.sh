@@ -11,13 +11,14 @@
 world
 MAXT=$(sed -n 's/^#define AR_MAX_TENANTS *\([0-9]*\).*/\1/p' "$HERE/../../common/ar_limits.h")
 SUB=11111111-2222-4333-8444-555555555555
-db() { sqlite3 "$WS/registrar.db" "$@"; }
+# (a busy timeout: a reader that has just opened the database may hold its lock a moment)
+db() { sqlite3 -cmd '.timeout 10000' "$WS/registrar.db" "$@"; }
 id=$(db "SELECT id FROM registrations WHERE name = 'east'")
 # tenants N: east maps exactly N subscriptions (written straight into the database, as one
 # made before the cap would hold them)
 tenants() {
 	db "DELETE FROM tenants WHERE registration_id = $id" &&
-	/usr/bin/python3 - "$1" "$id" <<'PYEOF' | sqlite3 "$WS/registrar.db"
+	/usr/bin/python3 - "$1" "$id" <<'PYEOF' | db
 import sys
 n, rid = int(sys.argv[1]), sys.argv[2]
 print("BEGIN;")
@@ -41,10 +42,12 @@ attack 4 "east already has $MAXT tenants, the most an activation key carries" \
 expect_exit 0 "tenant add replacing a pair at the cap" "$RG" tenant add --registration east \
 	--subscription 11111111-2222-4333-8444-000000000000 --tenant 99999999-1111-4222-8333-444444444444
 # the largest key there can be: the most tenants and hosts, the longest values, fits 64 KiB
-/usr/bin/python3 - "$id" <<'PYEOF' | sqlite3 "$WS/registrar.db"
+/usr/bin/python3 - "$id" <<'PYEOF' | db
 import json, sqlite3, sys
-c = json.loads(sqlite3.connect("ws/registrar.db").execute(
-    "SELECT claims FROM registrations WHERE id = ?", (sys.argv[1],)).fetchone()[0])
+conn = sqlite3.connect("ws/registrar.db", timeout=10)
+c = json.loads(conn.execute("SELECT claims FROM registrations WHERE id = ?",
+                            (sys.argv[1],)).fetchone()[0])
+conn.close()
 hosts = []
 for i in range(64):
     h = dict(c["hosts"][0])
@@ -56,6 +59,8 @@ print("UPDATE registrations SET claims = '%s', name = name WHERE id = %s;" % (js
 PYEOF
 db "UPDATE registrations SET name = 'e' || substr(hex(randomblob(40)), 1, 62) WHERE id = $id"
 long=$(db "SELECT name FROM registrations WHERE id = $id")
+check "the doctored registration holds 64 hosts" \
+	[ "$(db "SELECT json_array_length(claims, '\$.hosts') FROM registrations WHERE id = $id")" = 64 ]
 db "UPDATE registrations SET key_serial = 9007199254740000 WHERE id = $id"
 expect_exit 0 "the largest key issues" "$RG" activation-key --name "$long" -o largest.txt
 check "the largest key is within 64 KiB" [ "$(wc -c <largest.txt)" -le 65536 ]
