@@ -9,18 +9,10 @@
 world
 cloudA=$(cat "$ST/cloud-id")
 cloudB=$(cat stampB/cloud-id)
-/usr/bin/python3 - "$cloudB" <<'PYEOF'
-import base64, json, sys, zlib
+PYTHONPATH=$HERE /usr/bin/python3 - "$cloudB" <<'PYEOF'
+import json, sys, zlib
 from jwcrypto import jwk
-
-def b64(raw):
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-def unb64(seg):
-    return base64.urlsafe_b64decode(seg + "=" * (-len(seg) % 4))
-
-def compact(obj):
-    return json.dumps(obj, separators=(",", ":"))
+from jose import b64, compact, unb64
 
 parts = open("tokA.txt").read().split(".")
 HEADER = json.loads(unb64(parts[0]))

@@ -4,7 +4,6 @@
 # (key3.txt, issuer key ws/issuer.key). Each is signed by the genuine key wherever
 # the attack is about something else than the signature, so that the refusal we
 # see is for the reason the attack is about.
-import base64
 import hashlib
 import hmac
 import json
@@ -13,23 +12,13 @@ import zlib
 
 from jwcrypto import jwk, jws
 
+from jose import b64, compact, unb64
+
 NOW = int(time.time())
 ISSUER = jwk.JWK.from_pem(open("ws/issuer.key", "rb").read())
 STAMP = jwk.JWK.from_pem(open("stamp/stamp.key", "rb").read())
 OTHER = jwk.JWK.generate(kty="OKP", crv="Ed25519")
 KID = ISSUER.thumbprint()
-
-
-def b64(raw):
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def unb64(seg):
-    return base64.urlsafe_b64decode(seg + "=" * (-len(seg) % 4))
-
-
-def compact(obj):
-    return json.dumps(obj, separators=(",", ":"))
 
 
 def write(name, text):

@@ -111,20 +111,12 @@ kill "$PID"
 wait "$PID"
 
 # --- the stamp refuses what no registrar issues (signed by the genuine issuer key)
-/usr/bin/python3 - "$MAXT" <<'PYEOF'
-import base64, json, sys, time
+PYTHONPATH=$HERE /usr/bin/python3 - "$MAXT" <<'PYEOF'
+import json, sys, time
 from jwcrypto import jwk
+from jose import b64, compact, unb64
 ISSUER = jwk.JWK.from_pem(open("ws/issuer.key", "rb").read())
 NOW = int(time.time())
-
-def b64(raw):
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-def unb64(seg):
-    return base64.urlsafe_b64decode(seg + "=" * (-len(seg) % 4))
-
-def compact(obj):
-    return json.dumps(obj, separators=(",", ":"))
 
 h = open("key3.txt").read().split(".")[0]
 CLAIMS = json.loads(unb64(open("key3.txt").read().split(".")[1]))
