@@ -35,10 +35,11 @@ expect_exit 0 "status with the clock two days behind" "$KI" status
 check "status warns of the clock" grep -q 'the clock is 17[0-9]* s behind' "$WORK/err"
 check "days left counted from the trusted time" grep -q '(36[23] days left)' "$WORK/out"
 attack 5 "set the clock right" "$KI" --dry-run later.txt
-# the edge of validity: good the second before exp, expired at exp (clocks frozen, UTC)
+# the edge of validity: good the second before exp, expired at exp (clocks frozen: -f and
+# a date without @; UTC)
 T=$(($(date +%s) + 10 * 86400))
 at() { date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
-TZ=UTC faketime "$(at $T)" "$RG" activation-key --name east --valid-days 1 -o edge.txt >/dev/null
-expect_exit 0 "the second before exp: valid" env TZ=UTC faketime "$(at $((T + 86399)))" "$KI" --dry-run edge.txt
-attack 4 "edge.txt: key expired 0 s ago" env TZ=UTC faketime "$(at $((T + 86400)))" "$KI" --dry-run edge.txt
+TZ=UTC faketime -f "$(at $T)" "$RG" activation-key --name east --valid-days 1 -o edge.txt >/dev/null
+expect_exit 0 "the second before exp: valid" env TZ=UTC faketime -f "$(at $((T + 86399)))" "$KI" --dry-run edge.txt
+attack 4 "edge.txt: key expired 0 s ago" env TZ=UTC faketime -f "$(at $((T + 86400)))" "$KI" --dry-run edge.txt
 done_attacks clock
