@@ -63,7 +63,7 @@
 #define AR_TRUST_DIR           "trusted"
 #define AR_ACTIVATION_FILE     "activation.json"
 #define AR_SERIALS_FILE        "serials.json"
-/* The latest time key-import has trusted: a clock set back behind it is refused. */
+/* The trusted time (the latest iat key-import has imported): a clock behind it is refused. */
 #define AR_TRUSTED_TIME_FILE   "trusted-time.json"
 #define AR_RESOURCE_VERSION    1
 

@@ -46,24 +46,33 @@ static int check_binding(json_t *c, const char *dir, const char *where, ar_err *
 }
 
 /* A clock set back could revive an expired key: the clock must not run behind the
- * latest time this stamp has trusted. The clock is at fault, not the key: exit 5. */
-static int check_clock(const char *dir, long long now, const char *where, ar_err *e)
+ * trusted time, the latest iat the issuer signed on a key imported here. The clock is at
+ * fault, not the key: exit 5. The clock itself is never trusted beyond this import: it
+ * cannot tell a fast clock from a right one, and one fast import must not lock out every
+ * later genuine key (issue 14, class 2). */
+static int check_clock(const char *dir, long long now, long long *trusted, const char *where,
+		       ar_err *e)
 {
-	long long latest = 0, issued = 0;
-	char clock[AR_TIME_CHARS + 1], trusted[AR_TIME_CHARS + 1];
+	char clock[AR_TIME_CHARS + 1], when[AR_TIME_CHARS + 1];
 
-	if (state_trusted_time(dir, &latest, &issued, e) != AR_OK)
+	if (state_trusted_time(dir, trusted, e) != AR_OK)
 		return e->status;
-	if (now + AR_CLOCK_SKEW_SECONDS < latest)
+	if (now + AR_CLOCK_SKEW_SECONDS < *trusted)
 		return ar_fail(e, AR_EENV, where,
 			       "the clock (%s) is %lld s behind the latest time this stamp has "
 			       "trusted (%s); set the clock right", ar_format_time(now, clock),
-			       latest - now, ar_format_time(latest, trusted));
+			       *trusted - now, ar_format_time(*trusted, when));
 	return AR_OK;
 }
 
-static int check_time(json_t *c, long long now, const char *where, ar_err *e)
+/* Expiry is judged at the later of the clock and the trusted time: a key whose exp is at
+ * or before a time the issuer has vouched for is expired, however slow the clock (within
+ * the skew check_clock allows). */
+static int check_time(json_t *c, long long now, long long trusted, const char *where,
+		      ar_err *e)
 {
+	char exp[AR_TIME_CHARS + 1], when[AR_TIME_CHARS + 1];
+
 	if (claim_int(c, "nbf") > now + AR_CLOCK_SKEW_SECONDS)
 		return ar_fail(e, AR_EINPUT, where, "key not valid before %lld (%lld s from now)",
 			       claim_int(c, "nbf"), claim_int(c, "nbf") - now);
@@ -72,6 +81,10 @@ static int check_time(json_t *c, long long now, const char *where, ar_err *e)
 			       claim_int(c, "iat") - now);
 	if (claim_int(c, "exp") <= now)
 		return ar_fail(e, AR_EINPUT, where, "key expired %lld s ago", now - claim_int(c, "exp"));
+	if (claim_int(c, "exp") <= trusted)
+		return ar_fail(e, AR_EINPUT, where, "key expired (%s), before the latest time this "
+			       "stamp has trusted (%s)", ar_format_time(claim_int(c, "exp"), exp),
+			       ar_format_time(trusted, when));
 	return AR_OK;
 }
 
@@ -84,10 +97,10 @@ static int check_time(json_t *c, long long now, const char *where, ar_err *e)
  * the mark read sees too: an older key of this registration is refused for its serial. */
 static int check_serial(json_t *c, const char *dir, const char *where, ar_err *e)
 {
-	long long high = 0, latest = 0, issued = 0;
+	long long high = 0, issued = 0;
 	char when[AR_TIME_CHARS + 1];
 
-	if (state_trusted_time(dir, &latest, &issued, e) != AR_OK ||
+	if (state_trusted_time(dir, &issued, e) != AR_OK ||
 	    state_high_water(dir, claim_str(c, "sub"), &high, e) != AR_OK)
 		return e->status;
 	if (claim_int(c, "serial") <= high)
@@ -145,7 +158,7 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 		rc = state_raise_high_water(dir, claim_str(a->claims, "sub"),
 					    claim_int(a->claims, "serial"), e);
 	if (rc == AR_OK)
-		rc = state_raise_trusted_time(dir, o->now, claim_int(a->claims, "iat"), e);
+		rc = state_raise_trusted_time(dir, claim_int(a->claims, "iat"), e);
 	ar_unlock(lock);
 	json_decref(resource);
 	return rc;
@@ -168,6 +181,7 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	char *text = NULL;
 	size_t len = 0;
 	ar_activation a = { 0 };
+	long long trusted = 0;
 	int rc;
 
 	rc = ar_prepare_private_dir(dir, 0, e);
@@ -182,9 +196,9 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	if (rc == AR_OK)
 		rc = check_binding(a.claims, dir, where, e);
 	if (rc == AR_OK)
-		rc = check_clock(dir, o->now, where, e);
+		rc = check_clock(dir, o->now, &trusted, where, e);
 	if (rc == AR_OK)
-		rc = check_time(a.claims, o->now, where, e);
+		rc = check_time(a.claims, o->now, trusted, where, e);
 	if (rc == AR_OK)
 		rc = check_serial(a.claims, dir, where, e);
 	if (rc == AR_OK && !o->dry_run)

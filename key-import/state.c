@@ -105,47 +105,41 @@ int state_raise_high_water(const char *state_dir, const char *registration, long
 	return rc;
 }
 
-int state_trusted_time(const char *state_dir, long long *latest, long long *issued,
-		       ar_err *e)
+/* Only what the issuer signed counts: the latest `iat` in the mark and in the resource.
+ * A file from an older key-import also holds latestTrustedTime (the clock at each
+ * import) and the resource an importedAt: both were the local clock, never read here. */
+int state_trusted_time(const char *state_dir, long long *trusted, ar_err *e)
 {
 	json_t *mark = NULL, *resource = NULL;
 	int rc;
 
-	*latest = *issued = 0;
+	*trusted = 0;
 	rc = read_json(state_dir, AR_TRUSTED_TIME_FILE, &mark, e);
 	if (rc == AR_OK)
 		rc = state_read_resource(state_dir, &resource, e);
 	if (rc == AR_OK) {
-		*latest = state_field_int(mark, "latestTrustedTime");
-		*issued = state_field_int(mark, "latestIssuedAt");
-		if (state_field_int(resource, "importedAt") > *latest)
-			*latest = state_field_int(resource, "importedAt");
-		if (state_field_int(resource, "issuedAt") > *issued)
-			*issued = state_field_int(resource, "issuedAt");
-		if (*issued > *latest)
-			*latest = *issued;
+		*trusted = state_field_int(mark, "latestIssuedAt");
+		if (state_field_int(resource, "issuedAt") > *trusted)
+			*trusted = state_field_int(resource, "issuedAt");
 	}
 	json_decref(mark);
 	json_decref(resource);
 	return rc;
 }
 
-int state_raise_trusted_time(const char *state_dir, long long now, long long issued, ar_err *e)
+/* The file is written whole, in the current format, so an older file's clock field goes
+ * with the first import. */
+int state_raise_trusted_time(const char *state_dir, long long issued, ar_err *e)
 {
 	json_t *mark = NULL;
-	long long latest;
 	int rc;
 
 	if (read_json(state_dir, AR_TRUSTED_TIME_FILE, &mark, e) != AR_OK)
 		return e->status;
 	if (state_field_int(mark, "latestIssuedAt") > issued)
 		issued = state_field_int(mark, "latestIssuedAt");
-	latest = now > issued ? now : issued;
-	if (state_field_int(mark, "latestTrustedTime") > latest)
-		latest = state_field_int(mark, "latestTrustedTime");
 	json_decref(mark);
-	mark = json_pack("{s:I, s:I}", "latestTrustedTime", (json_int_t)latest,
-			 "latestIssuedAt", (json_int_t)issued);
+	mark = json_pack("{s:I}", "latestIssuedAt", (json_int_t)issued);
 	if (!mark)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	rc = write_json(state_dir, AR_TRUSTED_TIME_FILE, mark, e);

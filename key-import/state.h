@@ -20,12 +20,12 @@ int state_high_water(const char *state_dir, const char *registration, long long 
 int state_raise_high_water(const char *state_dir, const char *registration, long long serial,
 			   ar_err *e);
 
-/* The latest time this stamp has trusted (the clock at each import, or the key's iat
- * if later) and the latest iat it has imported, whatever the registration; both count
- * the resource on disk too, as the high-water mark does. */
-int state_trusted_time(const char *state_dir, long long *latest, long long *issued,
-		       ar_err *e);
-int state_raise_trusted_time(const char *state_dir, long long now, long long issued, ar_err *e);
+/* The trusted time: the latest `iat` of the keys this stamp has imported, whatever the
+ * registration (0: none), the latest time the issuer has vouched for. The local clock is
+ * never part of it: a clock set forward at one import cannot raise it. It counts the
+ * resource on disk too, as the high-water mark does, and is kept after remove. */
+int state_trusted_time(const char *state_dir, long long *trusted, ar_err *e);
+int state_raise_trusted_time(const char *state_dir, long long issued, ar_err *e);
 
 /* A field of the resource or a mark, as shown: 0, or "-", when absent (doc may be NULL). */
 long long state_field_int(json_t *doc, const char *key);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `key-import status`: the activation resource, as this stamp's clock sees it. */
+/* `key-import status`: the activation resource, at this stamp's clock or the trusted time. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,20 +11,19 @@
 #include "stamp.h"
 #include "state.h"
 
-/* A clock behind the latest trusted time would show an expired key as valid: the
- * status is shown at that time instead. */
+/* The status is judged as an import judges expiry: at the later of the clock and the
+ * trusted time (the latest iat imported), so a clock set back does not show an expired key
+ * as valid; a clock behind by more than the skew is named. */
 static int status_time(const char *dir, long long now, long long *shown, ar_err *e)
 {
-	long long latest = 0, issued = 0;
+	long long trusted = 0;
 
-	if (state_trusted_time(dir, &latest, &issued, e) != AR_OK)
+	if (state_trusted_time(dir, &trusted, e) != AR_OK)
 		return e->status;
-	*shown = now;
-	if (now + AR_CLOCK_SKEW_SECONDS < latest) {
+	*shown = now > trusted ? now : trusted;
+	if (now + AR_CLOCK_SKEW_SECONDS < trusted)
 		ar_warn(PROGRAM, "the clock is %lld s behind the latest time this stamp has "
-			"trusted; status is shown at that time", latest - now);
-		*shown = latest;
-	}
+			"trusted; status is shown at that time", trusted - now);
 	return AR_OK;
 }
 
