@@ -17,11 +17,17 @@
 #define AR_MAX_HOST_NAME_CHARS 63
 #define AR_MAX_AGREEMENT_CHARS 64
 #define AR_MAX_ASSET_TAG_CHARS 64
-/* A host's counts: what a record may claim (the largest machines are far below). */
-#define AR_MAX_CPU_COUNT       1048576
-#define AR_MAX_MEMORY_MIB      (1LL << 40)
-/* Distinct sockets /proc/cpuinfo is read for; more are not counted. */
-#define AR_MAX_CPUINFO_SOCKETS 1024
+/* What one host can have: a probe refuses a capture (or firmware) claiming more, and every
+ * reader a host record claiming more. Chosen far above the largest machines made: a few
+ * thousand cores in 32 to 256 sockets (Linux itself builds for at most 8,192 CPUs), tens of
+ * TiB of memory in fewer than 1,000 DIMMs. */
+#define AR_MAX_CPU_SOCKETS     1024
+#define AR_MAX_CPU_CORES       65536
+#define AR_MAX_CPU_THREADS     65536
+/* 4 PiB: all that the 52-bit physical addresses of x86-64 and arm64 can reach */
+#define AR_MAX_MEMORY_MIB      (1LL << 32)
+/* installed SMBIOS type-17 memory devices */
+#define AR_MAX_MEMORY_DEVICES  4096
 /* Raw SMBIOS table from sysfs; SMBIOS 3 allows up to 4 GiB, real tables are < 64 KiB. */
 #define AR_MAX_SMBIOS_BYTES    (1024u * 1024u)
 #define AR_MAX_PROC_FILE_BYTES (4u * 1024u * 1024u)

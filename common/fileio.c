@@ -22,8 +22,7 @@ static int env_error(ar_err *e, const char *where, const char *what)
 	return ar_fail(e, AR_EENV, where, "%s: %s", what, strerror(errno));
 }
 
-static int read_fd(int fd, size_t cap, uint8_t **data, size_t *len, const char *where,
-		   ar_err *e)
+int ar_read_fd(int fd, size_t cap, uint8_t **data, size_t *len, const char *where, ar_err *e)
 {
 	size_t size = 0, alloc = 4096;
 	uint8_t *buf = malloc(alloc + 1);
@@ -105,7 +104,7 @@ static int read_path(const char *path, size_t cap, int own_state, uint8_t **data
 	} else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > cap) {
 		rc = ar_fail(e, AR_EINPUT, where, "file larger than %zu bytes", cap);
 	} else {
-		rc = read_fd(fd, cap, data, len, where, e);
+		rc = ar_read_fd(fd, cap, data, len, where, e);
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);

@@ -14,6 +14,9 @@
  * (a regular file is refused by its size before any byte is read).
  * *data is malloc'd with one extra NUL byte. */
 int ar_read_input(const char *path, size_t cap, uint8_t **data, size_t *len, ar_err *e);
+/* Reads an open descriptor to its end, as ar_read_input() does (the caller has checked what
+ * it is: probe's capture reader opens its files beneath a root). */
+int ar_read_fd(int fd, size_t cap, uint8_t **data, size_t *len, const char *where, ar_err *e);
 /* fsync()s the directory holding path, so that a rename or link in it is durable. */
 int ar_sync_dir(const char *path);
 /* A file of our own state directory: never "-", never through a symbolic link,

@@ -23,6 +23,17 @@ static const char *const operator_fields[] = {
 	AR_HOST_CPU_SOCKETS, AR_HOST_CPU_CORES, AR_HOST_CPU_THREADS, AR_HOST_MEMORY_MIB, NULL
 };
 
+long long ar_host_count_max(const char *key)
+{
+	if (strcmp(key, AR_HOST_CPU_SOCKETS) == 0)
+		return AR_MAX_CPU_SOCKETS;
+	if (strcmp(key, AR_HOST_CPU_CORES) == 0)
+		return AR_MAX_CPU_CORES;
+	if (strcmp(key, AR_HOST_CPU_THREADS) == 0)
+		return AR_MAX_CPU_THREADS;
+	return strcmp(key, AR_HOST_MEMORY_MIB) == 0 ? AR_MAX_MEMORY_MIB : 0;
+}
+
 int ar_host_name_ok(const char *name)
 {
 	size_t n = strlen(name), i;
@@ -93,7 +104,7 @@ int ar_host_validate(json_t *host, const char *where, ar_err *e)
 	static const char *const texts[] = { AR_HOST_MANUFACTURER, AR_HOST_PRODUCT, AR_HOST_SERIAL,
 		AR_HOST_BIOS_DATE, NULL };
 	static const char *const counts[] = { AR_HOST_CPU_SOCKETS, AR_HOST_CPU_CORES,
-		AR_HOST_CPU_THREADS, NULL };
+		AR_HOST_CPU_THREADS, AR_HOST_MEMORY_MIB, NULL };
 	const char *name = NULL, *uuid = NULL, *source = NULL;
 	const char *const *k;
 	json_int_t version = 0, n = 0;
@@ -124,9 +135,7 @@ int ar_host_validate(json_t *host, const char *where, ar_err *e)
 		if (check_text(host, *k, 0, where, e) != AR_OK)
 			return e->status;
 	for (k = counts; *k; k++)
-		if (ar_json_int(host, *k, 0, 1, AR_MAX_CPU_COUNT, &n, where, e) != AR_OK)
+		if (ar_json_int(host, *k, 0, 1, ar_host_count_max(*k), &n, where, e) != AR_OK)
 			return e->status;
-	if (ar_json_int(host, AR_HOST_MEMORY_MIB, 0, 1, AR_MAX_MEMORY_MIB, &n, where, e) != AR_OK)
-		return e->status;
 	return check_operator_list(host, where, e);
 }

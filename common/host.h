@@ -33,6 +33,9 @@
 #define AR_SOURCE_OPERATOR "operator"
 
 
+/* The most a host can have of a count field (cpuSockets, cpuCores, cpuThreads, memoryMiB);
+ * 0 for any other key. One table for probe's values, the operator's flags and every reader. */
+long long ar_host_count_max(const char *key);
 /* Checks every field's presence, type and range; refuses unknown fields. */
 int ar_host_validate(json_t *host, const char *where, ar_err *e);
 /* 1 when name is 1..63 characters of [A-Za-z0-9._-], not starting with '.' or '-'. */

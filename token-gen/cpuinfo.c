@@ -2,6 +2,8 @@
 #include "cpuinfo.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +15,22 @@
 #define MAX_ARM_PARTS 16
 
 typedef struct {
-	long id;
-	int cores, siblings;
+	long long id;
+	long long cores, siblings;
 } socket_seen;
 
 /* The topology lines of one CPU's block, committed when the block ends. */
 typedef struct {
 	long physical, book, drawer;
-	int cores, siblings;
+	long long cores, siblings;
 } block_topology;
 
 typedef struct {
-	socket_seen sockets[AR_MAX_CPUINFO_SOCKETS];
+	socket_seen sockets[AR_MAX_CPU_SOCKETS];
 	int n_sockets;
+	int more_sockets;            /* a socket past the table was seen: too many to be real */
 	block_topology block;
-	int processors, listed, active;
+	long long processors, listed, active;
 	long implementer;
 	unsigned parts[MAX_ARM_PARTS][2];
 	int n_parts;
@@ -42,6 +45,23 @@ static const char *const model_keys[] = {
 	"cpu",        /* powerpc, sparc */
 	"uarch",      /* riscv */
 };
+
+/* A count as the kernel writes it; one past what a long long holds stays the largest, so it
+ * is refused as implausible, never wrapped (atoi's overflow is undefined). */
+static long long count_of(const char *value)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(value, &end, 10);
+	return (end == value || n < 0) ? 0 : n;
+}
+
+static long long add_counts(long long a, long long b)
+{
+	return a > LLONG_MAX - b ? LLONG_MAX : a + b;
+}
 
 static char *trim(char *s)
 {
@@ -78,17 +98,20 @@ static void start_block(scan *s)
 static void commit_block(scan *s)
 {
 	const block_topology *b = &s->block;
-	long id;
+	long long id;
 	int i;
 
 	if (b->physical < 0)
 		return;
-	id = (b->drawer & 0xFFFF) << 40 | (b->book & 0xFFFF) << 20 | (b->physical & 0xFFFFF);
+	id = (long long)(b->drawer & 0xFFFF) << 40 | (long long)(b->book & 0xFFFF) << 20 |
+	     (b->physical & 0xFFFFF);
 	for (i = 0; i < s->n_sockets && s->sockets[i].id != id; i++)
 		;
 	if (i == s->n_sockets) {
-		if (s->n_sockets == AR_MAX_CPUINFO_SOCKETS)
+		if (s->n_sockets == AR_MAX_CPU_SOCKETS) {
+			s->more_sockets = 1;
 			return;
+		}
 		s->sockets[s->n_sockets++] = (socket_seen){ id, b->cores, b->siblings };
 	}
 }
@@ -137,13 +160,13 @@ static void take_line(scan *s, char *key, char *value)
 	} else if (strcmp(key, "drawer id") == 0) {
 		s->block.drawer = strtol(value, NULL, 0);
 	} else if (strcmp(key, "cpu cores") == 0) {
-		s->block.cores = atoi(value);
+		s->block.cores = count_of(value);
 	} else if (strcmp(key, "siblings") == 0) {
-		s->block.siblings = atoi(value);
+		s->block.siblings = count_of(value);
 	} else if (strcmp(key, "# processors") == 0) {
-		s->listed = atoi(value);
+		s->listed = count_of(value);
 	} else if (strcmp(key, "ncpus active") == 0) {
-		s->active = atoi(value);
+		s->active = count_of(value);
 	} else if (strcmp(key, "CPU implementer") == 0) {
 		s->implementer = strtol(value, NULL, 0);
 	} else if (strcmp(key, "CPU part") == 0) {
@@ -183,13 +206,14 @@ static char *derive_arm_model(scan *s)
 
 static void topology(const scan *s, cpu_info *out)
 {
-	int i, cores = 0, siblings = 0;
+	long long cores = 0, siblings = 0;
+	int i;
 
 	for (i = 0; i < s->n_sockets; i++) {
-		cores += s->sockets[i].cores;
-		siblings += s->sockets[i].siblings;
+		cores = add_counts(cores, s->sockets[i].cores);
+		siblings = add_counts(siblings, s->sockets[i].siblings);
 	}
-	out->sockets = s->n_sockets;
+	out->sockets = s->n_sockets + s->more_sockets;
 	out->cores = (s->n_sockets && cores) ? cores : 0;
 	if (s->n_sockets && siblings)
 		out->threads = siblings;
@@ -256,11 +280,14 @@ void cpuinfo_free(cpu_info *info)
 long long meminfo_total_mib(const char *text)
 {
 	const char *p = strstr(text, "MemTotal:");
+	char *end;
 	long long kib;
 
 	if (!p || (p != text && p[-1] != '\n'))
 		return -1;
-	if (sscanf(p + 9, "%lld", &kib) != 1 || kib <= 0)
+	errno = 0;
+	kib = strtoll(p + 9, &end, 10); /* too big stays the largest: refused, not wrapped */
+	if (end == p + 9 || kib <= 0)
 		return -1;
 	return kib / 1024;
 }

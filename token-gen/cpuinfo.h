@@ -10,9 +10,10 @@ typedef struct {
 	const char *model_key; /* the cpuinfo key it came from */
 	char *derived_model; /* from "CPU implementer"/"CPU part", as lscpu names it */
 	char *vendor;        /* "vendor_id" (x86, s390) */
-	int sockets;         /* distinct "physical id" values; 0 = unknown */
-	int cores;           /* sum of "cpu cores" per socket; 0 = unknown */
-	int threads;         /* logical CPUs; 0 = unknown */
+	/* Sums as read, never wrapped (the largest long long at most): probe judges them. */
+	long long sockets;   /* distinct "physical id" values; 0 = unknown */
+	long long cores;     /* sum of "cpu cores" per socket; 0 = unknown */
+	long long threads;   /* logical CPUs; 0 = unknown */
 } cpu_info;
 
 /* Parses text (NUL-terminated). Returns 0, or -1 when memory ran out. */

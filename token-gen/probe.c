@@ -9,48 +9,35 @@
 #include <unistd.h>
 
 #include "ar_limits.h"
+#include "capture.h"
 #include "codec.h"
 #include "commands.h"
-#include "cpuinfo.h"
-#include "fileio.h"
 #include "host.h"
 #include "placeholder.h"
-#include "smbios.h"
+#include "sources.h"
 
 typedef struct {
 	const char *key;   /* host record field */
 	const char *flag;  /* operator's flag */
 	const char *label; /* for people */
-	const char *sysfs; /* /sys/class/dmi/id attribute, NULL if none */
 	int is_count, mandatory;
 } field_def;
 
 static const field_def fields[PF_COUNT] = {
-	[PF_UUID] = { AR_HOST_UUID, "--system-uuid", "system UUID", "product_uuid", 0, 1 },
+	[PF_UUID] = { AR_HOST_UUID, "--system-uuid", "system UUID", 0, 1 },
 	[PF_MANUFACTURER] = { AR_HOST_MANUFACTURER, "--system-manufacturer", "system manufacturer",
-			      "sys_vendor", 0, 0 },
-	[PF_PRODUCT] = { AR_HOST_PRODUCT, "--system-product", "system product", "product_name", 0, 0 },
-	[PF_SERIAL] = { AR_HOST_SERIAL, "--system-serial", "system serial", "product_serial", 0, 0 },
-	[PF_BIOS_VENDOR] = { AR_HOST_BIOS_VENDOR, "--bios-vendor", "BIOS vendor", "bios_vendor", 0, 1 },
-	[PF_BIOS_VERSION] = { AR_HOST_BIOS_VERSION, "--bios-version", "BIOS version", "bios_version",
-			      0, 1 },
-	[PF_BIOS_DATE] = { AR_HOST_BIOS_DATE, "--bios-date", "BIOS date", "bios_date", 0, 0 },
-	[PF_CPU_MODEL] = { AR_HOST_CPU_MODEL, "--cpu-model", "CPU model", NULL, 0, 1 },
-	[PF_CPU_SOCKETS] = { AR_HOST_CPU_SOCKETS, "--cpu-sockets", "CPU sockets", NULL, 1, 0 },
-	[PF_CPU_CORES] = { AR_HOST_CPU_CORES, "--cpu-cores", "CPU cores", NULL, 1, 0 },
-	[PF_CPU_THREADS] = { AR_HOST_CPU_THREADS, "--cpu-threads", "CPU threads", NULL, 1, 0 },
-	[PF_MEMORY] = { AR_HOST_MEMORY_MIB, "--memory-mib", "memory", NULL, 1, 0 },
+			      0, 0 },
+	[PF_PRODUCT] = { AR_HOST_PRODUCT, "--system-product", "system product", 0, 0 },
+	[PF_SERIAL] = { AR_HOST_SERIAL, "--system-serial", "system serial", 0, 0 },
+	[PF_BIOS_VENDOR] = { AR_HOST_BIOS_VENDOR, "--bios-vendor", "BIOS vendor", 0, 1 },
+	[PF_BIOS_VERSION] = { AR_HOST_BIOS_VERSION, "--bios-version", "BIOS version", 0, 1 },
+	[PF_BIOS_DATE] = { AR_HOST_BIOS_DATE, "--bios-date", "BIOS date", 0, 0 },
+	[PF_CPU_MODEL] = { AR_HOST_CPU_MODEL, "--cpu-model", "CPU model", 0, 1 },
+	[PF_CPU_SOCKETS] = { AR_HOST_CPU_SOCKETS, "--cpu-sockets", "CPU sockets", 1, 0 },
+	[PF_CPU_CORES] = { AR_HOST_CPU_CORES, "--cpu-cores", "CPU cores", 1, 0 },
+	[PF_CPU_THREADS] = { AR_HOST_CPU_THREADS, "--cpu-threads", "CPU threads", 1, 0 },
+	[PF_MEMORY] = { AR_HOST_MEMORY_MIB, "--memory-mib", "memory", 1, 0 },
 };
-
-/* Everything read from the root, before any choice is made. */
-typedef struct {
-	smbios_info smbios;
-	int have_smbios;
-	char smbios_problem[300];  /* why the SMBIOS tables could not be used */
-	char *dmi_id[PF_COUNT];    /* cleaned /sys/class/dmi/id values */
-	cpu_info cpu;
-	long long meminfo_mib;
-} sources;
 
 /* What the record will hold, field by field. */
 typedef struct {
@@ -59,88 +46,6 @@ typedef struct {
 	char why[PF_COUNT][300];   /* why a value is missing */
 	const char *uuid_source;
 } findings;
-
-/* Reads ROOT/rel; a file missing under the root is missing (never read from /). */
-static uint8_t *read_under(const char *root, const char *rel, size_t cap, char *why,
-			   size_t why_cap, size_t *len)
-{
-	char path[4096];
-	uint8_t *data = NULL;
-	ar_err e;
-
-	snprintf(path, sizeof path, "%s/%s", strcmp(root, "/") == 0 ? "" : root, rel);
-	if (ar_read_input(path, cap, &data, len, &e) != AR_OK) {
-		if (why)
-			snprintf(why, why_cap, "%s: %s", path, e.msg);
-		return NULL;
-	}
-	return data;
-}
-
-static void read_smbios(sources *src, const char *root)
-{
-	size_t ep_len = 0, table_len = 0;
-	char *why = src->smbios_problem;
-	size_t cap = sizeof src->smbios_problem;
-	uint8_t *ep = read_under(root, "sys/firmware/dmi/tables/smbios_entry_point", 64, why, cap,
-				 &ep_len);
-	uint8_t *table = ep ? read_under(root, "sys/firmware/dmi/tables/DMI", AR_MAX_SMBIOS_BYTES,
-					 why, cap, &table_len) : NULL;
-
-	if (ep && table) {
-		if (smbios_parse(ep, ep_len, table, table_len, &src->smbios) == 0)
-			src->have_smbios = 1;
-		else
-			snprintf(why, cap, "unknown SMBIOS entry point format");
-	}
-	free(ep);
-	free(table);
-}
-
-/* The kernel's decoded copy, for when the raw tables are unreadable. */
-static void read_dmi_id(sources *src, const char *root)
-{
-	int i;
-
-	for (i = 0; i < PF_COUNT; i++) {
-		char rel[128];
-		size_t len = 0;
-		uint8_t *data;
-
-		if (!fields[i].sysfs)
-			continue;
-		snprintf(rel, sizeof rel, "sys/class/dmi/id/%s", fields[i].sysfs);
-		data = read_under(root, rel, 4096, NULL, 0, &len);
-		if (data)
-			src->dmi_id[i] = hw_clean_value((char *)data);
-		free(data);
-	}
-}
-
-static void read_proc(sources *src, const char *root)
-{
-	size_t len = 0;
-	uint8_t *text = read_under(root, "proc/cpuinfo", AR_MAX_PROC_FILE_BYTES, NULL, 0, &len);
-
-	if (text)
-		cpuinfo_parse((char *)text, &src->cpu);
-	free(text);
-	src->meminfo_mib = -1;
-	text = read_under(root, "proc/meminfo", AR_MAX_PROC_FILE_BYTES, NULL, 0, &len);
-	if (text)
-		src->meminfo_mib = meminfo_total_mib((char *)text);
-	free(text);
-}
-
-static void free_sources(sources *src)
-{
-	int i;
-
-	smbios_free(&src->smbios);
-	cpuinfo_free(&src->cpu);
-	for (i = 0; i < PF_COUNT; i++)
-		free(src->dmi_id[i]);
-}
 
 /* Takes the first value that is there; the others are freed. */
 static void offer(findings *f, enum probe_field field, char *value)
@@ -257,10 +162,9 @@ static int take_operator_values(findings *f, const probe_opts *o, ar_err *e)
 		} else if (fields[i].is_count) {
 			errno = 0;
 			n = strtoll(v, &end, 10);
-			if (errno || !end || *end || n < 1 ||
-			    n > (i == PF_MEMORY ? AR_MAX_MEMORY_MIB : AR_MAX_CPU_COUNT))
-				return ar_fail(e, AR_EUSAGE, NULL, "%s \"%s\" is not a positive count",
-					       fields[i].flag, v);
+			if (errno || !end || *end || n < 1 || n > ar_host_count_max(fields[i].key))
+				return ar_fail(e, AR_EUSAGE, NULL, "%s \"%s\" is not a count from 1 to %lld",
+					       fields[i].flag, v, ar_host_count_max(fields[i].key));
 			f->value[i] = count_text(n);
 		} else {
 			f->value[i] = hw_clean_value(v);
@@ -321,29 +225,36 @@ static json_t *build_record(const findings *f, const char *host)
 }
 
 /* The host name: given, else this machine's, else the root's, else the root's folder name. */
-static int host_name(const probe_opts *o, char *out, size_t cap, ar_err *e)
+static int host_name(const probe_opts *o, const capture *c, char *out, size_t cap, ar_err *e)
 {
+	static const char *const files[] = { "proc/sys/kernel/hostname", "etc/hostname", NULL };
+	const char *const *f;
+	uint8_t *data = NULL;
 	size_t len = 0;
-	uint8_t *data;
 
+	out[0] = '\0';
 	if (o->name) {
 		snprintf(out, cap, "%s", o->name);
 	} else if (!o->root) {
 		if (gethostname(out, cap) != 0)
 			out[0] = '\0';
 		out[cap - 1] = '\0';
-	} else if ((data = read_under(o->root, "proc/sys/kernel/hostname", 256, NULL, 0, &len)) ||
-		   (data = read_under(o->root, "etc/hostname", 256, NULL, 0, &len))) {
-		char *clean = hw_clean_value((char *)data);
-
-		snprintf(out, cap, "%s", clean ? clean : "");
-		free(clean);
-		free(data);
 	} else {
-		char *copy = strdup(o->root);
+		for (f = files; !data && *f; f++)
+			if (capture_read(c, *f, 256, &data, &len, NULL, 0, e) != AR_OK)
+				return e->status;
+		if (data) {
+			char *clean = hw_clean_value((char *)data);
 
-		snprintf(out, cap, "%s", copy ? basename(copy) : "");
-		free(copy);
+			snprintf(out, cap, "%s", clean ? clean : "");
+			free(clean);
+			free(data);
+		} else {
+			char *copy = strdup(o->root);
+
+			snprintf(out, cap, "%s", copy ? basename(copy) : "");
+			free(copy);
+		}
 	}
 	if (!ar_host_name_ok(out))
 		return ar_fail(e, AR_EUSAGE, NULL,
@@ -354,8 +265,8 @@ static int host_name(const probe_opts *o, char *out, size_t cap, ar_err *e)
 
 int probe_host(const probe_opts *opts, json_t **record, ar_err *e)
 {
-	const char *root = opts->root ? opts->root : "/";
 	char host[256];
+	capture cap;
 	sources src;
 	findings f;
 	int i, rc;
@@ -363,13 +274,13 @@ int probe_host(const probe_opts *opts, json_t **record, ar_err *e)
 	memset(&src, 0, sizeof src);
 	memset(&f, 0, sizeof f);
 	*record = NULL;
-	if (host_name(opts, host, sizeof host, e) != AR_OK)
-		return e->status;
-	rc = take_operator_values(&f, opts, e);
+	capture_open(&cap, opts->root ? opts->root : "/");
+	rc = host_name(opts, &cap, host, sizeof host, e);
+	if (rc == AR_OK)
+		rc = take_operator_values(&f, opts, e);
+	if (rc == AR_OK)
+		rc = sources_read(&src, &cap, e);
 	if (rc == AR_OK) {
-		read_smbios(&src, root);
-		read_dmi_id(&src, root);
-		read_proc(&src, root);
 		choose(&f, &src, host);
 		rc = check_mandatory(&f, host, e);
 	}
@@ -384,7 +295,8 @@ int probe_host(const probe_opts *opts, json_t **record, ar_err *e)
 		json_decref(*record);
 		*record = NULL;
 	}
-	free_sources(&src);
+	capture_close(&cap);
+	sources_free(&src);
 	for (i = 0; i < PF_COUNT; i++)
 		free(f.value[i]);
 	return rc;

@@ -110,8 +110,8 @@ static void read_processor(const structure *s, smbios_info *out)
 		threads = d[0x25];
 	if (threads == 0xFF && s->len >= 0x30)
 		threads = le16(d + 0x2E);
-	out->cpu_cores += (int)cores;
-	out->cpu_threads += (int)threads;
+	out->cpu_cores += cores;
+	out->cpu_threads += threads;
 }
 
 static void read_memory(const structure *s, smbios_info *out)
@@ -123,6 +123,7 @@ static void read_memory(const structure *s, smbios_info *out)
 	size = le16(s->data + 0x0C);
 	if (size == 0 || size == 0xFFFF)
 		return; /* empty slot, or unknown */
+	out->memory_devices++;
 	if (size == 0x7FFF && s->len >= 0x20)
 		out->memory_mib += le32(s->data + 0x1C) & 0x7FFFFFFFu;
 	else if (size & 0x8000)

@@ -15,8 +15,10 @@ typedef struct {
 	int have_uuid;
 	uint8_t uuid_raw[16];      /* the 16 bytes of type 1, offset 8, as stored */
 	char *cpu_model;           /* type 4 "Processor Version" of the first enabled CPU */
-	int cpu_sockets, cpu_cores, cpu_threads; /* over populated, enabled type-4 entries */
+	/* Sums as read (a 1 MiB table cannot overflow them); probe judges whether they are real. */
+	long long cpu_sockets, cpu_cores, cpu_threads; /* over populated, enabled type-4 entries */
 	long long memory_mib;      /* sum of installed type-17 devices */
+	long long memory_devices;  /* installed type-17 devices */
 	int structures;            /* how many structures were walked */
 	int system_seen;           /* type-1 structures met; only the first counts */
 } smbios_info;

@@ -125,7 +125,7 @@ static void hosts_rules(void **state)
 	hosts = json_pack("[o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"));
 	json_object_set_new(json_array_get(hosts, 0), "cpuCores", json_integer(0));
 	c = claims_for(hosts, "Development", NULL);
-	expect_refused(c, "host 1: field \"cpuCores\" out of range (1..1048576)");
+	expect_refused(c, "host 1: field \"cpuCores\" out of range (1..65536)");
 	json_decref(c);
 	json_decref(hosts);
 	hosts = json_array();
