@@ -17,6 +17,9 @@
 #define AR_MAX_HOST_NAME_CHARS 63
 #define AR_MAX_AGREEMENT_CHARS 64
 #define AR_MAX_ASSET_TAG_CHARS 64
+/* A value as shown on a terminal (ar_text_shown): every value a file may hold fits
+ * escaped (255 characters at 6 bytes); anything longer is cut and ends in "...". */
+#define AR_MAX_SHOWN_BYTES     2048
 /* A host's counts: what a record may claim (the largest machines are far below). */
 #define AR_MAX_CPU_COUNT       1048576
 #define AR_MAX_MEMORY_MIB      (1LL << 40)

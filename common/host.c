@@ -128,5 +128,7 @@ int ar_host_validate(json_t *host, const char *where, ar_err *e)
 			return e->status;
 	if (ar_json_int(host, AR_HOST_MEMORY_MIB, 0, 1, AR_MAX_MEMORY_MIB, &n, where, e) != AR_OK)
 		return e->status;
-	return check_operator_list(host, where, e);
+	if (check_operator_list(host, where, e) != AR_OK)
+		return e->status;
+	return ar_json_text_check(host, "", AR_EINPUT, where, e);
 }

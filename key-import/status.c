@@ -10,6 +10,7 @@
 #include "json.h"
 #include "stamp.h"
 #include "state.h"
+#include "text.h"
 
 /* A clock behind the latest trusted time would show an expired key as valid: the
  * status is shown at that time instead. */
@@ -57,8 +58,9 @@ static void print_text(json_t *r, const char *status, long long now)
 	if (!r)
 		return;
 	printf("%-16s%s\n%-16s%s\n%-16s%s\n%-16s%lld\n", "Registration",
-	       state_field_text(r, "registration"), "CloudId", state_field_text(r, "cloudId"),
-	       "Billing model", state_field_text(r, "billingModel"), "Serial",
+	       ar_text_shown(state_field_text(r, "registration")), "CloudId",
+	       ar_text_shown(state_field_text(r, "cloudId")),
+	       "Billing model", ar_text_shown(state_field_text(r, "billingModel")), "Serial",
 	       state_field_int(r, "serial"));
 	printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires",
 	       ar_format_time(state_field_int(r, "expiresAt"), exp),
