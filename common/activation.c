@@ -215,7 +215,8 @@ int ar_activation_check_claims(json_t *c, const char *where, ar_err *e)
 		return e->status;
 	if (json_array_size(hosts) == 0)
 		return ar_fail(e, AR_EINPUT, where, "activation key names no hosts");
-	return AR_OK;
+	/* last, for what no check above reads as text (cnf.jkt) */
+	return ar_json_text_check(c, "", AR_EINPUT, where, e);
 }
 
 int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup lookup, void *ctx,
@@ -239,6 +240,8 @@ int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup looku
 		ar_fail(e, AR_EINPUT, where, "activation key header has no issuer \"kid\"");
 		goto fail;
 	}
+	if (ar_json_text_check(jws.header, "JWS header", AR_EINPUT, where, e) != AR_OK)
+		goto fail;
 	if (lookup(ctx, kid, pk, e) != AR_OK || ar_jws_verify(&jws, pk, where, e) != AR_OK)
 		goto fail;
 	snprintf(out->kid, sizeof out->kid, "%s", kid);

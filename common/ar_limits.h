@@ -28,6 +28,9 @@
 #define AR_MAX_MEMORY_MIB      (1LL << 32)
 /* installed SMBIOS type-17 memory devices */
 #define AR_MAX_MEMORY_DEVICES  4096
+/* A value as shown on a terminal (ar_text_shown): every value a file may hold fits
+ * escaped (255 characters at 6 bytes); anything longer is cut and ends in "...". */
+#define AR_MAX_SHOWN_BYTES     2048
 /* Raw SMBIOS table from sysfs; SMBIOS 3 allows up to 4 GiB, real tables are < 64 KiB. */
 #define AR_MAX_SMBIOS_BYTES    (1024u * 1024u)
 #define AR_MAX_PROC_FILE_BYTES (4u * 1024u * 1024u)

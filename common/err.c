@@ -5,13 +5,26 @@
 #include <stdio.h>
 #include <string.h>
 
-static void copy_clean(char *dst, size_t cap, const char *src)
+#include "text.h"
+
+/* Kept as given: what is shown of it is escaped once, where it is printed (err_line),
+ * so no caller can forget and a message quoted in another is not escaped twice. */
+static void copy_text(char *dst, size_t cap, const char *src)
 {
-	size_t i = 0;
-	/* An error line must stay one line, whatever a hostile file name holds. */
-	for (; src && *src && i + 1 < cap; src++, i++)
-		dst[i] = (*src == '\n' || *src == '\r') ? ' ' : *src;
-	dst[i] = '\0';
+	size_t n = src ? strnlen(src, cap - 1) : 0;
+
+	memmove(dst, src ? src : "", n);  /* src may be dst itself (e->where again) */
+	dst[n] = '\0';
+}
+
+/* "PROGRAM: " then text made visible (an error line stays one line on the terminal,
+ * whatever a hostile file, request or flag put into it), then tail. */
+static void err_line(const char *program, const char *text, const char *tail)
+{
+	char shown[4 * 1040];  /* a file name and a message, each byte at most 4 shown */
+
+	ar_text_escape(shown, sizeof shown, text, 0);
+	fprintf(stderr, "%s: %s%s\n", program, shown, tail);
 }
 
 int ar_fail(ar_err *e, int status, const char *where, const char *fmt, ...)
@@ -21,11 +34,11 @@ int ar_fail(ar_err *e, int status, const char *where, const char *fmt, ...)
 
 	e->status = status;
 	e->code[0] = '\0';
-	copy_clean(e->where, sizeof e->where, where ? where : "");
+	copy_text(e->where, sizeof e->where, where ? where : "");
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
-	copy_clean(e->msg, sizeof e->msg, tmp);
+	copy_text(e->msg, sizeof e->msg, tmp);
 	return status;
 }
 
@@ -38,38 +51,40 @@ int ar_err_code(ar_err *e, const char *code)
 int ar_err_at(ar_err *e, const char *where)
 {
 	if (e->where[0] == '\0' && where)
-		copy_clean(e->where, sizeof e->where, where);
+		copy_text(e->where, sizeof e->where, where);
 	return e->status;
 }
 
 void ar_err_print(const char *program, const ar_err *e)
 {
-	if (e->where[0])
-		fprintf(stderr, "%s: %s: %s\n", program, e->where, e->msg);
-	else
-		fprintf(stderr, "%s: %s\n", program, e->msg);
+	char line[sizeof e->where + sizeof e->msg + 2];
+
+	snprintf(line, sizeof line, "%s%s%s", e->where, e->where[0] ? ": " : "", e->msg);
+	err_line(program, line, "");
 }
 
 void ar_warn(const char *program, const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
 
-	fprintf(stderr, "%s: warning: ", program);
+	snprintf(line, sizeof line, "warning: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line + strlen(line), sizeof line - strlen(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	err_line(program, line, "");
 }
 
 int ar_usage_error(const char *program, const char *fmt, ...)
 {
+	char line[1024], tail[128];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", program);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see %s --help)\n", program);
+	snprintf(tail, sizeof tail, " (see %s --help)", program);
+	err_line(program, line, tail);
 	return AR_EUSAGE;
 }
 

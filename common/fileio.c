@@ -16,6 +16,7 @@
 
 #include "ar_limits.h"
 #include "codec.h"
+#include "text.h"
 
 static int env_error(ar_err *e, const char *where, const char *what)
 {
@@ -422,7 +423,7 @@ void ar_report_sha256(FILE *out, const void *data, size_t len, const char *name)
 	char hex[65];
 
 	ar_sha256_hex(data, len, hex);
-	fprintf(out, "%s  %s\n", hex, name);
+	fprintf(out, "%s  %s\n", hex, ar_text_shown(name));
 }
 
 const char *ar_choose_dir(const char *option, const char *env_name, const char *fallback)

@@ -137,5 +137,7 @@ int ar_host_validate(json_t *host, const char *where, ar_err *e)
 	for (k = counts; *k; k++)
 		if (ar_json_int(host, *k, 0, 1, ar_host_count_max(*k), &n, where, e) != AR_OK)
 			return e->status;
-	return check_operator_list(host, where, e);
+	if (check_operator_list(host, where, e) != AR_OK)
+		return e->status;
+	return ar_json_text_check(host, "", AR_EINPUT, where, e);
 }

@@ -3,6 +3,7 @@
 
 #include "ar_limits.h"
 #include "codec.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,14 +154,58 @@ int ar_json_only_keys(json_t *obj, const char *const *allowed, const char *what,
 	return AR_OK;
 }
 
+typedef struct {
+	char path[200], name[400];  /* value's place ("hosts[0].serial"), and what to call it */
+	const char *what, *where;
+	int status;
+} text_walk_ctx;
+
+/* One buffer for the whole walk: nesting may be as deep as jansson allows. */
+static int text_walk(json_t *value, size_t len, text_walk_ctx *w, ar_err *e)
+{
+	size_t cap = sizeof w->path;
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (json_is_string(value)) {
+		snprintf(w->name, sizeof w->name, "%s%sfield \"%s\"", w->what,
+			 w->what[0] ? " " : "", w->path);
+		return ar_text_check(json_string_value(value), w->name, w->status, w->where, e);
+	}
+	json_object_foreach(value, key, v) {
+		snprintf(w->path + len, cap - len, "%s%s", len ? "." : "", key);
+		snprintf(w->name, sizeof w->name, "%s%sfield name \"%s\"", w->what,
+			 w->what[0] ? " " : "", w->path);
+		if (ar_text_check(key, w->name, w->status, w->where, e) != AR_OK ||
+		    text_walk(v, strlen(w->path), w, e) != AR_OK)
+			return e->status;
+	}
+	json_array_foreach(value, i, v) {
+		snprintf(w->path + len, cap - len, "[%zu]", i);
+		if (text_walk(v, strlen(w->path), w, e) != AR_OK)
+			return e->status;
+	}
+	w->path[len] = '\0';
+	return AR_OK;
+}
+
+int ar_json_text_check(json_t *value, const char *what, int status, const char *where,
+		       ar_err *e)
+{
+	text_walk_ctx w = { .what = what, .where = where, .status = status };
+
+	return text_walk(value, 0, &w, e);
+}
+
 char *ar_json_dump_compact(const json_t *value)
 {
-	return json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+	return ar_text_escape_json(json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY));
 }
 
 char *ar_json_dump_pretty(const json_t *value)
 {
-	char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	char *text = ar_text_escape_json(json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY));
 	char *line;
 	size_t n;
 

@@ -30,8 +30,16 @@ int ar_json_uuid(json_t *obj, const char *key, const char **out, const char *whe
 /* Refuses any key not in the NULL-terminated list (our formats are closed). */
 int ar_json_only_keys(json_t *obj, const char *const *allowed, const char *what,
 		      const char *where, ar_err *e);
+/* Every string of value, and every member name, at any depth, held to the text rule
+ * of text.h (so a field no reader looks at cannot carry a control either). Fails with
+ * status: "WHAT field \"hosts[0].serial\" holds a control character", "WHAT field name
+ * \"cnf.KEY\" ..." (WHAT and its space left out when what is ""). */
+int ar_json_text_check(json_t *value, const char *what, int status, const char *where,
+		       ar_err *e);
 
-/* Compact serialisation in insertion order; malloc'd, NULL when out of memory. */
+/* Compact serialisation in insertion order; malloc'd, NULL when out of memory. Both
+ * write DEL, C1 and bidirectional controls in strings as \uHHHH (ar_text_escape_json):
+ * what they write may reach a terminal. */
 char *ar_json_dump_compact(const json_t *value);
 /* Indented, for people; ends with a newline. */
 char *ar_json_dump_pretty(const json_t *value);

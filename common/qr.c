@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "fileio.h"
 #include "qr.h"
+#include "text.h"
 
 typedef struct {
 	QRcode *code[AR_QR_MAX_PARTS];
@@ -198,7 +199,8 @@ int ar_qr_output(const char *dest, const char *text, size_t len, const char *pro
 		return e->status;
 	ar_sha256_hex((const uint8_t *)text, len, hex);
 	fprintf(report, "%s: wrote %s: %s in %zu QR code%s (version %d, level M); "
-		"text SHA-256 %s\n", program, ar_output_name(dest), what, codes,
+		"text SHA-256 %s\n", program, ar_text_shown(ar_output_name(dest)),
+		ar_text_shown(what), codes,
 		codes == 1 ? "" : "s", version, hex);
 	return AR_OK;
 }

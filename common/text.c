@@ -4,7 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "ar_limits.h"
 
 enum { TEXT_OK, TEXT_NOT_UTF8, TEXT_CONTROL, TEXT_BIDI };
 
@@ -104,4 +107,87 @@ void ar_text_clean(char *text)
 		i += n;
 	}
 	s[j] = '\0';
+}
+
+/* The visible form of the character (n bytes, code point cp; n == 0: a byte that is
+ * not UTF-8) at s, into out; its length. */
+static size_t escape_one(const unsigned char *s, size_t n, uint32_t cp, int flags, char out[8])
+{
+	if (n == 0)
+		return (size_t)snprintf(out, 8, "\\x%02x", s[0]);
+	if (cp == '\\')
+		return (size_t)snprintf(out, 8, "\\\\");
+	if ((cp == ' ' && (flags & AR_ESCAPE_SPACE)) || (cp < 0x80 && char_fault(cp) != TEXT_OK))
+		return (size_t)snprintf(out, 8, "\\x%02x", (unsigned)cp);
+	if (char_fault(cp) != TEXT_OK)
+		return (size_t)snprintf(out, 8, "\\u%04x", (unsigned)cp);
+	memcpy(out, s, n);
+	return n;
+}
+
+size_t ar_text_escape(char *dst, size_t cap, const char *src, int flags)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i, j = 0, need = 0, n, k;
+	uint32_t cp = 0;
+	char one[8];
+
+	for (i = 0; s[i]; i += n ? n : 1) {
+		n = utf8_next(s + i, &cp);
+		k = escape_one(s + i, n, cp, flags, one);
+		/* once one piece does not fit, nothing after it is written either */
+		if (j == need && need + k < cap) {
+			memcpy(dst + j, one, k);
+			j += k;
+		}
+		need += k;
+	}
+	if (cap > 0)
+		dst[j] = '\0';
+	return need;
+}
+
+const char *ar_text_shown(const char *src)
+{
+	static _Thread_local char ring[8][AR_MAX_SHOWN_BYTES];
+	static _Thread_local unsigned next;
+	char *out = ring[next++ % 8];
+
+	if (ar_text_escape(out, sizeof ring[0] - 3, src ? src : "", 0) >= sizeof ring[0] - 3)
+		strcat(out, "...");
+	return out;
+}
+
+char *ar_text_escape_json(char *json)
+{
+	const unsigned char *s = (const unsigned char *)json;
+	size_t i, j = 0, n, extra = 0;
+	uint32_t cp = 0;
+	char *out;
+
+	if (!json)
+		return NULL;
+	/* jansson wrote the C0 controls inside strings as escapes already; a raw one
+	 * is the layout's own line break */
+	for (i = 0; s[i]; i += n ? n : 1) {
+		n = utf8_next(s + i, &cp);
+		if (n > 0 && cp >= 0x20 && char_fault(cp) != TEXT_OK)
+			extra += 6 - n;
+	}
+	if (extra == 0)
+		return json;
+	out = malloc(i + extra + 1);
+	for (i = 0; out && s[i]; i += n ? n : 1) {
+		n = utf8_next(s + i, &cp);
+		if (n > 0 && cp >= 0x20 && char_fault(cp) != TEXT_OK) {
+			j += (size_t)snprintf(out + j, 7, "\\u%04X", (unsigned)cp);
+		} else {
+			memcpy(out + j, s + i, n ? n : 1);
+			j += n ? n : 1;
+		}
+	}
+	if (out)
+		out[j] = '\0';
+	free(json);
+	return out;
 }

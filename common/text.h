@@ -6,6 +6,8 @@
 #ifndef AIRREG_TEXT_H
 #define AIRREG_TEXT_H
 
+#include <stddef.h>
+
 #include "err.h"
 
 /* AR_OK, or fails with status: "WHAT is not valid UTF-8", "WHAT holds a control
@@ -17,5 +19,25 @@ int ar_text_check_flag(const char *flag, const char *value, ar_err *e);
 /* For values read from hardware, which are kept rather than refused: each character
  * the rule refuses becomes '?' (every byte from 0x80 when the text is not UTF-8). */
 void ar_text_clean(char *text);
+
+/* What is shown of a text on a terminal, in a log or an error line: the same rule,
+ * made visible rather than refused (docs/spec.md, "Every program"). Printable UTF-8
+ * is copied as it is; a backslash becomes "\\"; a C0 control, DEL or a byte that is
+ * not part of valid UTF-8 becomes "\xhh"; a C1 control or a bidirectional control
+ * (valid UTF-8) becomes "\uhhhh" (lower-case hex). With AR_ESCAPE_SPACE a space is
+ * "\x20" too, for a field of a space-separated log line. Writes whole escapes and
+ * characters only, always terminated (cap > 0); returns the length the whole text
+ * needs, so a result >= cap means it was cut. */
+#define AR_ESCAPE_SPACE 1
+size_t ar_text_escape(char *dst, size_t cap, const char *src, int flags);
+/* ar_text_escape for printf: the escaped text in one of a few rotating buffers of the
+ * calling thread (so up to 8 in one printf), "..." at the end when cut; NULL is "". */
+const char *ar_text_shown(const char *src);
+/* A JSON text as jansson wrote it (valid UTF-8) with DEL, the C1 controls and the
+ * bidirectional controls inside its strings written as "\uHHHH", as jansson already
+ * writes the C0 controls: the same value for a JSON parser, no terminal control for a
+ * terminal. Takes json (malloc'd) and returns the result (malloc'd), NULL when out of
+ * memory (json is freed either way). */
+char *ar_text_escape_json(char *json);
 
 #endif

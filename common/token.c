@@ -149,7 +149,9 @@ static int check_header(const ar_jws *jws, ar_token *out, const char *where, ar_
 	if (!zip || strcmp(zip, AR_ZIP_DEFLATE) != 0)
 		return ar_fail(e, AR_EINPUT, where, "token header must say \"zip\":\"%s\"",
 			       AR_ZIP_DEFLATE);
-	if (ar_jwk_to_public(json_object_get(jws->header, "jwk"), out->stamp_pk, where, e) != AR_OK)
+	if (ar_jwk_to_public(json_object_get(jws->header, "jwk"), out->stamp_pk, where,
+			     e) != AR_OK ||
+	    ar_json_text_check(jws->header, "JWS header", AR_EINPUT, where, e) != AR_OK)
 		return e->status;
 	ar_jwk_thumbprint(out->stamp_pk, out->stamp_kid);
 	return AR_OK;
@@ -225,9 +227,10 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) != AR_OK)
 		return e->status;
 	if (ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
-	    check_hosts(hosts, where, e) != AR_OK)
+	    check_hosts(hosts, where, e) != AR_OK || check_totals(c, hosts, where, e) != AR_OK)
 		return e->status;
-	return check_totals(c, hosts, where, e);
+	/* last, for what no check above reads as text (the nonce) */
+	return ar_json_text_check(c, "", AR_EINPUT, where, e);
 }
 
 int ar_token_decode(const char *compact, size_t len, ar_token *out, const char *where,

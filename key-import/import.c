@@ -16,6 +16,7 @@
 #include "stamp.h"
 #include "state.h"
 #include "trust.h"
+#include "text.h"
 
 static long long claim_int(json_t *c, const char *key)
 {
@@ -205,10 +206,11 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 		rc = commit_import(o, dir, &a, text, where, e);
 	if (rc == AR_OK) {
 		printf(PROGRAM ": %s %s: registration %s, serial %lld, expires in %lld days%s\n",
-		       o->dry_run ? "verified" : "imported", where, claim_str(a.claims, "sub"),
+		       o->dry_run ? "verified" : "imported", ar_text_shown(where),
+		       ar_text_shown(claim_str(a.claims, "sub")),
 		       claim_int(a.claims, "serial"), (claim_int(a.claims, "exp") - o->now) / 86400,
 		       o->dry_run ? " (dry run: nothing written)" : "");
-		printf("%s  %s\n", a.sha256_hex, where);
+		printf("%s  %s\n", a.sha256_hex, ar_text_shown(where));
 	}
 	ar_activation_free(&a);
 	free(text);

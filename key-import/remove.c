@@ -6,6 +6,7 @@
 #include "fileio.h"
 #include "stamp.h"
 #include "state.h"
+#include "text.h"
 
 int cmd_remove_run(const keyimport_opts *o, ar_err *e)
 {
@@ -28,8 +29,9 @@ int cmd_remove_run(const keyimport_opts *o, ar_err *e)
 		rc = state_remove_resource(dir, e);
 	if (rc == AR_OK)
 		printf(PROGRAM ": removed the activation of %s (CloudId %s, serial %lld); "
-		       "keys up to serial %lld stay refused\n", state_field_text(r, "registration"),
-		       state_field_text(r, "cloudId"), state_field_int(r, "serial"),
+		       "keys up to serial %lld stay refused\n",
+		       ar_text_shown(state_field_text(r, "registration")),
+		       ar_text_shown(state_field_text(r, "cloudId")), state_field_int(r, "serial"),
 		       state_field_int(r, "serial"));
 	ar_unlock(lock);
 	json_decref(r);

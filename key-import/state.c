@@ -26,6 +26,11 @@ static int read_json(const char *state_dir, const char *name, json_t **out, ar_e
 	*out = ar_json_parse_object(data, len, path, e);
 	free(data);
 	/* our own file, unreadable: the state is damaged, not the input */
+	if (*out && ar_json_text_check(*out, "", AR_EENV, path, e) != AR_OK) {
+		json_decref(*out);
+		*out = NULL;
+		return e->status;
+	}
 	return *out ? AR_OK : ar_fail(e, AR_EENV, path, "%s", e->msg);
 }
 

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "stamp.h"
 #include "state.h"
+#include "text.h"
 
 /* The status is judged as an import judges expiry: at the later of the clock and the
  * trusted time (the latest iat imported), so a clock set back does not show an expired key
@@ -56,8 +57,9 @@ static void print_text(json_t *r, const char *status, long long now)
 	if (!r)
 		return;
 	printf("%-16s%s\n%-16s%s\n%-16s%s\n%-16s%lld\n", "Registration",
-	       state_field_text(r, "registration"), "CloudId", state_field_text(r, "cloudId"),
-	       "Billing model", state_field_text(r, "billingModel"), "Serial",
+	       ar_text_shown(state_field_text(r, "registration")), "CloudId",
+	       ar_text_shown(state_field_text(r, "cloudId")),
+	       "Billing model", ar_text_shown(state_field_text(r, "billingModel")), "Serial",
 	       state_field_int(r, "serial"));
 	printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires",
 	       ar_format_time(state_field_int(r, "expiresAt"), exp),

@@ -12,6 +12,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "keys.h"
+#include "text.h"
 
 static int secret_path(const char *dir, char *path, size_t cap, ar_err *e)
 {
@@ -92,6 +93,6 @@ int cmd_api_key_rotate_run(const registrar_opts *o, ar_err *e)
 	ar_unlock(lock);
 	if (rc == AR_OK)
 		printf(PROGRAM ": new API secret in %s (mode 0600); the old one no longer "
-		       "works once serve reloads it (SIGHUP or restart)\n", path);
+		       "works once serve reloads it (SIGHUP or restart)\n", ar_text_shown(path));
 	return rc;
 }

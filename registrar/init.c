@@ -10,6 +10,7 @@
 #include "fileio.h"
 #include "keys.h"
 #include "store.h"
+#include "text.h"
 
 /* The issuer key: kept when an interrupted init left one (stamps may trust it
  * already), new when there is none or --force asks for one. */
@@ -69,7 +70,7 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 		rc = exists ? audit_reinit(dir, kid, e) : store_create(dir, kid, e);
 	}
 	if (rc == AR_OK)
-		printf(PROGRAM ": initialised %s: issuer key %s\n", dir, kid);
+		printf(PROGRAM ": initialised %s: issuer key %s\n", ar_text_shown(dir), kid);
 	ar_keypair_free(&kp);
 	ar_unlock(lock);
 	return rc;
@@ -103,7 +104,7 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 
 		ar_jwk_thumbprint(pk, kid);
 		fprintf(report, PROGRAM ": wrote %s: issuer public key, kid %s\n",
-			ar_output_name(o->output), kid);
+			ar_text_shown(ar_output_name(o->output)), kid);
 		ar_report_sha256(report, pem, strlen(pem), ar_output_name(o->output));
 	}
 	free(pem);

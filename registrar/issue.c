@@ -13,6 +13,7 @@
 #include "json.h"
 #include "registry.h"
 #include "store.h"
+#include "text.h"
 
 typedef struct {
 	long long id, serial;
@@ -174,7 +175,8 @@ static int write_key(const registrar_opts *o, const char *compact, long long ser
 		if (ar_write_output(o->output, compact, len, 0, e) != AR_OK)
 			return e->status;
 		fprintf(report, PROGRAM ": wrote %s: activation key for %s, serial %lld, valid %ld "
-			"days, %zu bytes\n", out, o->name, serial, o->valid_days, len);
+			"days, %zu bytes\n", ar_text_shown(out), ar_text_shown(o->name), serial,
+			o->valid_days, len);
 		ar_report_sha256(report, compact, len, out);
 	}
 	snprintf(what, sizeof what, "activation key for %s, serial %lld (%zu bytes)", o->name,

@@ -15,6 +15,7 @@
 #include "registry.h"
 #include "store.h"
 #include "token.h"
+#include "text.h"
 
 typedef struct {
 	int found;
@@ -230,10 +231,11 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	}
 	if (rc == AR_OK)
 		printf(PROGRAM ": %s %s: CloudId %s, %zu host%s, %s (token SHA-256 %s)\n",
-		       renewal ? "renewed" : "registered", o->name, claim(&t, "cloudId"),
+		       renewal ? "renewed" : "registered", ar_text_shown(o->name),
+		       ar_text_shown(claim(&t, "cloudId")),
 		       json_array_size(json_object_get(t.claims, "hosts")),
 		       json_array_size(json_object_get(t.claims, "hosts")) == 1 ? "" : "s",
-		       claim(&t, "billingModel"), t.sha256_hex);
+		       ar_text_shown(claim(&t, "billingModel")), t.sha256_hex);
 	rc = store_close(db, rc, e);
 	ar_token_free(&t);
 	free(text);
@@ -358,7 +360,7 @@ int cmd_unregister_run(const registrar_opts *o, ar_err *e)
 	}
 	if (rc == AR_OK)
 		printf(PROGRAM ": unregistered %s (CloudId %s); the name stays reserved for it\n",
-		       r.name, r.cloud_id);
+		       ar_text_shown(r.name), ar_text_shown(r.cloud_id));
 	rc = store_close(db, rc, e);
 	return rc;
 }

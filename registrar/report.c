@@ -10,6 +10,7 @@
 #include "json.h"
 #include "registry.h"
 #include "store.h"
+#include "text.h"
 
 static const char select_sql[] =
 	"SELECT name, cloud_id, status, billing_model, agreement_number, asset_tag, "
@@ -61,7 +62,7 @@ static const char *s(json_t *r, const char *key)
 {
 	const char *v = json_string_value(json_object_get(r, key));
 
-	return v ? v : "-";
+	return v ? ar_text_shown(v) : "-";
 }
 
 static int print_doc(json_t *doc, ar_err *e)

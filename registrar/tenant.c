@@ -11,6 +11,7 @@
 #include "json.h"
 #include "registry.h"
 #include "store.h"
+#include "text.h"
 
 #define SUBSCRIPTION_TYPE "Microsoft.AzureStack/customerSubscriptions"
 
@@ -144,8 +145,9 @@ int cmd_tenant_add_run(const registrar_opts *o, ar_err *e)
 	if (db)
 		rc = store_end(db, rc, e);
 	if (rc == AR_OK)
-		printf(PROGRAM ": %s: subscription %s -> tenant %s\n", o->registration,
-		       o->subscription, tenant);
+		printf(PROGRAM ": %s: subscription %s -> tenant %s\n",
+		       ar_text_shown(o->registration), ar_text_shown(o->subscription),
+		       ar_text_shown(tenant));
 	rc = store_close(db, rc, e);
 	return rc;
 }
@@ -163,7 +165,8 @@ int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e)
 	if (db)
 		rc = store_end(db, rc, e);
 	if (rc == AR_OK)
-		printf(PROGRAM ": %s: removed subscription %s\n", o->registration, o->subscription);
+		printf(PROGRAM ": %s: removed subscription %s\n", ar_text_shown(o->registration),
+		       ar_text_shown(o->subscription));
 	rc = store_close(db, rc, e);
 	return rc;
 }

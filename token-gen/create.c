@@ -12,6 +12,7 @@
 #include "json.h"
 #include "stamp.h"
 #include "token.h"
+#include "text.h"
 
 static int check_billing_flags(const tokengen_opts *o, const char **model, int *usage,
 			       ar_err *e)
@@ -126,7 +127,7 @@ static int write_token(const tokengen_opts *o, const char *compact, const ar_sta
 		if (ar_write_output(o->output, compact, len, 0, e) != AR_OK)
 			return e->status;
 		fprintf(report, PROGRAM ": wrote %s: registration token, %zu bytes, %zu host%s, "
-			"CloudId %s\n", ar_output_name(o->output), len, n_hosts,
+			"CloudId %s\n", ar_text_shown(ar_output_name(o->output)), len, n_hosts,
 			n_hosts == 1 ? "" : "s", stamp->cloud_id);
 		ar_report_sha256(report, compact, len, ar_output_name(o->output));
 	}
@@ -159,7 +160,8 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 		if (created)
 			fprintf(ar_qr_status_stream(o->output, o->qr),
 				PROGRAM ": new stamp identity in %s: CloudId %s, key %s\n",
-				ar_stamp_dir(o->state_dir), stamp.cloud_id, stamp.kid);
+				ar_text_shown(ar_stamp_dir(o->state_dir)), stamp.cloud_id,
+				stamp.kid);
 		p.cloud_id = stamp.cloud_id;
 		p.agreement_number = o->agreement_number;
 		p.asset_tag = o->asset_tag;

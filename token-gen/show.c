@@ -10,12 +10,13 @@
 #include "host.h"
 #include "json.h"
 #include "token.h"
+#include "text.h"
 
 static const char *str(json_t *obj, const char *key)
 {
 	const char *v = json_string_value(json_object_get(obj, key));
 
-	return v ? v : "-";
+	return v ? ar_text_shown(v) : "-";
 }
 
 static long long num(json_t *obj, const char *key)
@@ -50,7 +51,7 @@ static void print_text(const char *name, const ar_token *t)
 	size_t i;
 
 	tot = json_object_get(c, "totals");
-	printf("%-24s%s\n", "Registration token", name);
+	printf("%-24s%s\n", "Registration token", ar_text_shown(name));
 	printf("%-24s%s\n", "SHA-256", t->sha256_hex);
 	printf("%-24svalid, stamp key %s\n", "Signature", t->stamp_kid);
 	printf("%-24s%s\n", "CloudId", str(c, "cloudId"));

@@ -11,19 +11,18 @@
 #include "codec.h"
 #include "host.h"
 #include "json.h"
+#include "text.h"
 
 #define MAX_SEGMENTS 12
 
 void api_error(api_response *rs, unsigned status, const char *code, const char *message)
 {
-	char clean[1100];
-	size_t i;
+	char clean[4 * 1100];
 	json_t *doc;
 
-	/* Messages may quote the request (jansson's "near '...'"): keep them valid UTF-8. */
-	for (i = 0; message[i] && i + 1 < sizeof clean; i++)
-		clean[i] = (message[i] >= 0x20 && message[i] < 0x7f) ? message[i] : '?';
-	clean[i] = '\0';
+	/* Messages may quote the request (jansson's "near '...'", a token's typ): shown as
+	 * the error lines of the programs show them, valid UTF-8 and no control. */
+	ar_text_escape(clean, sizeof clean, message, 0);
 	doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", clean);
 
 	free(rs->body);
@@ -171,7 +170,8 @@ json_t *api_body_object(const api_request *rq, const char *const *allowed, api_r
 		json_decref(doc);
 		return NULL;
 	}
-	if (ar_json_only_keys(doc, allowed, "the body", "request", &e) != AR_OK) {
+	if (ar_json_only_keys(doc, allowed, "the body", "request", &e) != AR_OK ||
+	    ar_json_text_check(doc, "the body's", AR_EINPUT, NULL, &e) != AR_OK) {
 		api_error(rs, 400, "InvalidRequestContent", e.msg);
 		json_decref(doc);
 		return NULL;

@@ -18,6 +18,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "serve.h"
+#include "text.h"
 
 /* --- the listening address */
 
@@ -274,7 +275,8 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 		/* the port chosen when --listen said 0: scripts read it here */
 		fprintf(stderr, PROGRAM ": serve: listening on %s://%.*s:%u (%d threads, data %s; "
 			"links name %s)\n", s.scheme, (int)(strrchr(listen_on, ':') - listen_on),
-			listen_on, info ? info->port : 0, AR_API_THREADS, dir, s.origin);
+			listen_on, info ? info->port : 0, AR_API_THREADS, ar_text_shown(dir),
+			ar_text_shown(s.origin));
 		wait_for_stop(&s, dir, &signals);
 		drain(d, &s);
 	}

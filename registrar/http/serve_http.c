@@ -12,6 +12,7 @@
 #include "apikey.h"
 #include "commands.h"
 #include "serve.h"
+#include "text.h"
 
 typedef struct {
 	struct timespec start;
@@ -50,19 +51,11 @@ static void pool_give(db_pool *p, size_t slot)
 }
 
 
+/* The request's words as the log shows them: the one rule of common/text.c, and a
+ * space escaped too, so each stays one field of the line. */
 static void log_safe(char *out, size_t cap, const char *in)
 {
-	size_t n = 0;
-
-	for (; *in && n + 4 < cap; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		if (c > 0x20 && c < 0x7f && c != '"' && c != '%')
-			out[n++] = (char)c;
-		else
-			n += (size_t)snprintf(out + n, cap - n, "%%%02X", c);
-	}
-	out[n] = '\0';
+	ar_text_escape(out, cap, in, AR_ESCAPE_SPACE);
 }
 
 static double ms_since(const struct timespec *t0)
@@ -345,5 +338,5 @@ void serve_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(line, sizeof line, fmt, ap);
 	n = strcspn(line, "\r\n");
 	line[n] = '\0';
-	fprintf(stderr, PROGRAM ": serve: libmicrohttpd: %s\n", line);
+	fprintf(stderr, PROGRAM ": serve: libmicrohttpd: %s\n", ar_text_shown(line));
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "testutil.h"
 
+#include "ar_limits.h"
+#include "json.h"
 #include "text.h"
 
 /* 1 when ar_text_check refuses text with exit 2 and "v " + reason */
@@ -70,11 +72,105 @@ static void text_clean(void **state)
 	assert_int_equal(ar_text_check(b, "v", AR_EINPUT, NULL, &e), AR_OK);
 }
 
+/* What is shown: printable UTF-8 as it is, everything else visible, exactly. */
+static void text_escape(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "", "" },
+		{ "PC131TBF: no such file (see --help)", "PC131TBF: no such file (see --help)" },
+		{ "Caf\xc3\xa9 \xf0\x9f\x98\x80", "Caf\xc3\xa9 \xf0\x9f\x98\x80" },
+		{ "\x1b[2J\x1b]0;pwn\x07", "\\x1b[2J\\x1b]0;pwn\\x07" },
+		{ "a\tb\nc\rd\x7f", "a\\x09b\\x0ac\\x0dd\\x7f" },
+		{ "C:\\x", "C:\\\\x" },                        /* a backslash, doubled */
+		{ "\xc2\x9b" "2J \xc2\x85", "\\u009b2J \\u0085" }, /* C1: CSI, NEL */
+		{ "x\xe2\x80\xaey\xe2\x81\xa9", "x\\u202ey\\u2069" }, /* bidi */
+		{ "\xc2\xa0\xe2\x80\xaf", "\xc2\xa0\xe2\x80\xaf" },   /* the neighbours stay */
+		{ "\xff\xc0\xafok\xe2\x80", "\\xff\\xc0\\xafok\\xe2\\x80" }, /* not UTF-8 */
+	};
+	char out[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(ar_text_escape(out, sizeof out, cases[i][0], 0), strlen(cases[i][1]));
+		assert_string_equal(out, cases[i][1]);
+	}
+	ar_text_escape(out, sizeof out, "GET /a b", AR_ESCAPE_SPACE);
+	assert_string_equal(out, "GET\\x20/a\\x20b");
+	/* cut only between whole escapes: 7 bytes hold "ab" and not half of "\x1b" */
+	assert_int_equal(ar_text_escape(out, 7, "ab\x1b\x1b", 0), 10);
+	assert_string_equal(out, "ab\\x1b");
+	assert_int_equal(ar_text_escape(out, 4, "ab\x1b", 0), 6);
+	assert_string_equal(out, "ab");
+	assert_string_equal(ar_text_shown("east\x1b"), "east\\x1b");
+	assert_string_equal(ar_text_shown(NULL), "");
+}
+
+/* A value past what is shown is cut and marked. */
+static void text_shown_cut(void **state)
+{
+	static char big[AR_MAX_SHOWN_BYTES];
+	const char *shown;
+
+	(void)state;
+	memset(big, 0x1b, sizeof big - 1);
+	shown = ar_text_shown(big);
+	assert_int_equal(strlen(shown), (AR_MAX_SHOWN_BYTES - 4) / 4 * 4 + 3);
+	assert_string_equal(shown + strlen(shown) - 7, "\\x1b...");
+}
+
+/* JSON: DEL, C1 and bidi inside strings as \uHHHH, the same value; the rest untouched. */
+static void json_escape(void **state)
+{
+	json_t *v = json_pack("{s:s, s:s}", "a", "x\x7f\xc2\x9b\xe2\x80\xae\x1b\xc3\xa9", "b", "ok");
+	json_t *back;
+	char *text = ar_json_dump_compact(v), *pretty = ar_json_dump_pretty(v);
+
+	(void)state;
+	assert_string_equal(text, "{\"a\":\"x\\u007F\\u009B\\u202E\\u001B\xc3\xa9\",\"b\":\"ok\"}");
+	assert_string_equal(pretty, "{\n  \"a\": \"x\\u007F\\u009B\\u202E\\u001B\xc3\xa9\",\n"
+			    "  \"b\": \"ok\"\n}\n");
+	back = json_loads(text, 0, NULL);
+	assert_true(json_equal(back, v));
+	json_decref(back);
+	free(text);
+	free(pretty);
+	text = ar_json_dump_compact(json_object_get(v, "b"));
+	assert_string_equal(text, "\"ok\"");
+	free(text);
+	json_decref(v);
+}
+
+/* Every string and member name of a document, at any depth, named by its place. */
+static void json_text_check(void **state)
+{
+	json_t *v = json_pack("{s:[{s:s}, {s:s}], s:{s:s}}", "hosts", "serial", "ok", "serial",
+			      "PC\xc2\x85", "cnf", "jkt", "fine");
+	ar_err e;
+
+	(void)state;
+	assert_int_equal(ar_json_text_check(v, "", AR_EINPUT, "f", &e), AR_EINPUT);
+	assert_string_equal(e.where, "f");
+	assert_string_equal(e.msg, "field \"hosts[1].serial\" holds a control character");
+	json_object_set_new(json_array_get(json_object_get(v, "hosts"), 1), "serial",
+			    json_string("PC13"));
+	assert_int_equal(ar_json_text_check(v, "", AR_EINPUT, "f", &e), AR_OK);
+	json_object_set_new(json_object_get(v, "cnf"), "k\xe2\x81\xa6", json_true());
+	assert_int_equal(ar_json_text_check(v, "JWS header", AR_EENV, NULL, &e), AR_EENV);
+	assert_string_equal(e.msg, "JWS header field name \"cnf.k\xe2\x81\xa6\" holds a "
+			    "bidirectional control character");
+	json_decref(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_rule),
 		cmocka_unit_test(text_clean),
+		cmocka_unit_test(text_escape),
+		cmocka_unit_test(text_shown_cut),
+		cmocka_unit_test(json_escape),
+		cmocka_unit_test(json_text_check),
 	};
 	return cmocka_run_group_tests_name("text", tests, unit_setup, NULL);
 }
