@@ -9,7 +9,7 @@
 
 #include "ar_limits.h"
 
-enum { TEXT_OK, TEXT_NOT_UTF8, TEXT_CONTROL, TEXT_BIDI };
+enum { TEXT_OK, TEXT_NOT_UTF8, TEXT_CONTROL, TEXT_BIDI, TEXT_INVISIBLE };
 
 /* The code point at s and its length in bytes (RFC 3629: no overlong form, no
  * surrogate, nothing above U+10FFFF); 0 when s does not start a valid one. */
@@ -44,8 +44,15 @@ static int char_fault(uint32_t cp)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
 		return TEXT_CONTROL;
-	if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+	/* overrides, isolates and the marks that reorder text as much (ALM, LRM, RLM) */
+	if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x061C || cp == 0x200E || cp == 0x200F)
 		return TEXT_BIDI;
+	/* nothing to see, yet two values that look alike differ; some viewers break a line at
+	 * U+2028/U+2029 */
+	if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2028 || cp == 0x2029 ||
+	    (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF)
+		return TEXT_INVISIBLE;
 	return TEXT_OK;
 }
 
@@ -76,6 +83,8 @@ int ar_text_check(const char *text, const char *what, int status, const char *wh
 		return ar_fail(e, status, where, "%s holds a control character", what);
 	case TEXT_BIDI:
 		return ar_fail(e, status, where, "%s holds a bidirectional control character", what);
+	case TEXT_INVISIBLE:
+		return ar_fail(e, status, where, "%s holds an invisible character", what);
 	default:
 		return AR_OK;
 	}

@@ -10,11 +10,12 @@ world
 "$KI" key1.txt >/dev/null || { echo "escapes: cannot import key1" >&2; exit 1; }
 ctl="holds a control character"
 bidi="holds a bidirectional control character"
+invisible="holds an invisible character"
 TYP='not a registration token (typ is "\x1b[2J\x1b]0;pwn\x07")'
 
 # raw_free FILE: no raw terminal control in it (a line break ends a line, nothing else)
 raw_free() {
-	! LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$1"
+	! LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8\xa9\xaa-\xae]|\xe2\x81[\xa0-\xa4\xa6-\xa9]|\xd8\x9c|\xef\xbb\xbf' "$1"
 }
 # hostile STATUS "reason" CMD...: refused with the reason, nothing changed, nothing raw
 hostile() {
@@ -54,6 +55,8 @@ token("t-typ.txt", header=dict(th, typ=TYP))
 token("t-hdr.txt", header=dict(th, kid="\x9b2J"))           # a header field no check reads
 token("t-nonce.txt", nonce="\x9b2J\u202eabc")              # a claim no check read as text
 token("t-osc.txt", agreementNumber="\x1b]0;pwn\x07\x1b[2J")
+token("t-rlm.txt", agreementNumber="A\u200fB\u061cC")       # marks that reorder like overrides
+token("t-zw.txt", assetTag="A\u200bB\u2028C\ufeffD")        # characters that show nothing
 
 kh = json.loads(unb64(open("key3.txt").read().split(".")[0]))
 kc = json.loads(unb64(open("key3.txt").read().split(".")[1]))
@@ -78,6 +81,12 @@ hostile 4 "k-jkt.txt: field \"cnf.jkt\" $ctl" "$KI" --dry-run k-jkt.txt
 # OSC and CSI in agreementNumber: refused, by show and register alike
 hostile 4 "t-osc.txt: field \"agreementNumber\" $ctl" "$TG" show t-osc.txt
 hostile 4 "t-osc.txt: field \"agreementNumber\" $ctl" "$RG" register --token t-osc.txt --name north
+# bidirectional marks and invisible characters: refused when read and when given
+hostile 4 "t-rlm.txt: field \"agreementNumber\" $bidi" "$TG" show t-rlm.txt
+hostile 4 "t-zw.txt: field \"assetTag\" $invisible" "$RG" register --token t-zw.txt --name north
+hostile 2 "--asset-tag $invisible" "$TG" create --billing-model Capacity --agreement-number 42 \
+	--asset-tag "$(printf 'A\342\200\213B')" --host "$HOSTS/node1.json" -o t-new.txt
+check "create wrote no token" [ ! -e t-new.txt ]
 
 # a directory named by the environment, shown escaped in the error line
 CASES=$((CASES + 1))

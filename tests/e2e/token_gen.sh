@@ -24,6 +24,12 @@ one_line_error "Capacity + usage reporting" "warning: billing model Capacity: us
 sha=$(sha256sum RegistrationToken.txt | cut -d' ' -f1)
 check "create prints the file's SHA-256 as sha256sum does" \
 	sh -c "printf '%s\n' \"\$1\" | grep -qx '$sha  RegistrationToken.txt'" _ "$OUT"
+# a name with a backslash: the line is in sha256sum's escaped form, which sha256sum -c reads
+expect_exit 0 "create to a name with a backslash" "$TG" create --billing-model Development \
+	--host a.json --state-dir "$ST" -o 'tok\en.txt'
+check "sha256sum -c reads the SHA-256 line back" \
+	sh -c "printf '%s\n' \"\$1\" | tail -n 1 | sha256sum -c --status" _ "$OUT"
+rm -f 'tok\en.txt'
 cloud=$(cat "$ST/cloud-id")
 check "create reports the CloudId" sh -c "printf '%s' \"\$1\" | grep -q 'CloudId $cloud'" _ "$OUT"
 check "stamp key is 0600" [ "$(stat -c %a "$ST/stamp.key")" = 600 ]

@@ -24,7 +24,11 @@ static void text_rule(void **state)
 	static const char *const fine[] = { "", "PC131TBF", "Caf\xc3\xa9 7",
 		"\xc2\xa0",         /* U+00A0, after the C1 block */
 		"\x7e",             /* ~, before DEL */
-		"\xe2\x80\xa9",     /* U+2029, before the overrides */
+		"\xe2\x80\xa7",     /* U+2027, before the line separator */
+		"\xe2\x80\x8a",     /* U+200A, before the zero-width space */
+		"\xe2\x80\x90",     /* U+2010, after the marks */
+		"\xd8\x9b", "\xd8\x9d", /* U+061B, U+061D: around the Arabic letter mark */
+		"\xe2\x81\x9f", "\xef\xbb\xbe", "\xef\xbc\x80", /* around U+2060, U+FEFF */
 		"\xe2\x80\xaf",     /* U+202F, after them */
 		"\xe2\x81\xa5",     /* U+2065, before the isolates */
 		"\xe2\x81\xaa",     /* U+206A, after them */
@@ -38,7 +42,9 @@ static void text_rule(void **state)
 	static const char *const control[] = { "\x01", "\x1b[31m", "\t", "a\n", "a\x7f",
 		"\xc2\x80", "\xc2\x85", "\xc2\x9f", NULL };
 	static const char *const bidi[] = { "\xe2\x80\xaa", "x\xe2\x80\xaey", "\xe2\x81\xa6",
-		"\xe2\x81\xa9", NULL };
+		"\xe2\x81\xa9", "\xd8\x9c", "\xe2\x80\x8e", "\xe2\x80\x8f", NULL };
+	static const char *const invisible[] = { "\xe2\x80\x8b", "a\xe2\x80\x8d", "\xe2\x80\xa8",
+		"\xe2\x80\xa9", "\xe2\x81\xa0", "\xe2\x81\xa4", "\xef\xbb\xbf", NULL };
 	const char *const *t;
 	ar_err e;
 
@@ -51,6 +57,8 @@ static void text_rule(void **state)
 		assert_true(refused(*t, "holds a control character"));
 	for (t = bidi; *t; t++)
 		assert_true(refused(*t, "holds a bidirectional control character"));
+	for (t = invisible; *t; t++)
+		assert_true(refused(*t, "holds an invisible character"));
 	assert_int_equal(ar_text_check_flag("asset-tag", "\xff", &e), AR_EUSAGE);
 	assert_string_equal(e.msg, "--asset-tag is not valid UTF-8");
 }
@@ -85,6 +93,8 @@ static void text_escape(void **state)
 		{ "\xc2\x9b" "2J \xc2\x85", "\\u009b2J \\u0085" }, /* C1: CSI, NEL */
 		{ "x\xe2\x80\xaey\xe2\x81\xa9", "x\\u202ey\\u2069" }, /* bidi */
 		{ "\xc2\xa0\xe2\x80\xaf", "\xc2\xa0\xe2\x80\xaf" },   /* the neighbours stay */
+		{ "A\xe2\x80\x8f" "B\xd8\x9c" "C\xe2\x80\xa8" "D\xe2\x80\x8b" "E\xef\xbb\xbf" "F",
+		  "A\\u200fB\\u061cC\\u2028D\\u200bE\\ufeffF" }, /* marks, invisible */
 		{ "\xff\xc0\xafok\xe2\x80", "\\xff\\xc0\\xafok\\xe2\\x80" }, /* not UTF-8 */
 	};
 	char out[128];
