@@ -191,9 +191,9 @@ int ar_activation_check_claims(json_t *c, const char *where, ar_err *e)
 		return ar_fail(e, AR_EINPUT, where, "\"sub\" is not a registration name");
 	if (ar_json_uuid(c, "jti", &uuid, where, e) != AR_OK ||
 	    ar_json_uuid(c, "cloudId", &uuid, where, e) != AR_OK ||
-	    ar_json_int(c, "iat", 1, 0, 253402300799LL, &n, where, e) != AR_OK ||
-	    ar_json_int(c, "nbf", 1, 0, 253402300799LL, &nbf, where, e) != AR_OK ||
-	    ar_json_int(c, "exp", 1, 0, 253402300799LL, &exp, where, e) != AR_OK ||
+	    ar_json_int(c, "iat", 1, 0, AR_MAX_TIMESTAMP, &n, where, e) != AR_OK ||
+	    ar_json_int(c, "nbf", 1, 0, AR_MAX_TIMESTAMP, &nbf, where, e) != AR_OK ||
+	    ar_json_int(c, "exp", 1, 0, AR_MAX_TIMESTAMP, &exp, where, e) != AR_OK ||
 	    ar_json_int(c, "serial", 1, 1, AR_MAX_SERIAL, &n, where, e) != AR_OK ||
 	    ar_json_object(c, "cnf", 1, &cnf, where, e) != AR_OK ||
 	    ar_json_only_keys(cnf, cnf_fields, "cnf", where, e) != AR_OK ||

@@ -103,6 +103,8 @@
 #define AR_MAX_TENANTS         320
 /* Serials: 1 to 2^53 (exact in a JSON double). */
 #define AR_MAX_SERIAL          (1LL << 53)
+/* The last second of year 9999: every time a file carries (RFC 3339 has four-digit years). */
+#define AR_MAX_TIMESTAMP       253402300799LL
 /* Issuer keys `key-import trust list` shows (a stamp trusts one or two). */
 #define AR_MAX_TRUSTED_KEYS    256
 #define AR_DB_BUSY_TIMEOUT_MS  10000

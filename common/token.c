@@ -222,7 +222,7 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	    ar_json_string(c, "assetTag", 0, AR_MAX_ASSET_TAG_CHARS, &tag, where, e) != AR_OK ||
 	    ar_json_bool(c, "usageReporting", 1, &usage, where, e) != AR_OK ||
 	    ar_json_bool(c, "marketplaceSyndication", 1, &market, where, e) != AR_OK ||
-	    ar_json_int(c, "issuedAt", 1, 0, 253402300799LL, &issued, where, e) != AR_OK ||
+	    ar_json_int(c, "issuedAt", 1, 0, AR_MAX_TIMESTAMP, &issued, where, e) != AR_OK ||
 	    ar_json_string(c, "nonce", 1, 64, &nonce, where, e) != AR_OK ||
 	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) != AR_OK)
 		return e->status;

@@ -10,6 +10,32 @@
 #include "fileio.h"
 #include "json.h"
 
+/* The numbers key-import reads back from its own files are integers in range: any other
+ * value would read as 0 and silently drop the mark it carries (a serial, the trusted time). */
+static int check_numbers(const char *name, json_t *doc, const char *path, ar_err *e)
+{
+	static const char *const resource[] = { "issuedAt", "notBefore", "expiresAt", NULL };
+	static const char *const trusted[] = { "latestIssuedAt", "latestTrustedTime", NULL };
+	const char *const *k = strcmp(name, AR_TRUSTED_TIME_FILE) == 0 ? trusted : resource;
+	const char *key;
+	json_t *v;
+	json_int_t n;
+
+	if (strcmp(name, AR_SERIALS_FILE) == 0) {
+		json_object_foreach(doc, key, v)
+			if (ar_json_int(doc, key, 1, 1, AR_MAX_SERIAL, &n, path, e) != AR_OK)
+				return ar_fail(e, AR_EENV, path, "%s", e->msg);
+		return AR_OK;
+	}
+	if (strcmp(name, AR_ACTIVATION_FILE) == 0 &&
+	    ar_json_int(doc, "serial", 0, 1, AR_MAX_SERIAL, &n, path, e) != AR_OK)
+		return ar_fail(e, AR_EENV, path, "%s", e->msg);
+	for (; *k; k++)
+		if (ar_json_int(doc, *k, 0, 0, AR_MAX_TIMESTAMP, &n, path, e) != AR_OK)
+			return ar_fail(e, AR_EENV, path, "%s", e->msg);
+	return AR_OK;
+}
+
 static int read_json(const char *state_dir, const char *name, json_t **out, ar_err *e)
 {
 	char path[4096];
@@ -26,7 +52,8 @@ static int read_json(const char *state_dir, const char *name, json_t **out, ar_e
 	*out = ar_json_parse_object(data, len, path, e);
 	free(data);
 	/* our own file, unreadable: the state is damaged, not the input */
-	if (*out && ar_json_text_check(*out, "", AR_EENV, path, e) != AR_OK) {
+	if (*out && (ar_json_text_check(*out, "", AR_EENV, path, e) != AR_OK ||
+		     check_numbers(name, *out, path, e) != AR_OK)) {
 		json_decref(*out);
 		*out = NULL;
 		return e->status;

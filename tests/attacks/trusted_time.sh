@@ -84,4 +84,15 @@ expect_exit 0 "a fast clock again" clock $((NOW + 9 * DAY)) "$KI" later.txt
 mark_is "the fast clock is not kept" "{\"latestIssuedAt\": $((NOW + 2 * DAY))}"
 clock $((NOW + 3 * DAY)) "$RG" activation-key --name east -o third.txt >/dev/null
 expect_exit 0 "the clock right: the next key" clock $((NOW + 3 * DAY)) "$KI" third.txt
+
+# (6) a mark of another type (a string, a float, a negative number) would read as 0 and drop
+# the clock check: the stamp's own file is damaged, exit 5, nothing changed
+good=$(cat "$ST/trusted-time.json")
+for bad in '"1900000000"' '1.9e9' '-5'; do
+	printf '{"latestIssuedAt": %s}\n' "$bad" > "$ST/trusted-time.json"
+	attack 5 "trusted-time.json: field \"latestIssuedAt\" " clock $((NOW + 3 * DAY)) "$KI" status
+done
+printf '%s\n' "$good" > "$ST/trusted-time.json"
+printf '{"%s": "2"}\n' "$(sed -n 's/.*"registration": "\([^"]*\)".*/\1/p' "$ST/activation.json")" > "$ST/serials.json"
+attack 5 "serials.json: field " clock $((NOW + 3 * DAY)) "$KI" --dry-run third.txt
 done_attacks trusted_time
