@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,11 @@ static int open_regular(const capture *c, const char *rel, const char *path, int
 	if (!S_ISREG(looked.st_mode))
 		return ar_fail(e, AR_EINPUT, path, "is %s, not a regular file (refused)",
 			       kind_of(looked.st_mode));
+	/* a hard link stays inside the root by name yet is another file's content (where
+	 * fs.protected_hardlinks is off, any file of the host's); a capture's files are its own */
+	if (strcmp(c->root, "/") != 0 && looked.st_nlink > 1)
+		return ar_fail(e, AR_EINPUT, path, "has %ju hard links (refused: a file of the "
+			       "capture shares its content with another)", (uintmax_t)looked.st_nlink);
 	fd = open_under(c, rel, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(why, why_cap, "%s: cannot open: %s", path, strerror(errno));

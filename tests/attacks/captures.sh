@@ -124,6 +124,11 @@ refused "character device as proc/meminfo" "$R/proc/meminfo: is a character devi
 cap dir-cpuinfo
 rm "$R/proc/cpuinfo" && mkdir "$R/proc/cpuinfo"
 refused "directory as proc/cpuinfo" "$R/proc/cpuinfo: is a directory, $NOT_REG" --host h1
+# a hard link: inside the capture by name, another file's content (a file of the test's)
+cap hardlink
+mkdir "$R/etc" && printf 'secret-7f3a\n' >"$WORK/private" && ln "$WORK/private" "$R/etc/hostname"
+refused "hard link as etc/hostname" "$R/etc/hostname: has 2 hard links (refused: a file of the capture shares its content with another)"
+check "hard link: the linked content is not shown" absent secret-7f3a "$WORK/err"
 
 # --- symbolic links stay inside the capture ----------------------------------------------
 mkdir "$WORK/outside"
