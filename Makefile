@@ -66,7 +66,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind bench samples sanitize fuzz fuzz-targets install uninstall clean demo deb deb-check
+.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind bench samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check
 
 all: $(PROGRAMS)
 
@@ -195,6 +195,12 @@ sanitize:
 		SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		test
 
+# registrar serve's threads under ThreadSanitizer: the API test, any report fatal
+# (tests/api/tsan.sh). Its own object tree, as the other sanitizers.
+tsan:
+	$(MAKE) BUILD=build/tsan CFLAGS="-O1 -g" SANFLAGS="-fsanitize=thread" all
+	@BIN=$(CURDIR)/build/tsan/bin TESTDATA=$(TESTDATA) sh tests/api/tsan.sh
+
 fuzz: all
 	$(MAKE) CC=$(FUZZ_CC) BUILD=build/fuzz CFLAGS="-O1 -g -Wno-unknown-warning-option" \
 		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
@@ -206,6 +212,7 @@ check: deps
 	$(MAKE) WERROR=-Werror test
 	$(MAKE) WERROR=-Werror deb-check
 	$(MAKE) WERROR=-Werror sanitize
+	$(MAKE) WERROR=-Werror tsan
 	$(MAKE) WERROR=-Werror valgrind
 	$(MAKE) WERROR=-Werror fuzz FUZZ_SECONDS=5
 
