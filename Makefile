@@ -176,7 +176,9 @@ fault: $(PROGRAMS) $(BUILD)/tests/faultshim.so
 	@BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so TESTDATA=$(TESTDATA) \
 		sh tests/fault/run.sh && \
 	BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so TESTDATA=$(TESTDATA) \
-		sh tests/fault/torn.sh
+		sh tests/fault/torn.sh && \
+	BIN=$(CURDIR)/$(BUILD)/bin SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so TESTDATA=$(TESTDATA) \
+		sh tests/fault/close.sh
 
 valgrind: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/valgrind/run.sh
