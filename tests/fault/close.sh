@@ -12,6 +12,10 @@ scratch
 "$RG" init >/dev/null
 "$RG" register --token tok.txt --name east >/dev/null
 busy="registrar: $WS/registrar.db: database: close: unable to close due to unfinalized statements or unfinished backups"
+# The connection SQLite would not close stays open until exit, as it would: under ASan
+# (make sanitize) that is a leak by design, not one to report.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+export ASAN_OPTIONS
 leak() { FAULT_SQLITE_CLOSE=1 LD_PRELOAD=$SHIM "$@"; }
 
 expect_exit 0 "list under the shim, no fault asked" env LD_PRELOAD="$SHIM" "$RG" list
