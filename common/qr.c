@@ -168,7 +168,7 @@ static int draw_text(const qr_codes *c, char **out, size_t *out_len, ar_err *e)
 static int qr_write(const char *dest, const char *text, size_t len, size_t *codes, int *version,
 		    ar_err *e)
 {
-	qr_codes c;
+	qr_codes c = { 0 }; /* gcc -O1 -fsanitize=thread cannot see encode_parts() fill it */
 	void *drawing = NULL;
 	size_t drawing_len = 0;
 	int rc;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -154,8 +155,32 @@ static int close_pool(db_pool *p, int rc, ar_err *e)
 	return rc;
 }
 
-static struct MHD_Daemon *start(server *s, const struct sockaddr_storage *ss,
-				const tls_files *tls, ar_err *e)
+/* The listening socket, bound here rather than by libmicrohttpd: its port (chosen by the
+ * kernel when --listen says 0) is then known before any thread starts, so the origin the
+ * threads read is written once, before them (written after, it was a data race). */
+static int listen_socket(const struct sockaddr_storage *ss, unsigned *port, ar_err *e)
+{
+	struct sockaddr_storage bound;
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						 : sizeof(struct sockaddr_in);
+	int on = 1, err, fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
+	    bind(fd, (const struct sockaddr *)ss, len) == 0 && listen(fd, SOMAXCONN) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&bound, &len) == 0) {
+		*port = ntohs(bound.ss_family == AF_INET6
+				      ? ((struct sockaddr_in6 *)(void *)&bound)->sin6_port
+				      : ((struct sockaddr_in *)(void *)&bound)->sin_port);
+		return fd;
+	}
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	ar_fail(e, AR_EENV, NULL, "cannot listen: %s", strerror(err));
+	return -1;
+}
+
+static struct MHD_Daemon *start(server *s, int fd, int ipv6, const tls_files *tls, ar_err *e)
 {
 	/* poll(), not epoll: libmicrohttpd 0.9.75's edge-triggered epoll loop kept a
 	 * connection whose last data and FIN came in one read until the 10 s timeout
@@ -163,13 +188,13 @@ static struct MHD_Daemon *start(server *s, const struct sockaddr_storage *ss,
 	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	struct MHD_Daemon *d;
 
-	if (ss->ss_family == AF_INET6)
+	if (ipv6)
 		flags |= MHD_USE_IPv6;
 	if (tls->cert)
 		flags |= MHD_USE_TLS;
 	d = mhd.start_daemon(flags, 0, NULL, NULL, serve_on_request, s,
 			     MHD_OPTION_EXTERNAL_LOGGER, serve_log, NULL,
-			     MHD_OPTION_SOCK_ADDR, ss,
+			     MHD_OPTION_LISTEN_SOCKET, fd,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)AR_API_THREADS,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)AR_API_MAX_CONNECTIONS,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)AR_API_TIMEOUT_SECONDS,
@@ -180,7 +205,7 @@ static struct MHD_Daemon *start(server *s, const struct sockaddr_storage *ss,
 			     MHD_OPTION_HTTPS_MEM_KEY, tls->key,
 			     MHD_OPTION_HTTPS_PRIORITIES, AR_API_TLS_PRIORITIES,
 			     MHD_OPTION_END);
-	if (!d)
+	if (!d) /* fd is left to the exit: libmicrohttpd may have closed it already */
 		ar_fail(e, AR_EENV, NULL, "cannot listen: %s", strerror(errno ? errno : EINVAL));
 	return d;
 }
@@ -227,8 +252,9 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	const char *listen_on = o->listen ? o->listen : AR_API_LISTEN_DEFAULT;
 	struct sockaddr_storage ss;
 	struct MHD_Daemon *d = NULL;
-	const union MHD_DaemonInfo *info;
 	tls_files tls = { 0 };
+	unsigned port = 0;
+	int fd = -1;
 	server s;
 	sigset_t signals;
 	int rc;
@@ -264,19 +290,18 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	sigaddset(&signals, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	s.scheme = tls.cert ? "https" : "http";
-	if (rc == AR_OK && !(d = start(&s, &ss, &tls, e)))
+	if (rc == AR_OK && (fd = listen_socket(&ss, &port, e)) < 0)
+		rc = e->status;
+	if (rc == AR_OK && !o->public_url)
+		snprintf(s.origin, sizeof s.origin, "%s://%.*s:%u", s.scheme,
+			 (int)(strrchr(listen_on, ':') - listen_on), listen_on, port);
+	if (rc == AR_OK && !(d = start(&s, fd, ss.ss_family == AF_INET6, &tls, e)))
 		rc = e->status;
 	if (rc == AR_OK) {
-		info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-		if (!o->public_url)
-			snprintf(s.origin, sizeof s.origin, "%s://%.*s:%u", s.scheme,
-				 (int)(strrchr(listen_on, ':') - listen_on), listen_on,
-				 info ? info->port : 0);
 		/* the port chosen when --listen said 0: scripts read it here */
 		fprintf(stderr, PROGRAM ": serve: listening on %s://%.*s:%u (%d threads, data %s; "
 			"links name %s)\n", s.scheme, (int)(strrchr(listen_on, ':') - listen_on),
-			listen_on, info ? info->port : 0, AR_API_THREADS, ar_text_shown(dir),
-			ar_text_shown(s.origin));
+			listen_on, port, AR_API_THREADS, ar_text_shown(dir), ar_text_shown(s.origin));
 		wait_for_stop(&s, dir, &signals);
 		drain(d, &s);
 	}

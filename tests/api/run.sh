@@ -141,6 +141,45 @@ call DELETE "$BASE/south?$AV"; is "DELETE a registration" 200 '.properties.statu
 call DELETE "$BASE/south?$AV"; is "DELETE it again" 204
 check "the CLI sees it unregistered" sh -c "'$RG' list --json | jq -e '.value[] | select(.name == \"south\") | .status == \"Unregistered\"' >/dev/null"
 
+# --- a burst: 12 GETs and 12 PUTs at once, then 12 DELETEs at once, so that the server's
+# threads share its state for real (make tsan runs this test under ThreadSanitizer)
+burst() { # lines of "METHOD URL [BODY]" in burst.in: every connection made first, then every
+	# request sent at once, so that they meet in the server's threads; statuses in burst.out
+	$PY - "$PORT" "$SECRET" burst.in >burst.out <<'PYEOF'
+import collections, socket, sys
+port, secret = int(sys.argv[1]), sys.argv[2]
+jobs = [l.rstrip("\n").split(" ", 2) for l in open(sys.argv[3]) if l.strip()]
+socks = [socket.create_connection(("127.0.0.1", port)) for _ in jobs]
+for s, (method, url, *body) in zip(socks, jobs):
+    data = (body[0] if body else "").encode()
+    path = url.split(str(port), 1)[1]
+    s.sendall(f"{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {secret}\r\n"
+              f"Connection: close\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data)
+got = collections.Counter()
+for s in socks:
+    s.settimeout(60)
+    answer = b""
+    while b := s.recv(65536):
+        answer += b
+    got[answer.split(b" ", 2)[1].decode() if answer else "none"] += 1
+print(" ".join(f"{n} {code}" for code, n in sorted(got.items())), end=" ")
+PYEOF
+	CALLS=$((CALLS + $(wc -l <burst.in)))
+}
+sub() { printf '30000000-0000-4000-8000-0000000000%02d' "$1"; }
+burst_subs() { "$RG" tenant list --registration east | jq '[.value[] | select(.name | startswith("30000000-"))] | length'; }
+seq 1 12 | while read -r i; do
+	case $((i % 3)) in 0) echo "GET $BASE?$AV" ;; 1) echo "GET $BASE/east?$AV" ;; 2) echo "GET $CS?$AV&\$top=2" ;; esac
+	echo "PUT $CS/$(sub "$i")?$AV {\"properties\":{\"tenantId\":\"0f0f0f0f-1111-4222-8333-4444444444$(printf %02d "$i")\"}}"
+done >burst.in
+burst
+check "12 GETs and 12 PUTs at once: each answered ($(cat burst.out))" [ "$(cat burst.out)" = "12 200 12 201 " ]
+check "the 12 PUTs are in the database" [ "$(burst_subs)" = 12 ]
+seq 1 12 | while read -r i; do echo "DELETE $CS/$(sub "$i")?$AV"; done >burst.in
+burst
+check "12 DELETEs at once: all 204 ($(cat burst.out))" [ "$(cat burst.out)" = "12 204 " ]
+check "the 12 are gone" [ "$(burst_subs)" = 0 ]
+
 # --- malformed requests: the right 4xx, the database unchanged
 MALFORMED=0
 before=$(db)

@@ -11,6 +11,9 @@
  *   FAULT_STALL=NAME:N  the Nth lstat() of a path ending in /NAME creates the file
  *                       FAULT_STALLED, then waits (at most 30 s) until FAULT_RELEASE
  *                       exists: another process can act at that exact moment
+ *   FAULT_SQLITE_CLOSE=N the Nth sqlite3_close() finds a statement of its connection left
+ *                       unfinalized (what a statement lost from registrar's cache did), so
+ *                       SQLite itself refuses the close with SQLITE_BUSY
  * Counted: open/openat for writing or creating, write/pwrite to fds above 2,
  * fsync, fdatasync, ftruncate, fchmod, rename, link, mkdir, unlink (not of temp files). */
 #define _GNU_SOURCE
@@ -194,4 +197,24 @@ int lstat64(const char *path, struct stat64 *st)
 {
 	stall(path);
 	return REAL(lstat64)(path, st);
+}
+
+/* SQLite's types and calls, declared here: the shim does not link SQLite, it finds the
+ * program's copy with dlsym. */
+typedef struct sqlite3 sqlite3;
+typedef struct sqlite3_stmt sqlite3_stmt;
+int sqlite3_close(sqlite3 *db);
+
+int sqlite3_close(sqlite3 *db)
+{
+	static long closes;
+	const char *at = getenv("FAULT_SQLITE_CLOSE");
+	int (*prepare)(sqlite3 *, const char *, int, sqlite3_stmt **, const char **) =
+		(int (*)(sqlite3 *, const char *, int, sqlite3_stmt **, const char **))
+			dlsym(RTLD_NEXT, "sqlite3_prepare_v2");
+	sqlite3_stmt *left = NULL;
+
+	if (db && at && ++closes == atol(at) && prepare)
+		prepare(db, "SELECT 1", -1, &left, NULL); /* never finalized */
+	return REAL(sqlite3_close)(db);
 }
