@@ -11,6 +11,8 @@
  *   FAULT_STALL=NAME:N  the Nth lstat() of a path ending in /NAME creates the file
  *                       FAULT_STALLED, then waits (at most 30 s) until FAULT_RELEASE
  *                       exists: another process can act at that exact moment
+ *   FAULT_STALL_OPEN=NAME:N  the same at the Nth open() of a path ending in /NAME (the
+ *                       lock file: a moment after every unlocked read, before the lock)
  * Counted: open/openat for writing or creating, write/pwrite to fds above 2,
  * fsync, fdatasync, ftruncate, fchmod, rename, link, mkdir, unlink (not of temp files). */
 #define _GNU_SOURCE
@@ -91,6 +93,8 @@ static void plant_link(const char *path, int flags)
 			perror("fault shim: symlink");
 }
 
+static void stall_open(const char *path);
+
 static int changes_disk(int flags)
 {
 	return (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
@@ -105,6 +109,7 @@ int open(const char *path, int flags, ...)
 	if (flags & (O_CREAT | O_TMPFILE))
 		mode = va_arg(ap, mode_t);
 	va_end(ap);
+	stall_open(path);
 	plant_link(path, flags);
 	if (changes_disk(flags) && fault())
 		return -1;
@@ -122,6 +127,7 @@ int openat(int dirfd, const char *path, int flags, ...)
 	if (flags & (O_CREAT | O_TMPFILE))
 		mode = va_arg(ap, mode_t);
 	va_end(ap);
+	stall_open(path);
 	plant_link(path, flags);
 	if (changes_disk(flags) && fault())
 		return -1;
@@ -166,10 +172,11 @@ static int exists(const char *path)
 	return path && syscall(SYS_faccessat, AT_FDCWD, path, F_OK) == 0;
 }
 
-static void stall(const char *path)
+/* Stops at the Nth call on a path ending in /NAME, as the spec in env says; seen
+ * counts those calls (one counter per spec). */
+static void stall_at(const char *env, long *seen, const char *path)
 {
-	static long seen;
-	const char *spec = getenv("FAULT_STALL"), *colon, *base = strrchr(path, '/');
+	const char *spec = getenv(env), *colon, *base = strrchr(path, '/');
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	int waited;
 
@@ -177,11 +184,25 @@ static void stall(const char *path)
 		return;
 	base++;
 	if (strlen(base) != (size_t)(colon - spec) || strncmp(base, spec, strlen(base)) != 0 ||
-	    ++seen != atol(colon + 1))
+	    ++*seen != atol(colon + 1))
 		return;
-	put_number("FAULT_STALLED", seen);
+	put_number("FAULT_STALLED", *seen);
 	for (waited = 0; waited < 3000 && !exists(getenv("FAULT_RELEASE")); waited++)
 		nanosleep(&tick, NULL);
+}
+
+static void stall(const char *path)
+{
+	static long seen;
+
+	stall_at("FAULT_STALL", &seen, path);
+}
+
+static void stall_open(const char *path)
+{
+	static long seen;
+
+	stall_at("FAULT_STALL_OPEN", &seen, path);
 }
 
 int lstat(const char *path, struct stat *st)
