@@ -146,6 +146,7 @@ key("host-name.txt", hosts=[dict(CLAIMS["hosts"][0], name="bad name")])
 key("host-sha.txt", hosts=[dict(CLAIMS["hosts"][0], hardwareSha256="abc")])
 key("token-sha.txt", tokenSha256="Z" * 64)
 key("serial-past.txt", serial=2 ** 53 + 1)
+key("other-iss.txt", iss="another-registrar")
 key("genuine.txt")
 PYEOF
 attack 4 'open-cnf.txt: unknown field "x5t" in cnf' "$KI" open-cnf.txt
@@ -160,5 +161,6 @@ attack 4 'host-name.txt: host 1: "name" is not a host name' "$KI" host-name.txt
 attack 4 'host-sha.txt: host 1: "hardwareSha256" is not a SHA-256' "$KI" host-sha.txt
 attack 4 'token-sha.txt: "tokenSha256" is not a SHA-256' "$KI" token-sha.txt
 attack 4 'serial-past.txt: field "serial" out of range' "$KI" serial-past.txt
+attack 4 'other-iss.txt: issuer "another-registrar" is not airreg-registrar' "$KI" other-iss.txt
 expect_exit 0 "the same key, as a registrar writes it, imports" "$KI" --dry-run genuine.txt
 done_attacks limits
