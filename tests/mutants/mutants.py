@@ -154,6 +154,7 @@ def main(argv):
                                              for f in filters)]
     started = time.time()
     work = tempfile.mkdtemp(prefix="airreg-mutants.")
+    os.chmod(work, 0o755)  # the tests run some programs as nobody, who reads the samples
     root, logs = os.path.join(work, "tree"), os.path.join(work, "logs")
     os.makedirs(logs)
     copy_tree(root)
