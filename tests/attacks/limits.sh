@@ -34,6 +34,10 @@ tenants $((MAXT + 220))
 attack 4 "east has $((MAXT + 220)) tenants; an activation key carries at most $MAXT (registrar tenant remove)" \
 	"$RG" activation-key --name east -o big.txt
 check "no key written" [ ! -e big.txt ]
+# and at the edge: one past the cap is refused by the same rule
+tenants $((MAXT + 1))
+attack 4 "east has $((MAXT + 1)) tenants; an activation key carries at most $MAXT (registrar tenant remove)" \
+	"$RG" activation-key --name east -o big.txt
 tenants "$MAXT"
 attack 4 "east already has $MAXT tenants, the most an activation key carries" \
 	"$RG" tenant add --registration east --subscription 99999999-2222-4333-8444-555555555555 \
