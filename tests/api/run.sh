@@ -165,6 +165,23 @@ call PUT "$BASE/x1?$AV" --data-binary @nul.json; refused "a NUL in the body" 400
 call PUT "$BASE/x1?$AV"; refused "no body" 400 InvalidRequestContent
 head -c 70000 /dev/zero | tr '\0' 'a' >big.txt
 call PUT "$BASE/x1?$AV" --data-binary @big.txt; refused "a body over 64 KiB" 413 RequestTooLarge
+# refused from its Content-Length, before a byte of it is sent: no body follows these headers
+got=$($PY - "$PORT" "$SECRET" "$BASE" <<'PYEOF'
+import socket, sys
+port, secret, base = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.create_connection(("127.0.0.1", port))
+s.settimeout(5)
+s.sendall(f"PUT {base.split(str(port), 1)[1]}/x1?api-version=2017-06-01 HTTP/1.1\r\nHost: x\r\n"
+          f"Authorization: Bearer {secret}\r\nContent-Length: 1000000\r\n\r\n".encode())
+try:
+    print(s.recv(65536).decode("latin-1").split("\r\n")[0].split(" ")[1])
+except socket.timeout:
+    print("no answer")
+PYEOF
+)
+check "a body announced over 64 KiB is refused before it is sent: $got" [ "$got" = 413 ]
+MALFORMED=$((MALFORMED + 1))
+CALLS=$((CALLS + 1))
 call PUT "$BASE/x1?$AV" -H 'Transfer-Encoding: chunked' --data-binary @big.txt; refused "a chunked body over 64 KiB" 413 RequestTooLarge
 head -c 3000000 /dev/zero | tr '\0' 'a' >huge.txt
 call PUT "$BASE/x1?$AV" -H 'Transfer-Encoding: chunked' --data-binary @huge.txt
