@@ -66,7 +66,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind valgrind-full bench samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check
+.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind valgrind-full bench samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants
 
 all: $(PROGRAMS)
 
@@ -194,6 +194,11 @@ api: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/api/run.sh
 
 test: unit e2e attacks fault load api
+
+# Not part of check (it is long: tests/mutants/README.md): each mutant of tests/mutants/list,
+# applied alone to a copy of the tree, must make a fast suite fail.
+mutants: all
+	@sh tests/mutants/run.sh
 
 # faketime (attack suite) preloads itself before the ASan runtime; that is harmless.
 # The build two jobs at a time, then the suites one after another (their output in order);

@@ -56,6 +56,7 @@ key("jwk-in-header.txt", key=OTHER, serial=15,
 key("other-cloud.txt", serial=16, cloudId="5c0ffee0-1111-4222-8333-444455556666")
 key("other-cnf.txt", serial=17, cnf={"jkt": OTHER.thumbprint()})
 key("crit.txt", serial=18, header=dict(KEY_HEADER, crit=["exp"], exp=NOW + 60))
+key("short-kid.txt", serial=35, header=dict(KEY_HEADER, kid=KID[:20]))
 key("num-for-string.txt", serial=19, sub=5)
 key("string-for-num.txt", serial="20")
 key("extra-claim.txt", serial=21, admin=True)

@@ -34,6 +34,10 @@ tenants $((MAXT + 220))
 attack 4 "east has $((MAXT + 220)) tenants; an activation key carries at most $MAXT (registrar tenant remove)" \
 	"$RG" activation-key --name east -o big.txt
 check "no key written" [ ! -e big.txt ]
+# and at the edge: one past the cap is refused by the same rule
+tenants $((MAXT + 1))
+attack 4 "east has $((MAXT + 1)) tenants; an activation key carries at most $MAXT (registrar tenant remove)" \
+	"$RG" activation-key --name east -o big.txt
 tenants "$MAXT"
 attack 4 "east already has $MAXT tenants, the most an activation key carries" \
 	"$RG" tenant add --registration east --subscription 99999999-2222-4333-8444-555555555555 \
@@ -146,6 +150,7 @@ key("host-name.txt", hosts=[dict(CLAIMS["hosts"][0], name="bad name")])
 key("host-sha.txt", hosts=[dict(CLAIMS["hosts"][0], hardwareSha256="abc")])
 key("token-sha.txt", tokenSha256="Z" * 64)
 key("serial-past.txt", serial=2 ** 53 + 1)
+key("other-iss.txt", iss="another-registrar")
 key("genuine.txt")
 PYEOF
 attack 4 'open-cnf.txt: unknown field "x5t" in cnf' "$KI" open-cnf.txt
@@ -160,5 +165,6 @@ attack 4 'host-name.txt: host 1: "name" is not a host name' "$KI" host-name.txt
 attack 4 'host-sha.txt: host 1: "hardwareSha256" is not a SHA-256' "$KI" host-sha.txt
 attack 4 'token-sha.txt: "tokenSha256" is not a SHA-256' "$KI" token-sha.txt
 attack 4 'serial-past.txt: field "serial" out of range' "$KI" serial-past.txt
+attack 4 'other-iss.txt: issuer "another-registrar" is not airreg-registrar' "$KI" other-iss.txt
 expect_exit 0 "the same key, as a registrar writes it, imports" "$KI" --dry-run genuine.txt
 done_attacks limits

@@ -7,7 +7,7 @@
 world
 kid=$(/usr/bin/python3 -c 'from jwcrypto import jwk; print(jwk.JWK.from_pem(open("issuer.pub","rb").read()).thumbprint())')
 # another issuer key (B), its public half, a key signed by B that names the genuine kid
-# (A), and one whose kid climbs out of the trust store
+# (A), and two whose kid climbs out of the trust store
 /usr/bin/python3 - <<'PY'
 import base64, json
 from jwcrypto import jwk
@@ -24,6 +24,12 @@ def sign(name, kid, key, serial):
     open(name, "w").write(h + "." + p + "." + b64(sig))
 sign("b-as-a.txt", issuer.thumbprint(), other, 40)
 sign("dotdot-kid.txt", ("../" * 14) + "x", issuer, 41)
+# a kid of 43 characters that names, from trusted/, a key planted outside the store (in
+# this test's directory), signed by that planted key: only the base64url check stops it
+planted = jwk.JWK.generate(kty="OKP", crv="Ed25519")
+name = "planted-".ljust(37, "x")
+open(name + ".pub", "wb").write(planted.export_to_pem())
+sign("planted-kid.txt", "../../" + name, planted, 42)
 PY
 okid=$(cat other.kid)
 store=$ST/trusted/$kid.pub
@@ -52,4 +58,6 @@ expect_exit 0 "trust list, the store whole" "$KI" trust list
 check "trust list names the genuine kid" [ "$OUT" = "$kid" ]
 # a kid that climbs out of the store never names a file
 attack 4 "dotdot-kid.txt: issuer kid is not a key thumbprint" "$KI" dotdot-kid.txt
+check "the planted key is where the climbing kid points" [ -f "$ST/trusted/../../planted-xxxxxxxxxxxxxxxxxxxxxxxxxxxxx.pub" ]
+attack 4 "planted-kid.txt: issuer kid is not a key thumbprint" "$KI" planted-kid.txt
 done_attacks names

@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Rollback: an older key after a newer one, also after `remove`, and a key of a
-# registration the stamp has left.
+# Rollback: an older key after a newer one, also after `remove` (and after a `remove`
+# that follows an import killed before its marks), and a key of a registration the
+# stamp has left.
 . "$(dirname "$0")/lib.sh"
 world
+cp -a "$ST" fresh-stamp
 expect_exit 0 "import serial 2" "$KI" key2.txt
 attack 4 "key1.txt: key serial 1 is not newer than 2, already imported for east (rolled back)" "$KI" key1.txt
 attack 4 "key2.txt: key serial 2 is not newer than 2" "$KI" key2.txt
@@ -30,4 +32,13 @@ check "east's serials go on after re-registration" /usr/bin/python3 -c "
 import base64, json
 p = open('key5.txt').read().split('.')[1]
 assert json.loads(base64.urlsafe_b64decode(p + '=' * (-len(p) % 4)))['serial'] == 5"
+
+# An import killed just after its commit point leaves the resource without its marks
+# (on a fresh stamp: activation.json alone). `remove` raises the mark from the resource
+# before it deletes it: else nothing would remember serial 3 and key2 would come back.
+rm -rf "$ST" && cp -a fresh-stamp "$ST"
+expect_exit 0 "key3 on a fresh stamp" "$KI" key3.txt
+rm "$ST/serials.json" "$ST/trusted-time.json"
+expect_exit 0 "remove after an import killed before its marks" "$KI" remove
+attack 4 "key2.txt: key serial 2 is not newer than 3, already imported for east (rolled back)" "$KI" key2.txt
 done_attacks rollback

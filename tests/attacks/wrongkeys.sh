@@ -10,6 +10,7 @@ attack 4 "untrusted-kid.txt: issuer key" "$KI" untrusted-kid.txt
 one_line_error "untrusted kid" "is not trusted here (key-import trust add)"
 attack 4 "otherkey-samekid.txt: bad signature" "$KI" otherkey-samekid.txt
 attack 4 "jwk-in-header.txt: issuer key" "$KI" jwk-in-header.txt
+attack 4 'short-kid.txt: activation key header has no issuer "kid"' "$KI" short-kid.txt
 attack 4 'alg-none.txt: JWS algorithm "none" refused (only EdDSA)' "$KI" alg-none.txt
 attack 4 'hs256.txt: JWS algorithm "HS256" refused (only EdDSA)' "$KI" hs256.txt
 attack 4 'es256.txt: JWS algorithm "ES256" refused (only EdDSA)' "$KI" es256.txt

@@ -14,6 +14,8 @@
  *   FAULT_SQLITE_CLOSE=N the Nth sqlite3_close() finds a statement of its connection left
  *                       unfinalized (what a statement lost from registrar's cache did), so
  *                       SQLite itself refuses the close with SQLITE_BUSY
+ *   FAULT_STALL_OPEN=NAME:N  the same at the Nth open() of a path ending in /NAME (the
+ *                       lock file: a moment after every unlocked read, before the lock)
  * Counted: open/openat for writing or creating, write/pwrite to fds above 2,
  * fsync, fdatasync, ftruncate, fchmod, rename, link, mkdir, unlink (not of temp files). */
 #define _GNU_SOURCE
@@ -94,6 +96,8 @@ static void plant_link(const char *path, int flags)
 			perror("fault shim: symlink");
 }
 
+static void stall_open(const char *path);
+
 static int changes_disk(int flags)
 {
 	return (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
@@ -108,6 +112,7 @@ int open(const char *path, int flags, ...)
 	if (flags & (O_CREAT | O_TMPFILE))
 		mode = va_arg(ap, mode_t);
 	va_end(ap);
+	stall_open(path);
 	plant_link(path, flags);
 	if (changes_disk(flags) && fault())
 		return -1;
@@ -125,6 +130,7 @@ int openat(int dirfd, const char *path, int flags, ...)
 	if (flags & (O_CREAT | O_TMPFILE))
 		mode = va_arg(ap, mode_t);
 	va_end(ap);
+	stall_open(path);
 	plant_link(path, flags);
 	if (changes_disk(flags) && fault())
 		return -1;
@@ -169,10 +175,11 @@ static int exists(const char *path)
 	return path && syscall(SYS_faccessat, AT_FDCWD, path, F_OK) == 0;
 }
 
-static void stall(const char *path)
+/* Stops at the Nth call on a path ending in /NAME, as the spec in env says; seen
+ * counts those calls (one counter per spec). */
+static void stall_at(const char *env, long *seen, const char *path)
 {
-	static long seen;
-	const char *spec = getenv("FAULT_STALL"), *colon, *base = strrchr(path, '/');
+	const char *spec = getenv(env), *colon, *base = strrchr(path, '/');
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	int waited;
 
@@ -180,11 +187,25 @@ static void stall(const char *path)
 		return;
 	base++;
 	if (strlen(base) != (size_t)(colon - spec) || strncmp(base, spec, strlen(base)) != 0 ||
-	    ++seen != atol(colon + 1))
+	    ++*seen != atol(colon + 1))
 		return;
-	put_number("FAULT_STALLED", seen);
+	put_number("FAULT_STALLED", *seen);
 	for (waited = 0; waited < 3000 && !exists(getenv("FAULT_RELEASE")); waited++)
 		nanosleep(&tick, NULL);
+}
+
+static void stall(const char *path)
+{
+	static long seen;
+
+	stall_at("FAULT_STALL", &seen, path);
+}
+
+static void stall_open(const char *path)
+{
+	static long seen;
+
+	stall_at("FAULT_STALL_OPEN", &seen, path);
 }
 
 int lstat(const char *path, struct stat *st)
