@@ -223,8 +223,8 @@ static int write_stdout(const void *data, size_t len, ar_err *e)
 	return AR_OK;
 }
 
-/* Which kind of file an output may be written into rather than replaced. */
-static const char *kind_name(mode_t mode)
+/* What a file that is not a regular file is, in words, for the lines that refuse it. */
+const char *ar_file_kind(mode_t mode)
 {
 	if (S_ISDIR(mode))
 		return "a directory";
@@ -267,7 +267,7 @@ int ar_check_output(const char *path, ar_err *e)
 		return AR_OK;
 	return ar_fail(e, AR_EENV, path,
 		       "is %s; an output must be a regular file, a character device or a FIFO",
-		       kind_name(st.st_mode));
+		       ar_file_kind(st.st_mode));
 }
 
 int ar_write_output(const char *path, const void *data, size_t len, int flags, ar_err *e)

@@ -65,6 +65,7 @@ int ar_file_exists(const char *path);
 /* "-" is stdin for inputs and stdout for outputs: the one test of it (path may be NULL),
  * and its names in messages. */
 int ar_is_stdio(const char *path);
+const char *ar_file_kind(mode_t mode);
 const char *ar_input_name(const char *path);
 const char *ar_output_name(const char *path);
 /* Where a program's status lines go: stderr when its data goes to stdout. */

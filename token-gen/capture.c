@@ -118,19 +118,6 @@ void capture_close(capture *c)
 	c->dirfd = -1;
 }
 
-static const char *kind_of(mode_t mode)
-{
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	return S_ISSOCK(mode) ? "a socket" : "a special file";
-}
-
 static int link_refused(const char *path, ar_err *e)
 {
 	return ar_fail(e, AR_EINPUT, path, "a symbolic link on the way (refused: this kernel has "
@@ -159,7 +146,7 @@ static int open_regular(const capture *c, const char *rel, const char *path, int
 		return link_refused(path, e);
 	if (!S_ISREG(looked.st_mode))
 		return ar_fail(e, AR_EINPUT, path, "is %s, not a regular file (refused)",
-			       kind_of(looked.st_mode));
+			       ar_file_kind(looked.st_mode));
 	/* a hard link stays inside the root by name yet is another file's content (where
 	 * fs.protected_hardlinks is off, any file of the host's); a capture's files are its own */
 	if (strcmp(c->root, "/") != 0 && looked.st_nlink > 1)
