@@ -44,6 +44,15 @@ else
 	BIN=$(bin_for qr token-gen registrar) sh "$here/../e2e/qr.sh" || rc=1
 	BIN=$(bin_for api registrar) sh "$here/../api/run.sh" || rc=1
 fi
+# valgrind 3.19 does not know openat2 (syscall 437) and says so, then answers ENOSYS: token-gen
+# takes its path for kernels without openat2 (token-gen/capture.c), which is no error of ours.
+# Memcheck's own reports are "==PID==" lines; any other line left is listed too.
+for f in "$wrap"/logs/*; do
+	[ -e "$f" ] || continue
+	grep -v -E '^--[0-9]+-- (WARNING: unhandled amd64-linux syscall: 437$|You may be able to write your own handler\.$|Read the file README_MISSING_SYSCALL_OR_IOCTL\.$|Nevertheless we consider this a bug\.  Please report$|it at http://valgrind\.org/support/bug_reports\.html\.$)' \
+		"$f" > "$f.left"
+	mv "$f.left" "$f"
+done
 runs=$(ls "$wrap/logs" | wc -l)
 bad=$(find "$wrap/logs" -type f -size +0 | wc -l)
 for f in $(find "$wrap/logs" -type f -size +0 | head -5); do
