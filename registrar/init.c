@@ -26,7 +26,7 @@ static int issuer_key(const registrar_opts *o, const char *key_path, ar_keypair 
 /* An init --force over a database that exists: the audit says so. */
 static int audit_reinit(const char *dir, const char *kid, ar_err *e)
 {
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	int rc = store_open(dir, 0, &db, e);
 
 	if (rc == AR_OK)

@@ -34,7 +34,7 @@ static char *col_dup(sqlite3_stmt *st, int col)
 	return strdup(v ? (const char *)v : "");
 }
 
-static int read_live(sqlite3 *db, const char *name, live_row *r, ar_err *e)
+static int read_live(store *db, const char *name, live_row *r, ar_err *e)
 {
 	sqlite3_stmt *st;
 	int found;
@@ -52,14 +52,14 @@ static int read_live(sqlite3 *db, const char *name, live_row *r, ar_err *e)
 		r->token_sha = col_dup(st, 3);
 		r->stamp_kid = col_dup(st, 4);
 	}
-	store_release(st);
+	store_release(db, st);
 	if (found)
 		return AR_OK;
 	ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s (no live registration)", name);
 	return ar_err_code(e, "RegistrationNotFound");
 }
 
-static int record_key(sqlite3 *db, const live_row *r, long long serial, long long exp,
+static int record_key(store *db, const live_row *r, long long serial, long long exp,
 		      const char *name, json_t *claims, ar_err *e)
 {
 	sqlite3_stmt *st;
@@ -118,7 +118,7 @@ static int check_issued(const char *name, json_t *claims, const char *compact, a
 	return AR_OK;
 }
 
-int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
+int registrar_issue_key(store *db, const char *name, json_t *token_claims,
 			const ar_keypair *issuer, long long now, long valid_days, char **compact,
 			long long *serial, ar_err *e)
 {
@@ -187,7 +187,7 @@ static int write_key(const registrar_opts *o, const char *compact, long long ser
 int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 {
 	ar_keypair issuer = { 0 };
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	char *compact = NULL;
 	long long serial = 0;
 	int rc;

@@ -30,7 +30,7 @@ static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
 	snprintf(dst, cap, "%s", v ? (const char *)v : "");
 }
 
-static int find_by(sqlite3 *db, const char *where, const char *value, registration_row *r,
+static int find_by(store *db, const char *where, const char *value, registration_row *r,
 		   ar_err *e)
 {
 	char sql[256];
@@ -54,11 +54,11 @@ static int find_by(sqlite3 *db, const char *where, const char *value, registrati
 		r->issued_at = sqlite3_column_int64(st, 5);
 		copy_col(r->name, sizeof r->name, st, 6);
 	}
-	store_release(st);
+	store_release(db, st);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? AR_OK : store_error(db, "read", e);
 }
 
-static int other_stamp_key(sqlite3 *db, const char *cloud_id, const char *kid, int *found,
+static int other_stamp_key(store *db, const char *cloud_id, const char *kid, int *found,
 			   ar_err *e)
 {
 	sqlite3_stmt *st;
@@ -69,7 +69,7 @@ static int other_stamp_key(sqlite3 *db, const char *cloud_id, const char *kid, i
 	sqlite3_bind_text(st, 1, cloud_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
 	*found = sqlite3_step(st) == SQLITE_ROW;
-	store_release(st);
+	store_release(db, st);
 	return AR_OK;
 }
 
@@ -93,7 +93,7 @@ static int check_token_time(const ar_token *t, long long now, const char *where,
 	return AR_OK;
 }
 
-static int write_registration(sqlite3 *db, const registration_row *existing, const char *name,
+static int write_registration(store *db, const registration_row *existing, const char *name,
 			      const ar_token *t, const char *compact, long long now, ar_err *e)
 {
 	static const char insert_sql[] =
@@ -135,7 +135,7 @@ static int write_registration(sqlite3 *db, const registration_row *existing, con
 }
 
 /* The rules, in the order an operator can act on them. */
-static int check_rules(sqlite3 *db, const char *name, const ar_token *t,
+static int check_rules(store *db, const char *name, const ar_token *t,
 		       registration_row *by_name, const char *where, ar_err *e)
 {
 	const char *cloud = claim(t, "cloudId");
@@ -182,7 +182,7 @@ static int check_name(const char *name, ar_err *e)
 	return AR_OK;
 }
 
-int registrar_register_token(sqlite3 *db, const char *name, const ar_token *t,
+int registrar_register_token(store *db, const char *name, const ar_token *t,
 			     const char *text, long long now, const char *where, int *renewal,
 			     ar_err *e)
 {
@@ -205,7 +205,7 @@ int registrar_check_token(const ar_token *t, long long now, const char *where, a
 int cmd_register_run(const registrar_opts *o, ar_err *e)
 {
 	const char *where = o->token ? ar_input_name(o->token) : NULL;
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	char *text = NULL;
 	size_t len = 0;
 	ar_token t = { 0 };
@@ -261,7 +261,7 @@ static int check_bound(const registration_row *r, const ar_token *t, const char 
 }
 
 /* The live registration of the CloudId a token names, the token bound to it. */
-static int token_target(const registrar_opts *o, sqlite3 *db, registration_row *r,
+static int token_target(const registrar_opts *o, store *db, registration_row *r,
 			char *label, size_t cap, ar_err *e)
 {
 	const char *where = ar_input_name(o->token);
@@ -287,7 +287,7 @@ static int token_target(const registrar_opts *o, sqlite3 *db, registration_row *
 }
 
 /* The registration to unregister, from the one of --name, --token, --cloud-id given. */
-static int unregister_target(const registrar_opts *o, sqlite3 *db, registration_row *r,
+static int unregister_target(const registrar_opts *o, store *db, registration_row *r,
 			     char *label, size_t cap, ar_err *e)
 {
 	int given = !!o->name + !!o->token + !!o->cloud_id;
@@ -310,7 +310,7 @@ static int unregister_target(const registrar_opts *o, sqlite3 *db, registration_
 }
 
 /* Ends the live registration r (found by the caller); name gets its name. */
-static int unregister_row(sqlite3 *db, const registration_row *r, const char *label,
+static int unregister_row(store *db, const registration_row *r, const char *label,
 			  long long now, ar_err *e)
 {
 	sqlite3_stmt *st;
@@ -325,7 +325,7 @@ static int unregister_row(sqlite3 *db, const registration_row *r, const char *la
 	return store_audit(db, "unregister", r->name, label, e);
 }
 
-int registrar_unregister(sqlite3 *db, const char *name, long long now, char cloud_id[40],
+int registrar_unregister(store *db, const char *name, long long now, char cloud_id[40],
 			 ar_err *e)
 {
 	registration_row r;
@@ -344,7 +344,7 @@ int cmd_unregister_run(const registrar_opts *o, ar_err *e)
 {
 	registration_row r;
 	char label[128];
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
 
 	if (rc == AR_OK)

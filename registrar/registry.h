@@ -12,29 +12,30 @@
 
 #include "err.h"
 #include "keys.h"
+#include "store.h"
 #include "token.h"
 
 /* The registration's row id, or AR_EINPUT "RegistrationNotFound" (live_only: Registered). */
-int registration_id(sqlite3 *db, const char *name, int live_only, long long *id, ar_err *e);
+int registration_id(store *db, const char *name, int live_only, long long *id, ar_err *e);
 /* The registration's tenants as [{"subscriptionId","tenantId"}]. */
-json_t *registration_tenants(sqlite3 *db, long long id);
+json_t *registration_tenants(store *db, long long id);
 
 /* The work of register and activation-key; a batch (tests/bench) runs many in one
  * transaction. */
 int registrar_check_token(const ar_token *t, long long now, const char *where, ar_err *e);
-int registrar_register_token(sqlite3 *db, const char *name, const ar_token *t,
+int registrar_register_token(store *db, const char *name, const ar_token *t,
 			     const char *text, long long now, const char *where, int *renewal,
 			     ar_err *e);
 /* token_claims: the registration's claims when the caller holds them (a batch that
  * has just registered the token); NULL reads them from the database. */
-int registrar_issue_key(sqlite3 *db, const char *name, json_t *token_claims,
+int registrar_issue_key(store *db, const char *name, json_t *token_claims,
 			const ar_keypair *issuer, long long now, long valid_days, char **compact,
 			long long *serial, ar_err *e);
 
 /* What `registrar show --json` prints for name (NULL and AR_EINPUT
  * "RegistrationNotFound" when there is none), and the list `list --json` holds (no hosts). */
-json_t *registrar_registration_json(sqlite3 *db, const char *name, ar_err *e);
-json_t *registrar_registrations_json(sqlite3 *db, ar_err *e);
+json_t *registrar_registration_json(store *db, const char *name, ar_err *e);
+json_t *registrar_registrations_json(store *db, ar_err *e);
 
 /* customerSubscriptions, inside the caller's transaction, for registration id (named
  * registration). put: sub (a lowercase GUID) maps to tenant (a GUID), replacing any
@@ -42,16 +43,16 @@ json_t *registrar_registrations_json(sqlite3 *db, ar_err *e);
  * "CustomerSubscriptionNotFound" when sub is not mapped. page: up to limit pairs
  * [{"subscriptionId","tenantId"}] after subscription `after` (NULL: the first),
  * *more when others follow; NULL when the database fails. */
-int registrar_tenant_put(sqlite3 *db, long long id, const char *registration, const char *sub,
+int registrar_tenant_put(store *db, long long id, const char *registration, const char *sub,
 			 const char *tenant, int *created, ar_err *e);
-int registrar_tenant_delete(sqlite3 *db, long long id, const char *registration, const char *sub,
+int registrar_tenant_delete(store *db, long long id, const char *registration, const char *sub,
 			    ar_err *e);
-json_t *registrar_tenant_page(sqlite3 *db, long long id, const char *after, size_t limit,
+json_t *registrar_tenant_page(store *db, long long id, const char *after, size_t limit,
 			      int *more);
 
 /* Ends name's live registration (AR_EINPUT "RegistrationNotFound" when none); the
  * CloudId it had goes to cloud_id. Inside the caller's transaction. */
-int registrar_unregister(sqlite3 *db, const char *name, long long now, char cloud_id[40],
+int registrar_unregister(store *db, const char *name, long long now, char cloud_id[40],
 			 ar_err *e);
 
 #endif

@@ -76,7 +76,7 @@ static int print_doc(json_t *doc, ar_err *e)
 	return AR_OK;
 }
 
-int registration_id(sqlite3 *db, const char *name, int live_only, long long *id, ar_err *e)
+int registration_id(store *db, const char *name, int live_only, long long *id, ar_err *e)
 {
 	sqlite3_stmt *st;
 	int found;
@@ -89,7 +89,7 @@ int registration_id(sqlite3 *db, const char *name, int live_only, long long *id,
 	found = sqlite3_step(st) == SQLITE_ROW;
 	if (found)
 		*id = sqlite3_column_int64(st, 0);
-	store_release(st);
+	store_release(db, st);
 	if (found)
 		return AR_OK;
 	ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s%s", name,
@@ -97,7 +97,7 @@ int registration_id(sqlite3 *db, const char *name, int live_only, long long *id,
 	return ar_err_code(e, "RegistrationNotFound");
 }
 
-json_t *registrar_registrations_json(sqlite3 *db, ar_err *e)
+json_t *registrar_registrations_json(store *db, ar_err *e)
 {
 	json_t *list = json_array();
 	sqlite3_stmt *st = NULL;
@@ -111,7 +111,7 @@ json_t *registrar_registrations_json(sqlite3 *db, ar_err *e)
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(list, row_json(st, 0));
-	store_release(st);
+	store_release(db, st);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);
 		store_error(db, "read", e);
@@ -120,7 +120,7 @@ json_t *registrar_registrations_json(sqlite3 *db, ar_err *e)
 	return list;
 }
 
-json_t *registrar_registration_json(sqlite3 *db, const char *name, ar_err *e)
+json_t *registrar_registration_json(store *db, const char *name, ar_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *r = NULL;
@@ -136,14 +136,14 @@ json_t *registrar_registration_json(sqlite3 *db, const char *name, ar_err *e)
 		ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", name);
 		ar_err_code(e, "RegistrationNotFound");
 	}
-	store_release(st);
+	store_release(db, st);
 	return r;
 }
 
 int cmd_list_run(const registrar_opts *o, ar_err *e)
 {
 	json_t *list = NULL, *r;
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	char exp[AR_TIME_CHARS + 1];
 	size_t i;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
@@ -171,7 +171,7 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 
 int cmd_show_run(const registrar_opts *o, ar_err *e)
 {
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	json_t *r = NULL, *h;
 	char t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1];
 	size_t i;

@@ -13,6 +13,20 @@
 #include "ar_limits.h"
 #include "fileio.h"
 
+/* Prepared statements are kept for the life of the connection: a batch runs the same
+ * few statements thousands of times, and compiling one costs as much as running it. */
+#define STORE_CACHE_SLOTS 32
+
+/* A connection and what is its alone: its statements. One thread uses a connection at a
+ * time (registrar serve hands them out from a pool), so nothing here needs a lock. */
+struct store {
+	sqlite3 *conn;
+	struct {
+		sqlite3_stmt *st;
+		int in_use;
+	} cache[STORE_CACHE_SLOTS];
+};
+
 /* Forward migrations: entry N brings the schema from version N to N+1. */
 static const char *const migrations[] = {
 	"CREATE TABLE registrations ("
@@ -61,138 +75,120 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX tenants_one_subscription ON tenants (registration_id, tenant);",
 };
 
-int store_error(sqlite3 *db, const char *what, ar_err *e)
+int store_error(store *db, const char *what, ar_err *e)
 {
-	int code = sqlite3_errcode(db);
+	int code = sqlite3_errcode(db->conn);
 	int status = (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL ||
 		      code == SQLITE_IOERR || code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
 		      code == SQLITE_PERM || code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
 			     ? AR_EENV : AR_EINTERNAL;
 
-	return ar_fail(e, status, sqlite3_db_filename(db, "main"), "database: %s: %s", what,
-		       sqlite3_errmsg(db));
+	return ar_fail(e, status, sqlite3_db_filename(db->conn, "main"), "database: %s: %s", what,
+		       sqlite3_errmsg(db->conn));
 }
 
-/* Prepared statements are kept for the life of the connection: a batch runs the same
- * few statements thousands of times, and compiling one costs as much as running it. */
-#define STORE_CACHE_SLOTS 32
-/* One table for every connection of the process; registrar serve's threads each use
- * their own connection, but share the table, so it is taken under its lock. */
-static struct {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int in_use;
-} cache[STORE_CACHE_SLOTS];
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* A statement of db for sql not in use, marked in use; NULL when there is none. */
-static sqlite3_stmt *cached(sqlite3 *db, const char *sql)
+static sqlite3_stmt *cached(store *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
 	size_t i;
 
-	pthread_mutex_lock(&cache_lock);
-	for (i = 0; i < STORE_CACHE_SLOTS && !st; i++)
-		if (cache[i].st && cache[i].db == db && !cache[i].in_use &&
-		    strcmp(sqlite3_sql(cache[i].st), sql) == 0) {
-			cache[i].in_use = 1;
-			st = cache[i].st;
+	for (i = 0; i < STORE_CACHE_SLOTS; i++)
+		if (db->cache[i].st && !db->cache[i].in_use &&
+		    strcmp(sqlite3_sql(db->cache[i].st), sql) == 0) {
+			db->cache[i].in_use = 1;
+			return db->cache[i].st;
 		}
-	pthread_mutex_unlock(&cache_lock);
-	return st;
+	return NULL;
 }
 
 /* Keeps st in a free slot, in use; with none free, it is finalized when released. */
-static void keep(sqlite3 *db, sqlite3_stmt *st)
+static void keep(store *db, sqlite3_stmt *st)
 {
 	size_t i;
 
-	pthread_mutex_lock(&cache_lock);
-	for (i = 0; i < STORE_CACHE_SLOTS && cache[i].st; i++)
+	for (i = 0; i < STORE_CACHE_SLOTS && db->cache[i].st; i++)
 		;
 	if (i < STORE_CACHE_SLOTS) {
-		cache[i].db = db;
-		cache[i].st = st;
-		cache[i].in_use = 1;
+		db->cache[i].st = st;
+		db->cache[i].in_use = 1;
 	}
-	pthread_mutex_unlock(&cache_lock);
 }
 
-int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ar_err *e)
+int store_prepare(store *db, const char *sql, sqlite3_stmt **st, ar_err *e)
 {
 	*st = cached(db, sql);
 	if (*st)
 		return AR_OK;
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
 		return store_error(db, "prepare", e);
 	keep(db, *st);
 	return AR_OK;
 }
 
-void store_release(sqlite3_stmt *st)
+void store_release(store *db, sqlite3_stmt *st)
 {
 	size_t i;
-	int kept = 0;
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	pthread_mutex_lock(&cache_lock);
-	for (i = 0; i < STORE_CACHE_SLOTS && !kept; i++)
-		if (cache[i].st == st) {
-			cache[i].in_use = 0;
-			kept = 1;
+	for (i = 0; i < STORE_CACHE_SLOTS; i++)
+		if (db->cache[i].st == st) {
+			db->cache[i].in_use = 0;
+			return;
 		}
-	pthread_mutex_unlock(&cache_lock);
-	if (!kept)
-		sqlite3_finalize(st);
+	sqlite3_finalize(st);
 }
 
-static void forget_statements(sqlite3 *db)
+static void forget_statements(store *db)
 {
 	size_t i;
 
-	pthread_mutex_lock(&cache_lock);
 	for (i = 0; i < STORE_CACHE_SLOTS; i++)
-		if (cache[i].st && cache[i].db == db) {
-			sqlite3_finalize(cache[i].st);
-			memset(&cache[i], 0, sizeof cache[i]);
+		if (db->cache[i].st) {
+			sqlite3_finalize(db->cache[i].st);
+			db->cache[i].st = NULL;
+			db->cache[i].in_use = 0;
 		}
-	pthread_mutex_unlock(&cache_lock);
 }
 
-int store_exec_step(sqlite3 *db, sqlite3_stmt *st, ar_err *e)
+int store_changes(store *db)
+{
+	return sqlite3_changes(db->conn);
+}
+
+int store_exec_step(store *db, sqlite3_stmt *st, ar_err *e)
 {
 	int rc = sqlite3_step(st);
 	int status = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? AR_OK : store_error(db, "write", e);
 
-	store_release(st);
+	store_release(db, st);
 	return status;
 }
 
-static int exec(sqlite3 *db, const char *sql, const char *what, ar_err *e)
+int store_exec(store *db, const char *sql, const char *what, ar_err *e)
 {
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_error(db, what, e);
 	return AR_OK;
 }
 
-int store_begin(sqlite3 *db, ar_err *e)
+int store_begin(store *db, ar_err *e)
 {
 	/* IMMEDIATE takes the write lock now, so rules checked inside hold at commit. */
-	return exec(db, "BEGIN IMMEDIATE", "begin", e);
+	return store_exec(db, "BEGIN IMMEDIATE", "begin", e);
 }
 
-static int store_commit(sqlite3 *db, ar_err *e)
+static int store_commit(store *db, ar_err *e)
 {
-	return exec(db, "COMMIT", "commit", e);
+	return store_exec(db, "COMMIT", "commit", e);
 }
 
-static void store_rollback(sqlite3 *db)
+static void store_rollback(store *db)
 {
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int store_end(sqlite3 *db, int rc, ar_err *e)
+int store_end(store *db, int rc, ar_err *e)
 {
 	if (rc == AR_OK)
 		return store_commit(db, e);
@@ -200,18 +196,18 @@ int store_end(sqlite3 *db, int rc, ar_err *e)
 	return rc;
 }
 
-static int schema_version(sqlite3 *db, int *version, ar_err *e)
+static int schema_version(store *db, int *version, ar_err *e)
 {
 	sqlite3_stmt *st;
 
 	if (store_prepare(db, "PRAGMA user_version", &st, e) != AR_OK)
 		return e->status;
 	*version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	store_release(st);
+	store_release(db, st);
 	return *version < 0 ? store_error(db, "read schema version", e) : AR_OK;
 }
 
-static int migrate(sqlite3 *db, ar_err *e)
+static int migrate(store *db, ar_err *e)
 {
 	int version = 0, target = (int)(sizeof migrations / sizeof migrations[0]);
 	char sql[64];
@@ -221,38 +217,41 @@ static int migrate(sqlite3 *db, ar_err *e)
 		return e->status;
 	rc = schema_version(db, &version, e);
 	if (rc == AR_OK && version > target)
-		rc = ar_fail(e, AR_EENV, sqlite3_db_filename(db, "main"),
+		rc = ar_fail(e, AR_EENV, sqlite3_db_filename(db->conn, "main"),
 			     "database schema %d is newer than this registrar (%d)", version, target);
 	for (; rc == AR_OK && version < target; version++) {
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version + 1);
-		rc = exec(db, migrations[version], "migrate", e);
+		rc = store_exec(db, migrations[version], "migrate", e);
 		if (rc == AR_OK)
-			rc = exec(db, sql, "migrate", e);
+			rc = store_exec(db, sql, "migrate", e);
 	}
 	return store_end(db, rc, e);
 }
 
 /* journal: "WAL" for use, "DELETE" while a new database is made beside its place
  * (one file, so that it can be renamed into place whole). */
-static int open_path(const char *path, int create, const char *journal, sqlite3 **db,
+static int open_path(const char *path, int create, const char *journal, store **db,
 		     ar_err *e)
 {
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
 	char pragma[64];
 
-	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
+	*db = calloc(1, sizeof **db);
+	if (!*db)
+		return ar_fail(e, AR_EINTERNAL, path, "out of memory");
+	if (sqlite3_open_v2(path, &(*db)->conn, flags, NULL) != SQLITE_OK) {
 		int rc = ar_fail(e, AR_EENV, path, "cannot open database: %s",
-				 *db ? sqlite3_errmsg(*db) : "out of memory");
+				 (*db)->conn ? sqlite3_errmsg((*db)->conn) : "out of memory");
 
 		store_close(*db, rc, e);
 		*db = NULL;
 		return rc;
 	}
-	sqlite3_busy_timeout(*db, AR_DB_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout((*db)->conn, AR_DB_BUSY_TIMEOUT_MS);
 	snprintf(pragma, sizeof pragma, "PRAGMA journal_mode = %s", journal);
-	if (exec(*db, pragma, "set the journal mode", e) != AR_OK ||
-	    exec(*db, "PRAGMA foreign_keys = ON", "set foreign keys", e) != AR_OK ||
-	    exec(*db, "PRAGMA synchronous = FULL", "set synchronous", e) != AR_OK ||
+	if (store_exec(*db, pragma, "set the journal mode", e) != AR_OK ||
+	    store_exec(*db, "PRAGMA foreign_keys = ON", "set foreign keys", e) != AR_OK ||
+	    store_exec(*db, "PRAGMA synchronous = FULL", "set synchronous", e) != AR_OK ||
 	    migrate(*db, e) != AR_OK) {
 		store_close(*db, e->status, e);
 		*db = NULL;
@@ -261,7 +260,7 @@ static int open_path(const char *path, int create, const char *journal, sqlite3 
 	return AR_OK;
 }
 
-int store_open(const char *data_dir, int create, sqlite3 **db, ar_err *e)
+int store_open(const char *data_dir, int create, store **db, ar_err *e)
 {
 	char path[4096];
 
@@ -291,7 +290,7 @@ static void remove_database(const char *path)
 int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e)
 {
 	char path[4096], tmp[4096];
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	int rc;
 
 	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_FILE, e) != AR_OK ||
@@ -305,11 +304,7 @@ int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e
 		rc = store_audit(db, "init", NULL, first_audit_detail, e);
 		rc = store_end(db, rc, e);
 	}
-	if (db) {
-		forget_statements(db);
-		if (sqlite3_close(db) != SQLITE_OK && rc == AR_OK)
-			rc = ar_fail(e, AR_EENV, tmp, "cannot close database");
-	}
+	rc = store_close(db, rc, e);
 	if (rc == AR_OK && link(tmp, path) != 0)
 		rc = ar_fail(e, AR_EENV, path, "cannot create database: %s", strerror(errno));
 	if (rc == AR_OK && ar_sync_dir(path) != 0)
@@ -322,13 +317,18 @@ int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e
 	return store_close(db, rc, e);
 }
 
-int store_close(sqlite3 *db, int rc, ar_err *e)
+int store_close(store *db, int rc, ar_err *e)
 {
-	if (db) {
-		forget_statements(db);
-		if (sqlite3_close(db) != SQLITE_OK && rc == AR_OK)
+	if (!db)
+		return rc;
+	forget_statements(db);
+	/* a connection SQLite cannot close is kept (and its memory), never used again */
+	if (sqlite3_close(db->conn) != SQLITE_OK) {
+		if (rc == AR_OK)
 			rc = store_error(db, "close", e);
+		return rc;
 	}
+	free(db);
 	return rc;
 }
 
@@ -349,7 +349,7 @@ static const char *actor(void)
 	return actor_name;
 }
 
-int store_audit(sqlite3 *db, const char *action, const char *registration, const char *detail,
+int store_audit(store *db, const char *action, const char *registration, const char *detail,
 		ar_err *e)
 {
 	sqlite3_stmt *st;

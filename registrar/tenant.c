@@ -15,7 +15,7 @@
 
 #define SUBSCRIPTION_TYPE "Microsoft.AzureStack/customerSubscriptions"
 
-json_t *registration_tenants(sqlite3 *db, long long id)
+json_t *registration_tenants(store *db, long long id)
 {
 	int more;
 	json_t *all = registrar_tenant_page(db, id, NULL, (size_t)1 << 30, &more);
@@ -39,7 +39,7 @@ static int check_subscription(const char *sub, ar_err *e)
 	return AR_OK;
 }
 
-static int open_for(const registrar_opts *o, sqlite3 **db, long long *id, int write, ar_err *e)
+static int open_for(const registrar_opts *o, store **db, long long *id, int write, ar_err *e)
 {
 	if (!o->registration)
 		return ar_fail(e, AR_EUSAGE, NULL, "tenant needs --registration NAME");
@@ -50,7 +50,7 @@ static int open_for(const registrar_opts *o, sqlite3 **db, long long *id, int wr
 	return registration_id(*db, o->registration, 0, id, e);
 }
 
-static int bound_step(sqlite3 *db, const char *sql, long long id, const char *a, const char *b,
+static int bound_step(store *db, const char *sql, long long id, const char *a, const char *b,
 		      int *changes, ar_err *e)
 {
 	sqlite3_stmt *st;
@@ -64,13 +64,13 @@ static int bound_step(sqlite3 *db, const char *sql, long long id, const char *a,
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 	if (changes)
-		*changes = sqlite3_changes(db);
+		*changes = store_changes(db);
 	return AR_OK;
 }
 
 /* One more pair must still fit a key (AR_MAX_TENANTS): refused here, not when the key
  * is issued. Counted after any pair it replaces is gone. */
-static int check_room(sqlite3 *db, long long id, const char *registration, ar_err *e)
+static int check_room(store *db, long long id, const char *registration, ar_err *e)
 {
 	sqlite3_stmt *st;
 	long long n;
@@ -80,7 +80,7 @@ static int check_room(sqlite3 *db, long long id, const char *registration, ar_er
 		return e->status;
 	sqlite3_bind_int64(st, 1, id);
 	n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	store_release(st);
+	store_release(db, st);
 	if (n < 0)
 		return store_error(db, "read", e);
 	if (n >= AR_MAX_TENANTS)
@@ -90,7 +90,7 @@ static int check_room(sqlite3 *db, long long id, const char *registration, ar_er
 	return AR_OK;
 }
 
-int registrar_tenant_put(sqlite3 *db, long long id, const char *registration, const char *sub,
+int registrar_tenant_put(store *db, long long id, const char *registration, const char *sub,
 			 const char *tenant, int *created, ar_err *e)
 {
 	int replaced = 0;
@@ -112,7 +112,7 @@ int registrar_tenant_put(sqlite3 *db, long long id, const char *registration, co
 	return rc;
 }
 
-int registrar_tenant_delete(sqlite3 *db, long long id, const char *registration, const char *sub,
+int registrar_tenant_delete(store *db, long long id, const char *registration, const char *sub,
 			    ar_err *e)
 {
 	int changes = 0;
@@ -130,7 +130,7 @@ int registrar_tenant_delete(sqlite3 *db, long long id, const char *registration,
 
 int cmd_tenant_add_run(const registrar_opts *o, ar_err *e)
 {
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	long long id = 0;
 	char tenant[37];
 	int created, rc = check_subscription(o->subscription, e);
@@ -154,7 +154,7 @@ int cmd_tenant_add_run(const registrar_opts *o, ar_err *e)
 
 int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e)
 {
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	long long id = 0;
 	int rc = check_subscription(o->subscription, e);
 
@@ -171,7 +171,7 @@ int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e)
 	return rc;
 }
 
-json_t *registrar_tenant_page(sqlite3 *db, long long id, const char *after, size_t limit,
+json_t *registrar_tenant_page(store *db, long long id, const char *after, size_t limit,
 			      int *more)
 {
 	json_t *page = json_array();
@@ -199,13 +199,13 @@ json_t *registrar_tenant_page(sqlite3 *db, long long id, const char *after, size
 						      "tenantId",
 						      (const char *)sqlite3_column_text(st, 1)));
 	}
-	store_release(st);
+	store_release(db, st);
 	return page;
 }
 
 int cmd_tenant_list_run(const registrar_opts *o, ar_err *e)
 {
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	long long id = 0;
 	json_t *value = NULL, *tenants = NULL, *t, *doc;
 	size_t i;

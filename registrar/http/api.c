@@ -194,7 +194,7 @@ const char *api_property(json_t *doc, const char *name, api_response *rs)
 	return v;
 }
 
-void api_handle(sqlite3 *db, const ar_keypair *issuer, const api_request *rq, api_response *rs)
+void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_response *rs)
 {
 	const char *m = rq->method;
 	char path[2048];

@@ -4,11 +4,11 @@
 #ifndef REGISTRAR_API_H
 #define REGISTRAR_API_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "keys.h"
+#include "store.h"
 
 typedef struct {
 	const char *method;      /* "GET", "PUT", ... */
@@ -27,7 +27,7 @@ typedef struct {
 	int close;               /* the connection ends with this answer */
 } api_response;
 
-void api_handle(sqlite3 *db, const ar_keypair *issuer, const api_request *rq, api_response *rs);
+void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_response *rs);
 /* {"error":{"code","message"}} with status: for what serve.c refuses itself. */
 void api_error(api_response *rs, unsigned status, const char *code, const char *message);
 

@@ -36,14 +36,14 @@ int api_lowercase_guid(const char *s);
 	(store_begin((db), (e)) != AR_OK ? (e)->status : store_end((db), (op), (e)))
 
 /* registrations (api_registrations.c) */
-void api_list_registrations(sqlite3 *db, const route *rt, api_response *rs);
-void api_get_registration(sqlite3 *db, const route *rt, unsigned status, api_response *rs);
-void api_put_registration(sqlite3 *db, const route *rt, const api_request *rq,
+void api_list_registrations(store *db, const route *rt, api_response *rs);
+void api_get_registration(store *db, const route *rt, unsigned status, api_response *rs);
+void api_put_registration(store *db, const route *rt, const api_request *rq,
 			  api_response *rs);
-void api_delete_registration(sqlite3 *db, const route *rt, api_response *rs);
-void api_activation_key(sqlite3 *db, const route *rt, const ar_keypair *issuer,
+void api_delete_registration(store *db, const route *rt, api_response *rs);
+void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
 			const api_request *rq, api_response *rs);
 /* .../customerSubscriptions[/ID], every method (api_tenants.c) */
-void api_subscriptions(sqlite3 *db, const route *rt, const api_request *rq, api_response *rs);
+void api_subscriptions(store *db, const route *rt, const api_request *rq, api_response *rs);
 
 #endif

@@ -41,7 +41,7 @@ static json_t *registration_resource(const route *rt, json_t *row)
 	return r;
 }
 
-void api_get_registration(sqlite3 *db, const route *rt, unsigned status, api_response *rs)
+void api_get_registration(store *db, const route *rt, unsigned status, api_response *rs)
 {
 	ar_err e;
 	json_t *row = registrar_registration_json(db, rt->name, &e);
@@ -52,7 +52,7 @@ void api_get_registration(sqlite3 *db, const route *rt, unsigned status, api_res
 		api_reply(rs, status, registration_resource(rt, row));
 }
 
-void api_list_registrations(sqlite3 *db, const route *rt, api_response *rs)
+void api_list_registrations(store *db, const route *rt, api_response *rs)
 {
 	json_t *rows, *row, *value = json_array();
 	size_t i;
@@ -90,7 +90,7 @@ static uint8_t *token_of(json_t *doc, api_response *rs)
 	return text;
 }
 
-void api_put_registration(sqlite3 *db, const route *rt, const api_request *rq,
+void api_put_registration(store *db, const route *rt, const api_request *rq,
 			     api_response *rs)
 {
 	static const char *const allowed[] = { "location", "properties", "tags", NULL };
@@ -129,7 +129,7 @@ void api_put_registration(sqlite3 *db, const route *rt, const api_request *rq,
 		api_refuse(rs, &e, "InvalidRegistrationToken");
 }
 
-void api_delete_registration(sqlite3 *db, const route *rt, api_response *rs)
+void api_delete_registration(store *db, const route *rt, api_response *rs)
 {
 	char cloud_id[40];
 	ar_err e;
@@ -144,7 +144,7 @@ void api_delete_registration(sqlite3 *db, const route *rt, api_response *rs)
 		api_refuse(rs, &e, "BadRequest");
 }
 
-void api_activation_key(sqlite3 *db, const route *rt, const ar_keypair *issuer,
+void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
 			   const api_request *rq, api_response *rs)
 {
 	static const char *const allowed[] = { NULL };

@@ -38,7 +38,7 @@ static int page_size(const char *top, size_t *n, api_response *rs)
 	return 0;
 }
 
-static void list_subscriptions(sqlite3 *db, const route *rt, long long id,
+static void list_subscriptions(store *db, const route *rt, long long id,
 			       const api_request *rq, api_response *rs)
 {
 	json_t *page, *item, *value, *doc;
@@ -77,7 +77,7 @@ static void list_subscriptions(sqlite3 *db, const route *rt, long long id,
 	api_reply(rs, 200, doc);
 }
 
-static void get_subscription(sqlite3 *db, const route *rt, long long id, unsigned status,
+static void get_subscription(store *db, const route *rt, long long id, unsigned status,
 			     api_response *rs)
 {
 	json_t *all = registration_tenants(db, id), *t;
@@ -97,7 +97,7 @@ static void get_subscription(sqlite3 *db, const route *rt, long long id, unsigne
 	api_error(rs, 404, "CustomerSubscriptionNotFound", "no such customer subscription");
 }
 
-static void put_subscription(sqlite3 *db, const route *rt, long long id,
+static void put_subscription(store *db, const route *rt, long long id,
 			     const api_request *rq, api_response *rs)
 {
 	static const char *const allowed[] = { "properties", NULL };
@@ -120,7 +120,7 @@ static void put_subscription(sqlite3 *db, const route *rt, long long id,
 	json_decref(doc);
 }
 
-static void delete_subscription(sqlite3 *db, const route *rt, long long id, api_response *rs)
+static void delete_subscription(store *db, const route *rt, long long id, api_response *rs)
 {
 	ar_err e;
 	int rc = IN_TRANSACTION(db, &e, registrar_tenant_delete(db, id, rt->name, rt->sub_id, &e));
@@ -131,7 +131,7 @@ static void delete_subscription(sqlite3 *db, const route *rt, long long id, api_
 		api_refuse(rs, &e, "BadRequest");
 }
 
-void api_subscriptions(sqlite3 *db, const route *rt, const api_request *rq, api_response *rs)
+void api_subscriptions(store *db, const route *rt, const api_request *rq, api_response *rs)
 {
 	const char *m = rq->method;
 	long long id = 0;

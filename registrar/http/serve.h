@@ -16,7 +16,7 @@
 
 
 typedef struct {
-	sqlite3 *db[AR_API_THREADS + 1];
+	store *db[AR_API_THREADS + 1];
 	int busy[AR_API_THREADS + 1];
 	pthread_mutex_t lock;
 	pthread_cond_t freed;

@@ -25,7 +25,7 @@ typedef struct {
 	int answered;
 } request;
 
-static sqlite3 *pool_take(db_pool *p, size_t *slot)
+static store *pool_take(db_pool *p, size_t *slot)
 {
 	size_t i;
 
@@ -273,7 +273,7 @@ static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, 
 	api_request in = { 0 };
 	api_response out = { 0 };
 	size_t slot;
-	sqlite3 *db;
+	store *db;
 	int writer;
 
 	in.method = rq->method;

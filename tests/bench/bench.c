@@ -275,7 +275,7 @@ static void sizes(const ar_keypair *stamp, const char *key)
 #define N_STAMP_KEYS 16
 static ar_keypair stamps[N_STAMP_KEYS];
 
-static double batch(sqlite3 *db, const ar_keypair *issuer, int n, int first)
+static double batch(store *db, const ar_keypair *issuer, int n, int first)
 {
 	char **tokens = calloc((size_t)n, sizeof *tokens), name[32], cloud[37];
 	double t0, t;
@@ -317,7 +317,7 @@ static double batch(sqlite3 *db, const ar_keypair *issuer, int n, int first)
 }
 
 /* The best of three batches of n: the machine's noise only ever slows a run down. */
-static double best_of_3(sqlite3 *db, const ar_keypair *issuer, int n, int *total)
+static double best_of_3(store *db, const ar_keypair *issuer, int n, int *total)
 {
 	double best = 0, rate;
 	int k;
@@ -334,7 +334,7 @@ static double best_of_3(sqlite3 *db, const ar_keypair *issuer, int n, int *total
 static void registrar_batches(const char *work, const ar_keypair *issuer)
 {
 	char v[64], what[96];
-	sqlite3 *db = NULL;
+	store *db = NULL;
 	ar_err e;
 	int total = 0, step;
 	double rate;
@@ -346,7 +346,7 @@ static void registrar_batches(const char *work, const ar_keypair *issuer)
 			die("keygen", &e);
 	/* a batch holds thousands of rows in one transaction: room for them in the page
 	 * cache (the programs keep SQLite's 2 MiB default, one registration at a time) */
-	sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+	store_exec(db, "PRAGMA cache_size = -65536", "set the cache size", &e);
 	rate = best_of_3(db, issuer, 1000, &total);
 	snprintf(v, sizeof v, "%.0f/s", rate);
 	row("registrar register + issue, batch of 1,000, one process", v, ">= 5000/s",

@@ -12,7 +12,7 @@
 #include "store.h"
 #include "token.h"
 
-static sqlite3 *db;
+static store *db;
 static ar_keypair issuer;
 
 static const char host_record[] =
