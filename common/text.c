@@ -118,6 +118,31 @@ void ar_text_clean(char *text)
 	s[j] = '\0';
 }
 
+char *ar_text_utf8_repaired(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i, j = 0, n;
+	uint32_t cp;
+	/* each byte at most one U+FFFD (3 bytes) */
+	char *out = malloc(strlen(text) * 3 + 1);
+
+	if (!out)
+		return NULL;
+	for (i = 0; s[i]; i += n) {
+		n = utf8_next(s + i, &cp);
+		if (n == 0) {
+			memcpy(out + j, "\xef\xbf\xbd", 3);
+			j += 3;
+			n = 1;
+		} else {
+			memcpy(out + j, s + i, n);
+			j += n;
+		}
+	}
+	out[j] = '\0';
+	return out;
+}
+
 /* The visible form of the character (n bytes, code point cp; n == 0: a byte that is
  * not UTF-8) at s, into out; its length. */
 static size_t escape_one(const unsigned char *s, size_t n, uint32_t cp, int flags, char out[8])

@@ -33,6 +33,10 @@ size_t ar_text_escape(char *dst, size_t cap, const char *src, int flags);
 /* ar_text_escape for printf: the escaped text in one of a few rotating buffers of the
  * calling thread (so up to 8 in one printf), "..." at the end when cut; NULL is "". */
 const char *ar_text_shown(const char *src);
+/* text with each byte that is not part of valid UTF-8 replaced by U+FFFD (the
+ * replacement character), the rest as it is: what can go into a JSON string of a value
+ * read from a store that should have held UTF-8. malloc'd; NULL when out of memory. */
+char *ar_text_utf8_repaired(const char *text);
 /* A JSON text as jansson wrote it (valid UTF-8) with DEL, the C1 controls and the
  * bidirectional controls inside its strings written as "\uHHHH", as jansson already
  * writes the C0 controls: the same value for a JSON parser, no terminal control for a

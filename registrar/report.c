@@ -17,11 +17,23 @@ static const char select_sql[] =
 	"usage_reporting, marketplace_syndication, stamp_kid, token_sha256, registered_at, "
 	"updated_at, key_serial, key_expires, claims FROM registrations";
 
+/* A column as JSON. A value that is not UTF-8 (an edited database) cannot be a JSON string
+ * as it is: each byte that is not UTF-8 becomes U+FFFD, so the field is never dropped as
+ * if it were empty. */
 static json_t *text_or_null(sqlite3_stmt *st, int col)
 {
-	const unsigned char *v = sqlite3_column_text(st, col);
+	const char *v = (const char *)sqlite3_column_text(st, col);
+	json_t *j;
+	char *repaired;
 
-	return v ? json_string((const char *)v) : json_null();
+	if (!v)
+		return json_null();
+	j = json_string(v);
+	if (j || !(repaired = ar_text_utf8_repaired(v)))
+		return j;
+	j = json_string(repaired);
+	free(repaired);
+	return j;
 }
 
 static json_t *row_json(sqlite3_stmt *st, int with_hosts)

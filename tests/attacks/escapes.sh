@@ -117,6 +117,13 @@ check "show: no raw control" raw_free "$WORK/out"
 expect_exit 0 "registrar show --json of the edited row" "$RG" show --json east
 json_ok "show --json"
 check "show --json: the value kept" /usr/bin/python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["agreementNumber"] == "A\x9b2J\u202e\x7f"' "$WORK/out"
+# a value that is not UTF-8 at all: each stray byte U+FFFD, in the text and the JSON, never dropped
+sqlite3 "$WS/registrar.db" "UPDATE registrations SET asset_tag = CAST(X'41ff42' AS TEXT) WHERE name = 'east'"
+expect_exit 0 "registrar show of a row that is not UTF-8" "$RG" show east
+check "show: the byte replaced" grep -qF "asset tag A$(printf '\357\277\275')B" "$WORK/out"
+expect_exit 0 "registrar show --json of a row that is not UTF-8" "$RG" show --json east
+json_ok "show --json, not UTF-8"
+check "show --json: the value kept, not dropped" /usr/bin/python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["assetTag"] == "A\ufffdB"' "$WORK/out"
 expect_exit 0 "registrar list --json" "$RG" list --json
 json_ok "list --json"
 expect_exit 0 "token-gen show --json of a genuine token" "$TG" show --json tokA.txt

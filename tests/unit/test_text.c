@@ -117,6 +117,27 @@ static void text_escape(void **state)
 }
 
 /* A value past what is shown is cut and marked. */
+/* Bytes that are not UTF-8 become U+FFFD one each; valid text, controls included, stays. */
+static void text_repaired(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "", "" },
+		{ "Caf\xc3\xa9 \x1b", "Caf\xc3\xa9 \x1b" },
+		{ "A\xff" "B", "A\xef\xbf\xbd" "B" },
+		{ "\xe2\x80" "x\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" "x\xef\xbf\xbd\xef\xbf\xbd" },
+	};
+	size_t i;
+	char *out;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		out = ar_text_utf8_repaired(cases[i][0]);
+		assert_non_null(out);
+		assert_string_equal(out, cases[i][1]);
+		free(out);
+	}
+}
+
 static void text_shown_cut(void **state)
 {
 	static char big[AR_MAX_SHOWN_BYTES];
@@ -178,6 +199,7 @@ int main(void)
 		cmocka_unit_test(text_rule),
 		cmocka_unit_test(text_clean),
 		cmocka_unit_test(text_escape),
+		cmocka_unit_test(text_repaired),
 		cmocka_unit_test(text_shown_cut),
 		cmocka_unit_test(json_escape),
 		cmocka_unit_test(json_text_check),
