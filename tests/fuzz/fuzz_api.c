@@ -4,6 +4,7 @@
  * a method byte, then lines PATH, $top, $skipToken (an empty line: absent), then the
  * body; the api-version is right unless the method byte's high bit says absent. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,16 +69,35 @@ static void register_east(void)
 	ar_keypair_free(&stamp);
 }
 
+static char dir[] = "/tmp/airreg-fuzz-api-XXXXXX";
+
+/* libFuzzer ends a timed run with exit(): the database and its directory go with it. */
+static void remove_dir(void)
+{
+	static const char *const files[] = { "registrar.db", "registrar.db-wal",
+		"registrar.db-shm", "registrar.db-journal", NULL };
+	const char *const *f;
+	char path[sizeof dir + 32];
+	ar_err e;
+
+	store_close(db, AR_OK, &e);
+	for (f = files; *f; f++) {
+		snprintf(path, sizeof path, "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char dir[] = "/tmp/airreg-fuzz-api-XXXXXX";
 	ar_err e;
 
 	(void)argc;
 	(void)argv;
 	fuzz_init();
 	must(mkdtemp(dir) != NULL, "mkdtemp");
+	atexit(remove_dir);
 	must(store_create(dir, "fuzz", &e) == AR_OK, e.msg);
 	must(store_open(dir, 0, &db, &e) == AR_OK, e.msg);
 	must(ar_keypair_generate(&issuer, &e) == AR_OK, e.msg);
