@@ -12,7 +12,7 @@ typedef struct {
 	const char *data_dir;
 	const char *token, *name, *cloud_id, *output;
 	const char *registration, *subscription, *tenant;
-	const char *qr;  /* --qr: the activation key drawn as QR codes */
+	const char *qr;  /* --qr: the activation key or issuer key drawn as QR codes */
 	const char *listen, *tls_cert, *tls_key, *public_url;  /* serve */
 	long valid_days;
 	int json, force;

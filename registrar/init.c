@@ -9,6 +9,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "keys.h"
+#include "qr.h"
 #include "store.h"
 #include "text.h"
 
@@ -76,16 +77,22 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 	return rc;
 }
 
+/* -o and --qr carry the same bytes, issuer.pub's PEM as it is, so that a scan saved to
+ * a file is issuer.pub again and `key-import trust add` takes it. */
 int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 {
 	const char *dir = registrar_data_dir(o);
-	char pub_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
+	char pub_path[4096], kid[AR_THUMBPRINT_CHARS + 1], what[128];
 	uint8_t pk[AR_ED25519_PK_BYTES];
+	FILE *report = ar_qr_status_stream(o->output, o->qr);
 	char *pem;
-	int rc;
+	int rc = AR_OK;
 
-	if (!o->output)
-		return ar_fail(e, AR_EUSAGE, NULL, "export-issuer-key needs -o FILE (or -o -)");
+	if (!o->output && !o->qr)
+		return ar_fail(e, AR_EUSAGE, NULL, "export-issuer-key needs -o FILE|- or "
+			       "--qr FILE.png|-");
+	if (ar_qr_check_outputs(o->output, o->qr, e) != AR_OK)
+		return e->status;
 	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK)
 		return e->status;
 	if (!ar_file_exists(pub_path))
@@ -98,15 +105,18 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 	pem = ar_key_public_pem(pk);
 	if (!pem)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	rc = ar_write_output(o->output, pem, strlen(pem), o->force ? 0 : AR_WRITE_NO_CLOBBER, e);
-	if (rc == AR_OK) {
-		FILE *report = ar_report_stream(o->output);
-
-		ar_jwk_thumbprint(pk, kid);
+	ar_jwk_thumbprint(pk, kid);
+	if (o->output)
+		rc = ar_write_output(o->output, pem, strlen(pem),
+				     o->force ? 0 : AR_WRITE_NO_CLOBBER, e);
+	if (rc == AR_OK && o->output) {
 		fprintf(report, PROGRAM ": wrote %s: issuer public key, kid %s\n",
 			ar_text_shown(ar_output_name(o->output)), kid);
 		ar_report_sha256(report, pem, strlen(pem), ar_output_name(o->output));
 	}
+	snprintf(what, sizeof what, "issuer public key, kid %s (%zu bytes)", kid, strlen(pem));
+	if (rc == AR_OK && o->qr)
+		rc = ar_qr_output(o->qr, pem, strlen(pem), PROGRAM, what, report, e);
 	free(pem);
 	return rc;
 }

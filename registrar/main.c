@@ -22,7 +22,7 @@ static const char usage_text[] =
 	"       " PROGRAM " unregister --name NAME | --token FILE | --cloud-id UUID\n"
 	"       " PROGRAM " list [--json]\n"
 	"       " PROGRAM " show NAME [--json]\n"
-	"       " PROGRAM " export-issuer-key -o FILE|- [--force]\n"
+	"       " PROGRAM " export-issuer-key [-o FILE|-] [--qr FILE.png|-] [--force]\n"
 	"       " PROGRAM " activation-key --name NAME [--valid-days N] [-o FILE|-]\n"
 	"                 [--qr FILE.png|-]\n"
 	"       " PROGRAM " tenant add --registration NAME --subscription GUID --tenant GUID\n"
@@ -226,7 +226,8 @@ int main(int argc, char **argv)
 		{ "unregister", cmd_unregister, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CLOUD_ID) },
 		{ "list", cmd_list, BIT(OPT_JSON) },
 		{ "show", cmd_show, BIT(OPT_JSON) | BIT(OPT_NAME) },
-		{ "export-issuer-key", cmd_export_issuer_key, BIT_OUTPUT | BIT(OPT_FORCE) },
+		{ "export-issuer-key", cmd_export_issuer_key, BIT_OUTPUT | BIT(OPT_QR) |
+		  BIT(OPT_FORCE) },
 		{ "activation-key", cmd_activation_key, BIT(OPT_NAME) | BIT(OPT_VALID_DAYS) | BIT_OUTPUT |
 		  BIT(OPT_QR) },
 		{ "tenant", cmd_tenant, BIT(OPT_REGISTRATION) | BIT(OPT_SUBSCRIPTION) | BIT(OPT_TENANT) },

@@ -46,9 +46,41 @@ one_line_error "create with neither" "create needs -o FILE|- or --qr FILE.png|-"
 expect_exit 2 "both on stdout" "$TG" create --billing-model Development --host "$HOSTS/node1.json" -o - --qr -
 one_line_error "both on stdout" "-o - and --qr - cannot both go to stdout"
 
+# --- the issuer key, as one code: what zbarimg reads is issuer.pub (and its own newline)
+expect_exit 0 "export-issuer-key --qr" "$RG" export-issuer-key -o issuer.pub --qr issuer.png
+pub_sha=$(sha256sum <issuer.pub | cut -c1-64)
+kid=$(printf '%s\n' "$OUT" | sed -n 's/^registrar: wrote issuer.pub: issuer public key, kid \(.*\)$/\1/p')
+check "export-issuer-key names the kid" [ ${#kid} -eq 43 ]
+case $OUT in
+*"registrar: wrote issuer.png: issuer public key, kid $kid (113 bytes) in 1 QR code (version 7, level M); text SHA-256 $pub_sha"*) ok ;;
+*) bad "export-issuer-key --qr: report: $OUT" ;;
+esac
+scan issuer.png >issuer.scan
+check "zbarimg reads issuer.pub back byte for byte" sh -c '{ cat issuer.pub; echo; } | cmp -s - issuer.scan'
+expect_exit 0 "trust add takes the scanned issuer key" "$KI" trust add issuer.scan
+case $OUT in *"$kid"*) ok ;; *) bad "trust add issuer.scan: $OUT" ;; esac
+check "the scanned key is trusted under its kid" cmp -s "$ST/trusted/$kid.pub" issuer.pub
+# --qr alone, on the terminal: stdout holds only the drawing, 53 columns
+expect_exit 0 "export-issuer-key --qr -" "$RG" export-issuer-key --qr -
+case $ERR in *"wrote (stdout): issuer public key, kid $kid (113 bytes) in 1 QR code (version 7, level M); text SHA-256 $pub_sha"*) ok ;; *) bad "status on stderr: $ERR" ;; esac
+printf '%s\n' "$OUT" >issuer-term.txt
+check "stdout holds only blocks" sh -c "! LC_ALL=C.UTF-8 grep -v -e '^[ █▀▄]*\$' issuer-term.txt"
+check "the drawing is 53 columns by 27 lines" [ "$($PY -c 'import sys; l=open(sys.argv[1], encoding="utf-8").read().splitlines(); print(max(map(len, l)), len(l))' issuer-term.txt)" = "53 27" ]
+$PY "$QRTOOLS/qr_blocks.py" issuer-term.txt issuer-term
+scan issuer-term-1.pbm >issuer-term.scan
+expect_exit 0 "trust add in a fresh state directory takes the terminal's code" "$KI" --state-dir fresh trust add issuer-term.scan
+check "the terminal's key is trusted under the same kid" cmp -s "fresh/trusted/$kid.pub" issuer.pub
+# refusals: exit 2 or 5, one line, nothing drawn
+expect_exit 2 "export-issuer-key with neither" "$RG" export-issuer-key
+one_line_error "export-issuer-key with neither" "registrar: export-issuer-key needs -o FILE|- or --qr FILE.png|-"
+expect_exit 2 "export-issuer-key both on stdout" "$RG" export-issuer-key -o - --qr -
+one_line_error "export-issuer-key both on stdout" "registrar: -o - and --qr - cannot both go to stdout"
+check "export-issuer-key both on stdout: nothing on stdout" [ -z "$OUT" ]
+expect_exit 5 "export-issuer-key -o onto issuer.pub" "$RG" export-issuer-key -o issuer.pub --qr refused.png
+one_line_error "export-issuer-key -o onto issuer.pub" "issuer.pub: file exists"
+check "a refused -o draws no code" [ ! -e refused.png ]
+
 # --- the activation key, as a PNG of two codes
-"$RG" export-issuer-key -o issuer.pub >/dev/null
-"$KI" trust add issuer.pub >/dev/null
 expect_exit 0 "activation-key --qr" "$RG" activation-key --name east -o key1.txt --qr key1.png
 key_sha=$(sha256sum <key1.txt | cut -c1-64)
 case $OUT in
