@@ -249,23 +249,39 @@ out:
 	return rc;
 }
 
-int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+/* scanned: the text may start with zbarimg's "QR-Code:" (a scan without --raw), which
+ * hides the BEGIN line from OpenSSL, as every other reader of a scan takes it. */
+static int load_public(const char *path, int scanned, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
 {
-	uint8_t buf[AR_MAX_KEY_FILE_BYTES];
-	size_t len = 0, pk_len = AR_ED25519_PK_BYTES;
+	uint8_t buf[AR_MAX_KEY_FILE_BYTES], *pem = buf;
+	size_t len = 0, pk_len = AR_ED25519_PK_BYTES, skip = strlen(AR_QR_ZBAR_PREFIX);
 	EVP_PKEY *pkey;
 	int rc = read_key_file(path, 0, buf, sizeof buf, &len, e);
 
 	if (rc != AR_OK)
 		return rc;
-	if (parse_pem_fast(buf, len, 0, pk))
+	if (scanned && len >= skip && memcmp(buf, AR_QR_ZBAR_PREFIX, skip) == 0) {
+		pem += skip;
+		len -= skip;
+	}
+	if (parse_pem_fast(pem, len, 0, pk))
 		return AR_OK;
-	pkey = parse_pem(buf, len, 0);
+	pkey = parse_pem(pem, len, 0);
 	if (!pkey || EVP_PKEY_get_raw_public_key(pkey, pk, &pk_len) != 1 ||
 	    pk_len != AR_ED25519_PK_BYTES)
 		rc = ar_fail(e, AR_EINPUT, path, "not a PEM SubjectPublicKeyInfo Ed25519 key");
 	EVP_PKEY_free(pkey);
 	return rc;
+}
+
+int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+{
+	return load_public(path, 0, pk, e);
+}
+
+int ar_key_load_scanned_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+{
+	return load_public(path, 1, pk, e);
 }
 
 json_t *ar_jwk_from_public(const uint8_t pk[AR_ED25519_PK_BYTES])

@@ -58,7 +58,7 @@ int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 	uint8_t pk[AR_ED25519_PK_BYTES], stored[AR_ED25519_PK_BYTES];
 	int rc;
 
-	if (ar_key_load_public(pub_file, pk, e) != AR_OK ||
+	if (ar_key_load_scanned_public(pub_file, pk, e) != AR_OK ||
 	    ar_prepare_private_dir(state_dir, 1, e) != AR_OK ||
 	    ar_join_path(dir, sizeof dir, state_dir, AR_TRUST_DIR, e) != AR_OK ||
 	    ar_prepare_private_dir(dir, 1, e) != AR_OK)

@@ -60,6 +60,11 @@ check "zbarimg reads issuer.pub back byte for byte" sh -c '{ cat issuer.pub; ech
 expect_exit 0 "trust add takes the scanned issuer key" "$KI" trust add issuer.scan
 case $OUT in *"$kid"*) ok ;; *) bad "trust add issuer.scan: $OUT" ;; esac
 check "the scanned key is trusted under its kid" cmp -s "$ST/trusted/$kid.pub" issuer.pub
+# zbarimg without --raw puts "QR-Code:" before the PEM, as before a token
+zbarimg --nodbus -q -Sdisable -Sqrcode.enable issuer.png >issuer.zbar 2>/dev/null
+check "zbarimg without --raw prints QR-Code:-----BEGIN" grep -q '^QR-Code:-----BEGIN PUBLIC KEY-----$' issuer.zbar
+expect_exit 0 "trust add takes zbarimg's own output" "$KI" --state-dir zbar trust add issuer.zbar
+check "zbarimg's own output is trusted under the same kid" cmp -s "zbar/trusted/$kid.pub" issuer.pub
 # --qr alone, on the terminal: stdout holds only the drawing, 53 columns
 expect_exit 0 "export-issuer-key --qr -" "$RG" export-issuer-key --qr -
 case $ERR in *"wrote (stdout): issuer public key, kid $kid (113 bytes) in 1 QR code (version 7, level M); text SHA-256 $pub_sha"*) ok ;; *) bad "status on stderr: $ERR" ;; esac
