@@ -249,7 +249,8 @@ out:
 	return rc;
 }
 
-int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+int ar_key_load_public_sha256(const char *path, uint8_t pk[AR_ED25519_PK_BYTES],
+			      char sha256_hex[AR_SHA256_HEX_CHARS + 1], ar_err *e)
 {
 	uint8_t buf[AR_MAX_KEY_FILE_BYTES];
 	size_t len = 0, pk_len = AR_ED25519_PK_BYTES;
@@ -258,6 +259,9 @@ int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err
 
 	if (rc != AR_OK)
 		return rc;
+	/* the bytes parsed are the bytes hashed: one read, so the line names this key */
+	if (sha256_hex)
+		ar_sha256_hex(buf, len, sha256_hex);
 	if (parse_pem_fast(buf, len, 0, pk))
 		return AR_OK;
 	pkey = parse_pem(buf, len, 0);
@@ -266,6 +270,11 @@ int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err
 		rc = ar_fail(e, AR_EINPUT, path, "not a PEM SubjectPublicKeyInfo Ed25519 key");
 	EVP_PKEY_free(pkey);
 	return rc;
+}
+
+int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+{
+	return ar_key_load_public_sha256(path, pk, NULL, e);
 }
 
 json_t *ar_jwk_from_public(const uint8_t pk[AR_ED25519_PK_BYTES])
