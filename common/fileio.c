@@ -420,12 +420,18 @@ FILE *ar_report_stream(const char *output)
 
 void ar_report_sha256(FILE *out, const void *data, size_t len, const char *name)
 {
-	char hex[65];
+	char hex[AR_SHA256_HEX_CHARS + 1];
+
+	ar_sha256_hex(data, len, hex);
+	ar_report_sha256_hex(out, hex, name);
+}
+
+void ar_report_sha256_hex(FILE *out, const char *hex, const char *name)
+{
 	const char *shown = ar_text_shown(name);
 
 	/* sha256sum's own form: a line whose name holds an escape starts with a backslash,
 	 * so that `sha256sum -c` reads the name back (a backslash is written `\\` by both) */
-	ar_sha256_hex(data, len, hex);
 	fprintf(out, "%s%s  %s\n", strchr(shown, '\\') ? "\\" : "", hex, shown);
 }
 

@@ -72,6 +72,8 @@ const char *ar_output_name(const char *path);
 FILE *ar_report_stream(const char *output);
 /* "HEX  NAME": the SHA-256 line `sha256sum` prints, to compare across the gap. */
 void ar_report_sha256(FILE *out, const void *data, size_t len, const char *name);
+/* The same line, the SHA-256 already computed (64 hex characters). */
+void ar_report_sha256_hex(FILE *out, const char *hex, const char *name);
 /* The option, else the environment variable, else the default. */
 const char *ar_choose_dir(const char *option, const char *env_name, const char *fallback);
 

@@ -250,8 +250,11 @@ out:
 }
 
 /* scanned: the text may start with zbarimg's "QR-Code:" (a scan without --raw), which
- * hides the BEGIN line from OpenSSL, as every other reader of a scan takes it. */
-static int load_public(const char *path, int scanned, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+ * hides the BEGIN line from OpenSSL, as every other reader of a scan takes it.
+ * sha256_hex (or NULL): the SHA-256 of the file's bytes, for a reader's report line; the
+ * bytes parsed are the bytes hashed, one read, so the line names this key. */
+static int load_public(const char *path, int scanned, uint8_t pk[AR_ED25519_PK_BYTES],
+		       char *sha256_hex, ar_err *e)
 {
 	uint8_t buf[AR_MAX_KEY_FILE_BYTES], *pem = buf;
 	size_t len = 0, pk_len = AR_ED25519_PK_BYTES, skip = strlen(AR_QR_ZBAR_PREFIX);
@@ -260,6 +263,8 @@ static int load_public(const char *path, int scanned, uint8_t pk[AR_ED25519_PK_B
 
 	if (rc != AR_OK)
 		return rc;
+	if (sha256_hex)
+		ar_sha256_hex(buf, len, sha256_hex);
 	if (scanned && len >= skip && memcmp(buf, AR_QR_ZBAR_PREFIX, skip) == 0) {
 		pem += skip;
 		len -= skip;
@@ -276,12 +281,19 @@ static int load_public(const char *path, int scanned, uint8_t pk[AR_ED25519_PK_B
 
 int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
 {
-	return load_public(path, 0, pk, e);
+	return load_public(path, 0, pk, NULL, e);
 }
 
-int ar_key_load_scanned_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+int ar_key_load_public_sha256(const char *path, uint8_t pk[AR_ED25519_PK_BYTES],
+			      char sha256_hex[AR_SHA256_HEX_CHARS + 1], ar_err *e)
 {
-	return load_public(path, 1, pk, e);
+	return load_public(path, 0, pk, sha256_hex, e);
+}
+
+int ar_key_load_scanned_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES],
+			       char sha256_hex[AR_SHA256_HEX_CHARS + 1], ar_err *e)
+{
+	return load_public(path, 1, pk, sha256_hex, e);
 }
 
 json_t *ar_jwk_from_public(const uint8_t pk[AR_ED25519_PK_BYTES])

@@ -26,8 +26,12 @@ int ar_key_save_public(const char *path, const uint8_t pk[AR_ED25519_PK_BYTES], 
 /* Refuses a symlink, and a file any group or other user may read or write (AR_EENV). */
 int ar_key_load_private(const char *path, ar_keypair *kp, ar_err *e);
 int ar_key_load_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e);
+/* The same, and the SHA-256 (hex) of the file's bytes, for a reader's report line. */
+int ar_key_load_public_sha256(const char *path, uint8_t pk[AR_ED25519_PK_BYTES],
+			      char sha256_hex[AR_SHA256_HEX_CHARS + 1], ar_err *e);
 /* The same, for a key that crossed as a QR code: also what zbarimg prints without --raw. */
-int ar_key_load_scanned_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e);
+int ar_key_load_scanned_public(const char *path, uint8_t pk[AR_ED25519_PK_BYTES],
+			       char sha256_hex[AR_SHA256_HEX_CHARS + 1], ar_err *e);
 /* Reads a secret file as a private key is read (no link, mode 0600 or stricter, at
  * most cap - 1 bytes) into buf, which the caller keeps in secure memory. */
 int ar_read_secret_file(const char *path, uint8_t *buf, size_t cap, size_t *len, ar_err *e);

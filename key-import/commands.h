@@ -10,7 +10,7 @@
 
 typedef struct {
 	const char *state_dir;
-	int dry_run, json;
+	int dry_run, json, force;
 	long long now;
 } keyimport_opts;
 

@@ -23,18 +23,19 @@ static const char usage_text[] =
 	"       " PROGRAM " import [--dry-run] FILE|-\n"
 	"       " PROGRAM " status [--json]\n"
 	"       " PROGRAM " remove\n"
-	"       " PROGRAM " trust add FILE | trust list [--json] | trust remove KID|FILE\n"
+	"       " PROGRAM " trust add FILE | trust list [--json] | trust remove [--force] KID|FILE\n"
 	"       " PROGRAM " --help | --version\n"
 	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
 
-enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_HELP, OPT_VERSION };
+enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_FORCE, OPT_HELP, OPT_VERSION };
 #define BIT(o) (1u << ((o) - OPT_STATE_DIR))
 
 static const struct option long_options[] = {
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -72,28 +73,33 @@ static int cmd_trust(keyimport_opts *o, int argc, char **argv)
 	const char *dir = ar_stamp_dir(o->state_dir);
 	ar_err e;
 
+	if (o->force && !(argc >= 1 && strcmp(argv[0], "remove") == 0))
+		return usage_error("--force applies to trust remove only");
 	if (argc == 2 && strcmp(argv[0], "add") == 0)
 		return finish(trust_add(dir, argv[1], &e), &e);
 	if (argc == 1 && strcmp(argv[0], "list") == 0)
 		return finish(trust_list(dir, o->json, &e), &e);
 	if (argc == 2 && strcmp(argv[0], "remove") == 0)
-		return finish(trust_remove(dir, argv[1], &e), &e);
+		return finish(trust_remove(dir, argv[1], o->force, &e), &e);
 	return usage_error("trust takes add FILE, list, or remove KID|FILE");
 }
 
-/* A kid is base64url and may start with '-': the one after "trust remove" is
- * moved to the end of argv, out of getopt's sight (returns 1 when moved). */
+/* A kid is base64url and may start with '-': the one after "trust remove" (and any
+ * --force) is moved to the end of argv, out of getopt's sight (returns 1 when moved). */
 static int hide_kid(int argc, char **argv)
 {
 	char *kid;
-	int i;
+	int i, k;
 
 	for (i = 2; i + 1 < argc; i++) {
-		if (strcmp(argv[i - 1], "trust") != 0 || strcmp(argv[i], "remove") != 0 ||
-		    argv[i + 1][0] != '-' || strcmp(argv[i + 1], "--") == 0)
+		if (strcmp(argv[i - 1], "trust") != 0 || strcmp(argv[i], "remove") != 0)
 			continue;
-		kid = argv[i + 1];
-		memmove(&argv[i + 1], &argv[i + 2], (size_t)(argc - i - 2) * sizeof *argv);
+		for (k = i + 1; k < argc && strcmp(argv[k], "--force") == 0; k++)
+			;
+		if (k >= argc || argv[k][0] != '-' || strcmp(argv[k], "--") == 0)
+			return 0;
+		kid = argv[k];
+		memmove(&argv[k], &argv[k + 1], (size_t)(argc - k - 1) * sizeof *argv);
 		argv[argc - 1] = kid;
 		return 1;
 	}
@@ -110,7 +116,7 @@ int main(int argc, char **argv)
 		{ "import", cmd_import, BIT(OPT_DRY_RUN) },
 		{ "status", cmd_status, BIT(OPT_JSON) },
 		{ "remove", cmd_remove, 0 },
-		{ "trust", cmd_trust, BIT(OPT_JSON) },
+		{ "trust", cmd_trust, BIT(OPT_JSON) | BIT(OPT_FORCE) },
 	};
 	keyimport_opts o;
 	unsigned seen = 0;
@@ -130,6 +136,7 @@ int main(int argc, char **argv)
 		case OPT_STATE_DIR: o.state_dir = optarg; break;
 		case OPT_DRY_RUN: o.dry_run = 1; break;
 		case OPT_JSON: o.json = 1; break;
+		case OPT_FORCE: o.force = 1; break;
 		default: return usage_error("unknown option or missing value: %s", argv[optind - 1]);
 		}
 		if (c != OPT_STATE_DIR)

@@ -38,6 +38,7 @@ static void print_json(json_t *r, const char *status, long long now)
 		json_object_set(doc, "cloudId", json_object_get(r, "cloudId"));
 		json_object_set(doc, "billingModel", json_object_get(r, "billingModel"));
 		json_object_set(doc, "serial", json_object_get(r, "serial"));
+		json_object_set(doc, "issuerKid", json_object_get(r, "issuerKid"));
 		json_object_set(doc, "expiresAt", json_object_get(r, "expiresAt"));
 		json_object_set_new(doc, "daysLeft",
 				    json_integer((state_field_int(r, "expiresAt") - now) / 86400));
@@ -61,6 +62,8 @@ static void print_text(json_t *r, const char *status, long long now)
 	       ar_text_shown(state_field_text(r, "cloudId")),
 	       "Billing model", ar_text_shown(state_field_text(r, "billingModel")), "Serial",
 	       state_field_int(r, "serial"));
+	/* the kid `trust list` marks, and the one `trust remove` of it names */
+	printf("%-16s%s\n", "Issuer key", ar_text_shown(state_field_text(r, "issuerKid")));
 	printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires",
 	       ar_format_time(state_field_int(r, "expiresAt"), exp),
 	       (state_field_int(r, "expiresAt") - now) / 86400, "Tenants",

@@ -6,12 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ar_limits.h"
+#include "codec.h"
 #include "fileio.h"
 #include "commands.h"
+#include "json.h"
 #include "keys.h"
+#include "state.h"
+#include "text.h"
 
 /* A kid is 43 base64url characters: safe as a file name, checked before use. */
 static int kid_ok(const char *kid)
@@ -54,11 +59,12 @@ static int trust_read(const char *path, const char *kid, uint8_t pk[AR_ED25519_P
 
 int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 {
-	char dir[4096], path[4200], kid[AR_THUMBPRINT_CHARS + 1], *pem;
+	char dir[4096], path[4200], kid[AR_THUMBPRINT_CHARS + 1], hex[AR_SHA256_HEX_CHARS + 1];
 	uint8_t pk[AR_ED25519_PK_BYTES], stored[AR_ED25519_PK_BYTES];
+	char *pem;
 	int rc;
 
-	if (ar_key_load_scanned_public(pub_file, pk, e) != AR_OK ||
+	if (ar_key_load_scanned_public(pub_file, pk, hex, e) != AR_OK ||
 	    ar_prepare_private_dir(state_dir, 1, e) != AR_OK ||
 	    ar_join_path(dir, sizeof dir, state_dir, AR_TRUST_DIR, e) != AR_OK ||
 	    ar_prepare_private_dir(dir, 1, e) != AR_OK)
@@ -70,6 +76,7 @@ int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 		if (trust_read(path, kid, stored, e) != AR_OK)
 			return e->status;
 		printf(PROGRAM ": issuer key %s is already trusted\n", kid);
+		ar_report_sha256_hex(stdout, hex, pub_file);
 		return AR_OK;
 	}
 	pem = ar_key_public_pem(pk);
@@ -77,8 +84,11 @@ int trust_add(const char *state_dir, const char *pub_file, ar_err *e)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	rc = ar_write_output(path, pem, strlen(pem), AR_WRITE_NO_CLOBBER | AR_WRITE_STATE, e);
 	free(pem);
-	if (rc == AR_OK)
+	/* the SHA-256 of the file read, to compare with the one registrar printed */
+	if (rc == AR_OK) {
 		printf(PROGRAM ": trusted issuer key %s\n", kid);
+		ar_report_sha256_hex(stdout, hex, pub_file);
+	}
 	return rc;
 }
 
@@ -101,11 +111,64 @@ static int by_text(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+/* The kid that signed the activation resource, or "" when there is none. A damaged
+ * resource is refused unless tolerate: then it is named in a warning and nothing is
+ * marked, so the trust store can still be listed, or a key removed with --force. */
+static int current_kid(const char *state_dir, char out[AR_THUMBPRINT_CHARS + 1],
+		       json_t **resource, int tolerate, ar_err *e)
+{
+	json_t *r = NULL;
+	int rc = state_read_resource(state_dir, &r, e);
+
+	out[0] = '\0';
+	if (rc != AR_OK && tolerate) {
+		ar_warn(PROGRAM, "%s%s%s; the key that signed the current activation is not known",
+			e->where, e->where[0] ? ": " : "", e->msg);
+		rc = AR_OK;
+	}
+	if (rc == AR_OK && r)
+		snprintf(out, AR_THUMBPRINT_CHARS + 1, "%s", state_field_text(r, "issuerKid"));
+	if (resource)
+		*resource = r;
+	else
+		json_decref(r);
+	return rc;
+}
+
+static void print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *added,
+		       size_t n, const char *signer, int json)
+{
+	char when[AR_TIME_CHARS + 1], *text;
+	json_t *doc, *list;
+	size_t i;
+
+	if (!json) {
+		/* the kid first, one a line: `cut -d' ' -f1` still gives the kids */
+		for (i = 0; i < n; i++)
+			printf("%s  added %s%s\n", kids[i], ar_format_time(added[i], when),
+			       strcmp(kids[i], signer) == 0 ? "  (signed the current activation)" : "");
+		return;
+	}
+	list = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:I, s:b}", "kid", kids[i], "addedAt",
+						      (json_int_t)added[i], "signedCurrentActivation",
+						      strcmp(kids[i], signer) == 0));
+	doc = json_pack("{s:o}", "trustedIssuerKeys", list);
+	text = ar_json_dump_compact(doc);
+	printf("%s\n", text ? text : "");
+	free(text);
+	json_decref(doc);
+}
+
 int trust_list(const char *state_dir, int json, ar_err *e)
 {
 	char dir[4096], path[4200], kids[AR_MAX_TRUSTED_KEYS][AR_THUMBPRINT_CHARS + 1];
+	char signer[AR_THUMBPRINT_CHARS + 1];
+	long long added[AR_MAX_TRUSTED_KEYS];
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	struct dirent *de;
+	struct stat st;
 	size_t n = 0, i;
 	DIR *d;
 
@@ -124,24 +187,45 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	if (d)
 		closedir(d);
 	qsort(kids, n, sizeof *kids, by_text);
-	/* list only what a lookup would accept */
-	for (i = 0; i < n; i++)
+	/* list only what a lookup would accept; "added" is the file's time: trust add
+	 * writes it once and never rewrites it (no other record of the time is kept) */
+	for (i = 0; i < n; i++) {
 		if (trust_path(state_dir, kids[i], path, sizeof path, e) != AR_OK ||
 		    trust_read(path, kids[i], pk, e) != AR_OK)
 			return e->status;
-	if (json) {
-		printf("{\"trustedIssuerKeys\":[");
-		for (i = 0; i < n; i++)
-			printf("%s\"%s\"", i ? "," : "", kids[i]);
-		printf("]}\n");
-	} else {
-		for (i = 0; i < n; i++)
-			printf("%s\n", kids[i]);
+		if (stat(path, &st) != 0)
+			return ar_fail(e, AR_EENV, path, "cannot read: %s", strerror(errno));
+		added[i] = (long long)st.st_mtime;
 	}
+	if (current_kid(state_dir, signer, NULL, 1, e) != AR_OK)
+		return e->status;
+	print_list(kids, added, n, signer, json);
 	return AR_OK;
 }
 
-int trust_remove(const char *state_dir, const char *kid_or_file, ar_err *e)
+/* The key that signed the activation the stamp runs on is the one its next key is most
+ * likely to come from: removing it takes --force, as replacing a key file does. */
+static int check_signer(const char *state_dir, const char *kid, int force, ar_err *e)
+{
+	char signer[AR_THUMBPRINT_CHARS + 1];
+	json_t *r = NULL;
+	int rc = current_kid(state_dir, signer, &r, force, e);
+
+	if (rc == AR_OK && strcmp(signer, kid) == 0 && !force)
+		rc = ar_fail(e, AR_EENV, NULL,
+			     "issuer key %s signed the current activation (registration %s, "
+			     "serial %lld): the next key it signs would be refused (--force "
+			     "removes it anyway)", kid, state_field_text(r, "registration"),
+			     state_field_int(r, "serial"));
+	else if (rc == AR_OK && strcmp(signer, kid) == 0)
+		ar_warn(PROGRAM, "issuer key %s signed the current activation (registration %s, "
+			"serial %lld); the next key it signs will be refused", kid,
+			state_field_text(r, "registration"), state_field_int(r, "serial"));
+	json_decref(r);
+	return rc;
+}
+
+int trust_remove(const char *state_dir, const char *kid_or_file, int force, ar_err *e)
 {
 	char kid[AR_THUMBPRINT_CHARS + 1], path[4200];
 	uint8_t pk[AR_ED25519_PK_BYTES];
@@ -156,7 +240,8 @@ int trust_remove(const char *state_dir, const char *kid_or_file, ar_err *e)
 	if (trust_path(state_dir, kid, path, sizeof path, e) != AR_OK)
 		return e->status;
 	/* a file named for kid that holds another key is left for the operator to inspect */
-	if (ar_file_exists(path) && trust_read(path, kid, pk, e) != AR_OK)
+	if (ar_file_exists(path) && (trust_read(path, kid, pk, e) != AR_OK ||
+				     check_signer(state_dir, kid, force, e) != AR_OK))
 		return e->status;
 	if (unlink(path) != 0)
 		return ar_fail(e, errno == ENOENT ? AR_EINPUT : AR_EENV, path,

@@ -10,8 +10,9 @@
 
 int trust_add(const char *state_dir, const char *pub_file, ar_err *e);
 int trust_list(const char *state_dir, int json, ar_err *e);
-/* Removes by kid, or by the public key file that names it. */
-int trust_remove(const char *state_dir, const char *kid_or_file, ar_err *e);
+/* Removes by kid, or by the public key file that names it; the key that signed the
+ * current activation only with force. */
+int trust_remove(const char *state_dir, const char *kid_or_file, int force, ar_err *e);
 /* An ar_issuer_lookup: ctx is the state directory. */
 int trust_lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e);
 

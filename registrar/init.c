@@ -43,7 +43,8 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 {
 	const char *dir = registrar_data_dir(o);
 	char key_path[4096], pub_path[4096], db_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
-	char secret_path[4096];
+	char secret_path[4096], hex[AR_SHA256_HEX_CHARS + 1];
+	uint8_t pk[AR_ED25519_PK_BYTES];
 	ar_keypair kp = { 0 };
 	int lock = -1, rc, exists;
 
@@ -70,8 +71,15 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 		ar_jwk_thumbprint(kp.pk, kid);
 		rc = exists ? audit_reinit(dir, kid, e) : store_create(dir, kid, e);
 	}
+	/* Read back as a stamp will read it: the kid and the SHA-256 of the file on disk are
+	 * what `key-import trust add` prints on the other side of the gap. */
 	if (rc == AR_OK)
-		printf(PROGRAM ": initialised %s: issuer key %s\n", ar_text_shown(dir), kid);
+		rc = ar_key_load_public_sha256(pub_path, pk, hex, e);
+	if (rc == AR_OK) {
+		printf(PROGRAM ": initialised %s: issuer public key %s, kid %s\n", ar_text_shown(dir),
+		       AR_ISSUER_PUB_FILE, kid);
+		ar_report_sha256_hex(stdout, hex, pub_path);
+	}
 	ar_keypair_free(&kp);
 	ar_unlock(lock);
 	return rc;

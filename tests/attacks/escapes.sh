@@ -130,6 +130,9 @@ expect_exit 0 "token-gen show --json of a genuine token" "$TG" show --json tokA.
 json_ok "token-gen show --json"
 expect_exit 0 "key-import trust list --json" "$KI" trust list --json
 json_ok "trust list --json"
+# activation.json is still damaged: the store is listed, the damage named in a warning, escaped
+check "trust list: the damaged resource named" grep -qF 'activation.json: field "billingModel" holds a control character; the key that signed the current activation is not known' "$WORK/err"
+check "trust list: no raw control in the warning" raw_free "$WORK/err"
 
 # the access log of registrar serve: a request line holding control bytes
 "$RG" serve --listen 127.0.0.1:0 2>serve.log &

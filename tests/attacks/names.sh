@@ -55,7 +55,7 @@ attack 5 "$store: not a PEM SubjectPublicKeyInfo Ed25519 key" "$KI" key1.txt
 # the genuine file back: everything works again
 printf '%s\n' "$genuine" > "$store"
 expect_exit 0 "trust list, the store whole" "$KI" trust list
-check "trust list names the genuine kid" [ "$OUT" = "$kid" ]
+check "trust list names the genuine kid, alone" [ "$(printf '%s\n' "$OUT" | cut -d' ' -f1)" = "$kid" ]
 # a kid that climbs out of the store never names a file
 attack 4 "dotdot-kid.txt: issuer kid is not a key thumbprint" "$KI" dotdot-kid.txt
 check "the planted key is where the climbing kid points" [ -f "$ST/trusted/../../planted-xxxxxxxxxxxxxxxxxxxxxxxxxxxxx.pub" ]

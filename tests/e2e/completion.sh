@@ -44,7 +44,7 @@ same "registrar: the flags of --help" "$(registrar --help | flags)" \
 	"$(all_flags registrar init register unregister list show export-issuer-key \
 		activation-key 'tenant add' 'tenant list' 'tenant remove' serve)"
 same "key-import: the flags of --help" "$(key-import --help | flags)" \
-	"$(all_flags key-import import status remove 'trust list')"
+	"$(all_flags key-import import status remove 'trust list' 'trust remove')"
 
 # the verbs
 same "token-gen verbs" "$(printf '%s\n' create probe show)" "$(offers token-gen '' | grep -v '^-')"
@@ -74,6 +74,7 @@ same "probe --host is a name: nothing offered" "" "$(offers token-gen probe --ho
 kid=$("$BIN/key-import" trust add issuer.pub 2>&1 | grep -oE '[A-Za-z0-9_-]{43}' | head -1)
 check "a kid was added" [ -n "$kid" ]
 same "trust remove offers the kid" "$kid" "$(offers key-import trust remove "${kid%"${kid#?????}"}" | grep -x -e "$kid")"
+same "trust remove offers --force" "--force" "$(offers key-import trust remove --f)"
 same "trust remove, another state dir: no kid" "" \
 	"$(offers key-import --state-dir "$WORK/empty" trust remove "${kid%"${kid#?????}"}")"
 check "the check can fail: an unknown flag is not offered" [ -z "$(offers registrar init --no-such)" ]

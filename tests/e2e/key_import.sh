@@ -72,12 +72,21 @@ refuse() { # refuse STATUS "message" args...: exit, one line, state unchanged
 refuse 4 "key1.txt: issuer key" key1.txt
 expect_exit 0 "trust add" "$KI" trust add issuer.pub
 kid=$(/usr/bin/python3 -c 'from jwcrypto import jwk; print(jwk.JWK.from_pem(open("issuer.pub","rb").read()).thumbprint())')
-check "trust add names the kid" [ "$OUT" = "key-import: trusted issuer key $kid" ]
+check "trust add names the kid and the file's SHA-256" [ "$OUT" = "key-import: trusted issuer key $kid
+$(sha256sum issuer.pub)" ]
 expect_exit 0 "trust add again" "$KI" trust add issuer.pub
+check "trust add again: the kid and the SHA-256" [ "$OUT" = "key-import: issuer key $kid is already trusted
+$(sha256sum issuer.pub)" ]
+# "added" is when trust add wrote trusted/KID.pub (its mtime)
+added=$(stat -c %Y "$ST/trusted/$kid.pub")
+added_iso=$(date -u -d "@$added" +%Y-%m-%dT%H:%M:%SZ)
 expect_exit 0 "trust list" "$KI" trust list
-check "trust list" [ "$OUT" = "$kid" ]
+check "trust list: the kid and when it was added" [ "$OUT" = "$kid  added $added_iso" ]
 expect_exit 0 "trust list --json" "$KI" trust list --json
-check "trust list --json" [ "$OUT" = "{\"trustedIssuerKeys\":[\"$kid\"]}" ]
+check "trust list --json" [ "$OUT" = "{\"trustedIssuerKeys\":[{\"kid\":\"$kid\",\"addedAt\":$added,\"signedCurrentActivation\":false}]}" ]
+snap=$(snapshot "$ST")
+refuse 2 "--force applies to trust remove only" trust add --force issuer.pub
+refuse 2 "--force applies to trust remove only" trust list --force
 snap=$(snapshot "$ST")
 refuse 4 "not a PEM SubjectPublicKeyInfo" trust add tokA.txt
 
@@ -123,9 +132,16 @@ assert len(r["hosts"]) == 2 and r["activationKey"] == open("key2.txt").read()
 PYEOF
 expect_exit 0 "status" "$KI" status
 check "status Registered" sh -c "printf '%s' \"\$1\" | grep -q '^Status          Registered'" _ "$OUT"
+check "status names the issuer key" sh -c "printf '%s\n' \"\$1\" | sed -n 6p | grep -qx 'Issuer key      $kid'" _ "$OUT"
 expect_exit 0 "status --json" "$KI" status --json
 check "status --json" sh -c "printf '%s' \"\$1\" | /usr/bin/python3 -c '
-import json,sys; d=json.load(sys.stdin); assert d[\"status\"]==\"Registered\" and d[\"serial\"]==2 and d[\"daysLeft\"] in (364,365)'" _ "$OUT"
+import json,sys; d=json.load(sys.stdin); assert d[\"status\"]==\"Registered\" and d[\"serial\"]==2 and d[\"daysLeft\"] in (364,365)
+assert d[\"issuerKid\"]==\"$kid\"'" _ "$OUT"
+expect_exit 0 "trust list, an activation" "$KI" trust list
+check "trust list marks the key that signed the current activation" \
+	[ "$OUT" = "$kid  added $added_iso  (signed the current activation)" ]
+expect_exit 0 "trust list --json, an activation" "$KI" trust list --json
+check "trust list --json marks it" [ "$OUT" = "{\"trustedIssuerKeys\":[{\"kid\":\"$kid\",\"addedAt\":$added,\"signedCurrentActivation\":true}]}" ]
 
 snap=$(snapshot "$ST")
 refuse 4 "key1.txt: key serial 1 is not newer than 2" key1.txt
@@ -156,7 +172,15 @@ check "high-water mark is the highest serial" /usr/bin/python3 -c "
 import json; r=json.load(open('$ST/activation.json'))
 assert r['serial']==$top, (r['serial'], $top)"
 
-expect_exit 0 "trust remove" "$KI" trust remove "$kid"
+# the key that signed the activation the stamp runs on goes only with --force
+snap=$(snapshot "$ST")
+sig_serial=$(/usr/bin/python3 -c 'import json; print(json.load(open("'"$ST"'/activation.json"))["serial"])')
+refuse 5 "key-import: issuer key $kid signed the current activation (registration east, serial $sig_serial): the next key it signs would be refused (--force removes it anyway)" trust remove "$kid"
+refuse 5 "signed the current activation" trust remove issuer.pub
+expect_exit 0 "trust remove --force" "$KI" trust remove --force "$kid"
+check "trust remove --force says what went" [ "$OUT" = "key-import: no longer trusts issuer key $kid" ]
+check "trust remove --force warns" [ "$ERR" = "key-import: warning: issuer key $kid signed the current activation (registration east, serial $sig_serial); the next key it signs will be refused" ]
+check "trust remove --force: the file is gone" [ ! -e "$ST/trusted/$kid.pub" ]
 snap=$(snapshot "$ST")
 refuse 4 "is not trusted" trust remove "$kid"
 # a kid may start with '-': it is still a kid, not options
@@ -171,6 +195,9 @@ while True:
 PYEOF
 expect_exit 0 "trust add a key whose kid starts with -" "$KI" trust add dash.pub
 expect_exit 0 "trust remove a kid that starts with -" "$KI" trust remove "$(cat dash.kid)"
+expect_exit 0 "trust add it again" "$KI" trust add dash.pub
+expect_exit 0 "trust remove --force, a kid that starts with -" "$KI" trust remove --force "$(cat dash.kid)"
+check "the kid after --force was taken as a kid" [ "$OUT" = "key-import: no longer trusts issuer key $(cat dash.kid)" ]
 expect_exit 0 "--version" "$KI" --version
 check "--version" [ "$OUT" = "key-import 0.1.0" ]
 

@@ -30,6 +30,10 @@ check "data dir 0700" [ "$(stat -c %a "$D")" = 700 ]
 check "openssl reads the issuer key" openssl pkey -in "$D/issuer.key" -noout
 check "WAL mode" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA journal_mode')" = wal ]
 check "schema version 2" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA user_version')" = 2 ]
+# init names the issuer key as a stamp will: its kid (RFC 7638) and issuer.pub's SHA-256
+kid=$(/usr/bin/python3 -c 'import sys; from jwcrypto import jwk; print(jwk.JWK.from_pem(open(sys.argv[1],"rb").read()).thumbprint())' "$D/issuer.pub")
+check "init prints the kid and the SHA-256 of issuer.pub" [ "$OUT" = "registrar: initialised $D: issuer public key issuer.pub, kid $kid
+$(sha256sum "$D/issuer.pub")" ]
 expect_exit 5 "init twice" "$RG" init
 one_line_error "init twice" "registrar already initialised"
 
