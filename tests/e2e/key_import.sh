@@ -47,6 +47,7 @@ forge("jwk-in-header.txt", key=other, serial=15,
 forge("other-cloud.txt", serial=16, cloudId="5c0ffee0-1111-4222-8333-444455556666")
 forge("wrong-type.txt", serial="17")
 forge("extra-claim.txt", serial=18, admin=True)
+forge("same-serial-2.txt", serial=2, iat=claims["iat"] + 1)
 # HS256 with the public key as the secret: built by hand, jwcrypto will not sign it
 import hashlib, hmac, os
 b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
@@ -129,7 +130,15 @@ import json,sys; d=json.load(sys.stdin); assert d[\"status\"]==\"Registered\" an
 
 snap=$(snapshot "$ST")
 refuse 4 "key1.txt: key serial 1 is not newer than 2" key1.txt
-refuse 4 "key2.txt: key serial 2 is not newer than 2" key2.txt
+# the key imported, carried again: no rollback, nothing to do (was exit 4 "not newer than")
+for run in "" --dry-run; do
+	expect_exit 0 "the same key again $run" "$KI" $run key2-mangled.txt
+	check "the same key again $run: says so" [ "$(printf '%s' "$OUT" | sed 's/expires in 36[45] days/expires in N days/')" = "key-import: key2-mangled.txt: already imported, nothing changed (registration east, serial 2, expires in N days)
+$(sha256sum <key2.txt | cut -d' ' -f1)  key2-mangled.txt" ]
+	check "the same key again $run: state unchanged" [ "$(snapshot "$ST")" = "$snap" ]
+done
+# another key of that serial (another SHA-256) is not the key imported: still refused
+refuse 4 "same-serial-2.txt: key serial 2 is not newer than 2, already imported for east (rolled back)" same-serial-2.txt
 expect_exit 0 "newer key" "$KI" import key3.txt
 expect_exit 0 "remove" "$KI" remove
 check "remove names what went" sh -c "printf '%s' \"\$1\" | grep -q 'removed the activation of east'" _ "$OUT"
@@ -155,6 +164,17 @@ top=$(/usr/bin/python3 -c 'import json; print(json.load(open("'"$ST"'/serials.js
 check "high-water mark is the highest serial" /usr/bin/python3 -c "
 import json; r=json.load(open('$ST/activation.json'))
 assert r['serial']==$top, (r['serial'], $top)"
+
+# the same key at once (stamp B's first): the check under the lock finds it committed
+"$KI" --state-dir stampB trust add issuer.pub >/dev/null
+i=0; while [ $i -lt 4 ]; do { "$KI" --state-dir stampB keyB.txt >"same$i.out" 2>&1; echo $? >"same$i.rc"; } & i=$((i + 1)); done
+wait
+check "the same key at once: every import exits 0" [ "$(cat same0.rc same1.rc same2.rc same3.rc)" = "0
+0
+0
+0" ]
+check "the same key at once: one imports it" [ "$(cat same*.out | grep -c '^key-import: imported keyB.txt:')" -eq 1 ]
+check "the same key at once: three find it imported" [ "$(cat same*.out | grep -c '^key-import: keyB.txt: already imported, nothing changed')" -eq 3 ]
 
 expect_exit 0 "trust remove" "$KI" trust remove "$kid"
 snap=$(snapshot "$ST")
