@@ -11,6 +11,7 @@
 #include "ar_limits.h"
 #include "commands.h"
 #include "fileio.h"
+#include "filekind.h"
 #include "json.h"
 #include "keys.h"
 #include "stamp.h"
@@ -233,7 +234,7 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	if (rc == AR_OK)
 		rc = check_trust_dir(dir, e);
 	if (rc == AR_OK)
-		rc = ar_read_compact_text(file, AR_MAX_FILE_BYTES, &text, &len, e);
+		rc = ar_read_carried(file, AR_KIND_ACTIVATION_KEY, &text, &len, e);
 	if (rc == AR_OK)
 		rc = ar_activation_decode(text, len, trust_lookup, (void *)dir, &a, where, e);
 	if (rc == AR_OK)

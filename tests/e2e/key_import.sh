@@ -80,7 +80,11 @@ check "trust list" [ "$OUT" = "$kid" ]
 expect_exit 0 "trust list --json" "$KI" trust list --json
 check "trust list --json" [ "$OUT" = "{\"trustedIssuerKeys\":[\"$kid\"]}" ]
 snap=$(snapshot "$ST")
-refuse 4 "not a PEM SubjectPublicKeyInfo" trust add tokA.txt
+# a token is named for what it is (was "not a PEM SubjectPublicKeyInfo Ed25519 key", still
+# the line for a file of no kind known)
+refuse 4 "tokA.txt: this is a registration token: carry it to the workstation (registrar register --token tokA.txt)" trust add tokA.txt
+printf "hello\n" >plain.txt
+refuse 4 "plain.txt: not a PEM SubjectPublicKeyInfo" trust add plain.txt
 
 snap=$(snapshot "$ST")
 expect_exit 0 "dry run" "$KI" --dry-run key1.txt
@@ -99,7 +103,8 @@ refuse 4 "other-cloud.txt: key is for CloudId 5c0ffee0-1111-4222-8333-4444555566
 refuse 4 'wrong-type.txt: field "serial" must be an integer' wrong-type.txt
 refuse 4 'extra-claim.txt: unknown field "admin"' extra-claim.txt
 refuse 4 'hs256.txt: JWS algorithm "HS256" refused' hs256.txt
-refuse 4 "tokA.txt: not an activation key" tokA.txt
+# a token is named for what it is (was "not an activation key (typ …)")
+refuse 4 "tokA.txt: this is a registration token: carry it to the workstation (registrar register --token tokA.txt)" tokA.txt
 refuse 4 "expired.txt: key expired" --dry-run expired.txt
 cut -c1-100 key1.txt > truncated.txt
 refuse 4 "truncated.txt: not a JWS" truncated.txt
