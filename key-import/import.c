@@ -29,21 +29,28 @@ static const char *claim_str(json_t *c, const char *key)
 	return json_string_value(json_object_get(c, key));
 }
 
-/* For this stamp: its key (cnf.jkt) and its CloudId. */
+/* For this stamp: its key (cnf.jkt) and its CloudId. A refusal names the registration and
+ * CloudId the key is for, which an operator can look up (registrar show), besides the
+ * thumbprints that prove it. */
 static int check_binding(json_t *c, const char *dir, const char *where, ar_err *e)
 {
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	char cloud[37], kid[AR_THUMBPRINT_CHARS + 1];
+	const char *jkt = claim_str(json_object_get(c, "cnf"), "jkt");
 
 	if (ar_stamp_load_public(dir, pk, cloud, e) != AR_OK)
 		return e->status;
 	ar_jwk_thumbprint(pk, kid);
-	if (strcmp(claim_str(json_object_get(c, "cnf"), "jkt"), kid) != 0)
-		return ar_fail(e, AR_EINPUT, where, "key is for another stamp (cnf.jkt %s, this stamp %s)",
-			       claim_str(json_object_get(c, "cnf"), "jkt"), kid);
+	if (strcmp(jkt, kid) != 0)
+		return ar_fail(e, AR_EINPUT, where,
+			       "key is for another stamp: registration %s, CloudId %s (stamp key %s); "
+			       "this stamp is CloudId %s (stamp key %s)",
+			       ar_text_shown(claim_str(c, "sub")), claim_str(c, "cloudId"), jkt,
+			       cloud, kid);
 	if (strcmp(claim_str(c, "cloudId"), cloud) != 0)
-		return ar_fail(e, AR_EINPUT, where, "key is for CloudId %s, this stamp is %s",
-			       claim_str(c, "cloudId"), cloud);
+		return ar_fail(e, AR_EINPUT, where,
+			       "key is for CloudId %s (registration %s), this stamp is %s",
+			       claim_str(c, "cloudId"), ar_text_shown(claim_str(c, "sub")), cloud);
 	return AR_OK;
 }
 
