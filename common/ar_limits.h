@@ -42,6 +42,18 @@
 #define AR_ZIP_DEFLATE         "DEF"
 #define AR_TYP_TOKEN           "airreg-registration-token"
 #define AR_TYP_ACTIVATION_KEY  "airreg-activation-key"
+
+/* What a file is from its first bytes (filekind.c): the PNG signature, a PEM armour line,
+ * the scanner command an image is read with, and how much of a JWS header is looked at. */
+#define AR_PNG_MAGIC           "\x89PNG\r\n\x1a\n"
+#define AR_PNG_MAGIC_BYTES     8
+#define AR_PEM_BEGIN           "-----BEGIN "
+#define AR_PEM_DASHES          "-----"
+#define AR_PEM_LABEL_MAX       64
+#define AR_PEM_PUBLIC_LABEL    "PUBLIC KEY"
+#define AR_PEM_PRIVATE_MARK    "PRIVATE KEY" /* PKCS#8, "EC …", "OPENSSH …", "ENCRYPTED …" */
+#define AR_MAX_KIND_HEADER_CHARS 1024 /* base64url characters of a JWS header read for its typ */
+#define AR_QR_SCAN_COMMAND     "zbarimg --raw -Sdisable -Sqrcode.enable"
 #define AR_ED25519_PK_BYTES    32
 #define AR_ED25519_SK_BYTES    64
 #define AR_ED25519_SEED_BYTES  32

@@ -15,6 +15,7 @@
 
 #include "codec.h"
 #include "fileio.h"
+#include "filekind.h"
 
 int ar_keypair_generate(ar_keypair *kp, ar_err *e)
 {
@@ -272,10 +273,15 @@ static int load_public(const char *path, int scanned, uint8_t pk[AR_ED25519_PK_B
 	if (parse_pem_fast(pem, len, 0, pk))
 		return AR_OK;
 	pkey = parse_pem(pem, len, 0);
+	/* another file of the gap is named for what it is, a private key among them */
 	if (!pkey || EVP_PKEY_get_raw_public_key(pkey, pk, &pk_len) != 1 ||
 	    pk_len != AR_ED25519_PK_BYTES)
-		rc = ar_fail(e, AR_EINPUT, path, "not a PEM SubjectPublicKeyInfo Ed25519 key");
+		rc = ar_expect_kind(pem, len, AR_KIND_PUBLIC_KEY, path, e) != AR_OK
+			     ? e->status
+			     : ar_fail(e, AR_EINPUT, path,
+				       "not a PEM SubjectPublicKeyInfo Ed25519 key");
 	EVP_PKEY_free(pkey);
+	sodium_memzero(buf, sizeof buf);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "ar_limits.h"
 #include "commands.h"
 #include "fileio.h"
+#include "filekind.h"
 #include "json.h"
 #include "keys.h"
 #include "stamp.h"
@@ -28,21 +29,28 @@ static const char *claim_str(json_t *c, const char *key)
 	return json_string_value(json_object_get(c, key));
 }
 
-/* For this stamp: its key (cnf.jkt) and its CloudId. */
+/* For this stamp: its key (cnf.jkt) and its CloudId. A refusal names the registration and
+ * CloudId the key is for, which an operator can look up (registrar show), besides the
+ * thumbprints that prove it. */
 static int check_binding(json_t *c, const char *dir, const char *where, ar_err *e)
 {
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	char cloud[37], kid[AR_THUMBPRINT_CHARS + 1];
+	const char *jkt = claim_str(json_object_get(c, "cnf"), "jkt");
 
 	if (ar_stamp_load_public(dir, pk, cloud, e) != AR_OK)
 		return e->status;
 	ar_jwk_thumbprint(pk, kid);
-	if (strcmp(claim_str(json_object_get(c, "cnf"), "jkt"), kid) != 0)
-		return ar_fail(e, AR_EINPUT, where, "key is for another stamp (cnf.jkt %s, this stamp %s)",
-			       claim_str(json_object_get(c, "cnf"), "jkt"), kid);
+	if (strcmp(jkt, kid) != 0)
+		return ar_fail(e, AR_EINPUT, where,
+			       "key is for another stamp: registration %s, CloudId %s (stamp key %s); "
+			       "this stamp is CloudId %s (stamp key %s)",
+			       ar_text_shown(claim_str(c, "sub")), claim_str(c, "cloudId"), jkt,
+			       cloud, kid);
 	if (strcmp(claim_str(c, "cloudId"), cloud) != 0)
-		return ar_fail(e, AR_EINPUT, where, "key is for CloudId %s, this stamp is %s",
-			       claim_str(c, "cloudId"), cloud);
+		return ar_fail(e, AR_EINPUT, where,
+			       "key is for CloudId %s (registration %s), this stamp is %s",
+			       claim_str(c, "cloudId"), ar_text_shown(claim_str(c, "sub")), cloud);
 	return AR_OK;
 }
 
@@ -89,25 +97,51 @@ static int check_time(json_t *c, long long now, long long trusted, const char *w
 	return AR_OK;
 }
 
+/* The key in the activation resource, carried again: the same bytes (its SHA-256 is the
+ * resource's keySha256) for the same registration. Nothing to write; it is no rollback.
+ * Only the file's hash decides: another key of the same serial is still refused. */
+static int is_imported(json_t *c, const char *sha256_hex, const char *dir, int *same, ar_err *e)
+{
+	json_t *resource = NULL;
+
+	*same = 0;
+	if (state_read_resource(dir, &resource, e) != AR_OK)
+		return e->status;
+	*same = resource && strcmp(state_field_text(resource, "keySha256"), sha256_hex) == 0 &&
+		strcmp(state_field_text(resource, "registration"), claim_str(c, "sub")) == 0 &&
+		state_field_int(resource, "serial") == claim_int(c, "serial");
+	json_decref(resource);
+	return AR_OK;
+}
+
 /* Rollback: within a registration the serial only grows; across registrations (the
  * stamp unregistered and registered anew) a key issued before the one imported
  * last belongs to the past.
  * The first check runs before the lock, while another import may commit: it writes
  * the resource, the mark, then the trusted time. Reading the time (trusted time and
  * resource) before the mark (marks and resource) means any import the time read saw,
- * the mark read sees too: an older key of this registration is refused for its serial. */
-static int check_serial(json_t *c, const char *dir, const char *where, ar_err *e)
+ * the mark read sees too: an older key of this registration is refused for its serial.
+ * A key not newer than the mark that the resource holds byte for byte sets *same: it was
+ * committed, so answering "already imported" and writing nothing is true at any moment. */
+static int check_serial(json_t *c, const char *sha256_hex, const char *dir, int *same,
+			const char *where, ar_err *e)
 {
 	long long high = 0, issued = 0;
 	char when[AR_TIME_CHARS + 1];
 
+	*same = 0;
 	if (state_trusted_time(dir, &issued, e) != AR_OK ||
 	    state_high_water(dir, claim_str(c, "sub"), &high, e) != AR_OK)
 		return e->status;
-	if (claim_int(c, "serial") <= high)
+	if (claim_int(c, "serial") <= high) {
+		if (is_imported(c, sha256_hex, dir, same, e) != AR_OK)
+			return e->status;
+		if (*same)
+			return AR_OK;
 		return ar_fail(e, AR_EINPUT, where,
 			       "key serial %lld is not newer than %lld, already imported for %s "
 			       "(rolled back)", claim_int(c, "serial"), high, claim_str(c, "sub"));
+	}
 	if (claim_int(c, "iat") < issued)
 		return ar_fail(e, AR_EINPUT, where,
 			       "key issued %s, before the key already imported (%lld s later; "
@@ -141,9 +175,10 @@ static json_t *resource_of(const ar_activation *a, const char *compact, long lon
 	return r;
 }
 
-/* Under the lock: the serial is checked again, then the resource and the mark written. */
+/* Under the lock: the serial is checked again, then the resource and the mark written;
+ * nothing when another import of the same key committed it meanwhile (*same). */
 static int commit_import(const keyimport_opts *o, const char *dir, const ar_activation *a,
-			 const char *compact, const char *where, ar_err *e)
+			 const char *compact, int *same, const char *where, ar_err *e)
 {
 	json_t *resource = resource_of(a, compact, o->now);
 	int lock = -1, rc;
@@ -152,17 +187,34 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	rc = ar_lock_dir(dir, &lock, e);
 	if (rc == AR_OK)
-		rc = check_serial(a->claims, dir, where, e);
-	if (rc == AR_OK)
+		rc = check_serial(a->claims, a->sha256_hex, dir, same, where, e);
+	if (rc == AR_OK && !*same)
 		rc = state_write_resource(dir, resource, e);
-	if (rc == AR_OK)
+	if (rc == AR_OK && !*same)
 		rc = state_raise_high_water(dir, claim_str(a->claims, "sub"),
 					    claim_int(a->claims, "serial"), e);
-	if (rc == AR_OK)
+	if (rc == AR_OK && !*same)
 		rc = state_raise_trusted_time(dir, claim_int(a->claims, "iat"), e);
 	ar_unlock(lock);
 	json_decref(resource);
 	return rc;
+}
+
+/* The same key again says so, as `registrar register` of the same token does: nothing
+ * changed, and nothing is wrong. */
+static void report(const keyimport_opts *o, const ar_activation *a, const char *where, int same)
+{
+	const char *sub = ar_text_shown(claim_str(a->claims, "sub"));
+	long long serial = claim_int(a->claims, "serial");
+	long long days = (claim_int(a->claims, "exp") - o->now) / 86400;
+
+	if (same)
+		printf(PROGRAM ": %s: already imported, nothing changed (registration %s, serial "
+		       "%lld, expires in %lld days)\n", ar_text_shown(where), sub, serial, days);
+	else
+		printf(PROGRAM ": %s %s: registration %s, serial %lld, expires in %lld days%s\n",
+		       o->dry_run ? "verified" : "imported", ar_text_shown(where), sub, serial, days,
+		       o->dry_run ? " (dry run: nothing written)" : "");
 }
 
 /* The trust store says which issuer may sign: whoever could write in it could plant a key. */
@@ -183,13 +235,13 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	size_t len = 0;
 	ar_activation a = { 0 };
 	long long trusted = 0;
-	int rc;
+	int rc, same = 0;
 
 	rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
 		rc = check_trust_dir(dir, e);
 	if (rc == AR_OK)
-		rc = ar_read_compact_text(file, AR_MAX_FILE_BYTES, &text, &len, e);
+		rc = ar_read_carried(file, AR_KIND_ACTIVATION_KEY, &text, &len, e);
 	if (rc == AR_OK)
 		rc = ar_activation_decode(text, len, trust_lookup, (void *)dir, &a, where, e);
 	if (rc == AR_OK)
@@ -201,15 +253,11 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	if (rc == AR_OK)
 		rc = check_time(a.claims, o->now, trusted, where, e);
 	if (rc == AR_OK)
-		rc = check_serial(a.claims, dir, where, e);
-	if (rc == AR_OK && !o->dry_run)
-		rc = commit_import(o, dir, &a, text, where, e);
+		rc = check_serial(a.claims, a.sha256_hex, dir, &same, where, e);
+	if (rc == AR_OK && !o->dry_run && !same)
+		rc = commit_import(o, dir, &a, text, &same, where, e);
 	if (rc == AR_OK) {
-		printf(PROGRAM ": %s %s: registration %s, serial %lld, expires in %lld days%s\n",
-		       o->dry_run ? "verified" : "imported", ar_text_shown(where),
-		       ar_text_shown(claim_str(a.claims, "sub")),
-		       claim_int(a.claims, "serial"), (claim_int(a.claims, "exp") - o->now) / 86400,
-		       o->dry_run ? " (dry run: nothing written)" : "");
+		report(o, &a, where, same);
 		printf("%s  %s\n", a.sha256_hex, ar_text_shown(where));
 	}
 	ar_activation_free(&a);

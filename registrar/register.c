@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "datadir.h"
 #include "fileio.h"
+#include "filekind.h"
 #include "host.h"
 #include "json.h"
 #include "registry.h"
@@ -214,7 +215,7 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	if (!o->token)
 		return ar_fail(e, AR_EUSAGE, NULL, "register needs --token FILE");
 	if (check_name(o->name, e) != AR_OK ||
-	    ar_read_compact_text(o->token, AR_MAX_FILE_BYTES, &text, &len, e) != AR_OK)
+	    ar_read_carried(o->token, AR_KIND_TOKEN, &text, &len, e) != AR_OK)
 		return e->status;
 	rc = ar_token_decode(text, len, &t, where, e);
 	if (rc == AR_OK) {
@@ -268,7 +269,7 @@ static int token_target(const registrar_opts *o, store *db, registration_row *r,
 	char *text = NULL;
 	size_t len = 0;
 	ar_token t = { 0 };
-	int rc = ar_read_compact_text(o->token, AR_MAX_FILE_BYTES, &text, &len, e);
+	int rc = ar_read_carried(o->token, AR_KIND_TOKEN, &text, &len, e);
 
 	if (rc == AR_OK)
 		rc = ar_token_decode(text, len, &t, where, e);

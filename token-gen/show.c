@@ -7,6 +7,7 @@
 #include "codec.h"
 #include "commands.h"
 #include "fileio.h"
+#include "filekind.h"
 #include "host.h"
 #include "json.h"
 #include "token.h"
@@ -92,7 +93,7 @@ int cmd_show_run(const char *file, int json, ar_err *e)
 	ar_token t;
 	int rc;
 
-	if (ar_read_compact_text(file, AR_MAX_FILE_BYTES, &text, &len, e) != AR_OK)
+	if (ar_read_carried(file, AR_KIND_TOKEN, &text, &len, e) != AR_OK)
 		return e->status;
 	rc = ar_token_decode(text, len, &t, name, e);
 	if (rc == AR_OK)

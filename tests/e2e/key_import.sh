@@ -47,6 +47,7 @@ forge("jwk-in-header.txt", key=other, serial=15,
 forge("other-cloud.txt", serial=16, cloudId="5c0ffee0-1111-4222-8333-444455556666")
 forge("wrong-type.txt", serial="17")
 forge("extra-claim.txt", serial=18, admin=True)
+forge("same-serial-2.txt", serial=2, iat=claims["iat"] + 1)
 # HS256 with the public key as the secret: built by hand, jwcrypto will not sign it
 import hashlib, hmac, os
 b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
@@ -88,7 +89,11 @@ snap=$(snapshot "$ST")
 refuse 2 "--force applies to trust remove only" trust add --force issuer.pub
 refuse 2 "--force applies to trust remove only" trust list --force
 snap=$(snapshot "$ST")
-refuse 4 "not a PEM SubjectPublicKeyInfo" trust add tokA.txt
+# a token is named for what it is (was "not a PEM SubjectPublicKeyInfo Ed25519 key", still
+# the line for a file of no kind known)
+refuse 4 "tokA.txt: this is a registration token: carry it to the workstation (registrar register --token tokA.txt)" trust add tokA.txt
+printf "hello\n" >plain.txt
+refuse 4 "plain.txt: not a PEM SubjectPublicKeyInfo" trust add plain.txt
 
 snap=$(snapshot "$ST")
 expect_exit 0 "dry run" "$KI" --dry-run key1.txt
@@ -107,7 +112,8 @@ refuse 4 "other-cloud.txt: key is for CloudId 5c0ffee0-1111-4222-8333-4444555566
 refuse 4 'wrong-type.txt: field "serial" must be an integer' wrong-type.txt
 refuse 4 'extra-claim.txt: unknown field "admin"' extra-claim.txt
 refuse 4 'hs256.txt: JWS algorithm "HS256" refused' hs256.txt
-refuse 4 "tokA.txt: not an activation key" tokA.txt
+# a token is named for what it is (was "not an activation key (typ …)")
+refuse 4 "tokA.txt: this is a registration token: carry it to the workstation (registrar register --token tokA.txt)" tokA.txt
 refuse 4 "expired.txt: key expired" --dry-run expired.txt
 cut -c1-100 key1.txt > truncated.txt
 refuse 4 "truncated.txt: not a JWS" truncated.txt
@@ -145,7 +151,15 @@ check "trust list --json marks it" [ "$OUT" = "{\"trustedIssuerKeys\":[{\"kid\":
 
 snap=$(snapshot "$ST")
 refuse 4 "key1.txt: key serial 1 is not newer than 2" key1.txt
-refuse 4 "key2.txt: key serial 2 is not newer than 2" key2.txt
+# the key imported, carried again: no rollback, nothing to do (was exit 4 "not newer than")
+for run in "" --dry-run; do
+	expect_exit 0 "the same key again $run" "$KI" $run key2-mangled.txt
+	check "the same key again $run: says so" [ "$(printf '%s' "$OUT" | sed 's/expires in 36[45] days/expires in N days/')" = "key-import: key2-mangled.txt: already imported, nothing changed (registration east, serial 2, expires in N days)
+$(sha256sum <key2.txt | cut -d' ' -f1)  key2-mangled.txt" ]
+	check "the same key again $run: state unchanged" [ "$(snapshot "$ST")" = "$snap" ]
+done
+# another key of that serial (another SHA-256) is not the key imported: still refused
+refuse 4 "same-serial-2.txt: key serial 2 is not newer than 2, already imported for east (rolled back)" same-serial-2.txt
 expect_exit 0 "newer key" "$KI" import key3.txt
 expect_exit 0 "remove" "$KI" remove
 check "remove names what went" sh -c "printf '%s' \"\$1\" | grep -q 'removed the activation of east'" _ "$OUT"
@@ -171,6 +185,17 @@ top=$(/usr/bin/python3 -c 'import json; print(json.load(open("'"$ST"'/serials.js
 check "high-water mark is the highest serial" /usr/bin/python3 -c "
 import json; r=json.load(open('$ST/activation.json'))
 assert r['serial']==$top, (r['serial'], $top)"
+
+# the same key at once (stamp B's first): the check under the lock finds it committed
+"$KI" --state-dir stampB trust add issuer.pub >/dev/null
+i=0; while [ $i -lt 4 ]; do { "$KI" --state-dir stampB keyB.txt >"same$i.out" 2>&1; echo $? >"same$i.rc"; } & i=$((i + 1)); done
+wait
+check "the same key at once: every import exits 0" [ "$(cat same0.rc same1.rc same2.rc same3.rc)" = "0
+0
+0
+0" ]
+check "the same key at once: one imports it" [ "$(cat same*.out | grep -c '^key-import: imported keyB.txt:')" -eq 1 ]
+check "the same key at once: three find it imported" [ "$(cat same*.out | grep -c '^key-import: keyB.txt: already imported, nothing changed')" -eq 3 ]
 
 # the key that signed the activation the stamp runs on goes only with --force
 snap=$(snapshot "$ST")

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What a file is, from its first bytes or its JWS header's typ: a reader given another
+ * file of the air gap names the file it got and where that one goes, instead of a parse
+ * error (every reader of a carried file goes through here). */
+#ifndef AIRREG_FILEKIND_H
+#define AIRREG_FILEKIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef enum {
+	AR_KIND_UNKNOWN = 0, /* none of these: the reader's own checks say what is wrong */
+	AR_KIND_TOKEN,
+	AR_KIND_ACTIVATION_KEY,
+	AR_KIND_PUBLIC_KEY,
+	AR_KIND_PRIVATE_KEY,
+	AR_KIND_IMAGE
+} ar_kind;
+
+/* From the first bytes: a PNG, a PEM public or private key, or a JWS (possibly wrapped
+ * in lines) whose header's typ is a token's or an activation key's. */
+ar_kind ar_kind_of(const uint8_t *data, size_t len);
+
+/* AR_OK when the data is of kind want, or of no kind known here; else AR_EINPUT with
+ * what it is and what to do with it. want AR_KIND_UNKNOWN refuses every known kind. */
+int ar_expect_kind(const uint8_t *data, size_t len, ar_kind want, const char *where,
+		   ar_err *e);
+
+/* ar_read_compact_text() of a file that should be of kind want: another kind is refused
+ * by what it is, before and after the compaction (a PNG or a PEM before, the typ of the
+ * joined QR parts after). The bytes of a private key are wiped before they are freed. */
+int ar_read_carried(const char *path, ar_kind want, char **text, size_t *len, ar_err *e);
+
+#endif
