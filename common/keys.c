@@ -15,6 +15,7 @@
 
 #include "codec.h"
 #include "fileio.h"
+#include "reach.h"
 
 int ar_keypair_generate(ar_keypair *kp, ar_err *e)
 {
@@ -116,6 +117,8 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 	if (fd < 0) {
 		if (errno == ELOOP)
 			return ar_fail(e, AR_EENV, path, "private key file is a symbolic link (refused)");
+		if (errno == EACCES || errno == EPERM)
+			return ar_fail_reach(e, AR_EENV, path, errno, AR_REACH_READ);
 		return ar_fail(e, (errno == ENOENT && !is_private) ? AR_EINPUT : AR_EENV, path,
 			       "cannot open key: %s",
 			       strerror(errno));

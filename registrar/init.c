@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "datadir.h"
 #include "fileio.h"
+#include "reach.h"
 #include "keys.h"
 #include "store.h"
 #include "text.h"
@@ -82,13 +83,15 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 	char pub_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	char *pem;
-	int rc;
+	int rc, present = 0;
 
 	if (!o->output)
 		return ar_fail(e, AR_EUSAGE, NULL, "export-issuer-key needs -o FILE (or -o -)");
 	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK)
 		return e->status;
-	if (!ar_file_exists(pub_path))
+	if (ar_path_present(pub_path, &present, e) != AR_OK)
+		return e->status;
+	if (!present)
 		return ar_fail(e, AR_EENV, pub_path, "no issuer key (run registrar init)");
 	/* whoever may write there may swap the key that every stamp will trust */
 	if (ar_prepare_private_dir(dir, 0, e) != AR_OK)
