@@ -358,6 +358,8 @@ int ar_prepare_private_dir(const char *dir, int create, ar_err *e)
 	    (errno == EACCES || errno == EPERM))
 		return ar_fail_reach(e, AR_EENV, dir, errno, AR_REACH_READ);
 	/* Its owner may plant or swap files in it whatever its mode says. */
+	if (st.st_uid != geteuid() && geteuid() != 0)
+		return ar_fail_not_owner(e, dir, 0, st.st_uid);
 	if (st.st_uid != geteuid())
 		return ar_fail(e, AR_EENV, dir,
 			       "directory is owned by uid %u, not by uid %u who runs this; "

@@ -126,6 +126,8 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		rc = ar_fail(e, AR_EENV, path, "not a regular file");
 	/* Its owner may rewrite it (chmod, then write) whatever its mode says. */
+	if (rc == AR_OK && is_private && st.st_uid != geteuid() && geteuid() != 0)
+		rc = ar_fail_not_owner(e, path, 1, st.st_uid);
 	if (rc == AR_OK && is_private && st.st_uid != geteuid())
 		rc = ar_fail(e, AR_EENV, path,
 			     "private key is owned by uid %u, not by uid %u who runs this; "

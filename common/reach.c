@@ -25,11 +25,20 @@ static void parent_of(char *path)
 		*slash = '\0';
 }
 
+void ar_owner_name(uid_t uid, char *out, size_t cap)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw && pw->pw_name)
+		snprintf(out, cap, "%s", pw->pw_name);
+	else
+		snprintf(out, cap, "uid %u", (unsigned)uid);
+}
+
 int ar_fail_reach(ar_err *e, int status, const char *path, int err, enum ar_reach_verb verb)
 {
 	char at[4096], owner[64];
 	struct stat st;
-	struct passwd *pw;
 	int found;
 
 	if (err != EACCES && err != EPERM)
@@ -48,15 +57,22 @@ int ar_fail_reach(ar_err *e, int status, const char *path, int err, enum ar_reac
 			       ? "cannot write %s: permission denied (mode %04o)"
 			       : "cannot read %s: permission denied (mode %04o)",
 			       at, (unsigned)(st.st_mode & 07777));
-	pw = getpwuid(st.st_uid);
-	if (pw && pw->pw_name)
-		snprintf(owner, sizeof owner, "%s", pw->pw_name);
-	else
-		snprintf(owner, sizeof owner, "uid %u", (unsigned)st.st_uid);
+	ar_owner_name(st.st_uid, owner, sizeof owner);
 	return ar_fail(e, status, NULL, verb == AR_REACH_WRITE
 		       ? "cannot write %s: permission denied (run as the owner, %s)"
 		       : "cannot read %s: permission denied (run as the owner, %s)",
 		       at, owner);
+}
+
+int ar_fail_not_owner(ar_err *e, const char *path, int is_key, uid_t owner)
+{
+	char name[64];
+
+	ar_owner_name(owner, name, sizeof name);
+	return ar_fail(e, AR_EENV, path, is_key
+		       ? "private key is owned by %s, not by uid %u who runs this; run as the owner, %s"
+		       : "directory is owned by %s, not by uid %u who runs this; run as the owner, %s",
+		       name, (unsigned)geteuid(), name);
 }
 
 int ar_path_present(const char *path, int *present, ar_err *e)

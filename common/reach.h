@@ -6,6 +6,9 @@
 #ifndef AIRREG_REACH_H
 #define AIRREG_REACH_H
 
+#include <stddef.h>
+#include <sys/types.h>
+
 #include "err.h"
 
 enum ar_reach_verb {
@@ -23,5 +26,13 @@ int ar_path_present(const char *path, int *present, ar_err *e);
  * and its owner: "cannot read D: permission denied (run as the owner, USER)"; any other
  * errno is "cannot read: strerror" at path. */
 int ar_fail_reach(ar_err *e, int status, const char *path, int err, enum ar_reach_verb verb);
+
+/* The owner's login name, else "uid N". */
+void ar_owner_name(uid_t uid, char *out, size_t cap);
+
+/* Refuses what another user owns, for a runner who is not root: run as its owner, never
+ * chown it (that would hand another's state, or the issuer, to the wrong user): a
+ * directory, or with is_key a private key. */
+int ar_fail_not_owner(ar_err *e, const char *path, int is_key, uid_t owner);
 
 #endif

@@ -4,7 +4,8 @@
 # root's directories and files, every program says which one it may not read and whose it
 # is (exit 5), never "missing" nor "run registrar init" (which, with a mistyped
 # --data-dir, makes a second issuer), and nothing is made anywhere: no stamp identity, no
-# data directory, no issuer key. A directory that is truly absent still advises init.
+# data directory, no issuer key. A directory that is truly absent still advises init. Nor
+# does it advise "chown" to a user who is not root: run as the owner.
 . "$(dirname "$0")/lib.sh"
 world
 expect_exit 0 "import key1" "$KI" key1.txt
@@ -59,8 +60,25 @@ attack 5 "$(denied "$ST/activation.json")" $NOBODY "$KI" status
 attack 5 "$(denied "$ST/stamp.key")" $NOBODY "$TG" create --billing-model Development \
 	--host "$HOSTS/node1.json" -o -
 check "no second identity: the stamp keeps its CloudId" [ -s "$ST/cloud-id" ]
+# root's key, readable by nobody: run as root, not "chown 65534" (nobody cannot; with sudo
+# it would hand the stamp's key to the wrong user)
+chmod 644 "$ST/stamp.key"
+attack 5 "$ST/stamp.key: private key is owned by root, not by uid 65534 who runs this; run as the owner, root" \
+	$NOBODY "$TG" create --billing-model Development --host "$HOSTS/node1.json" -o -
+chmod 600 "$ST/stamp.key"
 chown 0:0 "$ST" "$WS" "$ST/.lock"
 chmod 644 "$ST/activation.json" "$WS/issuer.pub" "$WS/registrar.db"
+
+# Root's directories, readable by nobody (mode 0755): the same advice, not chown.
+chmod 755 "$ST" "$WS"
+owned() { echo "$1: directory is owned by root, not by uid 65534 who runs this; run as the owner, root"; }
+attack 5 "$(owned "$WS")" $NOBODY "$RG" list
+attack 5 "$(owned "$WS")" $NOBODY "$RG" export-issuer-key -o -
+attack 5 "$(owned "$ST")" $NOBODY "$KI" status
+attack 5 "$(owned "$ST")" $NOBODY "$KI" "$WORK/key1.txt"
+attack 5 "$(owned "$ST")" $NOBODY "$TG" create --billing-model Development \
+	--host "$HOSTS/node1.json" -o -
+chmod 700 "$ST" "$WS"
 
 # Absent: a directory that is not there (and one in a directory nobody may write).
 mkdir -m 755 open
