@@ -24,7 +24,11 @@ each() { # each "reason for the registrar" "reason for the stamp's programs"
 	attack 5 "$1" $NOBODY "$RG" show --name east
 	attack 5 "$1" $NOBODY "$RG" activation-key --name east -o -
 	attack 5 "$1" $NOBODY "$RG" export-issuer-key -o -
+	attack 5 "$1" $NOBODY "$RG" register --token "$WORK/tokA.txt" --name south
+	# the advice followed: init over the directory there is makes no second issuer
+	attack 5 "$1" $NOBODY "$RG" init
 	attack 5 "$2" $NOBODY "$KI" status
+	attack 5 "$2" $NOBODY "$KI" remove
 	attack 5 "$2" $NOBODY "$KI" trust list
 	attack 5 "$2" $NOBODY "$KI" trust add "$WORK/issuer.pub"
 	attack 5 "$2" $NOBODY "$KI" "$WORK/key1.txt"
@@ -32,7 +36,7 @@ each() { # each "reason for the registrar" "reason for the stamp's programs"
 	check "nothing made beside the two directories" \
 		[ "$(ls -A "$WORK" | grep -vx 'out\|err')" = "$listing" ]
 }
-chmod 644 issuer.pub key1.txt
+chmod 644 issuer.pub key1.txt tokA.txt
 
 # Both directories mode 0700 and root's, in a directory nobody may search (the default
 # /var/lib/airreg, made by root): the one that refuses is named, not the one asked for.
