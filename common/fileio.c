@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "fileio.h"
+#include "reach.h"
 #include "qr.h"
 
 #include <errno.h>
@@ -90,6 +91,8 @@ static int read_path(const char *path, size_t cap, int own_state, uint8_t **data
 				(own_state ? O_NOFOLLOW | O_NONBLOCK : 0));
 		if (fd < 0 && errno == ELOOP && own_state)
 			return ar_fail(e, AR_EENV, path, "is a symbolic link (refused)");
+		if (fd < 0 && (errno == EACCES || errno == EPERM))
+			return ar_fail_reach(e, AR_EENV, path, errno, AR_REACH_READ);
 		if (fd < 0) {
 			int status = (errno == ENOENT && !own_state) ? AR_EINPUT : AR_EENV;
 
@@ -333,15 +336,30 @@ int ar_prepare_private_dir(const char *dir, int create, ar_err *e)
 				return rc;
 			if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 				return env_error(e, dir, "cannot create directory");
+		} else if (errno == EACCES || errno == EPERM) {
+			/* refused whether it is there or not: say by whom, after stat() below */
+			int err = errno;
+
+			if (stat(dir, &st) != 0)
+				return ar_fail_reach(e, AR_EENV, dir, errno == ENOENT ? err : errno,
+						     errno == ENOENT ? AR_REACH_WRITE : AR_REACH_READ);
 		} else {
 			return env_error(e, dir, "cannot create directory");
 		}
 	}
 	if (stat(dir, &st) != 0)
-		return ar_fail(e, AR_EENV, dir, "state directory missing: %s", strerror(errno));
+		return errno == ENOENT
+			? ar_fail(e, AR_EENV, dir, "state directory missing: %s", strerror(errno))
+			: ar_fail_reach(e, AR_EENV, dir, errno, AR_REACH_READ);
 	if (!S_ISDIR(st.st_mode))
 		return ar_fail(e, AR_EENV, dir, "not a directory");
+	/* Another's directory we may not read: we are the wrong user, not the owner's victim. */
+	if (faccessat(AT_FDCWD, dir, R_OK | X_OK, AT_EACCESS) != 0 &&
+	    (errno == EACCES || errno == EPERM))
+		return ar_fail_reach(e, AR_EENV, dir, errno, AR_REACH_READ);
 	/* Its owner may plant or swap files in it whatever its mode says. */
+	if (st.st_uid != geteuid() && geteuid() != 0)
+		return ar_fail_not_owner(e, dir, 0, st.st_uid);
 	if (st.st_uid != geteuid())
 		return ar_fail(e, AR_EENV, dir,
 			       "directory is owned by uid %u, not by uid %u who runs this; "
@@ -362,6 +380,8 @@ int ar_lock_dir(const char *dir, int *lock_fd, ar_err *e)
 	if (ar_join_path(path, sizeof path, dir, AR_LOCK_FILE, e) != AR_OK)
 		return e->status;
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		return ar_fail_reach(e, AR_EENV, path, errno, AR_REACH_WRITE);
 	if (fd < 0)
 		return env_error(e, path, "cannot open lock");
 	while (flock(fd, LOCK_EX) != 0) {
@@ -395,7 +415,8 @@ int ar_file_exists(const char *path)
 {
 	struct stat st;
 
-	return lstat(path, &st) == 0;
+	/* only ENOENT is absence: what we may not look at (EACCES) may well be there */
+	return lstat(path, &st) == 0 || errno != ENOENT;
 }
 
 int ar_is_stdio(const char *path)

@@ -60,6 +60,9 @@ void ar_unlock(int lock_fd);
 /* snprintf into a path buffer, refusing truncation. */
 int ar_join_path(char *out, size_t cap, const char *dir, const char *name, ar_err *e);
 
+/* 0 only when path is absent (ENOENT): one that cannot be looked at (permission) is
+ * not called absent, so that no caller makes, or advises making, what may be there;
+ * reading it then says why it cannot (ar_path_present() in reach.h says it at once). */
 int ar_file_exists(const char *path);
 
 /* "-" is stdin for inputs and stdout for outputs: the one test of it (path may be NULL),

@@ -16,6 +16,7 @@
 #include "codec.h"
 #include "fileio.h"
 #include "filekind.h"
+#include "reach.h"
 
 int ar_keypair_generate(ar_keypair *kp, ar_err *e)
 {
@@ -117,6 +118,8 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 	if (fd < 0) {
 		if (errno == ELOOP)
 			return ar_fail(e, AR_EENV, path, "private key file is a symbolic link (refused)");
+		if (errno == EACCES || errno == EPERM)
+			return ar_fail_reach(e, AR_EENV, path, errno, AR_REACH_READ);
 		return ar_fail(e, (errno == ENOENT && !is_private) ? AR_EINPUT : AR_EENV, path,
 			       "cannot open key: %s",
 			       strerror(errno));
@@ -124,6 +127,8 @@ static int read_key_file(const char *path, int is_private, uint8_t *buf, size_t 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		rc = ar_fail(e, AR_EENV, path, "not a regular file");
 	/* Its owner may rewrite it (chmod, then write) whatever its mode says. */
+	if (rc == AR_OK && is_private && st.st_uid != geteuid() && geteuid() != 0)
+		rc = ar_fail_not_owner(e, path, 1, st.st_uid);
 	if (rc == AR_OK && is_private && st.st_uid != geteuid())
 		rc = ar_fail(e, AR_EENV, path,
 			     "private key is owned by uid %u, not by uid %u who runs this; "

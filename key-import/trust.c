@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "json.h"
 #include "keys.h"
+#include "reach.h"
 #include "state.h"
 #include "text.h"
 
@@ -176,7 +177,7 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 		return e->status;
 	d = opendir(dir);
 	if (!d && errno != ENOENT)
-		return ar_fail(e, AR_EENV, dir, "cannot read: %s", strerror(errno));
+		return ar_fail_reach(e, AR_EENV, dir, errno, AR_REACH_READ);
 	while (d && n < AR_MAX_TRUSTED_KEYS && (de = readdir(d)) != NULL) {
 		if (strlen(de->d_name) != AR_THUMBPRINT_CHARS + 4 ||
 		    strcmp(de->d_name + AR_THUMBPRINT_CHARS, ".pub") != 0)

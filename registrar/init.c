@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "datadir.h"
 #include "fileio.h"
+#include "reach.h"
 #include "keys.h"
 #include "qr.h"
 #include "store.h"
@@ -94,7 +95,7 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	FILE *report = ar_qr_status_stream(o->output, o->qr);
 	char *pem;
-	int rc = AR_OK;
+	int rc = AR_OK, present = 0;
 
 	if (!o->output && !o->qr)
 		return ar_fail(e, AR_EUSAGE, NULL, "export-issuer-key needs -o FILE|- or "
@@ -103,7 +104,9 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 		return e->status;
 	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK)
 		return e->status;
-	if (!ar_file_exists(pub_path))
+	if (ar_path_present(pub_path, &present, e) != AR_OK)
+		return e->status;
+	if (!present)
 		return ar_fail(e, AR_EENV, pub_path, "no issuer key (run registrar init)");
 	/* whoever may write there may swap the key that every stamp will trust */
 	if (ar_prepare_private_dir(dir, 0, e) != AR_OK)

@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "ar_limits.h"
 #include "fileio.h"
+#include "reach.h"
 
 /* Prepared statements are kept for the life of the connection: a batch runs the same
  * few statements thousands of times, and compiling one costs as much as running it. */
@@ -263,15 +265,24 @@ static int open_path(const char *path, int create, const char *journal, store **
 int store_open(const char *data_dir, int create, store **db, ar_err *e)
 {
 	char path[4096];
+	int present = 0;
 
 	*db = NULL;
 	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_FILE, e) != AR_OK)
 		return e->status;
-	if (!create && !ar_file_exists(path))
+	/* init is advised only where there is truly none: over an unreadable one it would
+	 * make a second issuer */
+	if (!create && ar_path_present(path, &present, e) != AR_OK)
+		return e->status;
+	if (!create && !present)
 		return ar_fail(e, AR_EENV, path, "no registrar database (run registrar init)");
 	/* whoever may write here may swap the issuer key or the database */
 	if (ar_prepare_private_dir(data_dir, 0, e) != AR_OK)
 		return e->status;
+	/* SQLite would only say "unable to open database file" */
+	if (!create && faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) != 0 &&
+	    (errno == EACCES || errno == EPERM))
+		return ar_fail_reach(e, AR_EENV, path, errno, AR_REACH_READ);
 	return open_path(path, create, "WAL", db, e);
 }
 

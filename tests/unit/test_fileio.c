@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
@@ -9,6 +10,7 @@
 
 #include "fileio.h"
 #include "json.h"
+#include "reach.h"
 
 static void write_file(const char *name, const void *data, size_t len, char *path, size_t cap)
 {
@@ -220,6 +222,47 @@ static void ownership_checked(void **state)
 	assert_int_equal(ar_prepare_private_dir(path, 1, &e), AR_EENV);
 }
 
+/* Only ENOENT is absence (issue 15, part 3): what cannot be looked at is not called missing,
+ * and permission names what refused and its owner. */
+static void absence_is_enoent_alone(void **state)
+{
+	char dir[4200], file[4200], below[4300], deep[4300], want[8500], owner[64];
+	int present = -1;
+	ar_err e;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/reach", test_dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(chmod(dir, 0755), 0); /* whatever the umask */
+	write_file("reach/f", "x", 1, file, sizeof file);
+	assert_int_equal(ar_path_present(file, &present, &e), AR_OK);
+	assert_int_equal(present, 1);
+	snprintf(below, sizeof below, "%s/none", dir);
+	assert_int_equal(ar_path_present(below, &present, &e), AR_OK);
+	assert_int_equal(present, 0);
+	assert_false(ar_file_exists(below));
+	/* a name below a regular file: ENOTDIR, not absence */
+	snprintf(below, sizeof below, "%s/x", file);
+	assert_int_equal(ar_path_present(below, &present, &e), AR_EENV);
+	assert_string_equal(e.msg, "cannot read: Not a directory");
+	assert_true(ar_file_exists(below));
+	/* permission on a path below: the nearest one that can be looked at is named */
+	snprintf(deep, sizeof deep, "%s/a/b", dir);
+	assert_int_equal(ar_fail_reach(&e, AR_EENV, deep, EACCES, AR_REACH_READ), AR_EENV);
+	snprintf(want, sizeof want, "cannot read %s: permission denied (mode 0755)", dir);
+	assert_string_equal(e.msg, want);
+	assert_string_equal(e.where, "");
+	assert_int_equal(ar_fail_reach(&e, AR_EENV, deep, EIO, AR_REACH_WRITE), AR_EENV);
+	assert_string_equal(e.msg, "cannot create: Input/output error");
+	if (chown(dir, 65534, 65534) != 0)
+		skip(); /* not root: cannot give it away */
+	ar_owner_name(65534, owner, sizeof owner);
+	assert_int_equal(ar_fail_reach(&e, AR_EENV, deep, EPERM, AR_REACH_WRITE), AR_EENV);
+	snprintf(want, sizeof want, "cannot write %s: permission denied (run as the owner, %s)",
+		 dir, owner);
+	assert_string_equal(e.msg, want);
+}
+
 static void json_strict(void **state)
 {
 	const char *dup = "{\"a\":1,\"a\":2}";
@@ -268,6 +311,7 @@ int main(void)
 		cmocka_unit_test(private_dir_checks),
 		cmocka_unit_test(outputs_not_regular),
 		cmocka_unit_test(ownership_checked),
+		cmocka_unit_test(absence_is_enoent_alone),
 		cmocka_unit_test(json_strict),
 	};
 	return cmocka_run_group_tests_name("fileio+json", tests, scratch_setup, scratch_teardown);
