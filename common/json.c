@@ -160,29 +160,52 @@ typedef struct {
 	int status;
 } text_walk_ctx;
 
+/* path + len: sep then part, cut to the buffer (a name only ever shown in an error). */
+static void path_append(text_walk_ctx *w, size_t len, const char *sep, const char *part)
+{
+	size_t cap = sizeof w->path - 1, n;
+
+	n = strlen(sep);
+	if (len + n > cap)
+		n = cap - len;
+	memcpy(w->path + len, sep, n);
+	len += n;
+	n = strlen(part);
+	if (len + n > cap)
+		n = cap - len;
+	memcpy(w->path + len, part, n);
+	w->path[len + n] = '\0';
+}
+
+/* The refusal of text at the walk's place; the name is made only then: the walk runs on
+ * every token and key read, and naming each string it passes cost a fifth of a register. */
+static int text_refused(text_walk_ctx *w, const char *kind, const char *text, ar_err *e)
+{
+	snprintf(w->name, sizeof w->name, "%s%s%s \"%s\"", w->what, w->what[0] ? " " : "",
+		 kind, w->path);
+	return ar_text_check(text, w->name, w->status, w->where, e);
+}
+
 /* One buffer for the whole walk: nesting may be as deep as jansson allows. */
 static int text_walk(json_t *value, size_t len, text_walk_ctx *w, ar_err *e)
 {
-	size_t cap = sizeof w->path;
+	char index[32];
 	const char *key;
 	json_t *v;
 	size_t i;
 
-	if (json_is_string(value)) {
-		snprintf(w->name, sizeof w->name, "%s%sfield \"%s\"", w->what,
-			 w->what[0] ? " " : "", w->path);
-		return ar_text_check(json_string_value(value), w->name, w->status, w->where, e);
-	}
+	if (json_is_string(value))
+		return ar_text_ok(json_string_value(value))
+			       ? AR_OK : text_refused(w, "field", json_string_value(value), e);
 	json_object_foreach(value, key, v) {
-		snprintf(w->path + len, cap - len, "%s%s", len ? "." : "", key);
-		snprintf(w->name, sizeof w->name, "%s%sfield name \"%s\"", w->what,
-			 w->what[0] ? " " : "", w->path);
-		if (ar_text_check(key, w->name, w->status, w->where, e) != AR_OK ||
+		path_append(w, len, len ? "." : "", key);
+		if ((!ar_text_ok(key) && text_refused(w, "field name", key, e) != AR_OK) ||
 		    text_walk(v, strlen(w->path), w, e) != AR_OK)
 			return e->status;
 	}
 	json_array_foreach(value, i, v) {
-		snprintf(w->path + len, cap - len, "[%zu]", i);
+		snprintf(index, sizeof index, "[%zu]", i);
+		path_append(w, len, "", index);
 		if (text_walk(v, strlen(w->path), w, e) != AR_OK)
 			return e->status;
 	}

@@ -90,6 +90,11 @@ int ar_text_check(const char *text, const char *what, int status, const char *wh
 	}
 }
 
+int ar_text_ok(const char *text)
+{
+	return text_fault(text) == TEXT_OK;
+}
+
 int ar_text_check_flag(const char *flag, const char *value, ar_err *e)
 {
 	char what[64];

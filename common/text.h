@@ -15,6 +15,8 @@
 int ar_text_check(const char *text, const char *what, int status, const char *where, ar_err *e);
 /* For main(): the value of --FLAG (the long name, without dashes), held to the same
  * rule; fails with AR_EUSAGE ("--FLAG is not valid UTF-8", ...). */
+/* The rule of ar_text_check, as a yes or no (no message made). */
+int ar_text_ok(const char *text);
 int ar_text_check_flag(const char *flag, const char *value, ar_err *e);
 /* For values read from hardware, which are kept rather than refused: each character
  * the rule refuses becomes '?' (every byte from 0x80 when the text is not UTF-8). */
