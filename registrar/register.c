@@ -137,7 +137,7 @@ static int write_registration(store *db, const registration_row *existing, const
 
 /* The rules, in the order an operator can act on them. */
 static int check_rules(store *db, const char *name, const ar_token *t,
-		       registration_row *by_name, const char *where, ar_err *e)
+		       registration_row *by_name, int *same, const char *where, ar_err *e)
 {
 	const char *cloud = claim(t, "cloudId");
 	registration_row live;
@@ -160,10 +160,10 @@ static int check_rules(store *db, const char *name, const ar_token *t,
 		return (ar_fail(e, AR_EINPUT, where,
 			       "CloudId %s was registered by a different stamp key (refused)", cloud),
 			ar_err_code(e, "StampKeyMismatch"));
-	if (by_name->found && strcmp(by_name->status, "Registered") == 0 &&
-	    strcmp(by_name->token_sha, t->sha256_hex) == 0)
-		return (ar_fail(e, AR_EINPUT, where, "this token is already registered as %s", name),
-			ar_err_code(e, "TokenAlreadyRegistered"));
+	*same = by_name->found && strcmp(by_name->status, "Registered") == 0 &&
+		strcmp(by_name->token_sha, t->sha256_hex) == 0;
+	if (*same)
+		return AR_OK;
 	if (by_name->found && json_integer_value(json_object_get(t->claims, "issuedAt")) <
 				      by_name->issued_at)
 		return (ar_fail(e, AR_EINPUT, where,
@@ -184,17 +184,20 @@ static int check_name(const char *name, ar_err *e)
 }
 
 int registrar_register_token(store *db, const char *name, const ar_token *t,
-			     const char *text, long long now, const char *where, int *renewal,
-			     ar_err *e)
+			     const char *text, long long now, const char *where,
+			     enum registration_outcome *outcome, ar_err *e)
 {
 	registration_row existing;
-	int rc = check_rules(db, name, t, &existing, where, e);
+	int same = 0;
+	int rc = check_rules(db, name, t, &existing, &same, where, e);
+	int renewal = existing.found && strcmp(existing.status, "Registered") == 0;
 
-	*renewal = existing.found && strcmp(existing.status, "Registered") == 0;
+	*outcome = same ? REGISTERED_ALREADY : renewal ? REGISTERED_RENEWAL : REGISTERED_NEW;
+	if (rc != AR_OK || same)
+		return rc;
+	rc = write_registration(db, &existing, name, t, text, now, e);
 	if (rc == AR_OK)
-		rc = write_registration(db, &existing, name, t, text, now, e);
-	if (rc == AR_OK)
-		rc = store_audit(db, *renewal ? "renew" : "register", name, t->sha256_hex, e);
+		rc = store_audit(db, renewal ? "renew" : "register", name, t->sha256_hex, e);
 	return rc;
 }
 
@@ -210,7 +213,8 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	char *text = NULL;
 	size_t len = 0;
 	ar_token t = { 0 };
-	int rc, renewal = 0;
+	enum registration_outcome outcome = REGISTERED_NEW;
+	int rc;
 
 	if (!o->token)
 		return ar_fail(e, AR_EUSAGE, NULL, "register needs --token FILE");
@@ -227,12 +231,17 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
-		rc = registrar_register_token(db, o->name, &t, text, o->now, where, &renewal, e);
+		rc = registrar_register_token(db, o->name, &t, text, o->now, where, &outcome, e);
 		rc = store_end(db, rc, e);
 	}
-	if (rc == AR_OK)
+	if (rc == AR_OK && outcome == REGISTERED_ALREADY)
+		printf(PROGRAM ": %s: already registered with this token, nothing changed "
+		       "(CloudId %s, token SHA-256 %s)\n", ar_text_shown(o->name),
+		       ar_text_shown(claim(&t, "cloudId")), t.sha256_hex);
+	else if (rc == AR_OK)
 		printf(PROGRAM ": %s %s: CloudId %s, %zu host%s, %s (token SHA-256 %s)\n",
-		       renewal ? "renewed" : "registered", ar_text_shown(o->name),
+		       outcome == REGISTERED_RENEWAL ? "renewed" : "registered",
+		       ar_text_shown(o->name),
 		       ar_text_shown(claim(&t, "cloudId")),
 		       json_array_size(json_object_get(t.claims, "hosts")),
 		       json_array_size(json_object_get(t.claims, "hosts")) == 1 ? "" : "s",

@@ -23,9 +23,12 @@ json_t *registration_tenants(store *db, long long id);
 /* The work of register and activation-key; a batch (tests/bench) runs many in one
  * transaction. */
 int registrar_check_token(const ar_token *t, long long now, const char *where, ar_err *e);
+/* What register did: the same token again changes nothing and is no error (a PUT is
+ * idempotent, and so is the command an operator runs twice). */
+enum registration_outcome { REGISTERED_NEW, REGISTERED_RENEWAL, REGISTERED_ALREADY };
 int registrar_register_token(store *db, const char *name, const ar_token *t,
-			     const char *text, long long now, const char *where, int *renewal,
-			     ar_err *e);
+			     const char *text, long long now, const char *where,
+			     enum registration_outcome *outcome, ar_err *e);
 /* token_claims: the registration's claims when the caller holds them (a batch that
  * has just registered the token); NULL reads them from the database. */
 int registrar_issue_key(store *db, const char *name, json_t *token_claims,

@@ -41,7 +41,7 @@ void api_refuse(api_response *rs, const ar_err *e, const char *input_code)
 		{ "RegistrationNotFound", 404 }, { "CustomerSubscriptionNotFound", 404 },
 		{ "RegistrationNameConflict", 409 }, { "CloudIdAlreadyRegistered", 409 },
 		{ "StampKeyMismatch", 409 }, { "TokenRolledBack", 409 },
-		{ "TokenAlreadyRegistered", 409 }, { "ActivationKeyLimitExceeded", 409 },
+		{ "ActivationKeyLimitExceeded", 409 },
 		{ "CustomerSubscriptionLimitExceeded", 409 },
 	};
 	char message[sizeof e->where + sizeof e->msg + 2];

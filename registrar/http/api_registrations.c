@@ -99,7 +99,8 @@ void api_put_registration(store *db, const route *rt, const api_request *rq,
 	ar_token t = { 0 };
 	uint8_t *text = NULL;
 	size_t len;
-	int renewal = 0, rc;
+	enum registration_outcome outcome = REGISTERED_NEW;
+	int rc;
 	ar_err e;
 
 	if (!doc)
@@ -119,12 +120,12 @@ void api_put_registration(store *db, const route *rt, const api_request *rq,
 	if (rc == AR_OK)
 		rc = IN_TRANSACTION(db, &e, registrar_register_token(db, rt->name, &t, (char *)text,
 								     (long long)time(NULL), where,
-								     &renewal, &e));
+								     &outcome, &e));
 	ar_token_free(&t);
 	free(text);
 	/* PUT is idempotent: the same token again is the resource as it is. */
-	if (rc == AR_OK || strcmp(e.code, "TokenAlreadyRegistered") == 0)
-		api_get_registration(db, rt, rc == AR_OK && !renewal ? 201 : 200, rs);
+	if (rc == AR_OK)
+		api_get_registration(db, rt, outcome == REGISTERED_NEW ? 201 : 200, rs);
 	else
 		api_refuse(rs, &e, "InvalidRegistrationToken");
 }

@@ -47,7 +47,10 @@ refuse() { # refuse STATUS "message" args...: refused, one line, database unchan
 	one_line_error "$*" "$msg"
 	check "$*: database unchanged" [ "$(dump)" = "$before" ]
 }
-refuse 4 "this token is already registered as east" register --token A1.txt --name east
+before=$(dump)
+expect_exit 0 "register the same token again" "$RG" register --token A1.txt --name east
+check "the same token again: nothing changed, said so" [ "$OUT" = "registrar: east: already registered with this token, nothing changed (CloudId $cloudA, token SHA-256 $(sha256sum A1.txt | cut -c1-64))" ]
+check "the same token again: database unchanged (no audit row either)" [ "$(dump)" = "$before" ]
 refuse 4 "CloudId $cloudA is already registered (as east)" register --token A1.txt --name west
 refuse 4 "registration name east is already associated with another cloud identifier" register --token B1.txt --name east
 refuse 2 "register needs --name" register --token A1.txt
