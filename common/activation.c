@@ -160,13 +160,18 @@ static int is_sha256_hex(const char *s)
 /* The key's times: valid from nbf until exp, never longer than a registrar issues. */
 static int check_span(json_int_t nbf, json_int_t exp, const char *where, ar_err *e)
 {
+	char from[AR_TIME_CHARS + 1], to[AR_TIME_CHARS + 1];
+
+	/* the two times, not a count of days: "more than 3650" must never round to 3650 */
 	if (exp <= nbf)
-		return ar_fail(e, AR_EINPUT, where, "key expires (exp %lld) before it is valid "
-			       "(nbf %lld)", (long long)exp, (long long)nbf);
+		return ar_fail(e, AR_EINPUT, where, "key expires (%s) before it is valid (%s)",
+			       ar_format_time((long long)exp, to),
+			       ar_format_time((long long)nbf, from));
 	if (exp - nbf > (json_int_t)AR_KEY_VALID_DAYS_MAX * 86400)
 		return ar_fail(e, AR_EINPUT, where,
-			       "key valid for %lld days, more than the %d a registrar issues",
-			       (long long)((exp - nbf + 86399) / 86400), AR_KEY_VALID_DAYS_MAX);
+			       "key valid from %s to %s, more than the %d days a registrar issues",
+			       ar_format_time((long long)nbf, from), ar_format_time((long long)exp, to),
+			       AR_KEY_VALID_DAYS_MAX);
 	return AR_OK;
 }
 

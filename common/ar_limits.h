@@ -109,6 +109,9 @@
 #define AR_TOKEN_MAX_AGE_DAYS  30
 #define AR_KEY_VALID_DAYS_DEFAULT 365
 #define AR_KEY_VALID_DAYS_MAX  3650
+/* Durations shown to an operator (common/when.c): from this many days on, whole days alone
+ * ("365 days"); below it, days and hours ("2 days 3 hours"). */
+#define AR_SPAN_DAYS_ALONE     10
 /* Tenants a registration maps and a key carries: the largest key (64 hosts, every name and
  * value at its longest) with 320 is 62,912 bytes, within the 64 KiB the stamp reads with room
  * for the QR parts' prefixes; fixed, so a renewal with more hosts never strands a mapping. */

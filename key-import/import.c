@@ -18,6 +18,7 @@
 #include "state.h"
 #include "trust.h"
 #include "text.h"
+#include "when.h"
 
 static long long claim_int(json_t *c, const char *key)
 {
@@ -62,15 +63,16 @@ static int check_binding(json_t *c, const char *dir, const char *where, ar_err *
 static int check_clock(const char *dir, long long now, long long *trusted, const char *where,
 		       ar_err *e)
 {
-	char clock[AR_TIME_CHARS + 1], when[AR_TIME_CHARS + 1];
+	char clock[AR_TIME_CHARS + 1], when[AR_TIME_CHARS + 1], behind[AR_SPAN_CHARS + 1];
 
 	if (state_trusted_time(dir, trusted, e) != AR_OK)
 		return e->status;
 	if (now + AR_CLOCK_SKEW_SECONDS < *trusted)
 		return ar_fail(e, AR_EENV, where,
-			       "the clock (%s) is %lld s behind the latest time this stamp has "
-			       "trusted (%s); set the clock right", ar_format_time(now, clock),
-			       *trusted - now, ar_format_time(*trusted, when));
+			       "the clock (%s) is %s behind the latest time this stamp has "
+			       "trusted (%s); set the clock right (runbook, \"The clock\")",
+			       ar_format_time(now, clock), ar_format_span(*trusted - now, behind),
+			       ar_format_time(*trusted, when));
 	return AR_OK;
 }
 
@@ -80,20 +82,31 @@ static int check_clock(const char *dir, long long now, long long *trusted, const
 static int check_time(json_t *c, long long now, long long trusted, const char *where,
 		      ar_err *e)
 {
-	char exp[AR_TIME_CHARS + 1], when[AR_TIME_CHARS + 1];
+	char t[AR_TIME_CHARS + 1], when[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
+	const char *name = ar_text_shown(claim_str(c, "sub"));
 
+	/* a registrar signs nbf = iat at its clock: a key from the future is two clocks apart,
+	 * and only the operator can tell which one is wrong */
 	if (claim_int(c, "nbf") > now + AR_CLOCK_SKEW_SECONDS)
-		return ar_fail(e, AR_EINPUT, where, "key not valid before %lld (%lld s from now)",
-			       claim_int(c, "nbf"), claim_int(c, "nbf") - now);
+		return ar_fail(e, AR_EINPUT, where, "key not valid before %s, %s from now: this "
+			       "stamp's clock is %s behind the workstation's, or the workstation's "
+			       "is ahead; set the wrong one right", ar_format_time(claim_int(c, "nbf"), t),
+			       ar_format_span(claim_int(c, "nbf") - now, span), span);
 	if (claim_int(c, "iat") > now + AR_CLOCK_SKEW_SECONDS)
-		return ar_fail(e, AR_EINPUT, where, "key issued %lld s in the future (check the clock)",
-			       claim_int(c, "iat") - now);
+		return ar_fail(e, AR_EINPUT, where, "key issued %s, %s from now: this stamp's clock "
+			       "is %s behind the workstation's, or the workstation's is ahead; set "
+			       "the wrong one right", ar_format_time(claim_int(c, "iat"), t),
+			       ar_format_span(claim_int(c, "iat") - now, span), span);
 	if (claim_int(c, "exp") <= now)
-		return ar_fail(e, AR_EINPUT, where, "key expired %lld s ago", now - claim_int(c, "exp"));
+		return ar_fail(e, AR_EINPUT, where, "key expired %s (%s ago); issue a new key on the "
+			       "workstation: registrar activation-key --name %s",
+			       ar_format_time(claim_int(c, "exp"), t),
+			       ar_format_span(now - claim_int(c, "exp"), span), name);
 	if (claim_int(c, "exp") <= trusted)
-		return ar_fail(e, AR_EINPUT, where, "key expired (%s), before the latest time this "
-			       "stamp has trusted (%s)", ar_format_time(claim_int(c, "exp"), exp),
-			       ar_format_time(trusted, when));
+		return ar_fail(e, AR_EINPUT, where, "key expired %s, before the latest time this "
+			       "stamp has trusted (%s); issue a new key on the workstation: registrar "
+			       "activation-key --name %s", ar_format_time(claim_int(c, "exp"), t),
+			       ar_format_time(trusted, when), name);
 	return AR_OK;
 }
 
@@ -127,7 +140,7 @@ static int check_serial(json_t *c, const char *sha256_hex, const char *dir, int 
 			const char *where, ar_err *e)
 {
 	long long high = 0, issued = 0;
-	char when[AR_TIME_CHARS + 1];
+	char when[AR_TIME_CHARS + 1], last[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
 
 	*same = 0;
 	if (state_trusted_time(dir, &issued, e) != AR_OK ||
@@ -144,9 +157,10 @@ static int check_serial(json_t *c, const char *sha256_hex, const char *dir, int 
 	}
 	if (claim_int(c, "iat") < issued)
 		return ar_fail(e, AR_EINPUT, where,
-			       "key issued %s, before the key already imported (%lld s later; "
-			       "rolled back)", ar_format_time(claim_int(c, "iat"), when),
-			       issued - claim_int(c, "iat"));
+			       "key issued %s, %s before the key already imported (%s; rolled back)",
+			       ar_format_time(claim_int(c, "iat"), when),
+			       ar_format_span(issued - claim_int(c, "iat"), span),
+			       ar_format_time(issued, last));
 	return AR_OK;
 }
 
@@ -206,14 +220,16 @@ static void report(const keyimport_opts *o, const ar_activation *a, const char *
 {
 	const char *sub = ar_text_shown(claim_str(a->claims, "sub"));
 	long long serial = claim_int(a->claims, "serial");
-	long long days = (claim_int(a->claims, "exp") - o->now) / 86400;
+	char exp[AR_WHEN_CHARS + 1];
 
+	/* "expires T (in 365 days)": the days by the rule the registrar's "valid 365 days" uses */
+	ar_format_when(claim_int(a->claims, "exp"), o->now, exp);
 	if (same)
-		printf(PROGRAM ": %s: already imported, nothing changed (registration %s, serial "
-		       "%lld, expires in %lld days)\n", ar_text_shown(where), sub, serial, days);
+		printf(PROGRAM ": %s: already imported, nothing changed: registration %s, serial "
+		       "%lld, expires %s\n", ar_text_shown(where), sub, serial, exp);
 	else
-		printf(PROGRAM ": %s %s: registration %s, serial %lld, expires in %lld days%s\n",
-		       o->dry_run ? "verified" : "imported", ar_text_shown(where), sub, serial, days,
+		printf(PROGRAM ": %s %s: registration %s, serial %lld, expires %s%s\n",
+		       o->dry_run ? "verified" : "imported", ar_text_shown(where), sub, serial, exp,
 		       o->dry_run ? " (dry run: nothing written)" : "");
 }
 

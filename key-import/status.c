@@ -11,6 +11,7 @@
 #include "stamp.h"
 #include "state.h"
 #include "text.h"
+#include "when.h"
 
 /* The status is judged as an import judges expiry: at the later of the clock and the
  * trusted time (the latest iat imported), so a clock set back does not show an expired key
@@ -18,13 +19,15 @@
 static int status_time(const char *dir, long long now, long long *shown, ar_err *e)
 {
 	long long trusted = 0;
+	char behind[AR_SPAN_CHARS + 1], when[AR_TIME_CHARS + 1];
 
 	if (state_trusted_time(dir, &trusted, e) != AR_OK)
 		return e->status;
 	*shown = now > trusted ? now : trusted;
 	if (now + AR_CLOCK_SKEW_SECONDS < trusted)
-		ar_warn(PROGRAM, "the clock is %lld s behind the latest time this stamp has "
-			"trusted; status is shown at that time", trusted - now);
+		ar_warn(PROGRAM, "the clock is %s behind the latest time this stamp has trusted "
+			"(%s); status is shown at that time; set the clock right (runbook, \"The "
+			"clock\")", ar_format_span(trusted - now, behind), ar_format_time(trusted, when));
 	return AR_OK;
 }
 
@@ -41,7 +44,7 @@ static void print_json(json_t *r, const char *status, long long now)
 		json_object_set(doc, "issuerKid", json_object_get(r, "issuerKid"));
 		json_object_set(doc, "expiresAt", json_object_get(r, "expiresAt"));
 		json_object_set_new(doc, "daysLeft",
-				    json_integer((state_field_int(r, "expiresAt") - now) / 86400));
+				    json_integer(ar_span_days(state_field_int(r, "expiresAt") - now)));
 		json_object_set(doc, "tenants", json_object_get(r, "tenants"));
 	}
 	text = ar_json_dump_pretty(doc);
@@ -52,7 +55,8 @@ static void print_json(json_t *r, const char *status, long long now)
 
 static void print_text(json_t *r, const char *status, long long now)
 {
-	char exp[AR_TIME_CHARS + 1];
+	char exp[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
+	long long left;
 
 	printf("%-16s%s\n", "Status", status);
 	if (!r)
@@ -64,9 +68,11 @@ static void print_text(json_t *r, const char *status, long long now)
 	       state_field_int(r, "serial"));
 	/* the kid `trust list` marks, and the one `trust remove` of it names */
 	printf("%-16s%s\n", "Issuer key", ar_text_shown(state_field_text(r, "issuerKid")));
-	printf("%-16s%s (%lld days left)\n%-16s%zu\n", "Expires",
-	       ar_format_time(state_field_int(r, "expiresAt"), exp),
-	       (state_field_int(r, "expiresAt") - now) / 86400, "Tenants",
+	left = state_field_int(r, "expiresAt") - now;
+	/* by the rule of the import's "expires in" and the registrar's "valid N days" */
+	printf("%-16s%s (%s%s%s)\n%-16s%zu\n", "Expires",
+	       ar_format_time(state_field_int(r, "expiresAt"), exp), left > 0 ? "" : "expired ",
+	       ar_format_span(left, span), left > 0 ? " left" : " ago", "Tenants",
 	       json_array_size(json_object_get(r, "tenants")));
 }
 

@@ -14,6 +14,7 @@
 #include "registry.h"
 #include "store.h"
 #include "text.h"
+#include "when.h"
 
 typedef struct {
 	long long id, serial;
@@ -167,16 +168,18 @@ static int write_key(const registrar_opts *o, const char *compact, long long ser
 {
 	FILE *report = ar_qr_status_stream(o->output, o->qr);
 	size_t len = strlen(compact);
-	char what[128];
+	char what[128], span[AR_SPAN_CHARS + 1], until[AR_TIME_CHARS + 1];
 
 	if (o->output) {
 		const char *out = ar_output_name(o->output);
 
 		if (ar_write_output(o->output, compact, len, 0, e) != AR_OK)
 			return e->status;
-		fprintf(report, PROGRAM ": wrote %s: activation key for %s, serial %lld, valid %ld "
-			"days, %zu bytes\n", ar_text_shown(out), ar_text_shown(o->name), serial,
-			o->valid_days, len);
+		/* "valid 365 days" by the rule the stamp's "in 365 days" uses (common/when.h) */
+		fprintf(report, PROGRAM ": wrote %s: activation key for %s, serial %lld, valid %s "
+			"(until %s), %zu bytes\n", ar_text_shown(out), ar_text_shown(o->name), serial,
+			ar_format_span(o->valid_days * 86400LL, span),
+			ar_format_time(o->now + o->valid_days * 86400LL, until), len);
 		ar_report_sha256(report, compact, len, out);
 	}
 	snprintf(what, sizeof what, "activation key for %s, serial %lld (%zu bytes)", o->name,

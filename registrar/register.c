@@ -17,6 +17,7 @@
 #include "store.h"
 #include "token.h"
 #include "text.h"
+#include "when.h"
 
 typedef struct {
 	int found;
@@ -82,15 +83,20 @@ static const char *claim(const ar_token *t, const char *key)
 static int check_token_time(const ar_token *t, long long now, const char *where, ar_err *e)
 {
 	long long issued = (long long)json_integer_value(json_object_get(t->claims, "issuedAt"));
+	char when[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
 
+	/* two clocks apart: only the operator can tell which one is wrong */
 	if (issued > now + AR_CLOCK_SKEW_SECONDS)
 		return ar_fail(e, AR_EINPUT, where,
-			       "token issued %lld seconds in the future (check both clocks)",
-			       issued - now);
+			       "token issued %s, %s from now: the stamp's clock is %s ahead of this "
+			       "workstation's, or this one is behind; set the wrong one right (a new "
+			       "token if it was the stamp's)", ar_format_time(issued, when),
+			       ar_format_span(issued - now, span), span);
 	if (issued < now - (long long)AR_TOKEN_MAX_AGE_DAYS * 86400)
 		return ar_fail(e, AR_EINPUT, where,
-			       "token is older than %d days; create a new one on the stamp",
-			       AR_TOKEN_MAX_AGE_DAYS);
+			       "token is older than %d days (issued %s, %s ago); create a new one "
+			       "on the stamp", AR_TOKEN_MAX_AGE_DAYS, ar_format_time(issued, when),
+			       ar_format_span(now - issued, span));
 	return AR_OK;
 }
 

@@ -11,6 +11,7 @@
 #include "registry.h"
 #include "store.h"
 #include "text.h"
+#include "when.h"
 
 static const char select_sql[] =
 	"SELECT name, cloud_id, status, billing_model, agreement_number, asset_tag, "
@@ -68,6 +69,16 @@ static const char *when(json_t *r, const char *key, char *buf)
 	if (!json_is_integer(json_object_get(r, key)))
 		return "-";
 	return ar_format_time((long long)json_integer_value(json_object_get(r, key)), buf);
+}
+
+/* The key's expiry with the days left, as the stamp's status counts them (common/when.h). */
+static const char *expiry(json_t *r, long long now, char out[AR_WHEN_CHARS + 1])
+{
+	json_t *t = json_object_get(r, "lastKeyExpires");
+
+	if (!json_is_integer(t))
+		return "-";
+	return ar_format_when((long long)json_integer_value(t), now, out);
 }
 
 static const char *s(json_t *r, const char *key)
@@ -185,7 +196,7 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 {
 	store *db = NULL;
 	json_t *r = NULL, *h;
-	char t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1];
+	char t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1], exp[AR_WHEN_CHARS + 1];
 	size_t i;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
 
@@ -204,7 +215,7 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 		       "Updated", when(r, "updatedAt", t2));
 		printf("%-20s%lld, expires %s\n", "Last key serial",
 		       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
-		       when(r, "lastKeyExpires", t1));
+		       expiry(r, o->now, exp));
 		json_array_foreach(json_object_get(r, "hosts"), i, h)
 			printf("%-20s%s %s\n", i == 0 ? "Hosts" : "", s(h, "name"), s(h, "uuid"));
 	}

@@ -29,6 +29,7 @@ def token(name, key=STAMP, **changes):
     open(name, "w").write(h + "." + payload + "." + b64(sig))
 
 issued = CLAIMS["issuedAt"]
+open("issued-at", "w").write(str(issued))
 token("fresh-key.txt", key=FRESH)                         # east's CloudId, a fresh key
 token("fresh-key-new.txt", key=FRESH, issuedAt=issued + 5)
 token("a-names-b.txt", cloudId=sys.argv[1])              # stamp A's key, B's CloudId
@@ -42,9 +43,14 @@ attack 4 "fresh-key-new.txt: CloudId $cloudA was registered by a different stamp
 	"$RG" unregister --token fresh-key-new.txt
 attack 4 "a-names-b.txt: CloudId $cloudB was registered by a different stamp key (refused)" \
 	"$RG" unregister --token a-names-b.txt
-attack 4 "stale.txt: token is older than 30 days; create a new one on the stamp" \
+# when, and how far from this clock, in dates and days or hours (issue 15, part 4)
+ISSUED=$(cat issued-at)
+iso() { date -u -d "@$1" '+%Y-%m-%dT%H:%M:%SZ'; }
+attack 4 "stale.txt: token is older than 30 days (issued $(iso $((ISSUED - 31 * 86400))), 31 days ago); create a new one on the stamp" \
 	"$RG" unregister --token stale.txt
-attack 4 "future.txt: token issued 3" "$RG" unregister --token future.txt
+attack 4 "future.txt: token issued $(iso $((ISSUED + 3600))), " "$RG" unregister --token future.txt
+one_line_error "future token: both clocks named" "from now: the stamp's clock is "
+one_line_error "future token: both clocks named" " ahead of this workstation's, or this one is behind; set the wrong one right (a new token if it was the stamp's)"
 attack 4 "older.txt: token is older than the one registered as east (rolled back)" \
 	"$RG" unregister --token older.txt
 # from standard input the same

@@ -137,6 +137,7 @@ def key(name, **changes):
 t = [{"subscriptionId": "11111111-2222-4333-8444-%012d" % i,
       "tenantId": "0a0a0a0a-1111-4222-8333-%012d" % i} for i in range(int(sys.argv[1]) + 1)]
 key("open-cnf.txt", cnf=dict(CLAIMS["cnf"], x5t="AAAA"))
+open("forged-at", "w").write(str(NOW))
 key("exp-before-nbf.txt", nbf=NOW - 60, exp=NOW - 120)
 key("exp-is-nbf.txt", nbf=NOW + 60, exp=NOW + 60)
 key("valid-too-long.txt", exp=NOW + 3651 * 86400)
@@ -154,9 +155,12 @@ key("other-iss.txt", iss="another-registrar")
 key("genuine.txt")
 PYEOF
 attack 4 'open-cnf.txt: unknown field "x5t" in cnf' "$KI" open-cnf.txt
-attack 4 'exp-before-nbf.txt: key expires (exp' "$KI" exp-before-nbf.txt
-attack 4 'exp-is-nbf.txt: key expires (exp' "$KI" exp-is-nbf.txt
-attack 4 "valid-too-long.txt: key valid for 3651 days, more than the 3650 a registrar issues" "$KI" valid-too-long.txt
+# the times as dates (ISO 8601 UTC), not seconds since 1970 (issue 15, part 4)
+NOW=$(cat forged-at)
+iso() { date -u -d "@$1" '+%Y-%m-%dT%H:%M:%SZ'; }
+attack 4 "exp-before-nbf.txt: key expires ($(iso $((NOW - 120)))) before it is valid ($(iso $((NOW - 60))))" "$KI" exp-before-nbf.txt
+attack 4 "exp-is-nbf.txt: key expires ($(iso $((NOW + 60)))) before it is valid ($(iso $((NOW + 60))))" "$KI" exp-is-nbf.txt
+attack 4 "valid-too-long.txt: key valid from $(iso $NOW) to $(iso $((NOW + 3651 * 86400))), more than the 3650 days a registrar issues" "$KI" valid-too-long.txt
 attack 4 "too-many-tenants.txt: field \"tenants\" has more than $MAXT entries" "$KI" too-many-tenants.txt
 attack 4 'upper-tenant.txt: "subscriptionId" is not a lowercase UUID' "$KI" upper-tenant.txt
 attack 4 'not-guid-tenant.txt: "tenantId" is not a lowercase UUID' "$KI" not-guid-tenant.txt

@@ -46,11 +46,11 @@ clean_stderr "the next genuine key"
 mark_is "the trusted time follows the issuer" "{\"latestIssuedAt\": $((NOW + DAY))}"
 
 # (2) a clock set back below the imported iat is still refused, by import and dry run
-attack 5 "later.txt: the clock ($(iso $NOW)) is 86400 s behind the latest time this stamp has trusted ($(iso $((NOW + DAY)))); set the clock right" \
+attack 5 "later.txt: the clock ($(iso $NOW)) is 1 day behind the latest time this stamp has trusted ($(iso $((NOW + DAY)))); set the clock right (runbook, \"The clock\")" \
 	clock $NOW "$KI" later.txt
-attack 5 "later.txt: the clock ($(iso $NOW)) is 86400 s behind" clock $NOW "$KI" --dry-run later.txt
+attack 5 "later.txt: the clock ($(iso $NOW)) is 1 day behind" clock $NOW "$KI" --dry-run later.txt
 expect_exit 0 "status with the clock a day behind" clock $NOW "$KI" status
-check "status warns of the clock" [ "$ERR" = "key-import: warning: the clock is 86400 s behind the latest time this stamp has trusted; status is shown at that time" ]
+check "status warns of the clock" [ "$ERR" = "key-import: warning: the clock is 1 day behind the latest time this stamp has trusted ($(iso $((NOW + DAY)))); status is shown at that time; set the clock right (runbook, \"The clock\")" ]
 check "status counts from the trusted time" grep -q '^Expires .* (365 days left)$' "$WORK/out"
 
 # (3) expired means exp at or before the trusted time: a key signed after next.txt (serial
@@ -58,10 +58,10 @@ check "status counts from the trusted time" grep -q '^Expires .* (365 days left)
 # clock set back into its validity: the clock is refused; with a clock 200 s behind the
 # trusted time (within the skew) the key is expired all the same
 clock $((NOW - 100)) "$RG" activation-key --name east --valid-days 1 -o stale.txt >/dev/null
-attack 5 "stale.txt: the clock ($(iso $((NOW + 3600)))) is 82800 s behind" clock $((NOW + 3600)) "$KI" stale.txt
-attack 4 "stale.txt: key expired ($(iso $((NOW + DAY - 100)))), before the latest time this stamp has trusted ($(iso $((NOW + DAY))))" \
+attack 5 "stale.txt: the clock ($(iso $((NOW + 3600)))) is 23 hours behind" clock $((NOW + 3600)) "$KI" stale.txt
+attack 4 "stale.txt: key expired $(iso $((NOW + DAY - 100))), before the latest time this stamp has trusted ($(iso $((NOW + DAY)))); issue a new key on the workstation: registrar activation-key --name east" \
 	clock $((NOW + DAY - 200)) "$KI" stale.txt
-attack 4 "stale.txt: key expired (" clock $((NOW + DAY - 200)) "$KI" --dry-run stale.txt
+attack 4 "stale.txt: key expired $(iso $((NOW + DAY - 100))), before" clock $((NOW + DAY - 200)) "$KI" --dry-run stale.txt
 
 # (4) a state poisoned by the older key-import: it kept the clock of the fast import as
 # latestTrustedTime (the file below is byte for byte what it wrote). The new key-import
@@ -78,7 +78,7 @@ expect_exit 0 "old state: dry run of the next key" clock $((NOW + DAY)) "$KI" --
 check "old state: the dry run writes nothing" [ "$(cat "$ST/trusted-time.json")" = "$old" ]
 expect_exit 0 "old state: the next key imported" clock $((NOW + DAY)) "$KI" next.txt
 mark_is "old state: rewritten without the clock" "{\"latestIssuedAt\": $((NOW + DAY))}"
-attack 5 "later.txt: the clock ($(iso $NOW)) is 86400 s behind" clock $NOW "$KI" later.txt
+attack 5 "later.txt: the clock ($(iso $NOW)) is 1 day behind" clock $NOW "$KI" later.txt
 
 # (5) a clock set forward at import and then set right: later keys still import
 expect_exit 0 "a fast clock again" clock $((NOW + 9 * DAY)) "$KI" later.txt

@@ -13,7 +13,7 @@ scratch
 "$RG" register --token tokB.txt --name west >/dev/null
 "$RG" tenant add --registration east --subscription 11111111-2222-4333-8444-555555555555 --tenant 0a0a0a0a-1111-4222-8333-444444444444 >/dev/null
 "$RG" activation-key --name east -o key1.txt >/dev/null
-"$RG" activation-key --name east -o key2.txt >/dev/null
+"$RG" activation-key --name east -o key2.txt >key2.issued
 "$RG" activation-key --name east -o key3.txt >/dev/null
 "$RG" activation-key --name west -o keyB.txt >/dev/null
 "$RG" export-issuer-key -o issuer.pub >/dev/null
@@ -34,6 +34,7 @@ def forge(name, key=issuer, header=None, **changes):
     s.add_signature(key, None, json.dumps(h, separators=(",", ":")))
     open(name, "w").write(s.serialize(compact=True))
 now = int(time.time())
+open("forged-at", "w").write(str(now))
 forge("expired.txt", serial=10, iat=now - 7200, nbf=now - 7200, exp=now - 3600)
 forge("notyet.txt", serial=11, nbf=now + 3600)
 forge("future-iat.txt", serial=12, iat=now + 3600)
@@ -101,10 +102,24 @@ check "dry run says so" sh -c "printf '%s' \"\$1\" | grep -q 'verified key1.txt:
 check "dry run wrote nothing" [ "$(snapshot "$ST")" = "$snap" ]
 
 # every refusal, before any import
+NOW=$(cat forged-at)
+at() { date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
+iso() { date -u -d "@$1" '+%Y-%m-%dT%H:%M:%SZ'; }
+# times as dates and days or hours, each line with the next step (issue 15, part 4; was
+# "key expired 3600 s ago", "key not valid before 1796131660 (3598 s from now)"); the
+# clock frozen at the forging time (faketime -f with a date, UTC), so each span is exact
+pinned() { # pinned NAME LINE: the refusal of NAME at the forging time is exactly LINE
+	expect_exit 4 "$1 at a frozen clock" env TZ=UTC faketime -f "$(at "$NOW")" "$KI" "$1"
+	check "$1: $2" [ "$ERR" = "key-import: $1: $2" ]
+	check "$1 at a frozen clock: state unchanged" [ "$(snapshot "$ST")" = "$snap" ]
+}
+pinned expired.txt "key expired $(iso $((NOW - 3600))) (1 hour ago); issue a new key on the workstation: registrar activation-key --name east"
+pinned notyet.txt "key not valid before $(iso $((NOW + 3600))), 1 hour from now: this stamp's clock is 1 hour behind the workstation's, or the workstation's is ahead; set the wrong one right"
+pinned future-iat.txt "key issued $(iso $((NOW + 3600))), 1 hour from now: this stamp's clock is 1 hour behind the workstation's, or the workstation's is ahead; set the wrong one right"
 refuse 4 "keyB.txt: key is for another stamp" keyB.txt
 refuse 4 "expired.txt: key expired" expired.txt
 refuse 4 "notyet.txt: key not valid before" notyet.txt
-refuse 4 "future-iat.txt: key issued 3" future-iat.txt
+refuse 4 "future-iat.txt: key issued $(iso $((NOW + 3600)))," future-iat.txt
 refuse 4 "otherkey-samekid.txt: bad signature" otherkey-samekid.txt
 refuse 4 "untrusted-kid.txt: issuer key" untrusted-kid.txt
 refuse 4 "jwk-in-header.txt: issuer key" jwk-in-header.txt
@@ -126,7 +141,11 @@ refuse 2 "does not apply to status" status --dry-run
 # the round trip, tolerant of what the USB did to the text
 { printf '\357\273\277'; fold -w 76 key2.txt | sed 's/$/\r/'; } > key2-mangled.txt
 expect_exit 0 "import" "$KI" key2-mangled.txt
-check "import reports serial 2" sh -c "printf '%s' \"\$1\" | grep -q 'imported key2-mangled.txt: registration east, serial 2, expires in 36[45] days'" _ "$OUT"
+# a key issued for 365 days says 365 days on both sides of the gap (was "valid 365 days",
+# then "expires in 364 days" a second later): one rounding rule (common/when.h)
+exp2=$(/usr/bin/python3 -c 'import base64,json; p=open("key2.txt").read().split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))["exp"])')
+check "issued: valid 365 days, until its expiry" grep -q "^registrar: wrote key2.txt: activation key for east, serial 2, valid 365 days (until $(iso "$exp2")), [0-9]* bytes$" key2.issued
+check "import reports serial 2, 365 days" [ "$(printf '%s\n' "$OUT" | head -1)" = "key-import: imported key2-mangled.txt: registration east, serial 2, expires $(iso "$exp2") (in 365 days)" ]
 check "activation.json written" [ -f "$ST/activation.json" ]
 check "activation.json: fields" /usr/bin/python3 - <<PYEOF
 import json
@@ -138,10 +157,11 @@ assert len(r["hosts"]) == 2 and r["activationKey"] == open("key2.txt").read()
 PYEOF
 expect_exit 0 "status" "$KI" status
 check "status Registered" sh -c "printf '%s' \"\$1\" | grep -q '^Status          Registered'" _ "$OUT"
+check "status: 365 days left" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Expires         $(iso "$exp2") (365 days left)'" _ "$OUT"
 check "status names the issuer key" sh -c "printf '%s\n' \"\$1\" | sed -n 6p | grep -qx 'Issuer key      $kid'" _ "$OUT"
 expect_exit 0 "status --json" "$KI" status --json
 check "status --json" sh -c "printf '%s' \"\$1\" | /usr/bin/python3 -c '
-import json,sys; d=json.load(sys.stdin); assert d[\"status\"]==\"Registered\" and d[\"serial\"]==2 and d[\"daysLeft\"] in (364,365)
+import json,sys; d=json.load(sys.stdin); assert d[\"status\"]==\"Registered\" and d[\"serial\"]==2 and d[\"daysLeft\"]==365
 assert d[\"issuerKid\"]==\"$kid\"'" _ "$OUT"
 expect_exit 0 "trust list, an activation" "$KI" trust list
 check "trust list marks the key that signed the current activation" \
@@ -154,7 +174,7 @@ refuse 4 "key1.txt: key serial 1 is not newer than 2" key1.txt
 # the key imported, carried again: no rollback, nothing to do (was exit 4 "not newer than")
 for run in "" --dry-run; do
 	expect_exit 0 "the same key again $run" "$KI" $run key2-mangled.txt
-	check "the same key again $run: says so" [ "$(printf '%s' "$OUT" | sed 's/expires in 36[45] days/expires in N days/')" = "key-import: key2-mangled.txt: already imported, nothing changed (registration east, serial 2, expires in N days)
+	check "the same key again $run: says so" [ "$OUT" = "key-import: key2-mangled.txt: already imported, nothing changed: registration east, serial 2, expires $(iso "$exp2") (in 365 days)
 $(sha256sum <key2.txt | cut -d' ' -f1)  key2-mangled.txt" ]
 	check "the same key again $run: state unchanged" [ "$(snapshot "$ST")" = "$snap" ]
 done
@@ -173,8 +193,10 @@ refuse 4 "key3.txt: key serial 3 is not newer than 3" key3.txt
 
 # Expired: a key that runs out while imported
 expect_exit 0 "short-lived key" "$KI" shortlived.txt
-expect_exit 0 "status of an expired activation" faketime -f +2h "$KI" status
+expect_exit 0 "status of an expired activation" env TZ=UTC faketime -f "$(at $((NOW + 7200)))" "$KI" status
 check "status Expired" sh -c "printf '%s' \"\$1\" | grep -q '^Status          Expired'" _ "$OUT"
+# was "(0 days left)"
+check "status: when it expired" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Expires         $(iso $((NOW + 3600))) (expired 1 hour ago)'" _ "$OUT"
 
 # imports at once: one wins at a time, the file is never torn
 "$RG" activation-key --name east -o k60.txt >/dev/null

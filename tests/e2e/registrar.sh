@@ -93,7 +93,8 @@ for name, when in (("future.txt", time.time() + 3600), ("stale.txt", time.time()
     s.add_signature(key, None, json.dumps(hdr, separators=(",", ":")))
     open(name, "w").write(s.serialize(compact=True))
 PYEOF
-refuse 4 "future.txt: token issued 3" register --token future.txt --name later
+refuse 4 "future.txt: token issued 20" register --token future.txt --name later
+one_line_error "future token: the next step" " from now: the stamp's clock is 1 hour ahead of this workstation's, or this one is behind; set the wrong one right (a new token if it was the stamp's)"
 refuse 4 "stale.txt: token is older than 30 days" register --token stale.txt --name later
 refuse 4 "RegistrationNotFound: no live registration for nobody" unregister --name nobody
 refuse 2 "unregister takes one of --name, --token or --cloud-id" unregister --name east --cloud-id "$cloudA"
@@ -181,7 +182,16 @@ check "issuer.pub is the issuer's public key" [ "$(openssl pkey -in "$D/issuer.k
 expect_exit 0 "activation-key" "$RG" activation-key --name par0 -o key1.txt
 check "serial 1 reported" sh -c "printf '%s' \"\$1\" | grep -q 'activation key for par0, serial 1, valid 365 days'" _ "$OUT"
 check "key SHA-256 as sha256sum" sh -c "printf '%s' \"\$1\" | grep -qx \"\$(sha256sum key1.txt)\"" _ "$OUT"
+# the key's days by the one rule key-import counts them by (issue 15, part 4): its expiry
+# as a date, and 365 days left, on the line that issued it and in show (was "expires" and
+# the bare time)
+exp1=$(/usr/bin/python3 -c 'import base64,json; p=open("key1.txt").read().split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))["exp"])')
+exp1=$(date -u -d "@$exp1" '+%Y-%m-%dT%H:%M:%SZ')
+check "the key's expiry as a date" sh -c "printf '%s\n' \"\$1\" | grep -qx 'registrar: wrote key1.txt: activation key for par0, serial 1, valid 365 days (until $exp1), [0-9]* bytes'" _ "$OUT"
+expect_exit 0 "show, a key issued" "$RG" show par0
+check "show: 365 days left" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Last key serial     1, expires $exp1 (in 365 days)'" _ "$OUT"
 expect_exit 0 "second key, 30 days" "$RG" activation-key --name par0 --valid-days 30 -o key2.txt
+check "30 days" sh -c "printf '%s\n' \"\$1\" | grep -q '^registrar: wrote key2.txt: activation key for par0, serial 2, valid 30 days (until '" _ "$OUT"
 stampkid=$(/usr/bin/python3 -c 'from jwcrypto import jwk; print(jwk.JWK.from_pem(open("stamp0/stamp.pub","rb").read()).thumbprint())')
 tokensha=$(sha256sum c0.txt | cut -d' ' -f1)
 check "python3-jwcrypto verifies the key with the exported issuer key" /usr/bin/python3 - <<PYEOF
