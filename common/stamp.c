@@ -98,7 +98,7 @@ int ar_stamp_init(const char *dir, const char *cloud_id_option, ar_stamp *out, a
 	if (!ar_file_exists(id_path))
 		return finish_open(out, lock, create_identity(dir, cloud_id_option, out, e));
 	/* Replacing it would leave its registration (and every key issued for it) to a stamp
-	 * that no longer exists: there is no --force; the operator moves the directory aside. */
+	 * that no longer exists: there is no --force; a new stamp is a new state directory. */
 	rc = read_cloud_id(id_path, out->cloud_id, e);
 	if (rc == AR_OK)
 		rc = ar_fail(e, AR_EENV, dir, "stamp identity already made: CloudId %s (never "
