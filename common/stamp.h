@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The stamp's identity in its state directory: an Ed25519 key pair and a
- * CloudId, made on first use and kept (token-gen signs with it, key-import
- * checks that an activation key names it). */
+ * CloudId, made once by `token-gen init` and kept (token-gen signs with it,
+ * key-import checks that an activation key names it). Only init makes one: a
+ * mistyped --state-dir must not become a second stamp (issue 15, part 2). */
 #ifndef AIRREG_STAMP_H
 #define AIRREG_STAMP_H
 
@@ -17,14 +18,18 @@ typedef struct {
 /* The state directory: the option, else $AIRREG_STATE_DIR, else the default. */
 const char *ar_stamp_dir(const char *option);
 
-/* Loads the identity, creating it first when the directory holds none
- * (cloud_id_option, if given, becomes the CloudId; later it must match).
- * *created tells whether this call made it. Holds the directory lock meanwhile. */
-int ar_stamp_open(const char *dir, const char *cloud_id_option, ar_stamp *out, int *created,
-		  ar_err *e);
+/* `token-gen init`: makes the identity (the directory too, 0700) under the
+ * directory lock; cloud_id_option, if given, becomes the CloudId. One already
+ * there is never replaced: AR_EENV naming its CloudId. */
+int ar_stamp_init(const char *dir, const char *cloud_id_option, ar_stamp *out, ar_err *e);
+/* AR_OK when dir holds an identity; else AR_EENV "no stamp identity in DIR", having
+ * created nothing (not the directory, not its lock). Permission is not absence. */
+int ar_stamp_require(const char *dir, ar_err *e);
+/* Loads the identity (private key included) under the directory lock. */
+int ar_stamp_open(const char *dir, ar_stamp *out, ar_err *e);
 void ar_stamp_close(ar_stamp *stamp);
 /* The public half only (key-import): stamp.pub and cloud-id; AR_EENV when the
- * directory holds no identity yet. */
+ * directory holds no identity. */
 int ar_stamp_load_public(const char *dir, uint8_t pk[AR_ED25519_PK_BYTES], char cloud_id[37],
 			 ar_err *e);
 

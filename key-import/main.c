@@ -47,6 +47,8 @@ static int cmd_import(keyimport_opts *o, int argc, char **argv)
 
 	if (argc != 1)
 		return usage_error("import takes one FILE (or -)");
+	if (ar_stamp_require(ar_stamp_dir(o->state_dir), &e) != AR_OK)
+		return finish(e.status, &e);
 	return finish(cmd_import_run(o, argv[0], &e), &e);
 }
 
@@ -56,6 +58,8 @@ static int cmd_status(keyimport_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return usage_error("status takes no argument \"%s\"", argv[0]);
+	if (ar_stamp_require(ar_stamp_dir(o->state_dir), &e) != AR_OK)
+		return finish(e.status, &e);
 	return finish(cmd_status_run(o, &e), &e);
 }
 
@@ -65,6 +69,8 @@ static int cmd_remove(keyimport_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return usage_error("remove takes no argument \"%s\"", argv[0]);
+	if (ar_stamp_require(ar_stamp_dir(o->state_dir), &e) != AR_OK)
+		return finish(e.status, &e);
 	return finish(cmd_remove_run(o, &e), &e);
 }
 
@@ -75,13 +81,18 @@ static int cmd_trust(keyimport_opts *o, int argc, char **argv)
 
 	if (o->force && !(argc >= 1 && strcmp(argv[0], "remove") == 0))
 		return usage_error("--force applies to trust remove only");
-	if (argc == 2 && strcmp(argv[0], "add") == 0)
+	if (!(argc == 2 && strcmp(argv[0], "add") == 0) &&
+	    !(argc == 1 && strcmp(argv[0], "list") == 0) &&
+	    !(argc == 2 && strcmp(argv[0], "remove") == 0))
+		return usage_error("trust takes add FILE, list, or remove KID|FILE");
+	/* trusted/ belongs to a stamp: made after token-gen init, never in a mistyped dir */
+	if (ar_stamp_require(dir, &e) != AR_OK)
+		return finish(e.status, &e);
+	if (strcmp(argv[0], "add") == 0)
 		return finish(trust_add(dir, argv[1], &e), &e);
-	if (argc == 1 && strcmp(argv[0], "list") == 0)
-		return finish(trust_list(dir, o->json, &e), &e);
-	if (argc == 2 && strcmp(argv[0], "remove") == 0)
+	if (strcmp(argv[0], "remove") == 0)
 		return finish(trust_remove(dir, argv[1], o->force, &e), &e);
-	return usage_error("trust takes add FILE, list, or remove KID|FILE");
+	return finish(trust_list(dir, o->json, &e), &e);
 }
 
 /* A kid is base64url and may start with '-': the one after "trust remove" (and any

@@ -12,6 +12,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "keys.h"
+#include "store.h"
 #include "text.h"
 
 static int secret_path(const char *dir, char *path, size_t cap, ar_err *e)
@@ -85,7 +86,9 @@ int cmd_api_key_rotate_run(const registrar_opts *o, ar_err *e)
 	char path[4096];
 	int lock = -1, rc;
 
-	if (ar_prepare_private_dir(dir, 0, e) != AR_OK || ar_lock_dir(dir, &lock, e) != AR_OK)
+	/* a new secret for a workstation that is not there would be a stray file */
+	if (store_require(dir, e) != AR_OK || ar_prepare_private_dir(dir, 0, e) != AR_OK ||
+	    ar_lock_dir(dir, &lock, e) != AR_OK)
 		return e->status;
 	rc = secret_path(dir, path, sizeof path, e);
 	if (rc == AR_OK)

@@ -262,20 +262,31 @@ static int open_path(const char *path, int create, const char *journal, store **
 	return AR_OK;
 }
 
-int store_open(const char *data_dir, int create, store **db, ar_err *e)
+/* init is advised only where there is truly none: over an unreadable one it would make a
+ * second issuer. The directory is named: a mistyped --data-dir is the likely cause. */
+int store_require(const char *data_dir, ar_err *e)
 {
 	char path[4096];
 	int present = 0;
 
+	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_FILE, e) != AR_OK ||
+	    ar_path_present(path, &present, e) != AR_OK)
+		return e->status;
+	if (!present)
+		return ar_fail(e, AR_EENV, NULL, "no registrar database in %s (run registrar init)",
+			       data_dir);
+	return AR_OK;
+}
+
+int store_open(const char *data_dir, int create, store **db, ar_err *e)
+{
+	char path[4096];
+
 	*db = NULL;
 	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_FILE, e) != AR_OK)
 		return e->status;
-	/* init is advised only where there is truly none: over an unreadable one it would
-	 * make a second issuer */
-	if (!create && ar_path_present(path, &present, e) != AR_OK)
+	if (!create && store_require(data_dir, e) != AR_OK)
 		return e->status;
-	if (!create && !present)
-		return ar_fail(e, AR_EENV, path, "no registrar database (run registrar init)");
 	/* whoever may write here may swap the issuer key or the database */
 	if (ar_prepare_private_dir(data_dir, 0, e) != AR_OK)
 		return e->status;

@@ -22,7 +22,8 @@ else
 		--host "$SAMPLES/hosts/node3.json"
 fi
 
-step "2. Create the signed registration token (token-gen create)"
+step "2. Make the stamp's identity once (token-gen init), then the signed registration token (token-gen create)"
+"$TG" init --state-dir "$STAMP"
 "$TG" create --billing-model Capacity --agreement-number EA-1234567 "$@" \
 	--state-dir "$STAMP" -o "$USB/RegistrationToken.txt"
 

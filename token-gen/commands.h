@@ -21,6 +21,8 @@ typedef struct {
 	probe_opts probe;              /* for `probe`, and `create` without --host */
 } tokengen_opts;
 
+/* token-gen init: the stamp's identity, made once. */
+int cmd_init_run(const tokengen_opts *o, ar_err *e);
 int cmd_probe_run(const tokengen_opts *o, ar_err *e);
 int cmd_create_run(const tokengen_opts *o, ar_err *e);
 int cmd_show_run(const char *file, int json, ar_err *e);

@@ -150,7 +150,7 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 	json_t *hosts = json_array(), *claims = NULL;
 	char *compact = NULL;
 	ar_stamp stamp;
-	int created = 0, rc;
+	int rc;
 
 	memset(&stamp, 0, sizeof stamp);
 	if (!o->output && !o->qr)
@@ -164,13 +164,8 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = collect_hosts(o, hosts, e);
 	if (rc == AR_OK)
-		rc = ar_stamp_open(ar_stamp_dir(o->state_dir), o->cloud_id, &stamp, &created, e);
+		rc = ar_stamp_open(ar_stamp_dir(o->state_dir), &stamp, e);
 	if (rc == AR_OK) {
-		if (created)
-			fprintf(ar_qr_status_stream(o->output, o->qr),
-				PROGRAM ": new stamp identity in %s: CloudId %s, key %s\n",
-				ar_text_shown(ar_stamp_dir(o->state_dir)), stamp.cloud_id,
-				stamp.kid);
 		p.cloud_id = stamp.cloud_id;
 		p.agreement_number = o->agreement_number;
 		p.asset_tag = o->asset_tag;

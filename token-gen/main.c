@@ -15,10 +15,11 @@
 #include "text.h"
 
 static const char usage_text[] =
-	"usage: " PROGRAM " probe [--root DIR] [--host NAME] [-o FILE|-] [VALUE FLAGS]\n"
+	"usage: " PROGRAM " init [--state-dir DIR] [--cloud-id UUID]\n"
+	"       " PROGRAM " probe [--root DIR] [--host NAME] [-o FILE|-] [VALUE FLAGS]\n"
 	"       " PROGRAM " create --billing-model Capacity|Development|Custom\n"
 	"                 [--agreement-number N] [--asset-tag T] [--usage-reporting]\n"
-	"                 [--marketplace-syndication] [--host FILE ...] [--cloud-id UUID]\n"
+	"                 [--marketplace-syndication] [--host FILE ...]\n"
 	"                 [--state-dir DIR] [--root DIR] [VALUE FLAGS] [-o FILE|-]\n"
 	"                 [--qr FILE.png|-]\n"
 	"       " PROGRAM " show FILE|- [--json]\n"
@@ -45,7 +46,8 @@ enum {
 static const unsigned probe_opts_mask = BIT(OPT_ROOT) | BIT(OPT_HOST) | BIT_OUTPUT | VALUE_BITS;
 static const unsigned create_opts_mask = BIT(OPT_ROOT) | BIT(OPT_HOST) | BIT_OUTPUT |
 	VALUE_BITS | BIT(OPT_BILLING) | BIT(OPT_AGREEMENT) | BIT(OPT_ASSET) | BIT(OPT_USAGE) |
-	BIT(OPT_MARKET) | BIT(OPT_CLOUD_ID) | BIT(OPT_STATE_DIR) | BIT(OPT_QR);
+	BIT(OPT_MARKET) | BIT(OPT_STATE_DIR) | BIT(OPT_QR);
+static const unsigned init_opts_mask = BIT(OPT_CLOUD_ID) | BIT(OPT_STATE_DIR);
 static const unsigned show_opts_mask = BIT(OPT_JSON);
 
 static const struct option long_options[] = {
@@ -81,6 +83,15 @@ static const struct option long_options[] = {
 #define usage_error(...) ar_usage_error(PROGRAM, __VA_ARGS__)
 #define finish(rc, e) ar_finish(PROGRAM, (rc), (e))
 
+static int cmd_init(tokengen_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc != 0)
+		return usage_error("init takes no argument \"%s\"", argv[0]);
+	return finish(cmd_init_run(o, &e), &e);
+}
+
 static int cmd_probe(tokengen_opts *o, int argc, char **argv)
 {
 	ar_err e;
@@ -100,7 +111,6 @@ static int cmd_create(tokengen_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return usage_error("create takes no argument \"%s\"", argv[0]);
-	/* before the stamp's identity is made on first use */
 	if (ar_check_output(o->output, &e) != AR_OK || ar_check_output(o->qr, &e) != AR_OK)
 		return finish(e.status, &e);
 	return finish(cmd_create_run(o, &e), &e);
@@ -153,6 +163,7 @@ int main(int argc, char **argv)
 		int (*run)(tokengen_opts *, int, char **);
 		unsigned allowed;
 	} verbs[] = {
+		{ "init", cmd_init, init_opts_mask },
 		{ "probe", cmd_probe, probe_opts_mask },
 		{ "create", cmd_create, create_opts_mask },
 		{ "show", cmd_show, show_opts_mask },
@@ -187,7 +198,7 @@ int main(int argc, char **argv)
 		if (ar_text_check(argv[i], "an argument", AR_EUSAGE, NULL, &e) != AR_OK)
 			return finish(e.status, &e);
 	if (optind >= argc)
-		return usage_error("missing verb (probe, create or show)");
+		return usage_error("missing verb (init, probe, create or show)");
 	/* create holds the stamp's private key: keep it out of core dumps and ptrace */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (sodium_init() < 0) {
@@ -197,6 +208,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < (int)(sizeof verbs / sizeof verbs[0]); i++) {
 		if (strcmp(argv[optind], verbs[i].name) != 0)
 			continue;
+		/* the CloudId is chosen once, when the identity is made, not at each token */
+		if ((seen & BIT(OPT_CLOUD_ID)) && verbs[i].run == cmd_create)
+			return usage_error("--cloud-id is given to init (token-gen init --cloud-id "
+					   "UUID); create signs with the stamp's own");
 		if (seen & ~verbs[i].allowed)
 			return usage_error("an option given does not apply to %s", verbs[i].name);
 		return verbs[i].run(&o, argc - optind - 1, argv + optind + 1);

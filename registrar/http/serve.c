@@ -19,6 +19,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "serve.h"
+#include "store.h"
 #include "text.h"
 
 /* --- the listening address */
@@ -275,6 +276,8 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	s.secret_digest = sodium_malloc(32);
 	if (rc == AR_OK && !s.secret_digest)
 		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	if (rc == AR_OK)
+		rc = store_require(dir, e);
 	if (rc == AR_OK)
 		rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)

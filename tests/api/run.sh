@@ -10,12 +10,14 @@ SUB=11111111-2222-4333-8444-555555555555
 AV="api-version=2017-06-01"
 
 # --- stamps A, B, and C (B's CloudId, another key); a workstation
+for d in "$ST" stB stD; do "$TG" init --state-dir "$d" >/dev/null; done
 "$TG" create --billing-model Capacity --agreement-number 7 --host "$HOSTS/node1.json" -o tokA1.txt >/dev/null 2>&1
 sleep 1 # a later issuedAt for the renewal
 "$TG" create --billing-model Capacity --agreement-number 7 --host "$HOSTS/node1.json" --host "$HOSTS/node2.json" -o tokA2.txt >/dev/null 2>&1
 "$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stB -o tokB.txt >/dev/null 2>&1
 cloudB=$(cat stB/cloud-id)
-"$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stC --cloud-id "$cloudB" -o tokC.txt >/dev/null 2>&1
+"$TG" init --state-dir stC --cloud-id "$cloudB" >/dev/null
+"$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stC -o tokC.txt >/dev/null 2>&1
 "$TG" create --billing-model Development --host "$HOSTS/node2.json" --state-dir stD -o tokD.txt >/dev/null 2>&1
 cloudA=$(cat "$ST/cloud-id")
 "$RG" init >/dev/null

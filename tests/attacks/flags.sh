@@ -29,7 +29,7 @@ refuse 2 "--agreement-number $utf8" "$TG" create --billing-model Capacity --agre
 refuse 2 "--agreement-number $ctl" "$TG" create --billing-model Capacity --agreement-number "$NEL" --host "$HOSTS/node1.json" -o new.txt
 refuse 2 "--asset-tag $ctl" "$TG" create --billing-model Custom --asset-tag "$ESC" --host "$HOSTS/node1.json" -o new.txt
 refuse 2 "--asset-tag $bidi" "$TG" create --billing-model Custom --asset-tag "$RLO" --host "$HOSTS/node1.json" -o new.txt
-refuse 2 "--cloud-id $utf8" "$TG" create --billing-model Development --cloud-id "$FF" --state-dir stampC --host "$HOSTS/node1.json" -o new.txt
+refuse 2 "--cloud-id $utf8" "$TG" init --cloud-id "$FF" --state-dir stampC
 check "no stamp identity made" [ ! -e stampC ]
 refuse 2 "--system-serial $ctl" "$TG" create --billing-model Development --root "$TESTDATA/hwdata/roots/uroot-Lenovo-ThinkPad-T480" --system-serial "$NEL" -o new.txt
 refuse 2 "--system-manufacturer $ctl" "$TG" create --billing-model Development --root "$TESTDATA/hwdata/roots/uroot-Lenovo-ThinkPad-T480" --system-manufacturer "$DEL" -o new.txt

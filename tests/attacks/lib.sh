@@ -9,6 +9,7 @@ scratch
 CASES=0
 
 world() {
+	"$TG" init >/dev/null && "$TG" init --state-dir stampB >/dev/null &&
 	"$TG" create --billing-model Capacity --agreement-number 42 --host "$HOSTS/node1.json" \
 		--host "$HOSTS/node2.json" -o tokA.txt >/dev/null &&
 	"$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stampB \

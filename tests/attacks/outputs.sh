@@ -65,9 +65,9 @@ for k in adir sock loop; do
 	attack 5 "$(refusal $k)" create -o t.txt --qr $k
 done
 check "no token written beside" [ ! -e t.txt ]
-# on first use too: the stamp's identity is not made for an output refused
+# in a directory without an identity too: the output is refused first, nothing made there
 attack 5 "$(refusal adir)" create --state-dir "$WORK/fresh" -o adir
-check "create -o adir on first use: no identity made" [ ! -e "$WORK/fresh" ]
+check "create -o adir, no identity: nothing made" [ ! -e "$WORK/fresh" ]
 
 # registrar activation-key, -o and --qr: refused before its serial is committed
 expect_exit 0 "activation-key -o null" "$RG" activation-key --name east -o null

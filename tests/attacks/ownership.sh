@@ -77,6 +77,8 @@ attack 5 "tls.key: $(key_owned)" timeout 10 "$RG" serve --tls-cert tls.crt --tls
 # what the running user owns still passes, whoever that is: nobody's own stamp
 mkdir nobody && chown 65534:65534 nobody && chmod 711 "$WORK"
 expect_exit 0 "nobody makes its own stamp" setpriv --reuid 65534 --regid 65534 --clear-groups \
+	"$TG" init --state-dir "$WORK/nobody/stamp"
+expect_exit 0 "nobody signs with its own stamp" setpriv --reuid 65534 --regid 65534 --clear-groups \
 	"$TG" create --billing-model Development --host "$HOSTS/node1.json" \
 	--state-dir "$WORK/nobody/stamp" -o "$WORK/nobody/t.txt"
 expect_exit 0 "nobody uses its own stamp again" setpriv --reuid 65534 --regid 65534 --clear-groups \

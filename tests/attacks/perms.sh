@@ -86,15 +86,17 @@ chmod 700 "$ST" "$WS"
 
 # Absent: a directory that is not there (and one in a directory nobody may write).
 mkdir -m 755 open
-attack 5 "open/ws/registrar.db: no registrar database (run registrar init)" $NOBODY \
+attack 5 "registrar: no registrar database in $WORK/open/ws (run registrar init)" $NOBODY \
 	"$RG" list --data-dir "$WORK/open/ws"
 attack 5 "open/ws/issuer.pub: no issuer key (run registrar init)" $NOBODY \
 	"$RG" export-issuer-key --data-dir "$WORK/open/ws" -o -
-attack 5 "open/stamp: state directory missing: No such file or directory" $NOBODY \
+attack 5 "key-import: no stamp identity in $WORK/open/stamp (run token-gen init)" $NOBODY \
 	"$KI" status --state-dir "$WORK/open/stamp"
-attack 5 "cannot write $WORK/open: permission denied (run as the owner, root)" $NOBODY \
+attack 5 "token-gen: no stamp identity in $WORK/open/stamp (run token-gen init)" $NOBODY \
 	"$TG" create --billing-model Development --host "$HOSTS/node1.json" \
 	--state-dir "$WORK/open/stamp" -o -
+attack 5 "cannot write $WORK/open: permission denied (run as the owner, root)" $NOBODY \
+	"$TG" init --state-dir "$WORK/open/stamp"
 check "nothing made in open/" [ -z "$(ls -A open)" ]
 chmod 700 "$WORK"
 done_attacks perms

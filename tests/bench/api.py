@@ -21,6 +21,7 @@ def quiet(*argv):
     subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+quiet(f"{BIN}/token-gen", "init")
 quiet(f"{BIN}/token-gen", "create", "--billing-model", "Development", "--host",
       f"{HOSTS}/node1.json", "-o", f"{WORK}/tok.txt")
 quiet(rg, "init")

@@ -51,6 +51,7 @@ step dpkg -i airreg.deb >/dev/null || exit 1
 step dpkg -s airreg | grep -qx 'Status: install ok installed' || exit 1
 step /usr/bin/token-gen --version || exit 1
 export AIRREG_STATE_DIR=/airreg-test/stamp AIRREG_DATA_DIR=/airreg-test/ws
+step token-gen init >/dev/null || exit 1
 step token-gen create --billing-model Development --host node1.json -o token.txt 2>&1 || exit 1
 step registrar init >/dev/null || exit 1
 step registrar register --token token.txt --name east || exit 1

@@ -39,7 +39,7 @@ all_flags() { # PROGRAM VERB...: the flags offered after each verb (and before a
 	} | sort -u
 }
 same "token-gen: the flags of --help" "$(token-gen --help | flags)" \
-	"$(all_flags token-gen probe create show)"
+	"$(all_flags token-gen init probe create show)"
 same "registrar: the flags of --help" "$(registrar --help | flags)" \
 	"$(all_flags registrar init register unregister list show export-issuer-key \
 		activation-key 'tenant add' 'tenant list' 'tenant remove' serve)"
@@ -47,7 +47,7 @@ same "key-import: the flags of --help" "$(key-import --help | flags)" \
 	"$(all_flags key-import import status remove 'trust list' 'trust remove')"
 
 # the verbs
-same "token-gen verbs" "$(printf '%s\n' create probe show)" "$(offers token-gen '' | grep -v '^-')"
+same "token-gen verbs" "$(printf '%s\n' create init probe show)" "$(offers token-gen '' | grep -v '^-')"
 same "registrar verbs" "$(printf '%s\n' activation-key api-key export-issuer-key init list register serve show tenant unregister)" \
 	"$(offers registrar '' | grep -v '^-')"
 same "registrar tenant verbs" "$(printf '%s\n' add list remove)" "$(offers registrar tenant '')"
@@ -67,7 +67,11 @@ same "a key file for key-import" "ActivationKey.txt" "$(offers key-import Activa
 same "show completes file names" "ActivationKey.txt" "$(offers token-gen show ActivationKey.t)"
 same "probe --host is a name: nothing offered" "" "$(offers token-gen probe --host Act)"
 
+same "init: its flags" "$(printf '%s\n' --cloud-id --state-dir)" "$(offers token-gen init -)"
+same "create no longer offers --cloud-id" "" "$(offers token-gen create --cl)"
+
 # trust remove offers the kids the stamp trusts
+"$BIN/token-gen" init >/dev/null
 "$BIN/token-gen" create --billing-model Development --host "$HOSTS/node1.json" -o t.txt >/dev/null 2>&1
 "$BIN/registrar" init >/dev/null
 "$BIN/registrar" export-issuer-key -o issuer.pub >/dev/null

@@ -6,6 +6,8 @@
 scratch
 
 # two stamps, one workstation
+"$TG" init >/dev/null
+"$TG" init --state-dir stampB >/dev/null
 "$TG" create --billing-model Capacity --agreement-number 42 --host "$HOSTS/node1.json" --host "$HOSTS/node2.json" -o tokA.txt >/dev/null
 "$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stampB -o tokB.txt >/dev/null
 "$RG" init >/dev/null
@@ -60,7 +62,8 @@ open("hs256.txt", "w").write(h + "." + pl + "." + sig)
 PYEOF
 
 expect_exit 5 "status without a state dir" env AIRREG_STATE_DIR="$WORK/none" "$KI" status
-one_line_error "status without a state dir" "state directory missing"
+check "status without a state dir: the line names it" [ "$ERR" = "key-import: no stamp identity in $WORK/none (run token-gen init)" ]
+check "status without a state dir: nothing made" [ ! -e "$WORK/none" ]
 expect_exit 0 "status: Not registered" "$KI" status
 check "Not registered" [ "$OUT" = "Status          Not registered" ]
 

@@ -20,6 +20,7 @@ while [ $i -le 20 ]; do
 done
 
 # --- the token, as a PNG
+"$TG" init >/dev/null
 expect_exit 0 "create --qr" "$TG" create --billing-model Development "$@" -o tok.txt --qr tok.png
 tok_sha=$(sha256sum <tok.txt | cut -c1-64)
 case $OUT in
@@ -63,6 +64,7 @@ check "the scanned key is trusted under its kid" cmp -s "$ST/trusted/$kid.pub" i
 # zbarimg without --raw puts "QR-Code:" before the PEM, as before a token
 zbarimg --nodbus -q -Sdisable -Sqrcode.enable issuer.png >issuer.zbar 2>/dev/null
 check "zbarimg without --raw prints QR-Code:-----BEGIN" grep -q '^QR-Code:-----BEGIN PUBLIC KEY-----$' issuer.zbar
+"$TG" init --state-dir zbar >/dev/null
 expect_exit 0 "trust add takes zbarimg's own output" "$KI" --state-dir zbar trust add issuer.zbar
 check "zbarimg's own output is trusted under the same kid" cmp -s "zbar/trusted/$kid.pub" issuer.pub
 # --qr alone, on the terminal: stdout holds only the drawing, 53 columns
@@ -73,6 +75,7 @@ check "stdout holds only blocks" sh -c "! LC_ALL=C.UTF-8 grep -v -e '^[ █▀�
 check "the drawing is 53 columns by 27 lines" [ "$($PY -c 'import sys; l=open(sys.argv[1], encoding="utf-8").read().splitlines(); print(max(map(len, l)), len(l))' issuer-term.txt)" = "53 27" ]
 $PY "$QRTOOLS/qr_blocks.py" issuer-term.txt issuer-term
 scan issuer-term-1.pbm >issuer-term.scan
+"$TG" init --state-dir fresh >/dev/null
 expect_exit 0 "trust add in a fresh state directory takes the terminal's code" "$KI" --state-dir fresh trust add issuer-term.scan
 check "the terminal's key is trusted under the same kid" cmp -s "fresh/trusted/$kid.pub" issuer.pub
 # refusals: exit 2 or 5, one line, nothing drawn

@@ -15,6 +15,8 @@ export AIRREG_DATA_DIR=$D
 "$TG" probe --root "$ROOTS/uroot-Lenovo-ThinkPad-T480" --host n1 -o n1.json
 "$TG" probe --root "$ROOTS/jcreekmore-Dell-PowerEdge-anonymized" --host n2 -o n2.json
 "$TG" probe --root "$ROOTS/uroot-SuperMicro-X9DBL" --host n3 -o n3.json
+"$TG" init --state-dir stampA >/dev/null
+"$TG" init --state-dir stampB >/dev/null
 "$TG" create --billing-model Capacity --agreement-number 1234 --host n1.json --host n2.json --state-dir stampA -o A1.txt >/dev/null
 "$TG" create --billing-model Development --host n3.json --state-dir stampB -o B1.txt >/dev/null
 cloudA=$(cat stampA/cloud-id)
@@ -23,7 +25,7 @@ cloudB=$(cat stampB/cloud-id)
 dump() { sqlite3 "$D/registrar.db" .dump; }
 
 expect_exit 5 "register before init" "$RG" register --token A1.txt --name east
-one_line_error "register before init" "no registrar database (run registrar init)"
+check "register before init: the line names the data directory" [ "$ERR" = "registrar: no registrar database in $D (run registrar init)" ]
 expect_exit 0 "init" "$RG" init
 check "issuer key 0600" [ "$(stat -c %a "$D/issuer.key")" = 600 ]
 check "data dir 0700" [ "$(stat -c %a "$D")" = 700 ]
@@ -141,6 +143,7 @@ check "audit rows" [ "$(sqlite3 "$D/registrar.db" "SELECT group_concat(action, '
 # registrars at once: all succeed, the database stays intact
 i=0
 while [ $i -lt 8 ]; do
+	"$TG" init --state-dir "stamp$i" >/dev/null
 	"$TG" create --billing-model Development --host n3.json --state-dir "stamp$i" -o "c$i.txt" >/dev/null
 	i=$((i + 1))
 done

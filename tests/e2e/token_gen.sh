@@ -17,6 +17,12 @@ expect_exit 0 "probe Dell" "$TG" probe --root "$ROOTS/jcreekmore-Dell-PowerEdge-
 expect_exit 0 "probe X9DBL" "$TG" probe --root "$ROOTS/uroot-SuperMicro-X9DBL" --host node3 -o c.json
 cp a.json a-again.json
 
+# --- init: the identity is made on purpose, and says what it made -------------------
+expect_exit 0 "init" "$TG" init --state-dir "$ST"
+thumb() { $PY -c 'import sys; from jwcrypto import jwk; print(jwk.JWK.from_pem(open(sys.argv[1], "rb").read()).thumbprint())' "$1"; }
+check "init names the CloudId, the stamp key and the files" [ "$OUT" = "token-gen: new stamp identity in $ST: CloudId $(cat "$ST/cloud-id"), stamp key $(thumb "$ST/stamp.pub") (stamp.key, stamp.pub, cloud-id)" ]
+check "init: nothing on stderr" [ -z "$ERR" ]
+
 # --- create and show ---------------------------------------------------------
 expect_exit 0 "create" "$TG" create --billing-model Capacity --agreement-number 1234 \
 	--usage-reporting --host a.json --host b.json --state-dir "$ST" -o RegistrationToken.txt
@@ -84,12 +90,23 @@ check "report goes to stderr when the token goes to stdout" sh -c "printf '%s' \
 check "same stamp key" [ "$(openssl pkey -in "$ST/stamp.key" -pubout | sha256sum)" = "$kid" ]
 check "same CloudId" [ "$(cat "$ST/cloud-id")" = "$cloud" ]
 expect_exit 0 "show second" "$TG" show second.txt
-expect_exit 0 "same --cloud-id again is fine" "$TG" create --billing-model Development --host c.json --state-dir "$ST" --cloud-id "$(echo "$cloud" | tr a-f A-F)" -o third.txt
+# init again never replaces it, with or without --cloud-id (the same or another)
+kept=$(snapshot "$ST")
+for again in "" "--cloud-id $cloud" "--cloud-id 5c0ffee0-1111-4222-8333-444455556666"; do
+	# shellcheck disable=SC2086
+	expect_exit 5 "init again $again" "$TG" init --state-dir "$ST" $again
+	check "init again $again: the line names the CloudId" [ "$ERR" = "token-gen: $ST: stamp identity already made: CloudId $cloud (never replaced; to start a new stamp, give another --state-dir)" ]
+	check "init again $again: nothing on stdout" [ -z "$OUT" ]
+	check "init again $again: identity unchanged" [ "$(snapshot "$ST")" = "$kept" ]
+done
 ST2=$WORK/state2
-expect_exit 0 "--cloud-id sets it on first use" "$TG" create --billing-model Custom --asset-tag T-1 --host c.json --state-dir "$ST2" --cloud-id 5C0FFEE0-1111-4222-8333-444455556666 -o fourth.txt
+expect_exit 0 "init --cloud-id sets it" "$TG" init --state-dir "$ST2" --cloud-id 5C0FFEE0-1111-4222-8333-444455556666
 check "--cloud-id stored lowercase" [ "$(cat "$ST2/cloud-id")" = 5c0ffee0-1111-4222-8333-444455556666 ]
-expect_exit 0 "AIRREG_STATE_DIR is the default" env AIRREG_STATE_DIR="$WORK/envstate" "$TG" create --billing-model Development --host c.json -o fifth.txt
+expect_exit 0 "create after init --cloud-id" "$TG" create --billing-model Custom --asset-tag T-1 --host c.json --state-dir "$ST2" -o fourth.txt
+check "the token carries the CloudId init was given" sh -c "'$TG' show fourth.txt | grep -q 'CloudId *5c0ffee0-1111-4222-8333-444455556666'"
+expect_exit 0 "AIRREG_STATE_DIR is the default (init)" env AIRREG_STATE_DIR="$WORK/envstate" "$TG" init
 check "AIRREG_STATE_DIR used" [ -f "$WORK/envstate/cloud-id" ]
+expect_exit 0 "AIRREG_STATE_DIR is the default (create)" env AIRREG_STATE_DIR="$WORK/envstate" "$TG" create --billing-model Development --host c.json -o fifth.txt
 
 # --- refusals: exit status, one line, nothing written ---------------------------------
 before=$(snapshot "$ST")
@@ -106,8 +123,12 @@ refuse 2 "create needs --billing-model" create --host a.json --state-dir "$WORK/
 refuse 2 'must be Capacity, Development or Custom' create --billing-model PayAsYouUse --host a.json --state-dir "$WORK/fresh" -o refused.txt
 refuse 2 "Capacity needs --agreement-number" create --billing-model Capacity --host a.json --state-dir "$WORK/fresh" -o refused.txt
 refuse 2 "Custom needs --asset-tag" create --billing-model Custom --host a.json --state-dir "$WORK/fresh" -o refused.txt
-refuse 2 "is not a UUID" create --billing-model Development --host a.json --cloud-id nope --state-dir "$WORK/fresh" -o refused.txt
-refuse 2 "--cloud-id only sets it on first use" create --billing-model Development --host a.json --cloud-id 5c0ffee0-1111-4222-8333-444455556666 --state-dir "$ST" -o refused.txt
+refuse 2 "is not a UUID" init --cloud-id nope --state-dir "$WORK/fresh"
+refuse 2 "token-gen: --cloud-id is given to init (token-gen init --cloud-id UUID); create signs with the stamp's own (see token-gen --help)" create --billing-model Development --host a.json --cloud-id "$cloud" --state-dir "$ST" -o refused.txt
+refuse 2 "init takes no argument" init "$WORK/fresh"
+refuse 2 "does not apply to init" init --state-dir "$WORK/fresh" -o refused.txt
+# a mistyped --state-dir: refused, naming it; no directory, no lock, no identity made
+refuse 5 "token-gen: no stamp identity in $WORK/fresh (run token-gen init)" create --billing-model Development --host a.json --state-dir "$WORK/fresh" -o refused.txt
 refuse 2 "create needs -o" create --billing-model Development --host a.json --state-dir "$WORK/fresh"
 refuse 4 "same host UUID as a.json" create --billing-model Development --host a.json --host a-again.json --state-dir "$WORK/fresh" -o refused.txt
 printf '{"version":1,' > broken.json

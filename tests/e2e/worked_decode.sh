@@ -9,6 +9,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
+"$BIN/token-gen" init >/dev/null
 "$BIN/token-gen" create --billing-model Development --host "$HOSTS/node1.json" -o RegistrationToken.txt >/dev/null
 "$BIN/registrar" init >/dev/null
 "$BIN/registrar" register --token RegistrationToken.txt --name east >/dev/null

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/../e2e/lib.sh"
 scratch
 
+"$TG" init >/dev/null
 "$TG" create --billing-model Development --host "$HOSTS/node1.json" -o tok.txt >/dev/null
 "$RG" init >/dev/null
 "$RG" register --token tok.txt --name east >/dev/null

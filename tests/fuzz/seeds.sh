@@ -11,6 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export AIRREG_STATE_DIR=$work/stamp AIRREG_DATA_DIR=$work/ws
 hosts=$here/../../samples/hosts
+"$BIN/token-gen" init >/dev/null
 "$BIN/token-gen" create --billing-model Capacity --agreement-number 7 --host "$hosts/node1.json" \
 	--host "$hosts/node2.json" -o "$work/token.txt" >/dev/null 2>&1
 "$BIN/registrar" init >/dev/null

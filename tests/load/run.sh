@@ -8,6 +8,7 @@
 scratch
 each=${LOAD_EACH:-100}
 
+"$TG" init >/dev/null
 "$TG" create --billing-model Development --host "$HOSTS/node1.json" --host "$HOSTS/node2.json" -o tok.txt >/dev/null
 "$RG" init >/dev/null
 "$RG" register --token tok.txt --name east >/dev/null
