@@ -185,6 +185,8 @@ def run_flow(docs, scratch):
                 s = sides[k] or next((x for x in sides[k + 1:] if x), None) or side
                 side = s
                 key = strip_comment(cmd)
+                if not key:
+                    continue  # a line of comment alone tells the reader, runs nothing
                 i += 1
                 cmds[i] = (doc, line, cmd)
                 script.append(f'cd "$SCRATCH/{s}" || exit 99')
