@@ -185,9 +185,10 @@ static int check_name(const char *name, ar_err *e)
 
 int registrar_register_token(store *db, const char *name, const ar_token *t,
 			     const char *text, long long now, const char *where, int *renewal,
-			     ar_err *e)
+			     registrar_carry *carry, ar_err *e)
 {
 	registration_row existing;
+	registrar_carry ignored;
 	int rc = check_rules(db, name, t, &existing, where, e);
 
 	*renewal = existing.found && strcmp(existing.status, "Registered") == 0;
@@ -195,6 +196,11 @@ int registrar_register_token(store *db, const char *name, const ar_token *t,
 		rc = write_registration(db, &existing, name, t, text, now, e);
 	if (rc == AR_OK)
 		rc = store_audit(db, *renewal ? "renew" : "register", name, t->sha256_hex, e);
+	/* a name met before keeps its own mappings; only a new name takes the old one's */
+	if (rc == AR_OK && !existing.found)
+		rc = registrar_carry_tenants(db, name, t, carry ? carry : &ignored, e);
+	else if (carry)
+		carry->tenants = 0;
 	return rc;
 }
 
@@ -211,6 +217,7 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	size_t len = 0;
 	ar_token t = { 0 };
 	int rc, renewal = 0;
+	registrar_carry carry = { 0, "" };
 
 	if (!o->token)
 		return ar_fail(e, AR_EUSAGE, NULL, "register needs --token FILE");
@@ -227,7 +234,8 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
-		rc = registrar_register_token(db, o->name, &t, text, o->now, where, &renewal, e);
+		rc = registrar_register_token(db, o->name, &t, text, o->now, where, &renewal,
+					      &carry, e);
 		rc = store_end(db, rc, e);
 	}
 	if (rc == AR_OK)
@@ -237,6 +245,10 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 		       json_array_size(json_object_get(t.claims, "hosts")),
 		       json_array_size(json_object_get(t.claims, "hosts")) == 1 ? "" : "s",
 		       ar_text_shown(claim(&t, "billingModel")), t.sha256_hex);
+	if (rc == AR_OK && carry.tenants)
+		printf(PROGRAM ": carried %lld tenant mapping%s from %s (unregistered; same CloudId "
+		       "and stamp key)\n", carry.tenants, carry.tenants == 1 ? "" : "s",
+		       ar_text_shown(carry.from));
 	rc = store_close(db, rc, e);
 	ar_token_free(&t);
 	free(text);

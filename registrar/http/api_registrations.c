@@ -138,7 +138,7 @@ void api_put_registration(store *db, const route *rt, const api_request *rq,
 	if (rc == AR_OK)
 		rc = IN_TRANSACTION(db, &e, registrar_register_token(db, rt->name, &t, (char *)text,
 								     (long long)time(NULL), where,
-								     &renewal, &e));
+								     &renewal, NULL, &e));
 	ar_token_free(&t);
 	free(text);
 	/* PUT is idempotent: the same token again is the resource as it is. */
