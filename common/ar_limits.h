@@ -90,9 +90,13 @@
 
 /* QR transfer: byte mode, error correction level M (a screen photographed at an
  * angle loses modules). A text bigger than one version-40 code is split into
- * numbered parts "airreg:I/N:TEXT", which readers join in any order. */
+ * numbered parts "airreg:I/N:TAG:TEXT", which readers join in any order. */
 #define AR_QR_BYTES_PER_CODE   2331 /* ISO/IEC 18004 table 7: version 40-M, byte mode */
 #define AR_QR_PART_PREFIX      "airreg:"
+/* Each part names its drawing, "airreg:I/N:TAG:SHARE": TAG is the first 8 hex digits of the
+ * SHA-256 of the whole text (the hash the writer prints), so parts of two drawings are told
+ * apart before they are joined. */
+#define AR_QR_TAG_CHARS        8
 #define AR_QR_MAX_PARTS        64   /* 64 KiB file cap / ~2,300 bytes a part < 30 */
 #define AR_QR_ZBAR_PREFIX      "QR-Code:" /* what zbarimg prints before each code */
 #define AR_QR_MODULE_PIXELS    4

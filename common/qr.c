@@ -29,7 +29,7 @@ static void free_codes(qr_codes *c)
 static int encode_parts(const char *text, size_t len, qr_codes *out, ar_err *e)
 {
 	size_t chunk, n = ar_qr_split(len, &chunk), i;
-	char part[AR_QR_BYTES_PER_CODE + 1];
+	char part[AR_QR_BYTES_PER_CODE + 1], hex[AR_SHA256_HEX_CHARS + 1];
 
 	int rc = AR_OK;
 
@@ -37,12 +37,14 @@ static int encode_parts(const char *text, size_t len, qr_codes *out, ar_err *e)
 	if (n > AR_QR_MAX_PARTS)
 		return ar_fail(e, AR_EINPUT, NULL, "%zu bytes need %zu QR codes, more than %d; "
 			       "carry the file instead", len, n, AR_QR_MAX_PARTS);
+	ar_sha256_hex((const uint8_t *)text, len, hex);
 	for (i = 0; i < n && rc == AR_OK; i++) {
 		size_t at = i * chunk, take = len - at < chunk ? len - at : chunk;
 		int head = 0, err;
 
 		if (n > 1)
-			head = snprintf(part, sizeof part, AR_QR_PART_PREFIX "%zu/%zu:", i + 1, n);
+			head = snprintf(part, sizeof part, AR_QR_PART_PREFIX "%zu/%zu:%.*s:", i + 1,
+					n, AR_QR_TAG_CHARS, hex);
 		memcpy(part + head, text + at, take);
 		errno = 0;
 		out->code[i] = QRcode_encodeData((int)((size_t)head + take),

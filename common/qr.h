@@ -12,14 +12,17 @@
 
 /* How a text of len bytes is split: returns the number of codes and sets
  * *chunk to the bytes of text in each (the last may hold fewer). One code
- * holds the text as it is; more hold "airreg:I/N:" and their share. */
+ * holds the text as it is; more hold "airreg:I/N:TAG:" and their share, TAG the
+ * first AR_QR_TAG_CHARS hex digits of the text's SHA-256. */
 size_t ar_qr_split(size_t len, size_t *chunk);
 
-/* When text[0..len) holds scanned parts (lines "airreg:I/N:TEXT", each perhaps
+/* When text[0..len) holds scanned parts (lines "airreg:I/N:TAG:TEXT", each perhaps
  * after zbarimg's "QR-Code:", in any order, long ones perhaps wrapped), joins
  * them in place in order of I and sets *out_len. One code read by zbarimg
  * loses its "QR-Code:". Anything else is left as it is. A missing, repeated,
- * foreign or malformed part is refused (AR_EINPUT). */
+ * malformed part, a part of another drawing (another TAG), or a joined text
+ * whose SHA-256 does not begin with TAG is refused (AR_EINPUT). Parts without a
+ * TAG (written before issue 15) are still joined when all of a set lack it. */
 int ar_qr_join(uint8_t *text, size_t len, size_t *out_len, const char *where, ar_err *e);
 
 /* Draws text as QR codes (level M, byte mode), split as ar_qr_split() says:

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Splitting a text into numbered QR parts and joining the parts a scanner read. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ar_limits.h"
+#include "codec.h"
 #include "qr.h"
+#include "qrline.h"
 
-/* "airreg:64/64:" */
-#define PART_HEADER_MAX (sizeof AR_QR_PART_PREFIX - 1 + 6)
+/* "airreg:64/64:TAG:" */
+#define PART_HEADER_MAX (sizeof AR_QR_PART_PREFIX - 1 + 6 + AR_QR_TAG_CHARS + 1)
 
 size_t ar_qr_split(size_t len, size_t *chunk)
 {
@@ -23,96 +26,6 @@ size_t ar_qr_split(size_t len, size_t *chunk)
 	return n;
 }
 
-typedef struct {
-	const uint8_t *p, *end;   /* what is left to read */
-	const uint8_t *line, *line_end;
-	size_t number;            /* 1-based line number */
-} line_reader;
-
-static int is_blank(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* The next line without its surrounding blanks; 0 at the end. */
-static int next_line(line_reader *r)
-{
-	const uint8_t *nl;
-
-	if (r->p >= r->end)
-		return 0;
-	nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
-	r->line = r->p;
-	r->line_end = nl ? nl : r->end;
-	r->p = nl ? nl + 1 : r->end;
-	r->number++;
-	while (r->line < r->line_end && is_blank(*r->line))
-		r->line++;
-	while (r->line_end > r->line && is_blank(r->line_end[-1]))
-		r->line_end--;
-	return 1;
-}
-
-static int starts_with(const uint8_t *p, const uint8_t *end, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return (size_t)(end - p) >= n && memcmp(p, prefix, n) == 0;
-}
-
-/* 1 to 2 decimal digits, no leading zero; returns the next position or NULL. */
-static const uint8_t *read_count(const uint8_t *p, const uint8_t *end, unsigned *value)
-{
-	unsigned v = 0;
-	int digits = 0;
-
-	while (p < end && *p >= '0' && *p <= '9' && digits < 3) {
-		if (digits == 1 && v == 0)
-			return NULL;
-		v = v * 10 + (unsigned)(*p++ - '0');
-		digits++;
-	}
-	if (digits == 0 || digits > 2)
-		return NULL;
-	*value = v;
-	return p;
-}
-
-/* Where a part header would start: after zbarimg's "QR-Code:" when a header follows it. */
-static const uint8_t *after_zbar_prefix(const uint8_t *p, const uint8_t *end)
-{
-	return starts_with(p, end, AR_QR_ZBAR_PREFIX AR_QR_PART_PREFIX) ?
-	       p + strlen(AR_QR_ZBAR_PREFIX) : p;
-}
-
-typedef struct {
-	unsigned index, count;    /* I and N of "airreg:I/N:"; 0 when not a header */
-	const uint8_t *text;      /* the part's text after the header */
-} part_line;
-
-/* Reads the line's part header, if it has one. */
-static int parse_line(const line_reader *r, part_line *out, const char *where, ar_err *e)
-{
-	const uint8_t *end = r->line_end, *p = after_zbar_prefix(r->line, end);
-
-	out->index = out->count = 0;
-	out->text = r->line;
-	if (!starts_with(p, end, AR_QR_PART_PREFIX))
-		return AR_OK;
-	p += strlen(AR_QR_PART_PREFIX);
-	p = read_count(p, end, &out->index);
-	if (p && p < end && *p == '/')
-		p = read_count(p + 1, end, &out->count);
-	else
-		p = NULL;
-	if (!p || p >= end || *p != ':' || out->count > AR_QR_MAX_PARTS ||
-	    out->index < 1 || out->index > out->count)
-		return ar_fail(e, AR_EINPUT, where, "QR parts: line %zu: malformed part header "
-			       "(expected " AR_QR_PART_PREFIX "I/N: with 1 <= I <= N <= %d)",
-			       r->number, AR_QR_MAX_PARTS);
-	out->text = p + 1;
-	return AR_OK;
-}
 
 /* The writer cuts shares of ceil(L / N): all but the last equal, and the last from
  * share - N + 1 to share. A part off that lost a wrapped line or gained one a scanner
@@ -138,16 +51,16 @@ static int check_shares(const size_t bytes[AR_QR_MAX_PARTS + 1], unsigned count,
 static int check_parts(const uint8_t *text, size_t len, unsigned *count,
 		       size_t first_line[AR_QR_MAX_PARTS + 1], const char *where, ar_err *e)
 {
-	line_reader r = { text, text + len, NULL, NULL, 0 };
+	ar_qr_lines r = { text, text + len, NULL, NULL, 0 };
 	size_t bytes[AR_QR_MAX_PARTS + 1] = { 0 };
 	unsigned current = 0, i, missing = 0;
-	part_line part;
+	ar_qr_part part;
 
 	*count = 0;
-	while (next_line(&r)) {
+	while (ar_qr_next_line(&r)) {
 		if (r.line == r.line_end)
 			continue;
-		if (parse_line(&r, &part, where, e) != AR_OK)
+		if (ar_qr_parse_line(&r, &part, where, e) != AR_OK)
 			return e->status;
 		if (part.index == 0 && current == 0)
 			return ar_fail(e, AR_EINPUT, where, "QR parts: line %zu comes before the "
@@ -184,19 +97,120 @@ static int check_parts(const uint8_t *text, size_t len, unsigned *count,
 	return check_shares(bytes, *count, first_line, where, e);
 }
 
+/* The drawings a set's parts name, in the order first met: an internal table; parts of
+ * more drawings than it holds are foreign all the same. */
+#define DRAWINGS_MAX 8
+#define UNTAGGED "untagged"
+
+typedef struct {
+	char tag[AR_QR_TAG_CHARS + 1];
+	unsigned parts;
+} drawing;
+
+/* Item k of total: "a", "a and b", "a, b and c". */
+static void list_item(char *list, size_t cap, size_t k, size_t total, size_t item)
+{
+	size_t at = strlen(list);
+
+	snprintf(list + at, cap - at, "%s%zu", k == 0 ? "" : k + 1 == total ? " and " : ", ",
+		 item);
+}
+
+/* The next line that reads as a part header, in *part. */
+static int next_part(ar_qr_lines *r, ar_qr_part *part)
+{
+	ar_err ignored;
+
+	while (ar_qr_next_line(r))
+		if (r->line < r->line_end && ar_qr_parse_line(r, part, NULL, &ignored) == AR_OK &&
+		    part->index)
+			return 1;
+	return 0;
+}
+
+/* Parts of two drawings of one size join into a text that fails only its signature: the
+ * drawing with most parts (the first met on a tie) is the set, any other part is named.
+ * Sets *tag to the set's TAG ("" for parts written without one). Malformed lines are left
+ * to check_parts(). */
+static int check_drawing(const uint8_t *text, size_t len, char tag[AR_QR_TAG_CHARS + 1],
+			 const char *where, ar_err *e)
+{
+	ar_qr_lines r = { text, text + len, NULL, NULL, 0 };
+	drawing d[DRAWINGS_MAX];
+	size_t n = 0, i, best = 0, headers = 0, foreign, k = 0, first_line = 0, mine = 0;
+	char lines[160] = "", parts[160] = "", others[96] = "", same[200] = "";
+	ar_qr_part part, first = { 0 };
+	uint64_t set = 0;
+	const char *name;
+
+	while (next_part(&r, &part)) {
+		headers++;
+		for (i = 0; i < n && strcmp(d[i].tag, part.tag) != 0; i++)
+			;
+		if (i == n && n < DRAWINGS_MAX) {
+			memcpy(d[n].tag, part.tag, sizeof d[n].tag);
+			d[n++].parts = 0;
+		}
+		if (i < n)
+			d[i].parts++;
+	}
+	for (i = 1; i < n; i++)
+		if (d[i].parts > d[best].parts)
+			best = i;
+	memcpy(tag, n ? d[best].tag : "", n ? sizeof d[best].tag : 1);
+	if (n <= 1)
+		return AR_OK;
+	foreign = headers - d[best].parts;
+	for (i = 0, k = 0; i < n; i++)
+		if (i != best) {
+			size_t at = strlen(others);
+
+			snprintf(others + at, sizeof others - at, "%s%s", k++ ? ", " : "",
+				 d[i].tag[0] ? d[i].tag : UNTAGGED);
+		}
+	r = (ar_qr_lines){ text, text + len, NULL, NULL, 0 };
+	k = 0;
+	while (next_part(&r, &part)) {
+		if (strcmp(part.tag, tag) == 0) {
+			set |= (uint64_t)1 << (part.index - 1);
+			continue;
+		}
+		if (k == 0) {
+			first = part;
+			first_line = r.number;
+		}
+		list_item(lines, sizeof lines, k, foreign, r.number);
+		list_item(parts, sizeof parts, k++, foreign, part.index);
+	}
+	for (i = 0; i < AR_QR_MAX_PARTS; i++)
+		mine += (set >> i) & 1;
+	for (i = 0, k = 0; i < AR_QR_MAX_PARTS; i++)
+		if ((set >> i) & 1)
+			list_item(same, sizeof same, k++, mine, i + 1);
+	name = tag[0] ? tag : UNTAGGED;
+	if (foreign == 1)
+		return ar_fail(e, AR_EINPUT, where, "QR parts: part %u of %u (line %zu) belongs "
+			       "to another drawing (%s; part%s %s %s %s)", first.index, first.count,
+			       first_line, others, mine == 1 ? "" : "s", same,
+			       mine == 1 ? "is" : "are", name);
+	return ar_fail(e, AR_EINPUT, where, "QR parts: parts %s (lines %s) belong to another "
+		       "drawing (%s; part%s %s %s %s)", parts, lines, others, mine == 1 ? "" : "s",
+		       same, mine == 1 ? "is" : "are", name);
+}
+
 /* Appends the text of part `want` (its line and the lines wrapped after it). */
 static size_t copy_part(const uint8_t *text, size_t len, unsigned want, uint8_t *out)
 {
-	line_reader r = { text, text + len, NULL, NULL, 0 };
+	ar_qr_lines r = { text, text + len, NULL, NULL, 0 };
 	unsigned current = 0;
 	size_t n = 0;
-	part_line part;
+	ar_qr_part part;
 	ar_err ignored;
 
-	while (next_line(&r)) {
+	while (ar_qr_next_line(&r)) {
 		if (r.line == r.line_end)
 			continue;
-		parse_line(&r, &part, NULL, &ignored);  /* checked by check_parts() */
+		ar_qr_parse_line(&r, &part, NULL, &ignored);  /* checked by check_parts() */
 		if (part.index)
 			current = part.index;
 		if (current != want)
@@ -212,10 +226,10 @@ static size_t copy_part(const uint8_t *text, size_t len, unsigned want, uint8_t 
  * prints for another symbology ("DataBar:..."); 0 if none. */
 static size_t foreign_line(const uint8_t *text, size_t len)
 {
-	line_reader r = { text, text + len, NULL, NULL, 0 };
+	ar_qr_lines r = { text, text + len, NULL, NULL, 0 };
 	int code_seen = 0;
 
-	while (next_line(&r)) {
+	while (ar_qr_next_line(&r)) {
 		if (r.line == r.line_end)
 			continue;
 		if (code_seen && memchr(r.line, ':', (size_t)(r.line_end - r.line)))
@@ -228,10 +242,10 @@ static size_t foreign_line(const uint8_t *text, size_t len)
 /* 1 when a line starts with a part header (a JWS never holds a colon). */
 static int has_part(const uint8_t *text, size_t len)
 {
-	line_reader r = { text, text + len, NULL, NULL, 0 };
+	ar_qr_lines r = { text, text + len, NULL, NULL, 0 };
 
-	while (next_line(&r))
-		if (starts_with(after_zbar_prefix(r.line, r.line_end), r.line_end,
+	while (ar_qr_next_line(&r))
+		if (ar_qr_starts_with(ar_qr_after_zbar(r.line, r.line_end), r.line_end,
 				AR_QR_PART_PREFIX))
 			return 1;
 	return 0;
@@ -241,14 +255,15 @@ int ar_qr_join(uint8_t *text, size_t len, size_t *out_len, const char *where, ar
 {
 	size_t first_line[AR_QR_MAX_PARTS + 1] = { 0 }, n = 0;
 	const uint8_t *p = text, *end = text + len;
+	char tag[AR_QR_TAG_CHARS + 1], hex[AR_SHA256_HEX_CHARS + 1];
 	unsigned count, i;
 	uint8_t *joined;
 
 	*out_len = len;
-	while (p < end && (is_blank(*p) || *p == '\n'))
+	while (p < end && (ar_qr_is_blank(*p) || *p == '\n'))
 		p++;
-	if (!starts_with(p, end, AR_QR_ZBAR_PREFIX AR_QR_PART_PREFIX) &&
-	    starts_with(p, end, AR_QR_ZBAR_PREFIX)) {
+	if (!ar_qr_starts_with(p, end, AR_QR_ZBAR_PREFIX AR_QR_PART_PREFIX) &&
+	    ar_qr_starts_with(p, end, AR_QR_ZBAR_PREFIX)) {
 		/* One code, read by zbarimg without --raw. */
 		size_t skip = (size_t)(p - text) + strlen(AR_QR_ZBAR_PREFIX);
 		size_t stray = foreign_line(text, len);
@@ -262,13 +277,23 @@ int ar_qr_join(uint8_t *text, size_t len, size_t *out_len, const char *where, ar
 	}
 	if (!has_part(text, len))
 		return AR_OK;
-	if (check_parts(text, len, &count, first_line, where, e) != AR_OK)
+	if (check_drawing(text, len, tag, where, e) != AR_OK ||
+	    check_parts(text, len, &count, first_line, where, e) != AR_OK)
 		return e->status;
 	joined = malloc(len ? len : 1);
 	if (!joined)
 		return ar_fail(e, AR_EINTERNAL, where, "out of memory");
 	for (i = 1; i <= count; i++)
 		n += copy_part(text, len, i, joined + n);
+	/* One drawing's parts, altered or misread past what the code's error correction caught. */
+	ar_sha256_hex(joined, n, hex);
+	hex[AR_QR_TAG_CHARS] = '\0';
+	if (tag[0] && strcmp(hex, tag) != 0) {
+		free(joined);
+		return ar_fail(e, AR_EINPUT, where, "QR parts: the joined text's SHA-256 begins "
+			       "%s, not %s as its parts say (a part altered or misread; scan every "
+			       "code again)", hex, tag);
+	}
 	memcpy(text, joined, n);
 	free(joined);
 	*out_len = n;

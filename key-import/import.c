@@ -127,6 +127,19 @@ static int is_imported(json_t *c, const char *sha256_hex, const char *dir, int *
 	return AR_OK;
 }
 
+/* The key's registration has an activation here (whatever its serial). */
+static int has_activation(json_t *c, const char *dir, int *held, ar_err *e)
+{
+	json_t *resource = NULL;
+
+	if (state_read_resource(dir, &resource, e) != AR_OK)
+		return e->status;
+	*held = resource && strcmp(state_field_text(resource, "registration"),
+				   claim_str(c, "sub")) == 0;
+	json_decref(resource);
+	return AR_OK;
+}
+
 /* Rollback: within a registration the serial only grows; across registrations (the
  * stamp unregistered and registered anew) a key issued before the one imported
  * last belongs to the past.
@@ -141,6 +154,7 @@ static int check_serial(json_t *c, const char *sha256_hex, const char *dir, int 
 {
 	long long high = 0, issued = 0;
 	char when[AR_TIME_CHARS + 1], last[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
+	int held = 0;
 
 	*same = 0;
 	if (state_trusted_time(dir, &issued, e) != AR_OK ||
@@ -151,6 +165,17 @@ static int check_serial(json_t *c, const char *sha256_hex, const char *dir, int 
 			return e->status;
 		if (*same)
 			return AR_OK;
+		/* The registrar issues one key a serial: the mark's own serial with no activation
+		 * of its registration is the key imported here and then removed (the mark stays),
+		 * not an old key come back. */
+		if (claim_int(c, "serial") == high && has_activation(c, dir, &held, e) != AR_OK)
+			return e->status;
+		if (claim_int(c, "serial") == high && !held)
+			return ar_fail(e, AR_EINPUT, where,
+				       "key serial %lld of %s was imported here, and its activation "
+				       "since removed or replaced; keys up to serial %lld stay refused: "
+				       "issue a new key on the workstation (registrar activation-key "
+				       "--name %s)", high, claim_str(c, "sub"), high, claim_str(c, "sub"));
 		return ar_fail(e, AR_EINPUT, where,
 			       "key serial %lld is not newer than %lld, already imported for %s "
 			       "(rolled back)", claim_int(c, "serial"), high, claim_str(c, "sub"));

@@ -191,9 +191,10 @@ static int check_name(const char *name, ar_err *e)
 
 int registrar_register_token(store *db, const char *name, const ar_token *t,
 			     const char *text, long long now, const char *where,
-			     enum registration_outcome *outcome, ar_err *e)
+			     enum registration_outcome *outcome, registrar_carry *carry, ar_err *e)
 {
 	registration_row existing;
+	registrar_carry ignored;
 	int same = 0;
 	int rc = check_rules(db, name, t, &existing, &same, where, e);
 	int renewal = existing.found && strcmp(existing.status, "Registered") == 0;
@@ -204,6 +205,11 @@ int registrar_register_token(store *db, const char *name, const ar_token *t,
 	rc = write_registration(db, &existing, name, t, text, now, e);
 	if (rc == AR_OK)
 		rc = store_audit(db, renewal ? "renew" : "register", name, t->sha256_hex, e);
+	/* a name met before keeps its own mappings; only a new name takes the old one's */
+	if (rc == AR_OK && !existing.found)
+		rc = registrar_carry_tenants(db, name, t, carry ? carry : &ignored, e);
+	else if (carry)
+		carry->tenants = 0;
 	return rc;
 }
 
@@ -221,6 +227,7 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	ar_token t = { 0 };
 	enum registration_outcome outcome = REGISTERED_NEW;
 	int rc;
+	registrar_carry carry = { 0, "" };
 
 	if (!o->token)
 		return ar_fail(e, AR_EUSAGE, NULL, "register needs --token FILE");
@@ -237,7 +244,8 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
-		rc = registrar_register_token(db, o->name, &t, text, o->now, where, &outcome, e);
+		rc = registrar_register_token(db, o->name, &t, text, o->now, where, &outcome,
+					      &carry, e);
 		rc = store_end(db, rc, e);
 	}
 	if (rc == AR_OK && outcome == REGISTERED_ALREADY)
@@ -252,6 +260,10 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 		       json_array_size(json_object_get(t.claims, "hosts")),
 		       json_array_size(json_object_get(t.claims, "hosts")) == 1 ? "" : "s",
 		       ar_text_shown(claim(&t, "billingModel")), t.sha256_hex);
+	if (rc == AR_OK && carry.tenants)
+		printf(PROGRAM ": carried %lld tenant mapping%s from %s (unregistered; same CloudId "
+		       "and stamp key)\n", carry.tenants, carry.tenants == 1 ? "" : "s",
+		       ar_text_shown(carry.from));
 	rc = store_close(db, rc, e);
 	ar_token_free(&t);
 	free(text);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "ar_limits.h"
 #include "err.h"
 #include "keys.h"
 #include "store.h"
@@ -23,12 +24,24 @@ json_t *registration_tenants(store *db, long long id);
 /* The work of register and activation-key; a batch (tests/bench) runs many in one
  * transaction. */
 int registrar_check_token(const ar_token *t, long long now, const char *where, ar_err *e);
+/* What a registration under a new name took over from the unregistered registration of
+ * the same CloudId and stamp key (the latest): its tenant mappings. */
+typedef struct {
+	long long tenants;        /* 0: nothing carried */
+	char from[AR_MAX_NAME_CHARS + 1];
+} registrar_carry;
 /* What register did: the same token again changes nothing and is no error (a PUT is
  * idempotent, and so is the command an operator runs twice). */
 enum registration_outcome { REGISTERED_NEW, REGISTERED_RENEWAL, REGISTERED_ALREADY };
+/* carry may be NULL: the mappings are carried all the same. */
 int registrar_register_token(store *db, const char *name, const ar_token *t,
 			     const char *text, long long now, const char *where,
-			     enum registration_outcome *outcome, ar_err *e);
+			     enum registration_outcome *outcome, registrar_carry *carry,
+			     ar_err *e);
+/* Copies the tenant mappings of the latest unregistered registration of t's CloudId and
+ * stamp key (another name than name) to name, with an audit row. */
+int registrar_carry_tenants(store *db, const char *name, const ar_token *t,
+			    registrar_carry *carry, ar_err *e);
 /* token_claims: the registration's claims when the caller holds them (a batch that
  * has just registered the token); NULL reads them from the database. */
 int registrar_issue_key(store *db, const char *name, json_t *token_claims,

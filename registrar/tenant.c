@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `registrar tenant add|list|remove`: the customerSubscriptions API of the
  * reference, carried to the stamp inside the activation key. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,4 +239,54 @@ int cmd_tenant_list_run(const registrar_opts *o, ar_err *e)
 	}
 	rc = store_close(db, rc, e);
 	return rc;
+}
+
+/* A stamp that unregistered and registers again under a new name is the same customer's
+ * stamp when its CloudId and stamp key are: its mappings follow it, so the next key
+ * carries them. The old registration keeps its own (the record of what it mapped). */
+int registrar_carry_tenants(store *db, const char *name, const ar_token *t,
+			    registrar_carry *carry, ar_err *e)
+{
+	static const char find_sql[] =
+		"SELECT id, name, (SELECT count(*) FROM tenants WHERE registration_id = r.id) "
+		"FROM registrations r WHERE cloud_id = ?1 AND stamp_kid = ?2 AND "
+		"status = 'Unregistered' AND name <> ?3 ORDER BY updated_at DESC, id DESC LIMIT 1";
+	static const char copy_sql[] =
+		"INSERT INTO tenants (registration_id, subscription, tenant) "
+		"SELECT (SELECT id FROM registrations WHERE name = ?1), subscription, tenant "
+		"FROM tenants WHERE registration_id = ?2";
+	const char *cloud = json_string_value(json_object_get(t->claims, "cloudId"));
+	sqlite3_stmt *st;
+	long long old = 0;
+	char detail[AR_MAX_NAME_CHARS + 32];
+	int step;
+
+	carry->tenants = 0;
+	carry->from[0] = '\0';
+	if (store_prepare(db, find_sql, &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, cloud, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->stamp_kid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const unsigned char *from = sqlite3_column_text(st, 1);
+
+		old = sqlite3_column_int64(st, 0);
+		snprintf(carry->from, sizeof carry->from, "%s", from ? (const char *)from : "");
+		carry->tenants = sqlite3_column_int64(st, 2);
+	}
+	store_release(db, st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_error(db, "read", e);
+	if (carry->tenants == 0)
+		return AR_OK;
+	if (store_prepare(db, copy_sql, &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, old);
+	if (store_exec_step(db, st, e) != AR_OK)
+		return e->status;
+	snprintf(detail, sizeof detail, "%lld from %s", carry->tenants, carry->from);
+	return store_audit(db, "tenant carry", name, detail, e);
 }

@@ -152,9 +152,16 @@ static int parse_route(char *path, route *rt, api_response *rs)
 /* The body as a JSON object holding no member but the allowed ones. */
 json_t *api_body_object(const api_request *rq, const char *const *allowed, api_response *rs)
 {
+	return api_body_carrying(rq, allowed, NULL, rs);
+}
+
+json_t *api_body_carrying(const api_request *rq, const char *const *allowed,
+			  const char *carried, api_response *rs)
+{
 	json_error_t err;
-	json_t *doc;
+	json_t *doc, *props, *file = NULL;
 	ar_err e;
+	int rc;
 
 	if (rq->body_len == 0) {
 		api_error(rs, 400, "InvalidRequestContent", "the request needs a JSON body");
@@ -170,8 +177,18 @@ json_t *api_body_object(const api_request *rq, const char *const *allowed, api_r
 		json_decref(doc);
 		return NULL;
 	}
-	if (ar_json_only_keys(doc, allowed, "the body", "request", &e) != AR_OK ||
-	    ar_json_text_check(doc, "the body's", AR_EINPUT, NULL, &e) != AR_OK) {
+	/* the carried file's string is set aside while the rest is checked */
+	props = json_object_get(doc, "properties");
+	if (carried && json_is_object(props) && json_is_string(json_object_get(props, carried))) {
+		file = json_incref(json_object_get(props, carried));
+		json_object_set_new(props, carried, json_string(""));
+	}
+	rc = ar_json_only_keys(doc, allowed, "the body", "request", &e);
+	if (rc == AR_OK)
+		rc = ar_json_text_check(doc, "the body's", AR_EINPUT, NULL, &e);
+	if (file)
+		json_object_set_new(props, carried, file);
+	if (rc != AR_OK) {
 		api_error(rs, 400, "InvalidRequestContent", e.msg);
 		json_decref(doc);
 		return NULL;

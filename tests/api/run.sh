@@ -199,6 +199,22 @@ call PUT "$BASE/x1?$AV" --data-binary '{"location":"westus","properties":{"regis
 call PUT "$BASE/x1?$AV" --data-binary '{"properties":{"registrationToken":"a.b.c"},"extra":1}'; refused "an unknown member" 400 InvalidRequestContent
 call PUT "$BASE/x1?$AV" --data-binary '{"properties":{"registrationToken":"a"},"properties":{"registrationToken":"b"}}'; refused "a duplicate member" 400 InvalidRequestContent
 call PUT "$BASE/x1?$AV" --data-binary '{"properties":{"registrationToken":"not-a-token"}}'; refused "a token that is not one" 400 InvalidRegistrationToken
+# another file of the air gap sent as the token: named as `registrar register` names it
+put_file() { jq -n --rawfile t "$1" '{properties:{registrationToken:$t}}' >putfile.json; call PUT "$BASE/x1?$AV" --data-binary @putfile.json; }
+put_file key1.txt; refused "an activation key as the token" 400 InvalidRegistrationToken
+is "an activation key as the token: named" 400 '.error.message == "properties.registrationToken: this is an activation key: carry it to the stamp (key-import FILE)"'
+put_file issuer.pub; refused "the issuer public key as the token" 400 InvalidRegistrationToken
+is "the issuer public key as the token: named" 400 '.error.message == "properties.registrationToken: this is an issuer public key: key-import trust add FILE"'
+put_file "$ST/stamp.key"; refused "a private key as the token" 400 InvalidRegistrationToken
+is "a private key as the token: named" 400 '.error.message == "properties.registrationToken: this is a private key: it never leaves its machine"'
+"$RG" export-issuer-key --qr issuer.png >/dev/null 2>&1
+# a PNG's NUL bytes cannot be in a JSON string: the body is no JSON (docs/api.md)
+put_file issuer.png; refused "a PNG as the token" 400 InvalidRequestContent
+# a file in lines, as a mail wraps it or QR parts are scanned: its line breaks reach the
+# reader (the body's text check once refused them as controls)
+fold -w 76 key1.txt >key1.wrapped
+put_file key1.wrapped; refused "a wrapped activation key as the token" 400 InvalidRegistrationToken
+is "a wrapped activation key as the token: named" 400 '.error.message == "properties.registrationToken: this is an activation key: carry it to the stamp (key-import FILE)"'
 half=$(head -c 500 tokD.txt)
 call PUT "$BASE/x1?$AV" --data-binary "{\"properties\":{\"registrationToken\":\"$half\"}}"; refused "a cut token" 400 InvalidRegistrationToken
 printf '{"properties":{"registrationToken":"a\000b"}}' >nul.json

@@ -17,7 +17,8 @@ check "key2 again: nothing changed" [ "$(state)" = "$before" ]
 attack 4 "key serial 1 is not newer than 2" "$KI" --dry-run key1.txt
 expect_exit 0 "remove" "$KI" remove
 attack 4 "key1.txt: key serial 1 is not newer than 2, already imported for east (rolled back)" "$KI" key1.txt
-attack 4 "key serial 2 is not newer than 2" "$KI" key2.txt
+# the key removed, again: said to be that key, not an old one (was "key serial 2 is not newer than 2")
+attack 4 "key2.txt: key serial 2 of east was imported here, and its activation since removed or replaced; keys up to serial 2 stay refused" "$KI" key2.txt
 expect_exit 0 "a newer key after remove" "$KI" key3.txt
 attack 4 "key serial 2 is not newer than 3" "$KI" key2.txt
 

@@ -97,6 +97,9 @@ case $OUT in
 esac
 scan key1.png >key1.scan
 check "two parts scanned" [ "$(grep -c '^airreg:[12]/2:' key1.scan)" -eq 2 ]
+# each part names its drawing: the first 8 hex digits of the SHA-256 the writer printed
+key_tag=$(echo "$key_sha" | cut -c1-8)
+check "both parts carry the key's tag" [ "$(grep -c "^airreg:[12]/2:$key_tag:[^:]*$" key1.scan)" -eq 2 ]
 sort -r key1.scan >key1.rev
 check "reversed order" sh -c 'head -1 key1.rev | grep -q "^airreg:2/2:"'
 expect_exit 0 "key-import takes the parts in any order" "$KI" key1.rev
@@ -131,14 +134,22 @@ grep '^airreg:1/2:' key3.scan >missing.txt
 refuse "a missing part" "QR parts: part 2 of 2 is missing (1 of 2 missing; scan every code)" missing.txt
 { cat key3.scan; grep '^airreg:2/2:' key3.scan; } >repeated.txt
 refuse "a repeated part" "QR parts: part 2 of 2 appears twice (lines 2 and 3)" repeated.txt
+# parts of two keys of one size: named by their tags (before issue 15: "bad signature")
+tag3=$(sed -n 's#^airreg:1/2:\([0-9a-f]*\):.*#\1#p' key3.scan)
+tag4=$(sed -n 's#^airreg:1/2:\([0-9a-f]*\):.*#\1#p' key4.scan)
+check "two keys, two tags" [ -n "$tag3" ] && [ -n "$tag4" ] && [ "$tag3" != "$tag4" ]
 { grep '^airreg:1/2:' key3.scan; grep '^airreg:2/2:' key4.scan; } >mixed.txt
-# two keys' lengths may differ by a few bytes, and so their shares
-share1=$(sed -n 's#^airreg:1/2:##p' mixed.txt | tr -d '\n' | wc -c)
-share2=$(sed -n 's#^airreg:2/2:##p' mixed.txt | tr -d '\n' | wc -c)
+refuse "parts of two keys" "QR parts: part 2 of 2 (line 2) belongs to another drawing ($tag4; part 1 is $tag3)" mixed.txt
+{ grep '^airreg:2/2:' key4.scan; cat key3.scan; } >mixed3.txt
+refuse "a part of another key among a whole set" "QR parts: part 2 of 2 (line 1) belongs to another drawing ($tag4; parts 1 and 2 are $tag3)" mixed3.txt
+# a part of another key given this set's tag: the joined text's SHA-256 gives it away
+{ grep '^airreg:1/2:' key3.scan; grep '^airreg:2/2:' key4.scan | sed "s#:$tag4:#:$tag3:#"; } >retagged.txt
+share1=$(sed -n "s#^airreg:1/2:$tag3:##p" retagged.txt | tr -d '\n' | wc -c)
+share2=$(sed -n "s#^airreg:2/2:$tag3:##p" retagged.txt | tr -d '\n' | wc -c)
 if [ "$share2" -le "$share1" ]; then
-	refuse "parts of two keys" "bad signature" mixed.txt
-else
-	refuse "parts of two keys (shares $share1, $share2)" "QR parts: part 2 of 2 (line 2) holds $share2 characters, part 1 holds $share1" mixed.txt
+	refuse "a retagged part of another key" "QR parts: the joined text's SHA-256 begins" retagged.txt
+else  # two keys' lengths may differ by a few bytes, and so their shares
+	refuse "a retagged part of another key (shares $share1, $share2)" "QR parts: part 2 of 2 (line 2) holds $share2 characters, part 1 holds $share1" retagged.txt
 fi
 # what zbarimg prints when it also finds a 1-D barcode among the modules (seen in CI)
 { cat key3.scan; echo 0134827385501505; } >stray-after.txt
@@ -155,7 +166,14 @@ one_line_error "one code and zbarimg's DataBar line" "stray-one.txt: QR code: li
 refuse "a part of another split" "QR parts: line 2: part 2/3 does not belong with the parts of 2 before it" foreign.txt
 sed 's#^airreg:1/2:#airreg:01/2:#' key3.scan >malformed.txt
 refuse "a malformed part header" "QR parts: line" malformed.txt
+sed "s#^airreg:1/2:$tag3:#airreg:1/2:${tag3}0:#" key3.scan >badtag.txt
+refuse "a malformed tag" "QR parts: line 1: malformed part header (expected airreg:I/N:TAG: with 1 <= I <= N <= 64 and TAG 8 hex digits)" badtag.txt
 check "the refused keys took nothing" [ "$(snapshot "$ST")" = "$before" ]
+
+# --- parts written before issue 15 (no tag) are still joined, all of a set without one
+sed 's#^\(airreg:[12]/2:\)[0-9a-f]*:#\1#' key3.scan >untagged.txt
+check "untagged parts have no tag" [ "$(grep -c '^airreg:[12]/2:[^:]*$' untagged.txt)" -eq 2 ]
+expect_exit 0 "untagged parts of one drawing" "$KI" --dry-run untagged.txt
 
 # --- what a USB round trip does to the parts' text is still accepted
 fold -w 76 key3.scan | sed 's/$/\r/' >wrapped.txt

@@ -179,6 +179,24 @@ refuse 4 "CustomerSubscriptionNotFound" tenant remove --registration par0 --subs
 refuse 4 "RegistrationNotFound" tenant list --registration nobody
 refuse 2 "tenant takes one of" tenant --registration par0
 
+# a stamp that unregistered and registers again under a new name (same CloudId, same stamp
+# key) takes its tenant mappings along; the old registration keeps its own
+check "a first registration carries nothing" sh -c '! grep -q carried par1.out'
+"$RG" tenant add --registration par1 --subscription $SUB1 --tenant $TEN1 >/dev/null
+"$RG" tenant add --registration par1 --subscription $SUB2 --tenant 0b0b0b0b-1111-4222-8333-444444444444 >/dev/null
+"$RG" unregister --name par1 >/dev/null
+expect_exit 0 "register again under a new name" "$RG" register --token c1.txt --name par1b
+check "says what it carried" [ "$(printf '%s\n' "$OUT" | sed -n 2p)" = "registrar: carried 2 tenant mappings from par1 (unregistered; same CloudId and stamp key)" ]
+expect_exit 0 "tenant list of the new name" "$RG" tenant list --registration par1b
+check "the mappings followed" [ "$(printf '%s' "$OUT" | jq -c '[.value[].properties.tenantId] | sort')" = '["0a0a0a0a-1111-4222-8333-444444444444","0b0b0b0b-1111-4222-8333-444444444444"]' ]
+expect_exit 0 "tenant list of the old name" "$RG" tenant list --registration par1
+check "the old registration keeps its own" [ "$(printf '%s' "$OUT" | jq '.value | length')" = 2 ]
+check "the carry is audited" [ "$(sqlite3 "$D/registrar.db" "SELECT action || ' ' || registration || ' ' || detail FROM audit WHERE action = 'tenant carry'")" = "tenant carry par1b 2 from par1" ]
+# back under the old name: its own row again, its own mappings, nothing carried
+"$RG" unregister --name par1b >/dev/null
+expect_exit 0 "register again under the old name" "$RG" register --token c1.txt --name par1
+check "the old name carries nothing" [ "$(printf '%s\n' "$OUT" | grep -c carried)" = 0 ]
+
 # --- activation keys ----------------------------------------------------------------
 expect_exit 0 "export-issuer-key" "$RG" export-issuer-key -o issuer.pub
 check "issuer.pub is the issuer's public key" [ "$(openssl pkey -in "$D/issuer.key" -pubout)" = "$(cat issuer.pub)" ]

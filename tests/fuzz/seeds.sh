@@ -22,9 +22,13 @@ hosts=$here/../../samples/hosts
 cp "$work/token.txt" "$out/jws/token"
 cp "$work/key.txt" "$out/jws/key"
 # the key as scanned QR parts (shorter parts than the programs make: more of them)
-fold -w 400 "$work/key.txt" | awk '{ printf "airreg:%d/N:%s\n", NR, $0 }' >"$work/parts"
+# (each names its drawing by the first 8 hex digits of the key's SHA-256; the untagged form
+# written before issue 15 is still read)
+tag=$(sha256sum <"$work/key.txt" | cut -c1-8)
+fold -w 400 "$work/key.txt" | awk -v tag="$tag" '{ printf "airreg:%d/N:%s:%s\n", NR, tag, $0 }' >"$work/parts"
 n=$(wc -l <"$work/parts")
 sed "s#/N:#/$n:#" "$work/parts" | sort -r >"$out/jws/key-qr-parts"
+sed "s#:$tag:#:#" "$out/jws/key-qr-parts" >"$out/jws/key-qr-parts-untagged"
 /usr/bin/python3 - "$work" "$out" <<'PYEOF'
 import base64, sys, zlib
 work, out = sys.argv[1:]

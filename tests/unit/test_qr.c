@@ -2,8 +2,12 @@
 #include "testutil.h"
 
 #include "ar_limits.h"
+#include "codec.h"
 #include "fileio.h"
 #include "qr.h"
+
+/* The drawing tag of "abc.def.ghi": the first 8 hex digits of its SHA-256. */
+#define T "6559e90b:"
 
 /* Joins text through the same path a file takes (ar_compact_text). */
 static int join(const char *text, char *out, size_t cap, ar_err *e)
@@ -35,9 +39,13 @@ static void split_sizes(void **state)
 	assert_int_equal(chunk, AR_QR_BYTES_PER_CODE);
 	assert_int_equal(ar_qr_split(AR_QR_BYTES_PER_CODE + 1, &chunk), 2);
 	assert_int_equal(chunk, 1166);
-	/* Every part with its "airreg:NN/NN:" fits one code. */
+	/* Every part with its "airreg:NN/NN:TAG:" fits one code. */
 	assert_int_equal(ar_qr_split(AR_MAX_FILE_BYTES, &chunk), 29);
-	assert_true(chunk + strlen("airreg:29/29:") <= AR_QR_BYTES_PER_CODE);
+	assert_true(chunk + strlen("airreg:29/29:0123abcd:") <= AR_QR_BYTES_PER_CODE);
+	/* The longest share of two codes, and one byte more takes three. */
+	assert_int_equal(ar_qr_split(2 * (AR_QR_BYTES_PER_CODE - 22), &chunk), 2);
+	assert_int_equal(chunk, AR_QR_BYTES_PER_CODE - 22);
+	assert_int_equal(ar_qr_split(2 * (AR_QR_BYTES_PER_CODE - 22) + 1, &chunk), 3);
 }
 
 /* Split, write the parts as a scanner would (any order), join: the text again. */
@@ -49,17 +57,18 @@ static void split_then_join_round_trips(void **state)
 	(void)state;
 	for (k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
 		size_t len = lengths[k], chunk, n = ar_qr_split(len, &chunk), i, at = 0;
-		char *text = malloc(len + 1), *parts = malloc(len + n * 20 + 1);
-		char *joined = malloc(len + 1);
+		char *text = malloc(len + 1), *parts = malloc(len + n * 30 + 1);
+		char *joined = malloc(len + 1), hex[AR_SHA256_HEX_CHARS + 1];
 		ar_err e;
 
 		for (i = 0; i < len; i++)
 			text[i] = "abcdefghijklmnopqrstuvwxyz0123456789-_."[(i * 7 + k) % 39];
 		text[len] = '\0';
+		ar_sha256_hex((const uint8_t *)text, len, hex);
 		for (i = n; i-- > 0;) {  /* last part first */
 			size_t from = i * chunk, take = len - from < chunk ? len - from : chunk;
 
-			at += (size_t)sprintf(parts + at, "airreg:%zu/%zu:", i + 1, n);
+			at += (size_t)sprintf(parts + at, "airreg:%zu/%zu:%.8s:", i + 1, n, hex);
 			memcpy(parts + at, text + from, take);
 			at += take;
 			parts[at++] = '\n';
@@ -76,14 +85,18 @@ static void split_then_join_round_trips(void **state)
 static void join_takes_what_scanners_and_transport_do(void **state)
 {
 	static const char *const forms[] = {
-		"airreg:1/3:abc.\nairreg:2/3:def.\nairreg:3/3:ghi\n",
-		"airreg:3/3:ghi\nairreg:1/3:abc.\nairreg:2/3:def.",
-		"QR-Code:airreg:2/3:def.\nQR-Code:airreg:3/3:ghi\nQR-Code:airreg:1/3:abc.\n",
-		"\xEF\xBB\xBF\r\n  airreg:1/3:abc.\r\n\r\nairreg:2/3:de\r\nf.\r\nairreg:3/3:g\nh\ni \t\n",
+		"airreg:1/3:" T "abc.\nairreg:2/3:" T "def.\nairreg:3/3:" T "ghi\n",
+		"airreg:3/3:" T "ghi\nairreg:1/3:" T "abc.\nairreg:2/3:" T "def.",
+		"QR-Code:airreg:2/3:" T "def.\nQR-Code:airreg:3/3:" T "ghi\n"
+		"QR-Code:airreg:1/3:" T "abc.\n",
+		"\xEF\xBB\xBF\r\n  airreg:1/3:" T "abc.\r\n\r\nairreg:2/3:" T "de\r\nf.\r\n"
+		"airreg:3/3:" T "g\nh\ni \t\n",
 		"QR-Code:abc.def.ghi\n",
 		"abc.def.ghi",
-		"airreg:1/1:abc.def.ghi",
-		"airreg:2/2:f.ghi\nairreg:1/2:abc.de\n",  /* the last a share - 1 */
+		"airreg:1/1:" T "abc.def.ghi",
+		"airreg:2/2:" T "f.ghi\nairreg:1/2:" T "abc.de\n",  /* the last a share - 1 */
+		/* parts written before the tag, all of the set without one */
+		"airreg:1/3:abc.\nairreg:3/3:ghi\nairreg:2/3:def.\n",
 	};
 	char out[64];
 	size_t i;
@@ -101,42 +114,63 @@ static void join_refuses_incomplete_and_foreign_parts(void **state)
 	static const struct {
 		const char *text, *msg;
 	} bad[] = {
-		{ "airreg:1/3:abc.\nairreg:3/3:ghi\n",
+		{ "airreg:1/3:" T "abc.\nairreg:3/3:" T "ghi\n",
 		  "QR parts: part 2 of 3 is missing (1 of 3 missing; scan every code)" },
-		{ "airreg:2/3:def.\n",
+		{ "airreg:2/3:" T "def.\n",
 		  "QR parts: part 1 of 3 is missing (2 of 3 missing; scan every code)" },
-		{ "airreg:1/2:abc.\nairreg:2/2:def\nairreg:1/2:abc.\n",
+		{ "airreg:1/2:" T "abc.\nairreg:2/2:" T "def\nairreg:1/2:" T "abc.\n",
 		  "QR parts: part 1 of 2 appears twice (lines 1 and 3)" },
-		{ "airreg:1/2:abc.\nairreg:2/3:def\n",
+		{ "airreg:1/2:" T "abc.\nairreg:2/3:" T "def\n",
 		  "QR parts: line 2: part 2/3 does not belong with the parts of 2 before it" },
-		{ "airreg:1/2:abc\nairreg:2/2:\n", "QR parts: part 2 of 2 is empty" },
+		{ "airreg:1/2:" T "abc\nairreg:2/2:" T "\n", "QR parts: part 2 of 2 is empty" },
 		/* zbarimg also reports 1-D barcodes it finds in a QR code's modules */
-		{ "airreg:1/2:abc.\nairreg:2/2:def\n0134827385501505\n",
+		{ "airreg:1/2:" T "abc.\nairreg:2/2:" T "def\n0134827385501505\n",
 		  "QR parts: part 2 of 2 (line 2) holds 19 characters, part 1 holds 4: not "
 		  "equal shares of one text (a line lost, or read from another barcode?)" },
-		{ "airreg:1/3:abc.\n0134\nairreg:2/3:def.\nairreg:3/3:ghi\n",
+		{ "airreg:1/3:" T "abc.\n0134\nairreg:2/3:" T "def.\nairreg:3/3:" T "ghi\n",
 		  "QR parts: part 2 of 3 (line 3) holds 4 characters, part 1 holds 8: not "
 		  "equal shares of one text (a line lost, or read from another barcode?)" },
-		{ "airreg:1/3:abc.\nairreg:2/3:de\nairreg:3/3:ghi\n",
+		{ "airreg:1/3:" T "abc.\nairreg:2/3:" T "de\nairreg:3/3:" T "ghi\n",
 		  "QR parts: part 2 of 3 (line 2) holds 2 characters, part 1 holds 4: not "
 		  "equal shares of one text (a line lost, or read from another barcode?)" },
 		{ "\nQR-Code:abc.def.ghi\nDataBar:0134827385501505\n",
 		  "QR code: line 3 is not part of the code (read from another barcode?)" },
-		{ "airreg:1/2:abc.def\nairreg:2/2:.ghi\n",  /* not ceil(11 / 2) */
+		{ "airreg:1/2:" T "abc.def\nairreg:2/2:" T ".ghi\n",  /* not ceil(11 / 2) */
 		  "QR parts: part 2 of 2 (line 2) holds 4 characters, part 1 holds 7: not "
 		  "equal shares of one text (a line lost, or read from another barcode?)" },
-		{ "0134827385501505\nairreg:1/2:abc.\nairreg:2/2:def\n",
+		{ "0134827385501505\nairreg:1/2:" T "abc.\nairreg:2/2:" T "def\n",
 		  "QR parts: line 1 comes before the first part (read from another barcode?)" },
-		{ "\n\nQR-Code:airreg:2/2:def\nDataBar:0134827385501505\nQR-Code:airreg:1/2:abc.\n",
+		{ "\n\nQR-Code:airreg:2/2:" T "def\nDataBar:0134827385501505\n"
+		  "QR-Code:airreg:1/2:" T "abc.\n",
 		  "QR parts: part 2 of 2 (line 3) holds 27 characters, part 1 holds 4: not "
 		  "equal shares of one text (a line lost, or read from another barcode?)" },
+		/* parts of other drawings: named, whichever order they come in */
+		{ "airreg:1/3:" T "abc.\nairreg:2/3:11111111:def.\nairreg:3/3:" T "ghi\n",
+		  "QR parts: part 2 of 3 (line 2) belongs to another drawing (11111111; parts 1 "
+		  "and 3 are 6559e90b)" },
+		{ "airreg:2/2:aaaaaaaa:f.ghi\nairreg:1/2:" T "abc.de\n",
+		  "QR parts: part 1 of 2 (line 2) belongs to another drawing (6559e90b; part 2 "
+		  "is aaaaaaaa)" },
+		{ "airreg:1/3:aaaaaaaa:abc.\nairreg:2/3:bbbbbbbb:def.\nairreg:3/3:cccccccc:ghi\n"
+		  "airreg:2/3:aaaaaaaa:def.\n",
+		  "QR parts: parts 2 and 3 (lines 2 and 3) belong to another drawing (bbbbbbbb, "
+		  "cccccccc; parts 1 and 2 are aaaaaaaa)" },
+		{ "airreg:1/2:" T "abc.de\nairreg:2/2:f.ghi\n",
+		  "QR parts: part 2 of 2 (line 2) belongs to another drawing (untagged; part 1 "
+		  "is 6559e90b)" },
+		/* the parts of one drawing, but not of the text their tag names */
+		{ "airreg:1/3:deadbeef:abc.\nairreg:2/3:deadbeef:def.\nairreg:3/3:deadbeef:ghi\n",
+		  "QR parts: the joined text's SHA-256 begins 6559e90b, not deadbeef as its parts "
+		  "say (a part altered or misread; scan every code again)" },
+		{ "airreg:1/2:6559E90B:abc\n", NULL },
+		{ "airreg:1/2:6559e90:abc\n", NULL },
 		{ "airreg:0/2:abc\n", NULL },
-		{ "airreg:3/2:abc\n", NULL },
+		{ "airreg:3/2:" T "abc\n", NULL },
 		{ "airreg:01/2:abc\n", NULL },
 		{ "airreg:1/65:abc\n", NULL },
 		{ "airreg:1/2abc\n", NULL },
 		{ "airreg:a/b:abc\n", NULL },
-		{ "airreg:1/2:abc\nairreg:2/\n", NULL },
+		{ "airreg:1/2:" T "abc\nairreg:2/\n", NULL },
 		{ "QR-Code:airreg:\n", NULL },
 		{ "airreg:100/100:x\n", NULL },
 	};
