@@ -127,15 +127,14 @@ static int is_imported(json_t *c, const char *sha256_hex, const char *dir, int *
 	return AR_OK;
 }
 
-/* The key's registration has an activation here (whatever its serial). */
-static int has_activation(json_t *c, const char *dir, int *held, ar_err *e)
+/* An activation is here, of whatever registration. */
+static int has_activation(const char *dir, int *held, ar_err *e)
 {
 	json_t *resource = NULL;
 
 	if (state_read_resource(dir, &resource, e) != AR_OK)
 		return e->status;
-	*held = resource && strcmp(state_field_text(resource, "registration"),
-				   claim_str(c, "sub")) == 0;
+	*held = resource != NULL;
 	json_decref(resource);
 	return AR_OK;
 }
@@ -165,17 +164,20 @@ static int check_serial(json_t *c, const char *sha256_hex, const char *dir, int 
 			return e->status;
 		if (*same)
 			return AR_OK;
-		/* The registrar issues one key a serial: the mark's own serial with no activation
-		 * of its registration is the key imported here and then removed (the mark stays),
-		 * not an old key come back. */
-		if (claim_int(c, "serial") == high && has_activation(c, dir, &held, e) != AR_OK)
+		/* The key removed, carried again: the mark's own serial, no activation here at
+		 * all, and the issue time of the key imported last (every import is at or after
+		 * the trusted time, which remove keeps). Anything else is not that key: another
+		 * key of the serial (a registrar restored from a backup issues it again), or a
+		 * key of a registration another one replaced here (its name no longer live). */
+		if (claim_int(c, "serial") == high && claim_int(c, "iat") == issued &&
+		    has_activation(dir, &held, e) != AR_OK)
 			return e->status;
-		if (claim_int(c, "serial") == high && !held)
+		if (claim_int(c, "serial") == high && claim_int(c, "iat") == issued && !held)
 			return ar_fail(e, AR_EINPUT, where,
 				       "key serial %lld of %s was imported here, and its activation "
-				       "since removed or replaced; keys up to serial %lld stay refused: "
-				       "issue a new key on the workstation (registrar activation-key "
-				       "--name %s)", high, claim_str(c, "sub"), high, claim_str(c, "sub"));
+				       "since removed; keys up to serial %lld stay refused: issue a new "
+				       "key on the workstation (registrar activation-key --name %s)",
+				       high, claim_str(c, "sub"), high, claim_str(c, "sub"));
 		return ar_fail(e, AR_EINPUT, where,
 			       "key serial %lld is not newer than %lld, already imported for %s "
 			       "(rolled back)", claim_int(c, "serial"), high, claim_str(c, "sub"));

@@ -51,6 +51,7 @@ forge("other-cloud.txt", serial=16, cloudId="5c0ffee0-1111-4222-8333-44445555666
 forge("wrong-type.txt", serial="17")
 forge("extra-claim.txt", serial=18, admin=True)
 forge("same-serial-2.txt", serial=2, iat=claims["iat"] + 1)
+forge("same-serial-3.txt", serial=3, iat=claims["iat"] + 1)
 # HS256 with the public key as the secret: built by hand, jwcrypto will not sign it
 import hashlib, hmac, os
 b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
@@ -193,8 +194,11 @@ snap=$(snapshot "$ST")
 refuse 4 "no activation resource to remove" remove
 refuse 4 "key2.txt: key serial 2 is not newer than 3" key2.txt
 # the key removed, carried again: said so, with the next step (was "not newer than 3 ... (rolled back)")
-refuse 4 "key3.txt: key serial 3 of east was imported here, and its activation since removed or replaced; keys up to serial 3 stay refused: issue a new key on the workstation (registrar activation-key --name east)" key3.txt
-refuse 4 "key3.txt: key serial 3 of east was imported here, and its activation since removed" --dry-run key3.txt
+refuse 4 "key3.txt: key serial 3 of east was imported here, and its activation since removed; keys up to serial 3 stay refused: issue a new key on the workstation (registrar activation-key --name east)" key3.txt
+# another key of serial 3, never imported here (a registrar restored from a backup issues the
+# serial again): a rollback, not "was imported here"
+refuse 4 "same-serial-3.txt: key serial 3 is not newer than 3, already imported for east (rolled back)" same-serial-3.txt
+refuse 4 "key3.txt: key serial 3 of east was imported here, and its activation since removed;" --dry-run key3.txt
 
 # Expired: a key that runs out while imported
 expect_exit 0 "short-lived key" "$KI" shortlived.txt
