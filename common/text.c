@@ -65,6 +65,11 @@ static int text_fault(const char *text)
 	int fault = TEXT_OK;
 
 	for (i = 0; s[i]; i += n) {
+		/* printable ASCII, nearly all of any value read, needs no decoding */
+		if (s[i] >= 0x20 && s[i] < 0x7F) {
+			n = 1;
+			continue;
+		}
 		n = utf8_next(s + i, &cp);
 		if (n == 0)
 			return TEXT_NOT_UTF8;
@@ -209,6 +214,10 @@ char *ar_text_escape_json(char *json)
 	/* jansson wrote the C0 controls inside strings as escapes already; a raw one
 	 * is the layout's own line break */
 	for (i = 0; s[i]; i += n ? n : 1) {
+		if (s[i] < 0x7F) {  /* ASCII: DEL is the only one to escape here */
+			n = 1;
+			continue;
+		}
 		n = utf8_next(s + i, &cp);
 		if (n > 0 && cp >= 0x20 && char_fault(cp) != TEXT_OK)
 			extra += 6 - n;
