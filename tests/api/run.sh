@@ -139,9 +139,17 @@ call POST "$CS?$AV"; is "POST the collection" 405
 check "Allow: GET" grep -qi '^Allow: GET' "$WORK/headers"
 
 # --- unregister
+call PUT "$BASE/south/customerSubscriptions/$s1?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"; is "a tenant of south" 201
 call DELETE "$BASE/south?$AV"; is "DELETE a registration" 200 '.properties.status == "Unregistered"'
 call DELETE "$BASE/south?$AV"; is "DELETE it again" 204
 check "the CLI sees it unregistered" sh -c "'$RG' list --json | jq -e '.value[] | select(.name == \"south\") | .status == \"Unregistered\"' >/dev/null"
+# the same stamp under a new name: a PUT carries no tenant mapping (an ARM PUT has no side
+# effect on another resource; before: south's were copied to south2 silently)
+jq -n --rawfile t tokD.txt '{properties:{registrationToken:$t}}' >putD.json
+call PUT "$BASE/south2?$AV" --data-binary @putD.json; is "PUT the unregistered stamp under a new name" 201
+call GET "$BASE/south2/customerSubscriptions?$AV"; is "no tenant mapping carried" 200 '.value == []'
+check "no carry audited" [ "$(sqlite3 "$WS/registrar.db" "SELECT count(*) FROM audit WHERE action = 'tenant carry'")" = 0 ]
+call GET "$BASE/south/customerSubscriptions?$AV"; is "the old registration keeps its own" 200 "[.value[].properties.tenantId] == [\"$t1\"]"
 
 # --- a burst: 12 GETs and 12 PUTs at once, then 12 DELETEs at once, so that the server's
 # threads share its state for real (make tsan runs this test under ThreadSanitizer)
