@@ -129,7 +129,8 @@ static int next_part(ar_qr_lines *r, ar_qr_part *part)
 }
 
 /* Parts of two drawings of one size join into a text that fails only its signature: the
- * drawing with most parts (the first met on a tie) is the set, any other part is named.
+ * tagged drawing with most parts (the first met on a tie; untagged only when no part has a
+ * tag) is the set, any other part is named.
  * Sets *tag to the set's TAG ("" for parts written without one). Malformed lines are left
  * to check_parts(). */
 static int check_drawing(const uint8_t *text, size_t len, char tag[AR_QR_TAG_CHARS + 1],
@@ -154,8 +155,11 @@ static int check_drawing(const uint8_t *text, size_t len, char tag[AR_QR_TAG_CHA
 		if (i < n)
 			d[i].parts++;
 	}
+	/* untagged parts come from a writer older than the tagged ones, so in a mix they are
+	 * the foreign side, however many: the advice to scan the drawing the tag names holds */
 	for (i = 1; i < n; i++)
-		if (d[i].parts > d[best].parts)
+		if ((d[i].tag[0] && !d[best].tag[0]) ||
+		    (!d[i].tag[0] == !d[best].tag[0] && d[i].parts > d[best].parts))
 			best = i;
 	memcpy(tag, n ? d[best].tag : "", n ? sizeof d[best].tag : 1);
 	if (n <= 1)

@@ -16,6 +16,7 @@ typedef struct {
 	const char *listen, *tls_cert, *tls_key, *public_url;  /* serve */
 	long valid_days;
 	int json, force;
+	int carry_tenants;  /* register --carry-tenants */
 	long long now; /* the clock, read once */
 } registrar_opts;
 

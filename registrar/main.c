@@ -18,7 +18,7 @@
 
 static const char usage_text[] =
 	"usage: " PROGRAM " init [--data-dir DIR] [--force]\n"
-	"       " PROGRAM " register --token FILE|- --name NAME\n"
+	"       " PROGRAM " register --token FILE|- --name NAME [--carry-tenants]\n"
 	"       " PROGRAM " unregister --name NAME | --token FILE | --cloud-id UUID\n"
 	"       " PROGRAM " list [--json]\n"
 	"       " PROGRAM " show NAME [--json]\n"
@@ -38,7 +38,7 @@ static const char usage_text[] =
 enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
 	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR,
-	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL
+	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL, OPT_CARRY_TENANTS
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -63,6 +63,7 @@ static const struct option long_options[] = {
 	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 	{ "public-url", required_argument, NULL, OPT_PUBLIC_URL },
+	{ "carry-tenants", no_argument, NULL, OPT_CARRY_TENANTS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -198,6 +199,7 @@ static void take_option(registrar_opts *o, int c, unsigned *seen)
 	case OPT_CLOUD_ID: o->cloud_id = optarg; break;
 	case OPT_JSON: o->json = 1; break;
 	case OPT_FORCE: o->force = 1; break;
+	case OPT_CARRY_TENANTS: o->carry_tenants = 1; break;
 	case OPT_REGISTRATION: o->registration = optarg; break;
 	case OPT_SUBSCRIPTION: o->subscription = optarg; break;
 	case OPT_TENANT: o->tenant = optarg; break;
@@ -222,7 +224,7 @@ int main(int argc, char **argv)
 		unsigned allowed;
 	} verbs[] = {
 		{ "init", cmd_init, BIT(OPT_FORCE) },
-		{ "register", cmd_register, BIT(OPT_TOKEN) | BIT(OPT_NAME) },
+		{ "register", cmd_register, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CARRY_TENANTS) },
 		{ "unregister", cmd_unregister, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CLOUD_ID) },
 		{ "list", cmd_list, BIT(OPT_JSON) },
 		{ "show", cmd_show, BIT(OPT_JSON) | BIT(OPT_NAME) },

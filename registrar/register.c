@@ -142,7 +142,7 @@ static int write_registration(store *db, const registration_row *existing, const
 }
 
 /* The rules, in the order an operator can act on them. */
-static int check_rules(store *db, const char *name, const ar_token *t,
+static int check_rules(store *db, const char *name, const ar_token *t, long long now,
 		       registration_row *by_name, int *same, const char *where, ar_err *e)
 {
 	const char *cloud = claim(t, "cloudId");
@@ -152,6 +152,14 @@ static int check_rules(store *db, const char *name, const ar_token *t,
 	if (find_by(db, "name = ?", name, by_name, e) != AR_OK ||
 	    find_by(db, "cloud_id = ? AND status = 'Registered'", cloud, &live, e) != AR_OK ||
 	    other_stamp_key(db, cloud, t->stamp_kid, &other_key, e) != AR_OK)
+		return e->status;
+	/* the live registration's own token is that registration, however old it has grown:
+	 * running the command again, or the API's PUT again, changes nothing */
+	*same = by_name->found && strcmp(by_name->status, "Registered") == 0 &&
+		strcmp(by_name->token_sha, t->sha256_hex) == 0;
+	if (*same)
+		return AR_OK;
+	if (check_token_time(t, now, where, e) != AR_OK)
 		return e->status;
 	if (by_name->found && strcmp(by_name->cloud_id, cloud) != 0)
 		return (ar_fail(e, AR_EINPUT, where,
@@ -166,10 +174,6 @@ static int check_rules(store *db, const char *name, const ar_token *t,
 		return (ar_fail(e, AR_EINPUT, where,
 			       "CloudId %s was registered by a different stamp key (refused)", cloud),
 			ar_err_code(e, "StampKeyMismatch"));
-	*same = by_name->found && strcmp(by_name->status, "Registered") == 0 &&
-		strcmp(by_name->token_sha, t->sha256_hex) == 0;
-	if (*same)
-		return AR_OK;
 	if (by_name->found && json_integer_value(json_object_get(t->claims, "issuedAt")) <
 				      by_name->issued_at)
 		return (ar_fail(e, AR_EINPUT, where,
@@ -194,28 +198,19 @@ int registrar_register_token(store *db, const char *name, const ar_token *t,
 			     enum registration_outcome *outcome, registrar_carry *carry, ar_err *e)
 {
 	registration_row existing;
-	registrar_carry ignored;
 	int same = 0;
-	int rc = check_rules(db, name, t, &existing, &same, where, e);
+	int rc = check_rules(db, name, t, now, &existing, &same, where, e);
 	int renewal = existing.found && strcmp(existing.status, "Registered") == 0;
 
 	*outcome = same ? REGISTERED_ALREADY : renewal ? REGISTERED_RENEWAL : REGISTERED_NEW;
-	if (rc != AR_OK || same)
-		return rc;
-	rc = write_registration(db, &existing, name, t, text, now, e);
-	if (rc == AR_OK)
+	if (rc == AR_OK && !same)
+		rc = write_registration(db, &existing, name, t, text, now, e);
+	if (rc == AR_OK && !same)
 		rc = store_audit(db, renewal ? "renew" : "register", name, t->sha256_hex, e);
-	/* a name met before keeps its own mappings; only a new name takes the old one's */
-	if (rc == AR_OK && !existing.found)
-		rc = registrar_carry_tenants(db, name, t, carry ? carry : &ignored, e);
-	else if (carry)
-		carry->tenants = 0;
+	/* after the registration is written, so that the copy finds its row */
+	if (rc == AR_OK && carry)
+		rc = registrar_carry_tenants(db, name, t, *outcome == REGISTERED_NEW, carry, e);
 	return rc;
-}
-
-int registrar_check_token(const ar_token *t, long long now, const char *where, ar_err *e)
-{
-	return check_token_time(t, now, where, e);
 }
 
 int cmd_register_run(const registrar_opts *o, ar_err *e)
@@ -227,7 +222,7 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	ar_token t = { 0 };
 	enum registration_outcome outcome = REGISTERED_NEW;
 	int rc;
-	registrar_carry carry = { 0, "" };
+	registrar_carry carry = { o->carry_tenants, 0, "" };
 
 	if (!o->token)
 		return ar_fail(e, AR_EUSAGE, NULL, "register needs --token FILE");
@@ -235,10 +230,8 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 	    ar_read_carried(o->token, AR_KIND_TOKEN, &text, &len, e) != AR_OK)
 		return e->status;
 	rc = ar_token_decode(text, len, &t, where, e);
-	if (rc == AR_OK) {
+	if (rc == AR_OK)
 		ar_sha256_hex((const uint8_t *)text, len, t.sha256_hex);
-		rc = check_token_time(&t, o->now, where, e);
-	}
 	if (rc == AR_OK)
 		rc = store_open(registrar_data_dir(o), 0, &db, e);
 	if (rc == AR_OK)
@@ -249,8 +242,9 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 		rc = store_end(db, rc, e);
 	}
 	if (rc == AR_OK && outcome == REGISTERED_ALREADY)
-		printf(PROGRAM ": %s: already registered with this token, nothing changed "
-		       "(CloudId %s, token SHA-256 %s)\n", ar_text_shown(o->name),
+		printf(PROGRAM ": %s: already registered with this token%s (CloudId %s, token "
+		       "SHA-256 %s)\n", ar_text_shown(o->name),
+		       carry.tenants ? "" : ", nothing changed",
 		       ar_text_shown(claim(&t, "cloudId")), t.sha256_hex);
 	else if (rc == AR_OK)
 		printf(PROGRAM ": %s %s: CloudId %s, %zu host%s, %s (token SHA-256 %s)\n",
@@ -260,10 +254,8 @@ int cmd_register_run(const registrar_opts *o, ar_err *e)
 		       json_array_size(json_object_get(t.claims, "hosts")),
 		       json_array_size(json_object_get(t.claims, "hosts")) == 1 ? "" : "s",
 		       ar_text_shown(claim(&t, "billingModel")), t.sha256_hex);
-	if (rc == AR_OK && carry.tenants)
-		printf(PROGRAM ": carried %lld tenant mapping%s from %s (unregistered; same CloudId "
-		       "and stamp key)\n", carry.tenants, carry.tenants == 1 ? "" : "s",
-		       ar_text_shown(carry.from));
+	if (rc == AR_OK)
+		registrar_carry_report(&carry, o->name, o->token);
 	rc = store_close(db, rc, e);
 	ar_token_free(&t);
 	free(text);

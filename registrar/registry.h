@@ -23,25 +23,31 @@ json_t *registration_tenants(store *db, long long id);
 
 /* The work of register and activation-key; a batch (tests/bench) runs many in one
  * transaction. */
-int registrar_check_token(const ar_token *t, long long now, const char *where, ar_err *e);
-/* What a registration under a new name took over from the unregistered registration of
- * the same CloudId and stamp key (the latest): its tenant mappings. */
+/* The tenant mappings of the latest unregistered registration of the same CloudId and
+ * stamp key under another name: copied only when the operator asks (want). */
 typedef struct {
-	long long tenants;        /* 0: nothing carried */
+	int want;                 /* in: copy them (register --carry-tenants) */
+	long long tenants;        /* out: copied (want), or left behind (!want); 0: none */
 	char from[AR_MAX_NAME_CHARS + 1];
 } registrar_carry;
 /* What register did: the same token again changes nothing and is no error (a PUT is
  * idempotent, and so is the command an operator runs twice). */
 enum registration_outcome { REGISTERED_NEW, REGISTERED_RENEWAL, REGISTERED_ALREADY };
-/* carry may be NULL: the mappings are carried all the same. */
+/* Checks the token's age (but for the live registration's own token, whatever its age),
+ * then the rules, and records it. carry NULL: no mappings carried or looked at (the
+ * API's PUT, which has no such side effect). */
 int registrar_register_token(store *db, const char *name, const ar_token *t,
 			     const char *text, long long now, const char *where,
 			     enum registration_outcome *outcome, registrar_carry *carry,
 			     ar_err *e);
-/* Copies the tenant mappings of the latest unregistered registration of t's CloudId and
- * stamp key (another name than name) to name, with an audit row. */
-int registrar_carry_tenants(store *db, const char *name, const ar_token *t,
+/* With carry->want: copies the mappings to name (with an audit row) when name holds none,
+ * refuses when it holds others; without: counts them when fresh (a registration starting)
+ * and name holds none, so register can say they were left. Nothing when name holds them
+ * all already. */
+int registrar_carry_tenants(store *db, const char *name, const ar_token *t, int fresh,
 			    registrar_carry *carry, ar_err *e);
+/* register's line about the mappings (none when carry->tenants is 0); token: --token. */
+void registrar_carry_report(const registrar_carry *carry, const char *name, const char *token);
 /* token_claims: the registration's claims when the caller holds them (a batch that
  * has just registered the token); NULL reads them from the database. */
 int registrar_issue_key(store *db, const char *name, json_t *token_claims,

@@ -132,10 +132,10 @@ void api_put_registration(store *db, const route *rt, const api_request *rq,
 		rc = token_kind(text, len, where, &e);
 	if (rc == AR_OK)
 		rc = ar_token_decode((char *)text, len, &t, where, &e);
-	if (rc == AR_OK) {
+	if (rc == AR_OK)
 		ar_sha256_hex(text, len, t.sha256_hex);
-		rc = registrar_check_token(&t, (long long)time(NULL), where, &e);
-	}
+	/* the token's age is checked inside, after the lookup (its own token again is 200);
+	 * no carry: an ARM PUT has no side effect on other resources */
 	if (rc == AR_OK)
 		rc = IN_TRANSACTION(db, &e, registrar_register_token(db, rt->name, &t, (char *)text,
 								     (long long)time(NULL), where,

@@ -27,9 +27,10 @@ for t in A1 A2 B C D; do
 	jq -n --rawfile t "tok$t.txt" '{location:"global",properties:{registrationToken:$t}}' >"put$t.json"
 done
 
+SERVE_WRAP=  # a command the server runs under (a clock 31 days on)
 start_server() { # start_server [ARGS]: background server, $PORT, $PID, log in serve.log
 	: >serve.log
-	"$RG" serve --listen 127.0.0.1:0 "$@" 2>>serve.log &
+	$SERVE_WRAP "$RG" serve --listen 127.0.0.1:0 "$@" 2>>serve.log &
 	PID=$!
 	i=0
 	while ! grep -q 'listening on' serve.log && kill -0 $PID 2>/dev/null && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
@@ -139,9 +140,17 @@ call POST "$CS?$AV"; is "POST the collection" 405
 check "Allow: GET" grep -qi '^Allow: GET' "$WORK/headers"
 
 # --- unregister
+call PUT "$BASE/south/customerSubscriptions/$s1?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"; is "a tenant of south" 201
 call DELETE "$BASE/south?$AV"; is "DELETE a registration" 200 '.properties.status == "Unregistered"'
 call DELETE "$BASE/south?$AV"; is "DELETE it again" 204
 check "the CLI sees it unregistered" sh -c "'$RG' list --json | jq -e '.value[] | select(.name == \"south\") | .status == \"Unregistered\"' >/dev/null"
+# the same stamp under a new name: a PUT carries no tenant mapping (an ARM PUT has no side
+# effect on another resource; before: south's were copied to south2 silently)
+jq -n --rawfile t tokD.txt '{properties:{registrationToken:$t}}' >putD.json
+call PUT "$BASE/south2?$AV" --data-binary @putD.json; is "PUT the unregistered stamp under a new name" 201
+call GET "$BASE/south2/customerSubscriptions?$AV"; is "no tenant mapping carried" 200 '.value == []'
+check "no carry audited" [ "$(sqlite3 "$WS/registrar.db" "SELECT count(*) FROM audit WHERE action = 'tenant carry'")" = 0 ]
+call GET "$BASE/south/customerSubscriptions?$AV"; is "the old registration keeps its own" 200 "[.value[].properties.tenantId] == [\"$t1\"]"
 
 # --- a burst: 12 GETs and 12 PUTs at once, then 12 DELETEs at once, so that the server's
 # threads share its state for real (make tsan runs this test under ThreadSanitizer)
@@ -460,6 +469,21 @@ check "plain HTTP to the HTTPS port gets nothing" [ "$STATUS" = 000 ]
 kill -INT "$PID"
 wait "$PID"
 check "serve exits 0 on SIGINT" [ $? -eq 0 ]
+
+# --- 31 days on: the live registration's own token again is 200, whatever its age (before:
+# 400 "token is older than 30 days"); another token is still held to the age rule
+# libfaketime preloaded (faketime itself would fork, and $PID be its pid, not the server's)
+FTLIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 /usr/lib/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
+check "libfaketime found" [ -n "$FTLIB" ]
+SERVE_WRAP="env TZ=UTC LD_PRELOAD=$FTLIB FAKETIME=+31d"
+start_server
+SERVE_WRAP=
+before=$(db)
+call PUT "$BASE/east?$AV" --data-binary @putA2.json; is "PUT the same token again, 31 days on" 200 '.properties.status == "Registered"'
+call PUT "$BASE/x31?$AV" --data-binary @putD.json; is "another token, 31 days on" 400 '.error.message | test("token is older than 30 days")'
+check "31 days on: nothing changed" [ "$(db)" = "$before" ]
+kill -INT "$PID"
+wait "$PID"
 
 # --- the secret's file
 chmod 640 "$WS/api.secret"

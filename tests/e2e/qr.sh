@@ -174,6 +174,11 @@ check "the refused keys took nothing" [ "$(snapshot "$ST")" = "$before" ]
 sed 's#^\(airreg:[12]/2:\)[0-9a-f]*:#\1#' key3.scan >untagged.txt
 check "untagged parts have no tag" [ "$(grep -c '^airreg:[12]/2:[^:]*$' untagged.txt)" -eq 2 ]
 expect_exit 0 "untagged parts of one drawing" "$KI" --dry-run untagged.txt
+# mixed with a tagged part, the untagged parts are the foreign ones even when they are more
+# (an older writer's; before: the side with more parts won, and the tag named the wrong set)
+{ cat untagged.txt; grep '^airreg:2/2:' key4.scan; } >mixed-untagged.txt
+expect_exit 4 "untagged parts and a tagged one" "$KI" --dry-run mixed-untagged.txt
+one_line_error "untagged parts and a tagged one" "mixed-untagged.txt: QR parts: parts 1 and 2 (lines 1 and 2) belong to another drawing (untagged; part 2 is $tag4)"
 
 # --- what a USB round trip does to the parts' text is still accepted
 fold -w 76 key3.scan | sed 's/$/\r/' >wrapped.txt

@@ -53,6 +53,11 @@ before=$(dump)
 expect_exit 0 "register the same token again" "$RG" register --token A1.txt --name east
 check "the same token again: nothing changed, said so" [ "$OUT" = "registrar: east: already registered with this token, nothing changed (CloudId $cloudA, token SHA-256 $(sha256sum A1.txt | cut -c1-64))" ]
 check "the same token again: database unchanged (no audit row either)" [ "$(dump)" = "$before" ]
+# the same token is the registration whatever its age: 31 days on, still "already registered"
+# (before: "token is older than 30 days", the age rule ran before the lookup)
+expect_exit 0 "the same token again, 31 days on" env TZ=UTC faketime -f +31d "$RG" register --token A1.txt --name east
+check "31 days on: nothing changed, said so" [ "$OUT" = "registrar: east: already registered with this token, nothing changed (CloudId $cloudA, token SHA-256 $(sha256sum A1.txt | cut -c1-64))" ]
+check "31 days on: database unchanged" [ "$(dump)" = "$before" ]
 refuse 4 "CloudId $cloudA is already registered (as east)" register --token A1.txt --name west
 refuse 4 "registration name east is already associated with another cloud identifier" register --token B1.txt --name east
 refuse 2 "register needs --name" register --token A1.txt
@@ -180,22 +185,47 @@ refuse 4 "RegistrationNotFound" tenant list --registration nobody
 refuse 2 "tenant takes one of" tenant --registration par0
 
 # a stamp that unregistered and registers again under a new name (same CloudId, same stamp
-# key) takes its tenant mappings along; the old registration keeps its own
+# key) leaves its tenant mappings behind unless the operator asks (--carry-tenants): the new
+# name may be another customer's (before: they were carried without asking)
 check "a first registration carries nothing" sh -c '! grep -q carried par1.out'
 "$RG" tenant add --registration par1 --subscription $SUB1 --tenant $TEN1 >/dev/null
 "$RG" tenant add --registration par1 --subscription $SUB2 --tenant 0b0b0b0b-1111-4222-8333-444444444444 >/dev/null
 "$RG" unregister --name par1 >/dev/null
 expect_exit 0 "register again under a new name" "$RG" register --token c1.txt --name par1b
-check "says what it carried" [ "$(printf '%s\n' "$OUT" | sed -n 2p)" = "registrar: carried 2 tenant mappings from par1 (unregistered; same CloudId and stamp key)" ]
+check "says what it left, and how to take it" [ "$(printf '%s\n' "$OUT" | sed -n 2p)" = "registrar: par1 (unregistered; same CloudId and stamp key) has 2 tenant mappings, not carried: registrar tenant list --registration par1 shows them; registrar register --carry-tenants --token c1.txt --name par1b takes them" ]
+expect_exit 0 "tenant list of the new name" "$RG" tenant list --registration par1b
+check "nothing carried without the flag" [ "$OUT" = '{"value":[]}' ]
+check "no carry audited" [ "$(sqlite3 "$D/registrar.db" "SELECT count(*) FROM audit WHERE action = 'tenant carry'")" = 0 ]
+# the flag forgotten: the same token again with it takes them (the registration unchanged)
+expect_exit 0 "the same token again, --carry-tenants" "$RG" register --carry-tenants --token c1.txt --name par1b
+check "already registered, and carried" [ "$OUT" = "registrar: par1b: already registered with this token (CloudId $(cat stamp1/cloud-id), token SHA-256 $(sha256sum c1.txt | cut -c1-64))
+registrar: carried 2 tenant mappings from par1 (unregistered; same CloudId and stamp key)" ]
 expect_exit 0 "tenant list of the new name" "$RG" tenant list --registration par1b
 check "the mappings followed" [ "$(printf '%s' "$OUT" | jq -c '[.value[].properties.tenantId] | sort')" = '["0a0a0a0a-1111-4222-8333-444444444444","0b0b0b0b-1111-4222-8333-444444444444"]' ]
 expect_exit 0 "tenant list of the old name" "$RG" tenant list --registration par1
 check "the old registration keeps its own" [ "$(printf '%s' "$OUT" | jq '.value | length')" = 2 ]
 check "the carry is audited" [ "$(sqlite3 "$D/registrar.db" "SELECT action || ' ' || registration || ' ' || detail FROM audit WHERE action = 'tenant carry'")" = "tenant carry par1b 2 from par1" ]
-# back under the old name: its own row again, its own mappings, nothing carried
+before=$(dump)
+expect_exit 0 "the same command again" "$RG" register --carry-tenants --token c1.txt --name par1b
+check "the same command again: nothing changed" [ "$OUT" = "registrar: par1b: already registered with this token, nothing changed (CloudId $(cat stamp1/cloud-id), token SHA-256 $(sha256sum c1.txt | cut -c1-64))" ]
+check "the same command again: database unchanged" [ "$(dump)" = "$before" ]
+# the flag given at once: carried on the registration that starts
+"$RG" tenant add --registration par2 --subscription $SUB1 --tenant $TEN1 >/dev/null
+"$RG" unregister --name par2 >/dev/null
+expect_exit 0 "register under a new name, --carry-tenants" "$RG" register --carry-tenants --token c2.txt --name par2b
+check "says what it carried" [ "$(printf '%s\n' "$OUT" | sed -n 2p)" = "registrar: carried 1 tenant mapping from par2 (unregistered; same CloudId and stamp key)" ]
+check "the mapping followed" [ "$(sqlite3 "$D/registrar.db" "SELECT t.subscription || ' ' || t.tenant FROM tenants t JOIN registrations r ON r.id = t.registration_id WHERE r.name = 'par2b'")" = "$SUB1 $TEN1" ]
+# a new name that holds mappings of its own: nothing merged, the operator chooses
+"$RG" tenant add --registration par3 --subscription $SUB1 --tenant $TEN1 >/dev/null
+"$RG" unregister --name par3 >/dev/null
+"$RG" register --token c3.txt --name par3b >/dev/null
+"$RG" tenant add --registration par3b --subscription $SUB2 --tenant 0c0c0c0c-1111-4222-8333-444444444444 >/dev/null
+refuse 4 "registrar: par3b already has 1 tenant mapping; nothing carried from par3 (unregistered; same CloudId and stamp key): register without --carry-tenants, then add each one you want (registrar tenant list --registration par3 shows them; registrar tenant add --registration par3b adds one)" register --carry-tenants --token c3.txt --name par3b
+refuse 2 "an option given does not apply to unregister" unregister --carry-tenants --name par3b
+# back under the old name: its own row again, its own mappings, nothing carried or offered
 "$RG" unregister --name par1b >/dev/null
 expect_exit 0 "register again under the old name" "$RG" register --token c1.txt --name par1
-check "the old name carries nothing" [ "$(printf '%s\n' "$OUT" | grep -c carried)" = 0 ]
+check "the old name carries nothing" [ "$(printf '%s\n' "$OUT" | grep -c 'carried\|not carried')" = 0 ]
 
 # --- activation keys ----------------------------------------------------------------
 expect_exit 0 "export-issuer-key" "$RG" export-issuer-key -o issuer.pub

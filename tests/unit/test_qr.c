@@ -158,6 +158,11 @@ static void join_refuses_incomplete_and_foreign_parts(void **state)
 		{ "airreg:1/2:" T "abc.de\nairreg:2/2:f.ghi\n",
 		  "QR parts: part 2 of 2 (line 2) belongs to another drawing (untagged; part 1 "
 		  "is 6559e90b)" },
+		/* untagged parts are the foreign ones even when they are more (an older
+		 * writer's): the set is the drawing its tag names */
+		{ "airreg:1/3:abc.\nairreg:2/3:def.\nairreg:3/3:" T "ghi\n",
+		  "QR parts: parts 1 and 2 (lines 1 and 2) belong to another drawing (untagged; "
+		  "part 3 is 6559e90b)" },
 		/* the parts of one drawing, but not of the text their tag names */
 		{ "airreg:1/3:deadbeef:abc.\nairreg:2/3:deadbeef:def.\nairreg:3/3:deadbeef:ghi\n",
 		  "QR parts: the joined text's SHA-256 begins 6559e90b, not deadbeef as its parts "
