@@ -104,7 +104,7 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 		return e->status;
 	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK)
 		return e->status;
-	if (ar_path_present(pub_path, &present, e) != AR_OK)
+	if (store_require_dir(dir, e) != AR_OK || ar_path_present(pub_path, &present, e) != AR_OK)
 		return e->status;
 	if (!present)
 		return ar_fail(e, AR_EENV, pub_path, "no issuer key (run registrar init)");
