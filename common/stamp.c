@@ -194,8 +194,11 @@ int ar_stamp_init(const char *dir, const char *cloud_id_option, ar_stamp *out, a
 	if (cloud_id_option && ar_uuid_normalize(cloud_id_option, wanted) != 0)
 		return ar_fail(e, AR_EUSAGE, NULL, "--cloud-id \"%s\" is not a UUID", cloud_id_option);
 	/* looked at first without the lock, so that a refusal makes nothing (not .lock) */
-	if (init_allowed(dir, &f, out->cloud_id, e) != AR_OK ||
-	    ar_prepare_private_dir(dir, 1, e) != AR_OK || ar_lock_dir(dir, &lock, e) != AR_OK)
+	if (init_allowed(dir, &f, out->cloud_id, e) != AR_OK)
+		return e->status;
+	if (ar_prepare_private_dir(dir, 1, e) != AR_OK)
+		return ar_fail_elsewhere(e, "token-gen init", "--state-dir", AR_STATE_DIR_ENV);
+	if (ar_lock_dir(dir, &lock, e) != AR_OK)
 		return e->status;
 	rc = init_allowed(dir, &f, out->cloud_id, e); /* again: another init may have run */
 	if (rc == AR_OK)
