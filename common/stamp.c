@@ -119,7 +119,7 @@ static int create_identity(const identity_files *f, const char *cloud_id_option,
 			   ar_stamp *out, ar_err *e)
 {
 	char line[40];
-	int rc;
+	int rc, made_key = 0, made_pub = 0;
 
 	if (cloud_id_option)
 		ar_uuid_normalize(cloud_id_option, out->cloud_id);
@@ -128,18 +128,20 @@ static int create_identity(const identity_files *f, const char *cloud_id_option,
 	snprintf(line, sizeof line, "%s\n", out->cloud_id);
 	rc = ar_keypair_generate(&out->key, e);
 	if (rc == AR_OK)
-		rc = ar_key_save_private(f->key, &out->key, 0, e);
+		made_key = (rc = ar_key_save_private(f->key, &out->key, 0, e)) == AR_OK;
 	if (rc == AR_OK)
-		rc = ar_key_save_public(f->pub, out->key.pk, 0, e);
+		made_pub = (rc = ar_key_save_public(f->pub, out->key.pk, 0, e)) == AR_OK;
 	if (rc == AR_OK)
 		rc = ar_write_output(f->id, line, strlen(line), AR_WRITE_STATE | AR_WRITE_NO_CLOBBER,
 				     e);
-	/* A failed init takes back the key it made (none was there: init_allowed), which never
+	/* A failed init takes back the key it made (only what this call wrote), which never
 	 * signed anything, so that the next init may run; a key left alone by a crash is
 	 * refused by the next, never replaced. */
 	if (rc != AR_OK && !ar_file_exists(f->id)) {
-		unlink(f->key);
-		unlink(f->pub);
+		if (made_key)
+			unlink(f->key);
+		if (made_pub)
+			unlink(f->pub);
 	}
 	return rc;
 }
