@@ -119,7 +119,9 @@ static int create_identity(const identity_files *f, const char *cloud_id_option,
 			   ar_stamp *out, ar_err *e)
 {
 	char line[40];
-	int rc, made_key = 0, made_pub = 0;
+	/* absent now, under the lock: whatever is there after a failure is this call's (a
+	 * write can fail after its link, at the directory's fsync) */
+	int rc, ours_key = !ar_file_exists(f->key), ours_pub = !ar_file_exists(f->pub);
 
 	if (cloud_id_option)
 		ar_uuid_normalize(cloud_id_option, out->cloud_id);
@@ -128,9 +130,9 @@ static int create_identity(const identity_files *f, const char *cloud_id_option,
 	snprintf(line, sizeof line, "%s\n", out->cloud_id);
 	rc = ar_keypair_generate(&out->key, e);
 	if (rc == AR_OK)
-		made_key = (rc = ar_key_save_private(f->key, &out->key, 0, e)) == AR_OK;
+		rc = ar_key_save_private(f->key, &out->key, 0, e);
 	if (rc == AR_OK)
-		made_pub = (rc = ar_key_save_public(f->pub, out->key.pk, 0, e)) == AR_OK;
+		rc = ar_key_save_public(f->pub, out->key.pk, 0, e);
 	if (rc == AR_OK)
 		rc = ar_write_output(f->id, line, strlen(line), AR_WRITE_STATE | AR_WRITE_NO_CLOBBER,
 				     e);
@@ -138,9 +140,9 @@ static int create_identity(const identity_files *f, const char *cloud_id_option,
 	 * signed anything, so that the next init may run; a key left alone by a crash is
 	 * refused by the next, never replaced. */
 	if (rc != AR_OK && !ar_file_exists(f->id)) {
-		if (made_key)
+		if (ours_key)
 			unlink(f->key);
-		if (made_pub)
+		if (ours_pub)
 			unlink(f->pub);
 	}
 	return rc;
