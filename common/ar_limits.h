@@ -78,6 +78,7 @@
 #define AR_STAMP_KEY_FILE      "stamp.key"
 #define AR_STAMP_PUB_FILE      "stamp.pub"
 #define AR_CLOUD_ID_FILE       "cloud-id"
+#define AR_CLOUD_ID_MAX_BYTES  128 /* a UUID and a newline, with room for CRLF and spaces */
 #define AR_LOCK_FILE           ".lock"
 
 /* key-import's files in the stamp state directory */

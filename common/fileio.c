@@ -231,6 +231,8 @@ const char *ar_file_kind(mode_t mode)
 {
 	if (S_ISDIR(mode))
 		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
 	if (S_ISSOCK(mode))
 		return "a socket";
 	if (S_ISBLK(mode))
@@ -463,4 +465,17 @@ const char *ar_choose_dir(const char *option, const char *env_name, const char *
 	if (option)
 		return option;
 	return (env && *env) ? env : fallback;
+}
+
+int ar_check_dir_choice(const char *option, const char *flag, const char *env_name, ar_err *e)
+{
+	const char *env = getenv(env_name);
+
+	if (option && !*option)
+		return ar_fail(e, AR_EUSAGE, NULL, "%s is empty (name a directory, or leave "
+			       "the flag out)", flag);
+	if (!option && env && !*env)
+		return ar_fail(e, AR_EUSAGE, NULL, "%s is set but empty (name a directory, or "
+			       "unset it)", env_name);
+	return AR_OK;
 }

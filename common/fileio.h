@@ -79,5 +79,8 @@ void ar_report_sha256(FILE *out, const void *data, size_t len, const char *name)
 void ar_report_sha256_hex(FILE *out, const char *hex, const char *name);
 /* The option, else the environment variable, else the default. */
 const char *ar_choose_dir(const char *option, const char *env_name, const char *fallback);
+/* AR_EUSAGE when the option is given empty, or (no option) the variable is set but empty:
+ * an unset variable in a script, which would otherwise mean the default directory. */
+int ar_check_dir_choice(const char *option, const char *flag, const char *env_name, ar_err *e);
 
 #endif

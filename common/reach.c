@@ -64,6 +64,15 @@ int ar_fail_reach(ar_err *e, int status, const char *path, int err, enum ar_reac
 		       at, owner);
 }
 
+int ar_fail_elsewhere(ar_err *e, const char *command, const char *flag, const char *env_name)
+{
+	if (e->where[0] != '\0' || strncmp(e->msg, "cannot write ", 13) != 0 ||
+	    !strstr(e->msg, ": permission denied ("))
+		return e->status;
+	return ar_fail(e, e->status, NULL, "%s; or keep it where you may write: %s %s DIR, or "
+		       "set %s", e->msg, command, flag, env_name);
+}
+
 int ar_fail_not_owner(ar_err *e, const char *path, int is_key, uid_t owner)
 {
 	char name[64];

@@ -27,6 +27,11 @@ int ar_path_present(const char *path, int *present, ar_err *e);
  * errno is "cannot read: strerror" at path. */
 int ar_fail_reach(ar_err *e, int status, const char *path, int err, enum ar_reach_verb verb);
 
+/* After a failure to make a state or data directory: when it was ar_fail_reach()'s
+ * permission line (the default under /var/lib, run as a user), the line also names the
+ * flag and the variable that put it elsewhere. Any other failure is left as it is. */
+int ar_fail_elsewhere(ar_err *e, const char *command, const char *flag, const char *env_name);
+
 /* The owner's login name, else "uid N". */
 void ar_owner_name(uid_t uid, char *out, size_t cap);
 

@@ -22,14 +22,17 @@ const char *ar_stamp_dir(const char *option);
  * directory lock; cloud_id_option, if given, becomes the CloudId. One already
  * there is never replaced: AR_EENV naming its CloudId. */
 int ar_stamp_init(const char *dir, const char *cloud_id_option, ar_stamp *out, ar_err *e);
-/* AR_OK when dir holds an identity; else AR_EENV "no stamp identity in DIR", having
- * created nothing (not the directory, not its lock). Permission is not absence. */
-int ar_stamp_require(const char *dir, ar_err *e);
+/* AR_OK when dir holds a complete identity: cloud-id a regular file (not a link) holding
+ * a UUID, stamp.pub, and with need_key stamp.key, each a regular file. Else AR_EENV with a
+ * line naming the directory (absent: "no such directory", none: "no stamp identity in")
+ * or the wrong file, having created nothing (not the directory, not its lock).
+ * Permission is not absence. */
+int ar_stamp_require(const char *dir, int need_key, ar_err *e);
 /* Loads the identity (private key included) under the directory lock. */
 int ar_stamp_open(const char *dir, ar_stamp *out, ar_err *e);
 void ar_stamp_close(ar_stamp *stamp);
 /* The public half only (key-import): stamp.pub and cloud-id; AR_EENV when the
- * directory holds no identity. */
+ * directory holds no complete identity (stamp.key is not needed). */
 int ar_stamp_load_public(const char *dir, uint8_t pk[AR_ED25519_PK_BYTES], char cloud_id[37],
 			 ar_err *e);
 

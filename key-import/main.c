@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ar_limits.h"
+#include "fileio.h"
 #include "commands.h"
 #include "err.h"
 #include "text.h"
@@ -47,7 +48,7 @@ static int cmd_import(keyimport_opts *o, int argc, char **argv)
 
 	if (argc != 1)
 		return usage_error("import takes one FILE (or -)");
-	if (ar_stamp_require(ar_stamp_dir(o->state_dir), &e) != AR_OK)
+	if (ar_stamp_require(ar_stamp_dir(o->state_dir), 0, &e) != AR_OK)
 		return finish(e.status, &e);
 	return finish(cmd_import_run(o, argv[0], &e), &e);
 }
@@ -58,7 +59,7 @@ static int cmd_status(keyimport_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return usage_error("status takes no argument \"%s\"", argv[0]);
-	if (ar_stamp_require(ar_stamp_dir(o->state_dir), &e) != AR_OK)
+	if (ar_stamp_require(ar_stamp_dir(o->state_dir), 0, &e) != AR_OK)
 		return finish(e.status, &e);
 	return finish(cmd_status_run(o, &e), &e);
 }
@@ -69,7 +70,7 @@ static int cmd_remove(keyimport_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return usage_error("remove takes no argument \"%s\"", argv[0]);
-	if (ar_stamp_require(ar_stamp_dir(o->state_dir), &e) != AR_OK)
+	if (ar_stamp_require(ar_stamp_dir(o->state_dir), 0, &e) != AR_OK)
 		return finish(e.status, &e);
 	return finish(cmd_remove_run(o, &e), &e);
 }
@@ -86,7 +87,7 @@ static int cmd_trust(keyimport_opts *o, int argc, char **argv)
 	    !(argc == 2 && strcmp(argv[0], "remove") == 0))
 		return usage_error("trust takes add FILE, list, or remove KID|FILE");
 	/* trusted/ belongs to a stamp: made after token-gen init, never in a mistyped dir */
-	if (ar_stamp_require(dir, &e) != AR_OK)
+	if (ar_stamp_require(dir, 0, &e) != AR_OK)
 		return finish(e.status, &e);
 	if (strcmp(argv[0], "add") == 0)
 		return finish(trust_add(dir, argv[1], &e), &e);
@@ -158,6 +159,8 @@ int main(int argc, char **argv)
 			return finish(e.status, &e);
 	if (optind >= argc)
 		return usage_error("missing FILE or verb");
+	if (ar_check_dir_choice(o.state_dir, "--state-dir", AR_STATE_DIR_ENV, &e) != AR_OK)
+		return finish(e.status, &e);
 	if (sodium_init() < 0) {
 		fprintf(stderr, PROGRAM ": libsodium failed to initialise\n");
 		return AR_EINTERNAL;

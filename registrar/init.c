@@ -52,8 +52,11 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 	if (ar_join_path(key_path, sizeof key_path, dir, AR_ISSUER_KEY_FILE, e) != AR_OK ||
 	    ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK ||
 	    ar_join_path(db_path, sizeof db_path, dir, AR_DATABASE_FILE, e) != AR_OK ||
-	    ar_join_path(secret_path, sizeof secret_path, dir, AR_API_SECRET_FILE, e) != AR_OK ||
-	    ar_prepare_private_dir(dir, 1, e) != AR_OK || ar_lock_dir(dir, &lock, e) != AR_OK)
+	    ar_join_path(secret_path, sizeof secret_path, dir, AR_API_SECRET_FILE, e) != AR_OK)
+		return e->status;
+	if (ar_prepare_private_dir(dir, 1, e) != AR_OK)
+		return ar_fail_elsewhere(e, "registrar init", "--data-dir", AR_DATA_DIR_ENV);
+	if (ar_lock_dir(dir, &lock, e) != AR_OK)
 		return e->status;
 	exists = ar_file_exists(db_path);
 	rc = AR_OK;
@@ -104,7 +107,7 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 		return e->status;
 	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK)
 		return e->status;
-	if (ar_path_present(pub_path, &present, e) != AR_OK)
+	if (store_require_dir(dir, e) != AR_OK || ar_path_present(pub_path, &present, e) != AR_OK)
 		return e->status;
 	if (!present)
 		return ar_fail(e, AR_EENV, pub_path, "no issuer key (run registrar init)");

@@ -268,6 +268,8 @@ int main(int argc, char **argv)
 			return finish(e.status, &e);
 	if (optind >= argc)
 		return usage_error("missing verb");
+	if (ar_check_dir_choice(o.data_dir, "--data-dir", AR_DATA_DIR_ENV, &e) != AR_OK)
+		return finish(e.status, &e);
 	/* init and activation-key hold the issuer's private key */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (sodium_init() < 0) {

@@ -262,6 +262,20 @@ static int open_path(const char *path, int create, const char *journal, store **
 	return AR_OK;
 }
 
+int store_require_dir(const char *data_dir, ar_err *e)
+{
+	int present = 0;
+
+	if (ar_path_present(data_dir, &present, e) != AR_OK)
+		return e->status;
+	/* no directory at all is most often a typo: init there would be a second issuer */
+	if (!present)
+		return ar_fail(e, AR_EENV, NULL, "no such directory %s: check --data-dir and $%s "
+			       "(registrar init --data-dir %s makes a new workstation there)",
+			       data_dir, AR_DATA_DIR_ENV, data_dir);
+	return AR_OK;
+}
+
 /* init is advised only where there is truly none: over an unreadable one it would make a
  * second issuer. The directory is named: a mistyped --data-dir is the likely cause. */
 int store_require(const char *data_dir, ar_err *e)
@@ -270,7 +284,7 @@ int store_require(const char *data_dir, ar_err *e)
 	int present = 0;
 
 	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_FILE, e) != AR_OK ||
-	    ar_path_present(path, &present, e) != AR_OK)
+	    store_require_dir(data_dir, e) != AR_OK || ar_path_present(path, &present, e) != AR_OK)
 		return e->status;
 	if (!present)
 		return ar_fail(e, AR_EENV, NULL, "no registrar database in %s (run registrar init)",

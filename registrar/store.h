@@ -14,6 +14,9 @@ typedef struct store store;
 /* Opens DIR/registrar.db (create = 1: make it and its schema), WAL, foreign keys on,
  * busy timeout set, migrations applied. */
 int store_open(const char *data_dir, int create, store **db, ar_err *e);
+/* AR_OK when the data directory is there; else AR_EENV "no such directory DIR: check
+ * --data-dir ...", never advising init (a mistyped directory is not a new workstation). */
+int store_require_dir(const char *data_dir, ar_err *e);
 /* AR_OK when DIR holds a database; else AR_EENV "no registrar database in DIR", nothing
  * made (permission is not absence: that is ar_fail_reach's line). */
 int store_require(const char *data_dir, ar_err *e);

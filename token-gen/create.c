@@ -161,6 +161,10 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 	 * first write, so a refused command leaves nothing behind. */
 	if (rc == AR_OK)
 		rc = check_billing_flags(o, &p.billing_model, &p.usage_reporting, e);
+	/* the identity before this machine's probe: a failed probe (exit 3 on a VM) must not
+	 * hide a mistyped --state-dir; --host files, the operator's input, are checked first */
+	if (rc == AR_OK && o->n_host_files == 0)
+		rc = ar_stamp_require(ar_stamp_dir(o->state_dir), 1, e);
 	if (rc == AR_OK)
 		rc = collect_hosts(o, hosts, e);
 	if (rc == AR_OK)

@@ -89,6 +89,8 @@ static int cmd_init(tokengen_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return usage_error("init takes no argument \"%s\"", argv[0]);
+	if (ar_check_dir_choice(o->state_dir, "--state-dir", AR_STATE_DIR_ENV, &e) != AR_OK)
+		return finish(e.status, &e);
 	return finish(cmd_init_run(o, &e), &e);
 }
 
@@ -111,7 +113,8 @@ static int cmd_create(tokengen_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return usage_error("create takes no argument \"%s\"", argv[0]);
-	if (ar_check_output(o->output, &e) != AR_OK || ar_check_output(o->qr, &e) != AR_OK)
+	if (ar_check_dir_choice(o->state_dir, "--state-dir", AR_STATE_DIR_ENV, &e) != AR_OK ||
+	    ar_check_output(o->output, &e) != AR_OK || ar_check_output(o->qr, &e) != AR_OK)
 		return finish(e.status, &e);
 	return finish(cmd_create_run(o, &e), &e);
 }

@@ -28,7 +28,7 @@ rmdir "$ST/activation.json"; mv "$WORK/activation.real" "$ST/activation.json"
 # private keys: a link (even to the genuine key), or readable by others
 mv "$ST/stamp.key" "$WORK/stamp.key.real"
 ln -s "$WORK/stamp.key.real" "$ST/stamp.key"
-attack 5 "stamp.key: private key file is a symbolic link (refused)" "$TG" create --billing-model Development --host "$HOSTS/node1.json" -o t.txt
+attack 5 "stamp.key: is a symbolic link, not a regular file: a stamp identity's files are its own (restore it from a backup)" "$TG" create --billing-model Development --host "$HOSTS/node1.json" -o t.txt
 rm "$ST/stamp.key"; mv "$WORK/stamp.key.real" "$ST/stamp.key"
 chmod 640 "$ST/stamp.key"
 attack 5 "stamp.key: private key is accessible by group or others (mode 0640)" "$TG" create --billing-model Development --host "$HOSTS/node1.json" -o t.txt

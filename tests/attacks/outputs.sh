@@ -117,7 +117,7 @@ for f in activation.json serials.json trusted-time.json; do
 done
 mv "$ST/stamp.key" "$WORK/stamp.key.real"
 mkfifo "$ST/stamp.key"
-attack 5 "stamp.key: not a regular file" timeout 10 "$TG" create --billing-model Development \
+attack 5 "stamp.key: is a FIFO, not a regular file" timeout 10 "$TG" create --billing-model Development \
 	--host "$HOSTS/node1.json" -o t.txt
 rm "$ST/stamp.key"; mv "$WORK/stamp.key.real" "$ST/stamp.key"
 done_attacks outputs

@@ -86,17 +86,21 @@ chmod 700 "$ST" "$WS"
 
 # Absent: a directory that is not there (and one in a directory nobody may write).
 mkdir -m 755 open
-attack 5 "registrar: no registrar database in $WORK/open/ws (run registrar init)" $NOBODY \
+attack 5 "registrar: no such directory $WORK/open/ws: check --data-dir" $NOBODY \
 	"$RG" list --data-dir "$WORK/open/ws"
-attack 5 "open/ws/issuer.pub: no issuer key (run registrar init)" $NOBODY \
+attack 5 "registrar: no such directory $WORK/open/ws: check --data-dir" $NOBODY \
 	"$RG" export-issuer-key --data-dir "$WORK/open/ws" -o -
-attack 5 "key-import: no stamp identity in $WORK/open/stamp (run token-gen init)" $NOBODY \
+attack 5 "key-import: no such directory $WORK/open/stamp: check --state-dir" $NOBODY \
 	"$KI" status --state-dir "$WORK/open/stamp"
-attack 5 "token-gen: no stamp identity in $WORK/open/stamp (run token-gen init)" $NOBODY \
+attack 5 "token-gen: no such directory $WORK/open/stamp: check --state-dir" $NOBODY \
 	"$TG" create --billing-model Development --host "$HOSTS/node1.json" \
 	--state-dir "$WORK/open/stamp" -o -
-attack 5 "cannot write $WORK/open: permission denied (run as the owner, root)" $NOBODY \
+# the line also says where else one may keep it (a user trying the programs, the default
+# under /var/lib not theirs)
+attack 5 "token-gen: cannot write $WORK/open: permission denied (run as the owner, root); or keep it where you may write: token-gen init --state-dir DIR, or set AIRREG_STATE_DIR" $NOBODY \
 	"$TG" init --state-dir "$WORK/open/stamp"
+attack 5 "registrar: cannot write $WORK/open: permission denied (run as the owner, root); or keep it where you may write: registrar init --data-dir DIR, or set AIRREG_DATA_DIR" $NOBODY \
+	"$RG" init --data-dir "$WORK/open/ws"
 check "nothing made in open/" [ -z "$(ls -A open)" ]
 chmod 700 "$WORK"
 done_attacks perms

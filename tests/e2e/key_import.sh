@@ -63,7 +63,7 @@ open("hs256.txt", "w").write(h + "." + pl + "." + sig)
 PYEOF
 
 expect_exit 5 "status without a state dir" env AIRREG_STATE_DIR="$WORK/none" "$KI" status
-check "status without a state dir: the line names it" [ "$ERR" = "key-import: no stamp identity in $WORK/none (run token-gen init)" ]
+check "status without a state dir: the line names it" [ "$ERR" = "key-import: no such directory $WORK/none: check --state-dir and \$AIRREG_STATE_DIR (token-gen init --state-dir $WORK/none makes a new stamp there)" ]
 check "status without a state dir: nothing made" [ ! -e "$WORK/none" ]
 expect_exit 0 "status: Not registered" "$KI" status
 check "Not registered" [ "$OUT" = "Status          Not registered" ]

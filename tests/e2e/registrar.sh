@@ -25,7 +25,7 @@ cloudB=$(cat stampB/cloud-id)
 dump() { sqlite3 "$D/registrar.db" .dump; }
 
 expect_exit 5 "register before init" "$RG" register --token A1.txt --name east
-check "register before init: the line names the data directory" [ "$ERR" = "registrar: no registrar database in $D (run registrar init)" ]
+check "register before init: the line names the data directory" [ "$ERR" = "registrar: no such directory $D: check --data-dir and \$AIRREG_DATA_DIR (registrar init --data-dir $D makes a new workstation there)" ]
 expect_exit 0 "init" "$RG" init
 check "issuer key 0600" [ "$(stat -c %a "$D/issuer.key")" = 600 ]
 check "data dir 0700" [ "$(stat -c %a "$D")" = 700 ]

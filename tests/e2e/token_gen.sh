@@ -128,7 +128,7 @@ refuse 2 "token-gen: --cloud-id is given to init (token-gen init --cloud-id UUID
 refuse 2 "init takes no argument" init "$WORK/fresh"
 refuse 2 "does not apply to init" init --state-dir "$WORK/fresh" -o refused.txt
 # a mistyped --state-dir: refused, naming it; no directory, no lock, no identity made
-refuse 5 "token-gen: no stamp identity in $WORK/fresh (run token-gen init)" create --billing-model Development --host a.json --state-dir "$WORK/fresh" -o refused.txt
+refuse 5 "token-gen: no such directory $WORK/fresh: check --state-dir and \$AIRREG_STATE_DIR (token-gen init --state-dir $WORK/fresh makes a new stamp there)" create --billing-model Development --host a.json --state-dir "$WORK/fresh" -o refused.txt
 refuse 2 "create needs -o" create --billing-model Development --host a.json --state-dir "$WORK/fresh"
 refuse 4 "same host UUID as a.json" create --billing-model Development --host a.json --host a-again.json --state-dir "$WORK/fresh" -o refused.txt
 printf '{"version":1,' > broken.json

@@ -115,11 +115,13 @@ for cmd in "$KI key2.txt" "$KI trust add $WORK/other.pub" "$RG activation-key --
 done
 
 # First use: the identity and the data directory. Random keys differ between runs,
-# so "new" is: complete and consistent; "old": not there (a key without a CloudId is
-# the trace of an interrupted init and is replaced by the next; a complete one is kept,
-# the next init exit 5).
+# so "new" is: complete and consistent; "old": nothing of it there (a failed init takes
+# back the key it made, so that the next runs; a key left without a CloudId would be
+# refused by the next init, never replaced: "torn"; a complete one is kept, the next
+# init exit 5).
 identity() {
-	[ -f new-stamp/cloud-id ] || { echo old; return; }
+	[ -f new-stamp/cloud-id ] || { [ -e new-stamp/stamp.key ] || [ -e new-stamp/stamp.pub ] &&
+		echo torn || echo old; return; }
 	[ "$(openssl pkey -in new-stamp/stamp.key -pubout 2>/dev/null)" = "$(cat new-stamp/stamp.pub)" ] &&
 	echo new || echo torn
 }
