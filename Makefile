@@ -66,7 +66,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind valgrind-full bench samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants
+.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants
 
 all: $(PROGRAMS)
 
@@ -151,8 +151,18 @@ $(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_LIB_OBJ) $(LIBAIRREG)
 	$(CC) $(ALL_CFLAGS) -Iregistrar $(REGISTRAR_CFLAGS) -o $@ $< \
 		$(REGISTRAR_LIB_OBJ) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
 
+$(BUILD)/tests/bench-sizes: tests/bench/sizes.c $(LIBAIRREG)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS)
+
 bench: deps $(PROGRAMS) $(BUILD)/tests/bench
-	@BIN=$(CURDIR)/$(BUILD)/bin BENCH=$(CURDIR)/$(BUILD)/tests/bench sh tests/bench/run.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin BENCH=$(CURDIR)/$(BUILD)/tests/bench TESTDATA=$(TESTDATA) \
+		sh tests/bench/run.sh
+
+# Where the bytes of the 16-host token and its key go (docs/performance.md, "Sizes").
+bench-sizes: deps $(PROGRAMS) $(BUILD)/tests/bench-sizes
+	@BIN=$(CURDIR)/$(BUILD)/bin SIZES=$(CURDIR)/$(BUILD)/tests/bench-sizes TESTDATA=$(TESTDATA) \
+		sh tests/bench/sizes.sh
 
 # Test-only: fails the Nth disk-changing call (tests/fault/run.sh).
 $(BUILD)/tests/faultshim.so: tests/fault/shim.c
@@ -284,5 +294,5 @@ clean:
 	rm -rf build
 
 -include $(COMMON_OBJ:.o=.d) $(TOKENGEN_OBJ:.o=.d) $(BUILD)/token-gen/main.d $(REGISTRAR_OBJ:.o=.d) $(KEYIMPORT_OBJ:.o=.d) \
-	$(UNIT_BINS:=.d) $(BUILD)/tests/mutate.d $(BUILD)/tests/bench.d \
+	$(UNIT_BINS:=.d) $(BUILD)/tests/mutate.d $(BUILD)/tests/bench.d $(BUILD)/tests/bench-sizes.d \
 	$(FUZZ_TARGETS:%=$(BUILD)/fuzz_%.d)

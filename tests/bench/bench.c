@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* make bench, the in-process half: verification beside the bare signature check,
  * token creation, the registrar's batch (one transaction per batch) as its database
- * grows, and the sizes of the files. Prints rows of the table run.sh heads.
- * Usage: bench HOST_RECORD.json WORK_DIR */
+ * grows, and the sizes of the files, for copies of one host (HOST_RECORD.json) and for
+ * different real hosts (HETERO_DIR/node1.json ..., made by hosts.py from the captures).
+ * Prints rows of the table run.sh heads.
+ * Usage: bench HOST_RECORD.json HETERO_DIR WORK_DIR */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +25,9 @@
 
 #define MIN_SECONDS 0.7 /* each rate is measured over at least this long */
 #define CLOUD_ID "5c0ffee0-1111-4222-8333-444455556666"
+#define N_HETERO 64       /* hosts.py's records: node1.json ... node64.json */
 
-static json_t *proto_host;
+static json_t *proto_host, *hetero; /* hetero: the array of hosts.py's records */
 static long long now;
 
 static double seconds(void)
@@ -67,9 +70,21 @@ static json_t *hosts(int n)
 	return list;
 }
 
-static char *make_token(int n_hosts, const ar_keypair *stamp, const char *cloud_id)
+/* The first n of the different real hosts. */
+static json_t *hetero_hosts(int n)
 {
-	json_t *h = hosts(n_hosts), *claims;
+	json_t *list = json_array();
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_array_append(list, json_array_get(hetero, (size_t)i));
+	return list;
+}
+
+/* A Capacity token for the hosts h (takes h). */
+static char *token_of(json_t *h, const ar_keypair *stamp, const char *cloud_id)
+{
+	json_t *claims;
 	ar_token_params p = { cloud_id, AR_BILLING_CAPACITY, "1234", NULL, 0, 0, now, h };
 	char *compact = NULL;
 	ar_err e;
@@ -80,6 +95,12 @@ static char *make_token(int n_hosts, const ar_keypair *stamp, const char *cloud_
 	json_decref(claims);
 	json_decref(h);
 	return compact;
+}
+
+/* A token for n copies of the sample host. */
+static char *make_token(int n_hosts, const ar_keypair *stamp, const char *cloud_id)
+{
+	return token_of(hosts(n_hosts), stamp, cloud_id);
 }
 
 static const ar_keypair *lookup_key;
@@ -171,24 +192,23 @@ static double json_ceiling(const char *compact, int inflated, double raw)
 	return (1 / raw) / (1 / raw + 1 / rate);
 }
 
-static void verification(const ar_keypair *issuer, const ar_keypair *stamp, char **key_out)
+/* The activation key the registrar issues for a token: one tenant, a year. */
+static char *make_key(const char *token, const ar_keypair *issuer, ar_token *t)
 {
-	char *token = make_token(16, stamp, CLOUD_ID), *key = NULL, v[64], note[160];
-	ar_token t;
 	ar_activation_params p = { 0 };
 	json_t *claims, *tenants = json_array();
-	double full, raw;
+	char *key = NULL;
 	ar_err e;
 
-	if (ar_token_decode(token, strlen(token), &t, "token", &e) != AR_OK)
+	if (ar_token_decode(token, strlen(token), t, "token", &e) != AR_OK)
 		die("token", &e);
-	ar_sha256_hex((const uint8_t *)token, strlen(token), t.sha256_hex);
+	ar_sha256_hex((const uint8_t *)token, strlen(token), t->sha256_hex);
 	json_array_append_new(tenants, json_pack("{s:s,s:s}", "subscriptionId",
 		"11111111-2222-4333-8444-555555555555", "tenantId", "0a0a0a0a-1111-4222-8333-444444444444"));
 	p.name = "stamp-east";
-	p.token_claims = t.claims;
-	p.token_sha256 = t.sha256_hex;
-	p.stamp_kid = t.stamp_kid;
+	p.token_claims = t->claims;
+	p.token_sha256 = t->sha256_hex;
+	p.stamp_kid = t->stamp_kid;
 	p.tenants = tenants;
 	p.serial = 1;
 	p.issued_at = now;
@@ -196,6 +216,18 @@ static void verification(const ar_keypair *issuer, const ar_keypair *stamp, char
 	claims = ar_activation_claims(&p, &e);
 	if (!claims || ar_activation_encode(claims, issuer, &key, &e) != AR_OK)
 		die("key", &e);
+	json_decref(claims);
+	json_decref(tenants);
+	return key;
+}
+
+static void verification(const ar_keypair *issuer, const ar_keypair *stamp)
+{
+	char *token = make_token(16, stamp, CLOUD_ID), *key, v[64], note[160];
+	ar_token t;
+	double full, raw;
+
+	key = make_key(token, issuer, &t);
 	lookup_key = issuer;
 	RATE(full, verify_key(key, strlen(key), t.stamp_kid));
 	raw_rate(key, issuer->pk, &raw);
@@ -211,9 +243,7 @@ static void verification(const ar_keypair *issuer, const ar_keypair *stamp, char
 		 "alone caps it at %.2f", t.compressed_len, t.payload_len,
 		 json_ceiling(token, 1, raw));
 	row("16-host token verified in process / bare verify", v, ">= 0.90", note);
-	*key_out = key;
-	json_decref(claims);
-	json_decref(tenants);
+	free(key);
 	ar_token_free(&t);
 	free(token);
 }
@@ -253,22 +283,47 @@ static void creation(const ar_keypair *stamp)
 	}
 }
 
-static void sizes(const ar_keypair *stamp, const char *key)
+static void size_row(const char *file, int n, int same, size_t bytes)
+{
+	char what[96], v[32], note[64];
+
+	snprintf(what, sizeof what, "%s size, %d host%s, %s", file, n, n == 1 ? "" : "s",
+		 same ? "copies of one model" : "different real hosts");
+	snprintf(v, sizeof v, "%zu bytes", bytes);
+	snprintf(note, sizeof note, "%.0f %% of one QR code%s",
+		 100.0 * (double)bytes / AR_QR_BYTES_PER_CODE,
+		 bytes <= AR_QR_BYTES_PER_CODE ? "" : ": does not fit");
+	row(what, v, "<= 2331 (one QR code, level M)", note);
+}
+
+/* Token and key sizes for 1, 4, 16, 64 hosts: copies of the sample (names, UUIDs and
+ * serials differ), then different real hosts (hosts.py); each key has one tenant. */
+static void sizes(const ar_keypair *issuer, const ar_keypair *stamp)
 {
 	static const int n[] = { 1, 4, 16, 64 };
-	char what[64], v[32];
-	size_t i;
+	size_t i, token_len[2][4], key_len[2][4];
+	int same;
 
-	for (i = 0; i < 4; i++) {
-		char *t = make_token(n[i], stamp, CLOUD_ID);
+	for (same = 1; same >= 0; same--)
+		for (i = 0; i < 4; i++) {
+			char *t = same ? make_token(n[i], stamp, CLOUD_ID)
+				       : token_of(hetero_hosts(n[i]), stamp, CLOUD_ID);
+			char *k;
+			ar_token tok;
 
-		snprintf(what, sizeof what, "token size, %d host%s", n[i], n[i] == 1 ? "" : "s");
-		snprintf(v, sizeof v, "%zu bytes", strlen(t));
-		row(what, v, n[i] == 16 ? "<= 2331 (one QR code, level M)" : "", "");
-		free(t);
-	}
-	snprintf(v, sizeof v, "%zu bytes", strlen(key));
-	row("activation key size, 16 hosts, 1 tenant", v, "", "");
+			k = make_key(t, issuer, &tok);
+			token_len[same][i] = strlen(t);
+			key_len[same][i] = strlen(k);
+			ar_token_free(&tok);
+			free(k);
+			free(t);
+		}
+	for (same = 1; same >= 0; same--)
+		for (i = 0; i < 4; i++)
+			size_row("token", n[i], same, token_len[same][i]);
+	for (same = 1; same >= 0; same--)
+		for (i = 0; i < 4; i++)
+			size_row("activation key (1 tenant)", n[i], same, key_len[same][i]);
 }
 
 /* One batch of n fresh stamps: register + issue each, one transaction. Returns per second. */
@@ -375,11 +430,11 @@ int main(int argc, char **argv)
 	ar_keypair issuer, stamp;
 	uint8_t *data = NULL;
 	size_t len = 0;
-	char *key = NULL;
 	ar_err e;
+	int i;
 
-	if (argc != 3 || sodium_init() < 0) {
-		fprintf(stderr, "usage: bench HOST_RECORD.json WORK_DIR\n");
+	if (argc != 4 || sodium_init() < 0) {
+		fprintf(stderr, "usage: bench HOST_RECORD.json HETERO_DIR WORK_DIR\n");
 		return 2;
 	}
 	now = (long long)time(NULL);
@@ -387,20 +442,32 @@ int main(int argc, char **argv)
 	    !(proto_host = ar_json_parse_object(data, len, argv[1], &e)))
 		die("host record", &e);
 	free(data);
+	hetero = json_array();
+	for (i = 1; i <= N_HETERO; i++) {
+		char path[4096];
+		json_t *h;
+
+		snprintf(path, sizeof path, "%s/node%d.json", argv[2], i);
+		if (ar_read_input(path, AR_MAX_FILE_BYTES, &data, &len, &e) != AR_OK ||
+		    !(h = ar_json_parse_object(data, len, path, &e)))
+			die("host record", &e);
+		free(data);
+		json_array_append_new(hetero, h);
+	}
 	if (ar_keypair_generate(&issuer, &e) != AR_OK || ar_keypair_generate(&stamp, &e) != AR_OK)
 		die("keygen", &e);
 	/* BENCH_ONLY=registrar: the batches alone, for a profiler */
 	if (!getenv("BENCH_ONLY")) {
-		verification(&issuer, &stamp, &key);
+		verification(&issuer, &stamp);
 		growth(&stamp);
 		creation(&stamp);
-		sizes(&stamp, key);
+		sizes(&issuer, &stamp);
 		fflush(stdout);
 	}
-	registrar_batches(argv[2], &issuer);
-	free(key);
+	registrar_batches(argv[3], &issuer);
 	ar_keypair_free(&issuer);
 	ar_keypair_free(&stamp);
 	json_decref(proto_host);
+	json_decref(hetero);
 	return 0;
 }

@@ -3,14 +3,17 @@
 # make bench: one table, every row measured in this run (see docs/performance.md).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+TESTDATA=${TESTDATA:-$here/../data}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/db" "$work/procs"
+mkdir "$work/db" "$work/procs" "$work/hetero"
+# different real hosts for the size rows: probed now from the captures (hosts.py)
+/usr/bin/python3 "$here/hosts.py" "$BIN" "$TESTDATA/hwdata" "$work/hetero"
 echo "airreg $(git -C "$here" describe --always --dirty 2>/dev/null || echo) on $(nproc) CPUs: $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)"
 echo
 echo "| measure | value | target | note |"
 echo "|---|---|---|---|"
-"$BENCH" "$here/../../samples/hosts/node1.json" "$work/db"
+"$BENCH" "$here/../../samples/hosts/node1.json" "$work/hetero" "$work/db"
 /usr/bin/python3 "$here/procs.py" "$BIN" "$here/../../samples/hosts" "$work/procs"
 mkdir "$work/api"
 /usr/bin/python3 "$here/api.py" "$BIN" "$here/../../samples/hosts" "$work/api"
