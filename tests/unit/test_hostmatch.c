@@ -154,9 +154,16 @@ static void same_first_and_as_many_pairs_as_can_be(void **state)
 	const hm_identity fresh[] = { ID("u2", "s", "b") };
 	const hm_identity lic2[] = { ID("u", "s1", NULL), ID("u", "s2", NULL) };
 	const hm_identity fresh2[] = { ID("u", NULL, NULL), ID("u", "s1", NULL) };
+	/* F0 is L0 and could be L1's replaced board; F1 could be either's: L0 keeps "same" */
+	const hm_identity fresh3[] = { ID("u1", "s", "b"), ID("u9", "s", "b") };
 	hm_assignment a;
 
 	(void)state;
+	assert_int_equal(hm_assign(lic, 2, fresh3, 2, &a), 0);
+	assert_int_equal(a.licensed[0], HM_SAME);
+	assert_int_equal(a.licensed_to[0], 0);
+	assert_int_equal(a.licensed[1], HM_REPLACED_BOARD);
+	assert_int_equal(a.licensed_to[1], 1);
 	assert_int_equal(hm_assign(lic, 2, fresh, 1, &a), 0);
 	assert_int_equal(a.licensed[0], HM_NO_MATCH);
 	assert_int_equal(a.licensed[1], HM_SAME);
@@ -226,6 +233,7 @@ static void policies_at_their_boundaries(void **state)
 	assert_true(verdict(HM_POLICY_COUNT, 3, 3, 0, 3));
 	assert_false(verdict(HM_POLICY_COUNT, 4, 3, 0, 3)); /* more than are licensed: never */
 	/* no licensed host at all is never in compliance */
+	assert_false(verdict(HM_POLICY_ALL, 0, 0, 0, 0));
 	assert_false(verdict(HM_POLICY_ANY, 0, 0, 0, 0));
 	assert_false(verdict(HM_POLICY_COUNT, 1, 0, 0, 0));
 }
