@@ -127,8 +127,12 @@ $(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG) $(BUILD)/objs/key-import
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itoken-gen $(CMOCKA_CFLAGS) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) -Itoken-gen -Ikey-import $(CMOCKA_CFLAGS) -o $@ $< $(UNIT_OBJS) \
 		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(CMOCKA_LIBS)
+
+# key-import is a program, not a library: a unit test of one of its modules links that object.
+$(BUILD)/tests/test_hostmatch: UNIT_OBJS = $(BUILD)/key-import/hostmatch.o
+$(BUILD)/tests/test_hostmatch: $(BUILD)/key-import/hostmatch.o
 
 $(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBAIRREG)
 	@mkdir -p $(@D)

@@ -67,6 +67,12 @@
 #define AR_UUID_CHARS           36
 #define AR_SHA256_HEX_CHARS     64
 
+/* The issuer's host-match policies (docs/spec.md, "Matching hosts"); a policy may also be a
+ * count, 1 to AR_MAX_HOSTS. */
+#define AR_HOST_MATCH_ALL      "all"
+#define AR_HOST_MATCH_MOST     "most" /* more than half of the licensed hosts */
+#define AR_HOST_MATCH_ANY      "any"
+
 /* Billing models (docs/spec.md, token-gen create) */
 #define AR_BILLING_CAPACITY    "Capacity"
 #define AR_BILLING_DEVELOPMENT "Development"

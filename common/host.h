@@ -17,6 +17,7 @@
 #define AR_HOST_MANUFACTURER "manufacturer"
 #define AR_HOST_PRODUCT      "product"
 #define AR_HOST_SERIAL       "serial"
+#define AR_HOST_BOARD_SERIAL "boardSerial"
 #define AR_HOST_BIOS_VENDOR  "biosVendor"
 #define AR_HOST_BIOS_VERSION "biosVersion"
 #define AR_HOST_BIOS_DATE    "biosDate"

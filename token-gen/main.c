@@ -27,8 +27,8 @@ static const char usage_text[] =
 	"\n"
 	"VALUE FLAGS supply what a machine (a VM) does not expose; the record marks them\n"
 	"operator-supplied: --system-uuid UUID, --system-manufacturer S, --system-product S,\n"
-	"--system-serial S, --bios-vendor S, --bios-version S, --bios-date S, --cpu-model S,\n"
-	"--cpu-sockets N, --cpu-cores N, --cpu-threads N, --memory-mib N\n"
+	"--system-serial S, --board-serial S, --bios-vendor S, --bios-version S, --bios-date S,\n"
+	"--cpu-model S, --cpu-sockets N, --cpu-cores N, --cpu-threads N, --memory-mib N\n"
 	"\n"
 	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 3 hardware info unavailable,\n"
@@ -69,6 +69,7 @@ static const struct option long_options[] = {
 	{ "system-manufacturer", required_argument, NULL, OPT_VALUE + PF_MANUFACTURER },
 	{ "system-product", required_argument, NULL, OPT_VALUE + PF_PRODUCT },
 	{ "system-serial", required_argument, NULL, OPT_VALUE + PF_SERIAL },
+	{ "board-serial", required_argument, NULL, OPT_VALUE + PF_BOARD_SERIAL },
 	{ "bios-vendor", required_argument, NULL, OPT_VALUE + PF_BIOS_VENDOR },
 	{ "bios-version", required_argument, NULL, OPT_VALUE + PF_BIOS_VERSION },
 	{ "bios-date", required_argument, NULL, OPT_VALUE + PF_BIOS_DATE },

@@ -18,7 +18,8 @@ static const char *const placeholder_texts[] = {
 	"System Serial Number", "System Product Name", "System manufacturer",
 	"System Manufacturer", "System Version", "System Name", "Chassis Serial Number",
 	"Chassis Manufacture", "Chassis Manufacturer", "Chassis Version", "No Asset Tag",
-	"Base Board Serial Number", "<BAD INDEX>", "<OUT OF SPEC>", "Type1ProductConfigId",
+	"Base Board Serial Number", "Type2 - Board Serial Number", "BSN12345678901234567",
+	"<BAD INDEX>", "<OUT OF SPEC>", "Type1ProductConfigId",
 	"0123456789", "1234567890", "123456789", "Serial", "SerialNumber", "Fill By OEM",
 	NULL
 };

@@ -29,6 +29,7 @@ static const field_def fields[PF_COUNT] = {
 			      0, 0 },
 	[PF_PRODUCT] = { AR_HOST_PRODUCT, "--system-product", "system product", 0, 0 },
 	[PF_SERIAL] = { AR_HOST_SERIAL, "--system-serial", "system serial", 0, 0 },
+	[PF_BOARD_SERIAL] = { AR_HOST_BOARD_SERIAL, "--board-serial", "board serial", 0, 0 },
 	[PF_BIOS_VENDOR] = { AR_HOST_BIOS_VENDOR, "--bios-vendor", "BIOS vendor", 0, 1 },
 	[PF_BIOS_VERSION] = { AR_HOST_BIOS_VERSION, "--bios-version", "BIOS version", 0, 1 },
 	[PF_BIOS_DATE] = { AR_HOST_BIOS_DATE, "--bios-date", "BIOS date", 0, 0 },
@@ -114,6 +115,7 @@ static void choose(findings *f, sources *src, const char *host)
 	offer(f, PF_MANUFACTURER, hw_clean_value(s->sys_manufacturer));
 	offer(f, PF_PRODUCT, hw_clean_value(s->sys_product));
 	offer(f, PF_SERIAL, hw_clean_value(s->sys_serial));
+	offer(f, PF_BOARD_SERIAL, hw_clean_value(s->board_serial));
 	offer(f, PF_BIOS_VENDOR, hw_clean_value(s->bios_vendor));
 	offer(f, PF_BIOS_VERSION, hw_clean_value(s->bios_version));
 	offer(f, PF_BIOS_DATE, hw_clean_value(s->bios_date));

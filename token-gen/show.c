@@ -29,8 +29,11 @@ static void print_host(json_t *h)
 {
 	printf("  %s\n", str(h, AR_HOST_NAME));
 	printf("    %-20s%s (%s)\n", "UUID", str(h, AR_HOST_UUID), str(h, AR_HOST_UUID_SOURCE));
-	printf("    %-20s%s %s, serial %s\n", "System", str(h, AR_HOST_MANUFACTURER),
+	printf("    %-20s%s %s, serial %s", "System", str(h, AR_HOST_MANUFACTURER),
 	       str(h, AR_HOST_PRODUCT), str(h, AR_HOST_SERIAL));
+	if (json_object_get(h, AR_HOST_BOARD_SERIAL))
+		printf(", board serial %s", str(h, AR_HOST_BOARD_SERIAL));
+	printf("\n");
 	printf("    %-20s%s %s (%s)\n", "BIOS", str(h, AR_HOST_BIOS_VENDOR),
 	       str(h, AR_HOST_BIOS_VERSION), str(h, AR_HOST_BIOS_DATE));
 	printf("    %-20s%s; %lld sockets, %lld cores, %lld threads\n", "CPU",

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { TYPE_BIOS = 0, TYPE_SYSTEM = 1, TYPE_PROCESSOR = 4, TYPE_MEMORY = 17, TYPE_END = 127 };
+enum { TYPE_BIOS = 0, TYPE_SYSTEM = 1, TYPE_BOARD = 2, TYPE_PROCESSOR = 4, TYPE_MEMORY = 17, TYPE_END = 127 };
 
 typedef struct {
 	const uint8_t *data; /* formatted area */
@@ -92,6 +92,15 @@ static void read_system(const structure *s, smbios_info *out)
 	}
 }
 
+/* The first type 2 that reaches its serial, as the kernel's board_serial takes it (a
+ * chassis with several boards lists more than one). */
+static void read_board(const structure *s, smbios_info *out)
+{
+	if (s->len <= 0x07 || out->board_seen++)
+		return;
+	out->board_serial = string_at(s, 0x07);
+}
+
 static void read_processor(const structure *s, smbios_info *out)
 {
 	const uint8_t *d = s->data;
@@ -152,6 +161,7 @@ static void walk(const uint8_t *table, size_t len, smbios_info *out)
 		switch (s.data[0]) {
 		case TYPE_BIOS: read_bios(&s, out); break;
 		case TYPE_SYSTEM: read_system(&s, out); break;
+		case TYPE_BOARD: read_board(&s, out); break;
 		case TYPE_PROCESSOR: read_processor(&s, out); break;
 		case TYPE_MEMORY: read_memory(&s, out); break;
 		default: break;
@@ -184,6 +194,7 @@ void smbios_free(smbios_info *info)
 	free(info->sys_manufacturer);
 	free(info->sys_product);
 	free(info->sys_serial);
+	free(info->board_serial);
 	free(info->cpu_model);
 	memset(info, 0, sizeof *info);
 }

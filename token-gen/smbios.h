@@ -12,6 +12,7 @@ typedef struct {
 	/* Raw strings as the firmware wrote them (NUL-terminated copies), NULL when absent. */
 	char *bios_vendor, *bios_version, *bios_date;
 	char *sys_manufacturer, *sys_product, *sys_serial;
+	char *board_serial;        /* the first type 2 (baseboard) */
 	int have_uuid;
 	uint8_t uuid_raw[16];      /* the 16 bytes of type 1, offset 8, as stored */
 	char *cpu_model;           /* type 4 "Processor Version" of the first enabled CPU */
@@ -21,6 +22,7 @@ typedef struct {
 	long long memory_devices;  /* installed type-17 devices */
 	int structures;            /* how many structures were walked */
 	int system_seen;           /* type-1 structures met; only the first counts */
+	int board_seen;            /* type-2 structures with a serial met; only the first counts */
 } smbios_info;
 
 /* Reads the entry point (may be NULL: version unknown) for the version and the

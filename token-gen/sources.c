@@ -18,8 +18,8 @@
 static const char *const dmi_id_names[PF_COUNT] = {
 	[PF_UUID] = "product_uuid", [PF_MANUFACTURER] = "sys_vendor",
 	[PF_PRODUCT] = "product_name", [PF_SERIAL] = "product_serial",
-	[PF_BIOS_VENDOR] = "bios_vendor", [PF_BIOS_VERSION] = "bios_version",
-	[PF_BIOS_DATE] = "bios_date",
+	[PF_BOARD_SERIAL] = "board_serial", [PF_BIOS_VENDOR] = "bios_vendor",
+	[PF_BIOS_VERSION] = "bios_version", [PF_BIOS_DATE] = "bios_date",
 };
 
 static int read_smbios(sources *src, const capture *c, ar_err *e)

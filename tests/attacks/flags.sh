@@ -32,6 +32,7 @@ refuse 2 "--asset-tag $bidi" "$TG" create --billing-model Custom --asset-tag "$R
 refuse 2 "--cloud-id $utf8" "$TG" init --cloud-id "$FF" --state-dir stampC
 check "no stamp identity made" [ ! -e stampC ]
 refuse 2 "--system-serial $ctl" "$TG" create --billing-model Development --root "$TESTDATA/hwdata/roots/uroot-Lenovo-ThinkPad-T480" --system-serial "$NEL" -o new.txt
+refuse 2 "--board-serial $ctl" "$TG" probe --root "$TESTDATA/hwdata/roots/uroot-Lenovo-ThinkPad-T480" --host t480 --board-serial "$ESC" -o new.txt
 refuse 2 "--system-manufacturer $ctl" "$TG" create --billing-model Development --root "$TESTDATA/hwdata/roots/uroot-Lenovo-ThinkPad-T480" --system-manufacturer "$DEL" -o new.txt
 refuse 2 "--bios-vendor $utf8" "$TG" create --billing-model Development --root "$TESTDATA/hwdata/roots/uroot-Lenovo-ThinkPad-T480" --bios-vendor "$FF" -o new.txt
 refuse 2 "--cpu-model $bidi" "$TG" create --billing-model Development --root "$TESTDATA/hwdata/roots/uroot-Lenovo-ThinkPad-T480" --cpu-model "$LRI" -o new.txt
@@ -61,7 +62,9 @@ import json, sys
 h = json.load(open(sys.argv[1]))
 json.dump(dict(h, serial="PC13\u0085"), open("c1.json", "w"))
 json.dump(dict(h, product="20L8\u202eS07A14"), open("rlo.json", "w"))
+json.dump(dict(h, boardSerial="L1HF\u0085"), open("c1b.json", "w"))
 PY
+refuse 4 "c1b.json: field \"boardSerial\" $ctl" "$TG" create --billing-model Development --host c1b.json -o new.txt
 refuse 4 "c1.json: field \"serial\" $ctl" "$TG" create --billing-model Development --host c1.json -o new.txt
 refuse 4 "rlo.json: field \"product\" $bidi" "$TG" create --billing-model Development --host rlo.json -o new.txt
 # what is fine stays fine: UTF-8 letters in a value

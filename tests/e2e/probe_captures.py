@@ -17,7 +17,8 @@ TOKEN_GEN = os.path.join(BIN, "token-gen")
 
 # Values the corpus marks that we drop on purpose (placeholders, blanks).
 DROPPED = {"-", "<all-space string>", "XXXXXXX", "To be filled by O.E.M.", "To Be Filled By O.E.M.",
-           "Default string", "0123456789", "1234567890", "Not Specified"}
+           "Default string", "0123456789", "1234567890", "Not Specified", "To be filled by O.E.M.",
+           "None", "Type2 - Board Serial Number", "BSN12345678901234567"}
 
 # sample -> {column: (our value, why)}; None = we report it as unknown.
 CPU_DEVIATIONS = {
@@ -60,6 +61,7 @@ CPU_DEVIATIONS = {
 }
 
 HOST_FIELDS = [("sys_vendor", "manufacturer"), ("product_name", "product"), ("system_serial", "serial"),
+               ("board_serial", "boardSerial"),
                ("bios_vendor", "biosVendor"), ("bios_version", "biosVersion"), ("bios_date", "biosDate"),
                ("cpu_model", "cpuModel"), ("cpu_sockets", "cpuSockets"),
                ("cpu_cores_total", "cpuCores"), ("cpu_threads_total", "cpuThreads"),

@@ -21,6 +21,8 @@ export AIRREG_DATA_DIR=$D
 "$TG" create --billing-model Development --host n3.json --state-dir stampB -o B1.txt >/dev/null
 cloudA=$(cat stampA/cloud-id)
 cloudB=$(cat stampB/cloud-id)
+# n1's and n3's records carry a board serial (SMBIOS type 2): register takes them (issue 16)
+check "the token's host records carry boardSerial" $PY -c 'import json; assert json.load(open("n1.json"))["boardSerial"] and json.load(open("n3.json"))["boardSerial"]'
 
 dump() { sqlite3 "$D/registrar.db" .dump; }
 

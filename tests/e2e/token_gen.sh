@@ -48,6 +48,7 @@ expect_exit 0 "show" "$TG" show RegistrationToken.txt
 check "show: SHA-256" sh -c "printf '%s' \"\$1\" | grep -q \"SHA-256 *$sha\"" _ "$OUT"
 check "show: CloudId" sh -c "printf '%s' \"\$1\" | grep -q \"CloudId *$cloud\"" _ "$OUT"
 check "show: usage reporting off" sh -c "printf '%s' \"\$1\" | grep -q 'Usage reporting *off'" _ "$OUT"
+check "show: the system and board serials" sh -c "printf '%s' \"\$1\" | grep -q 'serial PC131TBF, board serial L1HF9380025\$'" _ "$OUT"
 check "show: totals" sh -c "printf '%s' \"\$1\" | grep -q 'Hosts *2 (3 sockets, 32 cores, 64 threads, 155648 MiB)'" _ "$OUT"
 expect_exit 0 "show --json from stdin" sh -c "'$TG' show --json - < RegistrationToken.txt"
 check "show --json: claims" sh -c "printf '%s' \"\$1\" | $PY -c '
@@ -148,6 +149,14 @@ refuse 3 "Could not retrieve mandatory hardware info for msi: system UUID" probe
 refuse 2 "is all-zero" probe --root "$ROOTS/uroot-MSI-MS-7816" --system-uuid 00000000-0000-0000-0000-000000000000 -o refused.txt
 refuse 2 "is not usable" probe --root "$ROOTS/uroot-MSI-MS-7816" --host 'bad name' -o refused.txt
 refuse 2 "--cpu-cores" probe --root "$ROOTS/uroot-MSI-MS-7816" --cpu-cores 0 -o refused.txt
+# the board serial (SMBIOS type 2): read from the tables, dropped when a placeholder, given by hand
+check "probe: the T480's board serial" $PY -c 'import json; assert json.load(open("a.json"))["boardSerial"] == "L1HF9380025"'
+expect_exit 0 "probe Toshiba" "$TG" probe --root "$ROOTS/uroot-Toshiba-Satellite-Pro-L70-A" --host tosh -o tosh.json
+check "probe: a template board serial is left out" $PY -c 'import json; h = json.load(open("tosh.json")); assert "boardSerial" not in h and h["serial"] == "XD198915C"'
+expect_exit 0 "probe --board-serial" "$TG" probe --root "$ROOTS/uroot-MSI-MS-7816" --host msi \
+	--system-uuid 5c0ffee0-1111-4222-8333-444455556666 --board-serial ' MB-0042 ' -o msi.json
+check "--board-serial is the record's, marked operator-supplied" $PY -c 'import json; h = json.load(open("msi.json")); assert h["boardSerial"] == "MB-0042" and h["operatorSupplied"] == ["uuid", "boardSerial"], h'
+refuse 2 '--board-serial "Base Board Serial Number" is empty, too long or a placeholder' probe --root "$ROOTS/uroot-MSI-MS-7816" --system-uuid 5c0ffee0-1111-4222-8333-444455556666 --board-serial "Base Board Serial Number" -o refused.txt
 
 # hostile tokens for show
 cut -c1-200 RegistrationToken.txt > truncated.txt

@@ -125,10 +125,44 @@ static void memory_and_processor_fields(void **state)
 	smbios_free(&s);
 }
 
+/* The board serial is the first type 2 that reaches its serial (offset 7), as the kernel's
+ * board_serial: a short one before it is passed over, a second board is not the machine's. */
+static void board_serial_of_the_first_board(void **state)
+{
+	uint8_t table[256] = { 0 }, ep[24] = "_SM3_";
+	size_t n = 0;
+	smbios_info s;
+	uint8_t *p;
+
+	(void)state;
+	ep[7] = 3;
+	p = table + n; /* type 2 of 7 bytes: no serial field */
+	p[0] = 2; p[1] = 7; p[4] = 1;
+	memcpy(p + 7, "Vendor\0\0", 8);
+	n += 7 + 8;
+	p = table + n; /* the main board: serial is string 2 */
+	p[0] = 2; p[1] = 0x0F; p[4] = 1; p[7] = 2;
+	memcpy(p + 0x0F, "Vendor\0L1HF9380025\0\0", 20);
+	n += 0x0F + 20;
+	p = table + n; /* a second board (a blade chassis) */
+	p[0] = 2; p[1] = 0x0F; p[7] = 1;
+	memcpy(p + 0x0F, "OTHER\0\0", 7);
+	n += 0x0F + 7;
+	n += put_end(table + n);
+	assert_int_equal(smbios_parse(ep, sizeof ep, table, n, &s), 0);
+	assert_string_equal(s.board_serial, "L1HF9380025");
+	smbios_free(&s);
+	table[7 + 8 + 7] = 0; /* the main board names no serial: the second is still not taken */
+	assert_int_equal(smbios_parse(ep, sizeof ep, table, n, &s), 0);
+	assert_null(s.board_serial);
+	smbios_free(&s);
+}
+
 static void placeholders(void **state)
 {
 	static const char *const junk[] = { "To Be Filled By O.E.M.", "  Default string ",
-		"not specified", "System Serial Number", "XXXXXXXXXX", "0000", "   ", "", "N/A" };
+		"not specified", "System Serial Number", "XXXXXXXXXX", "0000", "   ", "", "N/A",
+		"Base Board Serial Number", "Type2 - Board Serial Number", "BSN12345678901234567" };
 	char *v;
 	size_t i;
 	const uint8_t partial[16] = { 0xb4, 2, 0x2e, 3, 0x99, 4, 0x33, 5, 0xa1, 6, 0x94, 7, 0, 8, 0, 9 };
@@ -196,6 +230,7 @@ int main(void)
 		cmocka_unit_test(uuid_byte_order_by_version),
 		cmocka_unit_test(broken_tables_are_walked_up_to_the_break),
 		cmocka_unit_test(memory_and_processor_fields),
+		cmocka_unit_test(board_serial_of_the_first_board),
 		cmocka_unit_test(placeholders),
 		cmocka_unit_test(cpuinfo_forms),
 	};
