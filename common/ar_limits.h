@@ -67,10 +67,25 @@
 #define AR_UUID_CHARS           36
 #define AR_SHA256_HEX_CHARS     64
 
+/* The issuer's host-match policies (docs/spec.md, "Matching hosts"); a policy may also be a
+ * count, 1 to AR_MAX_HOSTS. */
+#define AR_HOST_MATCH_ALL      "all"
+#define AR_HOST_MATCH_MOST     "most" /* more than half of the licensed hosts */
+#define AR_HOST_MATCH_ANY      "any"
+
 /* Billing models (docs/spec.md, token-gen create) */
 #define AR_BILLING_CAPACITY    "Capacity"
 #define AR_BILLING_DEVELOPMENT "Development"
 #define AR_BILLING_CUSTOM      "Custom"
+
+/* Keyed host identities in an activation key (docs/formats.md, "Activation key"): 64 bits
+ * of HMAC-SHA256 keyed by the key's own 16-byte hostSalt (docs/security.md says why 64). */
+#define AR_HOST_MATCH_DEFAULT  AR_HOST_MATCH_MOST
+#define AR_HOST_SALT_BYTES     16
+#define AR_HOST_SALT_CHARS     22   /* base64url of 16 bytes, unpadded */
+#define AR_HOST_DIGEST_BYTES   8
+#define AR_HOST_DIGEST_CHARS   11   /* base64url of 8 bytes, unpadded */
+#define AR_HOST_DIGEST_CONTEXT "airreg-host-v1"
 
 /* Stamp state directory (token-gen, key-import) */
 #define AR_STATE_DIR_ENV       "AIRREG_STATE_DIR"
