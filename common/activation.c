@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "activation.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,40 +10,21 @@
 #include "text.h"
 #include "codec.h"
 #include "json.h"
+#include "deflate.h"
 #include "host.h"
+#include "hostkey.h"
 #include "jws.h"
 #include "token.h"
 
-/* A host's hardware digest: SHA-256 (base64url) of its record with sorted keys, compact. */
-static int host_digest(json_t *host, char out[44])
+/* For Capacity, what the stamp is licensed for: the registered token's totals. */
+static json_t *licensed_of(json_t *token_claims)
 {
-	char *text = json_dumps(host, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *totals = json_object_get(token_claims, "totals");
+	json_t *l = json_pack("{s:O}", "hosts", json_object_get(totals, "hosts"));
 
-	if (!text)
-		return -1;
-	ar_sha256_b64url((const uint8_t *)text, strlen(text), out);
-	free(text);
-	return 0;
-}
-
-static json_t *hosts_of(json_t *token_claims)
-{
-	json_t *out = json_array(), *host;
-	size_t i;
-
-	json_array_foreach(json_object_get(token_claims, "hosts"), i, host) {
-		char digest[44];
-
-		if (host_digest(host, digest) != 0) {
-			json_decref(out);
-			return NULL;
-		}
-		json_array_append_new(out, json_pack("{s:O, s:O, s:s}", "name",
-						     json_object_get(host, "name"), "uuid",
-						     json_object_get(host, "uuid"),
-						     "hardwareSha256", digest));
-	}
-	return out;
+	if (l && json_object_get(totals, "cpuCores"))
+		json_object_set(l, "cpuCores", json_object_get(totals, "cpuCores"));
+	return l;
 }
 
 json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e)
@@ -50,17 +32,30 @@ json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e)
 	static const char *const copied[] = { "cloudId", "billingModel", "agreementNumber",
 		"assetTag", "usageReporting", "marketplaceSyndication", NULL };
 	const char *const *k;
-	char jti[37];
-	json_t *c, *hosts = hosts_of(p->token_claims);
+	const char *cloud_id = json_string_value(json_object_get(p->token_claims, "cloudId"));
+	const char *model = json_string_value(json_object_get(p->token_claims, "billingModel"));
+	uint8_t salt[AR_HOST_SALT_BYTES];
+	char jti[37], *salt_text;
+	json_t *c, *hosts, *licensed = NULL;
 
+	/* a fresh salt a key: the digests of two keys of one stamp cannot be linked */
+	randombytes_buf(salt, sizeof salt);
+	salt_text = ar_b64url_encode(salt, sizeof salt);
+	hosts = ar_key_hosts(json_object_get(p->token_claims, "hosts"), cloud_id ? cloud_id : "",
+			     salt);
+	if (model && strcmp(model, AR_BILLING_CAPACITY) == 0)
+		licensed = licensed_of(p->token_claims);
 	ar_uuid_random(jti);
 	c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "iss", AR_ACTIVATION_ISSUER,
 		      "sub", p->name, "jti", jti, "iat", (json_int_t)p->issued_at,
 		      "nbf", (json_int_t)p->issued_at, "exp", (json_int_t)p->expires_at,
 		      "serial", (json_int_t)p->serial);
-	if (!c || !hosts) {
+	if (!c || !hosts || !salt_text || (model && strcmp(model, AR_BILLING_CAPACITY) == 0 &&
+					   !licensed)) {
 		json_decref(c);
 		json_decref(hosts);
+		json_decref(licensed);
+		free(salt_text);
 		ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 		return NULL;
 	}
@@ -68,9 +63,17 @@ json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e)
 		if (json_object_get(p->token_claims, *k))
 			json_object_set(c, *k, json_object_get(p->token_claims, *k));
 	json_object_set_new(c, "cnf", json_pack("{s:s}", "jkt", p->stamp_kid));
+	if (p->host_match)
+		json_object_set(c, "hostMatch", p->host_match);
+	else
+		json_object_set_new(c, "hostMatch", json_string(AR_HOST_MATCH_DEFAULT));
+	json_object_set_new(c, "hostSalt", json_string(salt_text));
 	json_object_set_new(c, "hosts", hosts);
+	if (licensed)
+		json_object_set_new(c, "licensed", licensed);
 	json_object_set(c, "tenants", p->tenants);
 	json_object_set_new(c, "tokenSha256", json_string(p->token_sha256));
+	free(salt_text);
 	return c;
 }
 
@@ -79,54 +82,41 @@ int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compac
 	char kid[AR_THUMBPRINT_CHARS + 1];
 	json_t *header;
 	char *h, *payload;
+	uint8_t *packed = NULL;
+	size_t packed_len = 0;
 	int rc;
 
 	ar_jwk_thumbprint(issuer->pk, kid);
-	header = json_pack("{s:s, s:s, s:s}", "alg", AR_JWS_ALG, "typ", AR_TYP_ACTIVATION_KEY,
-			   "kid", kid);
+	/* compressed as the token is: a 16-host key then fits one QR code */
+	header = json_pack("{s:s, s:s, s:s, s:s}", "alg", AR_JWS_ALG, "typ", AR_TYP_ACTIVATION_KEY,
+			   "zip", AR_ZIP_DEFLATE, "kid", kid);
 	h = header ? ar_json_dump_compact(header) : NULL;
 	payload = ar_json_dump_compact(claims);
 	json_decref(header);
 	if (!h || !payload)
 		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	else
-		rc = ar_jws_sign(h, (const uint8_t *)payload, strlen(payload), issuer->sk, compact, e);
+		rc = ar_deflate((const uint8_t *)payload, strlen(payload), &packed, &packed_len, e);
+	if (rc == AR_OK)
+		rc = ar_jws_sign(h, packed, packed_len, issuer->sk, compact, e);
 	free(h);
 	free(payload);
+	free(packed);
 	return rc;
 }
 
 static const char *const claim_fields[] = {
 	"iss", "sub", "jti", "iat", "nbf", "exp", "serial", "cloudId", "cnf", "billingModel",
+	"agreementNumber", "assetTag", "usageReporting", "marketplaceSyndication", "hostMatch",
+	"hostSalt", "hosts", "licensed", "tenants", "tokenSha256", NULL
+};
+
+/* What a registrar before issue 16 signed: no policy, hosts with a clear UUID. */
+static const char *const legacy_fields[] = {
+	"iss", "sub", "jti", "iat", "nbf", "exp", "serial", "cloudId", "cnf", "billingModel",
 	"agreementNumber", "assetTag", "usageReporting", "marketplaceSyndication", "hosts",
 	"tenants", "tokenSha256", NULL
 };
-
-static int check_hosts(json_t *hosts, const char *where, ar_err *e)
-{
-	static const char *const fields[] = { "name", "uuid", "hardwareSha256", NULL };
-	const char *name = NULL, *uuid = NULL, *sha = NULL;
-	json_t *host;
-	size_t i;
-
-	json_array_foreach(hosts, i, host) {
-		if (!json_is_object(host))
-			return ar_fail(e, AR_EINPUT, where, "host %zu is not an object", i + 1);
-		if (ar_json_only_keys(host, fields, "host", where, e) != AR_OK ||
-		    ar_json_string(host, "name", 1, AR_MAX_HOST_NAME_CHARS, &name, where, e) != AR_OK ||
-		    ar_json_uuid(host, "uuid", &uuid, where, e) != AR_OK ||
-		    ar_json_string(host, "hardwareSha256", 1, AR_THUMBPRINT_CHARS, &sha, where,
-				   e) != AR_OK)
-			return e->status;
-		if (!ar_host_name_ok(name))
-			return ar_fail(e, AR_EINPUT, where, "host %zu: \"name\" is not a host name", i + 1);
-		if (strlen(sha) != AR_THUMBPRINT_CHARS ||
-		    ar_text_check(sha, "hardwareSha256", AR_EINPUT, where, e) != AR_OK)
-			return ar_fail(e, AR_EINPUT, where,
-				       "host %zu: \"hardwareSha256\" is not a SHA-256", i + 1);
-	}
-	return AR_OK;
-}
 
 /* Tenants as the registrar writes them: two lowercase GUIDs. */
 static int check_tenants(json_t *tenants, const char *where, ar_err *e)
@@ -175,7 +165,50 @@ static int check_span(json_int_t nbf, json_int_t exp, const char *where, ar_err 
 	return AR_OK;
 }
 
-int ar_activation_check_claims(json_t *c, const char *where, ar_err *e)
+/* The issuer's hardware policy: hostMatch within the hosts, a salt of 16 bytes, and what a
+ * Capacity stamp is licensed for, present for Capacity only and counting the key's hosts. */
+static int check_policy(json_t *c, size_t n_hosts, const char *model, const char *where,
+			ar_err *e)
+{
+	static const char *const licensed_fields[] = { "hosts", "cpuCores", NULL };
+	uint8_t salt[AR_HOST_SALT_BYTES];
+	const char *salt_text = NULL;
+	json_t *licensed = NULL;
+	json_int_t n = 0;
+	size_t salt_len = 0;
+	int capacity = strcmp(model, AR_BILLING_CAPACITY) == 0;
+
+	if (!json_object_get(c, "hostMatch"))
+		return ar_fail(e, AR_EINPUT, where, "missing \"hostMatch\"");
+	if (ar_host_match_check(json_object_get(c, "hostMatch"), n_hosts, where, e) != AR_OK ||
+	    ar_json_string(c, "hostSalt", 1, AR_MAX_VALUE_CHARS, &salt_text, where, e) != AR_OK)
+		return e->status;
+	if (strlen(salt_text) != AR_HOST_SALT_CHARS ||
+	    ar_b64url_decode(salt_text, strlen(salt_text), salt, sizeof salt, &salt_len) != 0 ||
+	    salt_len != AR_HOST_SALT_BYTES)
+		return ar_fail(e, AR_EINPUT, where, "\"hostSalt\" is not %d bytes in base64url",
+			       AR_HOST_SALT_BYTES);
+	if (ar_json_object(c, "licensed", 0, &licensed, where, e) != AR_OK)
+		return e->status;
+	if (!licensed != !capacity)
+		return ar_fail(e, AR_EINPUT, where, capacity ? "a Capacity key needs \"licensed\""
+			       : "\"licensed\" is for the Capacity billing model only");
+	if (!licensed)
+		return AR_OK;
+	if (ar_json_only_keys(licensed, licensed_fields, "licensed", where, e) != AR_OK ||
+	    ar_json_int(licensed, "hosts", 1, 1, AR_MAX_HOSTS, &n, where, e) != AR_OK ||
+	    ar_json_int(licensed, "cpuCores", 0, 1, (json_int_t)AR_MAX_CPU_CORES * AR_MAX_HOSTS,
+			&n, where, e) != AR_OK)
+		return e->status;
+	if (json_integer_value(json_object_get(licensed, "hosts")) != (json_int_t)n_hosts)
+		return ar_fail(e, AR_EINPUT, where, "\"licensed\" counts %lld hosts, the key names "
+			       "%zu", (long long)json_integer_value(json_object_get(licensed, "hosts")),
+			       n_hosts);
+	return AR_OK;
+}
+
+/* legacy: a key a registrar before issue 16 signed (no zip): accepted, with no policy. */
+static int check_claims(json_t *c, int legacy, const char *where, ar_err *e)
 {
 	static const char *const cnf_fields[] = { "jkt", NULL };
 	const char *iss = NULL, *sub = NULL, *model = NULL, *agreement = NULL, *tag = NULL;
@@ -184,7 +217,8 @@ int ar_activation_check_claims(json_t *c, const char *where, ar_err *e)
 	json_t *cnf = NULL, *hosts = NULL, *tenants = NULL;
 	int usage = 0, market = 0;
 
-	if (ar_json_only_keys(c, claim_fields, "activation key claims", where, e) != AR_OK ||
+	if (ar_json_only_keys(c, legacy ? legacy_fields : claim_fields, "activation key claims",
+			      where, e) != AR_OK ||
 	    ar_json_string(c, "iss", 1, 64, &iss, where, e) != AR_OK)
 		return e->status;
 	if (strcmp(iss, AR_ACTIVATION_ISSUER) != 0)
@@ -216,19 +250,29 @@ int ar_activation_check_claims(json_t *c, const char *where, ar_err *e)
 		return ar_fail(e, AR_EINPUT, where, "\"tokenSha256\" is not a SHA-256");
 	if (check_span(nbf, exp, where, e) != AR_OK ||
 	    ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
-	    check_hosts(hosts, where, e) != AR_OK || check_tenants(tenants, where, e) != AR_OK)
+	    (legacy ? ar_key_hosts_check_legacy(hosts, where, e)
+		    : ar_key_hosts_check(hosts, where, e)) != AR_OK ||
+	    check_tenants(tenants, where, e) != AR_OK)
 		return e->status;
 	if (json_array_size(hosts) == 0)
 		return ar_fail(e, AR_EINPUT, where, "activation key names no hosts");
+	if (!legacy && check_policy(c, json_array_size(hosts), model, where, e) != AR_OK)
+		return e->status;
 	/* last, for what no check above reads as text (cnf.jkt) */
 	return ar_json_text_check(c, "", AR_EINPUT, where, e);
+}
+
+int ar_activation_check_claims(json_t *c, const char *where, ar_err *e)
+{
+	return check_claims(c, 0, where, e);
 }
 
 int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup lookup, void *ctx,
 			 ar_activation *out, const char *where, ar_err *e)
 {
-	uint8_t pk[AR_ED25519_PK_BYTES];
-	const char *typ, *kid;
+	uint8_t pk[AR_ED25519_PK_BYTES], *json = NULL;
+	const char *typ, *kid, *zip;
+	size_t json_len = 0;
 	ar_jws jws;
 
 	memset(out, 0, sizeof *out);
@@ -236,6 +280,7 @@ int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup looku
 		return e->status;
 	typ = ar_jws_header_string(&jws, "typ");
 	kid = ar_jws_header_string(&jws, "kid");
+	zip = ar_jws_header_string(&jws, "zip");
 	if (!typ || strcmp(typ, AR_TYP_ACTIVATION_KEY) != 0) {
 		ar_fail(e, AR_EINPUT, where, "not an activation key (typ is \"%.40s\")",
 			typ ? typ : "");
@@ -245,18 +290,31 @@ int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup looku
 		ar_fail(e, AR_EINPUT, where, "activation key header has no issuer \"kid\"");
 		goto fail;
 	}
+	/* no zip: a key a registrar before issue 16 signed, plain JSON and no policy */
+	if (json_object_get(jws.header, "zip") && (!zip || strcmp(zip, AR_ZIP_DEFLATE) != 0)) {
+		ar_fail(e, AR_EINPUT, where, "activation key header's \"zip\" is not \"%s\"",
+			AR_ZIP_DEFLATE);
+		goto fail;
+	}
 	if (ar_json_text_check(jws.header, "JWS header", AR_EINPUT, where, e) != AR_OK)
 		goto fail;
 	if (lookup(ctx, kid, pk, e) != AR_OK || ar_jws_verify(&jws, pk, where, e) != AR_OK)
 		goto fail;
 	snprintf(out->kid, sizeof out->kid, "%s", kid);
-	out->claims = ar_json_parse_object(jws.payload, jws.payload_len, where, e);
-	if (!out->claims || ar_activation_check_claims(out->claims, where, e) != AR_OK)
+	/* inflated only once signed, and within the token's cap: no bomb reaches the parser */
+	if (zip && ar_inflate(jws.payload, jws.payload_len, AR_MAX_INFLATED_BYTES, &json,
+			      &json_len, where, e) != AR_OK)
 		goto fail;
+	out->claims = zip ? ar_json_parse_object(json, json_len, where, e)
+			  : ar_json_parse_object(jws.payload, jws.payload_len, where, e);
+	if (!out->claims || check_claims(out->claims, !zip, where, e) != AR_OK)
+		goto fail;
+	free(json);
 	ar_jws_free(&jws);
 	return AR_OK;
 fail:
 	ar_err_at(e, where);
+	free(json);
 	ar_jws_free(&jws);
 	ar_activation_free(out);
 	return e->status;

@@ -17,6 +17,7 @@ typedef struct {
 	const char *token_sha256;    /* hex */
 	const char *stamp_kid;       /* cnf.jkt */
 	json_t *tenants;             /* [{"subscriptionId","tenantId"}] */
+	json_t *host_match;          /* "all" | "most" | "any" | count; NULL: "most" */
 	long long serial, issued_at, expires_at;
 } ar_activation_params;
 
@@ -42,7 +43,9 @@ typedef int (*ar_issuer_lookup)(void *ctx, const char *kid, uint8_t pk[AR_ED2551
 				ar_err *e);
 
 /* Parses, picks the issuer key by kid through lookup (never a key carried in
- * the file), verifies, and checks every claim's type. Does not judge the time,
+ * the file), verifies, inflates ("zip":"DEF"), and checks every claim's type. A key without
+ * "zip" is one a registrar before issue 16 signed: its claims are held to that format (no
+ * hostMatch, hosts with a clear UUID) and it carries no hardware policy. Does not judge the time,
  * the stamp binding or the serial: the caller does, in its own order. */
 int ar_activation_decode(const char *compact, size_t len, ar_issuer_lookup lookup, void *ctx,
 			 ar_activation *out, const char *where, ar_err *e);

@@ -78,6 +78,15 @@
 #define AR_BILLING_DEVELOPMENT "Development"
 #define AR_BILLING_CUSTOM      "Custom"
 
+/* Keyed host identities in an activation key (docs/formats.md, "Activation key"): 64 bits
+ * of HMAC-SHA256 keyed by the key's own 16-byte hostSalt (docs/security.md says why 64). */
+#define AR_HOST_MATCH_DEFAULT  AR_HOST_MATCH_MOST
+#define AR_HOST_SALT_BYTES     16
+#define AR_HOST_SALT_CHARS     22   /* base64url of 16 bytes, unpadded */
+#define AR_HOST_DIGEST_BYTES   8
+#define AR_HOST_DIGEST_CHARS   11   /* base64url of 8 bytes, unpadded */
+#define AR_HOST_DIGEST_CONTEXT "airreg-host-v1"
+
 /* Stamp state directory (token-gen, key-import) */
 #define AR_STATE_DIR_ENV       "AIRREG_STATE_DIR"
 #define AR_STATE_DIR_DEFAULT   "/var/lib/airreg/stamp"

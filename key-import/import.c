@@ -194,8 +194,8 @@ static int check_serial(json_t *c, const char *sha256_hex, const char *dir, int 
 static json_t *resource_of(const ar_activation *a, const char *compact, long long now)
 {
 	static const char *const copied[] = { "cloudId", "billingModel", "agreementNumber",
-		"assetTag", "usageReporting", "marketplaceSyndication", "hosts", "tenants",
-		"serial", NULL };
+		"assetTag", "usageReporting", "marketplaceSyndication", "hostMatch", "hostSalt",
+		"hosts", "licensed", "tenants", "serial", NULL };
 	json_t *c = a->claims;
 	json_t *r = json_pack("{s:i, s:O}", "version", AR_RESOURCE_VERSION, "registration",
 			      json_object_get(c, "sub"));

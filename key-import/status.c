@@ -7,6 +7,7 @@
 #include "codec.h"
 #include "commands.h"
 #include "fileio.h"
+#include "hostkey.h"
 #include "json.h"
 #include "stamp.h"
 #include "state.h"
@@ -46,6 +47,11 @@ static void print_json(json_t *r, const char *status, long long now)
 		json_object_set_new(doc, "daysLeft",
 				    json_integer(ar_span_days(state_field_int(r, "expiresAt") - now)));
 		json_object_set(doc, "tenants", json_object_get(r, "tenants"));
+		/* null: a key from a registrar before hardware policies (no policy to hold) */
+		json_object_set_new(doc, "hostMatch", json_incref(json_object_get(r, "hostMatch")) ?
+				    json_object_get(r, "hostMatch") : json_null());
+		json_object_set_new(doc, "licensedHosts",
+				    json_integer((json_int_t)json_array_size(json_object_get(r, "hosts"))));
 	}
 	text = ar_json_dump_pretty(doc);
 	fputs(text ? text : "", stdout);
@@ -55,7 +61,7 @@ static void print_json(json_t *r, const char *status, long long now)
 
 static void print_text(json_t *r, const char *status, long long now)
 {
-	char exp[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
+	char exp[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1], policy[96];
 	long long left;
 
 	printf("%-16s%s\n", "Status", status);
@@ -74,6 +80,9 @@ static void print_text(json_t *r, const char *status, long long now)
 	       ar_format_time(state_field_int(r, "expiresAt"), exp), left > 0 ? "" : "expired ",
 	       ar_format_span(left, span), left > 0 ? " left" : " ago", "Tenants",
 	       json_array_size(json_object_get(r, "tenants")));
+	ar_host_match_describe(json_object_get(r, "hostMatch"),
+			       json_array_size(json_object_get(r, "hosts")), policy, sizeof policy);
+	printf("%-16s%s\n", "Hardware policy", policy);
 }
 
 int cmd_status_run(const keyimport_opts *o, ar_err *e)

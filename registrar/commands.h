@@ -15,6 +15,7 @@ typedef struct {
 	const char *qr;  /* --qr: the activation key or issuer key drawn as QR codes */
 	const char *listen, *tls_cert, *tls_key, *public_url;  /* serve */
 	long valid_days;
+	const char *host_match; /* activation-key --host-match; NULL: most */
 	int json, force;
 	int carry_tenants;  /* register --carry-tenants */
 	long long now; /* the clock, read once */

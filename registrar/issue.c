@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "datadir.h"
 #include "fileio.h"
+#include "hostkey.h"
 #include "qr.h"
 #include "json.h"
 #include "registry.h"
@@ -123,6 +124,30 @@ int registrar_issue_key(store *db, const char *name, json_t *token_claims,
 			const ar_keypair *issuer, long long now, long valid_days, char **compact,
 			long long *serial, ar_err *e)
 {
+	return registrar_issue_key_match(db, name, token_claims, issuer, now, valid_days, NULL,
+					 NULL, compact, serial, e);
+}
+
+/* The policy is judged against the hosts of the registered token: a count past them could
+ * never be met, so it is a usage error, and no serial is spent on it. */
+static int host_match_of(const char *text, const char *what, json_t *token_claims,
+			 json_t **claim, ar_err *e)
+{
+	size_t n = json_array_size(json_object_get(token_claims, "hosts"));
+
+	*claim = NULL;
+	if (!text)
+		return AR_OK;
+	if (ar_host_match_parse(text, what, n, claim, e) != AR_OK)
+		return ar_err_code(e, "InvalidHostMatch");
+	return AR_OK;
+}
+
+int registrar_issue_key_match(store *db, const char *name, json_t *token_claims,
+			      const ar_keypair *issuer, long long now, long valid_days,
+			      const char *host_match, const char *what, char **compact,
+			      long long *serial, ar_err *e)
+{
 	ar_activation_params p = { 0 };
 	json_t *claims = NULL;
 	live_row r;
@@ -143,6 +168,8 @@ int registrar_issue_key(store *db, const char *name, json_t *token_claims,
 			rc = ar_fail(e, AR_EINTERNAL, NULL, "stored claims unreadable");
 	}
 	if (rc == AR_OK)
+		rc = host_match_of(host_match, what, p.token_claims, &p.host_match, e);
+	if (rc == AR_OK)
 		rc = check_limits(name, &p, valid_days, e);
 	if (rc == AR_OK && !(claims = ar_activation_claims(&p, e)))
 		rc = e->status;
@@ -159,6 +186,7 @@ int registrar_issue_key(store *db, const char *name, json_t *token_claims,
 	json_decref(claims);
 	json_decref(p.token_claims);
 	json_decref(p.tenants);
+	json_decref(p.host_match);
 	free_row(&r);
 	return rc;
 }
@@ -209,8 +237,8 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
-		rc = registrar_issue_key(db, o->name, NULL, &issuer, o->now, o->valid_days,
-					 &compact, &serial, e);
+		rc = registrar_issue_key_match(db, o->name, NULL, &issuer, o->now, o->valid_days,
+					       o->host_match, "--host-match", &compact, &serial, e);
 		rc = store_end(db, rc, e);
 	}
 	if (rc == AR_OK)

@@ -24,7 +24,7 @@ static const char usage_text[] =
 	"       " PROGRAM " show NAME [--json]\n"
 	"       " PROGRAM " export-issuer-key [-o FILE|-] [--qr FILE.png|-] [--force]\n"
 	"       " PROGRAM " activation-key --name NAME [--valid-days N] [-o FILE|-]\n"
-	"                 [--qr FILE.png|-]\n"
+	"                 [--qr FILE.png|-] [--host-match all|most|any|N]\n"
 	"       " PROGRAM " tenant add --registration NAME --subscription GUID --tenant GUID\n"
 	"       " PROGRAM " tenant list --registration NAME\n"
 	"       " PROGRAM " tenant remove --registration NAME --subscription GUID\n"
@@ -38,7 +38,7 @@ static const char usage_text[] =
 enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
 	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR,
-	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL, OPT_CARRY_TENANTS
+	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL, OPT_CARRY_TENANTS, OPT_HOST_MATCH
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -64,6 +64,7 @@ static const struct option long_options[] = {
 	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 	{ "public-url", required_argument, NULL, OPT_PUBLIC_URL },
 	{ "carry-tenants", no_argument, NULL, OPT_CARRY_TENANTS },
+	{ "host-match", required_argument, NULL, OPT_HOST_MATCH },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -208,6 +209,7 @@ static void take_option(registrar_opts *o, int c, unsigned *seen)
 	case OPT_TLS_CERT: o->tls_cert = optarg; break;
 	case OPT_TLS_KEY: o->tls_key = optarg; break;
 	case OPT_PUBLIC_URL: o->public_url = optarg; break;
+	case OPT_HOST_MATCH: o->host_match = optarg; break;
 	case OPT_VALID_DAYS:
 		if (parse_days(optarg, &o->valid_days) != 0)
 			o->valid_days = -1;
@@ -231,7 +233,7 @@ int main(int argc, char **argv)
 		{ "export-issuer-key", cmd_export_issuer_key, BIT_OUTPUT | BIT(OPT_QR) |
 		  BIT(OPT_FORCE) },
 		{ "activation-key", cmd_activation_key, BIT(OPT_NAME) | BIT(OPT_VALID_DAYS) | BIT_OUTPUT |
-		  BIT(OPT_QR) },
+		  BIT(OPT_QR) | BIT(OPT_HOST_MATCH) },
 		{ "tenant", cmd_tenant, BIT(OPT_REGISTRATION) | BIT(OPT_SUBSCRIPTION) | BIT(OPT_TENANT) },
 		{ "serve", cmd_serve, BIT(OPT_LISTEN) | BIT(OPT_TLS_CERT) | BIT(OPT_TLS_KEY) |
 		  BIT(OPT_PUBLIC_URL) },

@@ -53,6 +53,12 @@ void registrar_carry_report(const registrar_carry *carry, const char *name, cons
 int registrar_issue_key(store *db, const char *name, json_t *token_claims,
 			const ar_keypair *issuer, long long now, long valid_days, char **compact,
 			long long *serial, ar_err *e);
+/* The same with the issuer's hardware policy: host_match "all", "most", "any" or a count
+ * (NULL: "most"); what names it in a refusal (AR_EUSAGE, code InvalidHostMatch). */
+int registrar_issue_key_match(store *db, const char *name, json_t *token_claims,
+			      const ar_keypair *issuer, long long now, long valid_days,
+			      const char *host_match, const char *what, char **compact,
+			      long long *serial, ar_err *e);
 
 /* What `registrar show --json` prints for name (NULL and AR_EINPUT
  * "RegistrationNotFound" when there is none), and the list `list --json` holds (no hosts). */

@@ -42,7 +42,7 @@ void api_refuse(api_response *rs, const ar_err *e, const char *input_code)
 		{ "RegistrationNameConflict", 409 }, { "CloudIdAlreadyRegistered", 409 },
 		{ "StampKeyMismatch", 409 }, { "TokenRolledBack", 409 },
 		{ "ActivationKeyLimitExceeded", 409 },
-		{ "CustomerSubscriptionLimitExceeded", 409 },
+		{ "CustomerSubscriptionLimitExceeded", 409 }, { "InvalidHostMatch", 400 },
 	};
 	char message[sizeof e->where + sizeof e->msg + 2];
 	size_t i;

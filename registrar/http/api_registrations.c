@@ -2,6 +2,7 @@
 /* The registrations resource: list, get, PUT (register or renew), DELETE
  * (unregister), POST getactivationkey. */
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -164,25 +165,49 @@ void api_delete_registration(store *db, const route *rt, api_response *rs)
 		api_refuse(rs, &e, "BadRequest");
 }
 
+/* The policy as ARM takes an action's parameters: a member of the POST body,
+ * {"hostMatch": "all"|"most"|"any"|N}; no body, or {}, is "most". */
+static int body_host_match(json_t *doc, char *text, size_t cap, api_response *rs)
+{
+	json_t *v = json_object_get(doc, "hostMatch");
+
+	if (!v)
+		return 0;
+	if (json_is_string(v))
+		snprintf(text, cap, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(text, cap, "%lld", (long long)json_integer_value(v));
+	else {
+		api_error(rs, 400, "InvalidHostMatch", "\"hostMatch\" must be all, most, any or "
+			  "a count of hosts");
+		return -1;
+	}
+	return 1;
+}
+
 void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
 			   const api_request *rq, api_response *rs)
 {
-	static const char *const allowed[] = { NULL };
+	static const char *const allowed[] = { "hostMatch", NULL };
 	long long serial = 0;
-	char *compact = NULL;
+	char *compact = NULL, match[32];
 	json_t *doc;
 	ar_err e;
-	int rc;
+	int rc, given = 0;
 
-	if (rq->body_len > 0) {  /* nothing to say, but "{}" is what clients send */
+	if (rq->body_len > 0) {  /* "{}" is what clients send when they say nothing */
 		if (!(doc = api_body_object(rq, allowed, rs)))
 			return;
+		given = body_host_match(doc, match, sizeof match, rs);
 		json_decref(doc);
+		if (given < 0)
+			return;
 	}
-	rc = IN_TRANSACTION(db, &e, registrar_issue_key(db, rt->name, NULL, issuer,
-							(long long)time(NULL),
-							AR_KEY_VALID_DAYS_DEFAULT, &compact,
-							&serial, &e));
+	rc = IN_TRANSACTION(db, &e, registrar_issue_key_match(db, rt->name, NULL, issuer,
+							      (long long)time(NULL),
+							      AR_KEY_VALID_DAYS_DEFAULT,
+							      given ? match : NULL, "hostMatch",
+							      &compact, &serial, &e));
 	if (rc == AR_OK)
 		api_reply(rs, 200, json_pack("{s:s}", "activationKey", compact));
 	else

@@ -102,7 +102,20 @@ check "serial 2 now" sh -c "'$RG' show east --json | jq -e '.lastKeySerial == 2'
 call POST "$BASE/nosuch/getactivationkey?$AV"; is "getactivationkey of nothing" 404 '.error.code == "RegistrationNotFound"'
 call GET "$BASE/east/getactivationkey?$AV"; is "GET getactivationkey" 405 '.error.code == "MethodNotAllowed"'
 check "405 says Allow: POST" grep -qi '^Allow: POST' "$WORK/headers"
-call POST "$BASE/east/getactivationkey?$AV" --data '{"validDays":3}'; is "getactivationkey takes no member" 400 '.error.code == "InvalidRequestContent"'
+call POST "$BASE/east/getactivationkey?$AV" --data '{"validDays":3}'; is "getactivationkey takes no other member" 400 '.error.code == "InvalidRequestContent"'
+# the hardware policy (issue 16): the action's parameter hostMatch, signed into the key
+keyclaim() { printf '%s' "$BODY" | jq -r .activationKey | cut -d. -f2 | $PY -c 'import base64,json,sys,zlib; p=sys.stdin.read().strip(); print(json.dumps(json.loads(zlib.decompress(base64.urlsafe_b64decode(p+"="*(-len(p)%4)),-15))[sys.argv[1]]))' "$1"; }
+call POST "$BASE/east/getactivationkey?$AV"; is "getactivationkey, no policy" 200
+check "the default policy is most" [ "$(keyclaim hostMatch)" = '"most"' ]
+call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":"all"}'; is "getactivationkey hostMatch all" 200
+check "hostMatch all signed in" [ "$(keyclaim hostMatch)" = '"all"' ]
+call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":2}'; is "getactivationkey hostMatch 2 (of 2 hosts)" 200
+check "hostMatch 2 signed in as an integer" [ "$(keyclaim hostMatch)" = 2 ]
+before=$(db)
+call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":3}'; is "hostMatch past the hosts" 400 '.error.code == "InvalidHostMatch" and (.error.message | contains("1 to 2 (the licensed hosts)"))'
+call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":"some"}'; is "hostMatch not a policy" 400 '.error.code == "InvalidHostMatch"'
+call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":true}'; is "hostMatch of another type" 400 '.error.code == "InvalidHostMatch"'
+check "refused policies spent no serial" [ "$(db)" = "$before" ]
 
 # --- customerSubscriptions
 CS="$BASE/east/customerSubscriptions"

@@ -45,6 +45,10 @@ one_line_error "nested token" "maximum parsing depth reached"
 attack 4 "nested.txt: invalid JSON at line 1 column" "$KI" nested.txt
 one_line_error "nested key" "maximum parsing depth reached"
 attack 4 'long-string.txt: field "sub" longer than 63 characters' "$KI" long-string.txt
+# issue 16: a key's payload is compressed too; inflated only once signed, within the same cap
+check "the key bomb is a small file" [ "$(wc -c < key-bomb.txt)" -lt 65536 ]
+attack 4 "key-bomb.txt: payload inflates to more than 1048576 bytes (refused)" "$KI" key-bomb.txt
+small "the key's DEFLATE bomb" 16384 "$KI" key-bomb.txt
 # token-gen create: 65 host records are refused before anything is written
 i=0; set --
 while [ $i -lt 65 ]; do

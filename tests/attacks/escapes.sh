@@ -59,9 +59,9 @@ token("t-rlm.txt", agreementNumber="A\u200fB\u061cC")       # marks that reorder
 token("t-zw.txt", assetTag="A\u200bB\u2028C\ufeffD")        # characters that show nothing
 
 kh = json.loads(unb64(open("key3.txt").read().split(".")[0]))
-kc = json.loads(unb64(open("key3.txt").read().split(".")[1]))
+kc = json.loads(zlib.decompress(unb64(open("key3.txt").read().split(".")[1]), -15))
 def key(name, header=None, **changes):
-    sign(name, header or kh, compact(dict(kc, **changes)).encode(), ISSUER)
+    sign(name, header or kh, deflate(compact(dict(kc, **changes)).encode()), ISSUER)
 key("k-typ.txt", header=dict(kh, typ=TYP))
 key("k-jkt.txt", cnf={"jkt": "\x1b[2J" + "A" * 39})
 key("k-hdr.txt", header=dict(kh, x5u="\u2066evil"))

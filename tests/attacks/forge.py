@@ -12,7 +12,7 @@ import zlib
 
 from jwcrypto import jwk, jws
 
-from jose import b64, compact, unb64
+from jose import b64, compact, deflate, key_claims, unb64
 
 NOW = int(time.time())
 ISSUER = jwk.JWK.from_pem(open("ws/issuer.key", "rb").read())
@@ -34,8 +34,13 @@ def sign_raw(name, header_seg, payload_seg, key):
 
 
 # ---- activation keys ----
-CLAIMS = json.loads(unb64(open("key3.txt").read().split(".")[1]))
-KEY_HEADER = {"alg": "EdDSA", "typ": "airreg-activation-key", "kid": KID}
+CLAIMS = key_claims(open("key3.txt").read())
+KEY_HEADER = {"alg": "EdDSA", "typ": "airreg-activation-key", "zip": "DEF", "kid": KID}
+
+
+def packed(text):
+    """A key's payload segment: the claims' text, deflated, base64url."""
+    return b64(deflate(text.encode()))
 
 
 def key(name, key=ISSUER, header=None, payload=None, **changes):
@@ -43,7 +48,7 @@ def key(name, key=ISSUER, header=None, payload=None, **changes):
     c.update(changes)
     h = compact(header or KEY_HEADER)
     p = payload if payload is not None else compact(c)
-    sign_raw(name, b64(h.encode()), b64(p.encode()), key)
+    sign_raw(name, b64(h.encode()), packed(p), key)
 
 
 key("expired.txt", serial=10, iat=NOW - 7200, nbf=NOW - 7200, exp=NOW - 3600)
@@ -62,36 +67,45 @@ key("string-for-num.txt", serial="20")
 key("extra-claim.txt", serial=21, admin=True)
 key("dup-payload.txt", payload=compact(dict(CLAIMS, serial=22))[:-1] + ',"serial":99}')
 sign_raw("dup-header.txt", b64((compact(KEY_HEADER)[:-1] + ',"alg":"none"}').encode()),
-    b64(compact(dict(CLAIMS, serial=23)).encode()), ISSUER)
+    packed(compact(dict(CLAIMS, serial=23))), ISSUER)
 nested = dict(CLAIMS, serial=24)
 nested["tenants"] = "@"
 key("nested.txt", payload=compact(nested).replace('"@"', "[" * 5000 + "]" * 5000))
 key("long-string.txt", serial=25, sub="e" * 40000)
+# issue 16: a compressed key that would inflate past the cap, signed by the genuine issuer
+sign_raw("key-bomb.txt", b64(compact(KEY_HEADER).encode()), b64(deflate(b" " * (48 * 1024 * 1024))),
+    ISSUER)
+key("zip-gz.txt", serial=26, header=dict(KEY_HEADER, zip="GZ"))
+# the issuer's policy weakened on a genuine key (and a licensed host added): re-signing needs
+# the issuer key, so the claim is changed under the genuine signature
+head, _, sig = open("key3.txt").read().split(".")
+write("policy-any.txt", head + "." + packed(compact(dict(CLAIMS, hostMatch="any"))) + "." + sig)
+write("policy-one.txt", head + "." + packed(compact(dict(CLAIMS, hostMatch=1))) + "." + sig)
 
 # alg none: no signature at all
 h = b64(compact(dict(KEY_HEADER, alg="none")).encode())
-write("alg-none.txt", h + "." + b64(compact(dict(CLAIMS, serial=30)).encode()) + ".")
+write("alg-none.txt", h + "." + packed(compact(dict(CLAIMS, serial=30))) + ".")
 # HS256 keyed with the issuer's public key file, as a confused verifier would
 h = b64(compact(dict(KEY_HEADER, alg="HS256")).encode())
-p = b64(compact(dict(CLAIMS, serial=31)).encode())
+p = packed(compact(dict(CLAIMS, serial=31)))
 mac = hmac.new(open("issuer.pub", "rb").read(), (h + "." + p).encode(), hashlib.sha256)
 write("hs256.txt", h + "." + p + "." + b64(mac.digest()))
 # ES256, a real P-256 signature, claiming the trusted kid
 ec = jwk.JWK.generate(kty="EC", crv="P-256")
-s = jws.JWS(compact(dict(CLAIMS, serial=32)))
+s = jws.JWS(deflate(compact(dict(CLAIMS, serial=32)).encode()))
 s.add_signature(ec, None, compact(dict(KEY_HEADER, alg="ES256")))
 write("es256.txt", s.serialize(compact=True))
 
 # base64url that is not canonical, signed over exactly those bytes
 h = b64(compact(KEY_HEADER).encode())
-p = b64(compact(dict(CLAIMS, serial=33)).encode())
+p = packed(compact(dict(CLAIMS, serial=33)))
 sign_raw("padded.txt", h, p + "=" * (-len(p) % 4 or 4), ISSUER)
 sign_raw("illegal-char.txt", h, p[:10] + "+" + p[11:], ISSUER)
 # a payload whose length leaves trailing bits: set the last character's low bits
 body = compact(dict(CLAIMS, serial=34))
-while len(body) % 3 == 0:
+while len(deflate(body.encode())) % 3 == 0:
     body += " "
-p = b64(body.encode())
+p = packed(body)
 alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 last = alphabet.index(p[-1]) | 1
 sign_raw("trailing-bits.txt", h, p[:-1] + alphabet[last], ISSUER)
@@ -100,11 +114,6 @@ sign_raw("trailing-bits.txt", h, p[:-1] + alphabet[last], ISSUER)
 parts = open("tokA.txt").read().split(".")
 TOKEN_HEADER = json.loads(unb64(parts[0]))
 TOKEN = json.loads(zlib.decompress(unb64(parts[1]), -15))
-
-
-def deflate(raw):
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return c.compress(raw) + c.flush()
 
 
 def token(name, raw=None, header=None, key=STAMP, **changes):

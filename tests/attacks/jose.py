@@ -4,6 +4,7 @@ which run with PYTHONPATH=tests/attacks): base64url without padding, and JSON as
 programs write it."""
 import base64
 import json
+import zlib
 
 
 def b64(raw):
@@ -16,3 +17,14 @@ def unb64(seg):
 
 def compact(obj):
     return json.dumps(obj, separators=(",", ":"))
+
+
+def deflate(raw):
+    """Raw DEFLATE (zip DEF), as tokens and (since issue 16) activation keys carry."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(raw) + c.flush()
+
+
+def key_claims(text):
+    """The claims of an activation key's text (compressed since issue 16)."""
+    return json.loads(zlib.decompress(unb64(text.strip().split(".")[1]), -15))

@@ -57,8 +57,13 @@ for i in range(64):
     h = dict(c["hosts"][0])
     h["name"] = ("n%02d" % i) + "x" * 60
     h["uuid"] = "00000000-0000-4000-8000-%012d" % i
+    # the longest values a host record holds; biosVersion crosses in clear (issue 16)
+    h["serial"] = "s%02d" % i + "x" * 252
+    h["boardSerial"] = "b%02d" % i + "x" * 252
+    h["biosVersion"] = "v%02d" % i + "x" * 252
     hosts.append(h)
 c.update(hosts=hosts, agreementNumber="a" * 64, assetTag="t" * 64)
+c["totals"] = dict(c["totals"], hosts=64)
 print("UPDATE registrations SET claims = '%s', name = name WHERE id = %s;" % (json.dumps(c), sys.argv[1]))
 PYEOF
 db "UPDATE registrations SET name = 'e' || substr(hex(randomblob(40)), 1, 62) WHERE id = $id"
@@ -70,8 +75,9 @@ expect_exit 0 "the largest key issues" "$RG" activation-key --name "$long" -o la
 check "the largest key is within 64 KiB" [ "$(wc -c <largest.txt)" -le 65536 ]
 expect_exit 0 "the stamp reads the largest key (dry run)" "$KI" --dry-run largest.txt
 # hosts past what a key can hold at 64 KiB (a database doctored beyond the token's rules)
+# (random firmware text: the key is compressed since issue 16, and repeated text packs small)
 db "UPDATE registrations SET claims = json_set(claims, '$.hosts', (SELECT json_group_array(
-	json_set(value, '$.name', json_extract(value, '$.name') || printf('%.1000c', 'x')))
+	json_set(value, '$.biosVersion', hex(randomblob(1000))))
 	FROM json_each(claims, '$.hosts'))) WHERE id = $id"
 attack 4 "activation key for $long would be" "$RG" activation-key --name "$long" -o huge.txt
 one_line_error "huge key" "bytes, over the 65536 a stamp reads"
@@ -118,12 +124,12 @@ wait "$PID"
 PYTHONPATH=$HERE /usr/bin/python3 - "$MAXT" <<'PYEOF'
 import json, sys, time
 from jwcrypto import jwk
-from jose import b64, compact, unb64
+from jose import b64, compact, deflate, key_claims, unb64
 ISSUER = jwk.JWK.from_pem(open("ws/issuer.key", "rb").read())
 NOW = int(time.time())
 
 h = open("key3.txt").read().split(".")[0]
-CLAIMS = json.loads(unb64(open("key3.txt").read().split(".")[1]))
+CLAIMS = key_claims(open("key3.txt").read())
 
 SERIAL = [10]
 
@@ -131,7 +137,7 @@ def key(name, **changes):
     SERIAL[0] += 1
     c = dict(CLAIMS, serial=SERIAL[0], iat=NOW, nbf=NOW, exp=NOW + 86400)
     c.update(changes)
-    p = b64(compact(c).encode())
+    p = b64(deflate(compact(c).encode()))
     open(name, "w").write(h + "." + p + "." + b64(ISSUER.get_op_key("sign").sign((h + "." + p).encode())))
 
 t = [{"subscriptionId": "11111111-2222-4333-8444-%012d" % i,
@@ -148,7 +154,20 @@ key("not-guid-tenant.txt", tenants=[{"subscriptionId": "11111111-2222-4333-8444-
                                      "tenantId": "contoso"}])
 key("host-uuid.txt", hosts=[dict(CLAIMS["hosts"][0], uuid="not-a-uuid")])
 key("host-name.txt", hosts=[dict(CLAIMS["hosts"][0], name="bad name")])
-key("host-sha.txt", hosts=[dict(CLAIMS["hosts"][0], hardwareSha256="abc")])
+key("host-sha.txt", hosts=[dict(CLAIMS["hosts"][0], hardwareSha256="A" * 43)])
+# issue 16: the hosts' digests, the policy, the salt and the licence as a registrar writes them
+key("host-digest-alphabet.txt", hosts=[dict(CLAIMS["hosts"][0], serial="AAAAAAAAA+A")])
+key("host-digest-bits.txt", hosts=[dict(CLAIMS["hosts"][0], boardSerial="AAAAAAAAAAB")])
+key("host-cores.txt", hosts=[dict(CLAIMS["hosts"][0], cpuCores=0)])
+n = len(CLAIMS["hosts"])
+key("policy-count.txt", hostMatch=n + 1)
+key("policy-zero.txt", hostMatch=0)
+key("policy-word.txt", hostMatch="half")
+key("policy-float.txt", hostMatch=1.0)
+key("salt-short.txt", hostSalt="AAAA")
+key("licensed-count.txt", licensed={"hosts": n + 1, "cpuCores": 4})
+key("licensed-open.txt", licensed={"hosts": n, "cpuCores": 4, "memoryMiB": 1})
+open("nhosts", "w").write(str(n))
 key("token-sha.txt", tokenSha256="Z" * 64)
 key("serial-past.txt", serial=2 ** 53 + 1)
 key("other-iss.txt", iss="another-registrar")
@@ -164,9 +183,20 @@ attack 4 "valid-too-long.txt: key valid from $(iso $NOW) to $(iso $((NOW + 3651 
 attack 4 "too-many-tenants.txt: field \"tenants\" has more than $MAXT entries" "$KI" too-many-tenants.txt
 attack 4 'upper-tenant.txt: "subscriptionId" is not a lowercase UUID' "$KI" upper-tenant.txt
 attack 4 'not-guid-tenant.txt: "tenantId" is not a lowercase UUID' "$KI" not-guid-tenant.txt
-attack 4 'host-uuid.txt: "uuid" is not a lowercase UUID' "$KI" host-uuid.txt
+attack 4 'host-uuid.txt: host 1: "uuid" is not a host digest (11 base64url characters)' "$KI" host-uuid.txt
 attack 4 'host-name.txt: host 1: "name" is not a host name' "$KI" host-name.txt
-attack 4 'host-sha.txt: host 1: "hardwareSha256" is not a SHA-256' "$KI" host-sha.txt
+# the clear digest of an older key inside a new one: the closed set of a host
+attack 4 'host-sha.txt: unknown field "hardwareSha256" in host' "$KI" host-sha.txt
+attack 4 'host-digest-alphabet.txt: host 1: "serial" is not a host digest (11 base64url characters)' "$KI" host-digest-alphabet.txt
+attack 4 'host-digest-bits.txt: host 1: "boardSerial" is not a host digest (11 base64url characters)' "$KI" host-digest-bits.txt
+attack 4 'host-cores.txt: field "cpuCores" out of range' "$KI" host-cores.txt
+N=$(cat nhosts)
+for f in policy-count policy-zero policy-word policy-float; do
+	attack 4 "$f.txt: \"hostMatch\" must be all, most, any or a count 1 to $N (the key's hosts)" "$KI" "$f.txt"
+done
+attack 4 'salt-short.txt: "hostSalt" is not 16 bytes in base64url' "$KI" salt-short.txt
+attack 4 "licensed-count.txt: \"licensed\" counts $((N + 1)) hosts, the key names $N" "$KI" licensed-count.txt
+attack 4 'licensed-open.txt: unknown field "memoryMiB" in licensed' "$KI" licensed-open.txt
 attack 4 'token-sha.txt: "tokenSha256" is not a SHA-256' "$KI" token-sha.txt
 attack 4 'serial-past.txt: field "serial" out of range' "$KI" serial-past.txt
 attack 4 'other-iss.txt: issuer "another-registrar" is not airreg-registrar' "$KI" other-iss.txt

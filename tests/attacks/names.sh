@@ -9,17 +9,20 @@ kid=$(/usr/bin/python3 -c 'from jwcrypto import jwk; print(jwk.JWK.from_pem(open
 # another issuer key (B), its public half, a key signed by B that names the genuine kid
 # (A), and two whose kid climbs out of the trust store
 /usr/bin/python3 - <<'PY'
-import base64, json
+import base64, json, zlib
 from jwcrypto import jwk
 b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 issuer = jwk.JWK.from_pem(open("ws/issuer.key", "rb").read())
 other = jwk.JWK.generate(kty="OKP", crv="Ed25519")
 open("other.pub", "wb").write(other.export_to_pem())
 open("other.kid", "w").write(other.thumbprint())
-claims = json.loads(base64.urlsafe_b64decode(open("key3.txt").read().split(".")[1] + "=="))
+claims = json.loads(zlib.decompress(base64.urlsafe_b64decode(open("key3.txt").read().split(".")[1] + "=="), -15))
+def deflate(raw):
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return z.compress(raw) + z.flush()
 def sign(name, kid, key, serial):
-    h = b64(json.dumps({"alg": "EdDSA", "typ": "airreg-activation-key", "kid": kid}).encode())
-    p = b64(json.dumps(dict(claims, serial=serial)).encode())
+    h = b64(json.dumps({"alg": "EdDSA", "typ": "airreg-activation-key", "zip": "DEF", "kid": kid}).encode())
+    p = b64(deflate(json.dumps(dict(claims, serial=serial)).encode()))
     sig = key.get_op_key("sign").sign((h + "." + p).encode())
     open(name, "w").write(h + "." + p + "." + b64(sig))
 sign("b-as-a.txt", issuer.thumbprint(), other, 40)

@@ -15,6 +15,9 @@ attack 4 'alg-none.txt: JWS algorithm "none" refused (only EdDSA)' "$KI" alg-non
 attack 4 'hs256.txt: JWS algorithm "HS256" refused (only EdDSA)' "$KI" hs256.txt
 attack 4 'es256.txt: JWS algorithm "ES256" refused (only EdDSA)' "$KI" es256.txt
 attack 4 'crit.txt: JWS header has "crit" extensions this program does not understand' "$KI" crit.txt
+attack 4 'policy-any.txt: bad signature' "$KI" policy-any.txt
+attack 4 'policy-one.txt: bad signature' "$KI" policy-one.txt
+attack 4 'zip-gz.txt: activation key header'"'"'s "zip" is not "DEF"' "$KI" zip-gz.txt
 attack 4 'tok-alg-none.txt: JWS algorithm "none" refused' "$RG" register --token tok-alg-none.txt --name north
 attack 4 'tok-hs256.txt: JWS algorithm "HS256" refused' "$RG" register --token tok-hs256.txt --name north
 attack 4 'tok-crit.txt: JWS header has "crit"' "$RG" register --token tok-crit.txt --name north

@@ -56,12 +56,13 @@ same "key-import trust verbs" "$(printf '%s\n' add list remove)" "$(offers key-i
 # values
 same "billing models" "$(printf '%s\n' Capacity Custom Development)" \
 	"$(offers token-gen create --billing-model '')"
-same "per-verb flags: activation-key" "$(printf '%s\n' --data-dir --name --qr --valid-days -o)" \
+same "per-verb flags: activation-key" "$(printf '%s\n' --data-dir --host-match --name --qr --valid-days -o)" \
 	"$(offers registrar activation-key -)"
 same "tenant list takes --registration only (and --data-dir)" "$(printf '%s\n' --data-dir --registration)" \
 	"$(offers registrar tenant list -)"
 same "status: --json" "--json" "$(offers key-import status --j)"
 touch ActivationKey.png ActivationKey.txt
+same "--host-match completes the policies" "$(printf '%s\n' all any most)" "$(offers registrar activation-key --host-match "")"
 same "--qr completes file names" "ActivationKey.png" "$(offers registrar activation-key --qr ActivationKey.p)"
 same "a key file for key-import" "ActivationKey.txt" "$(offers key-import ActivationKey.t)"
 same "show completes file names" "ActivationKey.txt" "$(offers token-gen show ActivationKey.t)"

@@ -16,23 +16,33 @@ scratch
 "$RG" tenant add --registration east --subscription 11111111-2222-4333-8444-555555555555 --tenant 0a0a0a0a-1111-4222-8333-444444444444 >/dev/null
 "$RG" activation-key --name east -o key1.txt >/dev/null
 "$RG" activation-key --name east -o key2.txt >key2.issued
-"$RG" activation-key --name east -o key3.txt >/dev/null
+"$RG" activation-key --name east --host-match all -o key3.txt >/dev/null
 "$RG" activation-key --name west -o keyB.txt >/dev/null
 "$RG" export-issuer-key -o issuer.pub >/dev/null
 
 # keys the registrar would never issue, signed by its own issuer key (or another)
 /usr/bin/python3 - <<'PYEOF'
-import json, time
+import json, time, zlib
 from jwcrypto import jws, jwk
 issuer = jwk.JWK.from_pem(open("ws/issuer.key", "rb").read())
 other = jwk.JWK.generate(kty="OKP", crv="Ed25519")
 import base64
 p = open("key3.txt").read().split(".")[1]
-claims = json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
-def forge(name, key=issuer, header=None, **changes):
+claims = json.loads(zlib.decompress(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)), -15))
+def deflate(text):
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return z.compress(text.encode()) + z.flush()
+def forge(name, key=issuer, header=None, legacy=False, drop=(), **changes):
     c = dict(claims); c.update(changes)
-    h = header or {"alg": "EdDSA", "typ": "airreg-activation-key", "kid": issuer.thumbprint()}
-    s = jws.JWS(json.dumps(c, separators=(",", ":")))
+    for k in drop:
+        del c[k]
+    h = header or {"alg": "EdDSA", "typ": "airreg-activation-key", "zip": "DEF",
+                   "kid": issuer.thumbprint()}
+    if legacy:  # as a registrar before issue 16 signed it: plain JSON, no zip
+        del h["zip"]
+        s = jws.JWS(json.dumps(c, separators=(",", ":")))
+    else:
+        s = jws.JWS(deflate(json.dumps(c, separators=(",", ":"))))
     s.add_signature(key, None, json.dumps(h, separators=(",", ":")))
     open(name, "w").write(s.serialize(compact=True))
 now = int(time.time())
@@ -43,20 +53,38 @@ forge("future-iat.txt", serial=12, iat=now + 3600)
 forge("shortlived.txt", serial=50, iat=now, nbf=now, exp=now + 3600)
 forge("otherkey-samekid.txt", key=other, serial=13)
 forge("untrusted-kid.txt", key=other, serial=14,
-      header={"alg": "EdDSA", "typ": "airreg-activation-key", "kid": other.thumbprint()})
+      header={"alg": "EdDSA", "typ": "airreg-activation-key", "zip": "DEF", "kid": other.thumbprint()})
 forge("jwk-in-header.txt", key=other, serial=15,
-      header={"alg": "EdDSA", "typ": "airreg-activation-key", "kid": other.thumbprint(),
+      header={"alg": "EdDSA", "typ": "airreg-activation-key", "zip": "DEF", "kid": other.thumbprint(),
               "jwk": json.loads(other.export_public())})
 forge("other-cloud.txt", serial=16, cloudId="5c0ffee0-1111-4222-8333-444455556666")
 forge("wrong-type.txt", serial="17")
 forge("extra-claim.txt", serial=18, admin=True)
+# issue 16: the policy and the hosts' digests are signed like every claim; a key of the
+# registrar before it (no zip, hosts with a clear UUID and hardwareSha256, no policy) is
+# still read, as "no hardware policy": the two sides are upgraded on different days
+old_hosts = [{"name": h["name"], "uuid": "00000000-0000-0000-0000-0cc47a1338%02d" % i,
+              "hardwareSha256": "A" * 43} for i, h in enumerate(claims["hosts"])]
+forge("legacy.txt", legacy=True, serial=45, hosts=old_hosts, drop=("hostMatch", "hostSalt", "licensed"))
+forge("legacy-policy.txt", legacy=True, serial=46, hosts=old_hosts, drop=("hostSalt", "licensed"))
+forge("no-policy.txt", serial=47, drop=("hostMatch",))
+forge("policy-range.txt", serial=48, hostMatch=len(claims["hosts"]) + 1)
+forge("short-digest.txt", serial=49, hosts=[dict(claims["hosts"][0], uuid="AAAA")] + claims["hosts"][1:])
+forge("no-licensed.txt", serial=49, drop=("licensed",))
+# the policy weakened on the signed key (all -> any): the signature no longer holds
+t = open("key3.txt").read().split(".")
+pay = json.loads(zlib.decompress(base64.urlsafe_b64decode(t[1] + "=" * (-len(t[1]) % 4)), -15))
+assert pay["hostMatch"] == "all"
+pay["hostMatch"] = "any"
+t[1] = base64.urlsafe_b64encode(deflate(json.dumps(pay, separators=(",", ":")))).rstrip(b"=").decode()
+open("policy-flipped.txt", "w").write(".".join(t))
 forge("same-serial-2.txt", serial=2, iat=claims["iat"] + 1)
 forge("same-serial-3.txt", serial=3, iat=claims["iat"] + 1)
 # HS256 with the public key as the secret: built by hand, jwcrypto will not sign it
 import hashlib, hmac, os
 b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-h = b64(json.dumps({"alg": "HS256", "typ": "airreg-activation-key", "kid": issuer.thumbprint()}).encode())
-pl = b64(json.dumps(dict(claims, serial=19)).encode())
+h = b64(json.dumps({"alg": "HS256", "typ": "airreg-activation-key", "zip": "DEF", "kid": issuer.thumbprint()}).encode())
+pl = b64(deflate(json.dumps(dict(claims, serial=19))))
 secret = open("issuer.pub", "rb").read()
 sig = b64(hmac.new(secret, (h + "." + pl).encode(), hashlib.sha256).digest())
 open("hs256.txt", "w").write(h + "." + pl + "." + sig)
@@ -147,7 +175,7 @@ refuse 2 "does not apply to status" status --dry-run
 expect_exit 0 "import" "$KI" key2-mangled.txt
 # a key issued for 365 days says 365 days on both sides of the gap (was "valid 365 days",
 # then "expires in 364 days" a second later): one rounding rule (common/when.h)
-exp2=$(/usr/bin/python3 -c 'import base64,json; p=open("key2.txt").read().split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))["exp"])')
+exp2=$(/usr/bin/python3 -c 'import base64,json,zlib; p=open("key2.txt").read().split(".")[1]; print(json.loads(zlib.decompress(base64.urlsafe_b64decode(p+"="*(-len(p)%4)),-15))["exp"])')
 check "issued: valid 365 days, until its expiry" grep -q "^registrar: wrote key2.txt: activation key for east, serial 2, valid 365 days (until $(iso "$exp2")), [0-9]* bytes$" key2.issued
 check "import reports serial 2, 365 days" [ "$(printf '%s\n' "$OUT" | head -1)" = "key-import: imported key2-mangled.txt: registration east, serial 2, expires $(iso "$exp2") (in 365 days)" ]
 check "activation.json written" [ -f "$ST/activation.json" ]
@@ -158,15 +186,20 @@ assert r["registration"] == "east" and r["serial"] == 2 and r["cloudId"] == open
 assert r["billingModel"] == "Capacity" and r["agreementNumber"] == "42" and r["issuerKid"] == "$kid"
 assert r["tenants"] == [{"subscriptionId": "11111111-2222-4333-8444-555555555555", "tenantId": "0a0a0a0a-1111-4222-8333-444444444444"}]
 assert len(r["hosts"]) == 2 and r["activationKey"] == open("key2.txt").read()
+# kept for the coming check (issue 16): the policy, the salt, the hosts' digests, the licence
+assert r["hostMatch"] == "most" and len(r["hostSalt"]) == 22 and r["licensed"]["hosts"] == 2
+assert all(len(h["uuid"]) == 11 for h in r["hosts"]) and "hardwareSha256" not in r["hosts"][0]
+assert r["licensed"]["cpuCores"] == sum(h["cpuCores"] for h in r["hosts"]) > 0
 PYEOF
 expect_exit 0 "status" "$KI" status
 check "status Registered" sh -c "printf '%s' \"\$1\" | grep -q '^Status          Registered'" _ "$OUT"
 check "status: 365 days left" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Expires         $(iso "$exp2") (365 days left)'" _ "$OUT"
 check "status names the issuer key" sh -c "printf '%s\n' \"\$1\" | sed -n 6p | grep -qx 'Issuer key      $kid'" _ "$OUT"
+check "status: the hardware policy" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hardware policy most of 2 hosts'" _ "$OUT"
 expect_exit 0 "status --json" "$KI" status --json
 check "status --json" sh -c "printf '%s' \"\$1\" | /usr/bin/python3 -c '
 import json,sys; d=json.load(sys.stdin); assert d[\"status\"]==\"Registered\" and d[\"serial\"]==2 and d[\"daysLeft\"]==365
-assert d[\"issuerKid\"]==\"$kid\"'" _ "$OUT"
+assert d[\"issuerKid\"]==\"$kid\" and d[\"hostMatch\"]==\"most\" and d[\"licensedHosts\"]==2'" _ "$OUT"
 expect_exit 0 "trust list, an activation" "$KI" trust list
 check "trust list marks the key that signed the current activation" \
 	[ "$OUT" = "$kid  added $added_iso  (signed the current activation)" ]
@@ -199,6 +232,23 @@ refuse 4 "key3.txt: key serial 3 of east was imported here, and its activation s
 # serial again): a rollback, not "was imported here"
 refuse 4 "same-serial-3.txt: key serial 3 is not newer than 3, already imported for east (rolled back)" same-serial-3.txt
 refuse 4 "key3.txt: key serial 3 of east was imported here, and its activation since removed;" --dry-run key3.txt
+
+# issue 16: keys forged or damaged in their policy are refused, nothing written
+snap=$(snapshot "$ST")
+refuse 4 "policy-flipped.txt: bad signature" policy-flipped.txt
+refuse 4 'legacy-policy.txt: unknown field "hostMatch"' legacy-policy.txt
+refuse 4 'no-policy.txt: missing "hostMatch"' no-policy.txt
+refuse 4 'policy-range.txt: "hostMatch" must be all, most, any or a count 1 to 2 (the key'"'"'s hosts)' policy-range.txt
+refuse 4 'short-digest.txt: host 1: "uuid" is not a host digest (11 base64url characters)' short-digest.txt
+refuse 4 'no-licensed.txt: a Capacity key needs "licensed"' no-licensed.txt
+check "policy refusals changed nothing" [ "$(snapshot "$ST")" = "$snap" ]
+# a key from a registrar before issue 16: imported, with no hardware policy
+expect_exit 0 "a key from an older registrar" "$KI" legacy.txt
+expect_exit 0 "status, an older key" "$KI" status
+check "status: no hardware policy" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hardware policy none (a key from a registrar before hardware policies)'" _ "$OUT"
+expect_exit 0 "status --json, an older key" "$KI" status --json
+check "status --json: hostMatch null" sh -c "printf '%s' \"\$1\" | /usr/bin/python3 -c '
+import json,sys; d=json.load(sys.stdin); assert d[\"hostMatch\"] is None and d[\"licensedHosts\"]==2'" _ "$OUT"
 
 # Expired: a key that runs out while imported
 expect_exit 0 "short-lived key" "$KI" shortlived.txt

@@ -238,7 +238,7 @@ check "key SHA-256 as sha256sum" sh -c "printf '%s' \"\$1\" | grep -qx \"\$(sha2
 # the key's days by the one rule key-import counts them by (issue 15, part 4): its expiry
 # as a date, and 365 days left, on the line that issued it and in show (was "expires" and
 # the bare time)
-exp1=$(/usr/bin/python3 -c 'import base64,json; p=open("key1.txt").read().split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))["exp"])')
+exp1=$(/usr/bin/python3 -c 'import base64,json,zlib; p=open("key1.txt").read().split(".")[1]; print(json.loads(zlib.decompress(base64.urlsafe_b64decode(p+"="*(-len(p)%4)),-15))["exp"])')
 exp1=$(date -u -d "@$exp1" '+%Y-%m-%dT%H:%M:%SZ')
 check "the key's expiry as a date" sh -c "printf '%s\n' \"\$1\" | grep -qx 'registrar: wrote key1.txt: activation key for par0, serial 1, valid 365 days (until $exp1), [0-9]* bytes'" _ "$OUT"
 expect_exit 0 "show, a key issued" "$RG" show par0
@@ -248,20 +248,34 @@ check "30 days" sh -c "printf '%s\n' \"\$1\" | grep -q '^registrar: wrote key2.t
 stampkid=$(/usr/bin/python3 -c 'from jwcrypto import jwk; print(jwk.JWK.from_pem(open("stamp0/stamp.pub","rb").read()).thumbprint())')
 tokensha=$(sha256sum c0.txt | cut -d' ' -f1)
 check "python3-jwcrypto verifies the key with the exported issuer key" /usr/bin/python3 - <<PYEOF
-import json, time
+import base64, hashlib, hmac, json, time, zlib
 from jwcrypto import jws, jwk
 k = jwk.JWK.from_pem(open("issuer.pub", "rb").read())
 t = jws.JWS(); t.deserialize(open("key2.txt").read())
 assert t.jose_header["kid"] == k.thumbprint() and t.jose_header["typ"] == "airreg-activation-key"
+assert t.jose_header["zip"] == "DEF"
 t.verify(k)
-c = json.loads(t.payload)
+c = json.loads(zlib.decompress(t.payload, -15))
 assert c["sub"] == "par0" and c["serial"] == 2 and c["cnf"]["jkt"] == "$stampkid"
 assert c["cloudId"] == open("stamp0/cloud-id").read().strip()
 assert c["tokenSha256"] == "$tokensha"
 assert c["exp"] - c["iat"] == 30 * 86400 and abs(c["iat"] - time.time()) < 60 and c["nbf"] == c["iat"]
 assert c["tenants"] == [{"subscriptionId": "$SUB2", "tenantId": "$TEN1"}]
-assert len(c["hosts"]) == 1 and c["hosts"][0]["uuid"] == "00000000-0000-0000-0000-0cc47a133878"
-assert len(c["hosts"][0]["hardwareSha256"]) == 43 and len(c["jti"]) == 36
+assert len(c["jti"]) == 36 and c["hostMatch"] == "most" and "licensed" not in c
+# the host's identities are keyed digests (issue 16), computed again here by hand: 64 bits of
+# HMAC-SHA256 keyed by the key's salt over context, CloudId, field and value; never in clear
+salt = base64.urlsafe_b64decode(c["hostSalt"] + "==")
+assert len(salt) == 16 and "0cc47a133878" not in json.dumps(c)
+def digest(field, value):
+    m = b"\0".join(x.encode() for x in ("airreg-host-v1", c["cloudId"], field, value))
+    return base64.urlsafe_b64encode(hmac.new(salt, m, hashlib.sha256).digest()[:8]).rstrip(b"=").decode()
+h = c["hosts"][0]
+assert len(c["hosts"]) == 1 and h["uuid"] == digest("uuid", "00000000-0000-0000-0000-0cc47a133878"), h
+assert set(h) <= {"name", "uuid", "serial", "boardSerial", "biosVersion", "cpuCores"}
+assert "hardwareSha256" not in h
+rec = json.load(open("n3.json"))
+assert h["biosVersion"] == rec["biosVersion"] and h.get("cpuCores") == rec.get("cpuCores")
+assert ("serial" in h) == ("serial" in rec) and h.get("serial") == (digest("serial", rec["serial"]) if "serial" in rec else None)
 PYEOF
 h=$(cut -d. -f1 key2.txt); p=$(cut -d. -f2 key2.txt); s=$(cut -d. -f3 key2.txt)
 printf '%s.%s' "$h" "$p" > key-si
@@ -273,6 +287,20 @@ refuse 4 "RegistrationNotFound: east (no live registration)" activation-key --na
 refuse 2 "--valid-days must be 1 to 3650" activation-key --name par0 --valid-days 0 -o refused.txt
 refuse 2 "--valid-days must be 1 to 3650" activation-key --name par0 --valid-days x -o refused.txt
 refuse 2 "activation-key needs --name NAME and -o" activation-key --name par0
+# the issuer's hardware policy (issue 16): a word or a count within the licensed hosts
+refuse 2 '--host-match must be all, most, any or a count 1 to 1 (the licensed hosts), not "2"' activation-key --name par0 --host-match 2 -o refused.txt
+refuse 2 '--host-match must be all, most, any or a count 1 to 1 (the licensed hosts), not "0"' activation-key --name par0 --host-match 0 -o refused.txt
+refuse 2 '--host-match must be all, most, any or a count 1 to 1 (the licensed hosts), not "MOST"' activation-key --name par0 --host-match MOST -o refused.txt
+check "a refused policy spent no serial" [ "$(sqlite3 "$D/registrar.db" "SELECT key_serial FROM registrations WHERE name='par0'")" = 2 ]
+keyclaims() { /usr/bin/python3 -c 'import base64,json,sys,zlib; p=open(sys.argv[1]).read().split(".")[1]; c=json.loads(zlib.decompress(base64.urlsafe_b64decode(p+"="*(-len(p)%4)),-15)); print(json.dumps(c[sys.argv[2]]) if sys.argv[2] in c else "absent")' "$@"; }
+for m in all any 1; do
+	expect_exit 0 "--host-match $m" "$RG" activation-key --name par0 --host-match $m -o "policy-$m.txt"
+done
+check "hostMatch all signed in" [ "$(keyclaims policy-all.txt hostMatch)" = '"all"' ]
+check "hostMatch any signed in" [ "$(keyclaims policy-any.txt hostMatch)" = '"any"' ]
+check "hostMatch 1 signed in as an integer" [ "$(keyclaims policy-1.txt hostMatch)" = 1 ]
+check "two keys, two salts: their digests cannot be linked" [ "$(keyclaims policy-all.txt hosts)" != "$(keyclaims policy-any.txt hosts)" ]
+check "a Development key states no licence" [ "$(keyclaims policy-1.txt licensed)" = absent ]
 check "refused keys wrote nothing" [ ! -e refused.txt ]
 refuse 5 "file exists" export-issuer-key -o issuer.pub
 expect_exit 0 "--version" "$RG" --version

@@ -22,5 +22,6 @@ check "it shows the token header" [ "$(jq -s -r '.[0].typ' out.json)" = airreg-r
 check "it shows the host record as probed" [ "$(jq -s -S '.[1].hosts[0]' out.json)" = "$(jq -S . "$HOSTS/node1.json")" ]
 check "it shows the CloudId of the stamp" [ "$(jq -s -r '.[1].cloudId' out.json)" = "$(cat stamp/cloud-id)" ]
 check "it shows the key's kid" [ "$(jq -s -r '.[2].kid | length' out.json)" = 43 ]
-check "it shows the key's claims" [ "$(jq -s -c '.[3] | {sub, serial, hosts}' out.json)" = '{"sub":"east","serial":1,"hosts":["node1"]}' ]
+check "it shows the key's claims" [ "$(jq -s -c '.[3] | {sub, serial, hostMatch, hosts}' out.json)" = '{"sub":"east","serial":1,"hostMatch":"most","hosts":["node1"]}' ]
+check "it shows the key's header says zip" [ "$(jq -s -r '.[2].zip' out.json)" = DEF ]
 finish "worked decode"

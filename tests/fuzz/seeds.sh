@@ -36,10 +36,17 @@ unb64 = lambda s: base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 for kind, name in (("token", "token.txt"), ("activation", "key.txt")):
     text = open(f"{work}/{name}", "rb").read()
     open(f"{out}/{kind}/file", "wb").write(b"\0" + text)
-    payload = unb64(text.decode().split(".")[1])
-    if kind == "token":
-        payload = zlib.decompress(payload, -15)
+    # both payloads are deflated (the key's since issue 16); 1: the target deflates them again
+    payload = zlib.decompress(unb64(text.decode().split(".")[1]), -15)
     open(f"{out}/{kind}/claims", "wb").write(b"\1" + payload)
+    if kind == "activation":  # 2: the plain claims of a registrar before issue 16
+        import json
+        c = json.loads(payload)
+        for k in ("hostMatch", "hostSalt", "licensed"):
+            c.pop(k, None)
+        c["hosts"] = [{"name": h["name"], "uuid": "00000000-0000-4000-8000-000000000001",
+                       "hardwareSha256": "A" * 43} for h in c["hosts"]]
+        open(f"{out}/{kind}/claims-legacy", "wb").write(b"\2" + json.dumps(c).encode())
 PYEOF
 cp "$hosts"/*.json "$out/host/"
 # api: METHOD-BYTE PATH\n TOP\n SKIPTOKEN\n BODY (fuzz_api.c)

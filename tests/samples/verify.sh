@@ -45,13 +45,15 @@ openssl pkey -in stamp/stamp.key -pubout -out stamp/stamp.pub
 "$BIN/key-import" --state-dir stamp trust add "$S/issuer.pub" >/dev/null
 expect_exit 0 "key-import verifies the sample activation key" "$BIN/key-import" --state-dir stamp --dry-run "$S/ActivationKey.txt"
 check "activation.json is the resource of that key" /usr/bin/python3 -c "
-import base64, json
+import base64, json, zlib
 r = json.load(open('$S/activation.json'))
 key = open('$S/ActivationKey.txt').read().strip()
 p = key.split('.')[1]
-c = json.loads(base64.urlsafe_b64decode(p + '=' * (-len(p) % 4)))
+c = json.loads(zlib.decompress(base64.urlsafe_b64decode(p + '=' * (-len(p) % 4)), -15))
 assert r['activationKey'] == key and r['serial'] == c['serial'] and r['registration'] == c['sub']
 assert r['tenants'] == c['tenants'] and r['hosts'] == c['hosts'] and r['expiresAt'] == c['exp']
+assert r['hostMatch'] == c['hostMatch'] == 'most' and r['hostSalt'] == c['hostSalt']
+assert r.get('licensed') == c.get('licensed')
 t = json.load(open('$S/tenants.json'))['value']
 assert [(x['name'], x['properties']['tenantId']) for x in t] == \
        [(x['subscriptionId'], x['tenantId']) for x in c['tenants']], 'tenant list'"

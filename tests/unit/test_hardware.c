@@ -3,7 +3,6 @@
 #include "testutil.h"
 
 #include "cpuinfo.h"
-#include "placeholder.h"
 #include "smbios.h"
 
 static const uint8_t uuid_bytes[16] = { 0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66,
@@ -158,37 +157,6 @@ static void board_serial_of_the_first_board(void **state)
 	smbios_free(&s);
 }
 
-static void placeholders(void **state)
-{
-	static const char *const junk[] = { "To Be Filled By O.E.M.", "  Default string ",
-		"not specified", "System Serial Number", "XXXXXXXXXX", "0000", "   ", "", "N/A",
-		"Base Board Serial Number", "Type2 - Board Serial Number", "BSN12345678901234567" };
-	char *v;
-	size_t i;
-	const uint8_t partial[16] = { 0xb4, 2, 0x2e, 3, 0x99, 4, 0x33, 5, 0xa1, 6, 0x94, 7, 0, 8, 0, 9 };
-
-	(void)state;
-	for (i = 0; i < sizeof junk / sizeof junk[0]; i++)
-		assert_null(hw_clean_value(junk[i]));
-	v = hw_clean_value("  Dell Inc. \n");
-	assert_string_equal(v, "Dell Inc.");
-	free(v);
-	v = hw_clean_value("bad\x1c\xef\xbf\xbd\xff");
-	assert_string_equal(v, "bad?????"); /* invalid UTF-8: every high byte replaced */
-	free(v);
-	v = hw_clean_value("Caf\xc3\xa9");
-	assert_string_equal(v, "Caf\xc3\xa9"); /* valid UTF-8 is kept */
-	free(v);
-	assert_non_null(hw_uuid_placeholder_reason("00000000-0000-0000-0000-000000000000"));
-	assert_non_null(hw_uuid_placeholder_reason("ffffffff-ffff-ffff-ffff-ffffffffffff"));
-	assert_non_null(hw_uuid_placeholder_reason("eeeeeeee-eeee-eeee-eeee-eeeeeeeeeeee"));
-	assert_non_null(hw_uuid_placeholder_reason("03000200-0400-0500-0006-000700080009"));
-	assert_non_null(hw_uuid_placeholder_reason("00020003-0004-0005-0006-000700080009"));
-	assert_null(hw_uuid_placeholder_reason("00000000-0000-0000-0000-0cc47a133878"));
-	assert_true(hw_uuid_is_partial_template(partial));
-	assert_false(hw_uuid_is_partial_template(uuid_bytes));
-}
-
 static void cpuinfo_forms(void **state)
 {
 	const char *x86 =
@@ -231,7 +199,6 @@ int main(void)
 		cmocka_unit_test(broken_tables_are_walked_up_to_the_break),
 		cmocka_unit_test(memory_and_processor_fields),
 		cmocka_unit_test(board_serial_of_the_first_board),
-		cmocka_unit_test(placeholders),
 		cmocka_unit_test(cpuinfo_forms),
 	};
 	return cmocka_run_group_tests_name("hardware", tests, NULL, NULL);

@@ -24,8 +24,7 @@ static const char *const placeholder_texts[] = {
 	NULL
 };
 
-/* 1 when text (already trimmed) is a known placeholder ("To Be Filled By O.E.M.", ...). */
-static int is_placeholder_text(const char *text)
+int hw_is_placeholder_text(const char *text)
 {
 	const char *const *p;
 	size_t n = strlen(text), i;
@@ -61,7 +60,7 @@ char *hw_clean_value(const char *raw)
 	if (!value)
 		return NULL;
 	ar_text_clean(value); /* kept, marked, rather than refused: firmware is not the operator */
-	if (is_placeholder_text(value)) {
+	if (hw_is_placeholder_text(value)) {
 		free(value);
 		return NULL;
 	}
