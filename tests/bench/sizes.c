@@ -121,23 +121,25 @@ static void field_costs(const json_t *claims, size_t base_json, size_t base_defl
 		       f[j].json_saved, f[j].deflate_saved, (double)f[j].deflate_saved * 4 / 3);
 }
 
-/* The claims of the key, in its order, as `"name":value,` in its (uncompressed) JSON. */
+/* The claims of the key, in its order, as `"name":value,` in its JSON (before DEFLATE). */
 static void key_claims(const char *key)
 {
 	size_t header = strcspn(key, "."), body = strcspn(key + header + 1, ".");
-	uint8_t *payload = malloc(strlen(key));
-	size_t len = 0, hosts = 0;
+	uint8_t *payload = malloc(strlen(key)), *json = NULL;
+	size_t len = 0, json_bytes = 0, hosts = 0;
 	json_t *claims, *value;
 	const char *name;
 	ar_err e;
 
 	if (!payload || ar_b64url_decode(key + header + 1, body, payload, strlen(key), &len) != 0)
 		die("key payload", NULL);
-	if (!(claims = ar_json_parse_object(payload, len, "key", &e)))
+	if (ar_inflate(payload, len, AR_MAX_INFLATED_BYTES, &json, &json_bytes, "key", &e) != AR_OK)
 		die("key payload", &e);
-	printf("\nactivation key: %zu bytes = header %zu + payload %zu (base64url of %zu bytes of "
-	       "JSON, not compressed) + signature %zu (64 bytes), 2 dots\n\n",
-	       strlen(key), header, body, len, strlen(key) - header - body - 2);
+	if (!(claims = ar_json_parse_object(json, json_bytes, "key", &e)))
+		die("key payload", &e);
+	printf("\nactivation key: %zu bytes = header %zu + payload %zu (base64url of %zu bytes, "
+	       "the DEFLATE of %zu bytes of JSON) + signature %zu (64 bytes), 2 dots\n\n",
+	       strlen(key), header, body, len, json_bytes, strlen(key) - header - body - 2);
 	printf("| key claim | JSON bytes (\"name\":value,) |\n|---|---|\n");
 	json_object_foreach(claims, name, value) {
 		size_t bytes = strlen(name) + 3 + json_len(value) + 1;
@@ -147,9 +149,11 @@ static void key_claims(const char *key)
 		printf("| %s | %zu |\n", name, bytes);
 	}
 	if (hosts)
-		printf("\n(hosts: %zu entries of name, uuid, hardwareSha256: %.0f bytes each)\n",
-		       hosts, (double)json_len(json_object_get(claims, "hosts")) / (double)hosts);
+		printf("\n(hosts: %zu entries of name, keyed digests, biosVersion, cpuCores: %.0f "
+		       "bytes of JSON each)\n", hosts,
+		       (double)json_len(json_object_get(claims, "hosts")) / (double)hosts);
 	json_decref(claims);
+	free(json);
 	free(payload);
 }
 
