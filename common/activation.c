@@ -165,6 +165,32 @@ static int check_span(json_int_t nbf, json_int_t exp, const char *where, ar_err 
 	return AR_OK;
 }
 
+/* The licensed cores are the hosts' (the token's totals, which the token holds to its hosts):
+ * left out only when no host reports cores, so a licence cannot count fewer or none. */
+static int check_licensed_cores(json_t *licensed, json_t *hosts, const char *where, ar_err *e)
+{
+	json_t *host, *given = json_object_get(licensed, "cpuCores");
+	json_int_t sum = 0;
+	int any = 0;
+	size_t i;
+
+	json_array_foreach(hosts, i, host) {
+		if (json_is_integer(json_object_get(host, "cpuCores"))) {
+			sum += json_integer_value(json_object_get(host, "cpuCores"));
+			any = 1;
+		}
+	}
+	if (!given && !any)
+		return AR_OK;
+	if (!given)
+		return ar_fail(e, AR_EINPUT, where, "\"licensed\" counts no cores, the key's hosts "
+			       "%lld", (long long)sum);
+	if (!any || json_integer_value(given) != sum)
+		return ar_fail(e, AR_EINPUT, where, "\"licensed\" counts %lld cores, the key's "
+			       "hosts %lld", (long long)json_integer_value(given), (long long)sum);
+	return AR_OK;
+}
+
 /* The issuer's hardware policy: hostMatch within the hosts, a salt of 16 bytes, and what a
  * Capacity stamp is licensed for, present for Capacity only and counting the key's hosts. */
 static int check_policy(json_t *c, size_t n_hosts, const char *model, const char *where,
@@ -204,7 +230,7 @@ static int check_policy(json_t *c, size_t n_hosts, const char *model, const char
 		return ar_fail(e, AR_EINPUT, where, "\"licensed\" counts %lld hosts, the key names "
 			       "%zu", (long long)json_integer_value(json_object_get(licensed, "hosts")),
 			       n_hosts);
-	return AR_OK;
+	return check_licensed_cores(licensed, json_object_get(c, "hosts"), where, e);
 }
 
 /* legacy: a key a registrar before issue 16 signed (no zip): accepted, with no policy. */

@@ -119,7 +119,7 @@ int ar_key_hosts_check(json_t *hosts, const char *where, ar_err *e)
 	const char *s = NULL;
 	json_int_t cores = 0;
 	json_t *host;
-	size_t i;
+	size_t i, j;
 
 	json_array_foreach(hosts, i, host) {
 		if (!json_is_object(host))
@@ -141,6 +141,18 @@ int ar_key_hosts_check(json_t *hosts, const char *where, ar_err *e)
 		if (ar_json_string(host, "biosVersion", 0, AR_MAX_VALUE_CHARS, &s, where, e) != AR_OK ||
 		    ar_json_int(host, "cpuCores", 0, 1, AR_MAX_CPU_CORES, &cores, where, e) != AR_OK)
 			return e->status;
+		/* a token names each host once, by a name and a UUID of its own: a key that names
+		 * one twice is none a registrar wrote (serials may be shared by a vendor's line) */
+		for (j = 0; j < i; j++) {
+			json_t *other = json_array_get(hosts, j);
+			static const char *const unique[] = { "name", "uuid", NULL };
+
+			for (f = unique; *f; f++)
+				if (json_is_string(json_object_get(host, *f)) &&
+				    json_equal(json_object_get(host, *f), json_object_get(other, *f)))
+					return ar_fail(e, AR_EINPUT, where, "host %zu: \"%s\" is host "
+						       "%zu's too", i + 1, *f, j + 1);
+		}
 	}
 	return AR_OK;
 }

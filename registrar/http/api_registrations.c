@@ -173,13 +173,14 @@ static int body_host_match(json_t *doc, char *text, size_t cap, api_response *rs
 
 	if (!v)
 		return 0;
-	if (json_is_string(v))
+	/* a count is a JSON number, as the key signs it: "2" is neither a word nor a count */
+	if (json_is_string(v) && !(json_string_value(v)[0] >= '0' && json_string_value(v)[0] <= '9'))
 		snprintf(text, cap, "%s", json_string_value(v));
 	else if (json_is_integer(v))
 		snprintf(text, cap, "%lld", (long long)json_integer_value(v));
 	else {
 		api_error(rs, 400, "InvalidHostMatch", "\"hostMatch\" must be all, most, any or "
-			  "a count of hosts");
+			  "a count of hosts (a JSON number)");
 		return -1;
 	}
 	return 1;

@@ -115,6 +115,8 @@ before=$(db)
 call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":3}'; is "hostMatch past the hosts" 400 '.error.code == "InvalidHostMatch" and (.error.message | contains("1 to 2 (the licensed hosts)"))'
 call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":"some"}'; is "hostMatch not a policy" 400 '.error.code == "InvalidHostMatch"'
 call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":true}'; is "hostMatch of another type" 400 '.error.code == "InvalidHostMatch"'
+# a count is a JSON number, as the key signs it: the string "2" is no policy word
+call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":"2"}'; is "hostMatch a count in a string" 400 '.error.code == "InvalidHostMatch"'
 check "refused policies spent no serial" [ "$(db)" = "$before" ]
 
 # --- customerSubscriptions

@@ -64,6 +64,8 @@ for i in range(64):
     hosts.append(h)
 c.update(hosts=hosts, agreementNumber="a" * 64, assetTag="t" * 64)
 c["totals"] = dict(c["totals"], hosts=64)
+if "cpuCores" in c["totals"]:  # the key's licence holds the hosts' cores
+    c["totals"]["cpuCores"] = sum(h["cpuCores"] for h in hosts)
 print("UPDATE registrations SET claims = '%s', name = name WHERE id = %s;" % (json.dumps(c), sys.argv[1]))
 PYEOF
 db "UPDATE registrations SET name = 'e' || substr(hex(randomblob(40)), 1, 62) WHERE id = $id"
@@ -167,6 +169,14 @@ key("policy-float.txt", hostMatch=1.0)
 key("salt-short.txt", hostSalt="AAAA")
 key("licensed-count.txt", licensed={"hosts": n + 1, "cpuCores": 4})
 key("licensed-open.txt", licensed={"hosts": n, "cpuCores": 4, "memoryMiB": 1})
+# the licence's cores are the hosts' as for the token's totals; a host named or identified twice
+cores = sum(h.get("cpuCores", 0) for h in CLAIMS["hosts"])
+key("licensed-cores.txt", licensed={"hosts": n, "cpuCores": cores - 1})
+key("licensed-no-cores.txt", licensed={"hosts": n})
+h0, h1 = CLAIMS["hosts"][0], CLAIMS["hosts"][1]
+key("host-name-twice.txt", hosts=[h0, dict(h1, name=h0["name"])])
+key("host-uuid-twice.txt", hosts=[h0, dict(h1, uuid=h0["uuid"])])
+open("cores", "w").write(str(cores))
 open("nhosts", "w").write(str(n))
 key("token-sha.txt", tokenSha256="Z" * 64)
 key("serial-past.txt", serial=2 ** 53 + 1)
@@ -197,6 +207,11 @@ done
 attack 4 'salt-short.txt: "hostSalt" is not 16 bytes in base64url' "$KI" salt-short.txt
 attack 4 "licensed-count.txt: \"licensed\" counts $((N + 1)) hosts, the key names $N" "$KI" licensed-count.txt
 attack 4 'licensed-open.txt: unknown field "memoryMiB" in licensed' "$KI" licensed-open.txt
+CORES=$(cat cores)
+attack 4 "licensed-cores.txt: \"licensed\" counts $((CORES - 1)) cores, the key's hosts $CORES" "$KI" licensed-cores.txt
+attack 4 "licensed-no-cores.txt: \"licensed\" counts no cores, the key's hosts $CORES" "$KI" licensed-no-cores.txt
+attack 4 'host-name-twice.txt: host 2: "name" is host 1'"'"'s too' "$KI" host-name-twice.txt
+attack 4 'host-uuid-twice.txt: host 2: "uuid" is host 1'"'"'s too' "$KI" host-uuid-twice.txt
 attack 4 'token-sha.txt: "tokenSha256" is not a SHA-256' "$KI" token-sha.txt
 attack 4 'serial-past.txt: field "serial" out of range' "$KI" serial-past.txt
 attack 4 'other-iss.txt: issuer "another-registrar" is not airreg-registrar' "$KI" other-iss.txt
