@@ -3,6 +3,7 @@
 #ifndef KEYIMPORT_COMMANDS_H
 #define KEYIMPORT_COMMANDS_H
 
+#include "ar_limits.h"
 #include "err.h"
 
 /* The name every line key-import prints starts with. */
@@ -12,10 +13,14 @@ typedef struct {
 	const char *state_dir;
 	int dry_run, json, force;
 	long long now;
+	const char *host_files[AR_MAX_HOSTS + 1]; /* check --host: one over the most, refused */
+	int n_host_files;
 } keyimport_opts;
 
 int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e);
 int cmd_status_run(const keyimport_opts *o, ar_err *e);
 int cmd_remove_run(const keyimport_opts *o, ar_err *e);
+/* check --host FILE...: the given hardware against the activation; writes nothing */
+int cmd_check_run(const keyimport_opts *o, ar_err *e);
 
 #endif

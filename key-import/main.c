@@ -24,12 +24,13 @@ static const char usage_text[] =
 	"       " PROGRAM " import [--dry-run] FILE|-\n"
 	"       " PROGRAM " status [--json]\n"
 	"       " PROGRAM " remove\n"
+	"       " PROGRAM " check --host FILE... [--json]\n"
 	"       " PROGRAM " trust add FILE | trust list [--json] | trust remove [--force] KID|FILE\n"
 	"       " PROGRAM " --help | --version\n"
 	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
 
-enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_FORCE, OPT_HELP, OPT_VERSION };
+enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_HOST };
 #define BIT(o) (1u << ((o) - OPT_STATE_DIR))
 
 static const struct option long_options[] = {
@@ -37,6 +38,7 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "host", required_argument, NULL, OPT_HOST },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -73,6 +75,23 @@ static int cmd_remove(keyimport_opts *o, int argc, char **argv)
 	if (ar_stamp_require(ar_stamp_dir(o->state_dir), 0, &e) != AR_OK)
 		return finish(e.status, &e);
 	return finish(cmd_remove_run(o, &e), &e);
+}
+
+/* check --host FILE...: the files after the first --host are host records too (a glob) */
+static int cmd_check(keyimport_opts *o, int argc, char **argv)
+{
+	ar_err e;
+	int i;
+
+	if (o->n_host_files == 0)
+		return usage_error("check needs --host FILE (token-gen probe's host records)");
+	for (i = 0; i < argc && o->n_host_files <= AR_MAX_HOSTS; i++)
+		o->host_files[o->n_host_files++] = argv[i];
+	if (o->n_host_files > AR_MAX_HOSTS)
+		return usage_error("check takes at most %d host records", AR_MAX_HOSTS);
+	if (ar_stamp_require(ar_stamp_dir(o->state_dir), 0, &e) != AR_OK)
+		return finish(e.status, &e);
+	return finish(cmd_check_run(o, &e), &e);
 }
 
 static int cmd_trust(keyimport_opts *o, int argc, char **argv)
@@ -128,6 +147,7 @@ int main(int argc, char **argv)
 		{ "import", cmd_import, BIT(OPT_DRY_RUN) },
 		{ "status", cmd_status, BIT(OPT_JSON) },
 		{ "remove", cmd_remove, 0 },
+		{ "check", cmd_check, BIT(OPT_JSON) | BIT(OPT_HOST) },
 		{ "trust", cmd_trust, BIT(OPT_JSON) | BIT(OPT_FORCE) },
 	};
 	keyimport_opts o;
@@ -149,6 +169,10 @@ int main(int argc, char **argv)
 		case OPT_DRY_RUN: o.dry_run = 1; break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_FORCE: o.force = 1; break;
+		case OPT_HOST:
+			if (o.n_host_files <= AR_MAX_HOSTS)
+				o.host_files[o.n_host_files++] = optarg;
+			break;
 		default: return usage_error("unknown option or missing value: %s", argv[optind - 1]);
 		}
 		if (c != OPT_STATE_DIR)

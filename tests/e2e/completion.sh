@@ -44,13 +44,15 @@ same "registrar: the flags of --help" "$(registrar --help | flags)" \
 	"$(all_flags registrar init register unregister list show export-issuer-key \
 		activation-key 'tenant add' 'tenant list' 'tenant remove' serve)"
 same "key-import: the flags of --help" "$(key-import --help | flags)" \
-	"$(all_flags key-import import status remove 'trust list' 'trust remove')"
+	"$(all_flags key-import import status remove check 'trust list' 'trust remove')"
 
 # the verbs
 same "token-gen verbs" "$(printf '%s\n' create init probe show)" "$(offers token-gen '' | grep -v '^-')"
 same "registrar verbs" "$(printf '%s\n' activation-key api-key export-issuer-key init list register serve show tenant unregister)" \
 	"$(offers registrar '' | grep -v '^-')"
 same "registrar tenant verbs" "$(printf '%s\n' add list remove)" "$(offers registrar tenant '')"
+same "per-verb flags: key-import check" "$(printf '%s\n' --host --json --state-dir)" \
+	"$(offers key-import check -)"
 same "key-import trust verbs" "$(printf '%s\n' add list remove)" "$(offers key-import trust '')"
 
 # values

@@ -153,7 +153,8 @@ refuse "a part of another key among a whole set" "QR parts: part 2 of 2 (line 1)
 { grep '^airreg:1/2:' key3.scan; grep '^airreg:2/2:' key4.scan | sed "s#:$tag4:#:$tag3:#"; } >retagged.txt
 share1=$(sed -n "s#^airreg:1/2:$tag3:##p" retagged.txt | tr -d '\n' | wc -c)
 share2=$(sed -n "s#^airreg:2/2:$tag3:##p" retagged.txt | tr -d '\n' | wc -c)
-if [ "$share2" -le "$share1" ]; then
+# the last share of N=2 parts is S-1 or S characters long; any other length is refused first
+if [ "$share2" -le "$share1" ] && [ "$share2" -ge $((share1 - 1)) ]; then
 	refuse "a retagged part of another key" "QR parts: the joined text's SHA-256 begins" retagged.txt
 else  # two keys' lengths may differ by a few bytes, and so their shares
 	refuse "a retagged part of another key (shares $share1, $share2)" "QR parts: part 2 of 2 (line 2) holds $share2 characters, part 1 holds $share1" retagged.txt

@@ -8,6 +8,7 @@ rc=0
 sh "$dir/token_gen.sh" || rc=1
 sh "$dir/registrar.sh" || rc=1
 sh "$dir/key_import.sh" || rc=1
+sh "$dir/check.sh" || rc=1
 sh "$dir/manpages.sh" || rc=1
 sh "$dir/worked_decode.sh" || rc=1
 sh "$dir/qr.sh" || rc=1

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `key-import check --host FILE...`: is the hardware given now the hardware the imported
+ * activation was issued for (docs/spec.md, "Matching hosts"), and within what a Capacity key
+ * licenses? Reads the activation resource and fresh host records; writes nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "ar_limits.h"
+#include "check.h"
+#include "codec.h"
+#include "commands.h"
+#include "fileio.h"
+#include "filekind.h"
+#include "host.h"
+#include "hostkey.h"
+#include "hostmatch.h"
+#include "json.h"
+#include "stamp.h"
+#include "state.h"
+
+/* One given record, read and held to the rules `token-gen create` holds it to. */
+static int load_record(const char *path, json_t **host, ar_err *e)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+
+	if (ar_read_input(path, AR_MAX_FILE_BYTES, &data, &len, e) != AR_OK)
+		return e->status;
+	/* a host record is none of the files that cross the gap */
+	if (ar_expect_kind(data, len, AR_KIND_UNKNOWN, ar_input_name(path), e) != AR_OK) {
+		if (ar_kind_of(data, len) == AR_KIND_PRIVATE_KEY)
+			sodium_memzero(data, len);
+		free(data);
+		return e->status;
+	}
+	*host = ar_json_parse_object(data, len, path, e);
+	free(data);
+	if (!*host || ar_host_validate(*host, path, e) != AR_OK) {
+		json_decref(*host);
+		*host = NULL;
+		return e->status;
+	}
+	return AR_OK;
+}
+
+static int load_records(const char *const *files, size_t n, json_t *records, ar_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *host = NULL;
+
+		if (load_record(files[i], &host, e) != AR_OK)
+			return e->status;
+		if (json_array_append_new(records, host) != 0)
+			return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	}
+	return AR_OK;
+}
+
+/* The resource's policy as hostmatch.c takes it; 0 when the activation has none. */
+static int policy_of(json_t *claim, hm_policy *p)
+{
+	const char *s = json_string_value(claim);
+
+	p->count = 0;
+	if (json_is_integer(claim)) {
+		p->kind = HM_POLICY_COUNT;
+		p->count = (unsigned)json_integer_value(claim);
+		return 1;
+	}
+	if (!s)
+		return 0;
+	p->kind = strcmp(s, AR_HOST_MATCH_ALL) == 0 ? HM_POLICY_ALL
+		: strcmp(s, AR_HOST_MATCH_ANY) == 0 ? HM_POLICY_ANY : HM_POLICY_MOST;
+	return 1;
+}
+
+/* Pointers into the hosts' digests (NULL: absent, as the registrar left a placeholder out). */
+static void identities_of(json_t *hosts, hm_identity *out)
+{
+	json_t *h;
+	size_t i;
+
+	json_array_foreach(hosts, i, h) {
+		out[i].uuid = json_string_value(json_object_get(h, AR_HOST_UUID));
+		out[i].serial = json_string_value(json_object_get(h, AR_HOST_SERIAL));
+		out[i].board_serial = json_string_value(json_object_get(h, AR_HOST_BOARD_SERIAL));
+	}
+}
+
+/* The activation to check against: an imported key that carries a hardware policy. */
+static int read_activation(const char *dir, json_t **r, hm_policy *policy, uint8_t *salt,
+			   ar_err *e)
+{
+	const char *s;
+	size_t n = 0;
+
+	if (state_read_resource(dir, r, e) != AR_OK)
+		return e->status;
+	if (!*r)
+		return ar_fail(e, AR_EENV, dir, "nothing activated here: import a key first "
+			       "(key-import import FILE)");
+	if (!policy_of(json_object_get(*r, "hostMatch"), policy))
+		return ar_fail(e, AR_EENV, dir, "the activation's key carries no hardware policy "
+			       "(a registrar before hardware policies issued it): issue a new key on "
+			       "the workstation: registrar activation-key --name %s",
+			       state_field_text(*r, "registration"));
+	s = state_field_text(*r, "hostSalt");
+	if (ar_b64url_decode(s, strlen(s), salt, AR_HOST_SALT_BYTES, &n) != 0 ||
+	    n != AR_HOST_SALT_BYTES)
+		return ar_fail(e, AR_EENV, dir, "activation.json: \"hostSalt\" is not %d bytes "
+			       "(damaged state: import the key again)", AR_HOST_SALT_BYTES);
+	return AR_OK;
+}
+
+/* Capacity keys: the given hosts (a duplicate is counted for nothing, as by the policy) and
+ * their cores against what the key licenses. 1 within, 0 over; says so in text. */
+static int capacity(json_t *r, json_t *records, const hm_assignment *a, check_capacity *c)
+{
+	json_t *lic = json_object_get(r, "licensed");
+	json_t *rec;
+	size_t j;
+
+	memset(c, 0, sizeof *c);
+	c->known = json_is_object(lic);
+	if (!c->known)
+		return 1;
+	c->licensed_hosts = json_integer_value(json_object_get(lic, "hosts"));
+	c->licensed_cores = json_integer_value(json_object_get(lic, "cpuCores"));
+	json_array_foreach(records, j, rec) {
+		if (a->fresh[j] == HM_FRESH_DUPLICATE)
+			continue;
+		c->given_hosts++;
+		c->given_cores += json_integer_value(json_object_get(rec, AR_HOST_CPU_CORES));
+	}
+	c->over_hosts = c->given_hosts > c->licensed_hosts;
+	c->over_cores = c->licensed_cores > 0 && c->given_cores > c->licensed_cores;
+	return !c->over_hosts && !c->over_cores;
+}
+
+static void capacity_text(const check_capacity *c, char *out, size_t cap)
+{
+	char hosts[96] = "", cores[96] = "";
+
+	if (!c->known) {
+		out[0] = '\0';
+	} else if (c->over_hosts || c->over_cores) {
+		if (c->over_hosts)
+			snprintf(hosts, sizeof hosts, "%lld hosts given, %lld licensed",
+				 c->given_hosts, c->licensed_hosts);
+		if (c->over_cores)
+			snprintf(cores, sizeof cores, "%s%lld cores given, %lld licensed",
+				 c->over_hosts ? " and " : "", c->given_cores, c->licensed_cores);
+		snprintf(out, cap, "; capacity exceeded: %s%s", hosts, cores);
+	} else {
+		if (c->licensed_cores > 0)
+			snprintf(cores, sizeof cores, ", %lld of %lld cores", c->given_cores,
+				 c->licensed_cores);
+		snprintf(out, cap, "; capacity %lld of %lld hosts%s", c->given_hosts,
+			 c->licensed_hosts, cores);
+	}
+}
+
+int cmd_check_run(const keyimport_opts *o, ar_err *e)
+{
+	const char *dir = ar_stamp_dir(o->state_dir);
+	json_t *r = NULL, *records = json_array(), *given = NULL;
+	uint8_t salt[AR_HOST_SALT_BYTES];
+	hm_identity lic[AR_MAX_HOSTS], giv[AR_MAX_HOSTS];
+	check_report rep;
+	char verdict[CHECK_REASON_CHARS], cap[CHECK_REASON_CHARS];
+	int rc = records ? AR_OK : ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+
+	memset(&rep, 0, sizeof rep);
+	if (rc == AR_OK)
+		rc = ar_prepare_private_dir(dir, 0, e);
+	if (rc == AR_OK)
+		rc = read_activation(dir, &r, &rep.policy, salt, e);
+	if (rc == AR_OK)
+		rc = load_records(o->host_files, (size_t)o->n_host_files, records, e);
+	/* the given records' identities digested as the registrar digests a token's hosts
+	 * (ar_key_hosts: the same placeholders left out), so both sides compare alike */
+	if (rc == AR_OK && !(given = ar_key_hosts(records, state_field_text(r, "cloudId"), salt)))
+		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	if (rc == AR_OK) {
+		rep.resource = r;
+		rep.records = records;
+		rep.licensed_hosts = json_object_get(r, "hosts");
+		rep.n_licensed = json_array_size(rep.licensed_hosts);
+		rep.n_given = json_array_size(given);
+		identities_of(rep.licensed_hosts, lic);
+		identities_of(given, giv);
+		if (hm_assign(lic, rep.n_licensed, giv, rep.n_given, &rep.a) != 0)
+			rc = ar_fail(e, AR_EENV, dir, "activation.json: more than %d hosts "
+				     "(damaged state: import the key again)", AR_MAX_HOSTS);
+	}
+	if (rc == AR_OK) {
+		size_t j;
+
+		for (j = 0; j < rep.n_given; j++)
+			rep.n_duplicates += rep.a.fresh[j] == HM_FRESH_DUPLICATE;
+		rep.compliant = hm_verdict(rep.a.licensed, rep.n_licensed, rep.n_duplicates,
+					   &rep.policy, verdict, sizeof verdict);
+		rep.compliant &= capacity(r, records, &rep.a, &rep.cap);
+		capacity_text(&rep.cap, cap, sizeof cap);
+		snprintf(rep.reason, sizeof rep.reason, "%s%s", verdict, cap);
+		rc = o->json ? check_print_json(&rep, e) : check_print_text(&rep, e);
+	}
+	if (rc == AR_OK && !rep.compliant)
+		rc = ar_fail(e, AR_EINPUT, "check", "out of compliance: %s", rep.reason);
+	sodium_memzero(salt, sizeof salt);
+	json_decref(given);
+	json_decref(records);
+	json_decref(r);
+	return rc;
+}
