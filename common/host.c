@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "host.h"
 
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
+#include "fileio.h"
+#include "filekind.h"
 #include "json.h"
 #include "ar_limits.h"
 #include "text.h"
@@ -140,4 +144,29 @@ int ar_host_validate(json_t *host, const char *where, ar_err *e)
 	if (check_operator_list(host, where, e) != AR_OK)
 		return e->status;
 	return ar_json_text_check(host, "", AR_EINPUT, where, e);
+}
+
+int ar_host_load(const char *path, json_t **host, ar_err *e)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+
+	*host = NULL;
+	if (ar_read_input(path, AR_MAX_FILE_BYTES, &data, &len, e) != AR_OK)
+		return e->status;
+	/* a host record is none of the files that cross the gap */
+	if (ar_expect_kind(data, len, AR_KIND_UNKNOWN, ar_input_name(path), e) != AR_OK) {
+		if (ar_kind_of(data, len) == AR_KIND_PRIVATE_KEY)
+			sodium_memzero(data, len);
+		free(data);
+		return e->status;
+	}
+	*host = ar_json_parse_object(data, len, path, e);
+	free(data);
+	if (!*host || ar_host_validate(*host, path, e) != AR_OK) {
+		json_decref(*host);
+		*host = NULL;
+		return e->status;
+	}
+	return AR_OK;
 }

@@ -39,6 +39,10 @@
 long long ar_host_count_max(const char *key);
 /* Checks every field's presence, type and range; refuses unknown fields. */
 int ar_host_validate(json_t *host, const char *where, ar_err *e);
+/* A host record file (`token-gen probe`'s output, given to create and to key-import check):
+ * read, refused when it is one of the files that cross the gap (a private key's bytes
+ * wiped), parsed and validated. */
+int ar_host_load(const char *path, json_t **host, ar_err *e);
 /* 1 when name is 1..63 characters of [A-Za-z0-9._-], not starting with '.' or '-'. */
 int ar_host_name_ok(const char *name);
 

@@ -21,31 +21,6 @@
 #include "stamp.h"
 #include "state.h"
 
-/* One given record, read and held to the rules `token-gen create` holds it to. */
-static int load_record(const char *path, json_t **host, ar_err *e)
-{
-	uint8_t *data = NULL;
-	size_t len = 0;
-
-	if (ar_read_input(path, AR_MAX_FILE_BYTES, &data, &len, e) != AR_OK)
-		return e->status;
-	/* a host record is none of the files that cross the gap */
-	if (ar_expect_kind(data, len, AR_KIND_UNKNOWN, ar_input_name(path), e) != AR_OK) {
-		if (ar_kind_of(data, len) == AR_KIND_PRIVATE_KEY)
-			sodium_memzero(data, len);
-		free(data);
-		return e->status;
-	}
-	*host = ar_json_parse_object(data, len, path, e);
-	free(data);
-	if (!*host || ar_host_validate(*host, path, e) != AR_OK) {
-		json_decref(*host);
-		*host = NULL;
-		return e->status;
-	}
-	return AR_OK;
-}
-
 static int load_records(const char *const *files, size_t n, json_t *records, ar_err *e)
 {
 	size_t i;
@@ -53,7 +28,7 @@ static int load_records(const char *const *files, size_t n, json_t *records, ar_
 	for (i = 0; i < n; i++) {
 		json_t *host = NULL;
 
-		if (load_record(files[i], &host, e) != AR_OK)
+		if (ar_host_load(files[i], &host, e) != AR_OK)
 			return e->status;
 		if (json_array_append_new(records, host) != 0)
 			return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");

@@ -47,30 +47,6 @@ static int check_billing_flags(const tokengen_opts *o, const char **model, int *
 	return AR_OK;
 }
 
-static int load_host_file(const char *path, json_t **host, ar_err *e)
-{
-	uint8_t *data = NULL;
-	size_t len = 0;
-
-	if (ar_read_input(path, AR_MAX_FILE_BYTES, &data, &len, e) != AR_OK)
-		return e->status;
-	/* a host record is none of the files that cross the gap */
-	if (ar_expect_kind(data, len, AR_KIND_UNKNOWN, ar_input_name(path), e) != AR_OK) {
-		if (ar_kind_of(data, len) == AR_KIND_PRIVATE_KEY)
-			sodium_memzero(data, len);
-		free(data);
-		return e->status;
-	}
-	*host = ar_json_parse_object(data, len, path, e);
-	free(data);
-	if (!*host || ar_host_validate(*host, path, e) != AR_OK) {
-		json_decref(*host);
-		*host = NULL;
-		return e->status;
-	}
-	return AR_OK;
-}
-
 static int same_field(json_t *a, json_t *b, const char *key)
 {
 	return json_equal(json_object_get(a, key), json_object_get(b, key));
@@ -112,7 +88,7 @@ static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
 	for (i = 0; rc == AR_OK && i < o->n_host_files; i++) {
 		json_t *host = NULL;
 
-		rc = load_host_file(o->host_files[i], &host, e);
+		rc = ar_host_load(o->host_files[i], &host, e);
 		if (rc == AR_OK)
 			rc = unique_host(o, hosts, host, i, e);
 		if (rc != AR_OK)
