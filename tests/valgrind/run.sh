@@ -41,7 +41,6 @@ else
 	BIN=$(bin_for tg token-gen) sh "$here/../e2e/token_gen.sh" || rc=1
 	BIN=$(bin_for rg registrar) sh "$here/../e2e/registrar.sh" || rc=1
 	BIN=$(bin_for ki key-import) sh "$here/../e2e/key_import.sh" || rc=1
-	BIN=$(bin_for ck key-import) sh "$here/../e2e/check.sh" || rc=1
 	BIN=$(bin_for qr token-gen registrar) sh "$here/../e2e/qr.sh" || rc=1
 	BIN=$(bin_for api registrar) sh "$here/../api/run.sh" || rc=1
 fi
