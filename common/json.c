@@ -244,3 +244,14 @@ char *ar_json_dump_pretty(const json_t *value)
 	line[n + 1] = '\0';
 	return line;
 }
+
+int ar_json_print(const json_t *doc, ar_err *e)
+{
+	char *text = doc ? ar_json_dump_pretty(doc) : NULL;
+
+	if (!text)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	fputs(text, stdout);
+	free(text);
+	return AR_OK;
+}

@@ -43,5 +43,7 @@ int ar_json_text_check(json_t *value, const char *what, int status, const char *
 char *ar_json_dump_compact(const json_t *value);
 /* Indented, for people; ends with a newline. */
 char *ar_json_dump_pretty(const json_t *value);
+/* doc, indented, on standard output (a --json answer); NULL doc is out of memory. */
+int ar_json_print(const json_t *doc, ar_err *e);
 
 #endif

@@ -130,12 +130,8 @@ int check_print_json(const check_report *r, ar_err *e)
 				(json_int_t)hm_policy_needs(&r->policy, r->n_licensed),
 				"licensed", licensed_json(r), "given", given_json(r),
 				"capacity", capacity_json(&r->cap), "reason", r->reason);
-	char *text = doc ? ar_json_dump_pretty(doc) : NULL;
+	int rc = ar_json_print(doc, e);
 
 	json_decref(doc);
-	if (!text)
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	fputs(text, stdout);
-	free(text);
-	return AR_OK;
+	return rc;
 }

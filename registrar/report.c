@@ -88,17 +88,6 @@ static const char *s(json_t *r, const char *key)
 	return v ? ar_text_shown(v) : "-";
 }
 
-static int print_doc(json_t *doc, ar_err *e)
-{
-	char *text = ar_json_dump_pretty(doc);
-
-	if (!text)
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	fputs(text, stdout);
-	free(text);
-	return AR_OK;
-}
-
 int registration_id(store *db, const char *name, int live_only, long long *id, ar_err *e)
 {
 	sqlite3_stmt *st;
@@ -176,7 +165,7 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK && o->json) {
 		json_t *doc = json_pack("{s:O}", "value", list);
 
-		rc = print_doc(doc, e);
+		rc = ar_json_print(doc, e);
 		json_decref(doc);
 	} else if (rc == AR_OK) {
 		printf("%-24s %-36s %-13s %-12s %6s %s\n", "NAME", "CLOUDID", "STATUS", "BILLING",
@@ -203,7 +192,7 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK && !(r = registrar_registration_json(db, o->name, e)))
 		rc = e->status;
 	if (rc == AR_OK && o->json) {
-		rc = print_doc(r, e);
+		rc = ar_json_print(r, e);
 	} else if (rc == AR_OK) {
 		printf("%-20s%s\n%-20s%s\n%-20s%s\n", "Registration", s(r, "name"), "Status",
 		       s(r, "status"), "CloudId", s(r, "cloudId"));

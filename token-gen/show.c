@@ -78,14 +78,10 @@ static int print_json(const char *name, const ar_token *t, ar_err *e)
 {
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:O}", "file", name, "sha256", t->sha256_hex,
 				"stampKeyThumbprint", t->stamp_kid, "claims", t->claims);
-	char *text = doc ? ar_json_dump_pretty(doc) : NULL;
+	int rc = ar_json_print(doc, e);
 
 	json_decref(doc);
-	if (!text)
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	fputs(text, stdout);
-	free(text);
-	return AR_OK;
+	return rc;
 }
 
 int cmd_show_run(const char *file, int json, ar_err *e)
