@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `key-import check --host FILE...`: is the hardware given now the hardware the imported
  * activation was issued for (docs/spec.md, "Matching hosts"), and within what a Capacity key
- * licenses? Reads the activation resource and fresh host records; writes nothing. */
+ * licenses? Reads the activation resource (its key verified again) and fresh host records;
+ * writes nothing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "activation.h"
 #include "ar_limits.h"
 #include "check.h"
 #include "codec.h"
@@ -20,6 +22,7 @@
 #include "json.h"
 #include "stamp.h"
 #include "state.h"
+#include "trust.h"
 
 static int load_records(const char *const *files, size_t n, json_t *records, ar_err *e)
 {
@@ -67,6 +70,54 @@ static void identities_of(json_t *hosts, hm_identity *out)
 	}
 }
 
+/* Only what the issuer signed decides (as for the trusted time, state.c): activation.json
+ * is a copy root can edit, and a policy weakened there ("hostMatch":"any", a host's digests
+ * added, the licensed count raised) or an older genuine key put back in it must not pass.
+ * So the key it holds is verified again against the trusted issuer keys, must be the newest
+ * this stamp imported for its registration (serials.json), and every field the check reads
+ * must be that key's. The remedy is a new key: the same one again is "already imported"
+ * (its keySha256 is unchanged) and would leave the edited file as it is. */
+static int verify_copy(const char *dir, json_t *r, ar_err *e)
+{
+	static const char *const read[][2] = { { "registration", "sub" }, { "cloudId", "cloudId" },
+		{ "hostMatch", "hostMatch" }, { "hostSalt", "hostSalt" }, { "hosts", "hosts" },
+		{ "licensed", "licensed" }, { "serial", "serial" } };
+	const char *key = state_field_text(r, "activationKey");
+	const char *name = state_field_text(r, "registration");
+	ar_activation a = { 0 };
+	long long high = 0;
+	size_t i;
+	int rc;
+
+	rc = ar_activation_decode(key, strlen(key), trust_lookup, (void *)dir, &a,
+				  AR_ACTIVATION_FILE, e);
+	if (rc != AR_OK)
+		return ar_fail(e, AR_EENV, dir, "activation.json: the key it holds does not verify "
+			       "(%s): changed by hand or damaged; issue a new key on the workstation "
+			       "(registrar activation-key --name %s) and import it", e->msg, name);
+	for (i = 0; i < sizeof read / sizeof read[0]; i++) {
+		json_t *copy = json_object_get(r, read[i][0]);
+		json_t *orig = json_object_get(a.claims, read[i][1]);
+
+		if ((copy || orig) && !json_equal(copy, orig)) {
+			rc = ar_fail(e, AR_EENV, dir, "activation.json: \"%s\" is not what the key it "
+				     "holds says (changed by hand or damaged): issue a new key on the "
+				     "workstation (registrar activation-key --name %s) and import it",
+				     read[i][0], name);
+			break;
+		}
+	}
+	if (rc == AR_OK)
+		rc = state_high_water(dir, name, &high, e);
+	if (rc == AR_OK && state_field_int(r, "serial") < high)
+		rc = ar_fail(e, AR_EENV, dir, "activation.json: holds key serial %lld of %s, older "
+			     "than serial %lld imported here (put back by hand or from a backup): "
+			     "issue a new key on the workstation (registrar activation-key --name %s) "
+			     "and import it", state_field_int(r, "serial"), name, high, name);
+	ar_activation_free(&a);
+	return rc;
+}
+
 /* The activation to check against: an imported key that carries a hardware policy. */
 static int read_activation(const char *dir, json_t **r, hm_policy *policy, uint8_t *salt,
 			   ar_err *e)
@@ -79,6 +130,8 @@ static int read_activation(const char *dir, json_t **r, hm_policy *policy, uint8
 	if (!*r)
 		return ar_fail(e, AR_EENV, dir, "nothing activated here: import a key first "
 			       "(key-import import FILE)");
+	if (verify_copy(dir, *r, e) != AR_OK)
+		return e->status;
 	if (!policy_of(json_object_get(*r, "hostMatch"), policy))
 		return ar_fail(e, AR_EENV, dir, "the activation's key carries no hardware policy "
 			       "(a registrar before hardware policies issued it): issue a new key on "
