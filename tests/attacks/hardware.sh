@@ -189,4 +189,9 @@ RC="3 of 3 licensed hosts found (3 same, 0 replaced board); policy most needs 2;
 attack 4 "check: out of compliance: $RC" "$KI" check --host node1-64.json --host node2.json --host node3.json
 check "the cores named on the host's line" [ "$(sed -n 1p "$WORK/out")" = "node1: same, cores 4 → 64" ]
 
+# ---- the issuer that signed the activation no longer trusted: check refuses it too ----
+kid=$($PY -c 'from jwcrypto import jwk; print(jwk.JWK.from_pem(open("issuer.pub","rb").read()).thumbprint())')
+"$KI" trust remove --force "$kid" >/dev/null 2>&1
+attack 5 "activation.json: the key it holds does not verify (issuer key $kid is not trusted here (key-import trust add)): changed by hand or damaged; $HOLDS" "$KI" check --host node1.json --host node2.json --host node3.json
+
 done_attacks hardware
