@@ -15,7 +15,8 @@ typedef struct {
 	const char *qr;  /* --qr: the activation key or issuer key drawn as QR codes */
 	const char *listen, *tls_cert, *tls_key, *public_url;  /* serve */
 	long valid_days;
-	const char *host_match; /* activation-key --host-match; NULL: most */
+	const char *host_match; /* activation-key, init --host-match; NULL: the default */
+	const char *setting, *value; /* config [SETTING [VALUE]] */
 	int json, force;
 	int carry_tenants;  /* register --carry-tenants */
 	long long now; /* the clock, read once */
@@ -33,5 +34,6 @@ int cmd_tenant_list_run(const registrar_opts *o, ar_err *e);
 int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e);
 int cmd_serve_run(const registrar_opts *o, ar_err *e);
 int cmd_api_key_rotate_run(const registrar_opts *o, ar_err *e);
+int cmd_config_run(const registrar_opts *o, ar_err *e);
 
 #endif

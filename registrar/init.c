@@ -11,6 +11,7 @@
 #include "reach.h"
 #include "keys.h"
 #include "qr.h"
+#include "registry.h"
 #include "store.h"
 #include "text.h"
 
@@ -25,16 +26,29 @@ static int issuer_key(const registrar_opts *o, const char *key_path, ar_keypair 
 	return ar_key_save_private(key_path, kp, o->force, e);
 }
 
-/* An init --force over a database that exists: the audit says so. */
-static int audit_reinit(const char *dir, const char *kid, ar_err *e)
+/* init --host-match: the registrar's default policy, with the init's own audit row. */
+static int init_settings(store *db, const void *host_match, ar_err *e)
+{
+	return host_match ? registrar_setting_set(db, REGISTRAR_SETTING_HOST_MATCH, host_match,
+						  " at init", e)
+			  : AR_OK;
+}
+
+/* An init --force over a database that exists: the audit says so. Settings not given
+ * are kept. */
+static int audit_reinit(const char *dir, const char *kid, const char *host_match, ar_err *e)
 {
 	store *db = NULL;
 	int rc = store_open(dir, 0, &db, e);
 
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
-	if (rc == AR_OK)
-		rc = store_end(db, store_audit(db, "init", NULL, kid, e), e);
+	if (rc == AR_OK) {
+		rc = store_audit(db, "init", NULL, kid, e);
+		if (rc == AR_OK)
+			rc = init_settings(db, host_match, e);
+		rc = store_end(db, rc, e);
+	}
 	rc = store_close(db, rc, e);
 	return rc;
 }
@@ -49,6 +63,8 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 	ar_keypair kp = { 0 };
 	int lock = -1, rc, exists;
 
+	if (o->host_match && registrar_host_match_check(o->host_match, "--host-match", e) != AR_OK)
+		return e->status;
 	if (ar_join_path(key_path, sizeof key_path, dir, AR_ISSUER_KEY_FILE, e) != AR_OK ||
 	    ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK ||
 	    ar_join_path(db_path, sizeof db_path, dir, AR_DATABASE_FILE, e) != AR_OK ||
@@ -73,7 +89,8 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 		rc = apikey_write(dir, 0, e);
 	if (rc == AR_OK) {
 		ar_jwk_thumbprint(kp.pk, kid);
-		rc = exists ? audit_reinit(dir, kid, e) : store_create(dir, kid, e);
+		rc = exists ? audit_reinit(dir, kid, o->host_match, e)
+			    : store_create(dir, kid, init_settings, o->host_match, e);
 	}
 	/* Read back as a stamp will read it: the kid and the SHA-256 of the file on disk are
 	 * what `key-import trust add` prints on the other side of the gap. */
@@ -83,6 +100,8 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 		printf(PROGRAM ": initialised %s: issuer public key %s, kid %s\n", ar_text_shown(dir),
 		       AR_ISSUER_PUB_FILE, kid);
 		ar_report_sha256_hex(stdout, hex, pub_path);
+		if (o->host_match)
+			printf(PROGRAM ": default host-match %s\n", o->host_match);
 	}
 	ar_keypair_free(&kp);
 	ar_unlock(lock);

@@ -129,15 +129,16 @@ int registrar_issue_key(store *db, const char *name, json_t *token_claims,
 }
 
 /* The policy is judged against the hosts of the registered token: a count past them could
- * never be met, so it is a usage error, and no serial is spent on it. */
-static int host_match_of(const char *text, const char *what, json_t *token_claims,
-			 json_t **claim, ar_err *e)
+ * never be met, so it is a usage error, and no serial is spent on it. None given: the
+ * registrar's default (registrar config host-match). */
+static int host_match_of(store *db, const char *name, const char *text, const char *what,
+			 json_t *token_claims, json_t **claim, ar_err *e)
 {
 	size_t n = json_array_size(json_object_get(token_claims, "hosts"));
 
 	*claim = NULL;
 	if (!text)
-		return AR_OK;
+		return registrar_default_host_match(db, name, n, what, claim, e);
 	if (ar_host_match_parse(text, what, n, claim, e) != AR_OK)
 		return ar_err_code(e, "InvalidHostMatch");
 	return AR_OK;
@@ -168,11 +169,13 @@ int registrar_issue_key_match(store *db, const char *name, json_t *token_claims,
 			rc = ar_fail(e, AR_EINTERNAL, NULL, "stored claims unreadable");
 	}
 	if (rc == AR_OK)
-		rc = host_match_of(host_match, what, p.token_claims, &p.host_match, e);
+		rc = host_match_of(db, name, host_match, what, p.token_claims, &p.host_match, e);
 	if (rc == AR_OK)
 		rc = check_limits(name, &p, valid_days, e);
 	if (rc == AR_OK && !(claims = ar_activation_claims(&p, e)))
 		rc = e->status;
+	if (rc == AR_OK)
+		rc = registrar_host_match_reachable(name, claims, e);
 	if (rc == AR_OK)
 		rc = ar_activation_encode(claims, issuer, compact, e);
 	if (rc == AR_OK)

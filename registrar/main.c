@@ -17,7 +17,7 @@
 #include "text.h"
 
 static const char usage_text[] =
-	"usage: " PROGRAM " init [--data-dir DIR] [--force]\n"
+	"usage: " PROGRAM " init [--data-dir DIR] [--force] [--host-match all|most|any|N]\n"
 	"       " PROGRAM " register --token FILE|- --name NAME [--carry-tenants]\n"
 	"       " PROGRAM " unregister --name NAME | --token FILE | --cloud-id UUID\n"
 	"       " PROGRAM " list [--json]\n"
@@ -31,6 +31,7 @@ static const char usage_text[] =
 	"       " PROGRAM " serve [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE]\n"
 	"                 [--public-url URL]\n"
 	"       " PROGRAM " api-key rotate\n"
+	"       " PROGRAM " config [host-match [all|most|any|N]] [--json]\n"
 	"       " PROGRAM " --help | --version\n"
 	"Every verb takes --data-dir DIR (else $" AR_DATA_DIR_ENV ", else " AR_DATA_DIR_DEFAULT ").\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
@@ -154,6 +155,18 @@ static int cmd_serve(registrar_opts *o, int argc, char **argv)
 	return finish(cmd_serve_run(o, &e), &e);
 }
 
+/* config: every setting; config SETTING: its value; config SETTING VALUE: sets it */
+static int cmd_config(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (argc > 2)
+		return usage_error("config %s takes one value, not %d", argv[0], argc - 1);
+	o->setting = argc > 0 ? argv[0] : NULL;
+	o->value = argc > 1 ? argv[1] : NULL;
+	return finish(cmd_config_run(o, &e), &e);
+}
+
 static int cmd_api_key(registrar_opts *o, int argc, char **argv)
 {
 	ar_err e;
@@ -189,9 +202,18 @@ static int parse_days(const char *text, long *out)
 	return 0;
 }
 
-static void take_option(registrar_opts *o, int c, unsigned *seen)
+/* A value given twice is refused, not the last one taken: --host-match most --host-match all
+ * in a script is a mistake, and which one wins should not be a guess. */
+static int take_option(registrar_opts *o, int c, unsigned *seen)
 {
-	*seen |= (c == 'o') ? BIT_OUTPUT : BIT(c);
+	unsigned bit = (c == 'o') ? BIT_OUTPUT : BIT(c);
+	size_t i;
+
+	for (i = 0; optarg && (*seen & bit) && long_options[i].name; i++)
+		if (long_options[i].val == c)
+			return usage_error("%s--%s given twice", c == 'o' ? "-o/" : "",
+					   long_options[i].name);
+	*seen |= bit;
 	switch (c) {
 	case 'o': o->output = optarg; break;
 	case OPT_DATA_DIR: o->data_dir = optarg; break;
@@ -216,6 +238,7 @@ static void take_option(registrar_opts *o, int c, unsigned *seen)
 		break;
 	default: break;
 	}
+	return AR_OK;
 }
 
 int main(int argc, char **argv)
@@ -225,7 +248,7 @@ int main(int argc, char **argv)
 		int (*run)(registrar_opts *, int, char **);
 		unsigned allowed;
 	} verbs[] = {
-		{ "init", cmd_init, BIT(OPT_FORCE) },
+		{ "init", cmd_init, BIT(OPT_FORCE) | BIT(OPT_HOST_MATCH) },
 		{ "register", cmd_register, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CARRY_TENANTS) },
 		{ "unregister", cmd_unregister, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CLOUD_ID) },
 		{ "list", cmd_list, BIT(OPT_JSON) },
@@ -238,6 +261,7 @@ int main(int argc, char **argv)
 		{ "serve", cmd_serve, BIT(OPT_LISTEN) | BIT(OPT_TLS_CERT) | BIT(OPT_TLS_KEY) |
 		  BIT(OPT_PUBLIC_URL) },
 		{ "api-key", cmd_api_key, 0 },
+		{ "config", cmd_config, BIT(OPT_JSON) },
 	};
 	registrar_opts o;
 	unsigned seen = 0;
@@ -263,7 +287,8 @@ int main(int argc, char **argv)
 						 optarg, &e) != AR_OK)
 			return finish(e.status, &e);
 		idx = -1;
-		take_option(&o, c, &seen);
+		if (take_option(&o, c, &seen) != AR_OK)
+			return AR_EUSAGE;
 	}
 	for (i = optind; i < argc; i++)
 		if (ar_text_check(argv[i], "an argument", AR_EUSAGE, NULL, &e) != AR_OK)

@@ -54,11 +54,33 @@ int registrar_issue_key(store *db, const char *name, json_t *token_claims,
 			const ar_keypair *issuer, long long now, long valid_days, char **compact,
 			long long *serial, ar_err *e);
 /* The same with the issuer's hardware policy: host_match "all", "most", "any" or a count
- * (NULL: "most"); what names it in a refusal (AR_EUSAGE, code InvalidHostMatch). */
+ * (NULL: the registrar's default, registrar config host-match, else "most"); what names it
+ * in a refusal (AR_EUSAGE, code InvalidHostMatch). A policy the hosts could never meet is
+ * refused (AR_EINPUT, InvalidHostMatch) before anything is signed or stored. */
 int registrar_issue_key_match(store *db, const char *name, json_t *token_claims,
 			      const ar_keypair *issuer, long long now, long valid_days,
 			      const char *host_match, const char *what, char **compact,
 			      long long *serial, ar_err *e);
+
+/* The registrar-wide settings (registrar config), inside the caller's transaction where
+ * one is set. get: *value a copy (free it), NULL when none is stored (the built-in
+ * default). set: stores value and appends an audit row "config", "NAME VALUE (was OLD)"
+ * and why (NULL: nothing) after it. */
+#define REGISTRAR_SETTING_HOST_MATCH "host-match"
+int registrar_setting_get(store *db, const char *name, char **value, ar_err *e);
+int registrar_setting_set(store *db, const char *name, const char *value, const char *why,
+			  ar_err *e);
+/* A host-match value as a default may hold it: all, most, any or 1 to AR_MAX_HOSTS
+ * (AR_EUSAGE naming what). */
+int registrar_host_match_check(const char *value, const char *what, ar_err *e);
+/* The default policy for a registration of n_hosts (*claim NULL: none set, the built-in
+ * most); a count past n_hosts is AR_EINPUT "InvalidHostMatch", what naming the flag or
+ * member that would override it. */
+int registrar_default_host_match(store *db, const char *name, size_t n_hosts, const char *what,
+				 json_t **claim, ar_err *e);
+/* AR_OK when the built claims' hostMatch can be met by the hosts a stamp can find (a UUID,
+ * or both serials); else AR_EINPUT "InvalidHostMatch" naming the numbers and the hosts. */
+int registrar_host_match_reachable(const char *name, json_t *claims, ar_err *e);
 
 /* What `registrar show --json` prints for name (NULL and AR_EINPUT
  * "RegistrationNotFound" when there is none), and the list `list --json` holds (no hosts). */

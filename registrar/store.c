@@ -75,6 +75,12 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;",
 	/* 2: a tenant maps to one subscription per registration (add overwrites) */
 	"CREATE UNIQUE INDEX tenants_one_subscription ON tenants (registration_id, tenant);",
+	/* 3: registrar-wide settings (registrar config); a setting not stored is its built-in
+	 * default, so a database migrated to 3 behaves as it did at 2 */
+	"CREATE TABLE settings ("
+	"  name TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	");",
 };
 
 int store_error(store *db, const char *what, ar_err *e)
@@ -323,7 +329,8 @@ static void remove_database(const char *path)
 	}
 }
 
-int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e)
+int store_create(const char *data_dir, const char *first_audit_detail, store_fill fill,
+		 const void *arg, ar_err *e)
 {
 	char path[4096], tmp[4096];
 	store *db = NULL;
@@ -338,6 +345,8 @@ int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
 		rc = store_audit(db, "init", NULL, first_audit_detail, e);
+		if (rc == AR_OK && fill)
+			rc = fill(db, arg, e);
 		rc = store_end(db, rc, e);
 	}
 	rc = store_close(db, rc, e);

@@ -24,9 +24,13 @@ int store_require(const char *data_dir, ar_err *e);
  * far, or when that was AR_OK, the close's: AR_EENV when SQLite cannot close (a statement
  * still open), which would leave the -wal and -shm files behind. */
 int store_close(store *db, int rc, ar_err *e);
-/* Makes DIR/registrar.db whole or not at all: built beside its place with its schema
- * and a first audit row, then linked in (never over an existing one). */
-int store_create(const char *data_dir, const char *first_audit_detail, ar_err *e);
+/* What init writes into a new database in the transaction of its first audit row. */
+typedef int (*store_fill)(store *db, const void *arg, ar_err *e);
+/* Makes DIR/registrar.db whole or not at all: built beside its place with its schema,
+ * a first audit row and what fill (NULL: nothing) writes, then linked in (never over an
+ * existing one). */
+int store_create(const char *data_dir, const char *first_audit_detail, store_fill fill,
+		 const void *arg, ar_err *e);
 
 /* BEGIN IMMEDIATE; a busy database is AR_EENV. */
 int store_begin(store *db, ar_err *e);

@@ -118,6 +118,28 @@ call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":true}'; is "hos
 # a count is a JSON number, as the key signs it: the string "2" is no policy word
 call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":"2"}'; is "hostMatch a count in a string" 400 '.error.code == "InvalidHostMatch"'
 check "refused policies spent no serial" [ "$(db)" = "$before" ]
+# the registrar's default policy (registrar config host-match): read at each key, the CLI's
+"$RG" config host-match all >/dev/null
+call POST "$BASE/east/getactivationkey?$AV"; is "getactivationkey, the registrar's default" 200
+check "the registrar's default signed in" [ "$(keyclaim hostMatch)" = '"all"' ]
+call POST "$BASE/east/getactivationkey?$AV" --data '{"hostMatch":"any"}'; is "hostMatch over the default" 200
+check "hostMatch given wins over the default" [ "$(keyclaim hostMatch)" = '"any"' ]
+"$RG" config host-match 3 >/dev/null
+before=$(db)
+call POST "$BASE/east/getactivationkey?$AV"; is "a default count past the hosts" 400 '.error.code == "InvalidHostMatch" and .error.message == "east has 2 hosts, fewer than the default policy host-match 3 asks for (registrar config host-match): give hostMatch, or change the default"'
+check "a default count past the hosts spent no serial" [ "$(db)" = "$before" ]
+"$RG" config host-match most >/dev/null
+# a policy no stamp can meet: a host with neither a UUID nor both serials is never found
+jq '.name = "blind" | .uuid = "00000000-0000-0000-0000-000000000000" | del(.serial, .boardSerial)' "$HOSTS/node2.json" >blind.json
+"$TG" init --state-dir stE >/dev/null
+"$TG" create --billing-model Development --host "$HOSTS/node3.json" --host blind.json --state-dir stE -o tokE.txt >/dev/null 2>&1
+"$RG" register --token tokE.txt --name blindy >/dev/null
+before=$(db)
+call POST "$BASE/blindy/getactivationkey?$AV"; is "a policy the hosts can never meet" 400 '.error.code == "InvalidHostMatch" and .error.message == "blindy: host-match most needs 2 of 2 hosts found, and only 1 can ever be: blind has no UUID, nor both serials, that a stamp can match (probe it again, or choose a policy they can meet)"'
+call POST "$BASE/blindy/getactivationkey?$AV" --data '{"hostMatch":2}'; is "a count the hosts can never meet" 400 '.error.code == "InvalidHostMatch" and (.error.message | startswith("blindy: host-match 2 needs 2 of 2 hosts found, and only 1 can ever be"))'
+check "unmeetable policies spent no serial" [ "$(db)" = "$before" ]
+call POST "$BASE/blindy/getactivationkey?$AV" --data '{"hostMatch":"any"}'; is "a policy the hosts can meet" 200
+"$RG" unregister --name blindy >/dev/null
 
 # --- customerSubscriptions
 CS="$BASE/east/customerSubscriptions"

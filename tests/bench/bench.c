@@ -393,7 +393,7 @@ static void registrar_batches(const char *work, const ar_keypair *issuer)
 	int total = 0, step;
 	double rate;
 
-	if (store_create(work, "bench", &e) != AR_OK || store_open(work, 0, &db, &e) != AR_OK)
+	if (store_create(work, "bench", NULL, NULL, &e) != AR_OK || store_open(work, 0, &db, &e) != AR_OK)
 		die("store", &e);
 	for (step = 0; step < N_STAMP_KEYS; step++)
 		if (ar_keypair_generate(&stamps[step], &e) != AR_OK)

@@ -42,13 +42,13 @@ same "token-gen: the flags of --help" "$(token-gen --help | flags)" \
 	"$(all_flags token-gen init probe create show)"
 same "registrar: the flags of --help" "$(registrar --help | flags)" \
 	"$(all_flags registrar init register unregister list show export-issuer-key \
-		activation-key 'tenant add' 'tenant list' 'tenant remove' serve)"
+		activation-key 'tenant add' 'tenant list' 'tenant remove' serve config)"
 same "key-import: the flags of --help" "$(key-import --help | flags)" \
 	"$(all_flags key-import import status remove check 'trust list' 'trust remove')"
 
 # the verbs
 same "token-gen verbs" "$(printf '%s\n' create init probe show)" "$(offers token-gen '' | grep -v '^-')"
-same "registrar verbs" "$(printf '%s\n' activation-key api-key export-issuer-key init list register serve show tenant unregister)" \
+same "registrar verbs" "$(printf '%s\n' activation-key api-key config export-issuer-key init list register serve show tenant unregister)" \
 	"$(offers registrar '' | grep -v '^-')"
 same "registrar tenant verbs" "$(printf '%s\n' add list remove)" "$(offers registrar tenant '')"
 same "per-verb flags: key-import check" "$(printf '%s\n' --host --json --state-dir)" \
@@ -65,6 +65,9 @@ same "tenant list takes --registration only (and --data-dir)" "$(printf '%s\n' -
 same "status: --json" "--json" "$(offers key-import status --j)"
 touch ActivationKey.png ActivationKey.txt
 same "--host-match completes the policies" "$(printf '%s\n' all any most)" "$(offers registrar activation-key --host-match "")"
+same "init --host-match completes the policies" "$(printf '%s\n' all any most)" "$(offers registrar init --host-match "")"
+same "registrar config offers its settings" "$(printf '%s\n' --data-dir --json host-match)" "$(offers registrar config '')"
+same "registrar config host-match offers the policies" "$(printf '%s\n' all any most)" "$(offers registrar config host-match '' | grep -v '^-')"
 same "--qr completes file names" "ActivationKey.png" "$(offers registrar activation-key --qr ActivationKey.p)"
 same "a key file for key-import" "ActivationKey.txt" "$(offers key-import ActivationKey.t)"
 same "show completes file names" "ActivationKey.txt" "$(offers token-gen show ActivationKey.t)"

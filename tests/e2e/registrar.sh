@@ -33,7 +33,8 @@ check "issuer key 0600" [ "$(stat -c %a "$D/issuer.key")" = 600 ]
 check "data dir 0700" [ "$(stat -c %a "$D")" = 700 ]
 check "openssl reads the issuer key" openssl pkey -in "$D/issuer.key" -noout
 check "WAL mode" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA journal_mode')" = wal ]
-check "schema version 2" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA user_version')" = 2 ]
+check "schema version 3" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA user_version')" = 3 ]
+check "schema 3 has the settings table, empty" [ "$(sqlite3 "$D/registrar.db" 'SELECT count(*) FROM settings')" = 0 ]
 # init names the issuer key as a stamp will: its kid (RFC 7638) and issuer.pub's SHA-256
 kid=$(/usr/bin/python3 -c 'import sys; from jwcrypto import jwk; print(jwk.JWK.from_pem(open(sys.argv[1],"rb").read()).thumbprint())' "$D/issuer.pub")
 check "init prints the kid and the SHA-256 of issuer.pub" [ "$OUT" = "registrar: initialised $D: issuer public key issuer.pub, kid $kid
@@ -301,6 +302,96 @@ check "hostMatch any signed in" [ "$(keyclaims policy-any.txt hostMatch)" = '"an
 check "hostMatch 1 signed in as an integer" [ "$(keyclaims policy-1.txt hostMatch)" = 1 ]
 check "two keys, two salts: their digests cannot be linked" [ "$(keyclaims policy-all.txt hosts)" != "$(keyclaims policy-any.txt hosts)" ]
 check "a Development key states no licence" [ "$(keyclaims policy-1.txt licensed)" = absent ]
+# --host-match given twice: which one was meant is not guessed (nor is any flag's value)
+refuse 2 "registrar: --host-match given twice (see registrar --help)" activation-key --name par0 --host-match all --host-match any -o refused.txt
+refuse 2 "registrar: --name given twice (see registrar --help)" activation-key --name par0 --name par1 -o refused.txt
+refuse 2 "registrar: -o/--output given twice (see registrar --help)" activation-key --name par0 -o refused.txt --output refused2.txt
+
+# the registrar's default policy (issue 16 part 1): registrar config, in the database, audited
+expect_exit 0 "config: every setting" "$RG" config
+check "config: host-match, built in" [ "$OUT" = "host-match most (built in)" ]
+expect_exit 0 "config host-match" "$RG" config host-match
+check "config host-match: the value alone" [ "$OUT" = most ]
+expect_exit 0 "config --json" "$RG" config --json
+check "config --json" $PY -c 'import json,sys; assert json.loads(sys.argv[1]) == {"settings": [{"name": "host-match", "value": "most", "builtIn": True}]}' "$OUT"
+refuse 2 'registrar: host-match must be all, most, any or a count 1 to 64, not "65"' config host-match 65
+refuse 2 'registrar: host-match must be all, most, any or a count 1 to 64, not "MOST"' config host-match MOST
+refuse 2 'registrar: unknown setting "host_match" (registrar config shows them all)' config host_match all
+refuse 2 "registrar: config host-match takes one value, not 2 (see registrar --help)" config host-match all any
+refuse 2 "registrar: --json shows settings; config host-match all sets one" config host-match all --json
+expect_exit 0 "config host-match any" "$RG" config host-match any
+check "config host-match any: said" [ "$OUT" = "registrar: host-match any (was most, built in)" ]
+check "config host-match any: stored" [ "$(sqlite3 "$D/registrar.db" "SELECT value FROM settings WHERE name = 'host-match'")" = any ]
+check "config host-match any: audited" [ "$(sqlite3 "$D/registrar.db" "SELECT action || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" = "config host-match any (was most, built in)" ]
+before=$(dump)
+expect_exit 0 "config host-match any again" "$RG" config host-match any
+check "the same value again: nothing changed, said so" [ "$OUT" = "registrar: host-match is any already, nothing changed" ]
+check "the same value again: database unchanged (no audit row)" [ "$(dump)" = "$before" ]
+expect_exit 0 "config host-match --json, set" "$RG" config host-match --json
+check "config host-match --json" $PY -c 'import json,sys; assert json.loads(sys.argv[1]) == {"name": "host-match", "value": "any", "builtIn": False}' "$OUT"
+expect_exit 0 "activation-key, the registrar's default" "$RG" activation-key --name par0 -o policy-default.txt
+check "the registrar's default signed in" [ "$(keyclaims policy-default.txt hostMatch)" = '"any"' ]
+expect_exit 0 "activation-key --host-match over the default" "$RG" activation-key --name par0 --host-match all -o policy-over.txt
+check "--host-match wins over the default" [ "$(keyclaims policy-over.txt hostMatch)" = '"all"' ]
+# a default count past the registration's hosts is refused, never lowered to fit
+"$RG" config host-match 2 >/dev/null
+serial=$(sqlite3 "$D/registrar.db" "SELECT key_serial FROM registrations WHERE name='par0'")
+refuse 4 "registrar: par0 has 1 host, fewer than the default policy host-match 2 asks for (registrar config host-match): give --host-match, or change the default" activation-key --name par0 -o refused.txt
+check "a default past the hosts spent no serial" [ "$(sqlite3 "$D/registrar.db" "SELECT key_serial FROM registrations WHERE name='par0'")" = "$serial" ]
+expect_exit 0 "--host-match 1 with a default of 2" "$RG" activation-key --name par0 --host-match 1 -o policy-1b.txt
+"$RG" config host-match most >/dev/null
+
+# a policy no stamp can meet is refused at issue: a host with neither a UUID nor both serials
+# (placeholders are left out of the key) is never found. blind1: a placeholder UUID and one
+# serial; blind2: a placeholder UUID and both serials, found by them (a board replaced)
+$PY - <<'PYEOF'
+import json
+r = json.load(open("n3.json"))
+b1 = dict(r, name="blind1", uuid="00000000-0000-0000-0000-000000000000", serial="BLIND1SERIAL")
+b1.pop("boardSerial", None)
+b2 = dict(r, name="blind2", uuid="ffffffff-ffff-ffff-ffff-ffffffffffff", serial="BLIND2SERIAL", boardSerial="BLIND2BOARD")
+json.dump(b1, open("blind1.json", "w")); json.dump(b2, open("blind2.json", "w"))
+PYEOF
+"$TG" init --state-dir stampBlind >/dev/null
+"$TG" create --billing-model Development --host n1.json --host blind1.json --host blind2.json --state-dir stampBlind -o blind.txt >/dev/null
+"$TG" init --state-dir stampBlind1 >/dev/null
+"$TG" create --billing-model Development --host blind1.json --state-dir stampBlind1 -o blind1.txt >/dev/null
+expect_exit 0 "register a stamp with a host no key can find" "$RG" register --token blind.txt --name blind
+expect_exit 0 "register a stamp of that host alone" "$RG" register --token blind1.txt --name blindone
+expect_exit 0 "most: 2 of 3, and 2 can be found" "$RG" activation-key --name blind -o blind-most.txt
+check "the key carries no identity for blind1" $PY -c 'import base64,json,sys,zlib; p=open("blind-most.txt").read().split(".")[1]; h=json.loads(zlib.decompress(base64.urlsafe_b64decode(p+"="*(-len(p)%4)),-15))["hosts"]; assert [sorted(set(x) & {"uuid","serial","boardSerial"}) for x in h] == [["boardSerial","serial","uuid"], ["serial"], ["boardSerial","serial"]], h'
+expect_exit 0 "2 of 3" "$RG" activation-key --name blind --host-match 2 -o blind-2.txt
+refuse 4 "registrar: blind: host-match all needs 3 of 3 hosts found, and only 2 can ever be: blind1 has no UUID, nor both serials, that a stamp can match (probe it again, or choose a policy they can meet)" activation-key --name blind --host-match all -o refused.txt
+refuse 4 "registrar: blind: host-match 3 needs 3 of 3 hosts found, and only 2 can ever be: blind1 has no UUID, nor both serials, that a stamp can match (probe it again, or choose a policy they can meet)" activation-key --name blind --host-match 3 -o refused.txt
+refuse 4 "registrar: blindone: host-match any needs 1 of 1 hosts found, and only 0 can ever be: blind1 has no UUID, nor both serials, that a stamp can match (probe it again, or choose a policy they can meet)" activation-key --name blindone --host-match any -o refused.txt
+refuse 4 "registrar: blindone: host-match most needs 1 of 1 hosts found, and only 0 can ever be: blind1 has no UUID, nor both serials, that a stamp can match (probe it again, or choose a policy they can meet)" activation-key --name blindone -o refused.txt
+"$RG" config host-match all >/dev/null
+refuse 4 "registrar: blind: host-match all needs 3 of 3 hosts found, and only 2 can ever be: blind1 has no UUID, nor both serials, that a stamp can match (probe it again, or choose a policy they can meet)" activation-key --name blind -o refused.txt
+"$RG" config host-match most >/dev/null
+check "unmeetable policies spent no serial" [ "$(sqlite3 "$D/registrar.db" "SELECT group_concat(key_serial) FROM (SELECT key_serial FROM registrations WHERE name LIKE 'blind%' ORDER BY name)")" = "2,0" ]
+
+# a registrar older than the database's schema refuses it (here: a schema one newer)
+cp -a "$D" newer
+sqlite3 newer/registrar.db 'PRAGMA user_version = 4'
+sqlite3 newer/registrar.db .dump > newer.before
+expect_exit 5 "a schema newer than this registrar" "$RG" list --data-dir "$WORK/newer"
+check "a newer schema: the line" [ "$ERR" = "registrar: $WORK/newer/registrar.db: database schema 4 is newer than this registrar (3)" ]
+check "a newer schema: database unchanged" [ "$(sqlite3 newer/registrar.db .dump)" = "$(cat newer.before)" ]
+
+# init --host-match: the default set in the transaction that makes the database
+expect_exit 0 "init --host-match all" "$RG" init --data-dir "$WORK/d2" --host-match all
+check "init --host-match: a second line" [ "$(printf '%s\n' "$OUT" | sed -n 3p)" = "registrar: default host-match all" ]
+check "init --host-match: stored" [ "$(sqlite3 "$WORK/d2/registrar.db" "SELECT name || '=' || value FROM settings")" = "host-match=all" ]
+check "init --host-match: audited" [ "$(sqlite3 "$WORK/d2/registrar.db" "SELECT group_concat(action || ':' || detail, '|') FROM (SELECT * FROM audit WHERE action = 'config')")" = "config:host-match all (was most, built in) at init" ]
+expect_exit 0 "init --force keeps the default" "$RG" init --data-dir "$WORK/d2" --force
+check "init --force keeps the default: stored" [ "$(sqlite3 "$WORK/d2/registrar.db" "SELECT value FROM settings")" = all ]
+expect_exit 0 "init --force --host-match 3" "$RG" init --data-dir "$WORK/d2" --force --host-match 3
+check "init --force --host-match 3: stored" [ "$(sqlite3 "$WORK/d2/registrar.db" "SELECT value FROM settings")" = 3 ]
+expect_exit 2 "init --host-match not a policy" "$RG" init --data-dir "$WORK/d3" --host-match most-of
+one_line_error "init --host-match not a policy" 'registrar: --host-match must be all, most, any or a count 1 to 64, not "most-of"'
+check "init --host-match not a policy: nothing made" [ ! -e "$WORK/d3" ]
+expect_exit 2 "init --host-match twice" "$RG" init --data-dir "$WORK/d3" --host-match all --host-match all
+check "init --host-match twice: nothing made" [ ! -e "$WORK/d3" ]
 check "refused keys wrote nothing" [ ! -e refused.txt ]
 refuse 5 "file exists" export-issuer-key -o issuer.pub
 expect_exit 0 "--version" "$RG" --version

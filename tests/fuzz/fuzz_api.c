@@ -98,7 +98,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_init();
 	must(mkdtemp(dir) != NULL, "mkdtemp");
 	atexit(remove_dir);
-	must(store_create(dir, "fuzz", &e) == AR_OK, e.msg);
+	must(store_create(dir, "fuzz", NULL, NULL, &e) == AR_OK, e.msg);
 	must(store_open(dir, 0, &db, &e) == AR_OK, e.msg);
 	must(ar_keypair_generate(&issuer, &e) == AR_OK, e.msg);
 	register_east();
