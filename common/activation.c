@@ -38,11 +38,19 @@ json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e)
 	char jti[37], *salt_text;
 	json_t *c, *hosts, *licensed = NULL;
 
-	/* a fresh salt a key: the digests of two keys of one stamp cannot be linked */
-	randombytes_buf(salt, sizeof salt);
-	salt_text = ar_b64url_encode(salt, sizeof salt);
-	hosts = ar_key_hosts(json_object_get(p->token_claims, "hosts"), cloud_id ? cloud_id : "",
-			     salt);
+	const char *token_salt = json_string_value(json_object_get(p->token_claims, "hostSalt"));
+
+	/* a v2 token: the stamp's salt and digests, copied (the registrar never sees a clear
+	 * identity). A v1 token: a fresh salt a key, so two keys' digests cannot be linked */
+	if (token_salt) {
+		salt_text = strdup(token_salt);
+		hosts = ar_key_hosts(json_object_get(p->token_claims, "hosts"), NULL, NULL);
+	} else {
+		randombytes_buf(salt, sizeof salt);
+		salt_text = ar_b64url_encode(salt, sizeof salt);
+		hosts = ar_key_hosts(json_object_get(p->token_claims, "hosts"),
+				     cloud_id ? cloud_id : "", salt);
+	}
 	if (model && strcmp(model, AR_BILLING_CAPACITY) == 0)
 		licensed = licensed_of(p->token_claims);
 	ar_uuid_random(jti);

@@ -61,7 +61,9 @@
 #define AR_THUMBPRINT_CHARS    43   /* base64url of a SHA-256, unpadded */
 
 /* Formats */
-#define AR_TOKEN_FORMAT_VERSION 1
+/* 2: hosts carry the identities as keyed digests (hostSalt); 1, still read: whole records */
+#define AR_TOKEN_FORMAT_VERSION 2
+#define AR_TOKEN_FORMAT_V1      1
 #define AR_HOST_FORMAT_VERSION  1
 #define AR_NONCE_BYTES          16
 #define AR_UUID_CHARS           36

@@ -59,28 +59,42 @@ static const char *identity_of(json_t *record, const char *field, char *buf, siz
 	return hw_is_placeholder_text(v) ? NULL : v;
 }
 
-static json_t *key_host(json_t *record, const char *cloud_id,
-			const uint8_t salt[AR_HOST_SALT_BYTES])
+int ar_host_identities(json_t *record, const char *cloud_id,
+		       const uint8_t salt[AR_HOST_SALT_BYTES], json_t *into)
 {
 	static const char *const identities[] = { "uuid", "serial", "boardSerial", NULL };
-	json_t *h = json_pack("{s:O}", "name", json_object_get(record, "name"));
 	const char *const *f;
 	char buf[AR_MAX_VALUE_CHARS + 1], digest[AR_HOST_DIGEST_CHARS + 1];
 	const char *v;
 
-	for (f = identities; h && *f; f++) {
+	for (f = identities; *f; f++) {
 		if (!(v = identity_of(record, *f, buf, sizeof buf)))
 			continue;
-		if (ar_host_digest(salt, cloud_id, *f, v, digest) != 0) {
-			json_decref(h);
-			return NULL;
-		}
-		json_object_set_new(h, *f, json_string(digest));
+		if (ar_host_digest(salt, cloud_id, *f, v, digest) != 0 ||
+		    json_object_set_new(into, *f, json_string(digest)) != 0)
+			return -1;
 	}
-	if (h && json_object_get(record, "biosVersion"))
-		json_object_set(h, "biosVersion", json_object_get(record, "biosVersion"));
-	if (h && json_object_get(record, "cpuCores"))
-		json_object_set(h, "cpuCores", json_object_get(record, "cpuCores"));
+	return 0;
+}
+
+/* What a key keeps of a host: its name, the digests, and what is reported (never decides). */
+static json_t *key_host(json_t *record, const char *cloud_id,
+			const uint8_t salt[AR_HOST_SALT_BYTES])
+{
+	static const char *const copied[] = { "uuid", "serial", "boardSerial", "biosVersion",
+		"cpuCores", NULL };
+	const char *const *f;
+	json_t *h = json_pack("{s:O}", "name", json_object_get(record, "name"));
+
+	/* a v2 token's entry holds the digests already (the stamp's salt): copied, never
+	 * re-hashed, for the registrar never sees the clear values */
+	if (h && salt && ar_host_identities(record, cloud_id, salt, h) != 0) {
+		json_decref(h);
+		return NULL;
+	}
+	for (f = salt ? copied + 3 : copied; h && *f; f++)
+		if (json_object_get(record, *f))
+			json_object_set(h, *f, json_object_get(record, *f));
 	return h;
 }
 
@@ -100,7 +114,7 @@ json_t *ar_key_hosts(json_t *records, const char *cloud_id,
 	return out;
 }
 
-static int digest_ok(const char *s)
+int ar_host_digest_ok(const char *s)
 {
 	uint8_t raw[AR_HOST_DIGEST_BYTES];
 	size_t n = 0;
@@ -133,7 +147,7 @@ int ar_key_hosts_check(json_t *hosts, const char *where, ar_err *e)
 			s = NULL;
 			if (ar_json_string(host, *f, 0, AR_MAX_VALUE_CHARS, &s, where, e) != AR_OK)
 				return e->status;
-			if (s && !digest_ok(s))
+			if (s && !ar_host_digest_ok(s))
 				return ar_fail(e, AR_EINPUT, where, "host %zu: \"%s\" is not a host "
 					       "digest (%d base64url characters)", i + 1, *f,
 					       AR_HOST_DIGEST_CHARS);

@@ -19,8 +19,17 @@
 int ar_host_digest(const uint8_t salt[AR_HOST_SALT_BYTES], const char *cloud_id,
 		   const char *field, const char *value, char out[AR_HOST_DIGEST_CHARS + 1]);
 
-/* The key's hosts from the token's host records: a field absent from a record, or a
- * placeholder, is left out. NULL when out of memory. */
+/* Sets into's "uuid", "serial", "boardSerial" to the record's digests (ar_host_digest); a
+ * field absent from the record, or a placeholder, is left out. -1 when out of memory. One
+ * function for the stamp (a v2 token) and the registrar (a key from a v1 token). */
+int ar_host_identities(json_t *record, const char *cloud_id,
+		       const uint8_t salt[AR_HOST_SALT_BYTES], json_t *into);
+/* 1 when s is a host digest as written: AR_HOST_DIGEST_CHARS base64url characters. */
+int ar_host_digest_ok(const char *s);
+
+/* The key's hosts from the token's hosts. salt given: a v1 token's host records, whose
+ * identities are digested here. salt NULL: a v2 token's entries, digested by the stamp with
+ * the token's hostSalt, whose digests are copied as they are. NULL when out of memory. */
 json_t *ar_key_hosts(json_t *records, const char *cloud_id,
 		     const uint8_t salt[AR_HOST_SALT_BYTES]);
 

@@ -13,14 +13,20 @@
 #include "jws.h"
 #include "ar_limits.h"
 #include "text.h"
+#include "tokenhost.h"
 
 static const char *const claim_fields[] = {
 	"version", "cloudId", "billingModel", "agreementNumber", "assetTag", "usageReporting",
-	"marketplaceSyndication", "issuedAt", "nonce", "hosts", "totals", NULL
+	"marketplaceSyndication", "issuedAt", "nonce", "hostSalt", "hosts", "totals", NULL
 };
-static const char *const total_fields[] = {
+/* v1 sums what its whole host records report; v2 what its hosts still carry in clear */
+static const char *const sums_v1[] = { "cpuSockets", "cpuCores", "cpuThreads", "memoryMiB",
+	NULL };
+static const char *const sums_v2[] = { "cpuCores", "memoryMiB", NULL };
+static const char *const total_fields_v1[] = {
 	"hosts", "cpuSockets", "cpuCores", "cpuThreads", "memoryMiB", NULL
 };
+static const char *const total_fields_v2[] = { "hosts", "cpuCores", "memoryMiB", NULL };
 
 const char *ar_billing_model(const char *text)
 {
@@ -63,10 +69,8 @@ static void add_total(json_t *totals, json_t *host, const char *field)
 }
 
 /* Sums of what the hosts report; a host that does not know a value adds nothing. */
-static json_t *totals_of(json_t *hosts)
+static json_t *totals_of(json_t *hosts, const char *const *sums)
 {
-	static const char *const sums[] = { "cpuSockets", "cpuCores", "cpuThreads",
-		"memoryMiB", NULL };
 	json_t *totals = json_pack("{s:I}", "hosts", (json_int_t)json_array_size(hosts));
 	const char *const *f;
 	json_t *host;
@@ -80,16 +84,22 @@ static json_t *totals_of(json_t *hosts)
 
 json_t *ar_token_claims(const ar_token_params *p, ar_err *e)
 {
-	uint8_t nonce[AR_NONCE_BYTES];
-	char *nonce_text;
-	json_t *c;
+	uint8_t nonce[AR_NONCE_BYTES], salt[AR_HOST_SALT_BYTES];
+	char *nonce_text, *salt_text;
+	json_t *c, *hosts;
 
 	randombytes_buf(nonce, sizeof nonce);
 	nonce_text = ar_b64url_encode(nonce, sizeof nonce);
+	/* a fresh salt a token: the digests of two tokens (and their keys) cannot be linked */
+	randombytes_buf(salt, sizeof salt);
+	salt_text = ar_b64url_encode(salt, sizeof salt);
+	hosts = ar_token_hosts_v2(p->hosts, p->cloud_id, salt);
 	c = json_pack("{s:i, s:s, s:s}", "version", AR_TOKEN_FORMAT_VERSION, "cloudId",
 		      p->cloud_id, "billingModel", p->billing_model);
-	if (!c || !nonce_text) {
+	if (!c || !nonce_text || !salt_text || !hosts) {
 		free(nonce_text);
+		free(salt_text);
+		json_decref(hosts);
 		json_decref(c);
 		ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 		return NULL;
@@ -102,9 +112,11 @@ json_t *ar_token_claims(const ar_token_params *p, ar_err *e)
 	json_object_set_new(c, "marketplaceSyndication", json_boolean(p->marketplace_syndication));
 	json_object_set_new(c, "issuedAt", json_integer(p->issued_at));
 	json_object_set_new(c, "nonce", json_string(nonce_text));
-	json_object_set(c, "hosts", p->hosts);
-	json_object_set_new(c, "totals", totals_of(p->hosts));
+	json_object_set_new(c, "hostSalt", json_string(salt_text));
+	json_object_set_new(c, "totals", totals_of(hosts, sums_v2));
+	json_object_set_new(c, "hosts", hosts);
 	free(nonce_text);
+	free(salt_text);
 	return c;
 }
 
@@ -157,13 +169,11 @@ static int check_header(const ar_jws *jws, ar_token *out, const char *where, ar_
 	return AR_OK;
 }
 
-static int check_hosts(json_t *hosts, const char *where, ar_err *e)
+static int check_hosts_v1(json_t *hosts, const char *where, ar_err *e)
 {
 	json_t *host;
 	size_t i, j;
 
-	if (json_array_size(hosts) == 0)
-		return ar_fail(e, AR_EINPUT, where, "token has no hosts");
 	json_array_foreach(hosts, i, host) {
 		char what[600];
 
@@ -189,15 +199,33 @@ static int check_hosts(json_t *hosts, const char *where, ar_err *e)
 	return AR_OK;
 }
 
-static int check_totals(json_t *claims, json_t *hosts, const char *where, ar_err *e)
+/* v2: a salt of AR_HOST_SALT_BYTES, and hosts as tokenhost.c writes them */
+static int check_hosts_v2(json_t *c, json_t *hosts, const char *where, ar_err *e)
+{
+	uint8_t salt[AR_HOST_SALT_BYTES];
+	const char *salt_text = NULL;
+	size_t n = 0;
+
+	if (ar_json_string(c, "hostSalt", 1, AR_MAX_VALUE_CHARS, &salt_text, where, e) != AR_OK)
+		return e->status;
+	if (strlen(salt_text) != AR_HOST_SALT_CHARS ||
+	    ar_b64url_decode(salt_text, strlen(salt_text), salt, sizeof salt, &n) != 0 ||
+	    n != AR_HOST_SALT_BYTES)
+		return ar_fail(e, AR_EINPUT, where, "\"hostSalt\" is not %d bytes in base64url",
+			       AR_HOST_SALT_BYTES);
+	return ar_token_hosts_v2_check(hosts, where, e);
+}
+
+static int check_totals(json_t *claims, json_t *hosts, int v2, const char *where, ar_err *e)
 {
 	json_t *totals = NULL, *expect;
 	int same;
 
 	if (ar_json_object(claims, "totals", 1, &totals, where, e) != AR_OK ||
-	    ar_json_only_keys(totals, total_fields, "totals", where, e) != AR_OK)
+	    ar_json_only_keys(totals, v2 ? total_fields_v2 : total_fields_v1, "totals", where,
+			      e) != AR_OK)
 		return e->status;
-	expect = totals_of(hosts);
+	expect = totals_of(hosts, v2 ? sums_v2 : sums_v1);
 	same = json_equal(expect, totals);
 	json_decref(expect);
 	return same ? AR_OK : ar_fail(e, AR_EINPUT, where, "\"totals\" do not match the hosts");
@@ -213,7 +241,7 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	if (ar_json_only_keys(c, claim_fields, "token claims", where, e) != AR_OK ||
 	    ar_json_int(c, "version", 1, 1, 1000, &version, where, e) != AR_OK)
 		return e->status;
-	if (version != AR_TOKEN_FORMAT_VERSION)
+	if (version != AR_TOKEN_FORMAT_V1 && version != AR_TOKEN_FORMAT_VERSION)
 		return ar_fail(e, AR_EINPUT, where, "token format version %lld not supported",
 			       (long long)version);
 	if (ar_json_uuid(c, "cloudId", &cloud, where, e) != AR_OK ||
@@ -226,8 +254,15 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	    ar_json_string(c, "nonce", 1, 64, &nonce, where, e) != AR_OK ||
 	    ar_json_array(c, "hosts", 1, AR_MAX_HOSTS, &hosts, where, e) != AR_OK)
 		return e->status;
+	if (json_array_size(hosts) == 0)
+		return ar_fail(e, AR_EINPUT, where, "token has no hosts");
+	/* v1 (a token-gen before the digests) carries whole host records and no salt */
+	if (version == AR_TOKEN_FORMAT_V1 && json_object_get(c, "hostSalt"))
+		return ar_fail(e, AR_EINPUT, where, "token format version 1 has no \"hostSalt\"");
 	if (ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
-	    check_hosts(hosts, where, e) != AR_OK || check_totals(c, hosts, where, e) != AR_OK)
+	    (version == AR_TOKEN_FORMAT_V1 ? check_hosts_v1(hosts, where, e)
+					   : check_hosts_v2(c, hosts, where, e)) != AR_OK ||
+	    check_totals(c, hosts, version != AR_TOKEN_FORMAT_V1, where, e) != AR_OK)
 		return e->status;
 	/* last, for what no check above reads as text (the nonce) */
 	return ar_json_text_check(c, "", AR_EINPUT, where, e);

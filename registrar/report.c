@@ -88,6 +88,18 @@ static const char *s(json_t *r, const char *key)
 	return v ? ar_text_shown(v) : "-";
 }
 
+/* One host of the registered token. v1 carried the whole record (a "version" of its own): the
+ * clear UUID. v2 carries the identities as keyed digests only: the name and the model. */
+static void print_host(json_t *h, const char *label)
+{
+	if (json_object_get(h, "version")) {
+		printf("%-20s%s %s\n", label, s(h, "name"), s(h, "uuid"));
+		return;
+	}
+	printf("%-20s%s %s %s, %lld cores\n", label, s(h, "name"), s(h, "manufacturer"),
+	       s(h, "product"), (long long)json_integer_value(json_object_get(h, "cpuCores")));
+}
+
 int registration_id(store *db, const char *name, int live_only, long long *id, ar_err *e)
 {
 	sqlite3_stmt *st;
@@ -206,7 +218,7 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 		       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
 		       expiry(r, o->now, exp));
 		json_array_foreach(json_object_get(r, "hosts"), i, h)
-			printf("%-20s%s %s\n", i == 0 ? "Hosts" : "", s(h, "name"), s(h, "uuid"));
+			print_host(h, i == 0 ? "Hosts" : "");
 	}
 	json_decref(r);
 	rc = store_close(db, rc, e);

@@ -25,6 +25,23 @@ static long long num(json_t *obj, const char *key)
 	return (long long)json_integer_value(json_object_get(obj, key));
 }
 
+/* A v2 token's host: identities as keyed digests (not reversible here), the rest in clear. */
+static void print_host_v2(json_t *h)
+{
+	static const char *const digests[][2] = { { AR_HOST_UUID, "UUID digest" },
+		{ AR_HOST_SERIAL, "Serial digest" }, { AR_HOST_BOARD_SERIAL, "Board digest" } };
+	size_t i;
+
+	printf("  %s\n", str(h, AR_HOST_NAME));
+	for (i = 0; i < sizeof digests / sizeof digests[0]; i++)
+		printf("    %-20s%s\n", digests[i][1], str(h, digests[i][0]));
+	printf("    %-20s%s %s\n", "System", str(h, AR_HOST_MANUFACTURER), str(h, AR_HOST_PRODUCT));
+	printf("    %-20s%s\n", "BIOS version", str(h, AR_HOST_BIOS_VERSION));
+	printf("    %-20s%s; %lld cores\n", "CPU", str(h, AR_HOST_CPU_MODEL),
+	       num(h, AR_HOST_CPU_CORES));
+	printf("    %-20s%lld MiB\n", "Memory", num(h, AR_HOST_MEMORY_MIB));
+}
+
 static void print_host(json_t *h)
 {
 	printf("  %s\n", str(h, AR_HOST_NAME));
@@ -52,10 +69,13 @@ static void print_text(const char *name, const ar_token *t)
 {
 	json_t *c = t->claims, *hosts = json_object_get(c, "hosts"), *tot, *h;
 	char when[AR_TIME_CHARS + 1];
+	int v2 = json_object_get(c, "hostSalt") != NULL;
 	size_t i;
 
 	tot = json_object_get(c, "totals");
 	printf("%-24s%s\n", "Registration token", ar_text_shown(name));
+	printf("%-24s%lld%s\n", "Format", num(c, "version"),
+	       v2 ? " (host identities as keyed digests)" : " (host records in clear)");
 	printf("%-24s%s\n", "SHA-256", t->sha256_hex);
 	printf("%-24svalid, stamp key %s\n", "Signature", t->stamp_kid);
 	printf("%-24s%s\n", "CloudId", str(c, "cloudId"));
@@ -67,11 +87,19 @@ static void print_text(const char *name, const ar_token *t)
 	printf("%-24s%s\n", "Marketplace syndication",
 	       json_is_true(json_object_get(c, "marketplaceSyndication")) ? "on" : "off");
 	printf("%-24s%s\n", "Issued", ar_format_time(num(c, "issuedAt"), when));
-	printf("%-24s%lld (%lld sockets, %lld cores, %lld threads, %lld MiB)\n", "Hosts",
-	       num(tot, "hosts"), num(tot, "cpuSockets"), num(tot, "cpuCores"),
-	       num(tot, "cpuThreads"), num(tot, "memoryMiB"));
-	json_array_foreach(hosts, i, h)
-		print_host(h);
+	if (v2)
+		printf("%-24s%lld (%lld cores, %lld MiB)\n", "Hosts", num(tot, "hosts"),
+		       num(tot, "cpuCores"), num(tot, "memoryMiB"));
+	else
+		printf("%-24s%lld (%lld sockets, %lld cores, %lld threads, %lld MiB)\n", "Hosts",
+		       num(tot, "hosts"), num(tot, "cpuSockets"), num(tot, "cpuCores"),
+		       num(tot, "cpuThreads"), num(tot, "memoryMiB"));
+	json_array_foreach(hosts, i, h) {
+		if (v2)
+			print_host_v2(h);
+		else
+			print_host(h);
+	}
 }
 
 static int print_json(const char *name, const ar_token *t, ar_err *e)

@@ -88,7 +88,7 @@ check "refused PUTs changed nothing" [ "$(db)" = "$before" ]
 "$RG" register --token tokD.txt --name south >/dev/null
 call GET "$BASE/south?$AV"; is "the API sees the CLI's registration" 200 '.name == "south" and (.properties.hosts | length) == 1'
 call GET "$BASE?$AV"; is "list" 200 '[.value[].name] == ["east","south","west"] and all(.value[]; .properties.hosts == null)'
-call GET "$BASE/east?$AV"; is "GET one, with its hosts" 200 '(.properties.hosts | length) == 2 and .properties.status == "Registered"'
+call GET "$BASE/east?$AV"; is "GET one, with its hosts (format 2: no clear UUID, an 11-character digest)" 200 '(.properties.hosts | length) == 2 and .properties.status == "Registered" and (.properties.hosts[0].uuid | length) == 11 and .properties.hosts[0].uuidSource == null'
 call GET "$BASE/nosuch?$AV"; is "GET a registration that does not exist" 404 '.error.code == "RegistrationNotFound"'
 
 # --- activation keys

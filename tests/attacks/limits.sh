@@ -47,7 +47,7 @@ expect_exit 0 "tenant add replacing a pair at the cap" "$RG" tenant add --regist
 	--subscription 11111111-2222-4333-8444-000000000000 --tenant 99999999-1111-4222-8333-444444444444
 # the largest key there can be: the most tenants and hosts, the longest values, fits 64 KiB
 /usr/bin/python3 - "$id" <<'PYEOF' | db
-import json, sqlite3, sys
+import base64, hashlib, json, sqlite3, sys
 conn = sqlite3.connect("ws/registrar.db", timeout=10)
 c = json.loads(conn.execute("SELECT claims FROM registrations WHERE id = ?",
                             (sys.argv[1],)).fetchone()[0])
@@ -61,6 +61,9 @@ for i in range(64):
     h["serial"] = "s%02d" % i + "x" * 252
     h["boardSerial"] = "b%02d" % i + "x" * 252
     h["biosVersion"] = "v%02d" % i + "x" * 252
+    if "hostSalt" in c:  # a token of format 2: the stamp's digests, which the key copies
+        for f in ("uuid", "serial", "boardSerial"):
+            h[f] = base64.urlsafe_b64encode(hashlib.sha256(b"%s %d" % (f.encode(), i)).digest()[:8]).rstrip(b"=").decode()
     hosts.append(h)
 c.update(hosts=hosts, agreementNumber="a" * 64, assetTag="t" * 64)
 c["totals"] = dict(c["totals"], hosts=64)

@@ -113,4 +113,35 @@ PYEOF
 expect_exit 0 "a key before hardware policies imports" "$KI" import legacy.txt
 expect_check 5 "a key without a hardware policy" "" "key-import: $ST: the activation's key carries no hardware policy (a registrar before hardware policies issued it): issue a new key on the workstation: registrar activation-key --name east" --host node1.json
 
+# the token's format 2 (issue 16 part 5): its hosts cross the gap as the stamp's digests, and
+# the key carries them copied (the token's salt); check then matches as above
+check "the token is format 2 and the key copied its salt and digests" $PY - <<'PYEOF'
+import base64, json, zlib
+def claims(f):
+    p = open(f).read().split(".")[1]
+    return json.loads(zlib.decompress(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)), -15))
+t, k = claims("tok.txt"), claims("most.txt")
+assert t["version"] == 2 and t["hostSalt"] == k["hostSalt"], (t.get("hostSalt"), k["hostSalt"])
+assert [h["uuid"] for h in t["hosts"]] == [h["uuid"] for h in k["hosts"]]
+assert json.load(open("node1.json"))["uuid"] not in open("tok.txt").read()
+PYEOF
+# a format-1 token (tests/data/token-v1.txt: samples/, before format 2) still makes a key the
+# stamp's own records satisfy, and another capture's do not: the registrar digests them
+mkdir -m 700 stamp-v1 ws-v1
+cp "$HOSTS/../TEST-ONLY-stamp.key" stamp-v1/stamp.key && chmod 600 stamp-v1/stamp.key
+openssl pkey -in stamp-v1/stamp.key -pubout -out stamp-v1/stamp.pub
+echo 5a3b1e00-aaaa-4bbb-8ccc-000000000001 > stamp-v1/cloud-id
+V1="env TZ=UTC faketime 2026-12-01T22:49:49 env AIRREG_DATA_DIR=$WORK/ws-v1"
+$V1 "$RG" init >/dev/null
+$V1 "$RG" register --token "$TESTDATA/token-v1.txt" --name old >/dev/null
+$V1 "$RG" activation-key --name old --valid-days 3650 -o v1key.txt >/dev/null
+$V1 "$RG" export-issuer-key -o issuer-v1.pub >/dev/null
+ST=$WORK/stamp-v1
+"$KI" trust add issuer-v1.pub --state-dir "$ST" >/dev/null
+expect_exit 0 "a key of a format-1 token imports" "$KI" import v1key.txt --state-dir "$ST"
+OK1="node1: same${NL}node2: same${NL}node3: same${NL}in compliance: 3 of 3 licensed hosts found (3 same, 0 replaced board); policy most needs 2; capacity 3 of 3 hosts, 40 of 40 cores"
+expect_check 0 "format 1: the stamp's own records" "$OK1" "" --state-dir "$ST" --host "$HOSTS/node1.json" --host "$HOSTS/node2.json" --host "$HOSTS/node3.json"
+R1="1 of 3 licensed hosts found (1 same, 0 replaced board); policy most needs 2; capacity 3 of 3 hosts, 10 of 40 cores"
+expect_check 4 "format 1: two hosts of another capture" "node1: same${NL}node2: missing${NL}node3: missing${NL}node4: new${NL}node5: new${NL}out of compliance: $R1" "key-import: check: out of compliance: $R1" --state-dir "$ST" --host "$HOSTS/node1.json" --host node4.json --host node5.json
+
 finish check

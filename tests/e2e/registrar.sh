@@ -129,7 +129,13 @@ check "list --json" sh -c "printf '%s' \"\$1\" | /usr/bin/python3 -c '
 import json,sys; v=json.load(sys.stdin)[\"value\"]
 assert [(r[\"name\"], r[\"cloudId\"], r[\"status\"]) for r in v]==[(\"east\",\"$cloudA\",\"Registered\")]'" _ "$OUT"
 expect_exit 0 "show" "$RG" show east
-check "show hosts" sh -c "printf '%s' \"\$1\" | grep -q 'Hosts *n1 161674cc-2a1e-11b2-a85c-e121881d01b9'" _ "$OUT"
+# a format-2 token's hosts: the name and the model, no UUID in clear (there is none to show)
+check "show hosts: name, model, cores" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hosts *n1 LENOVO 20L8S07A14, 4 cores'" _ "$OUT"
+check "show hosts: no UUID" sh -c "! printf '%s' \"\$1\" | grep -q 161674cc" _ "$OUT"
+expect_exit 0 "show --json" "$RG" show east --json
+check "show --json: the token's hosts, digests and model" sh -c "printf '%s' \"\$1\" | $PY -c '
+import json,sys; h=json.load(sys.stdin)[\"hosts\"][0]
+assert h[\"name\"]==\"n1\" and h[\"product\"]==\"20L8S07A14\" and len(h[\"uuid\"])==11 and \"uuidSource\" not in h, h'" _ "$OUT"
 refuse 4 "RegistrationNotFound: west" show west
 
 # unregister: all three ways work; the name stays reserved. A token must be the stamp's,
@@ -278,6 +284,25 @@ rec = json.load(open("n3.json"))
 assert h["biosVersion"] == rec["biosVersion"] and h.get("cpuCores") == rec.get("cpuCores")
 assert ("serial" in h) == ("serial" in rec) and h.get("serial") == (digest("serial", rec["serial"]) if "serial" in rec else None)
 PYEOF
+check "python3-jwcrypto reads the format-2 token: digests, no clear identity, the key's own" /usr/bin/python3 - <<'PYEOF'
+import base64, hashlib, hmac, json, zlib
+from jwcrypto import jws, jwk
+t = jws.JWS(); t.deserialize(open("c0.txt").read())
+t.verify(jwk.JWK.from_pem(open("stamp0/stamp.pub", "rb").read()))
+c = json.loads(zlib.decompress(t.payload, -15))
+assert c["version"] == 2 and len(base64.urlsafe_b64decode(c["hostSalt"] + "==")) == 16
+rec = json.load(open("n3.json")); h = c["hosts"][0]
+salt = base64.urlsafe_b64decode(c["hostSalt"] + "==")
+m = b"\0".join(x.encode() for x in ("airreg-host-v1", c["cloudId"], "uuid", rec["uuid"]))
+assert h["uuid"] == base64.urlsafe_b64encode(hmac.new(salt, m, hashlib.sha256).digest()[:8]).rstrip(b"=").decode()
+assert rec["uuid"] not in json.dumps(c) and rec["boardSerial"] not in json.dumps(c)
+assert set(h) <= {"name", "uuid", "serial", "boardSerial", "manufacturer", "product", "biosVersion", "cpuModel", "cpuCores", "memoryMiB", "operatorSupplied"}, h
+assert h["product"] == rec["product"] and h["cpuModel"] == rec["cpuModel"]
+assert set(c["totals"]) == {"hosts", "cpuCores", "memoryMiB"}
+p = open("key2.txt").read().split(".")[1]
+k = json.loads(zlib.decompress(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)), -15))
+assert k["hostSalt"] == c["hostSalt"] and k["hosts"][0]["uuid"] == h["uuid"]
+PYEOF
 h=$(cut -d. -f1 key2.txt); p=$(cut -d. -f2 key2.txt); s=$(cut -d. -f3 key2.txt)
 printf '%s.%s' "$h" "$p" > key-si
 printf '%s==' "$s" | tr '_-' '/+' | base64 -d > key-sig 2>/dev/null
@@ -300,7 +325,10 @@ done
 check "hostMatch all signed in" [ "$(keyclaims policy-all.txt hostMatch)" = '"all"' ]
 check "hostMatch any signed in" [ "$(keyclaims policy-any.txt hostMatch)" = '"any"' ]
 check "hostMatch 1 signed in as an integer" [ "$(keyclaims policy-1.txt hostMatch)" = 1 ]
-check "two keys, two salts: their digests cannot be linked" [ "$(keyclaims policy-all.txt hosts)" != "$(keyclaims policy-any.txt hosts)" ]
+# a format-2 token: every key of it carries the token's salt and digests, copied (the
+# registrar never sees a clear identity); a new token (renewal) has a salt of its own
+check "two keys of one token: the token's salt and digests, copied" [ "$(keyclaims policy-all.txt hosts)" = "$(keyclaims policy-any.txt hosts)" ]
+check "the key's hostSalt is the token's" [ "$(keyclaims policy-all.txt hostSalt)" = "$(keyclaims c0.txt hostSalt)" ]
 check "a Development key states no licence" [ "$(keyclaims policy-1.txt licensed)" = absent ]
 # --host-match given twice: which one was meant is not guessed (nor is any flag's value)
 refuse 2 "registrar: --host-match given twice (see registrar --help)" activation-key --name par0 --host-match all --host-match any -o refused.txt
@@ -394,6 +422,19 @@ expect_exit 2 "init --host-match twice" "$RG" init --data-dir "$WORK/d3" --host-
 check "init --host-match twice: nothing made" [ ! -e "$WORK/d3" ]
 check "refused keys wrote nothing" [ ! -e refused.txt ]
 refuse 5 "file exists" export-issuer-key -o issuer.pub
+# a format-1 token (a token-gen before the digests: tests/data/token-v1.txt, whole host
+# records) is still registered and shown as before; its keys get a fresh salt each
+export AIRREG_DATA_DIR=$WORK/data-v1
+"$RG" init >/dev/null
+V1="env TZ=UTC faketime 2026-12-02T12:00:00"
+expect_exit 0 "register a format-1 token" $V1 "$RG" register --token "$TESTDATA/token-v1.txt" --name old
+expect_exit 0 "show a format-1 registration" "$RG" show old
+check "format 1: show prints the clear UUID as before" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hosts *node1 161674cc-2a1e-11b2-a85c-e121881d01b9'" _ "$OUT"
+expect_exit 0 "a key of a format-1 token" $V1 "$RG" activation-key --name old -o v1-a.txt
+expect_exit 0 "another key of it" $V1 "$RG" activation-key --name old -o v1-b.txt
+check "format 1: two keys, two salts: their digests cannot be linked" [ "$(keyclaims v1-a.txt hosts)" != "$(keyclaims v1-b.txt hosts)" ]
+check "format 1: no clear UUID in the key" sh -c "! grep -q 161674cc v1-a.txt && [ \"\$(keyclaims v1-a.txt hosts | grep -c 161674cc)\" = 0 ]"
+export AIRREG_DATA_DIR=$D
 expect_exit 0 "--version" "$RG" --version
 check "--version" [ "$OUT" = "registrar 0.1.0" ]
 

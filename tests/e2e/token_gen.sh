@@ -5,6 +5,7 @@
 # flag refused with its exit status and nothing written.
 . "$(dirname "$0")/lib.sh"
 TG=$BIN/token-gen
+BENCH=$(cd "$(dirname "$0")/../bench" && pwd) # hosts.py: the 16 different real hosts
 ROOTS=$TESTDATA/hwdata/roots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -48,8 +49,23 @@ expect_exit 0 "show" "$TG" show RegistrationToken.txt
 check "show: SHA-256" sh -c "printf '%s' \"\$1\" | grep -q \"SHA-256 *$sha\"" _ "$OUT"
 check "show: CloudId" sh -c "printf '%s' \"\$1\" | grep -q \"CloudId *$cloud\"" _ "$OUT"
 check "show: usage reporting off" sh -c "printf '%s' \"\$1\" | grep -q 'Usage reporting *off'" _ "$OUT"
-check "show: the system and board serials" sh -c "printf '%s' \"\$1\" | grep -q 'serial PC131TBF, board serial L1HF9380025\$'" _ "$OUT"
-check "show: totals" sh -c "printf '%s' \"\$1\" | grep -q 'Hosts *2 (3 sockets, 32 cores, 64 threads, 155648 MiB)'" _ "$OUT"
+# format 2: the identities cross the gap as keyed digests, the model and inventory in clear
+check "show: the format" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Format  *2 (host identities as keyed digests)'" _ "$OUT"
+check "show: the system, without its serials" sh -c "printf '%s\n' \"\$1\" | grep -qx '    System  *LENOVO 20L8S07A14'" _ "$OUT"
+check "show: the digests" sh -c "[ \"\$(printf '%s\n' \"\$1\" | grep -cx '    \(UUID\|Serial\|Board\) digest  *[A-Za-z0-9_-]\{11\}')\" = 5 ]" _ "$OUT"
+check "show: no serial nor UUID in clear (nor in the file)" sh -c "! printf '%s' \"\$1\" | grep -q 'PC131TBF\\|L1HF9380025\\|161674cc' && ! grep -q 161674cc RegistrationToken.txt" _ "$OUT"
+check "show: totals" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hosts  *2 (32 cores, 155648 MiB)'" _ "$OUT"
+# format 1 (a token-gen before the digests) is shown as before
+expect_exit 0 "show a format-1 token" "$TG" show "$TESTDATA/token-v1.txt"
+check "show format 1: the serials in clear, as before" sh -c "printf '%s\n' \"\$1\" | grep -qx '    System  *LENOVO 20L8S07A14, serial PC131TBF, board serial L1HF9380025'" _ "$OUT"
+check "show format 1: totals as before" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hosts  *3 (5 sockets, 40 cores, 72 threads, 204800 MiB)'" _ "$OUT"
+# one QR code (2,331 bytes) holds the token of 16 different real hosts (issue 16), the
+# records made as make bench-sizes makes them
+mkdir sixteen
+$PY "$BENCH/hosts.py" "$BIN" "$TESTDATA/hwdata" "$WORK/sixteen" 16 >/dev/null
+expect_exit 0 "create: 16 different real hosts" sh -c 'tg=$1; st=$2; shift 2; "$tg" create --billing-model Development $(for i in $(seq 16); do printf -- "--host sixteen/node%d.json " "$i"; done) --state-dir "$st" -o sixteen.txt' _ "$TG" "$ST"
+size16=$(wc -c < sixteen.txt)
+check "16 different real hosts fit one QR code: $size16 <= 2331 bytes" [ "$size16" -le 2331 ]
 expect_exit 0 "show --json from stdin" sh -c "'$TG' show --json - < RegistrationToken.txt"
 check "show --json: claims" sh -c "printf '%s' \"\$1\" | $PY -c '
 import json,sys; d=json.load(sys.stdin); c=d[\"claims\"]
@@ -69,6 +85,10 @@ pub = jwk.JWK.from_pem(open("$ST/stamp.pub", "rb").read())
 assert pub.thumbprint() == k.thumbprint()
 c = json.loads(zlib.decompress(t.payload, -15))
 assert c["cloudId"] == "$cloud" and c["totals"]["hosts"] == 2
+assert c["version"] == 2 and len(c["hostSalt"]) == 22 and set(c["totals"]) == {"hosts", "cpuCores", "memoryMiB"}
+rec = json.load(open("a.json")); h = c["hosts"][0]
+assert len(h["uuid"]) == 11 and h["uuid"] != rec["uuid"] and h["product"] == rec["product"], h
+assert not {"uuidSource", "biosVendor", "biosDate", "cpuSockets", "cpuThreads", "version"} & set(h), h
 PYEOF
 h=$(cut -d. -f1 RegistrationToken.txt); p=$(cut -d. -f2 RegistrationToken.txt); s=$(cut -d. -f3 RegistrationToken.txt)
 printf '%s.%s' "$h" "$p" > signing-input

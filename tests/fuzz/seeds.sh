@@ -48,6 +48,15 @@ for kind, name in (("token", "token.txt"), ("activation", "key.txt")):
                        "hardwareSha256": "A" * 43} for h in c["hosts"]]
         open(f"{out}/{kind}/claims-legacy", "wb").write(b"\2" + json.dumps(c).encode())
 PYEOF
+# a token of format 1 (whole host records, before format 2), still read: its own seeds
+/usr/bin/python3 - "$TESTDATA/token-v1.txt" "$out" <<'PYEOF'
+import base64, sys, zlib
+src, out = sys.argv[1:]
+text = open(src, "rb").read()
+p = text.decode().split(".")[1]
+open(f"{out}/token/file-v1", "wb").write(b"\0" + text)
+open(f"{out}/token/claims-v1", "wb").write(b"\1" + zlib.decompress(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)), -15))
+PYEOF
 cp "$hosts"/*.json "$out/host/"
 # api: METHOD-BYTE PATH\n TOP\n SKIPTOKEN\n BODY (fuzz_api.c)
 r=/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.AzureStack/registrations

@@ -24,12 +24,24 @@ check "issuer.pub is the TEST-ONLY issuer key's" [ "$(openssl pkey -in "$S/TEST-
 
 expect_exit 0 "token-gen show verifies the sample token" "$BIN/token-gen" show "$S/RegistrationToken.txt" --json
 printf '%s' "$OUT" > show.json
-check "the token carries the sample host records" /usr/bin/python3 -c "
-import json, sys
+# token format 2: the hosts' names, models and inventory as the records hold them, their
+# identities as keyed digests with the token's salt (placeholders left out), nothing in clear
+check "the token carries the sample hosts: models in clear, identities as digests" /usr/bin/python3 -c "
+import base64, hashlib, hmac, json
 claims = json.load(open('show.json'))
 claims = claims.get('claims', claims)
-hosts = [json.load(open('$S/hosts/node%d.json' % n)) for n in (1, 2, 3)]
-assert claims['hosts'] == hosts, 'hosts differ'"
+salt = base64.urlsafe_b64decode(claims['hostSalt'] + '==')
+def digest(field, value):
+    m = b'\\0'.join(x.encode() for x in ('airreg-host-v1', claims['cloudId'], field, value))
+    return base64.urlsafe_b64encode(hmac.new(salt, m, hashlib.sha256).digest()[:8]).rstrip(b'=').decode()
+recs = [json.load(open('$S/hosts/node%d.json' % n)) for n in (1, 2, 3)]
+assert claims['version'] == 2 and len(claims['hosts']) == 3
+for h, r in zip(claims['hosts'], recs):
+    for f in ('name', 'manufacturer', 'product', 'biosVersion', 'cpuModel', 'cpuCores', 'memoryMiB'):
+        assert h.get(f) == r.get(f), (f, h.get(f), r.get(f))
+    assert h['uuid'] == digest('uuid', r['uuid'].lower()), h
+    assert 'serial' not in h or h['serial'] == digest('serial', r['serial']), h
+    assert r['uuid'] not in json.dumps(claims)"
 check "jwcrypto verifies the token with the TEST-ONLY stamp key and the key with issuer.pub" /usr/bin/python3 -c "
 from jwcrypto import jwk, jws
 stamp = jwk.JWK.from_pem(open('$S/TEST-ONLY-stamp.key', 'rb').read())

@@ -3,6 +3,7 @@
 
 #include "codec.h"
 #include "deflate.h"
+#include "hostkey.h"
 #include "jws.h"
 #include "token.h"
 
@@ -25,6 +26,44 @@ static json_t *claims_for(json_t *hosts, const char *model, const char *agreemen
 
 	assert_non_null(c);
 	return c;
+}
+
+/* The claims a token-gen before the digests wrote (format 1): the whole records, the five
+ * totals, no hostSalt. Still read: tokens made before an upgrade reach the registrar. */
+static json_t *v1_claims_for(json_t *hosts, const char *model, const char *agreement)
+{
+	json_t *c = claims_for(hosts, model, agreement), *h;
+	json_int_t sockets = 0, cores = 0, threads = 0, mem = 0;
+	size_t i;
+
+	json_array_foreach(hosts, i, h) {
+		sockets += json_integer_value(json_object_get(h, "cpuSockets"));
+		cores += json_integer_value(json_object_get(h, "cpuCores"));
+		threads += json_integer_value(json_object_get(h, "cpuThreads"));
+		mem += json_integer_value(json_object_get(h, "memoryMiB"));
+	}
+	json_object_set_new(c, "version", json_integer(1));
+	json_object_del(c, "hostSalt");
+	json_object_set(c, "hosts", hosts);
+	json_object_set_new(c, "totals", json_pack("{s:I,s:I,s:I,s:I,s:I}", "hosts",
+						   (json_int_t)json_array_size(hosts), "cpuSockets",
+						   sockets, "cpuCores", cores, "cpuThreads", threads,
+						   "memoryMiB", mem));
+	return c;
+}
+
+/* The digest the stamp writes for a host's field, from the claims' own salt. */
+static void digest_of(json_t *c, const char *field, const char *value, char out[12])
+{
+	const char *salt_text = json_string_value(json_object_get(c, "hostSalt"));
+	uint8_t salt[16];
+	size_t n = 0;
+
+	assert_non_null(salt_text);
+	assert_int_equal(ar_b64url_decode(salt_text, strlen(salt_text), salt, sizeof salt, &n), 0);
+	assert_int_equal(n, 16);
+	assert_int_equal(ar_host_digest(salt, json_string_value(json_object_get(c, "cloudId")),
+					field, value, out), 0);
 }
 
 static int decode_claims(json_t *claims, ar_token *t, ar_err *e)
@@ -74,6 +113,73 @@ static void expect_refused(json_t *claims, const char *msg)
 	assert_null(t.claims);
 }
 
+/* Format 2: per host the name, the identities as the key's digests (the UUID lowercased
+ * first, as the registrar digests it), the model and inventory; the rest stays behind. */
+static void v2_shape(void **state)
+{
+	json_t *hosts = json_pack("[o]", host("a", "00112233-4455-6677-8899-AABBCCDDEEFF"));
+	json_t *c, *h;
+	char digest[12];
+	const char *k;
+	json_t *v;
+
+	(void)state;
+	json_object_set_new(json_array_get(hosts, 0), "serial", json_string("SN-1"));
+	json_object_set_new(json_array_get(hosts, 0), "operatorSupplied",
+			    json_pack("[s,s]", "biosVendor", "serial"));
+	c = claims_for(hosts, "Development", NULL);
+	h = json_array_get(json_object_get(c, "hosts"), 0);
+	assert_int_equal(json_integer_value(json_object_get(c, "version")), 2);
+	assert_int_equal(strlen(json_string_value(json_object_get(c, "hostSalt"))), 22);
+	digest_of(c, "uuid", "00112233-4455-6677-8899-aabbccddeeff", digest);
+	assert_string_equal(json_string_value(json_object_get(h, "uuid")), digest);
+	digest_of(c, "serial", "SN-1", digest);
+	assert_string_equal(json_string_value(json_object_get(h, "serial")), digest);
+	json_object_foreach(h, k, v)
+		assert_true(strcmp(k, "name") == 0 || strcmp(k, "uuid") == 0 ||
+			    strcmp(k, "serial") == 0 || strcmp(k, "biosVersion") == 0 ||
+			    strcmp(k, "cpuModel") == 0 || strcmp(k, "cpuCores") == 0 ||
+			    strcmp(k, "memoryMiB") == 0 || strcmp(k, "operatorSupplied") == 0);
+	/* the typed biosVendor stays behind with the field */
+	v = json_pack("[s]", "serial");
+	assert_true(json_equal(json_object_get(h, "operatorSupplied"), v));
+	json_decref(v);
+	v = json_pack("{s:i,s:i,s:I}", "hosts", 1, "cpuCores", 16, "memoryMiB", (json_int_t)65536);
+	assert_true(json_equal(json_object_get(c, "totals"), v));
+	json_decref(v);
+	/* the key copies the token's digests: no clear value needed */
+	v = ar_key_hosts(json_object_get(c, "hosts"), NULL, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(v, 0), "uuid")),
+			    json_string_value(json_object_get(h, "uuid")));
+	assert_null(json_object_get(json_array_get(v, 0), "cpuModel"));
+	json_decref(v);
+	json_decref(c);
+	json_decref(hosts);
+}
+
+/* Format 1 (a token-gen before the digests): read exactly as before. */
+static void v1_still_read(void **state)
+{
+	json_t *hosts = json_pack("[o,o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"),
+				  host("b", "00112233-4455-6677-8899-aabbccddeef0"));
+	json_t *c = v1_claims_for(hosts, "Capacity", "1234");
+	ar_token t;
+	ar_err e;
+
+	(void)state;
+	assert_int_equal(decode_claims(c, &t, &e), AR_OK);
+	assert_true(json_equal(t.claims, c));
+	ar_token_free(&t);
+	json_object_set_new(c, "hostSalt", json_string("AAAAAAAAAAAAAAAAAAAAAA"));
+	expect_refused(c, "token format version 1 has no \"hostSalt\"");
+	json_object_del(c, "hostSalt");
+	json_object_set_new(json_array_get(json_object_get(c, "hosts"), 1), "uuid",
+			    json_string("00112233-4455-6677-8899-aabbccddeeff"));
+	expect_refused(c, "hosts 1 and 2 share UUID 00112233-4455-6677-8899-aabbccddeeff");
+	json_decref(c);
+	json_decref(hosts);
+}
+
 static void claims_rules(void **state)
 {
 	json_t *hosts = json_pack("[o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"));
@@ -101,9 +207,9 @@ static void claims_rules(void **state)
 	json_object_set_new(c, "cloudId", json_string("5C0FFEE0-1111-4222-8333-444455556666"));
 	expect_refused(c, "\"cloudId\" is not a lowercase UUID");
 	json_object_set_new(c, "cloudId", json_string("5c0ffee0-1111-4222-8333-444455556666"));
+	json_object_set_new(c, "version", json_integer(3));
+	expect_refused(c, "token format version 3 not supported");
 	json_object_set_new(c, "version", json_integer(2));
-	expect_refused(c, "token format version 2 not supported");
-	json_object_set_new(c, "version", json_integer(1));
 	json_object_set_new(json_object_get(c, "totals"), "cpuCores", json_integer(999));
 	expect_refused(c, "\"totals\" do not match the hosts");
 	json_decref(c);
@@ -114,12 +220,44 @@ static void hosts_rules(void **state)
 {
 	json_t *hosts = json_pack("[o,o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"),
 				  host("b", "00112233-4455-6677-8899-aabbccddeeff"));
-	json_t *c = claims_for(hosts, "Development", NULL), *many;
-	char uuid[37];
+	json_t *c = claims_for(hosts, "Development", NULL), *many, *h;
+	char uuid[37], msg[128];
 	int i;
 
 	(void)state;
-	expect_refused(c, "hosts 1 and 2 share UUID 00112233-4455-6677-8899-aabbccddeeff");
+	digest_of(c, "uuid", "00112233-4455-6677-8899-aabbccddeeff", uuid);
+	snprintf(msg, sizeof msg, "hosts 1 and 2 share UUID digest %s", uuid);
+	expect_refused(c, msg);
+	json_decref(c);
+	json_decref(hosts);
+	hosts = json_pack("[o,o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"),
+			  host("a", "00112233-4455-6677-8899-aabbccddeef0"));
+	c = claims_for(hosts, "Development", NULL);
+	expect_refused(c, "hosts 1 and 2 share name a");
+	json_decref(c);
+	json_decref(hosts);
+	hosts = json_pack("[o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"));
+	c = claims_for(hosts, "Development", NULL);
+	h = json_array_get(json_object_get(c, "hosts"), 0);
+	/* a clear UUID where the digest belongs, a digest one character short */
+	json_object_set_new(h, "uuid", json_string("00112233-4455-6677-8899-aabbccddeeff"));
+	expect_refused(c, "host 1: \"uuid\" is not a host digest (11 base64url characters)");
+	json_object_set_new(h, "uuid", json_string("AAAAAAAAAA"));
+	expect_refused(c, "host 1: \"uuid\" is not a host digest (11 base64url characters)");
+	json_object_set_new(h, "uuid", json_string("AAAAAAAAAAA"));
+	json_object_set_new(h, "uuidSource", json_string("smbios"));
+	expect_refused(c, "host 1: unknown field \"uuidSource\" in host");
+	json_object_del(h, "uuidSource");
+	json_object_set_new(h, "operatorSupplied", json_pack("[s]", "serial"));
+	expect_refused(c, "host 1: \"operatorSupplied\" entry 0 is not a field of the host");
+	json_object_del(h, "operatorSupplied");
+	json_object_set_new(c, "hostSalt", json_string("AAAAAAAAAAAAAAAAAAAAA"));
+	expect_refused(c, "\"hostSalt\" is not 16 bytes in base64url");
+	json_object_del(c, "hostSalt");
+	expect_refused(c, "missing field \"hostSalt\"");
+	json_object_set_new(c, "hostSalt", json_string("AAAAAAAAAAAAAAAAAAAAAA"));
+	json_object_set_new(json_object_get(c, "totals"), "cpuSockets", json_integer(2));
+	expect_refused(c, "unknown field \"cpuSockets\" in totals");
 	json_decref(c);
 	json_decref(hosts);
 	hosts = json_pack("[o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"));
@@ -209,6 +347,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(v2_shape),
+		cmocka_unit_test(v1_still_read),
 		cmocka_unit_test(claims_rules),
 		cmocka_unit_test(hosts_rules),
 		cmocka_unit_test(header_rules),
