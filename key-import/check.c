@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `key-import check --host FILE...`: is the hardware given now the hardware the imported
- * activation was issued for (docs/spec.md, "Matching hosts"), and within what a Capacity key
- * licenses? Reads the activation resource and fresh host records; writes nothing. */
+/* `key-import check --host FILE...|--probe`: is the hardware given now (or this machine,
+ * probed as token-gen probes it) the hardware the imported activation was issued for
+ * (docs/spec.md, "Matching hosts"), and within what a Capacity key licenses? The same
+ * judgement serves `import --host` before it writes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "hostkey.h"
 #include "hostmatch.h"
 #include "json.h"
+#include "probe.h"
 #include "stamp.h"
 #include "state.h"
 
@@ -67,29 +69,36 @@ static void identities_of(json_t *hosts, hm_identity *out)
 	}
 }
 
-/* The activation to check against: an imported key that carries a hardware policy. */
-static int read_activation(const char *dir, json_t **r, hm_policy *policy, uint8_t *salt,
+/* The key's policy and salt, as the registrar signed them in (the activation's or the key's
+ * an import is about to write). */
+static int policy_and_salt(json_t *r, hm_policy *policy, uint8_t *salt, const char *where,
 			   ar_err *e)
 {
 	const char *s;
 	size_t n = 0;
 
-	if (state_read_resource(dir, r, e) != AR_OK)
-		return e->status;
-	if (!*r)
-		return ar_fail(e, AR_EENV, dir, "nothing activated here: import a key first "
-			       "(key-import import FILE)");
-	if (!policy_of(json_object_get(*r, "hostMatch"), policy))
-		return ar_fail(e, AR_EENV, dir, "the activation's key carries no hardware policy "
+	if (!policy_of(json_object_get(r, "hostMatch"), policy))
+		return ar_fail(e, AR_EENV, where, "the activation's key carries no hardware policy "
 			       "(a registrar before hardware policies issued it): issue a new key on "
 			       "the workstation: registrar activation-key --name %s",
-			       state_field_text(*r, "registration"));
-	s = state_field_text(*r, "hostSalt");
+			       state_field_text(r, "registration"));
+	s = state_field_text(r, "hostSalt");
 	if (ar_b64url_decode(s, strlen(s), salt, AR_HOST_SALT_BYTES, &n) != 0 ||
 	    n != AR_HOST_SALT_BYTES)
-		return ar_fail(e, AR_EENV, dir, "activation.json: \"hostSalt\" is not %d bytes "
+		return ar_fail(e, AR_EENV, where, "activation.json: \"hostSalt\" is not %d bytes "
 			       "(damaged state: import the key again)", AR_HOST_SALT_BYTES);
 	return AR_OK;
+}
+
+/* Said before any record is read: a key with nothing to check against. */
+static int policy_and_salt_present(json_t *r, const char *where, ar_err *e)
+{
+	uint8_t salt[AR_HOST_SALT_BYTES];
+	hm_policy p;
+	int rc = policy_and_salt(r, &p, salt, where, e);
+
+	sodium_memzero(salt, sizeof salt);
+	return rc;
 }
 
 /* Capacity keys: the given hosts (a duplicate is counted for nothing, as by the policy) and
@@ -140,55 +149,110 @@ static void capacity_text(const check_capacity *c, char *out, size_t cap)
 	}
 }
 
+int check_gather(const keyimport_opts *o, json_t *records, ar_err *e)
+{
+	probe_opts p;
+	json_t *host = NULL;
+
+	if (!o->probe)
+		return load_records(o->host_files, (size_t)o->n_host_files, records, e);
+	/* exactly token-gen probe's reading, its failures said by key-import */
+	memset(&p, 0, sizeof p);
+	p.root = o->root;
+	p.program = PROGRAM;
+	if (probe_host(&p, &host, e) != AR_OK)
+		return e->status;
+	if (json_array_append_new(records, host) != 0)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	return AR_OK;
+}
+
+int check_judge(json_t *r, json_t *records, check_report *rep, const char *where, ar_err *e)
+{
+	uint8_t salt[AR_HOST_SALT_BYTES];
+	hm_identity lic[AR_MAX_HOSTS], giv[AR_MAX_HOSTS];
+	char verdict[CHECK_REASON_CHARS], cap[CHECK_REASON_CHARS];
+	json_t *given = NULL;
+	size_t j;
+	int rc;
+
+	memset(rep, 0, sizeof *rep);
+	rc = policy_and_salt(r, &rep->policy, salt, where, e);
+	/* the given records' identities digested as the registrar digests a token's hosts
+	 * (ar_key_hosts: the same placeholders left out), so both sides compare alike */
+	if (rc == AR_OK && !(given = ar_key_hosts(records, state_field_text(r, "cloudId"), salt)))
+		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	if (rc == AR_OK) {
+		rep->resource = r;
+		rep->records = records;
+		rep->licensed_hosts = json_object_get(r, "hosts");
+		rep->n_licensed = json_array_size(rep->licensed_hosts);
+		rep->n_given = json_array_size(given);
+		identities_of(rep->licensed_hosts, lic);
+		identities_of(given, giv);
+		if (hm_assign(lic, rep->n_licensed, giv, rep->n_given, &rep->a) != 0)
+			rc = ar_fail(e, AR_EENV, where, "activation.json: more than %d hosts "
+				     "(damaged state: import the key again)", AR_MAX_HOSTS);
+	}
+	if (rc == AR_OK) {
+		for (j = 0; j < rep->n_given; j++)
+			rep->n_duplicates += rep->a.fresh[j] == HM_FRESH_DUPLICATE;
+		rep->compliant = hm_verdict(rep->a.licensed, rep->n_licensed, rep->n_duplicates,
+					    &rep->policy, verdict, sizeof verdict);
+		rep->compliant &= capacity(r, records, &rep->a, &rep->cap);
+		capacity_text(&rep->cap, cap, sizeof cap);
+		snprintf(rep->reason, sizeof rep->reason, "%s%s", verdict, cap);
+	}
+	sodium_memzero(salt, sizeof salt);
+	json_decref(given);
+	return rc;
+}
+
+int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_report *rep,
+		     const char *where, ar_err *e)
+{
+	int rc;
+
+	if (!json_object_get(r, "hostMatch"))
+		return ar_fail(e, AR_EINPUT, where, "the key carries no hardware policy to check "
+			       "the hardware given against (a registrar before hardware policies "
+			       "issued it): import it without %s", o->probe ? "--probe" : "--host");
+	rc = check_gather(o, records, e);
+	if (rc == AR_OK)
+		rc = check_judge(r, records, rep, where, e);
+	if (rc == AR_OK)
+		rc = check_print_text(rep, e);
+	if (rc == AR_OK && !rep->compliant)
+		rc = ar_fail(e, AR_EINPUT, where, "out of compliance: %s (nothing imported)",
+			     rep->reason);
+	return rc;
+}
+
 int cmd_check_run(const keyimport_opts *o, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
-	json_t *r = NULL, *records = json_array(), *given = NULL;
-	uint8_t salt[AR_HOST_SALT_BYTES];
-	hm_identity lic[AR_MAX_HOSTS], giv[AR_MAX_HOSTS];
+	json_t *r = NULL, *records = json_array();
 	check_report rep;
-	char verdict[CHECK_REASON_CHARS], cap[CHECK_REASON_CHARS];
 	int rc = records ? AR_OK : ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 
 	memset(&rep, 0, sizeof rep);
 	if (rc == AR_OK)
 		rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
-		rc = read_activation(dir, &r, &rep.policy, salt, e);
+		rc = state_read_resource(dir, &r, e);
+	if (rc == AR_OK && !r)
+		rc = ar_fail(e, AR_EENV, dir, "nothing activated here: import a key first "
+			     "(key-import import FILE)");
 	if (rc == AR_OK)
-		rc = load_records(o->host_files, (size_t)o->n_host_files, records, e);
-	/* the given records' identities digested as the registrar digests a token's hosts
-	 * (ar_key_hosts: the same placeholders left out), so both sides compare alike */
-	if (rc == AR_OK && !(given = ar_key_hosts(records, state_field_text(r, "cloudId"), salt)))
-		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	if (rc == AR_OK) {
-		rep.resource = r;
-		rep.records = records;
-		rep.licensed_hosts = json_object_get(r, "hosts");
-		rep.n_licensed = json_array_size(rep.licensed_hosts);
-		rep.n_given = json_array_size(given);
-		identities_of(rep.licensed_hosts, lic);
-		identities_of(given, giv);
-		if (hm_assign(lic, rep.n_licensed, giv, rep.n_given, &rep.a) != 0)
-			rc = ar_fail(e, AR_EENV, dir, "activation.json: more than %d hosts "
-				     "(damaged state: import the key again)", AR_MAX_HOSTS);
-	}
-	if (rc == AR_OK) {
-		size_t j;
-
-		for (j = 0; j < rep.n_given; j++)
-			rep.n_duplicates += rep.a.fresh[j] == HM_FRESH_DUPLICATE;
-		rep.compliant = hm_verdict(rep.a.licensed, rep.n_licensed, rep.n_duplicates,
-					   &rep.policy, verdict, sizeof verdict);
-		rep.compliant &= capacity(r, records, &rep.a, &rep.cap);
-		capacity_text(&rep.cap, cap, sizeof cap);
-		snprintf(rep.reason, sizeof rep.reason, "%s%s", verdict, cap);
+		rc = policy_and_salt_present(r, dir, e);
+	if (rc == AR_OK)
+		rc = check_gather(o, records, e);
+	if (rc == AR_OK)
+		rc = check_judge(r, records, &rep, dir, e);
+	if (rc == AR_OK)
 		rc = o->json ? check_print_json(&rep, e) : check_print_text(&rep, e);
-	}
 	if (rc == AR_OK && !rep.compliant)
 		rc = ar_fail(e, AR_EINPUT, "check", "out of compliance: %s", rep.reason);
-	sodium_memzero(salt, sizeof salt);
-	json_decref(given);
 	json_decref(records);
 	json_decref(r);
 	return rc;

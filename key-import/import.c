@@ -9,6 +9,7 @@
 #include "activation.h"
 #include "codec.h"
 #include "ar_limits.h"
+#include "check.h"
 #include "commands.h"
 #include "fileio.h"
 #include "filekind.h"
@@ -216,6 +217,19 @@ static json_t *resource_of(const ar_activation *a, const char *compact, long lon
 	return r;
 }
 
+/* import --host|--probe: the hardware given must satisfy the key before anything is written */
+static int check_hardware(const keyimport_opts *o, const ar_activation *a, const char *compact,
+			  check_report *rep, const char *where, ar_err *e)
+{
+	json_t *r = resource_of(a, compact, o->now), *records = json_array();
+	int rc = r && records ? check_import_key(o, r, records, rep, where, e)
+		: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+
+	json_decref(records);
+	json_decref(r);
+	return rc;
+}
+
 /* Under the lock: the serial is checked again, then the resource and the mark written;
  * nothing when another import of the same key committed it meanwhile (*same). */
 static int commit_import(const keyimport_opts *o, const char *dir, const ar_activation *a,
@@ -279,6 +293,7 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	ar_activation a = { 0 };
 	long long trusted = 0;
 	int rc, same = 0;
+	check_report rep;
 
 	rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
@@ -297,6 +312,8 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 		rc = check_time(a.claims, o->now, trusted, where, e);
 	if (rc == AR_OK)
 		rc = check_serial(a.claims, a.sha256_hex, dir, &same, where, e);
+	if (rc == AR_OK && !same && (o->n_host_files || o->probe))
+		rc = check_hardware(o, &a, text, &rep, where, e);
 	if (rc == AR_OK && !o->dry_run && !same)
 		rc = commit_import(o, dir, &a, text, &same, where, e);
 	if (rc == AR_OK) {

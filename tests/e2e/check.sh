@@ -1,9 +1,9 @@
 #!/bin/sh
-# SPDX-License-Identifier: Apache-2.0
 # key-import check end to end (issue 16, parts 3 and 4): host records probed from real
 # captures, a Capacity token of three of them, keys under "most" and "all", then the given
 # hardware checked against the imported activation: exit status, every stdout line, the one
-# stderr line, and the state directory unchanged.
+# stderr line, and the state directory unchanged. Then a single-host stamp: check --probe
+# (--root a capture) and import --host|--probe, which refuse before anything is written.
 . "$(dirname "$0")/lib.sh"
 scratch
 ROOTS=$TESTDATA/hwdata/roots
@@ -92,6 +92,84 @@ PYEOF
 "$KI" import all.txt >/dev/null
 RA="2 of 3 licensed hosts found (2 same, 0 replaced board); policy all needs 3; capacity 3 of 3 hosts, 10 of 10 cores"
 expect_check 4 "one host replaced, under all" "node1: same${NL}node2: same${NL}node3: missing${NL}node4: new${NL}out of compliance: $RA" "key-import: check: out of compliance: $RA" --host node1.json --host node2.json --host node4.json
+
+# --- check --probe: this machine alone, probed as token-gen probe probes it --------------
+expect_exit 2 "--probe and --host" "$KI" check --probe --host node1.json
+check "--probe and --host: the line" [ "$ERR" = "key-import: check: --probe and --host are exclusive (this machine, or the records given) (see key-import --help)" ]
+expect_exit 2 "--root without --probe" "$KI" check --root "$ROOTS/uroot-Lenovo-ThinkPad-W510" --host node1.json
+check "--root without --probe: the line" [ "$ERR" = "key-import: check: --root applies to --probe only (see key-import --help)" ]
+expect_exit 2 "check --probe FILE" "$KI" check --probe node1.json
+one_line_error "check --probe FILE" "check --probe takes no argument \"node1.json\""
+expect_exit 2 "import --probe and --host" "$KI" import --probe --host node1.json most.txt
+one_line_error "import --probe and --host" "import: --probe and --host are exclusive"
+# a single-host stamp (an appliance): its own state directory, a key for node5 (the W510)
+SOLO=$WORK/solo
+solo() { AIRREG_STATE_DIR=$SOLO "$@"; }
+solo "$TG" init >/dev/null
+solo "$TG" create --billing-model Capacity --agreement-number 43 --host node5.json -o solo-tok.txt >/dev/null
+"$RG" register --token solo-tok.txt --name solo >/dev/null
+"$RG" activation-key --name solo -o solo.txt >/dev/null
+"$RG" activation-key --name solo -o solo2.txt >/dev/null
+solo "$KI" trust add issuer.pub >/dev/null
+RS1="1 of 1 licensed host found (1 same, 0 replaced board); policy most needs 1; capacity 1 of 1 hosts, 4 of 4 cores"
+R0="0 of 1 licensed host found (0 same, 0 replaced board); policy most needs 1; capacity 1 of 1 hosts, 4 of 4 cores"
+# expect_solo STATUS "what" "stdout lines" "stderr line" ARGS...: as expect_check, on $SOLO
+expect_solo() {
+	want=$1; what=$2; lines=$3; line=$4; shift 4
+	before=$(snapshot "$SOLO")
+	expect_exit "$want" "$what" env AIRREG_STATE_DIR="$SOLO" "$KI" "$@"
+	check "$what: stdout" [ "$OUT" = "$lines" ]
+	[ "$OUT" = "$lines" ] || printf 'got:\n%s\nwant:\n%s\n' "$OUT" "$lines"
+	check "$what: stderr" [ "$ERR" = "$line" ]
+	[ "$ERR" = "$line" ] || printf 'got: %s\nwant: %s\n' "$ERR" "$line"
+	check "$what: nothing written" [ "$(snapshot "$SOLO")" = "$before" ]
+}
+expect_solo 5 "--probe, nothing imported" "" "key-import: $SOLO: nothing activated here: import a key first (key-import import FILE)" check --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-W510"
+
+# --- import --host|--probe: the key checked against the hardware before anything is written
+expect_solo 4 "import --probe on other hardware" "node5: missing${NL}uroot-Lenovo-ThinkPad-T490: new${NL}out of compliance: $R0" "key-import: solo.txt: out of compliance: $R0 (nothing imported)" import --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-T490" solo.txt
+expect_solo 4 "import --host other records" "node5: missing${NL}node1: new${NL}out of compliance: $R0" "key-import: solo.txt: out of compliance: $R0 (nothing imported)" import --host node1.json solo.txt
+# a placeholder UUID (the AMI template) with no serial never matches, not even node5's record
+sed 's/"uuid": "[^"]*"/"uuid": "03000200-0400-0500-0006-000700080009"/' node5.json | grep -v '"serial"\|"boardSerial"' >node5-placeholder.json
+check "the placeholder edit took" grep -q 03000200-0400-0500-0006-000700080009 node5-placeholder.json
+expect_solo 4 "import --host a placeholder UUID record" "node5: missing${NL}node5: new${NL}out of compliance: $R0" "key-import: solo.txt: out of compliance: $R0 (nothing imported)" import --host node5-placeholder.json solo.txt
+expect_solo 4 "import --dry-run --host other records" "node5: missing${NL}node1: new${NL}out of compliance: $R0" "key-import: solo.txt: out of compliance: $R0 (nothing imported)" import --dry-run --host node1.json solo.txt
+expect_exit 2 "import --host without a key" env AIRREG_STATE_DIR="$SOLO" "$KI" import --host node5.json
+one_line_error "import --host without a key" "import takes one FILE (or -)"
+expect_exit 0 "import --probe on the hardware of the key" env AIRREG_STATE_DIR="$SOLO" "$KI" import --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-W510" solo.txt
+check "import --probe: the report, then the import" [ "$(printf '%s\n' "$OUT" | head -2)" = "node5: same${NL}in compliance: $RS1" ]
+check "import --probe: imported" [ "$(printf '%s\n' "$OUT" | sed -n 3p | cut -d: -f1-2)" = "key-import: imported solo.txt" ]
+check "import --probe: activation.json written" [ -f "$SOLO/activation.json" ]
+# the arguments after --host are records too (a glob), the key last
+expect_exit 0 "import --host the records of the key" env AIRREG_STATE_DIR="$SOLO" "$KI" import --host node5.json node5.json solo2.txt
+check "import --host: records after --host, the key last" [ "$(printf '%s\n' "$OUT" | head -3)" = "node5: same${NL}node5: duplicate of node5${NL}in compliance: $(echo "$RS1" | sed 's/; capacity/; 1 given host matched a licensed host already found; capacity/')" ]
+check "import --host: serial 2 imported" grep -q '^  "serial": 2,' "$SOLO/activation.json"
+
+expect_solo 0 "--probe, the capture the key was issued for" "node5: same${NL}in compliance: $RS1" "" check --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-W510"
+expect_exit 0 "--probe --json" env AIRREG_STATE_DIR="$SOLO" "$KI" check --probe --json --root "$ROOTS/uroot-Lenovo-ThinkPad-W510"
+printf '%s\n' "$OUT" >report.json
+check "--probe --json read back by python" $PY - <<'PYEOF'
+import json
+r = json.load(open("report.json"))
+w = "uroot-Lenovo-ThinkPad-W510"  # probe names the host after its root
+assert r["compliant"] is True and r["needs"] == 1, r
+assert [(h["name"], h["result"], h["given"]) for h in r["licensed"]] == [("node5", "same", w)], r
+assert [(g["name"], g["result"]) for g in r["given"]] == [(w, "matched")], r
+PYEOF
+# issue 16 part 6: the stamp's state directory copied to other hardware
+cp -Rp "$SOLO" "$WORK/copied"
+SOLO=$WORK/copied
+expect_solo 4 "the state directory copied to other hardware" "node5: missing${NL}uroot-Lenovo-ThinkPad-T490: new${NL}out of compliance: $R0" "key-import: check: out of compliance: $R0" check --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-T490"
+# a capture whose UUID is the AMI template: probe's own refusal, said by key-import
+"$TG" probe --root "$ROOTS/uroot-Synology-RS3614xsp" -o /dev/null 2>tg.err
+check "token-gen refuses the placeholder capture" grep -q "^token-gen: Could not retrieve mandatory hardware info for uroot-Synology-RS3614xsp: system UUID" tg.err
+expect_solo 3 "--probe of a placeholder UUID capture" "" "$(sed 's/^token-gen:/key-import:/' tg.err)" check --probe --root "$ROOTS/uroot-Synology-RS3614xsp"
+# a capture that lies (a core count no machine has): exit 4 as token-gen probe
+cp -R "$ROOTS/uroot-Lenovo-ThinkPad-W510" liar && mkdir liar/proc &&
+	printf 'processor\t: 0\nphysical id\t: 0\ncpu cores\t: 2147483647\nmodel name\t: X\n' >liar/proc/cpuinfo
+"$TG" probe --root liar -o /dev/null 2>tg.err
+check "token-gen refuses the lying capture" grep -q "is more than any host has" tg.err
+expect_solo 4 "--probe of a capture that lies" "" "$(sed 's/^token-gen:/key-import:/' tg.err)" check --probe --root liar
 
 # a key from a registrar before hardware policies: nothing to check against
 $PY - <<'PYEOF'
