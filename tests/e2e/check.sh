@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # key-import check end to end (issue 16, parts 3 and 4): host records probed from real
 # captures, a Capacity token of three of them, keys under "most" and "all", then the given
 # hardware checked against the imported activation: exit status, every stdout line, the one
