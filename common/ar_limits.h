@@ -102,6 +102,8 @@
 #define AR_SERIALS_FILE        "serials.json"
 /* The trusted time (the latest iat key-import has imported): a clock behind it is refused. */
 #define AR_TRUSTED_TIME_FILE   "trusted-time.json"
+/* The last hardware check's verdict (key-import check, import --host): what status shows. */
+#define AR_LAST_CHECK_FILE     "last-check.json"
 #define AR_RESOURCE_VERSION    1
 
 /* QR transfer: byte mode, error correction level M (a screen photographed at an

@@ -2,7 +2,8 @@
 /* `key-import check --host FILE...|--probe`: is the hardware given now (or this machine,
  * probed as token-gen probes it) the hardware the imported activation was issued for
  * (docs/spec.md, "Matching hosts"), and within what a Capacity key licenses? The same
- * judgement serves `import --host` before it writes. */
+ * judgement serves `import --host` before it writes. The verdict is kept in last-check.json
+ * (lastcheck.c), the one file check writes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "hostkey.h"
 #include "hostmatch.h"
 #include "json.h"
+#include "lastcheck.h"
 #include "probe.h"
 #include "stamp.h"
 #include "state.h"
@@ -228,6 +230,17 @@ int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_
 	return rc;
 }
 
+static int record_verdict(const keyimport_opts *o, const char *dir, json_t *r,
+			  const check_report *rep, ar_err *e)
+{
+	int lock = -1, rc = ar_lock_dir(dir, &lock, e);
+
+	if (rc == AR_OK)
+		rc = lastcheck_write(dir, r, rep, o->now, e);
+	ar_unlock(lock);
+	return rc;
+}
+
 int cmd_check_run(const keyimport_opts *o, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
@@ -251,6 +264,10 @@ int cmd_check_run(const keyimport_opts *o, ar_err *e)
 		rc = check_judge(r, records, &rep, dir, e);
 	if (rc == AR_OK)
 		rc = o->json ? check_print_json(&rep, e) : check_print_text(&rep, e);
+	/* the verdict is printed first: a record that cannot be written (exit 5, naming the
+	 * file) still leaves the operator the answer, and status the previous record */
+	if (rc == AR_OK)
+		rc = record_verdict(o, dir, r, &rep, e);
 	if (rc == AR_OK && !rep.compliant)
 		rc = ar_fail(e, AR_EINPUT, "check", "out of compliance: %s", rep.reason);
 	json_decref(records);

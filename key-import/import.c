@@ -15,6 +15,7 @@
 #include "filekind.h"
 #include "json.h"
 #include "keys.h"
+#include "lastcheck.h"
 #include "stamp.h"
 #include "state.h"
 #include "trust.h"
@@ -233,7 +234,8 @@ static int check_hardware(const keyimport_opts *o, const ar_activation *a, const
 /* Under the lock: the serial is checked again, then the resource and the mark written;
  * nothing when another import of the same key committed it meanwhile (*same). */
 static int commit_import(const keyimport_opts *o, const char *dir, const ar_activation *a,
-			 const char *compact, int *same, const char *where, ar_err *e)
+			 const char *compact, const check_report *rep, int *same, const char *where,
+			 ar_err *e)
 {
 	json_t *resource = resource_of(a, compact, o->now);
 	int lock = -1, rc;
@@ -250,6 +252,9 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 					    claim_int(a->claims, "serial"), e);
 	if (rc == AR_OK && !*same)
 		rc = state_raise_trusted_time(dir, claim_int(a->claims, "iat"), e);
+	/* import --host|--probe: its check is the new activation's last (written after it) */
+	if (rc == AR_OK && !*same && rep)
+		rc = lastcheck_write(dir, resource, rep, o->now, e);
 	ar_unlock(lock);
 	json_decref(resource);
 	return rc;
@@ -292,7 +297,7 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	size_t len = 0;
 	ar_activation a = { 0 };
 	long long trusted = 0;
-	int rc, same = 0;
+	int rc, same = 0, hardware = o->n_host_files || o->probe;
 	check_report rep;
 
 	rc = ar_prepare_private_dir(dir, 0, e);
@@ -312,10 +317,10 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 		rc = check_time(a.claims, o->now, trusted, where, e);
 	if (rc == AR_OK)
 		rc = check_serial(a.claims, a.sha256_hex, dir, &same, where, e);
-	if (rc == AR_OK && !same && (o->n_host_files || o->probe))
+	if (rc == AR_OK && !same && hardware)
 		rc = check_hardware(o, &a, text, &rep, where, e);
 	if (rc == AR_OK && !o->dry_run && !same)
-		rc = commit_import(o, dir, &a, text, &same, where, e);
+		rc = commit_import(o, dir, &a, text, hardware ? &rep : NULL, &same, where, e);
 	if (rc == AR_OK) {
 		report(o, &a, where, same);
 		printf("%s  %s\n", a.sha256_hex, ar_text_shown(where));

@@ -13,6 +13,10 @@ int state_read_resource(const char *state_dir, json_t **resource, ar_err *e);
 int state_write_resource(const char *state_dir, json_t *resource, ar_err *e);
 int state_remove_resource(const char *state_dir, ar_err *e);
 
+/* The last hardware check's verdict (last-check.json), or NULL (AR_OK) when none has run. */
+int state_read_last_check(const char *state_dir, json_t **verdict, ar_err *e);
+int state_write_last_check(const char *state_dir, json_t *verdict, ar_err *e);
+
 /* The highest serial ever imported for a registration (0: none); it counts the
  * resource on disk too, so a crash between the two writes cannot lower it. */
 int state_high_water(const char *state_dir, const char *registration, long long *serial,

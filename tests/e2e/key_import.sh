@@ -307,4 +307,13 @@ check "the kid after --force was taken as a kid" [ "$OUT" = "key-import: no long
 expect_exit 0 "--version" "$KI" --version
 check "--version" [ "$OUT" = "key-import 0.1.0" ]
 
+# the last hardware check's verdict (key-import check writes it): one edited by hand is
+# damaged state, for status as for every state file
+printf '{"compliant": "yes", "reason": "x", "checkedAt": "2026-12-01T23:00:00Z"}\n' >"$ST/last-check.json"
+expect_exit 5 "status with a damaged last-check.json" "$KI" status
+check "damaged last-check.json: the line" [ "$ERR" = "key-import: $ST/last-check.json: not a verdict key-import wrote (damaged state: delete it, then run key-import check)" ]
+rm "$ST/last-check.json"
+expect_exit 0 "status with no check run" "$KI" status --json
+check "status --json: lastCheck null" $PY -c 'import json, sys; assert json.loads(sys.argv[1])["lastCheck"] is None' "$OUT"
+
 finish key-import
