@@ -242,7 +242,15 @@ s.add_signature(issuer, None, json.dumps({"alg": "EdDSA", "typ": "airreg-activat
                                           "kid": issuer.thumbprint()}, separators=(",", ":")))
 open("legacy.txt", "w").write(s.serialize(compact=True))
 PYEOF
-expect_exit 0 "a key before hardware policies imports" "$KI" import legacy.txt
-expect_check 5 "a key without a hardware policy" "" "key-import: $ST: the activation's key carries no hardware policy (a registrar before hardware policies issued it): issue a new key on the workstation: registrar activation-key --name east" --host node1.json
+# here, where keys with a policy were imported, it would take the policy away: refused
+expect_in "$ST" 4 "a key before hardware policies, after keys with one" "" "key-import: legacy.txt: the key carries no hardware policy (a registrar before hardware policies issued it), and this stamp has had one since registration east, serial 1: it would take the policy away; issue the key from an upgraded registrar: registrar activation-key --name east" import legacy.txt
+expect_in "$ST" 4 "import --host of a key before hardware policies" "" "key-import: legacy.txt: the key carries no hardware policy (a registrar before hardware policies issued it), and this stamp has had one since registration east, serial 1: it would take the policy away; issue the key from an upgraded registrar: registrar activation-key --name east" import --host node1.json legacy.txt
+# a stamp that never had one (the same identity, nothing imported) takes it, and check says
+# there is nothing to check against; import --host of it is refused, nothing written
+OLD=$WORK/older
+mkdir -m 700 "$OLD" && cp -Rp "$ST/cloud-id" "$ST/stamp.key" "$ST/stamp.pub" "$ST/trusted" "$OLD/"
+expect_in "$OLD" 4 "import --host of a key before hardware policies, on a stamp without one" "" "key-import: legacy.txt: the key carries no hardware policy to check the hardware given against (a registrar before hardware policies issued it): import it without --host" import --host node1.json legacy.txt
+expect_exit 0 "a key before hardware policies imports" env AIRREG_STATE_DIR="$OLD" "$KI" import legacy.txt
+expect_in "$OLD" 5 "a key without a hardware policy" "" "key-import: $OLD: the activation's key carries no hardware policy (a registrar before hardware policies issued it): issue a new key on the workstation: registrar activation-key --name east" check --host node1.json
 
 finish check
