@@ -88,9 +88,11 @@ $(BUILD)/registrar/%.o: registrar/%.c
 # Only the loader needs to know which libmicrohttpd to load.
 $(BUILD)/registrar/http/mhd.o: MHD_DEFINE = -DAR_MHD_SONAME='"$(MHD_SONAME)"'
 
+# -Itoken-gen after -Ikey-import: `check --probe` reads this machine with token-gen's probe
+# (probe.h); a key-import header of the same name is found first, beside its source.
 $(BUILD)/key-import/%.o: key-import/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ikey-import -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Ikey-import -Itoken-gen -c -o $@ $<
 
 # What each archive or program is made of, rewritten only when the list changes: a
 # source file removed (or added) then remakes what held its object.
@@ -121,9 +123,13 @@ $(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG) $(BUILD)/objs/registrar
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(REGISTRAR_OBJ) $(LIBAIRREG) $(PKG_LIBS) \
 		$(QR_LIBS) $(REGISTRAR_LIBS)
 
-$(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBAIRREG) $(BUILD)/objs/key-import
+# Stamp-side programs share code (never the registrar's): key-import links token-gen's
+# archive for its probe (probe.o and the readers it calls; the linker takes no other object,
+# so key-import needs no QR library).
+$(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBAIRREG) $(BUILD)/objs/key-import
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(KEYIMPORT_OBJ) $(LIBAIRREG) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBAIRREG) \
+		$(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)

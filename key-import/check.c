@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `key-import check --host FILE...`: is the hardware given now the hardware the imported
- * activation was issued for (docs/spec.md, "Matching hosts"), and within what a Capacity key
- * licenses? Reads the activation resource (its key verified again) and fresh host records;
- * writes nothing. */
+/* `key-import check --host FILE...|--probe`: is the hardware given now (or this machine,
+ * probed as token-gen probes it) the hardware the imported activation was issued for
+ * (docs/spec.md, "Matching hosts"), and within what a Capacity key licenses? The same
+ * judgement serves `import --host` before it writes. The verdict is kept in last-check.json
+ * (lastcheck.c), the one file check writes. Only the key the activation resource holds,
+ * verified again (verify_copy.c), decides. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "activation.h"
 #include "ar_limits.h"
 #include "check.h"
 #include "codec.h"
@@ -20,9 +21,10 @@
 #include "hostkey.h"
 #include "hostmatch.h"
 #include "json.h"
+#include "lastcheck.h"
+#include "probe.h"
 #include "stamp.h"
 #include "state.h"
-#include "trust.h"
 
 static int load_records(const char *const *files, size_t n, json_t *records, ar_err *e)
 {
@@ -70,79 +72,36 @@ static void identities_of(json_t *hosts, hm_identity *out)
 	}
 }
 
-/* Only what the issuer signed decides (as for the trusted time, state.c): activation.json
- * is a copy root can edit, and a policy weakened there ("hostMatch":"any", a host's digests
- * added, the licensed count raised) or an older genuine key put back in it must not pass.
- * So the key it holds is verified again against the trusted issuer keys, must be the newest
- * this stamp imported for its registration (serials.json), and every field the check reads
- * must be that key's. The remedy is a new key: the same one again is "already imported"
- * (its keySha256 is unchanged) and would leave the edited file as it is. */
-static int verify_copy(const char *dir, json_t *r, ar_err *e)
-{
-	static const char *const read[][2] = { { "registration", "sub" }, { "cloudId", "cloudId" },
-		{ "hostMatch", "hostMatch" }, { "hostSalt", "hostSalt" }, { "hosts", "hosts" },
-		{ "licensed", "licensed" }, { "serial", "serial" } };
-	const char *key = state_field_text(r, "activationKey");
-	const char *name = state_field_text(r, "registration");
-	ar_activation a = { 0 };
-	long long high = 0;
-	size_t i;
-	int rc;
-
-	rc = ar_activation_decode(key, strlen(key), trust_lookup, (void *)dir, &a,
-				  AR_ACTIVATION_FILE, e);
-	if (rc != AR_OK)
-		return ar_fail(e, AR_EENV, dir, "activation.json: the key it holds does not verify "
-			       "(%s): changed by hand or damaged; issue a new key on the workstation "
-			       "(registrar activation-key --name %s) and import it", e->msg, name);
-	for (i = 0; i < sizeof read / sizeof read[0]; i++) {
-		json_t *copy = json_object_get(r, read[i][0]);
-		json_t *orig = json_object_get(a.claims, read[i][1]);
-
-		if ((copy || orig) && !json_equal(copy, orig)) {
-			rc = ar_fail(e, AR_EENV, dir, "activation.json: \"%s\" is not what the key it "
-				     "holds says (changed by hand or damaged): issue a new key on the "
-				     "workstation (registrar activation-key --name %s) and import it",
-				     read[i][0], name);
-			break;
-		}
-	}
-	if (rc == AR_OK)
-		rc = state_high_water(dir, name, &high, e);
-	if (rc == AR_OK && state_field_int(r, "serial") < high)
-		rc = ar_fail(e, AR_EENV, dir, "activation.json: holds key serial %lld of %s, older "
-			     "than serial %lld imported here (put back by hand or from a backup): "
-			     "issue a new key on the workstation (registrar activation-key --name %s) "
-			     "and import it", state_field_int(r, "serial"), name, high, name);
-	ar_activation_free(&a);
-	return rc;
-}
-
-/* The activation to check against: an imported key that carries a hardware policy. */
-static int read_activation(const char *dir, json_t **r, hm_policy *policy, uint8_t *salt,
+/* The key's policy and salt, as the registrar signed them in (the activation's or the key's
+ * an import is about to write). */
+static int policy_and_salt(json_t *r, hm_policy *policy, uint8_t *salt, const char *where,
 			   ar_err *e)
 {
 	const char *s;
 	size_t n = 0;
 
-	if (state_read_resource(dir, r, e) != AR_OK)
-		return e->status;
-	if (!*r)
-		return ar_fail(e, AR_EENV, dir, "nothing activated here: import a key first "
-			       "(key-import import FILE)");
-	if (verify_copy(dir, *r, e) != AR_OK)
-		return e->status;
-	if (!policy_of(json_object_get(*r, "hostMatch"), policy))
-		return ar_fail(e, AR_EENV, dir, "the activation's key carries no hardware policy "
+	if (!policy_of(json_object_get(r, "hostMatch"), policy))
+		return ar_fail(e, AR_EENV, where, "the activation's key carries no hardware policy "
 			       "(a registrar before hardware policies issued it): issue a new key on "
 			       "the workstation: registrar activation-key --name %s",
-			       state_field_text(*r, "registration"));
-	s = state_field_text(*r, "hostSalt");
+			       state_field_text(r, "registration"));
+	s = state_field_text(r, "hostSalt");
 	if (ar_b64url_decode(s, strlen(s), salt, AR_HOST_SALT_BYTES, &n) != 0 ||
 	    n != AR_HOST_SALT_BYTES)
-		return ar_fail(e, AR_EENV, dir, "activation.json: \"hostSalt\" is not %d bytes "
+		return ar_fail(e, AR_EENV, where, "activation.json: \"hostSalt\" is not %d bytes "
 			       "(damaged state: import the key again)", AR_HOST_SALT_BYTES);
 	return AR_OK;
+}
+
+/* Said before any record is read: a key with nothing to check against. */
+static int policy_and_salt_present(json_t *r, const char *where, ar_err *e)
+{
+	uint8_t salt[AR_HOST_SALT_BYTES];
+	hm_policy p;
+	int rc = policy_and_salt(r, &p, salt, where, e);
+
+	sodium_memzero(salt, sizeof salt);
+	return rc;
 }
 
 /* Capacity keys: the given hosts (a duplicate is counted for nothing, as by the policy) and
@@ -193,55 +152,127 @@ static void capacity_text(const check_capacity *c, char *out, size_t cap)
 	}
 }
 
+int check_gather(const keyimport_opts *o, json_t *records, ar_err *e)
+{
+	probe_opts p;
+	json_t *host = NULL;
+
+	if (!o->probe)
+		return load_records(o->host_files, (size_t)o->n_host_files, records, e);
+	/* exactly token-gen probe's reading, its failures said by key-import */
+	memset(&p, 0, sizeof p);
+	p.root = o->root;
+	p.program = PROGRAM;
+	if (probe_host(&p, &host, e) != AR_OK)
+		return e->status;
+	if (json_array_append_new(records, host) != 0)
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	return AR_OK;
+}
+
+int check_judge(json_t *r, json_t *records, check_report *rep, const char *where, ar_err *e)
+{
+	uint8_t salt[AR_HOST_SALT_BYTES];
+	hm_identity lic[AR_MAX_HOSTS], giv[AR_MAX_HOSTS];
+	char verdict[CHECK_REASON_CHARS], cap[CHECK_REASON_CHARS];
+	json_t *given = NULL;
+	size_t j;
+	int rc;
+
+	memset(rep, 0, sizeof *rep);
+	rc = policy_and_salt(r, &rep->policy, salt, where, e);
+	/* the given records' identities digested as the registrar digests a token's hosts
+	 * (ar_key_hosts: the same placeholders left out), so both sides compare alike */
+	if (rc == AR_OK && !(given = ar_key_hosts(records, state_field_text(r, "cloudId"), salt)))
+		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	if (rc == AR_OK) {
+		rep->resource = r;
+		rep->records = records;
+		rep->licensed_hosts = json_object_get(r, "hosts");
+		rep->n_licensed = json_array_size(rep->licensed_hosts);
+		rep->n_given = json_array_size(given);
+		identities_of(rep->licensed_hosts, lic);
+		identities_of(given, giv);
+		if (hm_assign(lic, rep->n_licensed, giv, rep->n_given, &rep->a) != 0)
+			rc = ar_fail(e, AR_EENV, where, "activation.json: more than %d hosts "
+				     "(damaged state: import the key again)", AR_MAX_HOSTS);
+	}
+	if (rc == AR_OK) {
+		for (j = 0; j < rep->n_given; j++)
+			rep->n_duplicates += rep->a.fresh[j] == HM_FRESH_DUPLICATE;
+		rep->compliant = hm_verdict(rep->a.licensed, rep->n_licensed, rep->n_duplicates,
+					    &rep->policy, verdict, sizeof verdict);
+		rep->compliant &= capacity(r, records, &rep->a, &rep->cap);
+		capacity_text(&rep->cap, cap, sizeof cap);
+		snprintf(rep->reason, sizeof rep->reason, "%s%s", verdict, cap);
+	}
+	sodium_memzero(salt, sizeof salt);
+	json_decref(given);
+	return rc;
+}
+
+int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_report *rep,
+		     const char *where, ar_err *e)
+{
+	int rc;
+
+	if (!json_object_get(r, "hostMatch"))
+		return ar_fail(e, AR_EINPUT, where, "the key carries no hardware policy to check "
+			       "the hardware given against (a registrar before hardware policies "
+			       "issued it): import it without %s", o->probe ? "--probe" : "--host");
+	rc = check_gather(o, records, e);
+	if (rc == AR_OK)
+		rc = check_judge(r, records, rep, where, e);
+	if (rc == AR_OK)
+		rc = check_print_text(rep, e);
+	if (rc == AR_OK && !rep->compliant)
+		rc = ar_fail(e, AR_EINPUT, where, "out of compliance: %s (nothing imported)",
+			     rep->reason);
+	return rc;
+}
+
+static int record_verdict(const keyimport_opts *o, const char *dir, json_t *r,
+			  const check_report *rep, ar_err *e)
+{
+	int lock = -1, rc = ar_lock_dir(dir, &lock, e);
+
+	if (rc == AR_OK)
+		rc = lastcheck_write(dir, r, rep, o->now, e);
+	ar_unlock(lock);
+	return rc;
+}
+
 int cmd_check_run(const keyimport_opts *o, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
-	json_t *r = NULL, *records = json_array(), *given = NULL;
-	uint8_t salt[AR_HOST_SALT_BYTES];
-	hm_identity lic[AR_MAX_HOSTS], giv[AR_MAX_HOSTS];
+	json_t *r = NULL, *records = json_array();
 	check_report rep;
-	char verdict[CHECK_REASON_CHARS], cap[CHECK_REASON_CHARS];
 	int rc = records ? AR_OK : ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 
 	memset(&rep, 0, sizeof rep);
 	if (rc == AR_OK)
 		rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
-		rc = read_activation(dir, &r, &rep.policy, salt, e);
+		rc = state_read_resource(dir, &r, e);
+	if (rc == AR_OK && !r)
+		rc = ar_fail(e, AR_EENV, dir, "nothing activated here: import a key first "
+			     "(key-import import FILE)");
 	if (rc == AR_OK)
-		rc = load_records(o->host_files, (size_t)o->n_host_files, records, e);
-	/* the given records' identities digested as the registrar digests a token's hosts
-	 * (ar_key_hosts: the same placeholders left out), so both sides compare alike */
-	if (rc == AR_OK && !(given = ar_key_hosts(records, state_field_text(r, "cloudId"), salt)))
-		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	if (rc == AR_OK) {
-		rep.resource = r;
-		rep.records = records;
-		rep.licensed_hosts = json_object_get(r, "hosts");
-		rep.n_licensed = json_array_size(rep.licensed_hosts);
-		rep.n_given = json_array_size(given);
-		identities_of(rep.licensed_hosts, lic);
-		identities_of(given, giv);
-		if (hm_assign(lic, rep.n_licensed, giv, rep.n_given, &rep.a) != 0)
-			rc = ar_fail(e, AR_EENV, dir, "activation.json: more than %d hosts "
-				     "(damaged state: import the key again)", AR_MAX_HOSTS);
-	}
-	if (rc == AR_OK) {
-		size_t j;
-
-		for (j = 0; j < rep.n_given; j++)
-			rep.n_duplicates += rep.a.fresh[j] == HM_FRESH_DUPLICATE;
-		rep.compliant = hm_verdict(rep.a.licensed, rep.n_licensed, rep.n_duplicates,
-					   &rep.policy, verdict, sizeof verdict);
-		rep.compliant &= capacity(r, records, &rep.a, &rep.cap);
-		capacity_text(&rep.cap, cap, sizeof cap);
-		snprintf(rep.reason, sizeof rep.reason, "%s%s", verdict, cap);
+		rc = check_verify_copy(dir, r, e);
+	if (rc == AR_OK)
+		rc = policy_and_salt_present(r, dir, e);
+	if (rc == AR_OK)
+		rc = check_gather(o, records, e);
+	if (rc == AR_OK)
+		rc = check_judge(r, records, &rep, dir, e);
+	if (rc == AR_OK)
 		rc = o->json ? check_print_json(&rep, e) : check_print_text(&rep, e);
-	}
+	/* the verdict is printed first: a record that cannot be written (exit 5, naming the
+	 * file) still leaves the operator the answer, and status the previous record */
+	if (rc == AR_OK)
+		rc = record_verdict(o, dir, r, &rep, e);
 	if (rc == AR_OK && !rep.compliant)
 		rc = ar_fail(e, AR_EINPUT, "check", "out of compliance: %s", rep.reason);
-	sodium_memzero(salt, sizeof salt);
-	json_decref(given);
 	json_decref(records);
 	json_decref(r);
 	return rc;

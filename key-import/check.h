@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "commands.h"
 #include "err.h"
 #include "hostmatch.h"
 
@@ -30,7 +31,25 @@ typedef struct {
 	char reason[CHECK_REASON_CHARS];
 } check_report;
 
+/* The hardware given: the --host records, or this machine probed (--probe [--root DIR]),
+ * appended to records (a JSON array). */
+int check_gather(const keyimport_opts *o, json_t *records, ar_err *e);
+/* records against an activation resource (activation.json, or the one an import is about to
+ * write): fills rep, reason and verdict; AR_OK whatever the verdict. where names the
+ * resource in errors (a key with no policy: AR_EENV). */
+int check_judge(json_t *resource, json_t *records, check_report *rep, const char *where,
+		ar_err *e);
+
+/* import --host|--probe, before anything is written: the key's resource r against the
+ * hardware given, shown as check shows it; out of compliance, or a key with no policy, is
+ * AR_EINPUT naming where. */
+int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_report *rep,
+		     const char *where, ar_err *e);
+
 /* One line per licensed host, one per given host that is none of them, the verdict. */
+/* The activation resource's key verified again; every field check reads must be that key's
+ * (verify_copy.c). AR_EENV naming what differs. */
+int check_verify_copy(const char *dir, json_t *resource, ar_err *e);
 int check_print_text(const check_report *r, ar_err *e);
 /* One JSON object (docs/formats.md, "key-import check --json"). */
 int check_print_json(const check_report *r, ar_err *e);

@@ -15,12 +15,14 @@ typedef struct {
 	long long now;
 	const char *host_files[AR_MAX_HOSTS + 1]; /* check --host: one over the most, refused */
 	int n_host_files;
+	int probe;                /* check/import --probe: this machine, as token-gen probes it */
+	const char *root;         /* --root: the probe's root (a capture); NULL: / */
 } keyimport_opts;
 
 int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e);
 int cmd_status_run(const keyimport_opts *o, ar_err *e);
 int cmd_remove_run(const keyimport_opts *o, ar_err *e);
-/* check --host FILE...: the given hardware against the activation; writes nothing */
+/* check --host FILE...|--probe: the given hardware against the activation */
 int cmd_check_run(const keyimport_opts *o, ar_err *e);
 
 #endif

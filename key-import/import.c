@@ -9,11 +9,14 @@
 #include "activation.h"
 #include "codec.h"
 #include "ar_limits.h"
+#include "check.h"
+#include "import.h"
 #include "commands.h"
 #include "fileio.h"
 #include "filekind.h"
 #include "json.h"
 #include "keys.h"
+#include "lastcheck.h"
 #include "stamp.h"
 #include "state.h"
 #include "trust.h"
@@ -28,86 +31,6 @@ static long long claim_int(json_t *c, const char *key)
 static const char *claim_str(json_t *c, const char *key)
 {
 	return json_string_value(json_object_get(c, key));
-}
-
-/* For this stamp: its key (cnf.jkt) and its CloudId. A refusal names the registration and
- * CloudId the key is for, which an operator can look up (registrar show), besides the
- * thumbprints that prove it. */
-static int check_binding(json_t *c, const char *dir, const char *where, ar_err *e)
-{
-	uint8_t pk[AR_ED25519_PK_BYTES];
-	char cloud[37], kid[AR_THUMBPRINT_CHARS + 1];
-	const char *jkt = claim_str(json_object_get(c, "cnf"), "jkt");
-
-	if (ar_stamp_load_public(dir, pk, cloud, e) != AR_OK)
-		return e->status;
-	ar_jwk_thumbprint(pk, kid);
-	if (strcmp(jkt, kid) != 0)
-		return ar_fail(e, AR_EINPUT, where,
-			       "key is for another stamp: registration %s, CloudId %s (stamp key %s); "
-			       "this stamp is CloudId %s (stamp key %s)",
-			       ar_text_shown(claim_str(c, "sub")), claim_str(c, "cloudId"), jkt,
-			       cloud, kid);
-	if (strcmp(claim_str(c, "cloudId"), cloud) != 0)
-		return ar_fail(e, AR_EINPUT, where,
-			       "key is for CloudId %s (registration %s), this stamp is %s",
-			       claim_str(c, "cloudId"), ar_text_shown(claim_str(c, "sub")), cloud);
-	return AR_OK;
-}
-
-/* A clock set back could revive an expired key: the clock must not run behind the
- * trusted time, the latest iat the issuer signed on a key imported here. The clock is at
- * fault, not the key: exit 5. The clock itself is never trusted beyond this import: it
- * cannot tell a fast clock from a right one, and one fast import must not lock out every
- * later genuine key (issue 14, class 2). */
-static int check_clock(const char *dir, long long now, long long *trusted, const char *where,
-		       ar_err *e)
-{
-	char clock[AR_TIME_CHARS + 1], when[AR_TIME_CHARS + 1], behind[AR_SPAN_CHARS + 1];
-
-	if (state_trusted_time(dir, trusted, e) != AR_OK)
-		return e->status;
-	if (now + AR_CLOCK_SKEW_SECONDS < *trusted)
-		return ar_fail(e, AR_EENV, where,
-			       "the clock (%s) is %s behind the latest time this stamp has "
-			       "trusted (%s); set the clock right (runbook, \"The clock\")",
-			       ar_format_time(now, clock), ar_format_span(*trusted - now, behind),
-			       ar_format_time(*trusted, when));
-	return AR_OK;
-}
-
-/* Expiry is judged at the later of the clock and the trusted time: a key whose exp is at
- * or before a time the issuer has vouched for is expired, however slow the clock (within
- * the skew check_clock allows). */
-static int check_time(json_t *c, long long now, long long trusted, const char *where,
-		      ar_err *e)
-{
-	char t[AR_TIME_CHARS + 1], when[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
-	const char *name = ar_text_shown(claim_str(c, "sub"));
-
-	/* a registrar signs nbf = iat at its clock: a key from the future is two clocks apart,
-	 * and only the operator can tell which one is wrong */
-	if (claim_int(c, "nbf") > now + AR_CLOCK_SKEW_SECONDS)
-		return ar_fail(e, AR_EINPUT, where, "key not valid before %s, %s from now: this "
-			       "stamp's clock is %s behind the workstation's, or the workstation's "
-			       "is ahead; set the wrong one right", ar_format_time(claim_int(c, "nbf"), t),
-			       ar_format_span(claim_int(c, "nbf") - now, span), span);
-	if (claim_int(c, "iat") > now + AR_CLOCK_SKEW_SECONDS)
-		return ar_fail(e, AR_EINPUT, where, "key issued %s, %s from now: this stamp's clock "
-			       "is %s behind the workstation's, or the workstation's is ahead; set "
-			       "the wrong one right", ar_format_time(claim_int(c, "iat"), t),
-			       ar_format_span(claim_int(c, "iat") - now, span), span);
-	if (claim_int(c, "exp") <= now)
-		return ar_fail(e, AR_EINPUT, where, "key expired %s (%s ago); issue a new key on the "
-			       "workstation: registrar activation-key --name %s",
-			       ar_format_time(claim_int(c, "exp"), t),
-			       ar_format_span(now - claim_int(c, "exp"), span), name);
-	if (claim_int(c, "exp") <= trusted)
-		return ar_fail(e, AR_EINPUT, where, "key expired %s, before the latest time this "
-			       "stamp has trusted (%s); issue a new key on the workstation: registrar "
-			       "activation-key --name %s", ar_format_time(claim_int(c, "exp"), t),
-			       ar_format_time(trusted, when), name);
-	return AR_OK;
 }
 
 /* The key in the activation resource, carried again: the same bytes (its SHA-256 is the
@@ -216,10 +139,24 @@ static json_t *resource_of(const ar_activation *a, const char *compact, long lon
 	return r;
 }
 
+/* import --host|--probe: the hardware given must satisfy the key before anything is written */
+static int check_hardware(const keyimport_opts *o, const ar_activation *a, const char *compact,
+			  check_report *rep, const char *where, ar_err *e)
+{
+	json_t *r = resource_of(a, compact, o->now), *records = json_array();
+	int rc = r && records ? check_import_key(o, r, records, rep, where, e)
+		: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+
+	json_decref(records);
+	json_decref(r);
+	return rc;
+}
+
 /* Under the lock: the serial is checked again, then the resource and the mark written;
  * nothing when another import of the same key committed it meanwhile (*same). */
 static int commit_import(const keyimport_opts *o, const char *dir, const ar_activation *a,
-			 const char *compact, int *same, const char *where, ar_err *e)
+			 const char *compact, const check_report *rep, int *same, const char *where,
+			 ar_err *e)
 {
 	json_t *resource = resource_of(a, compact, o->now);
 	int lock = -1, rc;
@@ -230,12 +167,20 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 	if (rc == AR_OK)
 		rc = check_serial(a->claims, a->sha256_hex, dir, same, where, e);
 	if (rc == AR_OK && !*same)
+		rc = import_check_policy_kept(a->claims, dir, where, e);
+	if (rc == AR_OK && !*same)
 		rc = state_write_resource(dir, resource, e);
 	if (rc == AR_OK && !*same)
 		rc = state_raise_high_water(dir, claim_str(a->claims, "sub"),
 					    claim_int(a->claims, "serial"), e);
 	if (rc == AR_OK && !*same)
 		rc = state_raise_trusted_time(dir, claim_int(a->claims, "iat"), e);
+	if (rc == AR_OK && !*same && json_object_get(a->claims, "hostMatch"))
+		rc = state_set_policy_mark(dir, claim_str(a->claims, "sub"),
+					   claim_int(a->claims, "serial"), e);
+	/* import --host|--probe: its check is the new activation's last (written after it) */
+	if (rc == AR_OK && !*same && rep)
+		rc = lastcheck_write(dir, resource, rep, o->now, e);
 	ar_unlock(lock);
 	json_decref(resource);
 	return rc;
@@ -278,7 +223,8 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	size_t len = 0;
 	ar_activation a = { 0 };
 	long long trusted = 0;
-	int rc, same = 0;
+	int rc, same = 0, hardware = o->n_host_files || o->probe;
+	check_report rep;
 
 	rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
@@ -290,15 +236,19 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	if (rc == AR_OK)
 		ar_sha256_hex((const uint8_t *)text, len, a.sha256_hex);
 	if (rc == AR_OK)
-		rc = check_binding(a.claims, dir, where, e);
+		rc = import_check_binding(a.claims, dir, where, e);
 	if (rc == AR_OK)
-		rc = check_clock(dir, o->now, &trusted, where, e);
+		rc = import_check_clock(dir, o->now, &trusted, where, e);
 	if (rc == AR_OK)
-		rc = check_time(a.claims, o->now, trusted, where, e);
+		rc = import_check_time(a.claims, o->now, trusted, where, e);
 	if (rc == AR_OK)
 		rc = check_serial(a.claims, a.sha256_hex, dir, &same, where, e);
+	if (rc == AR_OK && !same)
+		rc = import_check_policy_kept(a.claims, dir, where, e);
+	if (rc == AR_OK && !same && hardware)
+		rc = check_hardware(o, &a, text, &rep, where, e);
 	if (rc == AR_OK && !o->dry_run && !same)
-		rc = commit_import(o, dir, &a, text, &same, where, e);
+		rc = commit_import(o, dir, &a, text, hardware ? &rep : NULL, &same, where, e);
 	if (rc == AR_OK) {
 		report(o, &a, where, same);
 		printf("%s  %s\n", a.sha256_hex, ar_text_shown(where));

@@ -21,17 +21,20 @@
 
 static const char usage_text[] =
 	"usage: " PROGRAM " [--state-dir DIR] [--dry-run] FILE|-\n"
-	"       " PROGRAM " import [--dry-run] FILE|-\n"
+	"       " PROGRAM " import [--dry-run] [--host RECORD... | --probe [--root DIR]] FILE|-\n"
 	"       " PROGRAM " status [--json]\n"
 	"       " PROGRAM " remove\n"
-	"       " PROGRAM " check --host FILE... [--json]\n"
+	"       " PROGRAM " check --host FILE... [--json] | check --probe [--root DIR] [--json]\n"
 	"       " PROGRAM " trust add FILE | trust list [--json] | trust remove [--force] KID|FILE\n"
 	"       " PROGRAM " --help | --version\n"
 	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
-	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
+	"Exit status: 0 ok, 1 internal, 2 usage, 3 hardware (--probe), 4 input rejected,\n"
+	"5 environment.\n";
 
-enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_HOST };
+enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_HOST,
+       OPT_PROBE, OPT_ROOT };
 #define BIT(o) (1u << ((o) - OPT_STATE_DIR))
+#define HARDWARE_BITS (BIT(OPT_HOST) | BIT(OPT_PROBE) | BIT(OPT_ROOT))
 
 static const struct option long_options[] = {
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
@@ -39,15 +42,38 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "host", required_argument, NULL, OPT_HOST },
+	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
+/* --host records and --probe: the hardware check and import take the one or the other */
+static int hardware_flags(const keyimport_opts *o, const char *verb)
+{
+	if (o->probe && o->n_host_files)
+		return usage_error("%s: --probe and --host are exclusive (this machine, or the "
+				   "records given)", verb);
+	if (o->root && !o->probe)
+		return usage_error("%s: --root applies to --probe only", verb);
+	return 0;
+}
+
+/* import [--host RECORD...] FILE: with --host, the arguments before the key are records */
 static int cmd_import(keyimport_opts *o, int argc, char **argv)
 {
 	ar_err e;
+	int i;
 
+	if (hardware_flags(o, "import"))
+		return AR_EUSAGE;
+	for (i = 0; o->n_host_files && i + 1 < argc && o->n_host_files <= AR_MAX_HOSTS; i++)
+		o->host_files[o->n_host_files++] = argv[i];
+	if (o->n_host_files > AR_MAX_HOSTS)
+		return usage_error("import takes at most %d host records", AR_MAX_HOSTS);
+	argv += i;
+	argc -= i;
 	if (argc != 1)
 		return usage_error("import takes one FILE (or -)");
 	if (ar_stamp_require(ar_stamp_dir(o->state_dir), 0, &e) != AR_OK)
@@ -83,8 +109,13 @@ static int cmd_check(keyimport_opts *o, int argc, char **argv)
 	ar_err e;
 	int i;
 
-	if (o->n_host_files == 0)
-		return usage_error("check needs --host FILE (token-gen probe's host records)");
+	if (hardware_flags(o, "check"))
+		return AR_EUSAGE;
+	if (o->probe && argc > 0)
+		return usage_error("check --probe takes no argument \"%s\"", argv[0]);
+	if (o->n_host_files == 0 && !o->probe)
+		return usage_error("check needs --host FILE (token-gen probe's host records) or "
+				   "--probe (this machine)");
 	for (i = 0; i < argc && o->n_host_files <= AR_MAX_HOSTS; i++)
 		o->host_files[o->n_host_files++] = argv[i];
 	if (o->n_host_files > AR_MAX_HOSTS)
@@ -144,10 +175,10 @@ int main(int argc, char **argv)
 		int (*run)(keyimport_opts *, int, char **);
 		unsigned allowed;
 	} verbs[] = {
-		{ "import", cmd_import, BIT(OPT_DRY_RUN) },
+		{ "import", cmd_import, BIT(OPT_DRY_RUN) | HARDWARE_BITS },
 		{ "status", cmd_status, BIT(OPT_JSON) },
 		{ "remove", cmd_remove, 0 },
-		{ "check", cmd_check, BIT(OPT_JSON) | BIT(OPT_HOST) },
+		{ "check", cmd_check, BIT(OPT_JSON) | HARDWARE_BITS },
 		{ "trust", cmd_trust, BIT(OPT_JSON) | BIT(OPT_FORCE) },
 	};
 	keyimport_opts o;
@@ -169,6 +200,8 @@ int main(int argc, char **argv)
 		case OPT_DRY_RUN: o.dry_run = 1; break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_FORCE: o.force = 1; break;
+		case OPT_PROBE: o.probe = 1; break;
+		case OPT_ROOT: o.root = optarg; break;
 		case OPT_HOST:
 			if (o.n_host_files <= AR_MAX_HOSTS)
 				o.host_files[o.n_host_files++] = optarg;

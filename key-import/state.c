@@ -27,6 +27,14 @@ static int check_numbers(const char *name, json_t *doc, const char *path, ar_err
 				return ar_fail(e, AR_EENV, path, "%s", e->msg);
 		return AR_OK;
 	}
+	if (strcmp(name, AR_POLICY_MARK_FILE) == 0)
+		return ar_json_int(doc, "serial", 1, 1, AR_MAX_SERIAL, &n, path, e) != AR_OK ?
+			ar_fail(e, AR_EENV, path, "%s", e->msg) : AR_OK;
+	if (strcmp(name, AR_LAST_CHECK_FILE) == 0)
+		return ar_json_int(doc, "serial", 1, 1, AR_MAX_SERIAL, &n, path, e) != AR_OK ||
+			!json_is_boolean(json_object_get(doc, "compliant")) ?
+			ar_fail(e, AR_EENV, path, "not a verdict key-import wrote (damaged state: "
+				"delete it, then run key-import check)") : AR_OK;
 	if (strcmp(name, AR_ACTIVATION_FILE) == 0 &&
 	    ar_json_int(doc, "serial", 0, 1, AR_MAX_SERIAL, &n, path, e) != AR_OK)
 		return ar_fail(e, AR_EENV, path, "%s", e->msg);
@@ -94,6 +102,52 @@ int state_remove_resource(const char *state_dir, ar_err *e)
 	if (unlink(path) != 0)
 		return ar_fail(e, AR_EENV, path, "cannot remove: %s", strerror(errno));
 	return AR_OK;
+}
+
+int state_read_last_check(const char *state_dir, json_t **verdict, ar_err *e)
+{
+	return read_json(state_dir, AR_LAST_CHECK_FILE, verdict, e);
+}
+
+int state_write_last_check(const char *state_dir, json_t *verdict, ar_err *e)
+{
+	return write_json(state_dir, AR_LAST_CHECK_FILE, verdict, e);
+}
+
+int state_policy_mark(const char *state_dir, json_t **mark, ar_err *e)
+{
+	json_t *resource = NULL;
+
+	if (read_json(state_dir, AR_POLICY_MARK_FILE, mark, e) != AR_OK)
+		return e->status;
+	if (*mark)
+		return AR_OK;
+	if (state_read_resource(state_dir, &resource, e) != AR_OK)
+		return e->status;
+	if (resource && json_object_get(resource, "hostMatch"))
+		*mark = json_pack("{s:O, s:O}", "registration",
+				  json_object_get(resource, "registration"), "serial",
+				  json_object_get(resource, "serial"));
+	json_decref(resource);
+	return AR_OK;
+}
+
+int state_set_policy_mark(const char *state_dir, const char *registration, long long serial,
+			  ar_err *e)
+{
+	json_t *mark = NULL;
+	int rc = AR_OK;
+
+	if (read_json(state_dir, AR_POLICY_MARK_FILE, &mark, e) != AR_OK)
+		return e->status;
+	if (!mark) {
+		mark = json_pack("{s:s, s:I}", "registration", registration, "serial",
+				 (json_int_t)serial);
+		rc = mark ? write_json(state_dir, AR_POLICY_MARK_FILE, mark, e)
+			: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	}
+	json_decref(mark);
+	return rc;
 }
 
 int state_high_water(const char *state_dir, const char *registration, long long *serial,

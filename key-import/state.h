@@ -13,6 +13,18 @@ int state_read_resource(const char *state_dir, json_t **resource, ar_err *e);
 int state_write_resource(const char *state_dir, json_t *resource, ar_err *e);
 int state_remove_resource(const char *state_dir, ar_err *e);
 
+/* The last hardware check's verdict (last-check.json), or NULL (AR_OK) when none has run. */
+int state_read_last_check(const char *state_dir, json_t **verdict, ar_err *e);
+int state_write_last_check(const char *state_dir, json_t *verdict, ar_err *e);
+
+/* The first key with a hardware policy imported on this stamp ({"registration", "serial"}),
+ * or NULL: never one. An activation holding a policy counts too (imported before the mark
+ * existed, or a crash between the writes). The mark is kept after remove and never lowered;
+ * state_set_policy_mark writes it only when there is none. */
+int state_policy_mark(const char *state_dir, json_t **mark, ar_err *e);
+int state_set_policy_mark(const char *state_dir, const char *registration, long long serial,
+			  ar_err *e);
+
 /* The highest serial ever imported for a registration (0: none); it counts the
  * resource on disk too, so a crash between the two writes cannot lower it. */
 int state_high_water(const char *state_dir, const char *registration, long long *serial,

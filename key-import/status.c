@@ -9,6 +9,7 @@
 #include "fileio.h"
 #include "hostkey.h"
 #include "json.h"
+#include "lastcheck.h"
 #include "stamp.h"
 #include "state.h"
 #include "text.h"
@@ -32,7 +33,7 @@ static int status_time(const char *dir, long long now, long long *shown, ar_err 
 	return AR_OK;
 }
 
-static void print_json(json_t *r, const char *status, long long now)
+static void print_json(json_t *r, json_t *verdict, const char *status, long long now)
 {
 	json_t *doc = json_pack("{s:s}", "status", status);
 	char *text;
@@ -53,15 +54,17 @@ static void print_json(json_t *r, const char *status, long long now)
 		json_object_set_new(doc, "licensedHosts",
 				    json_integer((json_int_t)json_array_size(json_object_get(r, "hosts"))));
 	}
+	json_object_set_new(doc, "lastCheck", lastcheck_json(verdict, r));
 	text = ar_json_dump_pretty(doc);
 	fputs(text ? text : "", stdout);
 	free(text);
 	json_decref(doc);
 }
 
-static void print_text(json_t *r, const char *status, long long now)
+static void print_text(json_t *r, json_t *verdict, const char *status, long long now)
 {
 	char exp[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1], policy[96];
+	char last[CHECK_REASON_CHARS + 160];
 	long long left;
 
 	printf("%-16s%s\n", "Status", status);
@@ -83,12 +86,14 @@ static void print_text(json_t *r, const char *status, long long now)
 	ar_host_match_describe(json_object_get(r, "hostMatch"),
 			       json_array_size(json_object_get(r, "hosts")), policy, sizeof policy);
 	printf("%-16s%s\n", "Hardware policy", policy);
+	lastcheck_describe(verdict, r, last, sizeof last);
+	printf("%-16s%s\n", "Hardware check", last);
 }
 
 int cmd_status_run(const keyimport_opts *o, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
-	json_t *r = NULL;
+	json_t *r = NULL, *verdict = NULL;
 	const char *status;
 	long long now = o->now;
 	int rc;
@@ -97,15 +102,18 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = state_read_resource(dir, &r, e);
 	if (rc == AR_OK)
+		rc = state_read_last_check(dir, &verdict, e);
+	if (rc == AR_OK)
 		rc = status_time(dir, o->now, &now, e);
 	if (rc == AR_OK) {
 		status = !r ? "Not registered"
 			: state_field_int(r, "expiresAt") <= now ? "Expired" : "Registered";
 		if (o->json)
-			print_json(r, status, now);
+			print_json(r, verdict, status, now);
 		else
-			print_text(r, status, now);
+			print_text(r, verdict, status, now);
 	}
+	json_decref(verdict);
 	json_decref(r);
 	return rc;
 }

@@ -67,7 +67,7 @@ static char *count_text(long long n)
 	return strdup(buf);
 }
 
-static void choose_uuid(findings *f, const sources *src, const char *host)
+static void choose_uuid(findings *f, const sources *src, const char *host, const char *program)
 {
 	const smbios_info *s = &src->smbios;
 	const char *reason;
@@ -99,19 +99,19 @@ static void choose_uuid(findings *f, const sources *src, const char *host)
 		return;
 	}
 	if (hw_uuid_is_partial_template(s->uuid_raw))
-		ar_warn(PROGRAM, "%s: system UUID %s looks like a firmware template with half "
+		ar_warn(program, "%s: system UUID %s looks like a firmware template with half "
 			"its bytes filled in; check that it is unique", host, uuid);
 	f->value[PF_UUID] = strdup(uuid);
 	f->uuid_source = AR_SOURCE_SMBIOS;
 }
 
 /* Each value from the best source that has it. */
-static void choose(findings *f, sources *src, const char *host)
+static void choose(findings *f, sources *src, const char *host, const char *program)
 {
 	const smbios_info *s = &src->smbios;
 	int i;
 
-	choose_uuid(f, src, host);
+	choose_uuid(f, src, host, program);
 	offer(f, PF_MANUFACTURER, hw_clean_value(s->sys_manufacturer));
 	offer(f, PF_PRODUCT, hw_clean_value(s->sys_product));
 	offer(f, PF_SERIAL, hw_clean_value(s->sys_serial));
@@ -283,7 +283,7 @@ int probe_host(const probe_opts *opts, json_t **record, ar_err *e)
 	if (rc == AR_OK)
 		rc = sources_read(&src, &cap, e);
 	if (rc == AR_OK) {
-		choose(&f, &src, host);
+		choose(&f, &src, host, opts->program ? opts->program : PROGRAM);
 		rc = check_mandatory(&f, host, e);
 	}
 	if (rc == AR_OK) {

@@ -17,6 +17,7 @@ typedef struct {
 	const char *root;                 /* NULL: this machine */
 	const char *name;                 /* NULL: the root's host name */
 	const char *operator_value[PF_COUNT]; /* values given by the operator, or NULL */
+	const char *program;              /* who warns (key-import check --probe); NULL: token-gen */
 } probe_opts;
 
 /* Reads the hardware under opts->root and builds a validated host record.

@@ -40,7 +40,7 @@ check "status: Registered, days counted from the clock" [ "$OUT" = "$(printf '%s
 	"Billing model   Capacity" "Serial          4" \
 	"Issuer key      $(/usr/bin/python3 -c 'from jwcrypto import jwk; print(jwk.JWK.from_pem(open("issuer.pub","rb").read()).thumbprint())')" \
 	"Expires         $(iso $((NOW + 3650 * DAY))) (3650 days left)" "Tenants         0" \
-	"Hardware policy most of 2 hosts")" ]
+	"Hardware policy most of 2 hosts" "Hardware check  none")" ]
 expect_exit 0 "the next genuine key, dry run, clock right" clock $((NOW + DAY)) "$KI" --dry-run next.txt
 expect_exit 0 "the next genuine key, clock right" clock $((NOW + DAY)) "$KI" next.txt
 clean_stderr "the next genuine key"

@@ -3,7 +3,8 @@
 # key-import check end to end (issue 16, parts 3 and 4): host records probed from real
 # captures, a Capacity token of three of them, keys under "most" and "all", then the given
 # hardware checked against the imported activation: exit status, every stdout line, the one
-# stderr line, and the state directory unchanged.
+# stderr line, and the state directory unchanged. Then a single-host stamp: check --probe
+# (--root a capture) and import --host|--probe, which refuse before anything is written.
 . "$(dirname "$0")/lib.sh"
 scratch
 ROOTS=$TESTDATA/hwdata/roots
@@ -29,17 +30,45 @@ sed 's/"N22ET52W (1.29 )"/"N22ET60W (1.37 )"/' node1.json >node1-bios.json
 sed 's/"uuid": "161674cc-2a1e-11b2-a85c-e121881d01b9"/"uuid": "161674cc-2a1e-11b2-a85c-000000000001"/' node1.json >node1-board.json
 check "the edits took" sh -c '! cmp -s node1.json node1-bios.json && ! cmp -s node1.json node1-board.json'
 
-# expect_check STATUS "what" "stdout lines" "stderr line" ARGS...
-expect_check() {
-	want=$1; what=$2; lines=$3; line=$4; shift 4
-	before=$(snapshot "$ST")
-	expect_exit "$want" "$what" "$KI" check "$@"
-	check "$what: stdout" [ "$OUT" = "$lines" ]
-	[ "$OUT" = "$lines" ] || printf 'got:\n%s\nwant:\n%s\n' "$OUT" "$lines"
-	check "$what: stderr" [ "$ERR" = "$line" ]
-	[ "$ERR" = "$line" ] || printf 'got: %s\nwant: %s\n' "$ERR" "$line"
-	check "$what: nothing written" [ "$(snapshot "$ST")" = "$before" ]
+# verdict_kept DIR "verdict line": DIR/last-check.json holds that verdict (in or out of
+# compliance, the reason), an ISO UTC time, the activation's serial and key SHA-256, and the
+# mode of the state directory's other files
+verdict_kept() {
+	$PY - "$1" "$2" <<'PYEOF'
+import json, os, re, sys
+d, last = sys.argv[1], sys.argv[2]
+v = json.load(open(d + "/last-check.json"))
+a = json.load(open(d + "/activation.json"))
+assert v["compliant"] is last.startswith("in compliance: "), (v, last)
+assert v["reason"] == last.split(": ", 1)[1], (v, last)
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", v["checkedAt"]), v
+assert v["serial"] == a["serial"] and v["keySha256"] == a["keySha256"], v
+mode = lambda f: os.stat(d + "/" + f).st_mode & 0o777
+assert mode("last-check.json") == mode("activation.json"), oct(mode("last-check.json"))
+PYEOF
 }
+# but_verdict DIR: the snapshot of DIR without last-check.json, which check writes
+but_verdict() { snapshot "$1" | grep -v '^[0-9a-f]*  \./last-check\.json$\|^\./last-check\.json '; }
+# expect_in DIR STATUS "what" "stdout lines" "stderr line" ARGS...: key-import ARGS on the
+# stamp DIR; a check that judged (0 or 4) wrote its verdict and nothing else, any other run
+# (a refused import, a failed probe, a check with no report) wrote nothing at all
+expect_in() {
+	dir=$1; want=$2; w=$3; lines=$4; line=$5; shift 5
+	before=$(snapshot "$dir"); before_but=$(but_verdict "$dir")
+	expect_exit "$want" "$w" env AIRREG_STATE_DIR="$dir" "$KI" "$@"
+	check "$w: stdout" [ "$OUT" = "$lines" ]
+	[ "$OUT" = "$lines" ] || printf 'got:\n%s\nwant:\n%s\n' "$OUT" "$lines"
+	check "$w: stderr" [ "$ERR" = "$line" ]
+	[ "$ERR" = "$line" ] || printf 'got: %s\nwant: %s\n' "$ERR" "$line"
+	if [ "$1" = check ] && [ -n "$lines" ]; then
+		check "$w: nothing written but the verdict" [ "$(but_verdict "$dir")" = "$before_but" ]
+		case $* in *--json*) ;; *) check "$w: the verdict kept" verdict_kept "$dir" "$(printf '%s\n' "$OUT" | tail -1)" ;; esac
+	else
+		check "$w: nothing written" [ "$(snapshot "$dir")" = "$before" ]
+	fi
+}
+# expect_check STATUS "what" "stdout lines" "stderr line" ARGS...: check ARGS on $ST
+expect_check() { a1=$1; a2=$2; a3=$3; a4=$4; shift 4; expect_in "$ST" "$a1" "$a2" "$a3" "$a4" check "$@"; }
 NL='
 '
 
@@ -48,6 +77,12 @@ expect_exit 2 "check without --host" "$KI" check
 one_line_error "check without --host" "check needs --host FILE"
 
 "$KI" import most.txt >/dev/null
+# the last check's verdict in status: none yet
+ISO='[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'
+expect_exit 0 "status before any check" "$KI" status
+check "status: Hardware check none" [ "$(printf '%s\n' "$OUT" | tail -1)" = "Hardware check  none" ]
+expect_exit 0 "status --json before any check" "$KI" status --json
+check "status --json: lastCheck null" $PY -c 'import json, sys; assert json.loads(sys.argv[1])["lastCheck"] is None' "$OUT"
 CAP3="capacity 3 of 3 hosts, 10 of 10 cores"
 expect_check 0 "the same three hosts" "node1: same${NL}node2: same${NL}node3: same${NL}in compliance: 3 of 3 licensed hosts found (3 same, 0 replaced board); policy most needs 2; $CAP3" "" --host node1.json --host node2.json --host node3.json
 expect_check 0 "files after --host" "node1: same${NL}node2: same${NL}node3: same${NL}in compliance: 3 of 3 licensed hosts found (3 same, 0 replaced board); policy most needs 2; $CAP3" "" --host node3.json node2.json node1.json
@@ -89,9 +124,106 @@ assert r["licensed"][0]["inventory"] is None and r["licensed"][1]["firmware"] is
 PYEOF
 
 # under "all", one host replaced is out of compliance
+expect_exit 0 "status after a check" "$KI" status
+check "status: the last check, in compliance" sh -c 'printf "%s\n" "$1" | tail -1 | grep -qx "Hardware check  in compliance, $2"' - "$OUT" "$ISO"
 "$KI" import all.txt >/dev/null
+expect_exit 0 "status after a new key" "$KI" status
+check "status: the last check was for serial 1" sh -c 'printf "%s\n" "$1" | tail -1 | grep -qx "Hardware check  in compliance, $2 (for an earlier activation, serial 1)"' - "$OUT" "$ISO"
+expect_exit 0 "status --json after a new key" "$KI" status --json
+check "status --json: lastCheck of serial 1, not the current activation" $PY -c '
+import json, re, sys
+c = json.loads(sys.argv[1])["lastCheck"]
+assert c["compliant"] is True and c["serial"] == 1 and c["currentActivation"] is False, c
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", c["checkedAt"]) and c["reason"].startswith("3 of 3 licensed hosts found"), c' "$OUT"
 RA="2 of 3 licensed hosts found (2 same, 0 replaced board); policy all needs 3; capacity 3 of 3 hosts, 10 of 10 cores"
 expect_check 4 "one host replaced, under all" "node1: same${NL}node2: same${NL}node3: missing${NL}node4: new${NL}out of compliance: $RA" "key-import: check: out of compliance: $RA" --host node1.json --host node2.json --host node4.json
+
+# --- check --probe: this machine alone, probed as token-gen probe probes it --------------
+expect_exit 2 "--probe and --host" "$KI" check --probe --host node1.json
+check "--probe and --host: the line" [ "$ERR" = "key-import: check: --probe and --host are exclusive (this machine, or the records given) (see key-import --help)" ]
+expect_exit 2 "--root without --probe" "$KI" check --root "$ROOTS/uroot-Lenovo-ThinkPad-W510" --host node1.json
+check "--root without --probe: the line" [ "$ERR" = "key-import: check: --root applies to --probe only (see key-import --help)" ]
+expect_exit 2 "check --probe FILE" "$KI" check --probe node1.json
+one_line_error "check --probe FILE" "check --probe takes no argument \"node1.json\""
+expect_exit 2 "import --probe and --host" "$KI" import --probe --host node1.json most.txt
+one_line_error "import --probe and --host" "import: --probe and --host are exclusive"
+# a single-host stamp (an appliance): its own state directory, a key for node5 (the W510)
+SOLO=$WORK/solo
+solo() { AIRREG_STATE_DIR=$SOLO "$@"; }
+solo "$TG" init >/dev/null
+solo "$TG" create --billing-model Capacity --agreement-number 43 --host node5.json -o solo-tok.txt >/dev/null
+"$RG" register --token solo-tok.txt --name solo >/dev/null
+"$RG" activation-key --name solo -o solo.txt >/dev/null
+"$RG" activation-key --name solo -o solo2.txt >/dev/null
+solo "$KI" trust add issuer.pub >/dev/null
+RS1="1 of 1 licensed host found (1 same, 0 replaced board); policy most needs 1; capacity 1 of 1 hosts, 4 of 4 cores"
+R0="0 of 1 licensed host found (0 same, 0 replaced board); policy most needs 1; capacity 1 of 1 hosts, 4 of 4 cores"
+# expect_solo STATUS "what" "stdout lines" "stderr line" ARGS...: as expect_check, on $SOLO
+expect_solo() { a1=$1; a2=$2; a3=$3; a4=$4; shift 4; expect_in "$SOLO" "$a1" "$a2" "$a3" "$a4" "$@"; }
+expect_solo 5 "--probe, nothing imported" "" "key-import: $SOLO: nothing activated here: import a key first (key-import import FILE)" check --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-W510"
+
+# --- import --host|--probe: the key checked against the hardware before anything is written
+expect_solo 4 "import --probe on other hardware" "node5: missing${NL}uroot-Lenovo-ThinkPad-T490: new${NL}out of compliance: $R0" "key-import: solo.txt: out of compliance: $R0 (nothing imported)" import --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-T490" solo.txt
+expect_solo 4 "import --host other records" "node5: missing${NL}node1: new${NL}out of compliance: $R0" "key-import: solo.txt: out of compliance: $R0 (nothing imported)" import --host node1.json solo.txt
+# a placeholder UUID (the AMI template) with no serial never matches, not even node5's record
+sed 's/"uuid": "[^"]*"/"uuid": "03000200-0400-0500-0006-000700080009"/' node5.json | grep -v '"serial"\|"boardSerial"' >node5-placeholder.json
+check "the placeholder edit took" grep -q 03000200-0400-0500-0006-000700080009 node5-placeholder.json
+expect_solo 4 "import --host a placeholder UUID record" "node5: missing${NL}node5: new${NL}out of compliance: $R0" "key-import: solo.txt: out of compliance: $R0 (nothing imported)" import --host node5-placeholder.json solo.txt
+expect_solo 4 "import --dry-run --host other records" "node5: missing${NL}node1: new${NL}out of compliance: $R0" "key-import: solo.txt: out of compliance: $R0 (nothing imported)" import --dry-run --host node1.json solo.txt
+expect_exit 2 "import --host without a key" env AIRREG_STATE_DIR="$SOLO" "$KI" import --host node5.json
+one_line_error "import --host without a key" "import takes one FILE (or -)"
+expect_exit 0 "import --probe on the hardware of the key" env AIRREG_STATE_DIR="$SOLO" "$KI" import --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-W510" solo.txt
+check "import --probe: the report, then the import" [ "$(printf '%s\n' "$OUT" | head -2)" = "node5: same${NL}in compliance: $RS1" ]
+check "import --probe: imported" [ "$(printf '%s\n' "$OUT" | sed -n 3p | cut -d: -f1-2)" = "key-import: imported solo.txt" ]
+check "import --probe: activation.json written" [ -f "$SOLO/activation.json" ]
+# the arguments after --host are records too (a glob), the key last
+expect_exit 0 "import --host the records of the key" env AIRREG_STATE_DIR="$SOLO" "$KI" import --host node5.json node5.json solo2.txt
+check "import --host: records after --host, the key last" [ "$(printf '%s\n' "$OUT" | head -3)" = "node5: same${NL}node5: duplicate of node5${NL}in compliance: $(echo "$RS1" | sed 's/; capacity/; 1 given host matched a licensed host already found; capacity/')" ]
+check "import --host: serial 2 imported" grep -q '^  "serial": 2,' "$SOLO/activation.json"
+check "import --host: its verdict kept" verdict_kept "$SOLO" "$(printf '%s\n' "$OUT" | sed -n 3p)"
+expect_exit 0 "status after import --host" env AIRREG_STATE_DIR="$SOLO" "$KI" status
+check "status: import's check, in compliance" sh -c 'printf "%s\n" "$1" | tail -1 | grep -qx "Hardware check  in compliance, $2"' - "$OUT" "$ISO"
+
+expect_solo 0 "--probe, the capture the key was issued for" "node5: same${NL}in compliance: $RS1" "" check --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-W510"
+expect_exit 0 "--probe --json" env AIRREG_STATE_DIR="$SOLO" "$KI" check --probe --json --root "$ROOTS/uroot-Lenovo-ThinkPad-W510"
+printf '%s\n' "$OUT" >report.json
+check "--probe --json read back by python" $PY - <<'PYEOF'
+import json
+r = json.load(open("report.json"))
+w = "uroot-Lenovo-ThinkPad-W510"  # probe names the host after its root
+assert r["compliant"] is True and r["needs"] == 1, r
+assert [(h["name"], h["result"], h["given"]) for h in r["licensed"]] == [("node5", "same", w)], r
+assert [(g["name"], g["result"]) for g in r["given"]] == [(w, "matched")], r
+PYEOF
+# issue 16 part 6: the stamp's state directory copied to other hardware
+cp -Rp "$SOLO" "$WORK/copied"
+SOLO=$WORK/copied
+expect_exit 0 "status of the copied state directory" env AIRREG_STATE_DIR="$SOLO" "$KI" status --json
+check "status --json: lastCheck in compliance, the current activation" $PY -c '
+import json, sys
+c = json.loads(sys.argv[1])["lastCheck"]
+assert c["compliant"] is True and c["serial"] == 2 and c["currentActivation"] is True, c' "$OUT"
+expect_solo 4 "the state directory copied to other hardware" "node5: missing${NL}uroot-Lenovo-ThinkPad-T490: new${NL}out of compliance: $R0" "key-import: check: out of compliance: $R0" check --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-T490"
+expect_exit 0 "status: out of compliance" env AIRREG_STATE_DIR="$SOLO" "$KI" status
+check "status: the last check, out of compliance, and why" sh -c 'printf "%s\n" "$1" | tail -1 | grep -qx "Hardware check  out of compliance, $2: $3"' - "$OUT" "$ISO" "$R0"
+# a verdict that cannot be kept: printed, then exit 5 naming the file, the old one kept
+mv "$SOLO/last-check.json" kept.json && mkdir "$SOLO/last-check.json"
+before=$(but_verdict "$SOLO")
+expect_exit 5 "check, the verdict not writable" env AIRREG_STATE_DIR="$SOLO" "$KI" check --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-W510"
+check "not writable: the verdict printed" [ "$OUT" = "node5: same${NL}in compliance: $RS1" ]
+check "not writable: the line names the file" [ "$ERR" = "key-import: $SOLO/last-check.json: not a regular file" ]
+check "not writable: nothing else written" [ "$(but_verdict "$SOLO")" = "$before" ]
+rmdir "$SOLO/last-check.json" && mv kept.json "$SOLO/last-check.json"
+# a capture whose UUID is the AMI template: probe's own refusal, said by key-import
+"$TG" probe --root "$ROOTS/uroot-Synology-RS3614xsp" -o /dev/null 2>tg.err
+check "token-gen refuses the placeholder capture" grep -q "^token-gen: Could not retrieve mandatory hardware info for uroot-Synology-RS3614xsp: system UUID" tg.err
+expect_solo 3 "--probe of a placeholder UUID capture" "" "$(sed 's/^token-gen:/key-import:/' tg.err)" check --probe --root "$ROOTS/uroot-Synology-RS3614xsp"
+# a capture that lies (a core count no machine has): exit 4 as token-gen probe
+cp -R "$ROOTS/uroot-Lenovo-ThinkPad-W510" liar && mkdir liar/proc &&
+	printf 'processor\t: 0\nphysical id\t: 0\ncpu cores\t: 2147483647\nmodel name\t: X\n' >liar/proc/cpuinfo
+"$TG" probe --root liar -o /dev/null 2>tg.err
+check "token-gen refuses the lying capture" grep -q "is more than any host has" tg.err
+expect_solo 4 "--probe of a capture that lies" "" "$(sed 's/^token-gen:/key-import:/' tg.err)" check --probe --root liar
 
 # a key from a registrar before hardware policies: nothing to check against
 $PY - <<'PYEOF'
@@ -110,8 +242,16 @@ s.add_signature(issuer, None, json.dumps({"alg": "EdDSA", "typ": "airreg-activat
                                           "kid": issuer.thumbprint()}, separators=(",", ":")))
 open("legacy.txt", "w").write(s.serialize(compact=True))
 PYEOF
-expect_exit 0 "a key before hardware policies imports" "$KI" import legacy.txt
-expect_check 5 "a key without a hardware policy" "" "key-import: $ST: the activation's key carries no hardware policy (a registrar before hardware policies issued it): issue a new key on the workstation: registrar activation-key --name east" --host node1.json
+# here, where keys with a policy were imported, it would take the policy away: refused
+expect_in "$ST" 4 "a key before hardware policies, after keys with one" "" "key-import: legacy.txt: the key carries no hardware policy (a registrar before hardware policies issued it), and this stamp has had one since registration east, serial 1: it would take the policy away; issue the key from an upgraded registrar: registrar activation-key --name east" import legacy.txt
+expect_in "$ST" 4 "import --host of a key before hardware policies" "" "key-import: legacy.txt: the key carries no hardware policy (a registrar before hardware policies issued it), and this stamp has had one since registration east, serial 1: it would take the policy away; issue the key from an upgraded registrar: registrar activation-key --name east" import --host node1.json legacy.txt
+# a stamp that never had one (the same identity, nothing imported) takes it, and check says
+# there is nothing to check against; import --host of it is refused, nothing written
+OLD=$WORK/older
+mkdir -m 700 "$OLD" && cp -Rp "$ST/cloud-id" "$ST/stamp.key" "$ST/stamp.pub" "$ST/trusted" "$OLD/"
+expect_in "$OLD" 4 "import --host of a key before hardware policies, on a stamp without one" "" "key-import: legacy.txt: the key carries no hardware policy to check the hardware given against (a registrar before hardware policies issued it): import it without --host" import --host node1.json legacy.txt
+expect_exit 0 "a key before hardware policies imports" env AIRREG_STATE_DIR="$OLD" "$KI" import legacy.txt
+expect_in "$OLD" 5 "a key without a hardware policy" "" "key-import: $OLD: the activation's key carries no hardware policy (a registrar before hardware policies issued it): issue a new key on the workstation: registrar activation-key --name east" check --host node1.json
 
 # the token's format 2 (issue 16 part 5): its hosts cross the gap as the stamp's digests, and
 # the key carries them copied (the token's salt); check then matches as above

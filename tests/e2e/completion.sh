@@ -51,8 +51,10 @@ same "token-gen verbs" "$(printf '%s\n' create init probe show)" "$(offers token
 same "registrar verbs" "$(printf '%s\n' activation-key api-key config export-issuer-key init list register serve show tenant unregister)" \
 	"$(offers registrar '' | grep -v '^-')"
 same "registrar tenant verbs" "$(printf '%s\n' add list remove)" "$(offers registrar tenant '')"
-same "per-verb flags: key-import check" "$(printf '%s\n' --host --json --state-dir)" \
+same "per-verb flags: key-import check" "$(printf '%s\n' --host --json --probe --root --state-dir)" \
 	"$(offers key-import check -)"
+same "per-verb flags: key-import import" "$(printf '%s\n' --dry-run --help --host --probe --root --state-dir --version)" \
+	"$(offers key-import import -)"
 same "key-import trust verbs" "$(printf '%s\n' add list remove)" "$(offers key-import trust '')"
 
 # values

@@ -242,11 +242,25 @@ refuse 4 'policy-range.txt: "hostMatch" must be all, most, any or a count 1 to 2
 refuse 4 'short-digest.txt: host 1: "uuid" is not a host digest (11 base64url characters)' short-digest.txt
 refuse 4 'no-licensed.txt: a Capacity key needs "licensed"' no-licensed.txt
 check "policy refusals changed nothing" [ "$(snapshot "$ST")" = "$snap" ]
-# a key from a registrar before issue 16: imported, with no hardware policy
-expect_exit 0 "a key from an older registrar" "$KI" legacy.txt
-expect_exit 0 "status, an older key" "$KI" status
+# a key from a registrar before issue 16 on a stamp that has had a hardware policy: refused,
+# as it would take the policy away (it was imported, and the policy silently dropped)
+snap=$(snapshot "$ST")
+refuse 4 "legacy.txt: the key carries no hardware policy (a registrar before hardware policies issued it), and this stamp has had one since registration east, serial 2: it would take the policy away; issue the key from an upgraded registrar: registrar activation-key --name east" legacy.txt
+check "the older key refused: the line" [ "$ERR" = "key-import: legacy.txt: the key carries no hardware policy (a registrar before hardware policies issued it), and this stamp has had one since registration east, serial 2: it would take the policy away; issue the key from an upgraded registrar: registrar activation-key --name east" ]
+refuse 4 "legacy.txt: the key carries no hardware policy" --dry-run legacy.txt
+check "the mark: the first key with a policy" [ "$(tr -d ' \n' <"$ST/hardware-policy.json")" = '{"registration":"east","serial":2}' ]
+# the mark outlives remove: the policy is the stamp's, not the activation's
+cp -Rp "$ST" removed && AIRREG_STATE_DIR=$WORK/removed "$KI" remove >/dev/null
+expect_exit 4 "an older key after remove" env AIRREG_STATE_DIR="$WORK/removed" "$KI" legacy.txt
+one_line_error "an older key after remove" "this stamp has had one since registration east, serial 2"
+# on a stamp that never had one (the same identity, no key imported): imported, no policy
+OLD=$WORK/older
+mkdir -m 700 "$OLD" && cp -Rp "$ST/cloud-id" "$ST/stamp.key" "$ST/stamp.pub" "$ST/trusted" "$OLD/"
+expect_exit 0 "a key from an older registrar" env AIRREG_STATE_DIR="$OLD" "$KI" legacy.txt
+check "no policy mark made" [ ! -e "$OLD/hardware-policy.json" ]
+expect_exit 0 "status, an older key" env AIRREG_STATE_DIR="$OLD" "$KI" status
 check "status: no hardware policy" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hardware policy none (a key from a registrar before hardware policies)'" _ "$OUT"
-expect_exit 0 "status --json, an older key" "$KI" status --json
+expect_exit 0 "status --json, an older key" env AIRREG_STATE_DIR="$OLD" "$KI" status --json
 check "status --json: hostMatch null" sh -c "printf '%s' \"\$1\" | /usr/bin/python3 -c '
 import json,sys; d=json.load(sys.stdin); assert d[\"hostMatch\"] is None and d[\"licensedHosts\"]==2'" _ "$OUT"
 
@@ -306,5 +320,14 @@ expect_exit 0 "trust remove --force, a kid that starts with -" "$KI" trust remov
 check "the kid after --force was taken as a kid" [ "$OUT" = "key-import: no longer trusts issuer key $(cat dash.kid)" ]
 expect_exit 0 "--version" "$KI" --version
 check "--version" [ "$OUT" = "key-import 0.1.0" ]
+
+# the last hardware check's verdict (key-import check writes it): one edited by hand is
+# damaged state, for status as for every state file
+printf '{"compliant": "yes", "reason": "x", "checkedAt": "2026-12-01T23:00:00Z"}\n' >"$ST/last-check.json"
+expect_exit 5 "status with a damaged last-check.json" "$KI" status
+check "damaged last-check.json: the line" [ "$ERR" = "key-import: $ST/last-check.json: not a verdict key-import wrote (damaged state: delete it, then run key-import check)" ]
+rm "$ST/last-check.json"
+expect_exit 0 "status with no check run" "$KI" status --json
+check "status --json: lastCheck null" $PY -c 'import json, sys; assert json.loads(sys.argv[1])["lastCheck"] is None' "$OUT"
 
 finish key-import
