@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "host.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "filekind.h"
 #include "json.h"
 #include "ar_limits.h"
+#include "placeholder.h"
 #include "text.h"
 
 static const char *const host_fields[] = {
@@ -67,7 +69,23 @@ static int check_text(json_t *host, const char *key, int required, const char *w
 	if (v[0] == '\0')
 		return ar_fail(e, AR_EINPUT, where, "field \"%s\" is empty", key);
 	snprintf(what, sizeof what, "field \"%s\"", key);
-	return ar_text_check(v, what, AR_EINPUT, where, e);
+	if (ar_text_check(v, what, AR_EINPUT, where, e) != AR_OK)
+		return e->status;
+	/* Values are compared (and digested) byte for byte, and probe trims what it reads:
+	 * a hand-typed " ABC " would never match the "ABC" the host reports. */
+	if (isspace((unsigned char)v[0]) || isspace((unsigned char)v[strlen(v) - 1]))
+		return ar_fail(e, AR_EINPUT, where, "\"%s\" \"%s\" has white space at its start "
+			       "or end: values are compared byte for byte; trim it (probe does)",
+			       key, v);
+	/* What probe drops (hw_clean_value) a record may not carry: it tells no machine apart,
+	 * and the registrar leaves it out of the key, so a host could never be found by it. */
+	if (hw_is_placeholder_text(v))
+		return required ? ar_fail(e, AR_EINPUT, where, "\"%s\" \"%s\" is a placeholder: "
+					  "probe the host again (token-gen probe), or give its "
+					  "real value", key, v)
+				: ar_fail(e, AR_EINPUT, where, "\"%s\" \"%s\" is a placeholder: "
+					  "leave it out of the record (probe leaves it out)", key, v);
+	return AR_OK;
 }
 
 static int in_list(const char *s, const char *const *list)
@@ -131,6 +149,11 @@ int ar_host_validate(json_t *host, const char *where, ar_err *e)
 	if (strcmp(source, AR_SOURCE_SMBIOS) != 0 && strcmp(source, AR_SOURCE_SYSFS) != 0 &&
 	    strcmp(source, AR_SOURCE_OPERATOR) != 0)
 		return ar_fail(e, AR_EINPUT, where, "\"uuidSource\" must be smbios, sysfs or operator");
+	if (hw_uuid_placeholder_reason(uuid))
+		return ar_fail(e, AR_EINPUT, where, "\"%s\" %s is a placeholder (%s): it tells no "
+			       "machine apart; probe the host again (token-gen probe), or give its "
+			       "real UUID (--system-uuid)", AR_HOST_UUID, uuid,
+			       hw_uuid_placeholder_reason(uuid));
 	if (check_text(host, AR_HOST_BIOS_VENDOR, 1, where, e) != AR_OK ||
 	    check_text(host, AR_HOST_BIOS_VERSION, 1, where, e) != AR_OK ||
 	    check_text(host, AR_HOST_CPU_MODEL, 1, where, e) != AR_OK)

@@ -37,7 +37,8 @@
 /* The most a host can have of a count field (cpuSockets, cpuCores, cpuThreads, memoryMiB);
  * 0 for any other key. One table for probe's values, the operator's flags and every reader. */
 long long ar_host_count_max(const char *key);
-/* Checks every field's presence, type and range; refuses unknown fields. */
+/* Checks every field's presence, type and range; refuses unknown fields, a placeholder UUID
+ * or text (what probe leaves out) and a text with white space at its start or end. */
 int ar_host_validate(json_t *host, const char *where, ar_err *e);
 /* A host record file (`token-gen probe`'s output, given to create and to key-import check):
  * read, refused when it is one of the files that cross the gap (a private key's bytes

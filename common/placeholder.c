@@ -56,6 +56,9 @@ char *hw_clean_value(const char *raw)
 		return NULL;
 	if (n > AR_MAX_VALUE_CHARS)
 		n = AR_MAX_VALUE_CHARS;
+	/* the cut may end on a blank: a host record refuses white space at either end */
+	while (isspace((unsigned char)start[n - 1]))
+		n--;
 	value = strndup(start, n);
 	if (!value)
 		return NULL;

@@ -3,6 +3,7 @@
  * record and the registrar leaves out of an activation key. */
 #include "testutil.h"
 
+#include "ar_limits.h"
 #include "placeholder.h"
 
 static void placeholders(void **state)
@@ -25,6 +26,21 @@ static void placeholders(void **state)
 	v = hw_clean_value("bad\x1c\xef\xbf\xbd\xff");
 	assert_string_equal(v, "bad?????"); /* invalid UTF-8: every high byte replaced */
 	free(v);
+	{
+		/* a value cut at the length cap on a blank loses the blank: a host record
+		 * refuses white space at either end (common/host.c) */
+		char longer[AR_MAX_VALUE_CHARS + 8];
+
+		size_t k;
+
+		for (k = 0; k < sizeof longer - 1; k++)
+			longer[k] = (char)('a' + k % 26);
+		longer[sizeof longer - 1] = '\0';
+		longer[AR_MAX_VALUE_CHARS - 1] = ' ';
+		v = hw_clean_value(longer);
+		assert_int_equal(strlen(v), AR_MAX_VALUE_CHARS - 1);
+		free(v);
+	}
 	v = hw_clean_value("Caf\xc3\xa9");
 	assert_string_equal(v, "Caf\xc3\xa9"); /* valid UTF-8 is kept */
 	free(v);
