@@ -4,6 +4,7 @@
 PASSED=0
 FAILED=0
 PY=/usr/bin/python3 # Debian's python3, the one with python3-jwcrypto
+E2E=$(cd "$(dirname "$0")/../e2e" && pwd) # this directory's helpers (blind_token.py), for every suite
 
 ok() { PASSED=$((PASSED + 1)); }
 bad() { FAILED=$((FAILED + 1)); printf 'FAIL: %s\n' "$*"; }

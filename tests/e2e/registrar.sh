@@ -370,20 +370,30 @@ expect_exit 0 "--host-match 1 with a default of 2" "$RG" activation-key --name p
 "$RG" config host-match most >/dev/null
 
 # a policy no stamp can meet is refused at issue: a host with neither a UUID nor both serials
-# (placeholders are left out of the key) is never found. blind1: a placeholder UUID and one
-# serial; blind2: a placeholder UUID and both serials, found by them (a board replaced)
+# (placeholders are left out of the key) is never found. blind1: no UUID and one serial;
+# blind2: no UUID and both serials, found by them (a board replaced). token-gen create refuses
+# a record with a placeholder UUID (it would have left the digest out): the tokens are made
+# from genuine records and their UUID digests stripped, signed by the stamp's own key
+# (blind_token.py), as an older token-gen made them
 $PY - <<'PYEOF'
 import json
 r = json.load(open("n3.json"))
-b1 = dict(r, name="blind1", uuid="00000000-0000-0000-0000-000000000000", serial="BLIND1SERIAL")
+b1 = dict(r, name="blind1", uuid="b1b1b1b1-0000-4000-8000-000000000001", serial="BLIND1SERIAL")
 b1.pop("boardSerial", None)
-b2 = dict(r, name="blind2", uuid="ffffffff-ffff-ffff-ffff-ffffffffffff", serial="BLIND2SERIAL", boardSerial="BLIND2BOARD")
+b2 = dict(r, name="blind2", uuid="b2b2b2b2-0000-4000-8000-000000000002", serial="BLIND2SERIAL", boardSerial="BLIND2BOARD")
 json.dump(b1, open("blind1.json", "w")); json.dump(b2, open("blind2.json", "w"))
 PYEOF
 "$TG" init --state-dir stampBlind >/dev/null
-"$TG" create --billing-model Development --host n1.json --host blind1.json --host blind2.json --state-dir stampBlind -o blind.txt >/dev/null
+"$TG" create --billing-model Development --host n1.json --host blind1.json --host blind2.json --state-dir stampBlind -o blind-genuine.txt >/dev/null
+$PY "$E2E/blind_token.py" blind-genuine.txt stampBlind/stamp.key blind.txt blind1 blind2
 "$TG" init --state-dir stampBlind1 >/dev/null
-"$TG" create --billing-model Development --host blind1.json --state-dir stampBlind1 -o blind1.txt >/dev/null
+"$TG" create --billing-model Development --host blind1.json --state-dir stampBlind1 -o blind1-genuine.txt >/dev/null
+$PY "$E2E/blind_token.py" blind1-genuine.txt stampBlind1/stamp.key blind1.txt blind1
+# what the registrar refused before: the same records with a placeholder UUID, refused at create
+sed 's/"uuid": *"[^"]*"/"uuid": "00000000-0000-0000-0000-000000000000"/' blind1.json >blind1-zero.json
+expect_exit 4 "create: a record with a placeholder UUID" "$TG" create --billing-model Development --host blind1-zero.json --state-dir stampBlind1 -o blind1-zero.txt
+check "create: a placeholder UUID, the line" [ "$ERR" = 'token-gen: blind1-zero.json: "uuid" 00000000-0000-0000-0000-000000000000 is a placeholder (all-zero (firmware says: not present)): it tells no machine apart; probe the host again (token-gen probe), or give its real UUID (--system-uuid)' ]
+check "create: a placeholder UUID, no token" [ ! -e blind1-zero.txt ]
 expect_exit 0 "register a stamp with a host no key can find" "$RG" register --token blind.txt --name blind
 expect_exit 0 "register a stamp of that host alone" "$RG" register --token blind1.txt --name blindone
 expect_exit 0 "most: 2 of 3, and 2 can be found" "$RG" activation-key --name blind -o blind-most.txt
@@ -430,6 +440,27 @@ V1="env TZ=UTC faketime 2026-12-02T12:00:00"
 expect_exit 0 "register a format-1 token" $V1 "$RG" register --token "$TESTDATA/token-v1.txt" --name old
 expect_exit 0 "show a format-1 registration" "$RG" show old
 check "format 1: show prints the clear UUID as before" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hosts *node1 161674cc-2a1e-11b2-a85c-e121881d01b9'" _ "$OUT"
+# a format-1 token carries whole records, checked as token-gen create checks them: an older
+# token-gen took a record with a placeholder UUID or serial, whose host no key can find
+$PY - "$TESTDATA/token-v1.txt" "$E2E/../../samples/TEST-ONLY-stamp.key" <<'PYEOF'
+import base64, json, sys, zlib
+from jwcrypto import jwk
+b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+head, body, _ = open(sys.argv[1]).read().strip().split(".")
+claims = json.loads(zlib.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)), -15))
+stamp = jwk.JWK.from_pem(open(sys.argv[2], "rb").read())
+for name, field, value in (("v1-zero.txt", "uuid", "00000000-0000-0000-0000-000000000000"),
+                           ("v1-oem.txt", "serial", "To Be Filled By O.E.M.")):
+    c = json.loads(json.dumps(claims))
+    c["hosts"][1][field] = value
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    p = b64(z.compress(json.dumps(c, separators=(",", ":")).encode()) + z.flush())
+    sig = stamp.get_op_key("sign").sign((head + "." + p).encode())
+    open(name, "w").write(head + "." + p + "." + b64(sig) + "\n")
+PYEOF
+refuse 4 "registrar: v1-zero.txt: host 2: \"uuid\" 00000000-0000-0000-0000-000000000000 is a placeholder (all-zero (firmware says: not present)): it tells no machine apart; probe the host again (token-gen probe), or give its real UUID (--system-uuid)" register --token v1-zero.txt --name old0
+check "format 1, a placeholder UUID: the exact line" [ "$ERR" = "registrar: v1-zero.txt: host 2: \"uuid\" 00000000-0000-0000-0000-000000000000 is a placeholder (all-zero (firmware says: not present)): it tells no machine apart; probe the host again (token-gen probe), or give its real UUID (--system-uuid)" ]
+refuse 4 "registrar: v1-oem.txt: host 2: \"serial\" \"To Be Filled By O.E.M.\" is a placeholder: leave it out of the record (probe leaves it out)" register --token v1-oem.txt --name old0
 expect_exit 0 "a key of a format-1 token" $V1 "$RG" activation-key --name old -o v1-a.txt
 expect_exit 0 "another key of it" $V1 "$RG" activation-key --name old -o v1-b.txt
 check "format 1: two keys, two salts: their digests cannot be linked" [ "$(keyclaims v1-a.txt hosts)" != "$(keyclaims v1-b.txt hosts)" ]
