@@ -23,7 +23,6 @@
 #include "import.h"
 #include "json.h"
 #include "lastcheck.h"
-#include "probe.h"
 #include "stamp.h"
 #include "state.h"
 

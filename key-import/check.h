@@ -31,8 +31,9 @@ typedef struct {
 	char reason[CHECK_REASON_CHARS];
 } check_report;
 
-/* The hardware given: the --host records, or this machine probed (--probe [--root DIR]),
- * appended to records (a JSON array). */
+/* The hardware given: the --host records, each host once (two of one UUID or one name:
+ * AR_EINPUT naming both files), or this machine probed (--probe [--root DIR]), appended to
+ * records (a JSON array); check_given.c. */
 int check_gather(const keyimport_opts *o, json_t *records, ar_err *e);
 /* records against an activation resource (activation.json, or the one an import is about to
  * write): fills rep, reason and verdict; AR_OK whatever the verdict. where names the
