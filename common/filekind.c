@@ -9,7 +9,35 @@
 #include "ar_limits.h"
 #include "codec.h"
 #include "fileio.h"
+#include "host.h"
 #include "text.h"
+
+static ar_reader reader = AR_READER_ANY;
+
+void ar_kind_set_reader(ar_reader r)
+{
+	reader = r;
+}
+
+int ar_is_host_record(const uint8_t *data, size_t len)
+{
+	json_t *o;
+	int yes;
+
+	while (len > 0 && (*data == ' ' || *data == '\t' || *data == '\r' || *data == '\n')) {
+		data++;
+		len--;
+	}
+	if (len == 0 || *data != '{')
+		return 0;
+	o = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, NULL);
+	yes = json_is_object(o) && json_is_integer(json_object_get(o, AR_HOST_VERSION)) &&
+	      (json_is_string(json_object_get(o, AR_HOST_UUID_SOURCE)) ||
+	       (json_is_string(json_object_get(o, AR_HOST_NAME)) &&
+		json_is_string(json_object_get(o, AR_HOST_UUID))));
+	json_decref(o);
+	return yes;
+}
 
 static int b64url_char(uint8_t c)
 {
@@ -102,6 +130,12 @@ int ar_expect_kind(const uint8_t *data, size_t len, ar_kind want, const char *wh
 		return ar_fail(e, AR_EINPUT, where, "this is a registration token: carry it to "
 			       "the workstation (registrar register --token %s)", file);
 	case AR_KIND_ACTIVATION_KEY:
+		/* on the stamp already: where key-import takes it, and (for a host record
+		 * expected) what --host takes */
+		if (reader == AR_READER_KEY_IMPORT)
+			return ar_fail(e, AR_EINPUT, where, "this is an activation key: key-import "
+				       "import %s takes it%s", file, want == AR_KIND_UNKNOWN
+				       ? "; --host takes host records (token-gen probe)" : "");
 		return ar_fail(e, AR_EINPUT, where, "this is an activation key: carry it to the "
 			       "stamp (key-import %s)", file);
 	case AR_KIND_PUBLIC_KEY:
@@ -127,6 +161,13 @@ int ar_read_carried(const char *path, ar_kind want, char **text, size_t *len, ar
 	if (rc == AR_OK && (rc = ar_expect_kind(data, *len, want, where, e)) != AR_OK &&
 	    ar_kind_of(data, *len) == AR_KIND_PRIVATE_KEY)
 		sodium_memzero(data, *len);
+	/* a host record where a key or token was expected: its place is after a --host */
+	if (rc == AR_OK && ar_is_host_record(data, *len))
+		rc = reader == AR_READER_KEY_IMPORT
+			? ar_fail(e, AR_EINPUT, where, "this is a host record (token-gen probe): "
+				  "give it after --host")
+			: ar_fail(e, AR_EINPUT, where, "this is a host record (token-gen probe): "
+				  "token-gen create --host takes it");
 	if (rc == AR_OK)
 		rc = ar_compact_text(data, len, where, e);
 	if (rc == AR_OK)

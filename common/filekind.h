@@ -19,6 +19,16 @@ typedef enum {
 	AR_KIND_IMAGE
 } ar_kind;
 
+/* Who reads: the advice for a file given in the wrong place names where it goes from there.
+ * key-import sets AR_READER_KEY_IMPORT once (it is on the stamp: an activation key is its own
+ * to import, a host record goes after its --host). */
+typedef enum { AR_READER_ANY = 0, AR_READER_KEY_IMPORT } ar_reader;
+void ar_kind_set_reader(ar_reader reader);
+
+/* A host record (`token-gen probe`'s JSON object: "version" and "uuidSource", or "version",
+ * "name" and "uuid"), told from its bytes alone; 0 for anything else. */
+int ar_is_host_record(const uint8_t *data, size_t len);
+
 /* From the first bytes: a PNG, a PEM public or private key, or a JWS (possibly wrapped
  * in lines) whose header's typ is a token's or an activation key's. */
 ar_kind ar_kind_of(const uint8_t *data, size_t len);
@@ -29,8 +39,8 @@ int ar_expect_kind(const uint8_t *data, size_t len, ar_kind want, const char *wh
 		   ar_err *e);
 
 /* ar_read_compact_text() of a file that should be of kind want: another kind is refused
- * by what it is, before and after the compaction (a PNG or a PEM before, the typ of the
- * joined QR parts after). The bytes of a private key are wiped before they are freed. */
+ * by what it is, before and after the compaction (a PNG, a PEM or a host record before, the
+ * typ of the joined QR parts after). The bytes of a private key are wiped before they are freed. */
 int ar_read_carried(const char *path, ar_kind want, char **text, size_t *len, ar_err *e);
 
 #endif

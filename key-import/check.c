@@ -20,26 +20,11 @@
 #include "host.h"
 #include "hostkey.h"
 #include "hostmatch.h"
+#include "import.h"
 #include "json.h"
 #include "lastcheck.h"
-#include "probe.h"
 #include "stamp.h"
 #include "state.h"
-
-static int load_records(const char *const *files, size_t n, json_t *records, ar_err *e)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		json_t *host = NULL;
-
-		if (ar_host_load(files[i], &host, e) != AR_OK)
-			return e->status;
-		if (json_array_append_new(records, host) != 0)
-			return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	}
-	return AR_OK;
-}
 
 /* The resource's policy as hostmatch.c takes it; 0 when the activation has none. */
 static int policy_of(json_t *claim, hm_policy *p)
@@ -104,9 +89,10 @@ static int policy_and_salt_present(json_t *r, const char *where, ar_err *e)
 	return rc;
 }
 
-/* Capacity keys: the given hosts (a duplicate is counted for nothing, as by the policy) and
- * their cores against what the key licenses. 1 within, 0 over; says so in text. */
-static int capacity(json_t *r, json_t *records, const hm_assignment *a, check_capacity *c)
+/* Capacity keys: the given hosts and their cores against what the key licenses; every record
+ * counts (each is a host of its own: check_gather refused two of one UUID or name, so a
+ * clone never hides as another's duplicate). 1 within, 0 over; says so in text. */
+static int capacity(json_t *r, json_t *records, check_capacity *c)
 {
 	json_t *lic = json_object_get(r, "licensed");
 	json_t *rec;
@@ -119,8 +105,6 @@ static int capacity(json_t *r, json_t *records, const hm_assignment *a, check_ca
 	c->licensed_hosts = json_integer_value(json_object_get(lic, "hosts"));
 	c->licensed_cores = json_integer_value(json_object_get(lic, "cpuCores"));
 	json_array_foreach(records, j, rec) {
-		if (a->fresh[j] == HM_FRESH_DUPLICATE)
-			continue;
 		c->given_hosts++;
 		c->given_cores += json_integer_value(json_object_get(rec, AR_HOST_CPU_CORES));
 	}
@@ -150,24 +134,6 @@ static void capacity_text(const check_capacity *c, char *out, size_t cap)
 		snprintf(out, cap, "; capacity %lld of %lld hosts%s", c->given_hosts,
 			 c->licensed_hosts, cores);
 	}
-}
-
-int check_gather(const keyimport_opts *o, json_t *records, ar_err *e)
-{
-	probe_opts p;
-	json_t *host = NULL;
-
-	if (!o->probe)
-		return load_records(o->host_files, (size_t)o->n_host_files, records, e);
-	/* exactly token-gen probe's reading, its failures said by key-import */
-	memset(&p, 0, sizeof p);
-	p.root = o->root;
-	p.program = PROGRAM;
-	if (probe_host(&p, &host, e) != AR_OK)
-		return e->status;
-	if (json_array_append_new(records, host) != 0)
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	return AR_OK;
 }
 
 int check_judge(json_t *r, json_t *records, check_report *rep, const char *where, ar_err *e)
@@ -202,7 +168,7 @@ int check_judge(json_t *r, json_t *records, check_report *rep, const char *where
 			rep->n_duplicates += rep->a.fresh[j] == HM_FRESH_DUPLICATE;
 		rep->compliant = hm_verdict(rep->a.licensed, rep->n_licensed, rep->n_duplicates,
 					    &rep->policy, verdict, sizeof verdict);
-		rep->compliant &= capacity(r, records, &rep->a, &rep->cap);
+		rep->compliant &= capacity(r, records, &rep->cap);
 		capacity_text(&rep->cap, cap, sizeof cap);
 		snprintf(rep->reason, sizeof rep->reason, "%s%s", verdict, cap);
 	}
@@ -225,19 +191,16 @@ int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_
 		rc = check_judge(r, records, rep, where, e);
 	if (rc == AR_OK)
 		rc = check_print_text(rep, e);
-	if (rc == AR_OK && !rep->compliant)
-		rc = ar_fail(e, AR_EINPUT, where, "out of compliance: %s (nothing imported)",
-			     rep->reason);
 	return rc;
 }
 
-static int record_verdict(const keyimport_opts *o, const char *dir, json_t *r,
-			  const check_report *rep, ar_err *e)
+int check_record_verdict(const char *dir, json_t *r, const check_report *rep, long long now,
+			 ar_err *e)
 {
 	int lock = -1, rc = ar_lock_dir(dir, &lock, e);
 
 	if (rc == AR_OK)
-		rc = lastcheck_write(dir, r, rep, o->now, e);
+		rc = lastcheck_write(dir, r, rep, now, e);
 	ar_unlock(lock);
 	return rc;
 }
@@ -247,6 +210,7 @@ int cmd_check_run(const keyimport_opts *o, ar_err *e)
 	const char *dir = ar_stamp_dir(o->state_dir);
 	json_t *r = NULL, *records = json_array();
 	check_report rep;
+	long long trusted = 0;
 	int rc = records ? AR_OK : ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 
 	memset(&rep, 0, sizeof rep);
@@ -261,6 +225,11 @@ int cmd_check_run(const keyimport_opts *o, ar_err *e)
 		rc = check_verify_copy(dir, r, e);
 	if (rc == AR_OK)
 		rc = policy_and_salt_present(r, dir, e);
+	/* a clock set back would date the verdict before the key it judged was issued */
+	if (rc == AR_OK)
+		rc = import_check_clock(dir, o->now, &trusted, "check", e);
+	if (rc == AR_OK)
+		rc = check_probe_fits(o, r, e);
 	if (rc == AR_OK)
 		rc = check_gather(o, records, e);
 	if (rc == AR_OK)
@@ -270,7 +239,7 @@ int cmd_check_run(const keyimport_opts *o, ar_err *e)
 	/* the verdict is printed first: a record that cannot be written (exit 5, naming the
 	 * file) still leaves the operator the answer, and status the previous record */
 	if (rc == AR_OK)
-		rc = record_verdict(o, dir, r, &rep, e);
+		rc = check_record_verdict(dir, r, &rep, o->now, e);
 	if (rc == AR_OK && !rep.compliant)
 		rc = ar_fail(e, AR_EINPUT, "check", "out of compliance: %s", rep.reason);
 	json_decref(records);

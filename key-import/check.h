@@ -31,8 +31,9 @@ typedef struct {
 	char reason[CHECK_REASON_CHARS];
 } check_report;
 
-/* The hardware given: the --host records, or this machine probed (--probe [--root DIR]),
- * appended to records (a JSON array). */
+/* The hardware given: the --host records, each host once (two of one UUID or one name:
+ * AR_EINPUT naming both files), or this machine probed (--probe [--root DIR]), appended to
+ * records (a JSON array); check_given.c. */
 int check_gather(const keyimport_opts *o, json_t *records, ar_err *e);
 /* records against an activation resource (activation.json, or the one an import is about to
  * write): fills rep, reason and verdict; AR_OK whatever the verdict. where names the
@@ -41,10 +42,15 @@ int check_judge(json_t *resource, json_t *records, check_report *rep, const char
 		ar_err *e);
 
 /* import --host|--probe, before anything is written: the key's resource r against the
- * hardware given, shown as check shows it; out of compliance, or a key with no policy, is
- * AR_EINPUT naming where. */
+ * hardware given, shown as check shows it; AR_OK whatever the verdict (rep->compliant: the
+ * caller refuses), a key with no policy AR_EINPUT naming where. */
 int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_report *rep,
 		     const char *where, ar_err *e);
+/* --probe reads one machine: refused (AR_EUSAGE) when the activation licenses more. */
+int check_probe_fits(const keyimport_opts *o, json_t *resource, ar_err *e);
+/* The verdict kept in last-check.json, under the state directory's lock. */
+int check_record_verdict(const char *dir, json_t *resource, const check_report *rep,
+			 long long now, ar_err *e);
 
 /* One line per licensed host, one per given host that is none of them, the verdict. */
 /* The activation resource's key verified again; every field check reads must be that key's

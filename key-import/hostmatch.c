@@ -33,6 +33,31 @@ hm_result hm_compare(const hm_identity *licensed, const hm_identity *fresh)
 	return (s == F_SAME && b == F_SAME) ? HM_REPLACED_BOARD : HM_NO_MATCH;
 }
 
+/* Licensed host i's serial pair is another licensed host's too: a vendor's line or cloned
+ * firmware, so the pair says nothing about which machine a given host is. */
+static int pair_shared(const hm_identity *licensed, size_t n, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (k != i && field(licensed[k].serial, licensed[i].serial) == F_SAME &&
+		    field(licensed[k].board_serial, licensed[i].board_serial) == F_SAME)
+			return 1;
+	return 0;
+}
+
+/* The given host's UUID is a licensed host's: it is that host (or a copy of it), never
+ * another licensed host's board replaced. */
+static int uuid_licensed(const hm_identity *licensed, size_t n, const hm_identity *fresh)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (field(licensed[k].uuid, fresh->uuid) == F_SAME)
+			return 1;
+	return 0;
+}
+
 typedef struct {
 	size_t nl, nf;
 	unsigned char cmp[AR_MAX_HOSTS][AR_MAX_HOSTS]; /* hm_result of each pair: 4 KiB */
@@ -98,8 +123,16 @@ int hm_assign(const hm_identity *licensed, size_t n_licensed, const hm_identity 
 		out->fresh_to[i] = -1;
 	}
 	for (i = 0; i < n_licensed; i++)
-		for (j = 0; j < n_fresh; j++)
-			m.cmp[i][j] = (unsigned char)hm_compare(&licensed[i], &fresh[j]);
+		for (j = 0; j < n_fresh; j++) {
+			hm_result r = hm_compare(&licensed[i], &fresh[j]);
+
+			/* a replaced board is told by serials that are this host's alone, on a
+			 * host that is no other licensed host */
+			if (r == HM_REPLACED_BOARD && (pair_shared(licensed, n_licensed, i) ||
+						       uuid_licensed(licensed, n_licensed, &fresh[j])))
+				r = HM_NO_MATCH;
+			m.cmp[i][j] = (unsigned char)r;
+		}
 	/* a host that is the same outranks one that only has its serials */
 	pass(&m, HM_SAME);
 	pass(&m, HM_REPLACED_BOARD);

@@ -46,6 +46,8 @@ typedef struct {
  * first, then "replaced board" pairs among the hosts left, each as many pairs as can be made
  * (a given host that could be either of two licensed hosts does not take the one another
  * given host needs); between two given hosts for one licensed host, the first given wins.
+ * Over the set, "replaced board" is never made from a serial pair more than one licensed
+ * host holds, nor for a given host whose UUID is a licensed host's (docs/spec.md).
  * Returns -1 (nothing assigned) when a count is over AR_MAX_HOSTS. */
 int hm_assign(const hm_identity *licensed, size_t n_licensed, const hm_identity *fresh,
 	      size_t n_fresh, hm_assignment *out);

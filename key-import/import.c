@@ -152,6 +152,18 @@ static int check_hardware(const keyimport_opts *o, const ar_activation *a, const
 	return rc;
 }
 
+/* import --host|--probe of the key imported already: the verdict on the activation it is. */
+static int record_again(const keyimport_opts *o, const char *dir, const ar_activation *a,
+			const char *compact, const check_report *rep, ar_err *e)
+{
+	json_t *resource = resource_of(a, compact, o->now);
+	int rc = resource ? check_record_verdict(dir, resource, rep, o->now, e)
+		: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+
+	json_decref(resource);
+	return rc;
+}
+
 /* Under the lock: the serial is checked again, then the resource and the mark written;
  * nothing when another import of the same key committed it meanwhile (*same). */
 static int commit_import(const keyimport_opts *o, const char *dir, const ar_activation *a,
@@ -178,8 +190,9 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 	if (rc == AR_OK && !*same && json_object_get(a->claims, "hostMatch"))
 		rc = state_set_policy_mark(dir, claim_str(a->claims, "sub"),
 					   claim_int(a->claims, "serial"), e);
-	/* import --host|--probe: its check is the new activation's last (written after it) */
-	if (rc == AR_OK && !*same && rep)
+	/* import --host|--probe: its check is the activation's last (written after it; the
+	 * same key committed meanwhile is the activation judged all the same) */
+	if (rc == AR_OK && rep)
 		rc = lastcheck_write(dir, resource, rep, o->now, e);
 	ar_unlock(lock);
 	json_decref(resource);
@@ -226,6 +239,7 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 	int rc, same = 0, hardware = o->n_host_files || o->probe;
 	check_report rep;
 
+	memset(&rep, 0, sizeof rep);
 	rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
 		rc = check_trust_dir(dir, e);
@@ -245,8 +259,16 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 		rc = check_serial(a.claims, a.sha256_hex, dir, &same, where, e);
 	if (rc == AR_OK && !same)
 		rc = import_check_policy_kept(a.claims, dir, where, e);
-	if (rc == AR_OK && !same && hardware)
+	/* the key imported already is judged too: the hardware is asked about, whatever key */
+	if (rc == AR_OK && hardware)
 		rc = check_hardware(o, &a, text, &rep, where, e);
+	if (rc == AR_OK && hardware && same && !o->dry_run)
+		rc = record_again(o, dir, &a, text, &rep, e);
+	if (rc == AR_OK && hardware && !rep.compliant)
+		rc = same ? ar_fail(e, AR_EINPUT, where, "already imported; out of compliance: %s",
+				    rep.reason)
+			: ar_fail(e, AR_EINPUT, where, "out of compliance: %s (nothing imported)",
+				  rep.reason);
 	if (rc == AR_OK && !o->dry_run && !same)
 		rc = commit_import(o, dir, &a, text, hardware ? &rep : NULL, &same, where, e);
 	if (rc == AR_OK) {

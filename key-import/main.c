@@ -10,6 +10,7 @@
 
 #include "ar_limits.h"
 #include "fileio.h"
+#include "filekind.h"
 #include "commands.h"
 #include "err.h"
 #include "text.h"
@@ -187,6 +188,7 @@ int main(int argc, char **argv)
 	ar_err e;
 
 	memset(&o, 0, sizeof o);
+	ar_kind_set_reader(AR_READER_KEY_IMPORT);
 	hidden = hide_kid(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc - hidden, argv, "", long_options, &idx)) != -1) {

@@ -29,7 +29,7 @@ attack 4 "key-import: ec.key: $PRIV" "$KI" ec.key
 attack 4 "key-import: (stdin): $PUB FILE" sh -c '"$1" - <issuer.pub' _ "$KI"
 # key-import trust add FILE: an issuer public key is wanted
 attack 4 "key-import: tokA.txt: $TOKEN tokA.txt)" "$KI" trust add tokA.txt
-attack 4 "key-import: key1.txt: $KEY key1.txt)" "$KI" trust add key1.txt
+attack 4 "key-import: key1.txt: this is an activation key: key-import import key1.txt takes it" "$KI" trust add key1.txt
 attack 4 "key-import: stamp.key: $PRIV" "$KI" trust add stamp.key
 # registrar register / unregister --token FILE: a token is wanted
 attack 4 "registrar: key1.txt: $KEY key1.txt)" "$RG" register --token key1.txt --name north

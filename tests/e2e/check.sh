@@ -93,8 +93,13 @@ R2="1 of 3 licensed hosts found (1 same, 0 replaced board); policy most needs 2;
 expect_check 4 "two of three replaced, under most" "node1: same${NL}node2: missing${NL}node3: missing${NL}node4: new${NL}node5: new${NL}out of compliance: $R2" "key-import: check: out of compliance: $R2" --host node1.json --host node4.json --host node5.json
 R4="3 of 3 licensed hosts found (3 same, 0 replaced board); policy most needs 2; capacity exceeded: 4 hosts given, 3 licensed and 12 cores given, 10 licensed"
 expect_check 4 "a fourth host on a Capacity stamp licensed for 3" "node1: same${NL}node2: same${NL}node3: same${NL}node4: new${NL}out of compliance: $R4" "key-import: check: out of compliance: $R4" --host node1.json --host node2.json --host node3.json --host node4.json
-RD="2 of 3 licensed hosts found (2 same, 0 replaced board); policy most needs 2; 1 given host matched a licensed host already found; capacity 2 of 3 hosts, 8 of 10 cores"
-expect_check 0 "a record given twice" "node1: same${NL}node2: same${NL}node3: missing${NL}node1: duplicate of node1${NL}in compliance: $RD" "" --host node1.json --host node2.json --host node1.json
+# each host once, as token-gen create takes them (was "node1: duplicate of node1", in
+# compliance, the copy counted for nothing: a clone under another name hid from capacity);
+# refused before any judgement, nothing recorded, the UUID never printed
+expect_check 4 "a record given twice" "" "key-import: node1.json: same host UUID as node1.json: give each host's record once" --host node1.json --host node2.json --host node1.json
+sed 's/"name": "node1"/"name": "node1b"/' node1.json >node1b.json
+expect_check 4 "one host under two names" "" "key-import: node1b.json: same host UUID as node1.json: give each host's record once" --host node1.json --host node2.json --host node3.json --host node1b.json
+expect_check 4 "two hosts of one name" "" "key-import: node1-board.json: same host name as node1.json (node1): give each host's record once" --host node1.json --host node1-board.json
 
 # the JSON report, read back
 expect_exit 4 "--json out of compliance" "$KI" check --json --host node1.json --host node2.json --host node3.json --host node4.json
@@ -137,6 +142,19 @@ assert c["compliant"] is True and c["serial"] == 1 and c["currentActivation"] is
 assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", c["checkedAt"]) and c["reason"].startswith("3 of 3 licensed hosts found"), c' "$OUT"
 RA="2 of 3 licensed hosts found (2 same, 0 replaced board); policy all needs 3; capacity 3 of 3 hosts, 10 of 10 cores"
 expect_check 4 "one host replaced, under all" "node1: same${NL}node2: same${NL}node3: missing${NL}node4: new${NL}out of compliance: $RA" "key-import: check: out of compliance: $RA" --host node1.json --host node2.json --host node4.json
+# --probe reads one machine: on a stamp of three hosts it is refused, nothing recorded (was
+# "node1: same, node2: missing, node3: missing ... out of compliance", the verdict kept)
+expect_check 2 "--probe on a stamp of three hosts" "" "key-import: --probe checks a single-host stamp: this activation licenses 3 hosts; give every host's record with --host (token-gen probe on each)" --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-T480"
+# the clock a day behind the trusted time: refused as import refuses it, nothing recorded
+# (was a verdict dated before the key it judged was issued)
+IAT=$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["latestIssuedAt"])' "$ST/trusted-time.json")
+before=$(snapshot "$ST")
+expect_exit 5 "check, the clock set back" env TZ=UTC faketime -f "$(date -u -d "@$((IAT - 86400))" '+%Y-%m-%d %H:%M:%S')" "$KI" check --host node1.json --host node2.json --host node3.json
+check "the clock set back: the line" [ "$ERR" = "key-import: check: the clock ($(date -u -d "@$((IAT - 86400))" '+%Y-%m-%dT%H:%M:%SZ')) is 1 day behind the latest time this stamp has trusted ($(date -u -d "@$IAT" '+%Y-%m-%dT%H:%M:%SZ')); set the clock right (runbook, \"The clock\")" ]
+check "the clock set back: nothing on stdout" [ -z "$OUT" ]
+check "the clock set back: nothing written" [ "$(snapshot "$ST")" = "$before" ]
+# the wrong file on the stamp: where it goes from here (was "carry it to the stamp")
+expect_check 4 "an activation key given as a host record" "" "key-import: all.txt: this is an activation key: key-import import all.txt takes it; --host takes host records (token-gen probe)" --host node1.json all.txt
 
 # --- check --probe: this machine alone, probed as token-gen probe probes it --------------
 expect_exit 2 "--probe and --host" "$KI" check --probe --host node1.json
@@ -178,10 +196,26 @@ check "import --probe: the report, then the import" [ "$(printf '%s\n' "$OUT" | 
 check "import --probe: imported" [ "$(printf '%s\n' "$OUT" | sed -n 3p | cut -d: -f1-2)" = "key-import: imported solo.txt" ]
 check "import --probe: activation.json written" [ -f "$SOLO/activation.json" ]
 # the arguments after --host are records too (a glob), the key last
-expect_exit 0 "import --host the records of the key" env AIRREG_STATE_DIR="$SOLO" "$KI" import --host node5.json node5.json solo2.txt
-check "import --host: records after --host, the key last" [ "$(printf '%s\n' "$OUT" | head -3)" = "node5: same${NL}node5: duplicate of node5${NL}in compliance: $(echo "$RS1" | sed 's/; capacity/; 1 given host matched a licensed host already found; capacity/')" ]
+expect_solo 4 "import --host a record twice" "" "key-import: node5.json: same host UUID as node5.json: give each host's record once" import --host node5.json node5.json solo2.txt
+# a host record where the key goes: the key taken as a record, the record as the key
+expect_solo 4 "import KEY --host RECORD RECORD" "" "key-import: node1.json: this is a host record (token-gen probe): give it after --host" import solo2.txt --host node5.json node1.json
+expect_exit 0 "import --host the records of the key" env AIRREG_STATE_DIR="$SOLO" "$KI" import --host node5.json solo2.txt
+check "import --host: the record, the key last" [ "$(printf '%s\n' "$OUT" | head -2)" = "node5: same${NL}in compliance: $RS1" ]
 check "import --host: serial 2 imported" grep -q '^  "serial": 2,' "$SOLO/activation.json"
-check "import --host: its verdict kept" verdict_kept "$SOLO" "$(printf '%s\n' "$OUT" | sed -n 3p)"
+check "import --host: its verdict kept" verdict_kept "$SOLO" "$(printf '%s\n' "$OUT" | sed -n 2p)"
+# the key imported already, given again with --host: the hardware is judged all the same
+# (was "already imported", exit 0, whatever the records, even ones that do not exist)
+expect_solo 4 "import --host of the key imported, no such record" "" "key-import: nothing.json: cannot open: No such file or directory" import --host nothing.json solo2.txt
+before_but=$(but_verdict "$SOLO")
+expect_exit 4 "import --host of the key imported, other hardware" env AIRREG_STATE_DIR="$SOLO" "$KI" import --host node1.json solo2.txt
+check "already imported, other hardware: the report" [ "$OUT" = "node5: missing${NL}node1: new${NL}out of compliance: $R0" ]
+check "already imported, other hardware: the line" [ "$ERR" = "key-import: solo2.txt: already imported; out of compliance: $R0" ]
+check "already imported, other hardware: the verdict kept" verdict_kept "$SOLO" "out of compliance: $R0"
+check "already imported, other hardware: nothing else written" [ "$(but_verdict "$SOLO")" = "$before_but" ]
+expect_exit 0 "import --host of the key imported, its hardware" env AIRREG_STATE_DIR="$SOLO" "$KI" import --host node5.json solo2.txt
+check "already imported, its hardware: the report" [ "$(printf '%s\n' "$OUT" | head -3 | cut -d: -f1-3)" = "node5: same${NL}in compliance: $RS1${NL}key-import: solo2.txt: already imported, nothing changed" ]
+check "already imported, its hardware: the verdict kept" verdict_kept "$SOLO" "in compliance: $RS1"
+check "already imported, its hardware: nothing else written" [ "$(but_verdict "$SOLO")" = "$before_but" ]
 expect_exit 0 "status after import --host" env AIRREG_STATE_DIR="$SOLO" "$KI" status
 check "status: import's check, in compliance" sh -c 'printf "%s\n" "$1" | tail -1 | grep -qx "Hardware check  in compliance, $2"' - "$OUT" "$ISO"
 
@@ -218,7 +252,10 @@ rmdir "$SOLO/last-check.json" && mv kept.json "$SOLO/last-check.json"
 # a capture whose UUID is the AMI template: probe's own refusal, said by key-import
 "$TG" probe --root "$ROOTS/uroot-Synology-RS3614xsp" -o /dev/null 2>tg.err
 check "token-gen refuses the placeholder capture" grep -q "^token-gen: Could not retrieve mandatory hardware info for uroot-Synology-RS3614xsp: system UUID" tg.err
-expect_solo 3 "--probe of a placeholder UUID capture" "" "$(sed 's/^token-gen:/key-import:/' tg.err)" check --probe --root "$ROOTS/uroot-Synology-RS3614xsp"
+# token-gen's advice ("give --system-uuid") is a flag key-import does not take: said so
+VF="; key-import takes no VALUE FLAGS: write the record with token-gen probe and its VALUE FLAGS, then give it with --host"
+check "token-gen's line names a VALUE FLAG" grep -q "give --system-uuid" tg.err
+expect_solo 3 "--probe of a placeholder UUID capture" "" "$(sed 's/^token-gen:/key-import:/' tg.err)$VF" check --probe --root "$ROOTS/uroot-Synology-RS3614xsp"
 # a capture that lies (a core count no machine has): exit 4 as token-gen probe
 cp -R "$ROOTS/uroot-Lenovo-ThinkPad-W510" liar && mkdir liar/proc &&
 	printf 'processor\t: 0\nphysical id\t: 0\ncpu cores\t: 2147483647\nmodel name\t: X\n' >liar/proc/cpuinfo
@@ -253,6 +290,24 @@ mkdir -m 700 "$OLD" && cp -Rp "$ST/cloud-id" "$ST/stamp.key" "$ST/stamp.pub" "$S
 expect_in "$OLD" 4 "import --host of a key before hardware policies, on a stamp without one" "" "key-import: legacy.txt: the key carries no hardware policy to check the hardware given against (a registrar before hardware policies issued it): import it without --host" import --host node1.json legacy.txt
 expect_exit 0 "a key before hardware policies imports" env AIRREG_STATE_DIR="$OLD" "$KI" import legacy.txt
 expect_in "$OLD" 5 "a key without a hardware policy" "" "key-import: $OLD: the activation's key carries no hardware policy (a registrar before hardware policies issued it): issue a new key on the workstation: registrar activation-key --name east" check --host node1.json
+
+# serials two licensed hosts share prove neither (the review's case): node2 and node2d (node2's
+# record with a new UUID and name) licensed under "all"; node2 and a third record with the same
+# serials and another new UUID were "node2: same, node2d: replaced board (now node2e)", in
+# compliance with one machine's serials
+TWIN=$WORK/twin
+sed 's/"uuid": "[^"]*"/"uuid": "0a0b0c0d-0000-4000-8000-00000000002d"/; s/"name": "node2"/"name": "node2d"/' node2.json >node2d.json
+sed 's/"uuid": "[^"]*"/"uuid": "0a0b0c0d-0000-4000-8000-00000000002e"/; s/"name": "node2"/"name": "node2e"/' node2.json >node2e.json
+check "the twin edits took" sh -c 'grep -q 2d\" node2d.json && grep -q 2e\" node2e.json'
+AIRREG_STATE_DIR=$TWIN "$TG" init >/dev/null
+AIRREG_STATE_DIR=$TWIN "$TG" create --billing-model Capacity --agreement-number 44 --host node2.json --host node2d.json -o twin-tok.txt >/dev/null
+"$RG" register --token twin-tok.txt --name twin >/dev/null
+"$RG" activation-key --name twin --host-match all -o twin.txt >/dev/null
+AIRREG_STATE_DIR=$TWIN "$KI" trust add issuer.pub >/dev/null
+AIRREG_STATE_DIR=$TWIN "$KI" import twin.txt >/dev/null
+RW="1 of 2 licensed hosts found (1 same, 0 replaced board); policy all needs 2; capacity 2 of 2 hosts, 8 of 8 cores"
+expect_in "$TWIN" 4 "shared serials decide no replaced board" "node2: same${NL}node2d: missing${NL}node2e: new${NL}out of compliance: $RW" "key-import: check: out of compliance: $RW" check --host node2.json --host node2e.json
+expect_in "$TWIN" 4 "node2's record under another name" "" "key-import: n2copy.json: same host UUID as node2.json: give each host's record once" check --host node2.json --host "$(sed 's/"name": "node2"/"name": "n2copy"/' node2.json >n2copy.json && echo n2copy.json)"
 
 # the token's format 2 (issue 16 part 5): its hosts cross the gap as the stamp's digests, and
 # the key carries them copied (the token's salt); check then matches as above

@@ -154,7 +154,8 @@ static void same_first_and_as_many_pairs_as_can_be(void **state)
 	const hm_identity fresh[] = { ID("u2", "s", "b") };
 	const hm_identity lic2[] = { ID("u", "s1", NULL), ID("u", "s2", NULL) };
 	const hm_identity fresh2[] = { ID("u", NULL, NULL), ID("u", "s1", NULL) };
-	/* F0 is L0 and could be L1's replaced board; F1 could be either's: L0 keeps "same" */
+	/* F0 is L0; F1 has both hosts' serial pair and a new UUID: the pair is two licensed
+	 * hosts', so it tells neither (L1 missing, F1 new), though L0 keeps "same" */
 	const hm_identity fresh3[] = { ID("u1", "s", "b"), ID("u9", "s", "b") };
 	hm_assignment a;
 
@@ -162,8 +163,9 @@ static void same_first_and_as_many_pairs_as_can_be(void **state)
 	assert_int_equal(hm_assign(lic, 2, fresh3, 2, &a), 0);
 	assert_int_equal(a.licensed[0], HM_SAME);
 	assert_int_equal(a.licensed_to[0], 0);
-	assert_int_equal(a.licensed[1], HM_REPLACED_BOARD);
-	assert_int_equal(a.licensed_to[1], 1);
+	assert_int_equal(a.licensed[1], HM_NO_MATCH);
+	assert_int_equal(a.licensed_to[1], -1);
+	assert_int_equal(a.fresh[1], HM_FRESH_NEW);
 	assert_int_equal(hm_assign(lic, 2, fresh, 1, &a), 0);
 	assert_int_equal(a.licensed[0], HM_NO_MATCH);
 	assert_int_equal(a.licensed[1], HM_SAME);
@@ -173,6 +175,44 @@ static void same_first_and_as_many_pairs_as_can_be(void **state)
 	assert_int_equal(a.licensed_to[1], 0);
 	assert_int_equal(a.licensed[0], HM_SAME);
 	assert_int_equal(a.licensed[1], HM_SAME);
+}
+
+/* A serial pair more than one licensed host holds (a vendor's line, cloned firmware) never
+ * decides a replaced board, nor does a given host whose UUID is a licensed host's for
+ * another licensed host. The review's case: node2 and node2d licensed (node2d node2's record
+ * with a new UUID), node2's record given twice under two names: node2d is missing, and
+ * "all" is out of compliance with one machine. */
+static void replaced_board_needs_its_own_serials(void **state)
+{
+	const hm_identity lic[] = { ID("u1", "s", "b"), ID("u2", "s", "b") };
+	const hm_identity twice[] = { ID("u1", "s", "b"), ID("u1", "s", "b") };
+	const hm_identity other[] = { ID("u9", "s", "b") };
+	const hm_identity own[] = { ID("u1", "s1", "b1"), ID("u2", "s2", "b2") };
+	const hm_identity borrowed[] = { ID("u1", "s2", "b2") };  /* L0's UUID, L1's serials */
+	const hm_identity board[] = { ID("u9", "s2", "b2") };     /* L1's serials, a new UUID */
+	hm_policy all = { HM_POLICY_ALL, 0 };
+	hm_assignment a;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(hm_assign(lic, 2, twice, 2, &a), 0);
+	assert_int_equal(a.licensed[0], HM_SAME);
+	assert_int_equal(a.licensed[1], HM_NO_MATCH);
+	assert_int_equal(a.fresh[1], HM_FRESH_DUPLICATE);
+	assert_int_equal(hm_verdict(a.licensed, 2, 1, &all, why, sizeof why), 0);
+	assert_int_equal(hm_assign(lic, 2, other, 1, &a), 0);
+	assert_int_equal(a.licensed[0], HM_NO_MATCH);
+	assert_int_equal(a.licensed[1], HM_NO_MATCH);
+	assert_int_equal(a.fresh[0], HM_FRESH_NEW);
+	assert_int_equal(hm_assign(own, 2, borrowed, 1, &a), 0);
+	assert_int_equal(a.licensed[0], HM_NO_MATCH);
+	assert_int_equal(a.licensed[1], HM_NO_MATCH);
+	assert_int_equal(a.fresh[0], HM_FRESH_NEW);
+	/* serials that are one licensed host's alone, on a UUID no licensed host has: still a
+	 * replaced board */
+	assert_int_equal(hm_assign(own, 2, board, 1, &a), 0);
+	assert_int_equal(a.licensed[1], HM_REPLACED_BOARD);
+	assert_int_equal(a.licensed_to[1], 0);
 }
 
 static void assign_limits(void **state)
@@ -264,6 +304,7 @@ int main(void)
 		cmocka_unit_test(assign_each_to_its_own),
 		cmocka_unit_test(two_claim_one),
 		cmocka_unit_test(same_first_and_as_many_pairs_as_can_be),
+		cmocka_unit_test(replaced_board_needs_its_own_serials),
 		cmocka_unit_test(assign_limits),
 		cmocka_unit_test(policies_at_their_boundaries),
 		cmocka_unit_test(the_reason_line),
