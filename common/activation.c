@@ -173,27 +173,26 @@ static int check_span(json_int_t nbf, json_int_t exp, const char *where, ar_err 
 	return AR_OK;
 }
 
-/* The licensed cores are the hosts' (the token's totals, which the token holds to its hosts):
- * left out only when no host reports cores, so a licence cannot count fewer or none. */
+/* The licensed cores are the hosts' (the token's totals, which the token holds to its hosts),
+ * and a Capacity token states every host's cores: a key without them licenses none, so it is
+ * forged, or from a registrar of issue 16 before cores were required. */
 static int check_licensed_cores(json_t *licensed, json_t *hosts, const char *where, ar_err *e)
 {
 	json_t *host, *given = json_object_get(licensed, "cpuCores");
 	json_int_t sum = 0;
-	int any = 0;
 	size_t i;
 
 	json_array_foreach(hosts, i, host) {
-		if (json_is_integer(json_object_get(host, "cpuCores"))) {
-			sum += json_integer_value(json_object_get(host, "cpuCores"));
-			any = 1;
-		}
+		if (!json_is_integer(json_object_get(host, "cpuCores")))
+			return ar_fail(e, AR_EINPUT, where, "host %zu (%s) of a Capacity key has "
+				       "no \"cpuCores\" (no cores licensed)", i + 1,
+				       json_string_value(json_object_get(host, "name")));
+		sum += json_integer_value(json_object_get(host, "cpuCores"));
 	}
-	if (!given && !any)
-		return AR_OK;
 	if (!given)
 		return ar_fail(e, AR_EINPUT, where, "\"licensed\" counts no cores, the key's hosts "
 			       "%lld", (long long)sum);
-	if (!any || json_integer_value(given) != sum)
+	if (json_integer_value(given) != sum)
 		return ar_fail(e, AR_EINPUT, where, "\"licensed\" counts %lld cores, the key's "
 			       "hosts %lld", (long long)json_integer_value(given), (long long)sum);
 	return AR_OK;

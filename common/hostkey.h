@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The licensed hosts as an activation key carries them (docs/formats.md, "Activation key"):
  * identities (system UUID, system serial, board serial) as keyed 64-bit digests, never in
- * clear, so a key on a USB stick does not disclose serial numbers and the digests of two keys
- * cannot be linked; firmware and inventory (biosVersion, cpuCores) in clear, as they are
+ * clear, so a key on a USB stick does not disclose serial numbers and the digests of two
+ * tokens' keys cannot be linked (every key of one token carries its salt); firmware and inventory (biosVersion, cpuCores) in clear, as they are
  * reported, never decide. And the issuer's policy: how many of them must be found. */
 #ifndef AIRREG_HOSTKEY_H
 #define AIRREG_HOSTKEY_H

@@ -231,6 +231,22 @@ static int check_totals(json_t *claims, json_t *hosts, int v2, const char *where
 	return same ? AR_OK : ar_fail(e, AR_EINPUT, where, "\"totals\" do not match the hosts");
 }
 
+/* A Capacity token licenses physical cores: every host states its count (v1 and v2 alike; an
+ * older token-gen left it out when the probe could not read it, and then licensed none). */
+static int check_capacity_cores(json_t *hosts, const char *where, ar_err *e)
+{
+	json_t *host;
+	size_t i;
+
+	json_array_foreach(hosts, i, host)
+		if (!json_is_integer(json_object_get(host, "cpuCores")))
+			return ar_fail(e, AR_EINPUT, where, "host %zu (%s) has no \"cpuCores\": a "
+				       "Capacity token licenses physical cores: probe the host again "
+				       "with --cpu-cores N and make a new token", i + 1,
+				       json_string_value(json_object_get(host, "name")));
+	return AR_OK;
+}
+
 static int check_claims(json_t *c, const char *where, ar_err *e)
 {
 	const char *cloud = NULL, *model = NULL, *agreement = NULL, *tag = NULL, *nonce = NULL;
@@ -262,7 +278,9 @@ static int check_claims(json_t *c, const char *where, ar_err *e)
 	if (ar_billing_check(model, agreement, tag, usage, where, e) != AR_OK ||
 	    (version == AR_TOKEN_FORMAT_V1 ? check_hosts_v1(hosts, where, e)
 					   : check_hosts_v2(c, hosts, where, e)) != AR_OK ||
-	    check_totals(c, hosts, version != AR_TOKEN_FORMAT_V1, where, e) != AR_OK)
+	    check_totals(c, hosts, version != AR_TOKEN_FORMAT_V1, where, e) != AR_OK ||
+	    (strcmp(model, AR_BILLING_CAPACITY) == 0 &&
+	     check_capacity_cores(hosts, where, e) != AR_OK))
 		return e->status;
 	/* last, for what no check above reads as text (the nonce) */
 	return ar_json_text_check(c, "", AR_EINPUT, where, e);

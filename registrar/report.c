@@ -96,6 +96,12 @@ static void print_host(json_t *h, const char *label)
 		printf("%-20s%s %s\n", label, s(h, "name"), s(h, "uuid"));
 		return;
 	}
+	/* a host whose probe could not read its cores (not for Capacity) says so: not "0" */
+	if (!json_is_integer(json_object_get(h, "cpuCores"))) {
+		printf("%-20s%s %s %s, cores unknown\n", label, s(h, "name"), s(h, "manufacturer"),
+		       s(h, "product"));
+		return;
+	}
 	printf("%-20s%s %s %s, %lld cores\n", label, s(h, "name"), s(h, "manufacturer"),
 	       s(h, "product"), (long long)json_integer_value(json_object_get(h, "cpuCores")));
 }

@@ -70,7 +70,16 @@ static int unique_host(const tokengen_opts *o, json_t *hosts, json_t *host, int 
 	return AR_OK;
 }
 
-static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
+/* A Capacity token licenses physical cores: a record without its count would license none. */
+static int cores_stated(const char *file, json_t *host, ar_err *e)
+{
+	if (json_object_get(host, AR_HOST_CPU_CORES))
+		return AR_OK;
+	return ar_fail(e, AR_EINPUT, file, "no \"cpuCores\": a Capacity token licenses physical "
+		       "cores: probe the host again with --cpu-cores N");
+}
+
+static int collect_hosts(const tokengen_opts *o, int capacity, json_t *hosts, ar_err *e)
 {
 	int i, rc = AR_OK;
 
@@ -78,9 +87,11 @@ static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
 		return ar_fail(e, AR_EUSAGE, NULL, "at most %d hosts in a token (--host given more often)",
 			       AR_MAX_HOSTS);
 	if (o->n_host_files == 0) {
+		probe_opts probe = o->probe;
 		json_t *self = NULL;
 
-		if (probe_host(&o->probe, &self, e) != AR_OK)
+		probe.need_cores = capacity;
+		if (probe_host(&probe, &self, e) != AR_OK)
 			return e->status;
 		return json_array_append_new(hosts, self) == 0 ? AR_OK
 			: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
@@ -89,6 +100,8 @@ static int collect_hosts(const tokengen_opts *o, json_t *hosts, ar_err *e)
 		json_t *host = NULL;
 
 		rc = ar_host_load(o->host_files[i], &host, e);
+		if (rc == AR_OK && capacity)
+			rc = cores_stated(o->host_files[i], host, e);
 		if (rc == AR_OK)
 			rc = unique_host(o, hosts, host, i, e);
 		if (rc != AR_OK)
@@ -142,7 +155,7 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 	if (rc == AR_OK && o->n_host_files == 0)
 		rc = ar_stamp_require(ar_stamp_dir(o->state_dir), 1, e);
 	if (rc == AR_OK)
-		rc = collect_hosts(o, hosts, e);
+		rc = collect_hosts(o, strcmp(p.billing_model, AR_BILLING_CAPACITY) == 0, hosts, e);
 	if (rc == AR_OK)
 		rc = ar_stamp_open(ar_stamp_dir(o->state_dir), &stamp, e);
 	if (rc == AR_OK) {

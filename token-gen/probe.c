@@ -180,7 +180,8 @@ static int take_operator_values(findings *f, const probe_opts *o, ar_err *e)
 	return AR_OK;
 }
 
-static int check_mandatory(const findings *f, const char *host, ar_err *e)
+/* need_cores: a Capacity token licenses physical cores, so it needs each host's count */
+static int check_mandatory(const findings *f, const char *host, int need_cores, ar_err *e)
 {
 	char what[1500] = "";
 	int i;
@@ -188,7 +189,7 @@ static int check_mandatory(const findings *f, const char *host, ar_err *e)
 	for (i = 0; i < PF_COUNT; i++) {
 		char item[400];
 
-		if (!fields[i].mandatory || f->value[i])
+		if ((!fields[i].mandatory && !(need_cores && i == PF_CPU_CORES)) || f->value[i])
 			continue;
 		snprintf(item, sizeof item, "%s%s (%s; give %s)", what[0] ? ", " : "",
 			 fields[i].label, f->why[i][0] ? f->why[i] : "not found", fields[i].flag);
@@ -284,7 +285,7 @@ int probe_host(const probe_opts *opts, json_t **record, ar_err *e)
 		rc = sources_read(&src, &cap, e);
 	if (rc == AR_OK) {
 		choose(&f, &src, host, opts->program ? opts->program : PROGRAM);
-		rc = check_mandatory(&f, host, e);
+		rc = check_mandatory(&f, host, opts->need_cores, e);
 	}
 	if (rc == AR_OK) {
 		*record = build_record(&f, host);

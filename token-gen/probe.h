@@ -18,6 +18,7 @@ typedef struct {
 	const char *name;                 /* NULL: the root's host name */
 	const char *operator_value[PF_COUNT]; /* values given by the operator, or NULL */
 	const char *program;              /* who warns (key-import check --probe); NULL: token-gen */
+	int need_cores;                   /* CPU cores mandatory too (a Capacity token) */
 } probe_opts;
 
 /* Reads the hardware under opts->root and builds a validated host record.

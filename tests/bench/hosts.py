@@ -25,15 +25,19 @@ import uuid
 
 # What a capture lacks, given as probe's VALUE FLAGS (the record then marks the field
 # operator-supplied, as it would on such a machine). "UUID" is the derived UUID below.
-# The two CPU models are real model strings from cpuinfo captures of like machines.
+# The two CPU models are real model strings from cpuinfo captures of like machines, the core
+# counts theirs (the Athlon II X2's: two): a Capacity token needs every host's cores.
 FLAGS = {
     "sidero-Beelink-EQ12": ["--system-uuid", "UUID"],           # AMI template UUID
     "uroot-Synology-RS3614xsp": ["--system-uuid", "UUID"],      # AMI template UUID
     "uroot-MSI-MS-7816": ["--system-uuid", "UUID"],             # all-FF UUID
     "nodeexporter-Dell-PowerEdge-R6515": [                      # sysfs names no CPU
-        "--cpu-model", "AMD EPYC 7451 24-Core Processor"],      # cpuinfo/utillinux-x86_64-epyc_7451
+        "--cpu-model", "AMD EPYC 7451 24-Core Processor",       # cpuinfo/utillinux-x86_64-epyc_7451
+        "--cpu-cores", "24"],                                   # its "cpu cores", one socket
     "sidero-HyperV-VM-broken-table": [                          # no SMBIOS type 4
-        "--cpu-model", "Intel(R) Xeon(R) CPU            5130  @ 2.00GHz"],  # cpuinfo/virtwhat-hyperv
+        "--cpu-model", "Intel(R) Xeon(R) CPU            5130  @ 2.00GHz",  # cpuinfo/virtwhat-hyperv
+        "--cpu-cores", "1"],                                    # its "cpu cores"
+    "uroot-Gigabyte-GA-MA74GMT-S2": ["--cpu-cores", "2"],       # no core count; an Athlon II X2
 }
 
 

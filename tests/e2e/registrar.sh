@@ -466,6 +466,53 @@ expect_exit 0 "another key of it" $V1 "$RG" activation-key --name old -o v1-b.tx
 check "format 1: two keys, two salts: their digests cannot be linked" [ "$(keyclaims v1-a.txt hosts)" != "$(keyclaims v1-b.txt hosts)" ]
 check "format 1: no clear UUID in the key" sh -c "! grep -q 161674cc v1-a.txt && [ \"\$(keyclaims v1-a.txt hosts | grep -c 161674cc)\" = 0 ]"
 export AIRREG_DATA_DIR=$D
+# Capacity licenses physical cores (issue 16): a token with a host stating none is refused,
+# format 2 and format 1 alike, with the remedy; nothing stored. Re-signed by a stamp: its own
+# key for format 2 (the registered east), a fresh key and CloudId for format 1.
+/usr/bin/python3 - "$TESTDATA/token-v1.txt" <<'PYEOF'
+import base64, json, sys, zlib
+from jwcrypto import jws, jwk
+def claims_of(path):
+    p = open(path).read().split(".")[1]
+    return json.loads(zlib.decompress(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)), -15))
+def sign(claims, key, out):
+    hdr = {"alg": "EdDSA", "typ": "airreg-registration-token", "zip": "DEF",
+           "jwk": json.loads(key.export_public())}
+    s = jws.JWS(zlib.compress(json.dumps(claims, separators=(",", ":")).encode())[2:-4])
+    s.add_signature(key, None, json.dumps(hdr, separators=(",", ":")))
+    open(out, "w").write(s.serialize(compact=True))
+c = claims_of("A1.txt")
+for h in c["hosts"]:
+    del h["cpuCores"]
+del c["totals"]["cpuCores"]
+sign(c, jwk.JWK.from_pem(open("stampA/stamp.key", "rb").read()), "coreless-v2.txt")
+c = claims_of(sys.argv[1])
+c["cloudId"] = "5c0ffee0-1111-4222-8333-444455556677"
+c["totals"]["cpuCores"] -= c["hosts"][1].pop("cpuCores")
+sign(c, jwk.JWK.generate(kty="OKP", crv="Ed25519"), "coreless-v1.txt")
+PYEOF
+refuse 4 'registrar: coreless-v2.txt: host 1 (n1) has no "cpuCores": a Capacity token licenses physical cores: probe the host again with --cpu-cores N and make a new token' register --token coreless-v2.txt --name cores2
+before=$(dump)
+expect_exit 4 "a format-1 Capacity token without a host's cores" $V1 "$RG" register --token coreless-v1.txt --name cores1
+one_line_error "format 1 without cores" 'registrar: coreless-v1.txt: host 2 (node2) has no "cpuCores": a Capacity token licenses physical cores: probe the host again with --cpu-cores N and make a new token'
+check "format 1 without cores: database unchanged" [ "$(dump)" = "$before" ]
+# other models may lack a host's cores: show says "cores unknown", not "0 cores"
+"$TG" probe --root "$ROOTS/uroot-Gigabyte-GA-MA74GMT-S2" --host node7 -o node7.json
+"$TG" init --state-dir stampnc >/dev/null
+"$TG" create --billing-model Development --host n1.json --host node7.json --state-dir stampnc -o dev7.txt >/dev/null
+expect_exit 0 "register a Development token with a host without cores" "$RG" register --token dev7.txt --name dev7
+expect_exit 0 "show it" "$RG" show dev7
+check "show: a host without cores says so" sh -c "printf '%s\n' \"\$1\" | grep -qx ' *node7 Gigabyte Technology Co., Ltd. GA-MA74GMT-S2, cores unknown'" _ "$OUT"
+check "show: a host with cores counts them" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hosts *n1 LENOVO 20L8S07A14, 4 cores'" _ "$OUT"
+check "show: no host of 0 cores" sh -c "! printf '%s' \"\$1\" | grep -q ' 0 cores'" _ "$OUT"
+# a Capacity registration stored before cores were required (its claims edited here to lack
+# them): no key is issued that the stamp would refuse, and no serial is spent
+"$TG" init --state-dir stampcap >/dev/null
+"$TG" create --billing-model Capacity --agreement-number 1234 --host n1.json --state-dir stampcap -o cap7.txt >/dev/null
+expect_exit 0 "register a Capacity token" "$RG" register --token cap7.txt --name cap7
+sqlite3 "$D/registrar.db" "UPDATE registrations SET claims = json_remove(claims, '\$.hosts[0].cpuCores', '\$.totals.cpuCores') WHERE name = 'cap7'"
+refuse 4 'registrar: activation key for cap7: host 1 (n1) of a Capacity key has no "cpuCores" (no cores licensed)' activation-key --name cap7 -o refused.txt
+check "a key without cores: none written" [ ! -e refused.txt ]
 expect_exit 0 "--version" "$RG" --version
 check "--version" [ "$OUT" = "registrar 0.1.0" ]
 

@@ -169,6 +169,33 @@ refuse 3 "Could not retrieve mandatory hardware info for msi: system UUID" probe
 refuse 2 "is all-zero" probe --root "$ROOTS/uroot-MSI-MS-7816" --system-uuid 00000000-0000-0000-0000-000000000000 -o refused.txt
 refuse 2 "is not usable" probe --root "$ROOTS/uroot-MSI-MS-7816" --host 'bad name' -o refused.txt
 refuse 2 "--cpu-cores" probe --root "$ROOTS/uroot-MSI-MS-7816" --cpu-cores 0 -o refused.txt
+# Capacity licenses physical cores: every host states its count (issue 16). This capture's
+# probe reads none (no SMBIOS type 4 core count): fine for Development, refused for Capacity
+expect_exit 0 "probe a host whose cores cannot be read" "$TG" probe --root "$ROOTS/uroot-Gigabyte-GA-MA74GMT-S2" --host node7 -o nocores.json
+check "its record has no cpuCores" $PY -c 'import json; assert "cpuCores" not in json.load(open("nocores.json"))'
+refuse 4 'token-gen: nocores.json: no "cpuCores": a Capacity token licenses physical cores: probe the host again with --cpu-cores N' create --billing-model Capacity --agreement-number 1234 --host a.json --host nocores.json --state-dir "$ST" -o refused.txt
+refuse 3 "token-gen: Could not retrieve mandatory hardware info for uroot-Gigabyte-GA-MA74GMT-S2: CPU cores (not found; give --cpu-cores)" create --billing-model Capacity --agreement-number 1234 --root "$ROOTS/uroot-Gigabyte-GA-MA74GMT-S2" --state-dir "$ST" -o refused.txt
+expect_exit 0 "Development takes a host without cores" "$TG" create --billing-model Development --host a.json --host nocores.json --state-dir "$ST" -o dev-nocores.txt
+expect_exit 0 "Capacity probing this machine with --cpu-cores" "$TG" create --billing-model Capacity --agreement-number 1234 --root "$ROOTS/uroot-Gigabyte-GA-MA74GMT-S2" --cpu-cores 4 --state-dir "$ST" -o cap-cores.txt
+expect_exit 0 "show it" "$TG" show cap-cores.txt
+check "show: the cores given" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hosts  *1 (4 cores, [0-9]* MiB)'" _ "$OUT"
+# a stamp re-signing its own Capacity token with every cpuCores removed: show refuses it
+$PY - <<'PYEOF'
+import base64, json, zlib
+from jwcrypto import jws, jwk
+key = jwk.JWK.from_pem(open("state/stamp.key", "rb").read())
+p = open("RegistrationToken.txt").read().split(".")[1]
+claims = json.loads(zlib.decompress(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)), -15))
+for h in claims["hosts"]:
+    del h["cpuCores"]
+del claims["totals"]["cpuCores"]
+hdr = {"alg": "EdDSA", "typ": "airreg-registration-token", "zip": "DEF",
+       "jwk": json.loads(key.export_public())}
+s = jws.JWS(zlib.compress(json.dumps(claims, separators=(",", ":")).encode())[2:-4])
+s.add_signature(key, None, json.dumps(hdr, separators=(",", ":")))
+open("coreless.txt", "w").write(s.serialize(compact=True))
+PYEOF
+refuse 4 'token-gen: coreless.txt: host 1 (node1) has no "cpuCores": a Capacity token licenses physical cores: probe the host again with --cpu-cores N and make a new token' show coreless.txt
 # the board serial (SMBIOS type 2): read from the tables, dropped when a placeholder, given by hand
 check "probe: the T480's board serial" $PY -c 'import json; assert json.load(open("a.json"))["boardSerial"] == "L1HF9380025"'
 expect_exit 0 "probe Toshiba" "$TG" probe --root "$ROOTS/uroot-Toshiba-Satellite-Pro-L70-A" --host tosh -o tosh.json

@@ -326,6 +326,43 @@ static void header_rules(void **state)
 	free(x);
 }
 
+/* Capacity licenses physical cores: a host without its count (a record the probe could not
+ * read cores for) is refused in format 2 and in format 1, with the remedy; other models take
+ * it, and the totals then count the cores the other hosts state. */
+static void capacity_needs_cores(void **state)
+{
+	json_t *hosts = json_pack("[o,o]", host("a", "00112233-4455-6677-8899-aabbccddeeff"),
+				  host("node7", "00112233-4455-6677-8899-aabbccddeef0"));
+	const char *msg = "host 2 (node7) has no \"cpuCores\": a Capacity token licenses physical "
+			  "cores: probe the host again with --cpu-cores N and make a new token";
+	json_t *c;
+	ar_token t;
+	ar_err e;
+
+	(void)state;
+	json_object_del(json_array_get(hosts, 1), "cpuCores");
+	c = claims_for(hosts, "Capacity", "1234");
+	expect_refused(c, msg);
+	json_decref(c);
+	c = v1_claims_for(hosts, "Capacity", "1234");
+	expect_refused(c, msg);
+	json_decref(c);
+	c = claims_for(hosts, "Development", NULL);
+	assert_int_equal(decode_claims(c, &t, &e), AR_OK);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(t.claims, "totals"),
+							    "cpuCores")), 16);
+	ar_token_free(&t);
+	json_decref(c);
+	/* every cpuCores removed, totals to match (a stamp that re-signs its own token) */
+	json_object_del(json_array_get(hosts, 0), "cpuCores");
+	c = claims_for(hosts, "Capacity", "1234");
+	assert_null(json_object_get(json_object_get(c, "totals"), "cpuCores"));
+	expect_refused(c, "host 1 (a) has no \"cpuCores\": a Capacity token licenses physical "
+		       "cores: probe the host again with --cpu-cores N and make a new token");
+	json_decref(c);
+	json_decref(hosts);
+}
+
 static int setup(void **state)
 {
 	ar_err e;
@@ -352,6 +389,7 @@ int main(void)
 		cmocka_unit_test(claims_rules),
 		cmocka_unit_test(hosts_rules),
 		cmocka_unit_test(header_rules),
+		cmocka_unit_test(capacity_needs_cores),
 	};
 	return cmocka_run_group_tests_name("token", tests, setup, teardown);
 }
