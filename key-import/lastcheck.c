@@ -9,6 +9,8 @@
 
 #include "ar_limits.h"
 #include "codec.h"
+#include "fileio.h"
+#include "json.h"
 #include "state.h"
 
 int lastcheck_write(const char *dir, json_t *resource, const check_report *rep, long long now,
@@ -26,6 +28,36 @@ int lastcheck_write(const char *dir, json_t *resource, const check_report *rep, 
 	rc = state_write_last_check(dir, doc, e);
 	json_decref(doc);
 	return rc;
+}
+
+/* Exactly what lastcheck_write writes, else none: the file is unsigned local state, so a
+ * verdict of another shape (a reason that is no text, a time that is none, a field added)
+ * is damage or a hand's edit, and status names the file rather than show it. */
+int lastcheck_read(const char *dir, json_t **verdict, ar_err *e)
+{
+	static const char *const fields[] = { "compliant", "reason", "checkedAt", "serial",
+		"keySha256", NULL };
+	const char *s = NULL, *t = NULL, *k = NULL;
+	char path[4096];
+
+	if (state_read_last_check(dir, verdict, e) != AR_OK)
+		return e->status;
+	if (!*verdict)
+		return AR_OK;
+	if (ar_json_only_keys(*verdict, fields, "last check", dir, e) != AR_OK ||
+	    ar_json_string(*verdict, "reason", 1, CHECK_REASON_CHARS - 1, &s, dir, e) != AR_OK ||
+	    ar_json_string(*verdict, "checkedAt", 1, AR_TIME_CHARS, &t, dir, e) != AR_OK ||
+	    ar_json_string(*verdict, "keySha256", 1, AR_SHA256_HEX_CHARS, &k, dir, e) != AR_OK ||
+	    strlen(t) != AR_TIME_CHARS || strlen(k) != AR_SHA256_HEX_CHARS ||
+	    strspn(k, "0123456789abcdef") != AR_SHA256_HEX_CHARS) {
+		json_decref(*verdict);
+		*verdict = NULL;
+		if (ar_join_path(path, sizeof path, dir, AR_LAST_CHECK_FILE, e) != AR_OK)
+			return e->status;
+		return ar_fail(e, AR_EENV, path, "not a verdict key-import wrote (damaged state: "
+			       "delete it, then run key-import check)");
+	}
+	return AR_OK;
 }
 
 /* The verdict judged the activation the resource holds now (same serial, same key). */

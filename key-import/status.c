@@ -102,7 +102,7 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = state_read_resource(dir, &r, e);
 	if (rc == AR_OK)
-		rc = state_read_last_check(dir, &verdict, e);
+		rc = lastcheck_read(dir, &verdict, e);
 	if (rc == AR_OK)
 		rc = status_time(dir, o->now, &now, e);
 	if (rc == AR_OK) {
