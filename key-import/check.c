@@ -186,7 +186,9 @@ int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_
 		return ar_fail(e, AR_EINPUT, where, "the key carries no hardware policy to check "
 			       "the hardware given against (a registrar before hardware policies "
 			       "issued it): import it without %s", o->probe ? "--probe" : "--host");
-	rc = check_gather(o, records, e);
+	rc = check_probe_fits(o, r, "key", e);
+	if (rc == AR_OK)
+		rc = check_gather(o, records, e);
 	if (rc == AR_OK)
 		rc = check_judge(r, records, rep, where, e);
 	if (rc == AR_OK)
@@ -229,7 +231,7 @@ int cmd_check_run(const keyimport_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = import_check_clock(dir, o->now, &trusted, "check", e);
 	if (rc == AR_OK)
-		rc = check_probe_fits(o, r, e);
+		rc = check_probe_fits(o, r, "activation", e);
 	if (rc == AR_OK)
 		rc = check_gather(o, records, e);
 	if (rc == AR_OK)

@@ -47,7 +47,7 @@ int check_judge(json_t *resource, json_t *records, check_report *rep, const char
 int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_report *rep,
 		     const char *where, ar_err *e);
 /* --probe reads one machine: refused (AR_EUSAGE) when the activation licenses more. */
-int check_probe_fits(const keyimport_opts *o, json_t *resource, ar_err *e);
+int check_probe_fits(const keyimport_opts *o, json_t *resource, const char *what, ar_err *e);
 /* The verdict kept in last-check.json, under the state directory's lock. */
 int check_record_verdict(const char *dir, json_t *resource, const check_report *rep,
 			 long long now, ar_err *e);

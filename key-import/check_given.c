@@ -99,13 +99,13 @@ int check_gather(const keyimport_opts *o, json_t *records, ar_err *e)
 	return AR_OK;
 }
 
-int check_probe_fits(const keyimport_opts *o, json_t *resource, ar_err *e)
+int check_probe_fits(const keyimport_opts *o, json_t *resource, const char *what, ar_err *e)
 {
 	size_t n = json_array_size(json_object_get(resource, "hosts"));
 
 	if (!o->probe || n <= 1)
 		return AR_OK;
-	return ar_fail(e, AR_EUSAGE, NULL, "--probe checks a single-host stamp: this activation "
+	return ar_fail(e, AR_EUSAGE, NULL, "--probe checks a single-host stamp: this %s "
 		       "licenses %zu hosts; give every host's record with --host (token-gen probe "
-		       "on each)", n);
+		       "on each)", what, n);
 }

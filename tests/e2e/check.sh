@@ -145,6 +145,9 @@ expect_check 4 "one host replaced, under all" "node1: same${NL}node2: same${NL}n
 # --probe reads one machine: on a stamp of three hosts it is refused, nothing recorded (was
 # "node1: same, node2: missing, node3: missing ... out of compliance", the verdict kept)
 expect_check 2 "--probe on a stamp of three hosts" "" "key-import: --probe checks a single-host stamp: this activation licenses 3 hosts; give every host's record with --host (token-gen probe on each)" --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-T480"
+# import --probe the same, of a key of three hosts (the one imported; a key not imported yet
+# goes through the same check first): it was judged by one machine, "1 of 3 found"
+expect_in "$ST" 2 "import --probe of a key of three hosts" "" "key-import: --probe checks a single-host stamp: this key licenses 3 hosts; give every host's record with --host (token-gen probe on each)" import --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-T480" all.txt
 # the clock a day behind the trusted time: refused as import refuses it, nothing recorded
 # (was a verdict dated before the key it judged was issued)
 IAT=$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["latestIssuedAt"])' "$ST/trusted-time.json")
