@@ -431,6 +431,17 @@ const char *ar_input_name(const char *path)
 	return ar_is_stdio(path) ? "(stdin)" : path;
 }
 
+int ar_stdin_once(const char *const *paths, size_t n, const char *flag, ar_err *e)
+{
+	size_t i, seen = 0;
+
+	for (i = 0; i < n; i++)
+		if (ar_is_stdio(paths[i]) && ++seen > 1)
+			return ar_fail(e, AR_EUSAGE, NULL, "- (stdin) given twice for %s: standard "
+				       "input holds one file; give the others by name", flag);
+	return AR_OK;
+}
+
 const char *ar_output_name(const char *path)
 {
 	return ar_is_stdio(path) ? "(stdout)" : path;

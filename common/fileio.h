@@ -71,6 +71,9 @@ int ar_is_stdio(const char *path);
 const char *ar_file_kind(mode_t mode);
 const char *ar_input_name(const char *path);
 const char *ar_output_name(const char *path);
+/* A list of input files (--host ...) reads standard input at most once: the second "-"
+ * would read nothing. AR_EUSAGE naming the flag. */
+int ar_stdin_once(const char *const *paths, size_t n, const char *flag, ar_err *e);
 /* Where a program's status lines go: stderr when its data goes to stdout. */
 FILE *ar_report_stream(const char *output);
 /* "HEX  NAME": the SHA-256 line `sha256sum` prints, to compare across the gap. */

@@ -48,6 +48,8 @@ static int load_records(const keyimport_opts *o, json_t *records, ar_err *e)
 {
 	size_t j;
 
+	if (ar_stdin_once(o->host_files, (size_t)o->n_host_files, "--host", e) != AR_OK)
+		return e->status;
 	for (j = 0; j < (size_t)o->n_host_files; j++) {
 		json_t *host = NULL;
 

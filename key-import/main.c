@@ -169,6 +169,17 @@ static int hide_kid(int argc, char **argv)
 	return 0;
 }
 
+/* The first long option among the bits of mask (a verb's refusal names it). */
+static const char *option_name(unsigned mask)
+{
+	size_t i;
+
+	for (i = 0; long_options[i].name; i++)
+		if (long_options[i].val >= OPT_STATE_DIR && (mask & BIT(long_options[i].val)))
+			return long_options[i].name;
+	return "?";
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -229,11 +240,13 @@ int main(int argc, char **argv)
 		if (strcmp(argv[optind], verbs[i].name) != 0)
 			continue;
 		if (seen & ~verbs[i].allowed)
-			return usage_error("an option given does not apply to %s", verbs[i].name);
+			return usage_error("--%s does not apply to %s",
+					   option_name(seen & ~verbs[i].allowed), verbs[i].name);
 		return verbs[i].run(&o, argc - optind - 1, argv + optind + 1);
 	}
-	/* key-import FILE is short for key-import import FILE */
-	if (seen & ~BIT(OPT_DRY_RUN))
-		return usage_error("an option given does not apply to import");
+	/* key-import FILE is short for key-import import FILE, with import's flags */
+	if (seen & ~verbs[0].allowed)
+		return usage_error("--%s does not apply to import (key-import FILE is key-import "
+				   "import FILE)", option_name(seen & ~verbs[0].allowed));
 	return cmd_import(&o, argc - optind, argv + optind);
 }

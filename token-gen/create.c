@@ -62,10 +62,14 @@ static int unique_host(const tokengen_opts *o, json_t *hosts, json_t *host, int 
 		const char *dup = same_field(host, other, AR_HOST_UUID) ? AR_HOST_UUID
 				: same_field(host, other, AR_HOST_NAME) ? AR_HOST_NAME : NULL;
 
+		/* the UUID is not printed (the files name it): identities stay out of logs */
+		if (dup && strcmp(dup, AR_HOST_UUID) == 0)
+			return ar_fail(e, AR_EINPUT, o->host_files[i], "same host UUID as %s: give "
+				       "each host's record once", o->host_files[j]);
 		if (dup)
-			return ar_fail(e, AR_EINPUT, o->host_files[i], "same host %s as %s (%s)",
-				       strcmp(dup, AR_HOST_UUID) == 0 ? "UUID" : "name",
-				       o->host_files[j], json_string_value(json_object_get(host, dup)));
+			return ar_fail(e, AR_EINPUT, o->host_files[i], "same host name as %s (%s): "
+				       "give each host's record once", o->host_files[j],
+				       json_string_value(json_object_get(host, dup)));
 	}
 	return AR_OK;
 }
@@ -96,6 +100,8 @@ static int collect_hosts(const tokengen_opts *o, int capacity, json_t *hosts, ar
 		return json_array_append_new(hosts, self) == 0 ? AR_OK
 			: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	}
+	if (ar_stdin_once(o->host_files, (size_t)o->n_host_files, "--host", e) != AR_OK)
+		return e->status;
 	for (i = 0; rc == AR_OK && i < o->n_host_files; i++) {
 		json_t *host = NULL;
 

@@ -168,7 +168,10 @@ head -c 70000 /dev/zero | tr '\0' A > huge.txt
 refuse 4 "huge.txt: file larger than 65536 bytes" huge.txt
 refuse 4 "missing.txt: cannot open" missing.txt
 refuse 2 "import takes one FILE" import a b
-refuse 2 "does not apply to status" status --dry-run
+refuse 2 "key-import: --dry-run does not apply to status (see key-import --help)" status --dry-run
+# the short form takes import's flags (--host was "an option given does not apply to import")
+refuse 4 "key-import: missing-record.json: cannot open: No such file or directory" --host missing-record.json key1.txt
+refuse 2 "key-import: --json does not apply to import (key-import FILE is key-import import FILE) (see key-import --help)" --json key1.txt
 
 # the round trip, tolerant of what the USB did to the text
 { printf '\357\273\277'; fold -w 76 key2.txt | sed 's/$/\r/'; } > key2-mangled.txt

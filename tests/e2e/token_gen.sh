@@ -151,7 +151,11 @@ refuse 2 "does not apply to init" init --state-dir "$WORK/fresh" -o refused.txt
 # a mistyped --state-dir: refused, naming it; no directory, no lock, no identity made
 refuse 5 "token-gen: no such directory $WORK/fresh: check --state-dir and \$AIRREG_STATE_DIR (token-gen init --state-dir $WORK/fresh makes a new stamp there)" create --billing-model Development --host a.json --state-dir "$WORK/fresh" -o refused.txt
 refuse 2 "create needs -o" create --billing-model Development --host a.json --state-dir "$WORK/fresh"
-refuse 4 "same host UUID as a.json" create --billing-model Development --host a.json --host a-again.json --state-dir "$WORK/fresh" -o refused.txt
+# the UUID is not printed: the files name it (it was, in parentheses)
+refuse 4 "token-gen: a-again.json: same host UUID as a.json: give each host's record once" create --billing-model Development --host a.json --host a-again.json --state-dir "$WORK/fresh" -o refused.txt
+check "a repeated UUID: not printed" sh -c "! printf '%s' \"\$1\" | grep -qi \"\$2\"" _ "$ERR" "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["uuid"])' a.json)"
+# standard input holds one record: a second - read nothing ("invalid JSON ... near end of file")
+refuse 2 "token-gen: - (stdin) given twice for --host: standard input holds one file; give the others by name" create --billing-model Development --host - --host - --state-dir "$WORK/fresh" -o refused.txt
 printf '{"version":1,' > broken.json
 refuse 4 "broken.json: invalid JSON" create --billing-model Development --host broken.json --state-dir "$WORK/fresh" -o refused.txt
 refuse 4 "missing.json: cannot open" create --billing-model Development --host missing.json --state-dir "$WORK/fresh" -o refused.txt
