@@ -25,6 +25,27 @@ static long long num(json_t *obj, const char *key)
 	return (long long)json_integer_value(json_object_get(obj, key));
 }
 
+/* A count a record may lack (probe leaves out what it cannot read): "unknown", never 0. */
+static const char *count(json_t *obj, const char *key, const char *unit, char *buf, size_t cap)
+{
+	if (!json_object_get(obj, key))
+		snprintf(buf, cap, "%s unknown", unit);
+	else
+		snprintf(buf, cap, "%lld %s", num(obj, key), unit);
+	return buf;
+}
+
+/* How many hosts state no value of key: a total over the others says so. */
+static size_t hosts_without(json_t *hosts, const char *key)
+{
+	json_t *h;
+	size_t i, n = 0;
+
+	json_array_foreach(hosts, i, h)
+		n += json_object_get(h, key) == NULL;
+	return n;
+}
+
 /* A v2 token's host: identities as keyed digests (not reversible here), the rest in clear. */
 static void print_host_v2(json_t *h)
 {
@@ -37,9 +58,11 @@ static void print_host_v2(json_t *h)
 		printf("    %-20s%s\n", digests[i][1], str(h, digests[i][0]));
 	printf("    %-20s%s %s\n", "System", str(h, AR_HOST_MANUFACTURER), str(h, AR_HOST_PRODUCT));
 	printf("    %-20s%s\n", "BIOS version", str(h, AR_HOST_BIOS_VERSION));
-	printf("    %-20s%s; %lld cores\n", "CPU", str(h, AR_HOST_CPU_MODEL),
-	       num(h, AR_HOST_CPU_CORES));
-	printf("    %-20s%lld MiB\n", "Memory", num(h, AR_HOST_MEMORY_MIB));
+	char c[48], m[48];
+
+	printf("    %-20s%s; %s\n", "CPU", str(h, AR_HOST_CPU_MODEL),
+	       count(h, AR_HOST_CPU_CORES, "cores", c, sizeof c));
+	printf("    %-20s%s\n", "Memory", count(h, AR_HOST_MEMORY_MIB, "MiB", m, sizeof m));
 }
 
 static void print_host(json_t *h)
@@ -88,8 +111,10 @@ static void print_text(const char *name, const ar_token *t)
 	       json_is_true(json_object_get(c, "marketplaceSyndication")) ? "on" : "off");
 	printf("%-24s%s\n", "Issued", ar_format_time(num(c, "issuedAt"), when));
 	if (v2)
-		printf("%-24s%lld (%lld cores, %lld MiB)\n", "Hosts", num(tot, "hosts"),
-		       num(tot, "cpuCores"), num(tot, "memoryMiB"));
+		printf("%-24s%lld (%lld cores, %lld MiB)%s\n", "Hosts", num(tot, "hosts"),
+		       num(tot, "cpuCores"), num(tot, "memoryMiB"),
+		       hosts_without(hosts, AR_HOST_CPU_CORES) + hosts_without(hosts, AR_HOST_MEMORY_MIB)
+		       ? "; some hosts state no cores or memory: not counted" : "");
 	else
 		printf("%-24s%lld (%lld sockets, %lld cores, %lld threads, %lld MiB)\n", "Hosts",
 		       num(tot, "hosts"), num(tot, "cpuSockets"), num(tot, "cpuCores"),

@@ -180,6 +180,11 @@ check "its record has no cpuCores" $PY -c 'import json; assert "cpuCores" not in
 refuse 4 'token-gen: nocores.json: no "cpuCores": a Capacity token licenses physical cores: probe the host again with --cpu-cores N' create --billing-model Capacity --agreement-number 1234 --host a.json --host nocores.json --state-dir "$ST" -o refused.txt
 refuse 3 "token-gen: Could not retrieve mandatory hardware info for uroot-Gigabyte-GA-MA74GMT-S2: CPU cores (not found; give --cpu-cores)" create --billing-model Capacity --agreement-number 1234 --root "$ROOTS/uroot-Gigabyte-GA-MA74GMT-S2" --state-dir "$ST" -o refused.txt
 expect_exit 0 "Development takes a host without cores" "$TG" create --billing-model Development --host a.json --host nocores.json --state-dir "$ST" -o dev-nocores.txt
+# show says a count is unknown, and that the total leaves it out (was "0 cores", and a total
+# with no hint)
+expect_exit 0 "show a host without cores" "$TG" show dev-nocores.txt
+check "show: cores unknown" sh -c "printf '%s\n' \"\$1\" | grep -q '^    CPU  .*; cores unknown\$'" _ "$OUT"
+check "show: the total says some are not counted" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hosts  *2 ([0-9]* cores, [0-9]* MiB); some hosts state no cores or memory: not counted'" _ "$OUT"
 expect_exit 0 "Capacity probing this machine with --cpu-cores" "$TG" create --billing-model Capacity --agreement-number 1234 --root "$ROOTS/uroot-Gigabyte-GA-MA74GMT-S2" --cpu-cores 4 --state-dir "$ST" -o cap-cores.txt
 expect_exit 0 "show it" "$TG" show cap-cores.txt
 check "show: the cores given" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hosts  *1 (4 cores, [0-9]* MiB)'" _ "$OUT"
