@@ -184,8 +184,9 @@ unit: $(UNIT_BINS)
 		TESTDATA=$(TESTDATA) $$t || exit 1; \
 	done
 
-e2e: $(PROGRAMS)
-	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/e2e/run.sh
+e2e: $(PROGRAMS) $(BUILD)/tests/faultshim.so
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so \
+		sh tests/e2e/run.sh
 
 attacks: $(PROGRAMS) $(BUILD)/tests/mutate $(BUILD)/tests/faultshim.so
 	@BIN=$(CURDIR)/$(BUILD)/bin MUTATE=$(CURDIR)/$(BUILD)/tests/mutate TESTDATA=$(TESTDATA) \

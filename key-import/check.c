@@ -196,14 +196,31 @@ int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_
 	return rc;
 }
 
+/* The check judged outside the lock: an import that committed meanwhile wrote its own verdict
+ * about the activation it is, which a verdict about the one judged must not overwrite (status
+ * would show the current activation's verdict as lost). A removal meanwhile leaves the verdict
+ * to be kept, as remove keeps it: status says it was for an earlier activation. */
 int check_record_verdict(const char *dir, json_t *r, const check_report *rep, long long now,
 			 ar_err *e)
 {
+	char path[4096];
+	json_t *held = NULL;
 	int lock = -1, rc = ar_lock_dir(dir, &lock, e);
 
 	if (rc == AR_OK)
+		rc = state_read_resource(dir, &held, e);
+	if (rc == AR_OK && held && !json_equal(json_object_get(held, "keySha256"),
+					       json_object_get(r, "keySha256"))) {
+		rc = ar_join_path(path, sizeof path, dir, AR_LAST_CHECK_FILE, e);
+		if (rc == AR_OK)
+			rc = ar_fail(e, AR_EENV, path, "not kept: a newer activation (serial %lld) was "
+				     "imported while the check ran; run key-import check again",
+				     state_field_int(held, "serial"));
+	}
+	if (rc == AR_OK)
 		rc = lastcheck_write(dir, r, rep, now, e);
 	ar_unlock(lock);
+	json_decref(held);
 	return rc;
 }
 

@@ -48,7 +48,8 @@ int check_import_key(const keyimport_opts *o, json_t *r, json_t *records, check_
 		     const char *where, ar_err *e);
 /* --probe reads one machine: refused (AR_EUSAGE) when the activation licenses more. */
 int check_probe_fits(const keyimport_opts *o, json_t *resource, const char *what, ar_err *e);
-/* The verdict kept in last-check.json, under the state directory's lock. */
+/* The verdict kept in last-check.json, under the state directory's lock; not written (AR_EENV
+ * naming the file) when activation.json holds another key by then (an import meanwhile). */
 int check_record_verdict(const char *dir, json_t *resource, const check_report *rep,
 			 long long now, ar_err *e);
 
@@ -56,6 +57,9 @@ int check_record_verdict(const char *dir, json_t *resource, const check_report *
 /* The activation resource's key verified again; every field check reads must be that key's
  * (verify_copy.c). AR_EENV naming what differs. */
 int check_verify_copy(const char *dir, json_t *resource, ar_err *e);
+/* status: the same comparison when the key verifies (*verified 1; AR_EENV with check's line
+ * when a field differs); *verified 0, AR_OK, when it does not verify here. */
+int check_verify_shown(const char *dir, json_t *resource, int *verified, ar_err *e);
 int check_print_text(const check_report *r, ar_err *e);
 /* One JSON object (docs/formats.md, "key-import check --json"). */
 int check_print_json(const check_report *r, ar_err *e);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "ar_limits.h"
+#include "check.h"
 #include "codec.h"
 #include "commands.h"
 #include "fileio.h"
@@ -61,13 +62,18 @@ static void print_json(json_t *r, json_t *verdict, const char *status, long long
 	json_decref(doc);
 }
 
-static void print_text(json_t *r, json_t *verdict, const char *status, long long now)
+static void print_text(json_t *r, json_t *verdict, int verified, const char *status,
+		       long long now)
 {
 	char exp[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1], policy[96];
 	char last[CHECK_REASON_CHARS + 160];
 	long long left;
 
 	printf("%-16s%s\n", "Status", status);
+	lastcheck_describe(verdict, r, last, sizeof last);
+	/* remove keeps the verdict (for an earlier activation), as --json's lastCheck shows it */
+	if (!r && verdict)
+		printf("%-16s%s\n", "Hardware check", last);
 	if (!r)
 		return;
 	printf("%-16s%s\n%-16s%s\n%-16s%s\n%-16s%lld\n", "Registration",
@@ -85,8 +91,8 @@ static void print_text(json_t *r, json_t *verdict, const char *status, long long
 	       json_array_size(json_object_get(r, "tenants")));
 	ar_host_match_describe(json_object_get(r, "hostMatch"),
 			       json_array_size(json_object_get(r, "hosts")), policy, sizeof policy);
-	printf("%-16s%s\n", "Hardware policy", policy);
-	lastcheck_describe(verdict, r, last, sizeof last);
+	printf("%-16s%s%s\n", "Hardware policy", policy, verified ? "" : " (unverified: the key "
+	       "activation.json holds does not verify here; key-import check says why)");
 	printf("%-16s%s\n", "Hardware check", last);
 }
 
@@ -96,11 +102,14 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	json_t *r = NULL, *verdict = NULL;
 	const char *status;
 	long long now = o->now;
-	int rc;
+	int rc, verified = 1;
 
 	rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
 		rc = state_read_resource(dir, &r, e);
+	/* what it shows of the policy and hosts is the verified key's (check_verify_shown) */
+	if (rc == AR_OK && r)
+		rc = check_verify_shown(dir, r, &verified, e);
 	if (rc == AR_OK)
 		rc = lastcheck_read(dir, &verdict, e);
 	if (rc == AR_OK)
@@ -111,7 +120,7 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 		if (o->json)
 			print_json(r, verdict, status, now);
 		else
-			print_text(r, verdict, status, now);
+			print_text(r, verdict, verified, status, now);
 	}
 	json_decref(verdict);
 	json_decref(r);

@@ -15,16 +15,34 @@
  * this stamp imported for its registration (serials.json), and every field the check reads
  * must be that key's. The remedy is a new key: the same one again is "already imported"
  * (its keySha256 is unchanged) and would leave the edited file as it is. */
-int check_verify_copy(const char *dir, json_t *r, ar_err *e)
+/* Every field check reads is the verified key's (a.claims): AR_EENV naming the first that is
+ * not. */
+static int same_as_key(json_t *r, json_t *claims, const char *dir, ar_err *e)
 {
 	static const char *const read[][2] = { { "registration", "sub" }, { "cloudId", "cloudId" },
 		{ "hostMatch", "hostMatch" }, { "hostSalt", "hostSalt" }, { "hosts", "hosts" },
 		{ "licensed", "licensed" }, { "serial", "serial" } };
+	size_t i;
+
+	for (i = 0; i < sizeof read / sizeof read[0]; i++) {
+		json_t *copy = json_object_get(r, read[i][0]);
+		json_t *orig = json_object_get(claims, read[i][1]);
+
+		if ((copy || orig) && !json_equal(copy, orig))
+			return ar_fail(e, AR_EENV, dir, "activation.json: \"%s\" is not what the key "
+				       "it holds says (changed by hand or damaged): issue a new key on "
+				       "the workstation (registrar activation-key --name %s) and import "
+				       "it", read[i][0], state_field_text(r, "registration"));
+	}
+	return AR_OK;
+}
+
+int check_verify_copy(const char *dir, json_t *r, ar_err *e)
+{
 	const char *key = state_field_text(r, "activationKey");
 	const char *name = state_field_text(r, "registration");
 	ar_activation a = { 0 };
 	long long high = 0;
-	size_t i;
 	int rc;
 
 	rc = ar_activation_decode(key, strlen(key), trust_lookup, (void *)dir, &a,
@@ -33,18 +51,7 @@ int check_verify_copy(const char *dir, json_t *r, ar_err *e)
 		return ar_fail(e, AR_EENV, dir, "activation.json: the key it holds does not verify "
 			       "(%s): changed by hand or damaged; issue a new key on the workstation "
 			       "(registrar activation-key --name %s) and import it", e->msg, name);
-	for (i = 0; i < sizeof read / sizeof read[0]; i++) {
-		json_t *copy = json_object_get(r, read[i][0]);
-		json_t *orig = json_object_get(a.claims, read[i][1]);
-
-		if ((copy || orig) && !json_equal(copy, orig)) {
-			rc = ar_fail(e, AR_EENV, dir, "activation.json: \"%s\" is not what the key it "
-				     "holds says (changed by hand or damaged): issue a new key on the "
-				     "workstation (registrar activation-key --name %s) and import it",
-				     read[i][0], name);
-			break;
-		}
-	}
+	rc = same_as_key(r, a.claims, dir, e);
 	if (rc == AR_OK)
 		rc = state_high_water(dir, name, &high, e);
 	if (rc == AR_OK && state_field_int(r, "serial") < high)
@@ -52,6 +59,26 @@ int check_verify_copy(const char *dir, json_t *r, ar_err *e)
 			     "than serial %lld imported here (put back by hand or from a backup): "
 			     "issue a new key on the workstation (registrar activation-key --name %s) "
 			     "and import it", state_field_int(r, "serial"), name, high, name);
+	ar_activation_free(&a);
+	return rc;
+}
+
+/* status shows the policy and the hosts: only a key that verifies vouches for them, so a
+ * field edited beside it is refused as check refuses it. A key that does not verify here (its
+ * issuer key removed by trust remove --force, or the key itself damaged) leaves status showing
+ * the copy, marked unverified (*verified 0): status still answers "is this stamp registered",
+ * and check says why. */
+int check_verify_shown(const char *dir, json_t *r, int *verified, ar_err *e)
+{
+	const char *key = state_field_text(r, "activationKey");
+	ar_activation a = { 0 };
+	ar_err quiet = { 0 };
+	int rc = AR_OK;
+
+	*verified = ar_activation_decode(key, strlen(key), trust_lookup, (void *)dir, &a,
+					 AR_ACTIVATION_FILE, &quiet) == AR_OK;
+	if (*verified)
+		rc = same_as_key(r, a.claims, dir, e);
 	ar_activation_free(&a);
 	return rc;
 }
