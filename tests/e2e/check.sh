@@ -253,7 +253,8 @@ check "not writable: the line names the file" [ "$ERR" = "key-import: $SOLO/last
 check "not writable: nothing else written" [ "$(but_verdict "$SOLO")" = "$before" ]
 rmdir "$SOLO/last-check.json" && mv kept.json "$SOLO/last-check.json"
 # a capture whose UUID is the AMI template: probe's own refusal, said by key-import
-"$TG" probe --root "$ROOTS/uroot-Synology-RS3614xsp" -o /dev/null 2>tg.err
+"$TG" probe --root "$ROOTS/uroot-Synology-RS3614xsp" -o tg-refused.json 2>tg.err
+check "token-gen wrote no record of the placeholder capture" [ ! -e tg-refused.json ]
 check "token-gen refuses the placeholder capture" grep -q "^token-gen: Could not retrieve mandatory hardware info for uroot-Synology-RS3614xsp: system UUID" tg.err
 # token-gen's advice ("give --system-uuid") is a flag key-import does not take: said so
 VF="; key-import takes no VALUE FLAGS: write the record with token-gen probe and its VALUE FLAGS, then give it with --host"
@@ -262,7 +263,8 @@ expect_solo 3 "--probe of a placeholder UUID capture" "" "$(sed 's/^token-gen:/k
 # a capture that lies (a core count no machine has): exit 4 as token-gen probe
 cp -R "$ROOTS/uroot-Lenovo-ThinkPad-W510" liar && mkdir liar/proc &&
 	printf 'processor\t: 0\nphysical id\t: 0\ncpu cores\t: 2147483647\nmodel name\t: X\n' >liar/proc/cpuinfo
-"$TG" probe --root liar -o /dev/null 2>tg.err
+"$TG" probe --root liar -o tg-refused.json 2>tg.err
+check "token-gen wrote no record of the lying capture" [ ! -e tg-refused.json ]
 check "token-gen refuses the lying capture" grep -q "is more than any host has" tg.err
 expect_solo 4 "--probe of a capture that lies" "" "$(sed 's/^token-gen:/key-import:/' tg.err)" check --probe --root liar
 
