@@ -6,6 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 TESTDATA=${TESTDATA:-$here/../data}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 mkdir "$work/db" "$work/procs" "$work/hetero"
 # different real hosts for the size rows: probed now from the captures (hosts.py)
 /usr/bin/python3 "$here/hosts.py" "$BIN" "$TESTDATA/hwdata" "$work/hetero"

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/../e2e/lib.sh"
 WORK=$(mktemp -d)
 trap 'umount -l "$WORK/merged" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 deb=$(ls "$DEB_DIR"/airreg_*.deb)
 check "one package built" [ "$(echo "$deb" | wc -l)" -eq 1 ]
 

@@ -7,6 +7,7 @@
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 TAG="SPDX-License-Identifier: Apache-2.0"
 
 sources() { # every file of the kinds that carry the line

@@ -14,6 +14,7 @@ SPEC=${1:-$(dirname "$0")/../../docs/spec.md}
 DOCS=$(cd "$(dirname "$SPEC")" && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 
 # the text of PROGRAM's section of spec file $1
 section() {

@@ -41,6 +41,7 @@ scratch() {
 	HOSTS=$(cd "$(dirname "$0")/../../samples/hosts" && pwd)
 	WORK=$(mktemp -d)
 	trap 'chmod -R u+rwX "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+	trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 	cd "$WORK" || exit 1
 	export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
 	ST=$AIRREG_STATE_DIR

@@ -7,6 +7,7 @@
 MAN=$(cd "$(dirname "$0")/../../man" && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 
 usage_of() { # the usage lines of --help, one string
 	"$BIN/$1" --help | sed -n '1,/^$/p' |

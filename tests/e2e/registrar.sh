@@ -8,6 +8,7 @@ RG=$BIN/registrar
 ROOTS=$TESTDATA/hwdata/roots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 cd "$WORK" || exit 1
 D=$WORK/data
 export AIRREG_DATA_DIR=$D

@@ -9,6 +9,7 @@ BENCH=$(cd "$(dirname "$0")/../bench" && pwd) # hosts.py: the 16 different real 
 ROOTS=$TESTDATA/hwdata/roots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 cd "$WORK" || exit 1
 ST=$WORK/state
 export AIRREG_STATE_DIR="$WORK/env-state-never-used"

@@ -7,6 +7,7 @@ DOC=$(cd "$(dirname "$0")/../../docs" && pwd)/formats.md
 HOSTS=$(cd "$(dirname "$0")/../../samples/hosts" && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 cd "$WORK" || exit 1
 export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
 "$BIN/token-gen" init >/dev/null

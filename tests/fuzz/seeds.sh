@@ -9,6 +9,7 @@ hw=$TESTDATA/hwdata
 mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 export AIRREG_STATE_DIR=$work/stamp AIRREG_DATA_DIR=$work/ws
 hosts=$here/../../samples/hosts
 "$BIN/token-gen" init >/dev/null

@@ -7,6 +7,7 @@ S=$(cd "$(dirname "$0")/../../samples" && pwd)
 ROOTS=$TESTDATA/hwdata/roots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 export AIRREG_STATE_DIR=$WORK/stamp AIRREG_DATA_DIR=$WORK/ws
 CLOUD_ID=5a3b1e00-aaaa-4bbb-8ccc-000000000001 # the samples' stamp
 

@@ -8,6 +8,7 @@ S=$(cd "$(dirname "$0")/../../samples" && pwd)
 ROOTS=$TESTDATA/hwdata/roots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 cd "$WORK" || exit 1
 
 for pair in "node1 uroot-Lenovo-ThinkPad-T480" "node2 jcreekmore-Dell-PowerEdge-anonymized" \

@@ -15,6 +15,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 wrap=$(mktemp -d)
 trap 'rm -rf "$wrap"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 mkdir "$wrap/vg" "$wrap/logs"
 for p in token-gen registrar key-import; do
 	cat > "$wrap/vg/$p" <<WRAP
