@@ -5,6 +5,7 @@
 
 #include "activation.h"
 #include "check.h"
+#include "import.h"
 #include "state.h"
 #include "trust.h"
 
@@ -51,7 +52,13 @@ int check_verify_copy(const char *dir, json_t *r, ar_err *e)
 		return ar_fail(e, AR_EENV, dir, "activation.json: the key it holds does not verify "
 			       "(%s): changed by hand or damaged; issue a new key on the workstation "
 			       "(registrar activation-key --name %s) and import it", e->msg, name);
-	rc = same_as_key(r, a.claims, dir, e);
+	/* a resource copied in from another stamp's directory: its key is genuine, not ours */
+	rc = import_check_binding(a.claims, dir, dir, e);
+	if (rc == AR_EINPUT)
+		rc = ar_fail(e, AR_EENV, dir, "activation.json: holds a key for another stamp (%s): "
+			     "copied in by hand; import this stamp's own key", e->msg);
+	if (rc == AR_OK)
+		rc = same_as_key(r, a.claims, dir, e);
 	if (rc == AR_OK)
 		rc = state_high_water(dir, name, &high, e);
 	if (rc == AR_OK && state_field_int(r, "serial") < high)

@@ -221,6 +221,13 @@ check "already imported, its hardware: the verdict kept" verdict_kept "$SOLO" "i
 check "already imported, its hardware: nothing else written" [ "$(but_verdict "$SOLO")" = "$before_but" ]
 expect_exit 0 "status after import --host" env AIRREG_STATE_DIR="$SOLO" "$KI" status
 check "status: import's check, in compliance" sh -c 'printf "%s\n" "$1" | tail -1 | grep -qx "Hardware check  in compliance, $2"' - "$OUT" "$ISO"
+# an activation.json copied in from another stamp's directory: its key genuine, signed by the
+# trusted issuer, but for the other stamp (it was judged against the other stamp's hosts)
+kid_of() { $PY -c 'from jwcrypto import jwk; import sys; print(jwk.JWK.from_pem(open(sys.argv[1], "rb").read()).thumbprint())' "$1"; }
+cp -p "$ST/activation.json" st-kept.json && cp -p "$SOLO/activation.json" "$ST/activation.json"
+OTHER="key-import: $ST: activation.json: holds a key for another stamp (key is for another stamp: registration solo, CloudId $(cat "$SOLO/cloud-id") (stamp key $(kid_of "$SOLO/stamp.pub")); this stamp is CloudId $(cat "$ST/cloud-id") (stamp key $(kid_of "$ST/stamp.pub"))): copied in by hand; import this stamp's own key"
+expect_in "$ST" 5 "check, another stamp's activation.json" "" "$OTHER" check --state-dir "$ST" --host node5.json
+cp -p st-kept.json "$ST/activation.json"
 
 expect_solo 0 "--probe, the capture the key was issued for" "node5: same${NL}in compliance: $RS1" "" check --probe --root "$ROOTS/uroot-Lenovo-ThinkPad-W510"
 expect_exit 0 "--probe --json" env AIRREG_STATE_DIR="$SOLO" "$KI" check --probe --json --root "$ROOTS/uroot-Lenovo-ThinkPad-W510"
@@ -406,6 +413,7 @@ expect_in "$ST" 5 "status, hostMatch edited to any" "" "$EDITED" status --state-
 expect_in "$ST" 5 "status --json, hostMatch edited to any" "" "$EDITED" status --json --state-dir "$ST"
 # shellcheck disable=SC2086
 expect_in "$ST" 5 "check, hostMatch edited to any" "" "$EDITED" check --state-dir "$ST" $H3
+cp -p act-kept.json "$ST/activation.json"
 cp -p act-kept.json "$ST/activation.json"
 # a key that does not verify here (its issuer key removed by trust remove --force): status
 # still answers, the policy marked unverified (check refuses it, naming why)
