@@ -98,20 +98,26 @@ static json_t *key_host(json_t *record, const char *cloud_id,
 	return h;
 }
 
-json_t *ar_key_hosts(json_t *records, const char *cloud_id,
+json_t *ar_hosts_map(json_t *records, ar_host_entry_fn entry, const char *cloud_id,
 		     const uint8_t salt[AR_HOST_SALT_BYTES])
 {
 	json_t *out = json_array(), *record, *h;
 	size_t i;
 
 	json_array_foreach(records, i, record) {
-		if (!out || !(h = key_host(record, cloud_id, salt))) {
+		if (!out || !(h = entry(record, cloud_id, salt))) {
 			json_decref(out);
 			return NULL;
 		}
 		json_array_append_new(out, h);
 	}
 	return out;
+}
+
+json_t *ar_key_hosts(json_t *records, const char *cloud_id,
+		     const uint8_t salt[AR_HOST_SALT_BYTES])
+{
+	return ar_hosts_map(records, key_host, cloud_id, salt);
 }
 
 int ar_host_digest_ok(const char *s)

@@ -27,6 +27,13 @@ int ar_host_identities(json_t *record, const char *cloud_id,
 /* 1 when s is a host digest as written: AR_HOST_DIGEST_CHARS base64url characters. */
 int ar_host_digest_ok(const char *s);
 
+/* One entry made from one record (a key's host, a token's host); NULL when out of memory. */
+typedef json_t *(*ar_host_entry_fn)(json_t *record, const char *cloud_id,
+				    const uint8_t salt[AR_HOST_SALT_BYTES]);
+/* The entries of every record, in order; NULL when any is NULL. */
+json_t *ar_hosts_map(json_t *records, ar_host_entry_fn entry, const char *cloud_id,
+		     const uint8_t salt[AR_HOST_SALT_BYTES]);
+
 /* The key's hosts from the token's hosts. salt given: a v1 token's host records, whose
  * identities are digested here. salt NULL: a v2 token's entries, digested by the stamp with
  * the token's hostSalt, whose digests are copied as they are. NULL when out of memory. */

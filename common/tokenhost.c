@@ -73,17 +73,7 @@ fail:
 json_t *ar_token_hosts_v2(json_t *records, const char *cloud_id,
 			  const uint8_t salt[AR_HOST_SALT_BYTES])
 {
-	json_t *out = json_array(), *record, *h;
-	size_t i;
-
-	json_array_foreach(records, i, record) {
-		if (!out || !(h = entry_of(record, cloud_id, salt))) {
-			json_decref(out);
-			return NULL;
-		}
-		json_array_append_new(out, h);
-	}
-	return out;
+	return ar_hosts_map(records, entry_of, cloud_id, salt);
 }
 
 static int check_operator(json_t *host, const char *where, ar_err *e)
