@@ -150,9 +150,21 @@
 #define AR_MAX_TRUSTED_KEYS    256
 #define AR_DB_BUSY_TIMEOUT_MS  10000
 
-/* registrar serve: the reference's Billing API (customerSubscriptions, api-version
- * 2017-06-01) and the registrations of the CLI, over HTTP(S). */
+/* registrar serve: Microsoft.AzureStack's published ARM API (registrations,
+ * customerSubscriptions) on the registrations of the CLI, over HTTP(S). The api-versions
+ * Azure/azure-rest-api-specs publishes for it, oldest first; AR_API_VERSION is the one the
+ * examples use (Microsoft's SDK's own). */
 #define AR_API_VERSION         "2017-06-01"
+#define AR_API_VERSIONS        { "2016-01-01", "2017-06-01", "2020-06-01-preview", "2022-06-01" }
+#define AR_API_VERSION_LIST    "2016-01-01, 2017-06-01, 2020-06-01-preview, 2022-06-01"
+#define AR_API_VERSION_PREVIEW "2020-06-01-preview"  /* its resources carry systemData */
+/* the resource group of the ids that a list by subscription shows (the registrations are
+ * one set whatever group a path names): the reference's default, Set-AzsRegistration's */
+#define AR_API_DEFAULT_GROUP   "azurestack"
+/* a registration's etag: this many hex digits of the SHA-256 of its representation */
+#define AR_API_ETAG_HEX        32
+/* If-Match / If-None-Match: at most this many entity tags, each of at most 64 characters */
+#define AR_API_MAX_ETAGS       16
 #define AR_API_SECRET_FILE     "api.secret"  /* the bearer secret, 0600 */
 #define AR_API_SECRET_BYTES    32            /* random bytes; the file holds their base64url */
 #define AR_API_LISTEN_DEFAULT  "127.0.0.1:8080"

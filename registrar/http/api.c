@@ -13,8 +13,6 @@
 #include "json.h"
 #include "text.h"
 
-#define MAX_SEGMENTS 12
-
 void api_error(api_response *rs, unsigned status, const char *code, const char *message)
 {
 	char clean[4 * 1100];
@@ -43,6 +41,7 @@ void api_refuse(api_response *rs, const ar_err *e, const char *input_code)
 		{ "StampKeyMismatch", 409 }, { "TokenRolledBack", 409 },
 		{ "ActivationKeyLimitExceeded", 409 },
 		{ "CustomerSubscriptionLimitExceeded", 409 }, { "InvalidHostMatch", 400 },
+		{ "PreconditionFailed", 412 }, { "InvalidPreconditionHeader", 400 },
 	};
 	char message[sizeof e->where + sizeof e->msg + 2];
 	size_t i;
@@ -69,82 +68,6 @@ void api_reply(api_response *rs, unsigned status, json_t *doc)
 	json_decref(doc);
 	if (doc && !rs->body)
 		api_error(rs, 500, "InternalServerError", "out of memory");
-}
-
-/* --- the path */
-
-static int segment_is(const char *seg, const char *word)
-{
-	return strcasecmp(seg, word) == 0;  /* ARM's fixed segments are case-insensitive */
-}
-
-/* Resource group names: 1 to 90 of letters, digits, '.', '_', '-', '(', ')', not ending in '.'. */
-static int group_name_ok(const char *g)
-{
-	size_t n = strlen(g), i;
-
-	if (n == 0 || n > 90 || g[n - 1] == '.')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-()", g[i]))
-			return 0;
-	return 1;
-}
-
-int api_lowercase_guid(const char *s)
-{
-	char canon[37];
-
-	return ar_uuid_normalize(s, canon) == 0 && strcmp(canon, s) == 0;
-}
-
-/* Splits and checks the path; on failure the response holds the refusal. */
-static int parse_route(char *path, route *rt, api_response *rs)
-{
-	char *seg[MAX_SEGMENTS], *save = NULL, *p, sub[37];
-	size_t n = 0;
-
-	memset(rt, 0, sizeof *rt);
-	for (p = strtok_r(path, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
-		if (n == MAX_SEGMENTS)
-			break;
-		seg[n++] = p;
-	}
-	if (n < 7 || n > 10 || !segment_is(seg[0], "subscriptions") ||
-	    !segment_is(seg[2], "resourceGroups") || !segment_is(seg[4], "providers") ||
-	    !segment_is(seg[5], "Microsoft.AzureStack") || !segment_is(seg[6], "registrations") ||
-	    (n == 9 && !segment_is(seg[8], "getactivationkey") &&
-	     !segment_is(seg[8], "customerSubscriptions")) ||
-	    (n == 10 && !segment_is(seg[8], "customerSubscriptions"))) {
-		api_error(rs, 404, "NotFound", "no such resource (see docs/api.md for the routes)");
-		return -1;
-	}
-	if (ar_uuid_normalize(seg[1], sub) != 0) {
-		api_error(rs, 400, "InvalidSubscriptionId", "the subscription is not a GUID");
-		return -1;
-	}
-	if (!group_name_ok(seg[3])) {
-		api_error(rs, 400, "InvalidResourceGroup", "resource group names are 1 to 90 "
-			  "letters, digits, '.', '_', '-', '(' or ')'");
-		return -1;
-	}
-	snprintf(rt->base, sizeof rt->base, "/subscriptions/%s/resourceGroups/%s/providers/"
-		 "Microsoft.AzureStack/registrations", sub, seg[3]);
-	rt->name = n >= 8 ? seg[7] : NULL;
-	if (rt->name && !ar_host_name_ok(rt->name)) {
-		api_error(rs, 400, "InvalidResourceName", "registration names are 1 to 63 letters, "
-			  "digits, '.', '_' or '-', not starting with '.' or '-'");
-		return -1;
-	}
-	rt->activation_key = n == 9 && segment_is(seg[8], "getactivationkey");
-	rt->subscriptions = n >= 9 && segment_is(seg[8], "customerSubscriptions");
-	rt->sub_id = n == 10 ? seg[9] : NULL;
-	if (rt->sub_id && !api_lowercase_guid(rt->sub_id)) {
-		api_error(rs, 400, "InvalidCustomerSubscriptionId", "customer subscription IDs are "
-			  "lowercase GUIDs (as the reference API requires)");
-		return -1;
-	}
-	return 0;
 }
 
 /* --- bodies */
@@ -211,17 +134,43 @@ const char *api_property(json_t *doc, const char *name, api_response *rs)
 	return v;
 }
 
-void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_response *rs)
+/* registrations, by resource group or by subscription, and one of them */
+static void registration_routes(store *db, const route *rt, const api_request *rq,
+				api_response *rs)
 {
 	const char *m = rq->method;
-	char path[2048];
+
+	if (rt->kind != ROUTE_REGISTRATION) {
+		if (strcmp(m, "GET") == 0)
+			api_list_registrations(db, rt, rs);
+		else
+			rs->allow = "GET";
+	} else if (strcmp(m, "GET") == 0) {
+		api_get_registration(db, rt, rq, rs);
+	} else if (strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0) {
+		api_put_registration(db, rt, rq, rs);
+	} else if (strcmp(m, "DELETE") == 0) {
+		api_delete_registration(db, rt, rq, rs);
+	} else {
+		rs->allow = "GET, PUT, PATCH, DELETE";
+	}
+}
+
+void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_response *rs)
+{
+	char path[2048], message[160];
 	route rt;
 
 	memset(rs, 0, sizeof *rs);
-	if (!rq->api_version || strcmp(rq->api_version, AR_API_VERSION) != 0) {
-		api_error(rs, 400, rq->api_version ? "InvalidApiVersionParameter"
-						   : "MissingApiVersionParameter",
-			  "every request needs ?api-version=" AR_API_VERSION);
+	if (!rq->api_version) {
+		api_error(rs, 400, "MissingApiVersionParameter", "every request needs "
+			  "?api-version=V; the supported versions are " AR_API_VERSION_LIST);
+		return;
+	}
+	if (!api_version_known(rq->api_version)) {
+		snprintf(message, sizeof message, "api-version %.40s is not one this server "
+			 "supports: " AR_API_VERSION_LIST, rq->api_version);
+		api_error(rs, 400, "InvalidApiVersionParameter", message);
 		return;
 	}
 	if (strlen(rq->path) >= sizeof path) {
@@ -229,28 +178,28 @@ void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_
 		return;
 	}
 	memcpy(path, rq->path, strlen(rq->path) + 1);
-	if (parse_route(path, &rt, rs) != 0)
+	if (api_parse_route(path, &rt, rs) != 0)
 		return;
-	if (rt.subscriptions) {
+	rt.api_version = api_version_known(rq->api_version);
+	switch (rt.kind) {
+	case ROUTE_SUBSCRIPTIONS:
+	case ROUTE_SUBSCRIPTION:
 		api_subscriptions(db, &rt, rq, rs);
-	} else if (rt.activation_key) {
-		if (strcmp(m, "POST") == 0)
+		break;
+	case ROUTE_ACTIVATION_KEY:
+		if (strcmp(rq->method, "POST") == 0)
 			api_activation_key(db, &rt, issuer, rq, rs);
 		else
 			rs->allow = "POST";
-	} else if (!rt.name) {
-		if (strcmp(m, "GET") == 0)
-			api_list_registrations(db, &rt, rs);
-		else
-			rs->allow = "GET";
-	} else if (strcmp(m, "GET") == 0) {
-		api_get_registration(db, &rt, 200, rs);
-	} else if (strcmp(m, "PUT") == 0) {
-		api_put_registration(db, &rt, rq, rs);
-	} else if (strcmp(m, "DELETE") == 0) {
-		api_delete_registration(db, &rt, rs);
-	} else {
-		rs->allow = "GET, PUT, DELETE";
+		break;
+	case ROUTE_OPERATIONS:
+		api_operations(&rt, rq, rs);
+		break;
+	case ROUTE_OFFLINE:
+		api_offline(&rt, rs);
+		break;
+	default:
+		registration_routes(db, &rt, rq, rs);
 	}
 	if (rs->allow && rs->status == 0)
 		api_error(rs, 405, "MethodNotAllowed", "this resource does not take that method");

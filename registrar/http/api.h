@@ -15,6 +15,7 @@ typedef struct {
 	const char *path;        /* decoded, without the query */
 	const char *api_version; /* query values, NULL when absent */
 	const char *top, *skip_token;
+	const char *if_match, *if_none_match;  /* the headers, NULL when absent */
 	const char *origin;      /* "SCHEME://HOST:PORT" of this server, for nextLink */
 	const uint8_t *body;
 	size_t body_len;
@@ -24,6 +25,7 @@ typedef struct {
 	unsigned status;
 	char *body;              /* malloc'd JSON, or NULL (204) */
 	const char *allow;       /* the methods a 405 names */
+	char etag[40];           /* the ETag header's value, or "" */
 	int close;               /* the connection ends with this answer */
 } api_response;
 

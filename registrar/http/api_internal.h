@@ -6,19 +6,37 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "ar_limits.h"
 #include "err.h"
 #include "store.h"
 
 #define REGISTRATION_TYPE "Microsoft.AzureStack/registrations"
-#define SUBSCRIPTION_TYPE "Microsoft.AzureStack/customerSubscriptions"
+#define SUBSCRIPTION_TYPE "Microsoft.AzureStack/registrations/customerSubscriptions"
+
+typedef enum {
+	ROUTE_REGISTRATIONS,      /* .../resourceGroups/G/providers/M.A/registrations */
+	ROUTE_REGISTRATIONS_ALL,  /* /subscriptions/S/providers/M.A/registrations */
+	ROUTE_REGISTRATION,       /* .../registrations/NAME */
+	ROUTE_ACTIVATION_KEY,     /* .../NAME/getactivationkey */
+	ROUTE_SUBSCRIPTIONS,      /* .../NAME/customerSubscriptions */
+	ROUTE_SUBSCRIPTION,       /* .../NAME/customerSubscriptions/ID */
+	ROUTE_OPERATIONS,         /* /providers/M.A/operations */
+	ROUTE_OFFLINE,            /* published, but only for stamps connected to Azure */
+} route_kind;
 
 typedef struct {
-	char base[512];      /* ".../registrations" as the resources' ids show it */
-	const char *name;    /* the registration, or NULL for the collection */
-	int activation_key;  /* .../NAME/getactivationkey */
-	int subscriptions;   /* .../NAME/customerSubscriptions[/ID] */
-	const char *sub_id;  /* ID, or NULL */
+	route_kind kind;
+	char base[512];          /* ".../registrations" as the resources' ids show it */
+	const char *name;        /* the registration, or NULL */
+	char sub_id[37];         /* ROUTE_SUBSCRIPTION: the ID in lower case */
+	const char *offline;     /* ROUTE_OFFLINE: why not here */
+	const char *api_version; /* the request's, as published */
 } route;
+
+/* The published spelling of an api-version, or NULL when it is not one. */
+const char *api_version_known(const char *asked);
+/* Splits and checks path (changed); on failure the response holds the refusal. */
+int api_parse_route(char *path, route *rt, api_response *rs);
 
 /* An error of the registrar's rules, as ARM names and numbers it (input_code for a
  * plain AR_EINPUT/AR_EUSAGE). */
@@ -34,7 +52,6 @@ json_t *api_body_carrying(const api_request *rq, const char *const *allowed,
 			  const char *carried, api_response *rs);
 /* body.properties.NAME as a string, or NULL with the refusal. */
 const char *api_property(json_t *doc, const char *name, api_response *rs);
-int api_lowercase_guid(const char *s);
 
 /* Runs op inside one transaction; the refusal goes to rs. */
 #define IN_TRANSACTION(db, e, op) \
@@ -42,10 +59,26 @@ int api_lowercase_guid(const char *s);
 
 /* registrations (api_registrations.c) */
 void api_list_registrations(store *db, const route *rt, api_response *rs);
-void api_get_registration(store *db, const route *rt, unsigned status, api_response *rs);
+void api_get_registration(store *db, const route *rt, const api_request *rq,
+			  api_response *rs);
+/* PUT (create or replace) and PATCH (an existing one): the same token rules */
 void api_put_registration(store *db, const route *rt, const api_request *rq,
 			  api_response *rs);
-void api_delete_registration(store *db, const route *rt, api_response *rs);
+void api_delete_registration(store *db, const route *rt, const api_request *rq,
+			     api_response *rs);
+/* /providers/Microsoft.AzureStack/operations and the routes of connected stamps
+ * (api_provider.c) */
+void api_operations(const route *rt, const api_request *rq, api_response *rs);
+void api_offline(const route *rt, api_response *rs);
+/* The registration's representation's etag ("\"HEX\"") into out, or "" when there is no
+ * registration of that name. */
+void api_etag_of(json_t *row, char out[AR_API_ETAG_HEX + 3]);
+int api_registration_etag(store *db, const char *name, char out[AR_API_ETAG_HEX + 3],
+			  ar_err *e);
+/* If-Match / If-None-Match against etag ("" for a resource that does not exist): AR_OK to
+ * go on; else the refusal in e (412 PreconditionFailed, or 304 for a GET's If-None-Match:
+ * *not_modified set). */
+int api_preconditions(const api_request *rq, const char *etag, int *not_modified, ar_err *e);
 void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
 			const api_request *rq, api_response *rs);
 /* .../customerSubscriptions[/ID], every method (api_tenants.c) */

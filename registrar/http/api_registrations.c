@@ -27,24 +27,43 @@ static void object_id(const char *name, const char *cloud_id, char out[37])
 	ar_uuid_from_bytes(h, 8, out);
 }
 
-/* The CLI's JSON of a registration, as an ARM resource. Steals row. */
-static json_t *registration_resource(const route *rt, json_t *row)
+/* The time as systemData gives it (ISO 8601), or absent. */
+static void system_time(json_t *data, const char *member, json_t *seconds)
+{
+	char text[AR_TIME_CHARS + 1];
+
+	if (json_is_integer(seconds))
+		json_object_set_new(data, member, json_string(ar_format_time(
+						  (long long)json_integer_value(seconds), text)));
+}
+
+/* The CLI's JSON of a registration, as an ARM resource of the request's api-version; its
+ * etag also into etag. Steals row. */
+static json_t *registration_resource(const route *rt, json_t *row, char etag[AR_API_ETAG_HEX + 3])
 {
 	const char *name = json_string_value(json_object_get(row, "name"));
 	char id[700], oid[37];
-	json_t *r;
+	json_t *r, *data;
 
+	api_etag_of(row, etag);
 	snprintf(id, sizeof id, "%s/%s", rt->base, name ? name : "");
 	object_id(name ? name : "", json_string_value(json_object_get(row, "cloudId")), oid);
-	r = json_pack("{s:s, s:s?, s:s, s:s}", "id", id, "name", name, "type", REGISTRATION_TYPE,
-		      "location", "global");
+	r = json_pack("{s:s, s:s?, s:s, s:s, s:s}", "id", id, "name", name, "type",
+		      REGISTRATION_TYPE, "location", "global", "etag", etag);
+	/* 2020-06-01-preview's resources say when they were made and changed */
+	if (rt->api_version && strcmp(rt->api_version, AR_API_VERSION_PREVIEW) == 0) {
+		data = json_object();
+		system_time(data, "createdAt", json_object_get(row, "registeredAt"));
+		system_time(data, "lastModifiedAt", json_object_get(row, "updatedAt"));
+		json_object_set_new(r, "systemData", data);
+	}
 	json_object_del(row, "name");
 	json_object_set_new(row, "objectId", json_string(oid));
 	json_object_set_new(r, "properties", row);
 	return r;
 }
 
-void api_get_registration(store *db, const route *rt, unsigned status, api_response *rs)
+static void reply_registration(store *db, const route *rt, unsigned status, api_response *rs)
 {
 	ar_err e;
 	json_t *row = registrar_registration_json(db, rt->name, &e);
@@ -52,12 +71,35 @@ void api_get_registration(store *db, const route *rt, unsigned status, api_respo
 	if (!row)
 		api_refuse(rs, &e, "BadRequest");
 	else
-		api_reply(rs, status, registration_resource(rt, row));
+		api_reply(rs, status, registration_resource(rt, row, rs->etag));
+}
+
+void api_get_registration(store *db, const route *rt, const api_request *rq,
+			  api_response *rs)
+{
+	char etag[AR_API_ETAG_HEX + 3];
+	int not_modified = 0;
+	ar_err e;
+
+	if (rq->if_match || rq->if_none_match) {
+		if (api_registration_etag(db, rt->name, etag, &e) != AR_OK ||
+		    api_preconditions(rq, etag, &not_modified, &e) != AR_OK) {
+			api_refuse(rs, &e, "BadRequest");
+			return;
+		}
+		if (not_modified) {
+			snprintf(rs->etag, sizeof rs->etag, "%s", etag);
+			api_reply(rs, 304, NULL);
+			return;
+		}
+	}
+	reply_registration(db, rt, 200, rs);
 }
 
 void api_list_registrations(store *db, const route *rt, api_response *rs)
 {
 	json_t *rows, *row, *value = json_array();
+	char etag[AR_API_ETAG_HEX + 3];
 	size_t i;
 	ar_err e;
 
@@ -67,11 +109,10 @@ void api_list_registrations(store *db, const route *rt, api_response *rs)
 		return;
 	}
 	json_array_foreach(rows, i, row)
-		json_array_append_new(value, registration_resource(rt, json_incref(row)));
+		json_array_append_new(value, registration_resource(rt, json_incref(row), etag));
 	json_decref(rows);
 	api_reply(rs, 200, json_pack("{s:o}", "value", value));
 }
-
 
 /* A copy of the body's registration token (its own to free), or NULL with the refusal. */
 static uint8_t *token_of(json_t *doc, api_response *rs)
@@ -103,8 +144,30 @@ static int token_kind(const uint8_t *text, size_t len, const char *where, ar_err
 	return e->status;
 }
 
+/* Inside the write's transaction, so that what the preconditions saw is what is changed. */
+static int put_checked(store *db, const route *rt, const api_request *rq, const ar_token *t,
+		       const char *text, const char *where, enum registration_outcome *outcome,
+		       ar_err *e)
+{
+	char etag[AR_API_ETAG_HEX + 3];
+	int not_modified;
+
+	if (api_registration_etag(db, rt->name, etag, e) != AR_OK ||
+	    api_preconditions(rq, etag, &not_modified, e) != AR_OK)
+		return e->status;
+	/* PATCH changes a registration there is; PUT may make one */
+	if (strcmp(rq->method, "PATCH") == 0 && !etag[0])
+		return (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s (PATCH changes a "
+				"registration; PUT makes one)", rt->name),
+			ar_err_code(e, "RegistrationNotFound"));
+	/* the token's age is checked inside, after the lookup (its own token again is 200);
+	 * no carry: an ARM PUT has no side effect on other resources */
+	return registrar_register_token(db, rt->name, t, text, (long long)time(NULL), where,
+					outcome, NULL, e);
+}
+
 void api_put_registration(store *db, const route *rt, const api_request *rq,
-			     api_response *rs)
+			  api_response *rs)
 {
 	static const char *const allowed[] = { "location", "properties", "tags", NULL };
 	const char *where = "properties.registrationToken";
@@ -135,32 +198,42 @@ void api_put_registration(store *db, const route *rt, const api_request *rq,
 		rc = ar_token_decode((char *)text, len, &t, where, &e);
 	if (rc == AR_OK)
 		ar_sha256_hex(text, len, t.sha256_hex);
-	/* the token's age is checked inside, after the lookup (its own token again is 200);
-	 * no carry: an ARM PUT has no side effect on other resources */
 	if (rc == AR_OK)
-		rc = IN_TRANSACTION(db, &e, registrar_register_token(db, rt->name, &t, (char *)text,
-								     (long long)time(NULL), where,
-								     &outcome, NULL, &e));
+		rc = IN_TRANSACTION(db, &e, put_checked(db, rt, rq, &t, (char *)text, where,
+							&outcome, &e));
 	ar_token_free(&t);
 	free(text);
-	/* PUT is idempotent: the same token again is the resource as it is. */
+	/* PUT is idempotent: the same token again is the resource as it is (200) */
 	if (rc == AR_OK)
-		api_get_registration(db, rt, outcome == REGISTERED_NEW ? 201 : 200, rs);
+		reply_registration(db, rt, outcome == REGISTERED_NEW &&
+				   strcmp(rq->method, "PUT") == 0 ? 201 : 200, rs);
 	else
 		api_refuse(rs, &e, "InvalidRegistrationToken");
 }
 
-void api_delete_registration(store *db, const route *rt, api_response *rs)
+static int delete_checked(store *db, const route *rt, const api_request *rq, ar_err *e)
 {
-	char cloud_id[40];
+	char etag[AR_API_ETAG_HEX + 3], cloud_id[40];
+	int not_modified;
+
+	if (api_registration_etag(db, rt->name, etag, e) != AR_OK ||
+	    api_preconditions(rq, etag, &not_modified, e) != AR_OK)
+		return e->status;
+	return registrar_unregister(db, rt->name, (long long)time(NULL), cloud_id, e);
+}
+
+/* As published: 200 when a registration was unregistered, 204 when there was none live;
+ * no body either way (GET shows it, now Unregistered). */
+void api_delete_registration(store *db, const route *rt, const api_request *rq,
+			     api_response *rs)
+{
 	ar_err e;
-	int rc = IN_TRANSACTION(db, &e, registrar_unregister(db, rt->name, (long long)time(NULL),
-							     cloud_id, &e));
+	int rc = IN_TRANSACTION(db, &e, delete_checked(db, rt, rq, &e));
 
 	if (rc == AR_OK)
-		api_get_registration(db, rt, 200, rs);
+		api_reply(rs, 200, NULL);
 	else if (strcmp(e.code, "RegistrationNotFound") == 0)
-		api_reply(rs, 204, NULL);  /* already gone: DELETE is idempotent */
+		api_reply(rs, 204, NULL);
 	else
 		api_refuse(rs, &e, "BadRequest");
 }

@@ -12,12 +12,14 @@
 #include "registry.h"
 #include "token.h"
 
+/* As the published examples show it: named REGISTRATION/ID, of a type under registrations. */
 static json_t *subscription_resource(const route *rt, const char *sub, const char *tenant)
 {
-	char id[800];
+	char id[800], name[128];
 
 	snprintf(id, sizeof id, "%s/%s/customerSubscriptions/%s", rt->base, rt->name, sub);
-	return json_pack("{s:s, s:s, s:s, s:{s:s}}", "id", id, "name", sub, "type",
+	snprintf(name, sizeof name, "%s/%s", rt->name, sub);
+	return json_pack("{s:s, s:s, s:s, s:{s:s}}", "id", id, "name", name, "type",
 			 SUBSCRIPTION_TYPE, "properties", "tenantId", tenant);
 }
 
@@ -43,18 +45,18 @@ static void list_subscriptions(store *db, const route *rt, long long id,
 {
 	json_t *page, *item, *value, *doc;
 	const char *last = NULL;
-	char next[2048];
+	char next[2048], after[37];
 	size_t limit, i;
 	int more = 0;
 
 	if (page_size(rq->top, &limit, rs) != 0)
 		return;
 	/* The token is the last subscription of the page before: opaque to clients. */
-	if (rq->skip_token && !api_lowercase_guid(rq->skip_token)) {
+	if (rq->skip_token && ar_uuid_normalize(rq->skip_token, after) != 0) {
 		api_error(rs, 400, "InvalidSkipToken", "$skipToken is not one this server gave");
 		return;
 	}
-	if (!(page = registrar_tenant_page(db, id, rq->skip_token, limit, &more))) {
+	if (!(page = registrar_tenant_page(db, id, rq->skip_token ? after : NULL, limit, &more))) {
 		api_error(rs, 503, "ServiceUnavailable", "the database cannot be read");
 		return;
 	}
@@ -66,8 +68,8 @@ static void list_subscriptions(store *db, const route *rt, long long id,
 	}
 	doc = json_pack("{s:o}", "value", value);
 	if (more && last) {
-		snprintf(next, sizeof next, "%s%s/%s/customerSubscriptions?api-version="
-			 AR_API_VERSION "&$top=%zu&$skipToken=%s", rq->origin, rt->base, rt->name,
+		snprintf(next, sizeof next, "%s%s/%s/customerSubscriptions?api-version=%s"
+			 "&$top=%zu&$skipToken=%s", rq->origin, rt->base, rt->name, rt->api_version,
 			 limit, last);
 		json_object_set_new(doc, "nextLink", json_string(next));
 	} else {
@@ -77,8 +79,7 @@ static void list_subscriptions(store *db, const route *rt, long long id,
 	api_reply(rs, 200, doc);
 }
 
-static void get_subscription(store *db, const route *rt, long long id, unsigned status,
-			     api_response *rs)
+static void get_subscription(store *db, const route *rt, long long id, api_response *rs)
 {
 	json_t *all = registration_tenants(db, id), *t;
 	size_t i;
@@ -87,7 +88,7 @@ static void get_subscription(store *db, const route *rt, long long id, unsigned 
 		const char *sub = json_string_value(json_object_get(t, "subscriptionId"));
 
 		if (strcmp(sub, rt->sub_id) == 0) {
-			api_reply(rs, status, subscription_resource(rt, sub, json_string_value(
+			api_reply(rs, 200, subscription_resource(rt, sub, json_string_value(
 						json_object_get(t, "tenantId"))));
 			json_decref(all);
 			return;
@@ -104,7 +105,7 @@ static void put_subscription(store *db, const route *rt, long long id,
 	json_t *doc = api_body_object(rq, allowed, rs);
 	const char *tenant_given = doc ? api_property(doc, "tenantId", rs) : NULL;
 	char tenant[37];
-	int created = 0, rc;
+	int created, rc;
 	ar_err e;
 
 	if (tenant_given && ar_uuid_normalize(tenant_given, tenant) != 0)
@@ -112,8 +113,9 @@ static void put_subscription(store *db, const route *rt, long long id,
 	else if (tenant_given) {
 		rc = IN_TRANSACTION(db, &e, registrar_tenant_put(db, id, rt->name, rt->sub_id,
 								 tenant, &created, &e));
+		/* 200, new or replaced: the one status the published API declares */
 		if (rc == AR_OK)
-			get_subscription(db, rt, id, created ? 201 : 200, rs);
+			get_subscription(db, rt, id, rs);
 		else
 			api_refuse(rs, &e, "BadRequest");
 	}
@@ -125,7 +127,10 @@ static void delete_subscription(store *db, const route *rt, long long id, api_re
 	ar_err e;
 	int rc = IN_TRANSACTION(db, &e, registrar_tenant_delete(db, id, rt->name, rt->sub_id, &e));
 
-	if (rc == AR_OK || strcmp(e.code, "CustomerSubscriptionNotFound") == 0)
+	/* as published: 200 when it was there, 204 when not; no body */
+	if (rc == AR_OK)
+		api_reply(rs, 200, NULL);
+	else if (strcmp(e.code, "CustomerSubscriptionNotFound") == 0)
 		api_reply(rs, 204, NULL);
 	else
 		api_refuse(rs, &e, "BadRequest");
@@ -137,9 +142,11 @@ void api_subscriptions(store *db, const route *rt, const api_request *rq, api_re
 	long long id = 0;
 	ar_err e;
 
-	if (rt->sub_id ? (strcmp(m, "GET") && strcmp(m, "PUT") && strcmp(m, "DELETE"))
-		       : strcmp(m, "GET") != 0) {
-		rs->allow = rt->sub_id ? "GET, PUT, DELETE" : "GET";
+	int one = rt->kind == ROUTE_SUBSCRIPTION;
+
+	if (one ? (strcmp(m, "GET") && strcmp(m, "PUT") && strcmp(m, "DELETE"))
+		: strcmp(m, "GET") != 0) {
+		rs->allow = one ? "GET, PUT, DELETE" : "GET";
 		api_error(rs, 405, "MethodNotAllowed", "this resource does not take that method");
 		return;
 	}
@@ -147,10 +154,10 @@ void api_subscriptions(store *db, const route *rt, const api_request *rq, api_re
 		api_refuse(rs, &e, "BadRequest");
 		return;
 	}
-	if (!rt->sub_id)
+	if (!one)
 		list_subscriptions(db, rt, id, rq, rs);
 	else if (strcmp(m, "GET") == 0)
-		get_subscription(db, rt, id, 200, rs);
+		get_subscription(db, rt, id, rs);
 	else if (strcmp(m, "PUT") == 0)
 		put_subscription(db, rt, id, rq, rs);
 	else

@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "apikey.h"
+#include "codec.h"
 #include "commands.h"
 #include "serve.h"
 #include "text.h"
@@ -17,6 +18,7 @@
 typedef struct {
 	struct timespec start;
 	char method[16], path[512];
+	char id[37];        /* x-ms-request-id: the answer and its log line name it */
 	uint8_t *body;
 	size_t body_len;
 	size_t dropped;     /* bytes of a chunked body past the cap, read and dropped */
@@ -92,14 +94,25 @@ void serve_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	client_address(c, client, sizeof client);
 	/* One line a request; never the headers (the secret) or the body. */
-	fprintf(stderr, PROGRAM ": serve: %s %s %s %u %zu bytes %.1f ms%s\n", client, rq->method,
-		rq->path, rq->status, rq->sent, ms_since(&rq->start),
+	fprintf(stderr, PROGRAM ": serve: %s %s %s %u %zu bytes %.1f ms request %s%s\n", client,
+		rq->method, rq->path, rq->status, rq->sent, ms_since(&rq->start), rq->id,
 		why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed)");
 	free(rq->body);
 	free(rq);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
 	atomic_fetch_add(&s->served, 1);
+}
+
+/* The client's own request id, given back as ARM gives it; only a GUID (it is the
+ * client's text, and a header line). */
+static void echo_client_id(struct MHD_Connection *c, struct MHD_Response *r)
+{
+	const char *h = mhd.lookup_connection_value(c, MHD_HEADER_KIND, "x-ms-client-request-id");
+	char guid[37];
+
+	if (h && ar_uuid_normalize(h, guid) == 0)
+		mhd.add_response_header(r, "x-ms-client-request-id", guid);
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *c, request *rq, api_response *rs)
@@ -116,6 +129,10 @@ static enum MHD_Result send_response(struct MHD_Connection *c, request *rq, api_
 	if (len)
 		mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 					"application/json; charset=utf-8");
+	mhd.add_response_header(r, "x-ms-request-id", rq->id);
+	echo_client_id(c, r);
+	if (rs->etag[0])
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ETAG, rs->etag);
 	if (rs->allow)
 		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
 	if (rs->status == 401)
@@ -281,6 +298,9 @@ static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, 
 	in.api_version = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api-version");
 	in.top = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$top");
 	in.skip_token = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$skipToken");
+	in.if_match = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
+	in.if_none_match = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_IF_NONE_MATCH);
 	in.origin = s->origin;
 	in.body = rq->body;
 	in.body_len = rq->body_len;
@@ -310,6 +330,7 @@ enum MHD_Result serve_on_request(void *cls, struct MHD_Connection *c, const char
 		if (!(rq = calloc(1, sizeof *rq)))
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
+		ar_uuid_random(rq->id);
 		log_safe(rq->method, sizeof rq->method, method);
 		log_safe(rq->path, sizeof rq->path, url);
 		*con_cls = rq;

@@ -42,9 +42,10 @@ SECRET=$(cat "$WS/api.secret")
 call() {
 	m=$1 u=$2
 	shift 2
+	rm -f "$WORK/body" # curl writes no file for an answer without a body
 	STATUS=$(curl -s -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$m" \
 		-H "Authorization: Bearer $SECRET" "$@" "$u")
-	BODY=$(cat "$WORK/body")
+	BODY=$(cat "$WORK/body" 2>/dev/null)
 	CALLS=$((CALLS + 1))
 }
 CALLS=0
@@ -150,20 +151,20 @@ s1=10000000-0000-4000-8000-000000000001
 t1=0a0a0a0a-1111-4222-8333-444444444444
 t2=0b0b0b0b-1111-4222-8333-444444444444
 call PUT "$CS/$s1?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"
-is "PUT a customer subscription" 201 ".name == \"$s1\" and .type == \"Microsoft.AzureStack/customerSubscriptions\" and .properties.tenantId == \"$t1\" and .id == \"/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/east/customerSubscriptions/$s1\""
+is "PUT a customer subscription: 200, the one status published" 200 ".name == \"east/$s1\" and .type == \"Microsoft.AzureStack/registrations/customerSubscriptions\" and .properties.tenantId == \"$t1\" and .id == \"/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/east/customerSubscriptions/$s1\""
 call PUT "$CS/$s1?$AV" --data "{\"properties\":{\"tenantId\":\"$t2\"}}"; is "PUT it again: the new tenant" 200 ".properties.tenantId == \"$t2\""
 call GET "$CS/$s1?$AV"; is "GET it" 200 ".properties.tenantId == \"$t2\""
 for n in 2 3 4 5; do
 	call PUT "$CS/10000000-0000-4000-8000-00000000000$n?$AV" --data "{\"properties\":{\"tenantId\":\"0c0c0c0c-1111-4222-8333-44444444444$n\"}}"
 done
-is "PUT four more" 201
+is "PUT four more" 200
 "$RG" tenant add --registration east --subscription 10000000-0000-4000-8000-000000000006 --tenant 0d0d0d0d-1111-4222-8333-444444444444 >/dev/null
 call GET "$CS?$AV&\$top=4"; is "a page of 4" 200 '(.value | length) == 4 and (.nextLink | type) == "string"'
-page1=$(printf '%s' "$BODY" | jq -r '[.value[].name] | join(" ")')
+page1=$(printf '%s' "$BODY" | jq -r '[.value[].name | ltrimstr("east/")] | join(" ")')
 next=$(printf '%s' "$BODY" | jq -r .nextLink)
 case $next in "http://127.0.0.1:$PORT/subscriptions/$SUB/"*"\$skipToken="*) ok ;; *) bad "nextLink: $next" ;; esac
 call GET "$next"; is "the next page, by nextLink" 200 '(.value | length) == 2 and .nextLink == null'
-page2=$(printf '%s' "$BODY" | jq -r '[.value[].name] | join(" ")')
+page2=$(printf '%s' "$BODY" | jq -r '[.value[].name | ltrimstr("east/")] | join(" ")')
 check "the pages hold all six in order, the CLI's one too" [ "$page1 $page2" = "$(seq -f '10000000-0000-4000-8000-00000000000%g' 1 6 | tr '\n' ' ' | sed 's/ $//')" ]
 # the link names this server whatever Host the client sent: a link to the attacker's host
 # would take the bearer secret there
@@ -171,17 +172,20 @@ call GET "$CS?$AV&\$top=4" -H "Host: attacker.example"
 next=$(printf '%s' "$BODY" | jq -r .nextLink)
 case $next in "http://127.0.0.1:$PORT/"*) ok ;; *) bad "nextLink after Host: attacker.example: $next" ;; esac
 check "the CLI lists the API's tenants" sh -c "'$RG' tenant list --registration east | jq -e '(.value | length) == 6' >/dev/null"
-call DELETE "$CS/$s1?$AV"; is "DELETE a customer subscription" 204
+call DELETE "$CS/$s1?$AV"; is "DELETE a customer subscription: 200" 200
+check "DELETE's 200 has no body" [ ! -s "$WORK/body" ]
+call DELETE "$CS/$s1?$AV"; is "DELETE it again: 204, nothing there" 204
 check "204 has no body" [ ! -s "$WORK/body" ]
-call DELETE "$CS/$s1?$AV"; is "DELETE it again" 204
 call GET "$CS/$s1?$AV"; is "GET it after" 404 '.error.code == "CustomerSubscriptionNotFound"'
 call GET "$BASE/nosuch/customerSubscriptions?$AV"; is "tenants of nothing" 404 '.error.code == "RegistrationNotFound"'
 call POST "$CS?$AV"; is "POST the collection" 405
 check "Allow: GET" grep -qi '^Allow: GET' "$WORK/headers"
 
 # --- unregister
-call PUT "$BASE/south/customerSubscriptions/$s1?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"; is "a tenant of south" 201
-call DELETE "$BASE/south?$AV"; is "DELETE a registration" 200 '.properties.status == "Unregistered"'
+call PUT "$BASE/south/customerSubscriptions/$s1?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"; is "a tenant of south" 200
+call DELETE "$BASE/south?$AV"; is "DELETE a registration" 200
+check "DELETE of a registration answers no body" [ ! -s "$WORK/body" ]
+call GET "$BASE/south?$AV"; is "GET shows it Unregistered" 200 '.properties.status == "Unregistered"'
 call DELETE "$BASE/south?$AV"; is "DELETE it again" 204
 check "the CLI sees it unregistered" sh -c "'$RG' list --json | jq -e '.value[] | select(.name == \"south\") | .status == \"Unregistered\"' >/dev/null"
 # the same stamp under a new name: a PUT carries no tenant mapping (an ARM PUT has no side
@@ -218,18 +222,89 @@ PYEOF
 	CALLS=$((CALLS + $(wc -l <burst.in)))
 }
 sub() { printf '30000000-0000-4000-8000-0000000000%02d' "$1"; }
-burst_subs() { "$RG" tenant list --registration east | jq '[.value[] | select(.name | startswith("30000000-"))] | length'; }
+burst_subs() { "$RG" tenant list --registration east | jq '[.value[] | select(.id | contains("/30000000-"))] | length'; }
 seq 1 12 | while read -r i; do
 	case $((i % 3)) in 0) echo "GET $BASE?$AV" ;; 1) echo "GET $BASE/east?$AV" ;; 2) echo "GET $CS?$AV&\$top=2" ;; esac
 	echo "PUT $CS/$(sub "$i")?$AV {\"properties\":{\"tenantId\":\"0f0f0f0f-1111-4222-8333-4444444444$(printf %02d "$i")\"}}"
 done >burst.in
 burst
-check "12 GETs and 12 PUTs at once: each answered ($(cat burst.out))" [ "$(cat burst.out)" = "12 200 12 201 " ]
+check "12 GETs and 12 PUTs at once: each answered ($(cat burst.out))" [ "$(cat burst.out)" = "24 200 " ]
 check "the 12 PUTs are in the database" [ "$(burst_subs)" = 12 ]
 seq 1 12 | while read -r i; do echo "DELETE $CS/$(sub "$i")?$AV"; done >burst.in
 burst
-check "12 DELETEs at once: all 204 ($(cat burst.out))" [ "$(cat burst.out)" = "12 204 " ]
+check "12 DELETEs at once: all 200 ($(cat burst.out))" [ "$(cat burst.out)" = "12 200 " ]
 check "the 12 are gone" [ "$(burst_subs)" = 0 ]
+
+# --- the published API at each of its api-versions (docs/api.md, "Versions")
+ROOT="http://127.0.0.1:$PORT"
+hdr() { sed -n "s/^$1: *//Ip" "$WORK/headers" | tr -d '\r'; }
+for v in 2016-01-01 2017-06-01 2020-06-01-preview 2022-06-01 2020-06-01-PREVIEW; do
+	call GET "$BASE/east?api-version=$v"; is "GET at $v" 200 '.name == "east" and .properties.cloudId != null'
+	case $v in
+	2020*) is "$v: systemData" 200 '(.systemData.createdAt | test("^20[0-9-]+T[0-9:]+Z$")) and (.systemData.lastModifiedAt | type) == "string"' ;;
+	*) is "$v: no systemData" 200 '.systemData == null' ;;
+	esac
+done
+call POST "$BASE/east/getActivationKey?api-version=2016-01-01"; is "2016-01-01's spelling getActivationKey" 200 '.activationKey | type == "string"'
+# every answer names its request; the log line too
+call GET "$BASE/east?$AV"
+rid=$(hdr x-ms-request-id)
+check "x-ms-request-id is a GUID ($rid)" sh -c "printf '%s' '$rid' | grep -qxE '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'"
+check "the log line names the request id" grep -q " GET [^ ]*/registrations/east 200 .* request $rid\$" serve.log
+call GET "$BASE/east?$AV"; check "each request its own id" [ "$(hdr x-ms-request-id)" != "$rid" ]
+call GET "$BASE/nowhere?api-version=2099-01-01"; check "a refusal has its id too" [ -n "$(hdr x-ms-request-id)" ]
+call GET "$BASE/east?$AV" -H 'x-ms-client-request-id: 0A0A0A0A-1111-4222-8333-444444444444'
+check "the client's request id comes back" [ "$(hdr x-ms-client-request-id)" = 0a0a0a0a-1111-4222-8333-444444444444 ]
+call GET "$BASE/east?$AV" -H 'x-ms-client-request-id: <script>'
+check "a client request id that is no GUID does not" [ -z "$(hdr x-ms-client-request-id)" ]
+# etag: the ETag header is the body's; If-Match / If-None-Match honoured (412, 304)
+call GET "$BASE/east?$AV"
+etag=$(printf '%s' "$BODY" | jq -r .etag)
+check "etag is a quoted tag ($etag)" sh -c "printf '%s' '$etag' | grep -qxE '\"[0-9a-f]{32}\"'"
+check "the ETag header is the body's etag" [ "$(hdr ETag)" = "$etag" ]
+call GET "$BASE?$AV"; is "a list's etag is the resource's" 200 ".value[] | select(.name == \"east\") | .etag == $(printf '%s' "$etag" | jq -R .)"
+before=$(db)
+call PUT "$BASE/east?$AV" --data-binary @putA2.json -H 'If-Match: "0123456789abcdef0123456789abcdef"'
+is "PUT with a stale If-Match" 412 '.error.code == "PreconditionFailed" and (.error.message | startswith("If-Match: the registration'"'"'s etag is now \""))'
+call DELETE "$BASE/east?$AV" -H 'If-Match: "0123456789abcdef0123456789abcdef"'; is "DELETE with a stale If-Match" 412 '.error.code == "PreconditionFailed"'
+call PUT "$BASE/east?$AV" --data-binary @putA2.json -H 'If-None-Match: *'; is "PUT If-None-Match: * on one that exists" 412 '.error.code == "PreconditionFailed"'
+call PATCH "$BASE/nosuch?$AV" --data-binary @putA2.json -H 'If-Match: *'; is "If-Match: * on none" 412 '.error.code == "PreconditionFailed"'
+call PUT "$BASE/east?$AV" --data-binary @putA2.json -H 'If-Match: "a", "b'; is "an If-Match that is no list of tags" 400 '.error.code == "InvalidPreconditionHeader"'
+call GET "$BASE/east?$AV" -H 'If-Match: W/'"$etag"; is "a weak tag never meets If-Match" 412
+check "refused preconditions changed nothing" [ "$(db)" = "$before" ]
+call GET "$BASE/east?$AV" -H "If-None-Match: $etag"; is "GET If-None-Match: the same etag" 304
+check "304 has no body, and the ETag" sh -c "[ ! -s '$WORK/body' ] && grep -q 'ETag: $etag' '$WORK/headers'"
+call PUT "$BASE/east?$AV" --data-binary @putA2.json -H "If-Match: \"x\", $etag"; is "PUT If-Match naming the etag (the same token: nothing changes)" 200 ".etag == $(printf '%s' "$etag" | jq -R .)"
+call POST "$BASE/east/getactivationkey?$AV"; is "a key issued" 200
+call GET "$BASE/east?$AV"; is "a new serial, a new etag" 200 ".etag != $(printf '%s' "$etag" | jq -R .) and .properties.lastKeySerial > 0"
+# PATCH (Registrations_Update): the body and the rules of PUT, on a registration there is
+call PATCH "$BASE/east?$AV" --data-binary @putA2.json; is "PATCH with the same token" 200 '.name == "east"'
+call PATCH "$BASE/east?$AV" --data-binary @putA1.json; is "PATCH with an older token: the rules of PUT" 409 '.error.code == "TokenRolledBack"'
+call PATCH "$BASE/nosuch?$AV" --data-binary @putB.json; is "PATCH of a name never registered" 404 '.error.code == "RegistrationNotFound"'
+check "the PATCH of nothing registered nothing" sh -c "! '$RG' show nosuch >/dev/null 2>&1"
+# GUIDs in any case, stored and shown in lower case
+UPSUB=$(printf '%s' "$SUB" | tr a-f A-F)
+UPBASE="$ROOT/subscriptions/$UPSUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations"
+s9=10000000-0000-4000-8000-0000000000ab
+call PUT "$UPBASE/east/customerSubscriptions/10000000-0000-4000-8000-0000000000AB?$AV" --data '{"properties":{"tenantId":"0A0A0A0A-9999-4222-8333-444444444444"}}'
+is "upper-case GUIDs in the path and the body" 200 ".name == \"east/$s9\" and .id == \"/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/east/customerSubscriptions/$s9\" and .properties.tenantId == \"0a0a0a0a-9999-4222-8333-444444444444\""
+call GET "$CS/10000000-0000-4000-8000-0000000000Ab?$AV"; is "found in any case" 200 ".name == \"east/$s9\""
+check "the CLI lists it in lower case" sh -c "'$RG' tenant list --registration east | grep -q '$s9'"
+call DELETE "$CS/10000000-0000-4000-8000-0000000000AB?$AV"; is "deleted in any case" 200
+# the routes real clients call
+call GET "$ROOT/subscriptions/$SUB/providers/Microsoft.AzureStack/registrations?$AV"
+is "list by subscription: ids in the reference's default group" 200 "(.value | length) > 1 and all(.value[]; .id | startswith(\"/subscriptions/$SUB/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/\"))"
+call GET "$ROOT/providers/Microsoft.AzureStack/operations?$AV"
+is "operations" 200 '[.value[].name] | index("Microsoft.AzureStack/registrations/getActivationKey/action") != null and all(.[]; startswith("Microsoft.AzureStack/"))'
+is "each operation displayed" 200 'all(.value[]; .display.provider and .display.resource and .display.operation and .display.description and .origin == "user,system")'
+call GET "$CS?api-version=2022-06-01&\$top=1"; is "nextLink keeps the request's api-version" 200 '.nextLink | test("api-version=2022-06-01&")'
+for r in "GET $BASE/east/products" "GET $BASE/east/products/p1" "POST $BASE/east/products/p1/getProducts" \
+	"POST $BASE/east/enableRemoteManagement" "GET $ROOT/providers/Microsoft.AzureStack/cloudManifestFiles" \
+	"POST $ROOT/subscriptions/$SUB/providers/Microsoft.AzureStack/generateDeploymentLicense" \
+	"GET $ROOT/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/linkedSubscriptions"; do
+	call ${r%% *} "${r#* }?$AV"; is "not off-line: $r" 501 '.error.code == "NotSupportedOffline" and (.error.message | test("disconnected"))'
+done
+call GET "$BASE/east/products/p1/x/y?$AV"; is "deeper than any route" 404 '.error.code == "NotFound"'
 
 # --- malformed requests: the right 4xx, the database unchanged
 MALFORMED=0
@@ -239,7 +314,9 @@ refused() { # refused "what" STATUS CODE: the last call was refused so
 	MALFORMED=$((MALFORMED + 1))
 }
 call GET "$BASE"; refused "no api-version" 400 MissingApiVersionParameter
-call GET "$BASE?api-version=2016-01-01"; refused "another api-version" 400 InvalidApiVersionParameter
+call GET "$BASE?api-version=2099-01-01"; refused "an api-version not published" 400 InvalidApiVersionParameter
+is "the refusal lists the supported versions" 400 '.error.message == "api-version 2099-01-01 is not one this server supports: 2016-01-01, 2017-06-01, 2020-06-01-preview, 2022-06-01"'
+call GET "$BASE?api-version=2017-06-01x"; refused "a published version with more after it" 400 InvalidApiVersionParameter
 call PUT "$BASE/x1?$AV" --data-binary '{"location":"global","properties":'; refused "truncated JSON" 400 InvalidRequestContent
 call PUT "$BASE/x1?$AV" --data-binary '[1,2]'; refused "a JSON array" 400 InvalidRequestContent
 call PUT "$BASE/x1?$AV" --data-binary '{"properties":{"registrationToken":42}}'; refused "the token a number" 400 InvalidRequestContent
@@ -350,13 +427,14 @@ call GET "http://127.0.0.1:$PORT/foo?$AV"; refused "an unknown route" 404 NotFou
 call GET "$BASE/east/unknown?$AV"; refused "an unknown child" 404 NotFound
 call GET "http://127.0.0.1:$PORT/subscriptions/not-a-guid/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations?$AV"; refused "a subscription that is no GUID" 400 InvalidSubscriptionId
 call GET "http://127.0.0.1:$PORT/subscriptions/$SUB/resourceGroups/r%3Bg/providers/Microsoft.AzureStack/registrations?$AV"; refused "a bad resource group" 400 InvalidResourceGroup
-call PATCH "$BASE/east?$AV"; refused "PATCH" 405 MethodNotAllowed
-check "Allow: GET, PUT, DELETE" grep -qi '^Allow: GET, PUT, DELETE' "$WORK/headers"
+call POST "$BASE/east?$AV"; refused "POST a registration" 405 MethodNotAllowed
+check "Allow: GET, PUT, PATCH, DELETE" grep -qi '^Allow: GET, PUT, PATCH, DELETE' "$WORK/headers"
+call PATCH "$BASE/east?$AV"; refused "PATCH without a body" 400 InvalidRequestContent
 call POST "$BASE?$AV"; refused "POST the collection" 405 MethodNotAllowed
 call GET "$CS?$AV&\$top=0"; refused "\$top=0" 400 InvalidTop
 call GET "$CS?$AV&\$top=abc"; refused "\$top=abc" 400 InvalidTop
 call GET "$CS?$AV&\$skipToken=zzz"; refused "a made-up \$skipToken" 400 InvalidSkipToken
-call PUT "$CS/10000000-0000-4000-8000-00000000000A?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"; refused "an upper-case subscription id" 400 InvalidCustomerSubscriptionId
+call PUT "$CS/10000000-0000-4000-8000-00000000000G?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"; refused "a subscription id that is no GUID" 400 InvalidCustomerSubscriptionId
 call PUT "$CS/10000000-0000-4000-8000-00000000000a?$AV" --data '{"properties":{"tenantId":"nope"}}'; refused "a tenant that is no GUID" 400 InvalidTenantId
 call PUT "$CS/10000000-0000-4000-8000-00000000000a?$AV" --data '{"properties":{}}'; refused "no tenantId" 400 InvalidRequestContent
 # a body cut short: the client goes away before the end
@@ -454,7 +532,7 @@ PYEOF
 wait "$PID"
 check "serve exits 0 on SIGTERM" [ $? -eq 0 ]
 check "SIGTERM came with the request in flight" grep -q 'serve: Terminated: no new connections; finishing 1 request(s)' serve.log
-check "the request in flight was answered: $(cat inflight.txt)" grep -q '^HTTP/1.1 201' inflight.txt
+check "the request in flight was answered: $(cat inflight.txt)" grep -q '^HTTP/1.1 200' inflight.txt
 check "its tenant is in the database" sh -c "'$RG' tenant list --registration east | grep -q 20000000-0000-4000-8000-000000000001"
 check "serve says it stopped and closed the database" grep -q 'stopped after .* requests; database closed' serve.log
 check "no WAL left: the database was closed cleanly" [ ! -e "$WS/registrar.db-wal" ]

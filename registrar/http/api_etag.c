@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A registration's etag, and the conditional requests on it (RFC 9110 13.1: If-Match,
+ * If-None-Match), so that two clients cannot overwrite each other unseen. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_internal.h"
+#include "codec.h"
+#include "json.h"
+#include "registry.h"
+
+/* Of the CLI's record of the registration (serials, status, times, the token's SHA-256),
+ * so that any change a client could see, whichever api-version it reads, changes the tag.
+ * Without its hosts, which lists leave out: they change only with the token. */
+void api_etag_of(json_t *row, char out[AR_API_ETAG_HEX + 3])
+{
+	json_t *copy = json_copy(row);
+	char *text, hex[65];
+
+	json_object_del(copy, "hosts");
+	text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(copy);
+
+	ar_sha256_hex((const uint8_t *)(text ? text : ""), text ? strlen(text) : 0, hex);
+	snprintf(out, AR_API_ETAG_HEX + 3, "\"%.*s\"", AR_API_ETAG_HEX, hex);
+	free(text);
+}
+
+int api_registration_etag(store *db, const char *name, char out[AR_API_ETAG_HEX + 3], ar_err *e)
+{
+	json_t *row = registrar_registration_json(db, name, e);
+
+	out[0] = '\0';
+	if (!row)
+		return strcmp(e->code, "RegistrationNotFound") == 0 ? AR_OK : e->status;
+	api_etag_of(row, out);
+	json_decref(row);
+	return AR_OK;
+}
+
+/* Whether the header's list (RFC 9110: "*" or entity tags, comma-separated) names etag:
+ * 1 yes, 0 no, -1 not such a list. Weak tags match only where weak is allowed. */
+static int list_names(const char *list, const char *etag, int weak_ok)
+{
+	const char *p = list, *tag, *end;
+	size_t len, count = 0;
+	int found = 0, weak;
+
+	for (;;) {
+		p += strspn(p, " \t");
+		if (*p == '*' && strspn(p + 1, " \t") == strlen(p + 1))
+			return count == 0 && etag[0] ? 1 : count == 0 ? 0 : -1;
+		weak = strncmp(p, "W/", 2) == 0;
+		tag = p + (weak ? 2 : 0);
+		if (*tag != '"' || !(end = strchr(tag + 1, '"')))
+			return -1;
+		len = (size_t)(end - tag) + 1;
+		if (len > 64 || ++count > AR_API_MAX_ETAGS)
+			return -1;
+		if ((!weak || weak_ok) && etag[0] && strlen(etag) == len &&
+		    memcmp(tag, etag, len) == 0)
+			found = 1;
+		p = end + 1 + strspn(end + 1, " \t");
+		if (*p == '\0')
+			return found;
+		if (*p++ != ',')
+			return -1;
+	}
+}
+
+int api_preconditions(const api_request *rq, const char *etag, int *not_modified, ar_err *e)
+{
+	int reading = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
+	int match = rq->if_match ? list_names(rq->if_match, etag, 0) : 1;
+	int none = rq->if_none_match ? list_names(rq->if_none_match, etag, 1) : 0;
+
+	*not_modified = 0;
+	if (match < 0 || none < 0)
+		return (ar_fail(e, AR_EINPUT, NULL, "If-Match and If-None-Match take \"*\" or at "
+				"most %d entity tags (\"...\"), comma-separated", AR_API_MAX_ETAGS),
+			ar_err_code(e, "InvalidPreconditionHeader"));
+	if (!match && !etag[0])
+		return (ar_fail(e, AR_EINPUT, NULL, "If-Match: there is no such registration"),
+			ar_err_code(e, "PreconditionFailed"));
+	if (!match)
+		return (ar_fail(e, AR_EINPUT, NULL, "If-Match: the registration's etag is now %s",
+				etag),
+			ar_err_code(e, "PreconditionFailed"));
+	if (none && reading) {
+		*not_modified = 1;
+		return AR_OK;
+	}
+	if (none)
+		return (ar_fail(e, AR_EINPUT, NULL, "If-None-Match: the registration exists "
+				"(etag %s)", etag),
+			ar_err_code(e, "PreconditionFailed"));
+	return AR_OK;
+}
