@@ -280,9 +280,30 @@ static int check_bound(const registration_row *r, const ar_token *t, const char 
 	return AR_OK;
 }
 
+/* The live registration whose column holds value, in r; when there is none, *was says
+ * whether one ever did (unregistered since), so unregister can say which. */
+static int find_live(store *db, const char *column, const char *value, registration_row *r,
+		     int *was, ar_err *e)
+{
+	char where[64];
+	registration_row past;
+
+	snprintf(where, sizeof where, "%s = ? AND status = 'Registered'", column);
+	*was = 0;
+	if (find_by(db, where, value, r, e) != AR_OK)
+		return e->status;
+	if (r->found)
+		return AR_OK;
+	snprintf(where, sizeof where, "%s = ?", column);
+	if (find_by(db, where, value, &past, e) != AR_OK)
+		return e->status;
+	*was = past.found;
+	return AR_OK;
+}
+
 /* The live registration of the CloudId a token names, the token bound to it. */
 static int token_target(const registrar_opts *o, store *db, registration_row *r,
-			char *label, size_t cap, ar_err *e)
+			char *label, size_t cap, int *was, ar_err *e)
 {
 	const char *where = ar_input_name(o->token);
 	char *text = NULL;
@@ -296,8 +317,7 @@ static int token_target(const registrar_opts *o, store *db, registration_row *r,
 		rc = check_token_time(&t, o->now, where, e);
 	if (rc == AR_OK) {
 		snprintf(label, cap, "CloudId %s", claim(&t, "cloudId"));
-		rc = find_by(db, "cloud_id = ? AND status = 'Registered'", claim(&t, "cloudId"), r,
-			     e);
+		rc = find_live(db, "cloud_id", claim(&t, "cloudId"), r, was, e);
 	}
 	if (rc == AR_OK && r->found)
 		rc = check_bound(r, &t, where, e);
@@ -308,7 +328,7 @@ static int token_target(const registrar_opts *o, store *db, registration_row *r,
 
 /* The registration to unregister, from the one of --name, --token, --cloud-id given. */
 static int unregister_target(const registrar_opts *o, store *db, registration_row *r,
-			     char *label, size_t cap, ar_err *e)
+			     char *label, size_t cap, int *was, ar_err *e)
 {
 	int given = !!o->name + !!o->token + !!o->cloud_id;
 	char canon[37];
@@ -319,14 +339,14 @@ static int unregister_target(const registrar_opts *o, store *db, registration_ro
 			       "unregister takes one of --name, --token or --cloud-id");
 	if (o->name) {
 		snprintf(label, cap, "%s", o->name);
-		return find_by(db, "name = ? AND status = 'Registered'", o->name, r, e);
+		return find_live(db, "name", o->name, r, was, e);
 	}
 	if (o->token)
-		return token_target(o, db, r, label, cap, e);
+		return token_target(o, db, r, label, cap, was, e);
 	if (ar_uuid_normalize(o->cloud_id, canon) != 0)
 		return ar_fail(e, AR_EUSAGE, NULL, "--cloud-id \"%.40s\" is not a UUID", o->cloud_id);
 	snprintf(label, cap, "CloudId %s", canon);
-	return find_by(db, "cloud_id = ? AND status = 'Registered'", canon, r, e);
+	return find_live(db, "cloud_id", canon, r, was, e);
 }
 
 /* Ends the live registration r (found by the caller); name gets its name. */
@@ -365,20 +385,24 @@ int cmd_unregister_run(const registrar_opts *o, ar_err *e)
 	registration_row r;
 	char label[128];
 	store *db = NULL;
-	int rc = store_open(registrar_data_dir(o), 0, &db, e);
+	int was = 0, rc = store_open(registrar_data_dir(o), 0, &db, e);
 
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
-		rc = unregister_target(o, db, &r, label, sizeof label, e);
-		if (rc == AR_OK && !r.found)
-			rc = ar_fail(e, AR_EINPUT, NULL,
-				     "RegistrationNotFound: no live registration for %s", label);
-		if (rc == AR_OK)
+		rc = unregister_target(o, db, &r, label, sizeof label, &was, e);
+		if (rc == AR_OK && r.found)
 			rc = unregister_row(db, &r, label, o->now, e);
 		rc = store_end(db, rc, e);
 	}
-	if (rc == AR_OK)
+	/* Nothing live is what unregister would leave: exit 0, nothing written, said so (the
+	 * API's DELETE answers 204 for it), as register says of the same token again. */
+	if (rc == AR_OK && !r.found)
+		printf(PROGRAM ": %s: %s\n", ar_text_shown(label),
+		       was ? "already unregistered, nothing changed"
+		       : o->name ? "no registration of that name, nothing to unregister"
+				 : "no registration of that CloudId, nothing to unregister");
+	else if (rc == AR_OK)
 		printf(PROGRAM ": unregistered %s (CloudId %s); the name stays reserved for it\n",
 		       ar_text_shown(r.name), ar_text_shown(r.cloud_id));
 	rc = store_close(db, rc, e);

@@ -89,12 +89,14 @@ json_t *registrar_registrations_json(store *db, ar_err *e);
 
 /* customerSubscriptions, inside the caller's transaction, for registration id (named
  * registration). put: sub (a lowercase GUID) maps to tenant (a GUID), replacing any
- * pair with either; *created when sub was not mapped before. delete: AR_EINPUT
+ * pair with either; *created when sub was not mapped before; *unchanged (NULL: not
+ * wanted) when exactly that pair was mapped already, and then nothing is written, not
+ * even an audit row (*created 0). delete: AR_EINPUT
  * "CustomerSubscriptionNotFound" when sub is not mapped. page: up to limit pairs
  * [{"subscriptionId","tenantId"}] after subscription `after` (NULL: the first),
  * *more when others follow; NULL when the database fails. */
 int registrar_tenant_put(store *db, long long id, const char *registration, const char *sub,
-			 const char *tenant, int *created, ar_err *e);
+			 const char *tenant, int *created, int *unchanged, ar_err *e);
 int registrar_tenant_delete(store *db, long long id, const char *registration, const char *sub,
 			    ar_err *e);
 json_t *registrar_tenant_page(store *db, long long id, const char *after, size_t limit,

@@ -14,7 +14,8 @@
 #include "store.h"
 #include "text.h"
 
-#define SUBSCRIPTION_TYPE "Microsoft.AzureStack/customerSubscriptions"
+/* as the API shows them (the published examples): REGISTRATION/ID, under registrations */
+#define SUBSCRIPTION_TYPE "Microsoft.AzureStack/registrations/customerSubscriptions"
 
 json_t *registration_tenants(store *db, long long id)
 {
@@ -24,19 +25,14 @@ json_t *registration_tenants(store *db, long long id)
 	return all ? all : json_array();
 }
 
-/* Subscription IDs are lowercase GUIDs: the reference refuses upper case. */
-static int check_subscription(const char *sub, ar_err *e)
+/* A subscription ID is a GUID in any letter case, kept in lower case (canon): ARM compares
+ * GUIDs without regard to case, and the API takes them so; one answer on both faces. */
+static int check_subscription(const char *sub, char canon[37], ar_err *e)
 {
-	char canon[37];
-
 	if (!sub)
 		return ar_fail(e, AR_EUSAGE, NULL, "needs --subscription GUID");
 	if (ar_uuid_normalize(sub, canon) != 0)
 		return ar_fail(e, AR_EUSAGE, NULL, "--subscription \"%.40s\" is not a GUID", sub);
-	if (strcmp(canon, sub) != 0)
-		return ar_fail(e, AR_EUSAGE, NULL,
-			       "--subscription %s must be lowercase (as the reference API requires)",
-			       sub);
 	return AR_OK;
 }
 
@@ -91,14 +87,40 @@ static int check_room(store *db, long long id, const char *registration, ar_err 
 	return AR_OK;
 }
 
-int registrar_tenant_put(store *db, long long id, const char *registration, const char *sub,
-			 const char *tenant, int *created, ar_err *e)
+/* Whether exactly this pair is mapped already: then put changes nothing (no write, no
+ * audit row), as a PUT of the same resource again should. */
+static int pair_mapped(store *db, long long id, const char *sub, const char *tenant,
+		       int *found, ar_err *e)
 {
-	int replaced = 0;
-	/* one subscription per tenant, one tenant per subscription: the new pair replaces */
-	int rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
-			    "subscription = ?2", id, sub, NULL, &replaced, e);
+	sqlite3_stmt *st;
+	int rc;
 
+	if (store_prepare(db, "SELECT 1 FROM tenants WHERE registration_id = ?1 AND "
+			  "subscription = ?2 AND tenant = ?3", &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, sub, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, tenant, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	store_release(db, st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? AR_OK : store_error(db, "read", e);
+}
+
+int registrar_tenant_put(store *db, long long id, const char *registration, const char *sub,
+			 const char *tenant, int *created, int *unchanged, ar_err *e)
+{
+	int replaced = 0, same = 0;
+	int rc = pair_mapped(db, id, sub, tenant, &same, e);
+
+	*created = 0;
+	if (unchanged)
+		*unchanged = same;
+	if (rc != AR_OK || same)
+		return rc;
+	/* one subscription per tenant, one tenant per subscription: the new pair replaces */
+	rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
+			"subscription = ?2", id, sub, NULL, &replaced, e);
 	if (rc == AR_OK)
 		rc = bound_step(db, "DELETE FROM tenants WHERE registration_id = ?1 AND "
 				"tenant = ?2", id, tenant, NULL, NULL, e);
@@ -133,41 +155,51 @@ int cmd_tenant_add_run(const registrar_opts *o, ar_err *e)
 {
 	store *db = NULL;
 	long long id = 0;
-	char tenant[37];
-	int created, rc = check_subscription(o->subscription, e);
+	char sub[37], tenant[37];
+	int created, unchanged = 0, rc = check_subscription(o->subscription, sub, e);
 
 	if (rc == AR_OK && (!o->tenant || ar_uuid_normalize(o->tenant, tenant) != 0))
 		rc = ar_fail(e, AR_EUSAGE, NULL, "tenant add needs --tenant GUID (the directory tenant)");
 	if (rc == AR_OK)
 		rc = open_for(o, &db, &id, 1, e);
 	if (rc == AR_OK)
-		rc = registrar_tenant_put(db, id, o->registration, o->subscription, tenant, &created,
+		rc = registrar_tenant_put(db, id, o->registration, sub, tenant, &created, &unchanged,
 					  e);
 	if (db)
 		rc = store_end(db, rc, e);
 	if (rc == AR_OK)
-		printf(PROGRAM ": %s: subscription %s -> tenant %s\n",
-		       ar_text_shown(o->registration), ar_text_shown(o->subscription),
-		       ar_text_shown(tenant));
+		printf(PROGRAM ": %s: subscription %s -> tenant %s%s\n",
+		       ar_text_shown(o->registration), sub, tenant,
+		       unchanged ? ", already mapped, nothing changed" : "");
 	rc = store_close(db, rc, e);
 	return rc;
 }
 
+/* A subscription not mapped is what remove would leave: exit 0, said so (the API's DELETE
+ * answers 204 for it); an unknown registration stays an error on both faces. */
 int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e)
 {
 	store *db = NULL;
 	long long id = 0;
-	int rc = check_subscription(o->subscription, e);
+	char sub[37];
+	int absent = 0, rc = check_subscription(o->subscription, sub, e);
 
 	if (rc == AR_OK)
 		rc = open_for(o, &db, &id, 1, e);
-	if (rc == AR_OK)
-		rc = registrar_tenant_delete(db, id, o->registration, o->subscription, e);
+	if (rc == AR_OK) {
+		rc = registrar_tenant_delete(db, id, o->registration, sub, e);
+		absent = rc != AR_OK && strcmp(e->code, "CustomerSubscriptionNotFound") == 0;
+		if (absent)
+			rc = AR_OK;
+	}
 	if (db)
 		rc = store_end(db, rc, e);
-	if (rc == AR_OK)
+	if (rc == AR_OK && absent)
+		printf(PROGRAM ": %s: subscription %s is not mapped, nothing changed\n",
+		       ar_text_shown(o->registration), sub);
+	else if (rc == AR_OK)
 		printf(PROGRAM ": %s: removed subscription %s\n", ar_text_shown(o->registration),
-		       ar_text_shown(o->subscription));
+		       sub);
 	rc = store_close(db, rc, e);
 	return rc;
 }
@@ -218,12 +250,13 @@ int cmd_tenant_list_run(const registrar_opts *o, ar_err *e)
 		tenants = registration_tenants(db, id);
 		json_array_foreach(tenants, i, t) {
 			const char *sub = json_string_value(json_object_get(t, "subscriptionId"));
-			char path[512];
+			char path[512], name[128];
 
 			snprintf(path, sizeof path, "/providers/Microsoft.AzureStack/registrations/%s/"
 				 "customerSubscriptions/%s", o->registration, sub);
+			snprintf(name, sizeof name, "%s/%s", o->registration, sub);
 			json_array_append_new(value, json_pack("{s:s, s:s, s:s, s:{s:O}}", "id", path,
-							       "name", sub, "type", SUBSCRIPTION_TYPE,
+							       "name", name, "type", SUBSCRIPTION_TYPE,
 							       "properties", "tenantId",
 							       json_object_get(t, "tenantId")));
 		}

@@ -112,7 +112,7 @@ static void put_subscription(store *db, const route *rt, long long id,
 		api_error(rs, 400, "InvalidTenantId", "properties.tenantId is not a GUID");
 	else if (tenant_given) {
 		rc = IN_TRANSACTION(db, &e, registrar_tenant_put(db, id, rt->name, rt->sub_id,
-								 tenant, &created, &e));
+								 tenant, &created, NULL, &e));
 		/* 200, new or replaced: the one status the published API declares */
 		if (rc == AR_OK)
 			get_subscription(db, rt, id, rs);

@@ -107,11 +107,23 @@ PYEOF
 refuse 4 "future.txt: token issued 20" register --token future.txt --name later
 one_line_error "future token: the next step" " from now: the stamp's clock is 1 hour ahead of this workstation's, or this one is behind; set the wrong one right (a new token if it was the stamp's)"
 refuse 4 "stale.txt: token is older than 30 days" register --token stale.txt --name later
-refuse 4 "RegistrationNotFound: no live registration for nobody" unregister --name nobody
+same() { # same "line" args...: exit 0, that one line on stdout, none on stderr, the database
+	# unchanged and no audit row (what the API answers 204 or 200 to, issue 17 part 4)
+	line=$1; shift
+	before=$(dump)
+	rows=$(sqlite3 "$D/registrar.db" 'SELECT count(*) FROM audit')
+	expect_exit 0 "$*" "$RG" "$@"
+	check "$*: says nothing changed: $OUT" [ "$OUT" = "$line" ]
+	check "$*: nothing on stderr" [ -z "$ERR" ]
+	check "$*: no audit row" [ "$(sqlite3 "$D/registrar.db" 'SELECT count(*) FROM audit')" = "$rows" ]
+	check "$*: database unchanged" [ "$(dump)" = "$before" ]
+}
+# nothing live to unregister: exit 0, said so, nothing written (before: exit 4 RegistrationNotFound)
+same "registrar: nobody: no registration of that name, nothing to unregister" unregister --name nobody
 refuse 2 "unregister takes one of --name, --token or --cloud-id" unregister --name east --cloud-id "$cloudA"
 refuse 2 "is not a UUID" unregister --cloud-id nope
-refuse 4 "RegistrationNotFound" unregister --cloud-id 5c0ffee0-1111-4222-8333-444455556666
-refuse 4 "RegistrationNotFound" unregister --token B1.txt
+same "registrar: CloudId 5c0ffee0-1111-4222-8333-444455556666: no registration of that CloudId, nothing to unregister" unregister --cloud-id 5C0FFEE0-1111-4222-8333-444455556666
+same "registrar: CloudId $cloudB: no registration of that CloudId, nothing to unregister" unregister --token B1.txt
 refuse 2 "unknown verb" frobnicate
 refuse 2 "does not apply to register" register --json --token A1.txt --name east
 
@@ -151,6 +163,12 @@ expect_exit 0 "register B as west" "$RG" register --token B1.txt --name west
 expect_exit 0 "unregister by CloudId" "$RG" unregister --cloud-id "$(echo "$cloudB" | tr a-f A-F)"
 expect_exit 0 "re-register east after unregister" "$RG" register --token A2.txt --name east
 expect_exit 0 "unregister by name" "$RG" unregister --name east
+check "unregister by name: the line" [ "$OUT" = "registrar: unregistered east (CloudId $cloudA); the name stays reserved for it" ]
+# again, each way: exit 0, nothing changed, no audit row (the API's DELETE: 204)
+same "registrar: east: already unregistered, nothing changed" unregister --name east
+same "registrar: CloudId $cloudA: already unregistered, nothing changed" unregister --cloud-id "$(echo "$cloudA" | tr a-f A-F)"
+same "registrar: CloudId $cloudA: already unregistered, nothing changed" unregister --token A2.txt
+same "registrar: CloudId $cloudB: already unregistered, nothing changed" unregister --token B1.txt
 check "audit is append-only" sh -c "! sqlite3 '$D/registrar.db' 'DELETE FROM audit' 2>/dev/null"
 check "audit rows" [ "$(sqlite3 "$D/registrar.db" "SELECT group_concat(action, ' ') FROM audit")" = \
 	"init register renew unregister register unregister register unregister" ]
@@ -180,17 +198,32 @@ expect_exit 0 "tenant list empty" "$RG" tenant list --registration par0
 check "empty list" [ "$OUT" = '{"value":[]}' ]
 expect_exit 0 "tenant add" "$RG" tenant add --registration par0 --subscription $SUB1 --tenant $TEN1
 expect_exit 0 "tenant list" "$RG" tenant list --registration par0
-check "list shape" [ "$OUT" = "{\"value\":[{\"id\":\"/providers/Microsoft.AzureStack/registrations/par0/customerSubscriptions/$SUB1\",\"name\":\"$SUB1\",\"type\":\"Microsoft.AzureStack/customerSubscriptions\",\"properties\":{\"tenantId\":\"$TEN1\"}}]}" ]
+check "list shape" [ "$OUT" = "{\"value\":[{\"id\":\"/providers/Microsoft.AzureStack/registrations/par0/customerSubscriptions/$SUB1\",\"name\":\"par0/$SUB1\",\"type\":\"Microsoft.AzureStack/registrations/customerSubscriptions\",\"properties\":{\"tenantId\":\"$TEN1\"}}]}" ]
 expect_exit 0 "tenant add overwrites the tenant's subscription" "$RG" tenant add --registration par0 --subscription $SUB2 --tenant $TEN1
 expect_exit 0 "tenant list after overwrite" "$RG" tenant list --registration par0
 check "one mapping, the new subscription" sh -c "printf '%s' \"\$1\" | /usr/bin/python3 -c '
 import json,sys; v=json.load(sys.stdin)[\"value\"]
-assert [(t[\"name\"], t[\"properties\"][\"tenantId\"]) for t in v]==[(\"$SUB2\",\"$TEN1\")], v'" _ "$OUT"
-refuse 2 "must be lowercase" tenant add --registration par0 --subscription "$(echo $SUB2 | tr a-f A-F)" --tenant $TEN1
+assert [(t[\"name\"], t[\"properties\"][\"tenantId\"]) for t in v]==[(\"par0/$SUB2\",\"$TEN1\")], v'" _ "$OUT"
+# the same pair again changes nothing (before: deleted, inserted and audited again); GUIDs in
+# any case, kept and shown in lower case (before: an upper-case subscription was exit 2)
+same "registrar: par0: subscription $SUB2 -> tenant $TEN1, already mapped, nothing changed" tenant add --registration par0 --subscription $SUB2 --tenant $TEN1
+same "registrar: par0: subscription $SUB2 -> tenant $TEN1, already mapped, nothing changed" tenant add --registration par0 --subscription "$(echo $SUB2 | tr a-f A-F)" --tenant "$(echo $TEN1 | tr a-f A-F)"
+TEN2=0d0d0d0d-1111-4222-8333-444444444444
+expect_exit 0 "tenant add, upper case" "$RG" tenant add --registration par0 --subscription "$(echo $SUB1 | tr a-f A-F)" --tenant "$(echo $TEN2 | tr a-f A-F)"
+check "tenant add, upper case: shown in lower case" [ "$OUT" = "registrar: par0: subscription $SUB1 -> tenant $TEN2" ]
+check "tenant add, upper case: audited" [ "$(sqlite3 "$D/registrar.db" "SELECT action || ' ' || registration || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" = "tenant add par0 $SUB1" ]
+expect_exit 0 "tenant list, upper case added" "$RG" tenant list --registration par0
+check "listed in lower case" [ "$(printf '%s' "$OUT" | jq -c '[.value[] | [.name, .properties.tenantId]]')" = "[[\"par0/$SUB1\",\"$TEN2\"],[\"par0/$SUB2\",\"$TEN1\"]]" ]
+expect_exit 0 "tenant remove, upper case" "$RG" tenant remove --registration par0 --subscription "$(echo $SUB1 | tr a-f A-F)"
+check "tenant remove, upper case: shown in lower case" [ "$OUT" = "registrar: par0: removed subscription $SUB1" ]
+check "tenant remove: audited" [ "$(sqlite3 "$D/registrar.db" "SELECT action || ' ' || registration || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" = "tenant remove par0 $SUB1" ]
 refuse 2 "is not a GUID" tenant add --registration par0 --subscription nope --tenant $TEN1
 refuse 2 "needs --tenant" tenant add --registration par0 --subscription $SUB1
 refuse 4 "RegistrationNotFound: nobody" tenant add --registration nobody --subscription $SUB1 --tenant $TEN1
-refuse 4 "CustomerSubscriptionNotFound" tenant remove --registration par0 --subscription $SUB1
+# a subscription not mapped: exit 0, nothing changed (the API's DELETE: 204; before: exit 4)
+same "registrar: par0: subscription $SUB1 is not mapped, nothing changed" tenant remove --registration par0 --subscription $SUB1
+same "registrar: par0: subscription $SUB1 is not mapped, nothing changed" tenant remove --registration par0 --subscription "$(echo $SUB1 | tr a-f A-F)"
+refuse 4 "RegistrationNotFound: nobody" tenant remove --registration nobody --subscription $SUB1
 refuse 4 "RegistrationNotFound" tenant list --registration nobody
 refuse 2 "tenant takes one of" tenant --registration par0
 

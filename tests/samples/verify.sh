@@ -68,6 +68,6 @@ assert r['tenants'] == c['tenants'] and r['hosts'] == c['hosts'] and r['expiresA
 assert r['hostMatch'] == c['hostMatch'] == 'most' and r['hostSalt'] == c['hostSalt']
 assert r.get('licensed') == c.get('licensed')
 t = json.load(open('$S/tenants.json'))['value']
-assert [(x['name'], x['properties']['tenantId']) for x in t] == \
+assert [(x['name'].split('/')[-1], x['properties']['tenantId']) for x in t] == \
        [(x['subscriptionId'], x['tenantId']) for x in c['tenants']], 'tenant list'"
 finish samples
