@@ -66,7 +66,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants
+.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants sdk
 
 all: $(PROGRAMS)
 
@@ -216,6 +216,22 @@ api: $(PROGRAMS)
 
 test: unit e2e attacks fault load api
 
+# Microsoft's Node.js SDK, pinned by tests/sdk/package-lock.json, installed into the build
+# directory (npm's cache too, never $HOME) again only when the lock file changes; no package
+# script runs (--ignore-scripts).
+SDK_DIR = $(BUILD)/sdk
+$(SDK_DIR)/installed: tests/sdk/package.json tests/sdk/package-lock.json
+	@mkdir -p $(SDK_DIR)
+	cp tests/sdk/package.json tests/sdk/package-lock.json $(SDK_DIR)/
+	cd $(SDK_DIR) && npm ci --no-audit --no-fund --ignore-scripts --cache $(CURDIR)/$(SDK_DIR)/npm-cache \
+		--loglevel=error
+	@touch $@
+
+# The SDK against `registrar serve` over HTTPS at every api-version (tests/sdk/run.sh).
+sdk: $(PROGRAMS) $(SDK_DIR)/installed
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) SDK_MODULES=$(CURDIR)/$(SDK_DIR)/node_modules \
+		sh tests/sdk/run.sh
+
 # Not part of check (it is long: tests/mutants/README.md): each mutant of tests/mutants/list,
 # applied alone to a copy of the tree, must make a fast suite fail.
 mutants: all
@@ -247,7 +263,7 @@ fuzz: all
 # and what valgrind-full adds, is in HACKING.md.
 check: deps
 	$(MAKE) -j2 WERROR=-Werror all $(UNIT_BINS) $(BUILD)/tests/mutate $(BUILD)/tests/faultshim.so
-	$(MAKE) WERROR=-Werror unit e2e attacks load api
+	$(MAKE) WERROR=-Werror unit e2e attacks load api sdk
 	$(MAKE) WERROR=-Werror deb-check
 	$(MAKE) WERROR=-Werror sanitize
 	$(MAKE) WERROR=-Werror tsan

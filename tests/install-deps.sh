@@ -29,7 +29,8 @@ command -v lintian >/dev/null 2>&1 || need lintian # checks the .deb of make deb
 command -v dpkg-shlibdeps >/dev/null 2>&1 || need dpkg-dev # make deb: Depends, hardening flags
 command -v file >/dev/null 2>&1 || need file # tests/e2e/qr.sh: what was written is a PNG
 command -v curl >/dev/null 2>&1 || need curl # tests/api: the HTTP API's client
-command -v node >/dev/null 2>&1 || need nodejs # tests/api: a Node.js client's TLS handshake
+command -v node >/dev/null 2>&1 || need nodejs # tests/api: a Node.js client's TLS handshake; tests/sdk
+command -v npm >/dev/null 2>&1 || need npm # make sdk: installs the pinned Azure SDK (tests/sdk)
 command -v wrk >/dev/null 2>&1 || need wrk # make bench: the HTTP API under load
 # libFuzzer: clang and its runtime (a one-line target must link with -fsanitize=fuzzer)
 if ! command -v clang >/dev/null 2>&1; then
