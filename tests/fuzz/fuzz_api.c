@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: registrar serve's request handling (api_handle), HTTP aside, on a
  * database holding one registration "east" with one customer subscription. Input:
- * a method byte, then lines PATH, $top, $skipToken (an empty line: absent), then the
- * body; the api-version is right unless the method byte's high bit says absent. */
+ * a method byte, then lines PATH, $top, $skipToken, If-Match, If-None-Match (an empty
+ * line: absent), then the body; the api-version is right unless the method byte's high bit says absent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -125,6 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	api_request rq = { 0 };
 	api_response rs;
 	json_t *parsed;
+	int bodyless;
 
 	if (size < 1 || size > AR_API_MAX_BODY_BYTES + 1024)
 		return 0;
@@ -137,13 +138,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rq.api_version = (data[0] & 0x80) ? NULL : AR_API_VERSION;
 	rq.top = next_line(&p, end);
 	rq.skip_token = next_line(&p, end);
+	rq.if_match = next_line(&p, end);
+	rq.if_none_match = next_line(&p, end);
 	rq.origin = "http://fuzz";
 	rq.body = (const uint8_t *)p;
 	rq.body_len = (size_t)(end - p);
 	api_handle(db, &issuer, &rq, &rs);
-	/* every request gets a status, and a JSON object for a body unless 204 */
+	/* every request gets a status; a body is a JSON object, and only a 204, a 304 or a
+	 * DELETE's 200 has none */
 	parsed = rs.body ? json_loads(rs.body, 0, NULL) : NULL;
-	if (rs.status < 200 || rs.status > 599 || (rs.status != 204 && !json_is_object(parsed))) {
+	bodyless = rs.status == 204 || rs.status == 304 ||
+		   (rs.status == 200 && strcmp(rq.method, "DELETE") == 0);
+	if (rs.status < 200 || rs.status > 599 || (rs.body ? !json_is_object(parsed) : !bodyless)) {
 		fprintf(stderr, "fuzz_api: status %u, body %s\n", rs.status,
 			rs.body ? rs.body : "(none)");
 		abort();

@@ -59,16 +59,20 @@ open(f"{out}/token/file-v1", "wb").write(b"\0" + text)
 open(f"{out}/token/claims-v1", "wb").write(b"\1" + zlib.decompress(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)), -15))
 PYEOF
 cp "$hosts"/*.json "$out/host/"
-# api: METHOD-BYTE PATH\n TOP\n SKIPTOKEN\n BODY (fuzz_api.c)
+# api: METHOD-BYTE PATH\n TOP\n SKIPTOKEN\n IF-MATCH\n IF-NONE-MATCH\n BODY (fuzz_api.c)
 r=/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.AzureStack/registrations
-printf '\000%s\n\n\n' "$r" >"$out/api/list"
-printf '\000%s/east\n\n\n' "$r" >"$out/api/get"
-printf '\001%s/seed\n\n\n{"location":"global","properties":{"registrationToken":"%s"}}' "$r" \
+printf '\000%s\n\n\n\n\n' "$r" >"$out/api/list"
+printf '\000%s/east\n\n\n\n"0123456789abcdef0123456789abcdef"\n' "$r" >"$out/api/get"
+printf '\001%s/seed\n\n\n\n*\n{"location":"global","properties":{"registrationToken":"%s"}}' "$r" \
 	"$(cat "$work/token.txt")" >"$out/api/put"
-printf '\002%s/east/getactivationkey\n\n\n{}' "$r" >"$out/api/key"
-printf '\000%s/east/customerSubscriptions\n2\n10000000-0000-4000-8000-000000000001\n' "$r" >"$out/api/page"
-printf '\001%s/east/customerSubscriptions/10000000-0000-4000-8000-000000000002\n\n\n{"properties":{"tenantId":"0a0a0a0a-1111-4222-8333-444444444444"}}' "$r" >"$out/api/tenant"
-printf '\003%s/east/customerSubscriptions/10000000-0000-4000-8000-000000000002\n\n\n' "$r" >"$out/api/untenant"
+printf '\004%s/east\n\n\n*, W/"x"\n\n{"location":"global","properties":{"registrationToken":"%s"}}' "$r" \
+	"$(cat "$work/token.txt")" >"$out/api/patch"
+printf '\002%s/east/getactivationkey\n\n\n\n\n{}' "$r" >"$out/api/key"
+printf '\000%s/east/customerSubscriptions\n2\n10000000-0000-4000-8000-000000000001\n\n\n' "$r" >"$out/api/page"
+printf '\001%s/east/customerSubscriptions/10000000-0000-4000-8000-00000000000A\n\n\n\n\n{"properties":{"tenantId":"0a0a0a0a-1111-4222-8333-444444444444"}}' "$r" >"$out/api/tenant"
+printf '\003%s/east/customerSubscriptions/10000000-0000-4000-8000-000000000002\n\n\n\n\n' "$r" >"$out/api/untenant"
+printf '\000/providers/Microsoft.AzureStack/operations\n\n\n\n\n' >"$out/api/operations"
+printf '\002%s/east/products/p/getProducts\n\n\n\n\n' "$r" >"$out/api/offline"
 n=0
 for t in "$hw"/smbios-bin/raw-table/*.DMI "$hw"/smbios-bin/dump-bin/*.bin; do
 	{ printf '\000'; cat "$t"; } > "$out/smbios/table$n"; n=$((n + 1))
