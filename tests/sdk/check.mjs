@@ -49,6 +49,12 @@ export async function call(v, op, fn) {
 	const rq = res ? res._response.request : err && err.request;
 	const status = r ? r.status : undefined;
 	cell(v, op).seen.add(res ? String(status) : `${err.statusCode ?? "-"} ${err.code ?? err.name}`);
+	// the SDK sends client.apiVersion: a version table row is only as real as the query the
+	// server saw (a nextLink keeps the version it was made with: the same)
+	if (rq && /^\d{4}-\d{2}-\d{2}/.test(v)) {
+		const sent = new URL(rq.url).searchParams.get("api-version");
+		if (sent !== v) check(v, op, `sent api-version=${v}`, false, `sent ${sent}`);
+	}
 	if (rq && process.env.CALLS) {
 		appendFileSync(process.env.CALLS, `${rq.method} ${new URL(rq.url).pathname} ${status ?? "none"}\n`);
 	}

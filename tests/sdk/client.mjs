@@ -35,7 +35,18 @@ function isRegistration(v, op, r, name, cloudId) {
 	check(v, op, `id ${regId(name)}`, sameId(r.id, regId(name)), `got ${r.id}`);
 	check(v, op, "name, type, location", r.name === name && r.type === "Microsoft.AzureStack/registrations" &&
 		r.location === "global", `got ${r.name} ${r.type} ${r.location}`);
-	check(v, op, "etag a string", typeof r.etag === "string" && r.etag.length > 0, `got ${r.etag}`);
+	check(v, op, "etag a quoted tag", typeof r.etag === "string" && /^"[0-9a-f]{32}"$/.test(r.etag), `got ${r.etag}`);
+	// the ETag header of a GET, PUT or PATCH is the body's etag (a list's item has no header)
+	if (r._response) {
+		const h = r._response.headers.get("etag");
+		check(v, op, "ETag header = etag", h === r.etag, `header ${h}, etag ${r.etag}`);
+	}
+	// systemData only at 2020-06-01-preview, and the SDK hands it over (ISO 8601 UTC strings)
+	const sd = r.systemData;
+	const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+	check(v, op, v === "2020-06-01-preview" ? "systemData createdAt, lastModifiedAt" : "no systemData",
+		v === "2020-06-01-preview" ? !!sd && iso.test(sd.createdAt) && iso.test(sd.lastModifiedAt) &&
+			sd.lastModifiedAt >= sd.createdAt : sd === undefined, JSON.stringify(sd));
 	check(v, op, "cloudId, objectId, billingModel", r.cloudId === cloudId && GUID.test(r.objectId ?? "") &&
 		r.billingModel === "Capacity", `got ${r.cloudId} ${r.objectId} ${r.billingModel}`);
 }
@@ -47,6 +58,9 @@ function isCustomerSubscription(v, op, cs, reg, sid, tenant) {
 	check(v, op, "type .../registrations/customerSubscriptions",
 		cs.type === "Microsoft.AzureStack/registrations/customerSubscriptions", `got ${cs.type}`);
 	check(v, op, `tenantId ${tenant} (lower case)`, cs.tenantId === tenant, `got ${cs.tenantId}`);
+	check(v, op, "no etag, location or systemData (none published for it here)",
+		cs.etag === undefined && cs.location === undefined && cs.systemData === undefined,
+		`${cs.etag} ${cs.location} ${JSON.stringify(cs.systemData)}`);
 }
 
 // The activation key: a compact JWS of the registrar's typ, which key-import (the real
@@ -160,11 +174,11 @@ async function customerSubscriptions(v, vi) {
 	check(v, `${op}.list`, `every page together: the ${want.size} mapped, once each`,
 		got.length === want.size && [...want].every((s) => names.has(s)), `${got.length} items`);
 	if (got.length) isCustomerSubscription(v, `${op}.list`, got.find((c) => c.name && c.name.endsWith(sid(1))) ?? got[0], reg, sid(1), t2);
-	// the published API declares 200 and 204 (no body) for this DELETE: either resolves
-	for (const what of ["delete", "delete again"]) {
+	// the published API declares 200 and 204 (no body) for this DELETE: 200 removed, 204 not there
+	for (const [what, status] of [["delete", 200], ["delete again", 204]]) {
 		o = await call(v, `${op}.deleteMethod`, () => cs.deleteMethod(RG, reg, sid(1)));
-		check(v, `${op}.deleteMethod`, `${what}: resolves, no body`, !!o.res && !o.res._response.bodyAsText,
-			o.res ? `${o.res._response.status} ${o.res._response.bodyAsText}` : said(o.err));
+		check(v, `${op}.deleteMethod`, `${what}: ${status}, no body`, !!o.res && o.res._response.status === status &&
+			!o.res._response.bodyAsText, o.res ? `${o.res._response.status} ${o.res._response.bodyAsText}` : said(o.err));
 	}
 	await expectErr(v, `${op}.get`, "deleted", 404, "CustomerSubscriptionNotFound", () => cs.get(RG, reg, sid(1)));
 }
@@ -189,6 +203,14 @@ async function unregister(v) {
 	const op = "registrations.deleteMethod", name = `sdk-${v}`;
 	let o = await expectOk(v, op, "unregisters", 200, () => client.registrations.deleteMethod(RG, name));
 	check(v, op, "no body", o.res && !o.res._response.bodyAsText, o.res && o.res._response.bodyAsText);
+	// unregistered, not removed (docs/api.md): GET still answers, the status is in the body only
+	// (the SDK keeps none of properties but objectId, cloudId, billingModel)
+	o = await expectOk(v, "registrations.get", "after DELETE", 200, () => client.registrations.get(RG, name));
+	let st;
+	try { st = o.res && JSON.parse(o.res._response.bodyAsText).properties.status; } catch { st = undefined; }
+	check(v, "registrations.get", "after DELETE: status Unregistered (in bodyAsText)", st === "Unregistered", `status ${st}`);
+	await expectErr(v, "registrations.getActivationKey", "after DELETE", 404, "RegistrationNotFound",
+		() => client.registrations.getActivationKey(RG, name));
 	o = await expectOk(v, op, "again: nothing to unregister", 204, () => client.registrations.deleteMethod(RG, name));
 }
 
