@@ -158,8 +158,11 @@ int cmd_tenant_add_run(const registrar_opts *o, ar_err *e)
 	char sub[37], tenant[37];
 	int created, unchanged = 0, rc = check_subscription(o->subscription, sub, e);
 
-	if (rc == AR_OK && (!o->tenant || ar_uuid_normalize(o->tenant, tenant) != 0))
+	/* a value given but no GUID is named as --subscription's is, not called missing */
+	if (rc == AR_OK && !o->tenant)
 		rc = ar_fail(e, AR_EUSAGE, NULL, "tenant add needs --tenant GUID (the directory tenant)");
+	else if (rc == AR_OK && ar_uuid_normalize(o->tenant, tenant) != 0)
+		rc = ar_fail(e, AR_EUSAGE, NULL, "--tenant \"%.40s\" is not a GUID", o->tenant);
 	if (rc == AR_OK)
 		rc = open_for(o, &db, &id, 1, e);
 	if (rc == AR_OK)

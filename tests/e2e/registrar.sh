@@ -219,6 +219,8 @@ check "tenant remove, upper case: shown in lower case" [ "$OUT" = "registrar: pa
 check "tenant remove: audited" [ "$(sqlite3 "$D/registrar.db" "SELECT action || ' ' || registration || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" = "tenant remove par0 $SUB1" ]
 refuse 2 "is not a GUID" tenant add --registration par0 --subscription nope --tenant $TEN1
 refuse 2 "needs --tenant" tenant add --registration par0 --subscription $SUB1
+# a tenant given but no GUID is named, not called missing (before: "needs --tenant GUID")
+refuse 2 'registrar: --tenant "nope" is not a GUID' tenant add --registration par0 --subscription $SUB1 --tenant nope
 refuse 4 "RegistrationNotFound: nobody" tenant add --registration nobody --subscription $SUB1 --tenant $TEN1
 # a subscription not mapped: exit 0, nothing changed (the API's DELETE: 204; before: exit 4)
 same "registrar: par0: subscription $SUB1 is not mapped, nothing changed" tenant remove --registration par0 --subscription $SUB1
