@@ -40,7 +40,10 @@ int api_registration_etag(store *db, const char *name, char out[AR_API_ETAG_HEX 
 }
 
 /* Whether the header's list (RFC 9110: "*" or entity tags, comma-separated) names etag:
- * 1 yes, 0 no, -1 not such a list. Weak tags match only where weak is allowed. */
+ * 1 yes, 0 no, -1 not such a list. Weak tags match only where weak is allowed. Empty
+ * elements are skipped (RFC 9110 5.6.1.2: a recipient must accept them; two header lines
+ * are joined with ", " and one of them may be empty), but a list of nothing is refused, as
+ * an empty header is most likely a client's unset variable, not a wish. */
 static int list_names(const char *list, const char *etag, int weak_ok)
 {
 	const char *p = list, *tag, *end;
@@ -48,7 +51,9 @@ static int list_names(const char *list, const char *etag, int weak_ok)
 	int found = 0, weak;
 
 	for (;;) {
-		p += strspn(p, " \t");
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			return count ? found : -1;
 		if (*p == '*' && strspn(p + 1, " \t") == strlen(p + 1))
 			return count == 0 && etag[0] ? 1 : count == 0 ? 0 : -1;
 		weak = strncmp(p, "W/", 2) == 0;
@@ -58,18 +63,21 @@ static int list_names(const char *list, const char *etag, int weak_ok)
 		len = (size_t)(end - tag) + 1;
 		if (len > 64 || ++count > AR_API_MAX_ETAGS)
 			return -1;
-		if ((!weak || weak_ok) && etag[0] && strlen(etag) == len &&
+		/* etag is "" (none) or unquoted (a resource without tags) when no tag can match */
+		if ((!weak || weak_ok) && etag[0] == '"' && strlen(etag) == len &&
 		    memcmp(tag, etag, len) == 0)
 			found = 1;
 		p = end + 1 + strspn(end + 1, " \t");
-		if (*p == '\0')
-			return found;
-		if (*p++ != ',')
+		if (*p != '\0' && *p++ != ',')
 			return -1;
 	}
 }
 
-int api_preconditions(const api_request *rq, const char *etag, int *not_modified, ar_err *e)
+/* etag: the resource's ("\"HEX\""), API_UNTAGGED for one that exists but has no etag (a
+ * customer subscription: If-Match: * and If-None-Match: * still mean something), or "";
+ * what names the resource in the refusals. */
+int api_preconditions_of(const api_request *rq, const char *etag, const char *what,
+			 int *not_modified, ar_err *e)
 {
 	int reading = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
 	int match = rq->if_match ? list_names(rq->if_match, etag, 0) : 1;
@@ -81,19 +89,31 @@ int api_preconditions(const api_request *rq, const char *etag, int *not_modified
 				"most %d entity tags (\"...\"), comma-separated", AR_API_MAX_ETAGS),
 			ar_err_code(e, "InvalidPreconditionHeader"));
 	if (!match && !etag[0])
-		return (ar_fail(e, AR_EINPUT, NULL, "If-Match: there is no such registration"),
+		return (ar_fail(e, AR_EINPUT, NULL, "If-Match: there is no such %s", what),
+			ar_err_code(e, "PreconditionFailed"));
+	if (!match && etag[0] != '"')
+		return (ar_fail(e, AR_EINPUT, NULL, "If-Match: a %s has no etag (only \"*\" "
+				"can match it)", what),
 			ar_err_code(e, "PreconditionFailed"));
 	if (!match)
-		return (ar_fail(e, AR_EINPUT, NULL, "If-Match: the registration's etag is now %s",
+		return (ar_fail(e, AR_EINPUT, NULL, "If-Match: the %s's etag is now %s", what,
 				etag),
 			ar_err_code(e, "PreconditionFailed"));
 	if (none && reading) {
 		*not_modified = 1;
 		return AR_OK;
 	}
+	if (none && etag[0] != '"')
+		return (ar_fail(e, AR_EINPUT, NULL, "If-None-Match: the %s exists", what),
+			ar_err_code(e, "PreconditionFailed"));
 	if (none)
-		return (ar_fail(e, AR_EINPUT, NULL, "If-None-Match: the registration exists "
-				"(etag %s)", etag),
+		return (ar_fail(e, AR_EINPUT, NULL, "If-None-Match: the %s exists (etag %s)",
+				what, etag),
 			ar_err_code(e, "PreconditionFailed"));
 	return AR_OK;
+}
+
+int api_preconditions(const api_request *rq, const char *etag, int *not_modified, ar_err *e)
+{
+	return api_preconditions_of(rq, etag, "registration", not_modified, e);
 }

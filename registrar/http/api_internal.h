@@ -79,6 +79,11 @@ int api_registration_etag(store *db, const char *name, char out[AR_API_ETAG_HEX 
  * go on; else the refusal in e (412 PreconditionFailed, or 304 for a GET's If-None-Match:
  * *not_modified set). */
 int api_preconditions(const api_request *rq, const char *etag, int *not_modified, ar_err *e);
+/* The same for any resource (what names it): etag API_UNTAGGED for one that exists without
+ * an etag, which no entity tag matches but "*" does. */
+#define API_UNTAGGED "-"
+int api_preconditions_of(const api_request *rq, const char *etag, const char *what,
+			 int *not_modified, ar_err *e);
 void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
 			const api_request *rq, api_response *rs);
 /* .../customerSubscriptions[/ID], every method (api_tenants.c) */

@@ -259,6 +259,24 @@ static int body_host_match(json_t *doc, char *text, size_t cap, api_response *rs
 	return 1;
 }
 
+/* An action on the registration: If-Match / If-None-Match are the registration's (a key is
+ * issued only from the registration the client saw), inside the transaction that issues. */
+static int key_checked(store *db, const route *rt, const ar_keypair *issuer,
+		       const api_request *rq, const char *match, char **compact,
+		       long long *serial, ar_err *e)
+{
+	char etag[AR_API_ETAG_HEX + 3];
+	int not_modified;
+
+	if ((rq->if_match || rq->if_none_match) &&
+	    (api_registration_etag(db, rt->name, etag, e) != AR_OK ||
+	     api_preconditions(rq, etag, &not_modified, e) != AR_OK))
+		return e->status;
+	return registrar_issue_key_match(db, rt->name, NULL, issuer, (long long)time(NULL),
+					 AR_KEY_VALID_DAYS_DEFAULT, match, "hostMatch", compact,
+					 serial, e);
+}
+
 void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
 			   const api_request *rq, api_response *rs)
 {
@@ -277,11 +295,8 @@ void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
 		if (given < 0)
 			return;
 	}
-	rc = IN_TRANSACTION(db, &e, registrar_issue_key_match(db, rt->name, NULL, issuer,
-							      (long long)time(NULL),
-							      AR_KEY_VALID_DAYS_DEFAULT,
-							      given ? match : NULL, "hostMatch",
-							      &compact, &serial, &e));
+	rc = IN_TRANSACTION(db, &e, key_checked(db, rt, issuer, rq, given ? match : NULL,
+						&compact, &serial, &e));
 	if (rc == AR_OK)
 		api_reply(rs, 200, json_pack("{s:s}", "activationKey", compact));
 	else

@@ -79,6 +79,28 @@ static void list_subscriptions(store *db, const route *rt, long long id,
 	api_reply(rs, 200, doc);
 }
 
+/* If-Match / If-None-Match on a customer subscription: it has no etag (the published API
+ * gives it none), so only "*" can match it; never ignored, so that a client that asked
+ * for create-only (If-None-Match: *) or for an existing one is not answered as if it had
+ * not. For PUT and DELETE, inside the write's transaction. */
+static int subscription_checked(store *db, const route *rt, long long id,
+				const api_request *rq, int *not_modified, ar_err *e)
+{
+	json_t *all, *t;
+	const char *etag = "";
+	size_t i;
+
+	*not_modified = 0;
+	if (!rq->if_match && !rq->if_none_match)
+		return AR_OK;
+	all = registration_tenants(db, id);
+	json_array_foreach(all, i, t)
+		if (strcmp(json_string_value(json_object_get(t, "subscriptionId")), rt->sub_id) == 0)
+			etag = API_UNTAGGED;
+	json_decref(all);
+	return api_preconditions_of(rq, etag, "customer subscription", not_modified, e);
+}
+
 static void get_subscription(store *db, const route *rt, long long id, api_response *rs)
 {
 	json_t *all = registration_tenants(db, id), *t;
@@ -105,14 +127,15 @@ static void put_subscription(store *db, const route *rt, long long id,
 	json_t *doc = api_body_object(rq, allowed, rs);
 	const char *tenant_given = doc ? api_property(doc, "tenantId", rs) : NULL;
 	char tenant[37];
-	int created, rc;
+	int created, rc, unused;
 	ar_err e;
 
 	if (tenant_given && ar_uuid_normalize(tenant_given, tenant) != 0)
 		api_error(rs, 400, "InvalidTenantId", "properties.tenantId is not a GUID");
 	else if (tenant_given) {
-		rc = IN_TRANSACTION(db, &e, registrar_tenant_put(db, id, rt->name, rt->sub_id,
-								 tenant, &created, NULL, &e));
+		rc = IN_TRANSACTION(db, &e, subscription_checked(db, rt, id, rq, &unused, &e) ?
+					   e.status : registrar_tenant_put(db, id, rt->name, rt->sub_id,
+									   tenant, &created, NULL, &e));
 		/* 200, new or replaced: the one status the published API declares */
 		if (rc == AR_OK)
 			get_subscription(db, rt, id, rs);
@@ -122,10 +145,13 @@ static void put_subscription(store *db, const route *rt, long long id,
 	json_decref(doc);
 }
 
-static void delete_subscription(store *db, const route *rt, long long id, api_response *rs)
+static void delete_subscription(store *db, const route *rt, long long id,
+				const api_request *rq, api_response *rs)
 {
 	ar_err e;
-	int rc = IN_TRANSACTION(db, &e, registrar_tenant_delete(db, id, rt->name, rt->sub_id, &e));
+	int unused;
+	int rc = IN_TRANSACTION(db, &e, subscription_checked(db, rt, id, rq, &unused, &e) ?
+			       e.status : registrar_tenant_delete(db, id, rt->name, rt->sub_id, &e));
 
 	/* as published: 200 when it was there, 204 when not; no body */
 	if (rc == AR_OK)
@@ -140,8 +166,8 @@ void api_subscriptions(store *db, const route *rt, const api_request *rq, api_re
 {
 	const char *m = rq->method;
 	long long id = 0;
+	int not_modified = 0;
 	ar_err e;
-
 	int one = rt->kind == ROUTE_SUBSCRIPTION;
 
 	if (one ? (strcmp(m, "GET") && strcmp(m, "PUT") && strcmp(m, "DELETE"))
@@ -156,10 +182,15 @@ void api_subscriptions(store *db, const route *rt, const api_request *rq, api_re
 	}
 	if (!one)
 		list_subscriptions(db, rt, id, rq, rs);
-	else if (strcmp(m, "GET") == 0)
-		get_subscription(db, rt, id, rs);
-	else if (strcmp(m, "PUT") == 0)
+	else if (strcmp(m, "GET") == 0) {
+		if (subscription_checked(db, rt, id, rq, &not_modified, &e) != AR_OK)
+			api_refuse(rs, &e, "BadRequest");
+		else if (not_modified)
+			api_reply(rs, 304, NULL);
+		else
+			get_subscription(db, rt, id, rs);
+	} else if (strcmp(m, "PUT") == 0)
 		put_subscription(db, rt, id, rq, rs);
 	else
-		delete_subscription(db, rt, id, rs);
+		delete_subscription(db, rt, id, rq, rs);
 }

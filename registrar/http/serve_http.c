@@ -224,6 +224,43 @@ static int framing_ok(struct MHD_Connection *c, const char *length)
 	return !length || (n > 0 && n <= 20 && strspn(length, "0123456789") == n);
 }
 
+typedef struct {
+	const char *name;
+	char *joined;  /* malloc'd; NULL when absent */
+	int failed;    /* out of memory */
+} header_list;
+
+static enum MHD_Result join_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	header_list *h = cls;
+	size_t had = h->joined ? strlen(h->joined) : 0, n = value ? strlen(value) : 0;
+	char *more;
+
+	(void)kind;
+	if (strcasecmp(key, h->name) != 0)
+		return MHD_YES;
+	if (!(more = realloc(h->joined, had + n + 3))) {
+		h->failed = 1;
+		return MHD_NO;
+	}
+	snprintf(more + had, n + 3, "%s%s", h->joined ? ", " : "", value ? value : "");
+	h->joined = more;
+	return MHD_YES;
+}
+
+/* A list header as RFC 9110 5.3 reads one sent on several lines: joined with ", ". The
+ * first line alone (lookup_connection_value) would let a client or a proxy that splits
+ * If-None-Match: "A" / If-None-Match: "B" write over B unseen. 0, or -1 out of memory. */
+static int list_header(struct MHD_Connection *c, const char *name, char **out)
+{
+	header_list h = { name, NULL, 0 };
+
+	mhd.get_connection_values(c, MHD_HEADER_KIND, join_header, &h);
+	*out = h.joined;
+	return h.failed ? -1 : 0;
+}
+
 static int authorized(server *s, struct MHD_Connection *c)
 {
 	const char *h = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
@@ -289,6 +326,7 @@ static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, 
 {
 	api_request in = { 0 };
 	api_response out = { 0 };
+	char *if_match = NULL, *if_none_match = NULL;
 	size_t slot;
 	store *db;
 	int writer;
@@ -298,9 +336,14 @@ static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, 
 	in.api_version = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api-version");
 	in.top = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$top");
 	in.skip_token = mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "$skipToken");
-	in.if_match = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
-	in.if_none_match = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
-						       MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (list_header(c, MHD_HTTP_HEADER_IF_MATCH, &if_match) != 0 ||
+	    list_header(c, MHD_HTTP_HEADER_IF_NONE_MATCH, &if_none_match) != 0) {
+		free(if_match);
+		free(if_none_match);
+		return refuse_now(c, rq, 503, "ServiceUnavailable", "out of memory");
+	}
+	in.if_match = if_match;
+	in.if_none_match = if_none_match;
 	in.origin = s->origin;
 	in.body = rq->body;
 	in.body_len = rq->body_len;
@@ -315,6 +358,8 @@ static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, 
 	pool_give(&s->pool, slot);
 	if (writer)
 		pthread_mutex_unlock(&s->write_lock);
+	free(if_match);
+	free(if_none_match);
 	return send_response(c, rq, &out);
 }
 

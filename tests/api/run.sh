@@ -277,6 +277,20 @@ check "304 has no body, and the ETag" sh -c "[ ! -s '$WORK/body' ] && grep -q 'E
 call PUT "$BASE/east?$AV" --data-binary @putA2.json -H "If-Match: \"x\", $etag"; is "PUT If-Match naming the etag (the same token: nothing changes)" 200 ".etag == $(printf '%s' "$etag" | jq -R .)"
 call POST "$BASE/east/getactivationkey?$AV"; is "a key issued" 200
 call GET "$BASE/east?$AV"; is "a new serial, a new etag" 200 ".etag != $(printf '%s' "$etag" | jq -R .) and .properties.lastKeySerial > 0"
+etag2=$(printf '%s' "$BODY" | jq -r .etag)
+# (review-attack) preconditions nowhere ignored, and read as RFC 9110 reads them
+before=$(db)
+call POST "$BASE/east/getactivationkey?$AV" -H "If-Match: $etag"
+is "getactivationkey with a stale If-Match: no key" 412 ".error.code == \"PreconditionFailed\" and .error.message == $(printf 'If-Match: the registration'"'"'s etag is now %s' "$etag2" | jq -Rs .)"
+# two If-None-Match lines are one list (RFC 9110 5.3): the second names the etag
+call PUT "$BASE/east?$AV" --data-binary @putA2.json -H 'If-None-Match: "0123456789abcdef0123456789abcdef"' -H "If-None-Match: $etag2"
+is "PUT If-None-Match split over two lines, the second naming the etag" 412 '.error.code == "PreconditionFailed"'
+call PUT "$BASE/east?$AV" --data-binary @putA2.json -H 'If-Match;'; is "an empty If-Match" 400 '.error.code == "InvalidPreconditionHeader"'
+check "refused preconditions issued and wrote nothing" [ "$(db)" = "$before" ]
+call PUT "$BASE/east?$AV" --data-binary @putA2.json -H "If-Match: , $etag2 ,"; is "If-Match with empty elements (RFC 9110 5.6.1.2)" 200 ".etag == $(printf '%s' "$etag2" | jq -R .)"
+call PUT "$BASE/east?$AV" --data-binary @putA2.json -H 'If-Match: "0123456789abcdef0123456789abcdef"' -H "If-Match: $etag2"
+is "If-Match split over two lines, the second naming the etag" 200
+call POST "$BASE/east/getactivationkey?$AV" -H "If-Match: $etag2"; is "getactivationkey with the current If-Match" 200 '.activationKey | length > 0'
 # PATCH (Registrations_Update): the body and the rules of PUT, on a registration there is
 call PATCH "$BASE/east?$AV" --data-binary @putA2.json; is "PATCH with the same token" 200 '.name == "east"'
 call PATCH "$BASE/east?$AV" --data-binary @putA1.json; is "PATCH with an older token: the rules of PUT" 409 '.error.code == "TokenRolledBack"'
@@ -288,6 +302,18 @@ UPBASE="$ROOT/subscriptions/$UPSUB/resourceGroups/rg1/providers/Microsoft.AzureS
 s9=10000000-0000-4000-8000-0000000000ab
 call PUT "$UPBASE/east/customerSubscriptions/10000000-0000-4000-8000-0000000000AB?$AV" --data '{"properties":{"tenantId":"0A0A0A0A-9999-4222-8333-444444444444"}}'
 is "upper-case GUIDs in the path and the body" 200 ".name == \"east/$s9\" and .id == \"/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/registrations/east/customerSubscriptions/$s9\" and .properties.tenantId == \"0a0a0a0a-9999-4222-8333-444444444444\""
+# (review-attack) a customer subscription has no etag: If-Match names none, "*" means it is there
+before=$(db)
+call PUT "$CS/$s9?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}" -H 'If-None-Match: *'
+is "PUT If-None-Match: * on a customer subscription there is" 412 '.error.code == "PreconditionFailed" and .error.message == "If-None-Match: the customer subscription exists"'
+call PUT "$CS/$s9?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}" -H 'If-Match: "0123456789abcdef0123456789abcdef"'
+is "PUT a customer subscription If-Match a tag" 412 '.error.message == "If-Match: a customer subscription has no etag (only \"*\" can match it)"'
+call DELETE "$CS/$s9?$AV" -H 'If-Match: "0123456789abcdef0123456789abcdef"'; is "DELETE a customer subscription If-Match a tag" 412 '.error.code == "PreconditionFailed"'
+call PUT "$CS/10000000-0000-4000-8000-0000000000ac?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}" -H 'If-Match: *'
+is "PUT If-Match: * of a customer subscription there is not" 412 '.error.message == "If-Match: there is no such customer subscription"'
+check "refused customer subscription preconditions changed nothing" [ "$(db)" = "$before" ]
+call GET "$CS/$s9?$AV" -H 'If-None-Match: *'; is "GET If-None-Match: * of one there is" 304
+call PUT "$CS/$s9?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}" -H 'If-Match: *'; is "PUT If-Match: * of one there is" 200 ".properties.tenantId == \"$t1\""
 call GET "$CS/10000000-0000-4000-8000-0000000000Ab?$AV"; is "found in any case" 200 ".name == \"east/$s9\""
 check "the CLI lists it in lower case" sh -c "'$RG' tenant list --registration east | grep -q '$s9'"
 call DELETE "$CS/10000000-0000-4000-8000-0000000000AB?$AV"; is "deleted in any case" 200

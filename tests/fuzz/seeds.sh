@@ -72,6 +72,9 @@ printf '\000%s/east/customerSubscriptions\n2\n10000000-0000-4000-8000-0000000000
 printf '\001%s/east/customerSubscriptions/10000000-0000-4000-8000-00000000000A\n\n\n\n\n{"properties":{"tenantId":"0a0a0a0a-1111-4222-8333-444444444444"}}' "$r" >"$out/api/tenant"
 printf '\003%s/east/customerSubscriptions/10000000-0000-4000-8000-000000000002\n\n\n\n\n' "$r" >"$out/api/untenant"
 printf '\000/providers/Microsoft.AzureStack/operations\n\n\n\n\n' >"$out/api/operations"
+# preconditions where review-attack found them ignored, and a list with empty elements
+printf '\001%s/east/customerSubscriptions/10000000-0000-4000-8000-000000000001\n\n\n\n*\n{"properties":{"tenantId":"0a0a0a0a-1111-4222-8333-444444444444"}}' "$r" >"$out/api/tenant-create-only"
+printf '\002%s/east/getactivationkey\n\n\n, W/"x", ,"0123456789abcdef0123456789abcdef",\n\n{}' "$r" >"$out/api/key-if-match"
 printf '\002%s/east/products/p/getProducts\n\n\n\n\n' "$r" >"$out/api/offline"
 n=0
 for t in "$hw"/smbios-bin/raw-table/*.DMI "$hw"/smbios-bin/dump-bin/*.bin; do
