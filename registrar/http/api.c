@@ -162,6 +162,18 @@ void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_
 	route rt;
 
 	memset(rs, 0, sizeof *rs);
+	if (strlen(rq->path) >= sizeof path) {
+		api_error(rs, 404, "NotFound", "no such resource (the path is too long)");
+		return;
+	}
+	memcpy(path, rq->path, strlen(rq->path) + 1);
+	if (api_parse_route(path, &rt, rs) != 0)
+		return;
+	/* whatever the version: enableRemoteManagement is published without one */
+	if (rt.kind == ROUTE_OFFLINE) {
+		api_offline(&rt, rs);
+		return;
+	}
 	if (!rq->api_version) {
 		api_error(rs, 400, "MissingApiVersionParameter", "every request needs "
 			  "?api-version=V; the supported versions are " AR_API_VERSION_LIST);
@@ -173,13 +185,6 @@ void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_
 		api_error(rs, 400, "InvalidApiVersionParameter", message);
 		return;
 	}
-	if (strlen(rq->path) >= sizeof path) {
-		api_error(rs, 404, "NotFound", "no such resource (the path is too long)");
-		return;
-	}
-	memcpy(path, rq->path, strlen(rq->path) + 1);
-	if (api_parse_route(path, &rt, rs) != 0)
-		return;
 	rt.api_version = api_version_known(rq->api_version);
 	switch (rt.kind) {
 	case ROUTE_SUBSCRIPTIONS:
@@ -194,9 +199,6 @@ void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_
 		break;
 	case ROUTE_OPERATIONS:
 		api_operations(&rt, rq, rs);
-		break;
-	case ROUTE_OFFLINE:
-		api_offline(&rt, rs);
 		break;
 	default:
 		registration_routes(db, &rt, rq, rs);

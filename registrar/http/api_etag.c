@@ -27,9 +27,26 @@ void api_etag_of(json_t *row, char out[AR_API_ETAG_HEX + 3])
 	free(text);
 }
 
-int api_registration_etag(store *db, const char *name, char out[AR_API_ETAG_HEX + 3], ar_err *e)
+/* ARM's contract: a GET after a DELETE is 404. The workstation keeps an unregistered
+ * registration's record (its name stays bound to its CloudId: `registrar show`), but to an
+ * ARM client it is gone. */
+json_t *api_live_registration(store *db, const char *name, ar_err *e)
 {
 	json_t *row = registrar_registration_json(db, name, e);
+	const char *status = json_string_value(json_object_get(row, "status"));
+
+	if (!row || (status && strcmp(status, "Registered") == 0))
+		return row;
+	json_decref(row);
+	ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s is unregistered (its record "
+		"stays on the workstation: registrar show %s)", name, name);
+	ar_err_code(e, "RegistrationNotFound");
+	return NULL;
+}
+
+int api_registration_etag(store *db, const char *name, char out[AR_API_ETAG_HEX + 3], ar_err *e)
+{
+	json_t *row = api_live_registration(db, name, e);
 
 	out[0] = '\0';
 	if (!row)

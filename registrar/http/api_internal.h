@@ -72,6 +72,8 @@ void api_operations(const route *rt, const api_request *rq, api_response *rs);
 void api_offline(const route *rt, api_response *rs);
 /* The registration's representation's etag ("\"HEX\"") into out, or "" when there is no
  * registration of that name. */
+/* The registration as an ARM client sees it: live only (an unregistered one is 404). */
+json_t *api_live_registration(store *db, const char *name, ar_err *e);
 void api_etag_of(json_t *row, char out[AR_API_ETAG_HEX + 3]);
 int api_registration_etag(store *db, const char *name, char out[AR_API_ETAG_HEX + 3],
 			  ar_err *e);

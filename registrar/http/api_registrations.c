@@ -66,7 +66,7 @@ static json_t *registration_resource(const route *rt, json_t *row, char etag[AR_
 static void reply_registration(store *db, const route *rt, unsigned status, api_response *rs)
 {
 	ar_err e;
-	json_t *row = registrar_registration_json(db, rt->name, &e);
+	json_t *row = api_live_registration(db, rt->name, &e);
 
 	if (!row)
 		api_refuse(rs, &e, "BadRequest");
@@ -82,8 +82,13 @@ void api_get_registration(store *db, const route *rt, const api_request *rq,
 	ar_err e;
 
 	if (rq->if_match || rq->if_none_match) {
-		if (api_registration_etag(db, rt->name, etag, &e) != AR_OK ||
-		    api_preconditions(rq, etag, &not_modified, &e) != AR_OK) {
+		if (api_registration_etag(db, rt->name, etag, &e) != AR_OK) {
+			api_refuse(rs, &e, "BadRequest");
+			return;
+		}
+		/* RFC 9110 13.2.1: preconditions are ignored where the answer without them
+		 * would not be 2xx (here 404, below) */
+		if (etag[0] && api_preconditions(rq, etag, &not_modified, &e) != AR_OK) {
 			api_refuse(rs, &e, "BadRequest");
 			return;
 		}
@@ -108,8 +113,13 @@ void api_list_registrations(store *db, const route *rt, api_response *rs)
 		api_refuse(rs, &e, "BadRequest");
 		return;
 	}
-	json_array_foreach(rows, i, row)
-		json_array_append_new(value, registration_resource(rt, json_incref(row), etag));
+	json_array_foreach(rows, i, row) {
+		const char *status = json_string_value(json_object_get(row, "status"));
+
+		if (status && strcmp(status, "Registered") == 0)  /* as GET: the live ones */
+			json_array_append_new(value, registration_resource(rt, json_incref(row),
+									   etag));
+	}
 	json_decref(rows);
 	api_reply(rs, 200, json_pack("{s:o}", "value", value));
 }
@@ -152,14 +162,16 @@ static int put_checked(store *db, const route *rt, const api_request *rq, const 
 	char etag[AR_API_ETAG_HEX + 3];
 	int not_modified;
 
-	if (api_registration_etag(db, rt->name, etag, e) != AR_OK ||
-	    api_preconditions(rq, etag, &not_modified, e) != AR_OK)
+	if (api_registration_etag(db, rt->name, etag, e) != AR_OK)
 		return e->status;
-	/* PATCH changes a registration there is; PUT may make one */
+	/* PATCH changes a live registration; PUT may make one. A 404 first: its
+	 * preconditions are ignored (RFC 9110 13.2.1) */
 	if (strcmp(rq->method, "PATCH") == 0 && !etag[0])
 		return (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s (PATCH changes a "
-				"registration; PUT makes one)", rt->name),
+				"live registration; PUT makes one)", rt->name),
 			ar_err_code(e, "RegistrationNotFound"));
+	if (api_preconditions(rq, etag, &not_modified, e) != AR_OK)
+		return e->status;
 	/* the token's age is checked inside, after the lookup (its own token again is 200);
 	 * no carry: an ARM PUT has no side effect on other resources */
 	return registrar_register_token(db, rt->name, t, text, (long long)time(NULL), where,
@@ -223,7 +235,7 @@ static int delete_checked(store *db, const route *rt, const api_request *rq, ar_
 }
 
 /* As published: 200 when a registration was unregistered, 204 when there was none live;
- * no body either way (GET shows it, now Unregistered). */
+ * no body either way (a GET is 404 after). */
 void api_delete_registration(store *db, const route *rt, const api_request *rq,
 			     api_response *rs)
 {

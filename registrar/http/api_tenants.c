@@ -176,7 +176,7 @@ void api_subscriptions(store *db, const route *rt, const api_request *rq, api_re
 		api_error(rs, 405, "MethodNotAllowed", "this resource does not take that method");
 		return;
 	}
-	if (registration_id(db, rt->name, 0, &id, &e) != AR_OK) {
+	if (registration_id(db, rt->name, 1, &id, &e) != AR_OK) {  /* a live one: ARM's view */
 		api_refuse(rs, &e, "BadRequest");
 		return;
 	}

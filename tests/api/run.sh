@@ -185,7 +185,12 @@ check "Allow: GET" grep -qi '^Allow: GET' "$WORK/headers"
 call PUT "$BASE/south/customerSubscriptions/$s1?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}"; is "a tenant of south" 200
 call DELETE "$BASE/south?$AV"; is "DELETE a registration" 200
 check "DELETE of a registration answers no body" [ ! -s "$WORK/body" ]
-call GET "$BASE/south?$AV"; is "GET shows it Unregistered" 200 '.properties.status == "Unregistered"'
+# ARM's contract: a GET after a DELETE is 404 (before: 200 with status Unregistered, which
+# Microsoft's SDK drops: a script saw cloudId and objectId and took it for registered)
+call GET "$BASE/south?$AV"; is "GET after DELETE: gone" 404 '.error.code == "RegistrationNotFound" and .error.message == "RegistrationNotFound: south is unregistered (its record stays on the workstation: registrar show south)"'
+call GET "$BASE?$AV"; is "the list leaves it out" 200 '[.value[].name] | index("south") == null'
+call GET "$BASE/south?$AV" -H 'If-Match: *'; is "a GET's precondition on it is ignored: 404 still (RFC 9110 13.2.1)" 404
+check "the CLI keeps its record" sh -c "'$RG' show south --json | jq -e '.status == \"Unregistered\"' >/dev/null"
 call DELETE "$BASE/south?$AV"; is "DELETE it again" 204
 check "the CLI sees it unregistered" sh -c "'$RG' list --json | jq -e '.value[] | select(.name == \"south\") | .status == \"Unregistered\"' >/dev/null"
 # the same stamp under a new name: a PUT carries no tenant mapping (an ARM PUT has no side
@@ -194,7 +199,8 @@ jq -n --rawfile t tokD.txt '{properties:{registrationToken:$t}}' >putD.json
 call PUT "$BASE/south2?$AV" --data-binary @putD.json; is "PUT the unregistered stamp under a new name" 201
 call GET "$BASE/south2/customerSubscriptions?$AV"; is "no tenant mapping carried" 200 '.value == []'
 check "no carry audited" [ "$(sqlite3 "$WS/registrar.db" "SELECT count(*) FROM audit WHERE action = 'tenant carry'")" = 0 ]
-call GET "$BASE/south/customerSubscriptions?$AV"; is "the old registration keeps its own" 200 "[.value[].properties.tenantId] == [\"$t1\"]"
+call GET "$BASE/south/customerSubscriptions?$AV"; is "its customer subscriptions are gone with it, to ARM" 404 '.error.code == "RegistrationNotFound"'
+check "the old registration keeps its own (the CLI)" sh -c "'$RG' tenant list --registration south | jq -e '[.value[].properties.tenantId] == [\"$t1\"]' >/dev/null"
 
 # --- a burst: 12 GETs and 12 PUTs at once, then 12 DELETEs at once, so that the server's
 # threads share its state for real (make tsan runs this test under ThreadSanitizer)
@@ -268,7 +274,8 @@ call PUT "$BASE/east?$AV" --data-binary @putA2.json -H 'If-Match: "0123456789abc
 is "PUT with a stale If-Match" 412 '.error.code == "PreconditionFailed" and (.error.message | startswith("If-Match: the registration'"'"'s etag is now \""))'
 call DELETE "$BASE/east?$AV" -H 'If-Match: "0123456789abcdef0123456789abcdef"'; is "DELETE with a stale If-Match" 412 '.error.code == "PreconditionFailed"'
 call PUT "$BASE/east?$AV" --data-binary @putA2.json -H 'If-None-Match: *'; is "PUT If-None-Match: * on one that exists" 412 '.error.code == "PreconditionFailed"'
-call PATCH "$BASE/nosuch?$AV" --data-binary @putA2.json -H 'If-Match: *'; is "If-Match: * on none" 412 '.error.code == "PreconditionFailed"'
+call PUT "$BASE/nosuch?$AV" --data-binary @putA2.json -H 'If-Match: *'; is "PUT If-Match: * on none" 412 '.error.code == "PreconditionFailed"'
+call PATCH "$BASE/nosuch?$AV" --data-binary @putA2.json -H 'If-Match: *'; is "PATCH If-Match: * on none: 404 first (RFC 9110 13.2.1)" 404 '.error.code == "RegistrationNotFound"'
 call PUT "$BASE/east?$AV" --data-binary @putA2.json -H 'If-Match: "a", "b'; is "an If-Match that is no list of tags" 400 '.error.code == "InvalidPreconditionHeader"'
 call GET "$BASE/east?$AV" -H 'If-Match: W/'"$etag"; is "a weak tag never meets If-Match" 412
 check "refused preconditions changed nothing" [ "$(db)" = "$before" ]
@@ -330,6 +337,7 @@ for r in "GET $BASE/east/products" "GET $BASE/east/products/p1" "POST $BASE/east
 	"GET $ROOT/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.AzureStack/linkedSubscriptions"; do
 	call ${r%% *} "${r#* }?$AV"; is "not off-line: $r" 501 '.error.code == "NotSupportedOffline" and (.error.message | test("disconnected"))'
 done
+call POST "$BASE/east/enableRemoteManagement"; is "enableRemoteManagement, published without an api-version: 501 still" 501 '.error.code == "NotSupportedOffline"'
 call GET "$BASE/east/products/p1/x/y?$AV"; is "deeper than any route" 404 '.error.code == "NotFound"'
 
 # --- malformed requests: the right 4xx, the database unchanged

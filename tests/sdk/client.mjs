@@ -203,12 +203,13 @@ async function unregister(v) {
 	const op = "registrations.deleteMethod", name = `sdk-${v}`;
 	let o = await expectOk(v, op, "unregisters", 200, () => client.registrations.deleteMethod(RG, name));
 	check(v, op, "no body", o.res && !o.res._response.bodyAsText, o.res && o.res._response.bodyAsText);
-	// unregistered, not removed (docs/api.md): GET still answers, the status is in the body only
-	// (the SDK keeps none of properties but objectId, cloudId, billingModel)
-	o = await expectOk(v, "registrations.get", "after DELETE", 200, () => client.registrations.get(RG, name));
-	let st;
-	try { st = o.res && JSON.parse(o.res._response.bodyAsText).properties.status; } catch { st = undefined; }
-	check(v, "registrations.get", "after DELETE: status Unregistered (in bodyAsText)", st === "Unregistered", `status ${st}`);
+	// gone, as ARM's contract says (docs/api.md): GET is 404, the list leaves it out; the
+	// workstation keeps its record (registrar show)
+	await expectErr(v, "registrations.get", "after DELETE", 404, "RegistrationNotFound",
+		() => client.registrations.get(RG, name));
+	o = await expectOk(v, "registrations.list", "after DELETE", 200, () => client.registrations.list(RG));
+	check(v, "registrations.list", "after DELETE: left out", o.res && !o.res.some((r) => r.name === name),
+		o.res && o.res.map((r) => r.name).join(" "));
 	await expectErr(v, "registrations.getActivationKey", "after DELETE", 404, "RegistrationNotFound",
 		() => client.registrations.getActivationKey(RG, name));
 	o = await expectOk(v, op, "again: nothing to unregister", 204, () => client.registrations.deleteMethod(RG, name));
