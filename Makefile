@@ -238,13 +238,13 @@ mutants: all
 	@sh tests/mutants/run.sh
 
 # faketime (attack suite) preloads itself before the ASan runtime; that is harmless.
-# The build two jobs at a time, then the suites one after another (their output in order);
+# The build two jobs at a time, then the suites two at a time (each one's output whole, as it ends);
 # the load test with 25 registrations a process instead of 100 (tests/load/run.sh).
 SAN_MAKE = $(MAKE) BUILD=build/san CFLAGS="-O1 -g" \
 	SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 sanitize:
 	$(SAN_MAKE) -j2 all build/san/tests/mutate build/san/tests/faultshim.so
-	ASAN_OPTIONS=verify_asan_link_order=0 LOAD_EACH=25 $(SAN_MAKE) test
+	ASAN_OPTIONS=verify_asan_link_order=0 LOAD_EACH=25 $(SAN_MAKE) -j2 --output-sync=target test
 
 # registrar serve's threads under ThreadSanitizer: the API test, any report fatal
 # (tests/api/tsan.sh). Its own object tree, as the other sanitizers.
@@ -259,11 +259,12 @@ fuzz: all
 	@BIN=$(CURDIR)/$(BUILD)/bin FUZZ_DIR=$(CURDIR)/build/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		TESTDATA=$(TESTDATA) sh tests/fuzz/run.sh
 
-# Each build two jobs at a time; the suites one after another. The split of the time,
+# Each build two jobs at a time; the plain and the sanitizer suites two at a time (the tests share
+# nothing: own temporary directories, port 0), each one's output whole. The split of the time,
 # and what valgrind-full adds, is in HACKING.md.
 check: deps
 	$(MAKE) -j2 WERROR=-Werror all $(UNIT_BINS) $(BUILD)/tests/mutate $(BUILD)/tests/faultshim.so
-	$(MAKE) WERROR=-Werror unit e2e attacks load api sdk
+	$(MAKE) -j2 --output-sync=target WERROR=-Werror unit e2e attacks load api sdk
 	$(MAKE) WERROR=-Werror deb-check
 	$(MAKE) WERROR=-Werror sanitize
 	$(MAKE) WERROR=-Werror tsan
