@@ -320,6 +320,7 @@ call PUT "$CS/10000000-0000-4000-8000-0000000000ac?$AV" --data "{\"properties\":
 is "PUT If-Match: * of a customer subscription there is not" 412 '.error.message == "If-Match: there is no such customer subscription"'
 check "refused customer subscription preconditions changed nothing" [ "$(db)" = "$before" ]
 call GET "$CS/$s9?$AV" -H 'If-None-Match: *'; is "GET If-None-Match: * of one there is" 304
+call GET "$CS/10000000-0000-4000-8000-0000000000ac?$AV" -H 'If-Match: *'; is "GET If-Match: * of one there is not: 404, the precondition ignored (RFC 9110 13.2.1)" 404 '.error.code == "CustomerSubscriptionNotFound"'
 call PUT "$CS/$s9?$AV" --data "{\"properties\":{\"tenantId\":\"$t1\"}}" -H 'If-Match: *'; is "PUT If-Match: * of one there is" 200 ".properties.tenantId == \"$t1\""
 call GET "$CS/10000000-0000-4000-8000-0000000000Ab?$AV"; is "found in any case" 200 ".name == \"east/$s9\""
 check "the CLI lists it in lower case" sh -c "'$RG' tenant list --registration east | grep -q '$s9'"
