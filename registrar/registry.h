@@ -16,6 +16,10 @@
 #include "store.h"
 #include "token.h"
 
+/* A customer subscription's ARM type, as the published examples give it (the CLI's tenant
+ * list and the API show the same). */
+#define SUBSCRIPTION_TYPE "Microsoft.AzureStack/registrations/customerSubscriptions"
+
 /* The registration's row id, or AR_EINPUT "RegistrationNotFound" (live_only: Registered). */
 int registration_id(store *db, const char *name, int live_only, long long *id, ar_err *e);
 /* The registration's tenants as [{"subscriptionId","tenantId"}]. */

@@ -14,9 +14,6 @@
 #include "store.h"
 #include "text.h"
 
-/* as the API shows them (the published examples): REGISTRATION/ID, under registrations */
-#define SUBSCRIPTION_TYPE "Microsoft.AzureStack/registrations/customerSubscriptions"
-
 json_t *registration_tenants(store *db, long long id)
 {
 	int more;

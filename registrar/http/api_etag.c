@@ -134,3 +134,15 @@ int api_preconditions(const api_request *rq, const char *etag, int *not_modified
 {
 	return api_preconditions_of(rq, etag, "registration", not_modified, e);
 }
+
+int api_write_preconditions(store *db, const char *name, const api_request *rq, ar_err *e)
+{
+	char etag[AR_API_ETAG_HEX + 3];
+	int not_modified;
+
+	if (!rq->if_match && !rq->if_none_match)
+		return AR_OK;  /* the common case reads nothing more */
+	if (api_registration_etag(db, name, etag, e) != AR_OK)
+		return e->status;
+	return api_preconditions(rq, etag, &not_modified, e);
+}

@@ -8,10 +8,10 @@
 #include "api.h"
 #include "ar_limits.h"
 #include "err.h"
+#include "registry.h"
 #include "store.h"
 
 #define REGISTRATION_TYPE "Microsoft.AzureStack/registrations"
-#define SUBSCRIPTION_TYPE "Microsoft.AzureStack/registrations/customerSubscriptions"
 
 typedef enum {
 	ROUTE_REGISTRATIONS,      /* .../resourceGroups/G/providers/M.A/registrations */
@@ -81,6 +81,9 @@ int api_registration_etag(store *db, const char *name, char out[AR_API_ETAG_HEX 
  * go on; else the refusal in e (412 PreconditionFailed, or 304 for a GET's If-None-Match:
  * *not_modified set). */
 int api_preconditions(const api_request *rq, const char *etag, int *not_modified, ar_err *e);
+/* The same for a write to the registration name or an action on it (no 304), inside the
+ * caller's transaction. */
+int api_write_preconditions(store *db, const char *name, const api_request *rq, ar_err *e);
 /* The same for any resource (what names it): etag API_UNTAGGED for one that exists without
  * an etag, which no entity tag matches but "*" does. */
 #define API_UNTAGGED "-"

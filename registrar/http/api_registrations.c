@@ -225,11 +225,9 @@ void api_put_registration(store *db, const route *rt, const api_request *rq,
 
 static int delete_checked(store *db, const route *rt, const api_request *rq, ar_err *e)
 {
-	char etag[AR_API_ETAG_HEX + 3], cloud_id[40];
-	int not_modified;
+	char cloud_id[40];
 
-	if (api_registration_etag(db, rt->name, etag, e) != AR_OK ||
-	    api_preconditions(rq, etag, &not_modified, e) != AR_OK)
+	if (api_write_preconditions(db, rt->name, rq, e) != AR_OK)
 		return e->status;
 	return registrar_unregister(db, rt->name, (long long)time(NULL), cloud_id, e);
 }
@@ -277,12 +275,7 @@ static int key_checked(store *db, const route *rt, const ar_keypair *issuer,
 		       const api_request *rq, const char *match, char **compact,
 		       long long *serial, ar_err *e)
 {
-	char etag[AR_API_ETAG_HEX + 3];
-	int not_modified;
-
-	if ((rq->if_match || rq->if_none_match) &&
-	    (api_registration_etag(db, rt->name, etag, e) != AR_OK ||
-	     api_preconditions(rq, etag, &not_modified, e) != AR_OK))
+	if (api_write_preconditions(db, rt->name, rq, e) != AR_OK)
 		return e->status;
 	return registrar_issue_key_match(db, rt->name, NULL, issuer, (long long)time(NULL),
 					 AR_KEY_VALID_DAYS_DEFAULT, match, "hostMatch", compact,
