@@ -359,8 +359,12 @@ expect_check 4 "format 1: two hosts of another capture" "node1: same${NL}node2: 
 # must not overwrite. The check is stopped as it opens the lock file (tests/fault/shim.c,
 # FAULT_STALL_OPEN: no timing), the import runs, then the check ends: its report printed,
 # exit 5, the state the import left.
-$V1 "$RG" activation-key --name old --valid-days 3650 -o v1key2.txt >/dev/null
-$V1 "$RG" activation-key --name old --valid-days 3650 -o v1key3.txt >/dev/null
+# each a minute after the one before: a clock started at the same second in each process made
+# key 3's issue time fall before key 2's when key 2's process was slow (two suites at once)
+env TZ=UTC faketime 2026-12-01T22:50:49 env AIRREG_DATA_DIR="$WORK/ws-v1" \
+	"$RG" activation-key --name old --valid-days 3650 -o v1key2.txt >/dev/null
+env TZ=UTC faketime 2026-12-01T22:51:49 env AIRREG_DATA_DIR="$WORK/ws-v1" \
+	"$RG" activation-key --name old --valid-days 3650 -o v1key3.txt >/dev/null
 LC1=$ST/last-check.json
 H3="--host $HOSTS/node1.json --host $HOSTS/node2.json --host $HOSTS/node3.json"
 if [ -n "${SHIM:-}" ]; then
