@@ -135,6 +135,9 @@
 #define AR_TOKEN_MAX_AGE_DAYS  30
 #define AR_KEY_VALID_DAYS_DEFAULT 365
 #define AR_KEY_VALID_DAYS_MAX  3650
+/* registrar list --expiring-within DAYS: 0 to the longest a key can be valid (a key issued
+ * today expires within it) */
+#define AR_EXPIRING_WITHIN_DAYS_MAX AR_KEY_VALID_DAYS_MAX
 /* Durations shown to an operator (common/when.c): from this many days on, whole days alone
  * ("365 days"); below it, days and hours ("2 days 3 hours"). */
 #define AR_SPAN_DAYS_ALONE     10

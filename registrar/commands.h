@@ -5,6 +5,7 @@
 #define REGISTRAR_COMMANDS_H
 
 #include "err.h"
+#include "when.h"
 
 #define PROGRAM "registrar"
 
@@ -15,6 +16,8 @@ typedef struct {
 	const char *qr;  /* --qr: the activation key or issuer key drawn as QR codes */
 	const char *listen, *tls_cert, *tls_key, *public_url;  /* serve */
 	long valid_days;
+	int expiring;        /* list --expiring-within given */
+	long expiring_within; /* its DAYS; -1: not a number */
 	const char *host_match; /* activation-key, init --host-match; NULL: the default */
 	const char *setting, *value; /* config [SETTING [VALUE]] */
 	int json, force;
@@ -28,6 +31,11 @@ int cmd_register_run(const registrar_opts *o, ar_err *e);
 int cmd_unregister_run(const registrar_opts *o, ar_err *e);
 int cmd_list_run(const registrar_opts *o, ar_err *e);
 int cmd_show_run(const registrar_opts *o, ar_err *e);
+/* list --expiring-within, on the open database (issued.c) */
+struct store;
+int registrar_list_expiring(const registrar_opts *o, struct store *db, ar_err *e);
+/* A key's expiry: "T (in SPAN)", or "T (expired SPAN ago)" from the second it expires on. */
+const char *registrar_format_expiry(long long exp, long long now, char out[AR_WHEN_CHARS + 1]);
 int cmd_activation_key_run(const registrar_opts *o, ar_err *e);
 int cmd_tenant_add_run(const registrar_opts *o, ar_err *e);
 int cmd_tenant_list_run(const registrar_opts *o, ar_err *e);

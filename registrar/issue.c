@@ -61,11 +61,22 @@ static int read_live(store *db, const char *name, live_row *r, ar_err *e)
 	return ar_err_code(e, "RegistrationNotFound");
 }
 
-static int record_key(store *db, const live_row *r, long long serial, long long exp,
-		      const char *name, json_t *claims, ar_err *e)
+static int record_key(store *db, const live_row *r, long long serial, long long iat,
+		      long long exp, const char *name, json_t *claims, ar_err *e)
 {
 	sqlite3_stmt *st;
 	char detail[128];
+
+	/* the history registrar show gives (schema 4) */
+	if (store_prepare(db, "INSERT INTO keys (registration_id, serial, issued_at, expires_at) "
+			  "VALUES (?1, ?2, ?3, ?4)", &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_int64(st, 2, serial);
+	sqlite3_bind_int64(st, 3, iat);
+	sqlite3_bind_int64(st, 4, exp);
+	if (store_exec_step(db, st, e) != AR_OK)
+		return e->status;
 
 	if (store_prepare(db, "UPDATE registrations SET key_serial = ?1, key_expires = ?2 "
 			  "WHERE id = ?3", &st, e) != AR_OK)
@@ -181,7 +192,7 @@ int registrar_issue_key_match(store *db, const char *name, json_t *token_claims,
 	if (rc == AR_OK)
 		rc = check_issued(name, claims, *compact, e);
 	if (rc == AR_OK)
-		rc = record_key(db, &r, p.serial, p.expires_at, name, claims, e);
+		rc = record_key(db, &r, p.serial, p.issued_at, p.expires_at, name, claims, e);
 	if (rc != AR_OK) {
 		free(*compact);
 		*compact = NULL;

@@ -20,7 +20,7 @@ static const char usage_text[] =
 	"usage: " PROGRAM " init [--data-dir DIR] [--force] [--host-match all|most|any|N]\n"
 	"       " PROGRAM " register --token FILE|- --name NAME [--carry-tenants]\n"
 	"       " PROGRAM " unregister --name NAME | --token FILE | --cloud-id UUID\n"
-	"       " PROGRAM " list [--json]\n"
+	"       " PROGRAM " list [--expiring-within DAYS] [--json]\n"
 	"       " PROGRAM " show NAME [--json]\n"
 	"       " PROGRAM " export-issuer-key [-o FILE|-] [--qr FILE.png|-] [--force]\n"
 	"       " PROGRAM " activation-key --name NAME [--valid-days N] [-o FILE|-]\n"
@@ -39,7 +39,8 @@ static const char usage_text[] =
 enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
 	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR,
-	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL, OPT_CARRY_TENANTS, OPT_HOST_MATCH
+	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL, OPT_CARRY_TENANTS, OPT_HOST_MATCH,
+	OPT_EXPIRING_WITHIN
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -66,6 +67,7 @@ static const struct option long_options[] = {
 	{ "public-url", required_argument, NULL, OPT_PUBLIC_URL },
 	{ "carry-tenants", no_argument, NULL, OPT_CARRY_TENANTS },
 	{ "host-match", required_argument, NULL, OPT_HOST_MATCH },
+	{ "expiring-within", required_argument, NULL, OPT_EXPIRING_WITHIN },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -232,6 +234,11 @@ static int take_option(registrar_opts *o, int c, unsigned *seen)
 	case OPT_TLS_KEY: o->tls_key = optarg; break;
 	case OPT_PUBLIC_URL: o->public_url = optarg; break;
 	case OPT_HOST_MATCH: o->host_match = optarg; break;
+	case OPT_EXPIRING_WITHIN:
+		o->expiring = 1;
+		if (parse_days(optarg, &o->expiring_within) != 0)
+			o->expiring_within = -1;
+		break;
 	case OPT_VALID_DAYS:
 		if (parse_days(optarg, &o->valid_days) != 0)
 			o->valid_days = -1;
@@ -251,7 +258,7 @@ int main(int argc, char **argv)
 		{ "init", cmd_init, BIT(OPT_FORCE) | BIT(OPT_HOST_MATCH) },
 		{ "register", cmd_register, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CARRY_TENANTS) },
 		{ "unregister", cmd_unregister, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CLOUD_ID) },
-		{ "list", cmd_list, BIT(OPT_JSON) },
+		{ "list", cmd_list, BIT(OPT_JSON) | BIT(OPT_EXPIRING_WITHIN) },
 		{ "show", cmd_show, BIT(OPT_JSON) | BIT(OPT_NAME) },
 		{ "export-issuer-key", cmd_export_issuer_key, BIT_OUTPUT | BIT(OPT_QR) |
 		  BIT(OPT_FORCE) },

@@ -90,6 +90,9 @@ int registrar_host_match_reachable(const char *name, json_t *claims, ar_err *e);
  * "RegistrationNotFound" when there is none), and the list `list --json` holds (no hosts). */
 json_t *registrar_registration_json(store *db, const char *name, ar_err *e);
 json_t *registrar_registrations_json(store *db, ar_err *e);
+/* The keys issued to name, [{"serial","issuedAt","expiresAt"}] by serial (a time not
+ * recorded, in a database older than schema 4, is null); NULL on a database error. */
+json_t *registrar_key_history(store *db, const char *name, ar_err *e);
 
 /* customerSubscriptions, inside the caller's transaction, for registration id (named
  * registration). put: sub (a lowercase GUID) maps to tenant (a GUID), replacing any

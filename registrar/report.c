@@ -72,13 +72,31 @@ static const char *when(json_t *r, const char *key, char *buf)
 }
 
 /* The key's expiry with the days left, as the stamp's status counts them (common/when.h). */
-static const char *expiry(json_t *r, long long now, char out[AR_WHEN_CHARS + 1])
+static const char *expiry(json_t *r, const char *key, long long now,
+			  char out[AR_WHEN_CHARS + 1])
 {
-	json_t *t = json_object_get(r, "lastKeyExpires");
+	json_t *t = json_object_get(r, key);
 
 	if (!json_is_integer(t))
 		return "-";
-	return ar_format_when((long long)json_integer_value(t), now, out);
+	return registrar_format_expiry((long long)json_integer_value(t), now, out);
+}
+
+/* Each key issued, by serial: when, and until when. A time a database older than schema 4
+ * did not keep (an earlier key's expiry) is "not recorded". */
+static void print_keys(json_t *keys, long long now)
+{
+	char t[AR_TIME_CHARS + 1], exp[AR_WHEN_CHARS + 1];
+	json_t *k;
+	size_t i;
+
+	json_array_foreach(keys, i, k)
+		printf("%-20sserial %lld, issued %s, expires %s\n", i == 0 ? "Keys issued" : "",
+		       (long long)json_integer_value(json_object_get(k, "serial")),
+		       json_is_integer(json_object_get(k, "issuedAt"))
+			       ? when(k, "issuedAt", t) : "(not recorded)",
+		       json_is_integer(json_object_get(k, "expiresAt"))
+			       ? expiry(k, "expiresAt", now, exp) : "(not recorded)");
 }
 
 static const char *s(json_t *r, const char *key)
@@ -176,8 +194,16 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 	store *db = NULL;
 	char exp[AR_TIME_CHARS + 1];
 	size_t i;
-	int rc = store_open(registrar_data_dir(o), 0, &db, e);
+	int rc;
 
+	/* refused before the database is opened, as activation-key's --valid-days */
+	if (o->expiring && (o->expiring_within < 0 ||
+			    o->expiring_within > AR_EXPIRING_WITHIN_DAYS_MAX))
+		return ar_fail(e, AR_EUSAGE, NULL, "--expiring-within must be 0 to %d",
+			       AR_EXPIRING_WITHIN_DAYS_MAX);
+	rc = store_open(registrar_data_dir(o), 0, &db, e);
+	if (rc == AR_OK && o->expiring)
+		return store_close(db, registrar_list_expiring(o, db, e), e);
 	if (rc == AR_OK && !(list = registrar_registrations_json(db, e)))
 		rc = e->status;
 	if (rc == AR_OK && o->json) {
@@ -202,13 +228,18 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 int cmd_show_run(const registrar_opts *o, ar_err *e)
 {
 	store *db = NULL;
-	json_t *r = NULL, *h;
+	json_t *r = NULL, *h, *keys = NULL;
 	char t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1], exp[AR_WHEN_CHARS + 1];
 	size_t i;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
 
 	if (rc == AR_OK && !(r = registrar_registration_json(db, o->name, e)))
 		rc = e->status;
+	/* here, not in registrar_registration_json: the API's GET stays as it was */
+	if (rc == AR_OK && (keys = registrar_key_history(db, o->name, e)) == NULL)
+		rc = e->status;
+	if (rc == AR_OK)
+		json_object_set_new(r, "keys", keys);
 	if (rc == AR_OK && o->json) {
 		rc = ar_json_print(r, e);
 	} else if (rc == AR_OK) {
@@ -222,7 +253,8 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 		       "Updated", when(r, "updatedAt", t2));
 		printf("%-20s%lld, expires %s\n", "Last key serial",
 		       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
-		       expiry(r, o->now, exp));
+		       expiry(r, "lastKeyExpires", o->now, exp));
+		print_keys(keys, o->now);
 		json_array_foreach(json_object_get(r, "hosts"), i, h)
 			print_host(h, i == 0 ? "Hosts" : "");
 	}

@@ -81,6 +81,28 @@ static const char *const migrations[] = {
 	"  name TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL"
 	");",
+	/* 4: every key issued, with its issue time and expiry (registrar show's history); the
+	 * registrations row keeps the last one's, as before. A database of schema 3 recorded
+	 * the rest only in the audit ("serial N, jti ..." at its time): its keys are taken from
+	 * there, each with its audit time, the last with the expiry the row holds and the
+	 * earlier ones with none (it was never kept); a last key no audit row names (an edited
+	 * database) with no issue time. */
+	"CREATE TABLE keys ("
+	"  registration_id INTEGER NOT NULL REFERENCES registrations (id),"
+	"  serial INTEGER NOT NULL,"
+	"  issued_at INTEGER,"
+	"  expires_at INTEGER,"
+	"  PRIMARY KEY (registration_id, serial)"
+	");"
+	"INSERT OR IGNORE INTO keys (registration_id, serial, issued_at, expires_at)"
+	"  SELECT r.id, a.serial, a.at, CASE WHEN a.serial = r.key_serial THEN r.key_expires END"
+	"  FROM (SELECT registration, at, CAST(substr(detail, 8, instr(detail, ',') - 8)"
+	"        AS INTEGER) AS serial FROM audit"
+	"        WHERE action = 'activation-key' AND detail LIKE 'serial %,%') a"
+	"  JOIN registrations r ON r.name = a.registration"
+	"  WHERE a.serial BETWEEN 1 AND r.key_serial;"
+	"INSERT OR IGNORE INTO keys (registration_id, serial, issued_at, expires_at)"
+	"  SELECT id, key_serial, NULL, key_expires FROM registrations WHERE key_serial > 0;",
 };
 
 int store_error(store *db, const char *what, ar_err *e)
