@@ -3,10 +3,11 @@
 # Expiry that warns (issue 18, part 3): key-import status --warn-days N exits 0 beyond N days,
 # 6 within them (expiresAt - now <= N days, to the second), 4 expired, not registered or not
 # verified; --metrics writes Prometheus text (parsed by prometheus_client's own parser),
-# replaced atomically. Every clock is frozen
+# replaced atomically; the systemd units pass systemd-analyze verify. Every clock is frozen
 # (faketime -f with a date, UTC): a running clock flakes when loaded. No sleeps.
 . "$(dirname "$0")/lib.sh"
 scratch
+UNITS=$(cd "$E2E/../../packaging/systemd" && pwd)
 DAY=86400
 NOW=$(date +%s)
 EXP=$((NOW + 60 * DAY)) # the key below: issued at NOW for 60 days
@@ -145,5 +146,20 @@ expect_exit 0 "status, unverified" clock $((EXP - 40 * DAY)) "$KI" status
 expect_exit 4 "--warn-days, unverified" clock $((EXP - 40 * DAY)) "$KI" status --warn-days 30 --metrics u.prom
 err_is "--warn-days, unverified" "key-import: --warn-days: the key activation.json holds does not verify here (key-import check says why)"
 check "metrics: unverified" [ "$(parse u.prom | grep verified)" = "airreg_activation_verified{$L} 0.0" ]
+
+# the units: systemd-analyze verify, ExecStart pointed at the built key-import (verify wants
+# it to exist); --man=no: the man page is not installed here. A warning is a failure too.
+mkdir units
+sed "s#@BINDIR@#$BIN#" "$UNITS/airreg-status.service" >units/airreg-status.service
+cp "$UNITS/airreg-status.timer" units/
+(cd units && systemd-analyze verify --man=no airreg-status.service airreg-status.timer) >units.out 2>&1
+rc=$?
+check "systemd-analyze verify: clean ($(cat units.out))" [ "$rc" -eq 0 ]
+check "systemd-analyze verify: no output" [ ! -s units.out ]
+check "service: oneshot, the command" grep -qx "ExecStart=$BIN/key-import status --warn-days 30 --metrics /var/lib/prometheus/node-exporter/airreg.prom" units/airreg-status.service
+check "timer: daily, persistent" sh -c "grep -qx OnCalendar=daily units/airreg-status.timer && grep -qx Persistent=true units/airreg-status.timer"
+# verify can fail: a unit with a mistyped key
+sed 's/^Type=oneshot/Type=oneshto/' units/airreg-status.service >units/bad.service
+check "systemd-analyze verify: a bad unit says so" sh -c "cd units && systemd-analyze verify --man=no bad.service 2>&1 | grep -q 'Failed to parse service type'"
 
 finish expiry
