@@ -7,6 +7,8 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 DOCDIR   ?= $(PREFIX)/share/doc/airreg
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# systemd's unit path holds /usr/local/lib/systemd/system too, so PREFIX decides here as well
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR  ?=
 CC       ?= cc
 AR       ?= ar
@@ -281,6 +283,7 @@ demo: deps
 
 MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
 COMPLETIONS = completions/token-gen completions/registrar completions/key-import
+UNITS = airreg-status.service airreg-status.timer
 DOCS = README.md docs/spec.md docs/runbook.md docs/errors.md docs/api.md docs/formats.md docs/security.md docs/performance.md
 
 install: all
@@ -294,6 +297,11 @@ install: all
 	chmod 644 $(COMPLETIONS:completions/%=$(DESTDIR)$(BASHCOMPDIR)/%)
 	cp $(DOCS) $(DESTDIR)$(DOCDIR)/
 	chmod 644 $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	mkdir -p $(DESTDIR)$(SYSTEMDDIR)
+	sed 's#@BINDIR@#$(BINDIR)#' packaging/systemd/airreg-status.service \
+		>$(DESTDIR)$(SYSTEMDDIR)/airreg-status.service
+	cp packaging/systemd/airreg-status.timer $(DESTDIR)$(SYSTEMDDIR)/
+	chmod 644 $(addprefix $(DESTDIR)$(SYSTEMDDIR)/,$(UNITS))
 
 uninstall:
 	rm -f $(PROGRAMS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
@@ -301,6 +309,7 @@ uninstall:
 	rm -f $(COMPLETIONS:completions/%=$(DESTDIR)$(BASHCOMPDIR)/%)
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
 	-rmdir $(DESTDIR)$(DOCDIR)
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDDIR)/,$(UNITS))
 
 # The Debian package, built with Debian's hardening flags in its own object tree.
 DEB_BUILD = $(BUILD)/deb

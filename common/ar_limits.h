@@ -10,6 +10,9 @@
 #define AR_MAX_INFLATED_BYTES  (1024u * 1024u)
 #define AR_MAX_HOSTS           64
 #define AR_CLOCK_SKEW_SECONDS  300
+/* key-import status --warn-days N: 1 day to 10 years (the longest key a registrar issues) */
+#define AR_WARN_DAYS_MIN       1
+#define AR_WARN_DAYS_MAX       3650
 /* A PEM key file is < 200 bytes; 4 KiB leaves room for comments. */
 #define AR_MAX_KEY_FILE_BYTES  4096u
 /* Longest text value taken from firmware or an operator (SMBIOS strings are < 256). */

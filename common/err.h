@@ -9,7 +9,9 @@ enum ar_status {
 	AR_EUSAGE = 2,
 	AR_EHARDWARE = 3,
 	AR_EINPUT = 4,
-	AR_EENV = 5
+	AR_EENV = 5,
+	/* not a failure: key-import status --warn-days N, valid but expiring within N days */
+	AR_EXPIRING = 6
 };
 
 typedef struct {

@@ -17,6 +17,9 @@ typedef struct {
 	int n_host_files;
 	int probe;                /* check/import --probe: this machine, as token-gen probes it */
 	const char *root;         /* --root: the probe's root (a capture); NULL: / */
+	const char *warn_days_arg; /* status --warn-days as given (checked by status) */
+	int warn_days;            /* status --warn-days N; 0: not given */
+	const char *metrics;      /* status --metrics FILE|-; NULL: not given */
 } keyimport_opts;
 
 int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e);

@@ -23,17 +23,17 @@
 static const char usage_text[] =
 	"usage: " PROGRAM " [--state-dir DIR] [--dry-run] FILE|-\n"
 	"       " PROGRAM " import [--dry-run] [--host RECORD... | --probe [--root DIR]] FILE|-\n"
-	"       " PROGRAM " status [--json]\n"
+	"       " PROGRAM " status [--json] [--warn-days N] [--metrics FILE|-]\n"
 	"       " PROGRAM " remove\n"
 	"       " PROGRAM " check --host FILE... [--json] | check --probe [--root DIR] [--json]\n"
 	"       " PROGRAM " trust add FILE | trust list [--json] | trust remove [--force] KID|FILE\n"
 	"       " PROGRAM " --help | --version\n"
 	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 3 hardware (--probe), 4 input rejected,\n"
-	"5 environment.\n";
+	"5 environment, 6 expiring within N days (status --warn-days).\n";
 
 enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_HOST,
-       OPT_PROBE, OPT_ROOT };
+       OPT_PROBE, OPT_ROOT, OPT_WARN_DAYS, OPT_METRICS };
 #define BIT(o) (1u << ((o) - OPT_STATE_DIR))
 #define HARDWARE_BITS (BIT(OPT_HOST) | BIT(OPT_PROBE) | BIT(OPT_ROOT))
 
@@ -45,6 +45,8 @@ static const struct option long_options[] = {
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -82,15 +84,43 @@ static int cmd_import(keyimport_opts *o, int argc, char **argv)
 	return finish(cmd_import_run(o, argv[0], &e), &e);
 }
 
+/* --warn-days N: whole days, AR_WARN_DAYS_MIN to AR_WARN_DAYS_MAX */
+static int warn_days(const char *arg, int *days)
+{
+	char *end;
+	long v;
+
+	if (*arg < '0' || *arg > '9')
+		return -1;
+	v = strtol(arg, &end, 10);
+	if (*end || v < AR_WARN_DAYS_MIN || v > AR_WARN_DAYS_MAX)
+		return -1;
+	*days = (int)v;
+	return 0;
+}
+
 static int cmd_status(keyimport_opts *o, int argc, char **argv)
 {
 	ar_err e;
+	int rc;
 
 	if (argc != 0)
 		return usage_error("status takes no argument \"%s\"", argv[0]);
+	if (o->warn_days_arg && warn_days(o->warn_days_arg, &o->warn_days) != 0)
+		return usage_error("--warn-days takes whole days, %d to %d: \"%s\"",
+				   AR_WARN_DAYS_MIN, AR_WARN_DAYS_MAX,
+				   ar_text_shown(o->warn_days_arg));
+	/* both on stdout would be neither JSON nor metrics */
+	if (o->json && ar_is_stdio(o->metrics))
+		return usage_error("status: --metrics - and --json both write to standard output "
+				   "(give --metrics a FILE)");
+	if (ar_check_output(o->metrics, &e) != AR_OK)
+		return finish(e.status, &e);
 	if (ar_stamp_require(ar_stamp_dir(o->state_dir), 0, &e) != AR_OK)
 		return finish(e.status, &e);
-	return finish(cmd_status_run(o, &e), &e);
+	rc = cmd_status_run(o, &e);
+	/* expiring is not an error: its line is in the status itself */
+	return rc == AR_EXPIRING ? rc : finish(rc, &e);
 }
 
 static int cmd_remove(keyimport_opts *o, int argc, char **argv)
@@ -188,7 +218,7 @@ int main(int argc, char **argv)
 		unsigned allowed;
 	} verbs[] = {
 		{ "import", cmd_import, BIT(OPT_DRY_RUN) | HARDWARE_BITS },
-		{ "status", cmd_status, BIT(OPT_JSON) },
+		{ "status", cmd_status, BIT(OPT_JSON) | BIT(OPT_WARN_DAYS) | BIT(OPT_METRICS) },
 		{ "remove", cmd_remove, 0 },
 		{ "check", cmd_check, BIT(OPT_JSON) | HARDWARE_BITS },
 		{ "trust", cmd_trust, BIT(OPT_JSON) | BIT(OPT_FORCE) },
@@ -215,6 +245,16 @@ int main(int argc, char **argv)
 		case OPT_FORCE: o.force = 1; break;
 		case OPT_PROBE: o.probe = 1; break;
 		case OPT_ROOT: o.root = optarg; break;
+		case OPT_WARN_DAYS:
+			if (seen & BIT(c))
+				return usage_error("--warn-days given twice");
+			o.warn_days_arg = optarg; /* checked by status: --help after it helps */
+			break;
+		case OPT_METRICS:
+			if (seen & BIT(c))
+				return usage_error("--metrics given twice");
+			o.metrics = optarg;
+			break;
 		case OPT_HOST:
 			if (o.n_host_files <= AR_MAX_HOSTS)
 				o.host_files[o.n_host_files++] = optarg;

@@ -11,6 +11,7 @@
 #include "hostkey.h"
 #include "json.h"
 #include "lastcheck.h"
+#include "metrics.h"
 #include "stamp.h"
 #include "state.h"
 #include "text.h"
@@ -34,7 +35,8 @@ static int status_time(const char *dir, long long now, long long *shown, ar_err 
 	return AR_OK;
 }
 
-static void print_json(json_t *r, json_t *verdict, const char *status, long long now)
+static void print_json(json_t *r, json_t *verdict, const char *status, long long now,
+		       int warn_days, int expiring)
 {
 	json_t *doc = json_pack("{s:s}", "status", status);
 	char *text;
@@ -56,6 +58,10 @@ static void print_json(json_t *r, json_t *verdict, const char *status, long long
 				    json_integer((json_int_t)json_array_size(json_object_get(r, "hosts"))));
 	}
 	json_object_set_new(doc, "lastCheck", lastcheck_json(verdict, r));
+	/* with --warn-days only: N when valid and expiring within N days, else null */
+	if (warn_days)
+		json_object_set_new(doc, "expiringWithin", expiring ? json_integer(warn_days)
+				    : json_null());
 	text = ar_json_dump_pretty(doc);
 	fputs(text ? text : "", stdout);
 	free(text);
@@ -63,7 +69,7 @@ static void print_json(json_t *r, json_t *verdict, const char *status, long long
 }
 
 static void print_text(json_t *r, json_t *verdict, int verified, const char *status,
-		       long long now)
+		       long long now, int warn_days, int expiring)
 {
 	char exp[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1], policy[96];
 	char last[CHECK_REASON_CHARS + 160];
@@ -85,15 +91,43 @@ static void print_text(json_t *r, json_t *verdict, int verified, const char *sta
 	printf("%-16s%s\n", "Issuer key", ar_text_shown(state_field_text(r, "issuerKid")));
 	left = state_field_int(r, "expiresAt") - now;
 	/* by the rule of the import's "expires in" and the registrar's "valid N days" */
-	printf("%-16s%s (%s%s%s)\n%-16s%zu\n", "Expires",
+	printf("%-16s%s (%s%s%s)\n", "Expires",
 	       ar_format_time(state_field_int(r, "expiresAt"), exp), left > 0 ? "" : "expired ",
-	       ar_format_span(left, span), left > 0 ? " left" : " ago", "Tenants",
-	       json_array_size(json_object_get(r, "tenants")));
+	       ar_format_span(left, span), left > 0 ? " left" : " ago");
+	if (expiring)
+		printf("%-16sexpires within %d day%s\n", "Warning", warn_days,
+		       warn_days == 1 ? "" : "s");
+	printf("%-16s%zu\n", "Tenants", json_array_size(json_object_get(r, "tenants")));
 	ar_host_match_describe(json_object_get(r, "hostMatch"),
 			       json_array_size(json_object_get(r, "hosts")), policy, sizeof policy);
 	printf("%-16s%s%s\n", "Hardware policy", policy, verified ? "" : " (unverified: the key "
 	       "activation.json holds does not verify here; key-import check says why)");
 	printf("%-16s%s\n", "Hardware check", last);
+}
+
+/* --warn-days N: what monitoring acts on. Valid beyond N days is 0; valid, expiring within
+ * N days (expiresAt - now <= N days, to the second) is 6; anything not valid here is 4 with
+ * its line (without --warn-days status is 0 for these, as it always was): nothing registered,
+ * expired, or a key that does not verify (its issuer key removed, or damaged). */
+static int warn_status(const keyimport_opts *o, json_t *r, int verified, long long now,
+		       ar_err *e)
+{
+	char when[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
+	long long exp;
+
+	if (!r)
+		return ar_fail(e, AR_EINPUT, NULL, "--warn-days: not registered: no activation "
+			       "here (import an activation key: key-import import FILE)");
+	exp = state_field_int(r, "expiresAt");
+	if (exp <= now)
+		return ar_fail(e, AR_EINPUT, NULL, "--warn-days: the activation expired %s (%s "
+			       "ago); issue a new key on the workstation (registrar activation-key "
+			       "--name %s)", ar_format_time(exp, when), ar_format_span(now - exp, span),
+			       ar_text_shown(state_field_text(r, "registration")));
+	if (!verified)
+		return ar_fail(e, AR_EINPUT, NULL, "--warn-days: the key activation.json holds "
+			       "does not verify here (key-import check says why)");
+	return exp - now <= (long long)o->warn_days * 86400 ? AR_EXPIRING : AR_OK;
 }
 
 int cmd_status_run(const keyimport_opts *o, ar_err *e)
@@ -102,7 +136,8 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	json_t *r = NULL, *verdict = NULL;
 	const char *status;
 	long long now = o->now;
-	int rc, verified = 1;
+	int rc, verified = 1, warn = AR_OK;
+	metrics_status m;
 
 	rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
@@ -114,15 +149,22 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 		rc = lastcheck_read(dir, &verdict, e);
 	if (rc == AR_OK)
 		rc = status_time(dir, o->now, &now, e);
+	if (rc == AR_OK && o->warn_days)
+		warn = warn_status(o, r, verified, now, e);
 	if (rc == AR_OK) {
 		status = !r ? "Not registered"
 			: state_field_int(r, "expiresAt") <= now ? "Expired" : "Registered";
+		/* --metrics -: stdout holds the metrics alone (main refuses --json with it) */
 		if (o->json)
-			print_json(r, verdict, status, now);
-		else
-			print_text(r, verdict, verified, status, now);
+			print_json(r, verdict, status, now, o->warn_days, warn == AR_EXPIRING);
+		else if (!ar_is_stdio(o->metrics))
+			print_text(r, verdict, verified, status, now, o->warn_days,
+				   warn == AR_EXPIRING);
+		m = (metrics_status){ r, verdict, verified, *status == 'R', now };
+		if (o->metrics)
+			rc = metrics_write(o->metrics, &m, e);
 	}
 	json_decref(verdict);
 	json_decref(r);
-	return rc;
+	return rc == AR_OK ? warn : rc;
 }

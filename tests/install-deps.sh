@@ -41,6 +41,8 @@ elif ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { retu
 fi
 # The JOSE peer the tests verify our files with: Debian's python3, not another one on PATH.
 /usr/bin/python3 -c 'import jwcrypto' >/dev/null 2>&1 || need python3-jwcrypto
+# tests/e2e/expiry.sh: the metrics read by Prometheus's own text-format parser
+/usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || need python3-prometheus-client
 
 [ -z "$missing" ] && exit 0
 echo "deps: installing:$missing" >&2

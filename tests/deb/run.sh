@@ -20,9 +20,13 @@ for f in "-rwxr-xr-x usr/bin/token-gen" "-rwxr-xr-x usr/bin/registrar" "-rwxr-xr
 	"-rw-r--r-- usr/share/bash-completion/completions/registrar" \
 	"-rw-r--r-- usr/share/bash-completion/completions/key-import" \
 	"-rw-r--r-- usr/share/doc/airreg/copyright" "-rw-r--r-- usr/share/doc/airreg/changelog.gz" \
-	"-rw-r--r-- usr/share/doc/airreg/runbook.md.gz" "-rw-r--r-- usr/share/doc/airreg/formats.md.gz"; do
+	"-rw-r--r-- usr/share/doc/airreg/runbook.md.gz" "-rw-r--r-- usr/share/doc/airreg/formats.md.gz" \
+	"-rw-r--r-- usr/lib/systemd/system/airreg-status.service" \
+	"-rw-r--r-- usr/lib/systemd/system/airreg-status.timer"; do
 	check "package holds $f" grep -qxF -- "$f" "$WORK/contents"
 done
+# the units ship disabled: no maintainer script enables them (runbook, "Monitor the expiry")
+check "no maintainer script (the timer is not enabled)" sh -c "! dpkg-deb -I '$deb' | grep -qE 'postinst|preinst|prerm|postrm'"
 check "nothing under usr/local" sh -c "! grep -q usr/local '$WORK/contents'"
 check "owned by root" sh -c "! dpkg-deb -c '$deb' | awk '{ print \$2 }' | grep -v '^root/root\$'"
 depends=$(dpkg-deb -f "$deb" Depends)

@@ -65,6 +65,8 @@ same "per-verb flags: activation-key" "$(printf '%s\n' --data-dir --host-match -
 same "tenant list takes --registration only (and --data-dir)" "$(printf '%s\n' --data-dir --registration)" \
 	"$(offers registrar tenant list -)"
 same "status: --json" "--json" "$(offers key-import status --j)"
+same "status: --warn-days" "--warn-days" "$(offers key-import status --w)"
+same "status: --metrics" "--metrics" "$(offers key-import status --m)"
 touch ActivationKey.png ActivationKey.txt
 same "--host-match completes the policies" "$(printf '%s\n' all any most)" "$(offers registrar activation-key --host-match "")"
 same "init --host-match completes the policies" "$(printf '%s\n' all any most)" "$(offers registrar init --host-match "")"

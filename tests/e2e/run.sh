@@ -10,6 +10,7 @@ sh "$dir/registrar.sh" || rc=1
 sh "$dir/expiring.sh" || rc=1
 sh "$dir/key_import.sh" || rc=1
 sh "$dir/check.sh" || rc=1
+sh "$dir/expiry.sh" || rc=1
 sh "$dir/manpages.sh" || rc=1
 sh "$dir/worked_decode.sh" || rc=1
 sh "$dir/qr.sh" || rc=1
