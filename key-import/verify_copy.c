@@ -22,7 +22,7 @@ static int same_as_key(json_t *r, json_t *claims, const char *dir, ar_err *e)
 {
 	static const char *const read[][2] = { { "registration", "sub" }, { "cloudId", "cloudId" },
 		{ "hostMatch", "hostMatch" }, { "hostSalt", "hostSalt" }, { "hosts", "hosts" },
-		{ "licensed", "licensed" }, { "serial", "serial" } };
+		{ "licensed", "licensed" }, { "serial", "serial" }, { "expiresAt", "exp" } };
 	size_t i;
 
 	for (i = 0; i < sizeof read / sizeof read[0]; i++) {
@@ -84,8 +84,10 @@ int check_verify_shown(const char *dir, json_t *r, int *verified, ar_err *e)
 
 	*verified = ar_activation_decode(key, strlen(key), trust_lookup, (void *)dir, &a,
 					 AR_ACTIVATION_FILE, &quiet) == AR_OK;
-	if (*verified)
-		rc = same_as_key(r, a.claims, dir, e);
 	ar_activation_free(&a);
+	/* a verified key is judged as check judges it: another stamp's key copied in, an older
+	 * one put back or its expiry edited must not read as Registered (exit 0, metrics 1) */
+	if (*verified)
+		rc = check_verify_copy(dir, r, e);
 	return rc;
 }

@@ -140,6 +140,26 @@ check "metrics: nothing registered" [ "$(parse none.prom)" = "airreg_activation_
 # refused as a registration name; the escaping is held by the parser on what can be there)
 check "metrics: the label is what the parser reads back" [ "$(parse m.prom | grep -c "registration=east")" -eq 7 ]
 
+# activation.json is a copy root can edit: status judges the key it holds as check does, so
+# an expiry pushed out by hand, or another stamp's key copied in, is not Registered (exit 0,
+# registered 1) but refused (5), as check refuses it; no metrics written
+cp "$ST/activation.json" act.keep
+/usr/bin/python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); d["expiresAt"] += 400 * 86400; json.dump(d, open(p, "w"))' "$ST/activation.json"
+expect_exit 5 "--warn-days, expiresAt edited" clock $((EXP - 10 * DAY)) "$KI" status --warn-days 30 --metrics edited.prom
+err_is "--warn-days, expiresAt edited" "key-import: $ST: activation.json: \"expiresAt\" is not what the key it holds says (changed by hand or damaged): issue a new key on the workstation (registrar activation-key --name east) and import it"
+check "expiresAt edited: no metrics" [ ! -e edited.prom ]
+expect_exit 5 "check, expiresAt edited" clock $((EXP - 10 * DAY)) "$KI" check --host "$HOSTS/node1.json" "$HOSTS/node2.json"
+"$TG" create --state-dir other --billing-model Capacity --agreement-number 42 --host "$HOSTS/node1.json" -o tok2.txt >/dev/null &&
+	"$RG" register --token tok2.txt --name west >/dev/null && "$KI" --state-dir other trust add issuer.pub >/dev/null &&
+	clock $NOW "$RG" activation-key --name west --valid-days 365 -o west.txt >/dev/null &&
+	clock $NOW "$KI" --state-dir other west.txt >/dev/null 2>&1 || bad "another stamp's key"
+cp other/activation.json "$ST/activation.json"
+expect_exit 5 "--warn-days, another stamp's activation.json" clock $((EXP - 10 * DAY)) "$KI" status --warn-days 30 --metrics foreign.prom
+check "another stamp's activation.json: the line" sh -c 'case "$1" in *"activation.json: holds a key for another stamp"*) exit 0;; esac; exit 1' - "$ERR"
+check "another stamp's activation.json: no metrics" [ ! -e foreign.prom ]
+cp act.keep "$ST/activation.json"
+expect_exit 6 "--warn-days, activation.json put back" clock $((EXP - 10 * DAY)) "$KI" status --warn-days 30
+
 # an unverified key (its issuer key removed with --force): status 0 as before, --warn-days 4
 "$KI" trust remove --force issuer.pub >/dev/null 2>&1 || bad "trust remove --force"
 expect_exit 0 "status, unverified" clock $((EXP - 40 * DAY)) "$KI" status
