@@ -177,6 +177,7 @@ rc=$?
 check "systemd-analyze verify: clean ($(cat units.out))" [ "$rc" -eq 0 ]
 check "systemd-analyze verify: no output" [ ! -s units.out ]
 check "service: oneshot, the command" grep -qx "ExecStart=$BIN/key-import status --warn-days 30 --metrics /var/lib/prometheus/node-exporter/airreg.prom" units/airreg-status.service
+check "service: a start timeout (a FIFO for the metrics file blocks the write)" grep -qx "TimeoutStartSec=5min" units/airreg-status.service
 check "timer: daily, persistent" sh -c "grep -qx OnCalendar=daily units/airreg-status.timer && grep -qx Persistent=true units/airreg-status.timer"
 # verify can fail: a unit with a mistyped key
 sed 's/^Type=oneshot/Type=oneshto/' units/airreg-status.service >units/bad.service
