@@ -4,6 +4,8 @@
 #ifndef REGISTRAR_COMMANDS_H
 #define REGISTRAR_COMMANDS_H
 
+#include <jansson.h>
+
 #include "err.h"
 #include "when.h"
 
@@ -34,6 +36,8 @@ int cmd_show_run(const registrar_opts *o, ar_err *e);
 /* list --expiring-within, on the open database (issued.c) */
 struct store;
 int registrar_list_expiring(const registrar_opts *o, struct store *db, ar_err *e);
+/* registrar list's JSON or table of list (report.c); expiring: the days in the last column */
+int registrar_print_list(json_t *list, int as_json, int expiring, long long now, ar_err *e);
 /* A key's expiry: "T (in SPAN)", or "T (expired SPAN ago)" from the second it expires on. */
 const char *registrar_format_expiry(long long exp, long long now, char out[AR_WHEN_CHARS + 1]);
 int cmd_activation_key_run(const registrar_opts *o, ar_err *e);

@@ -62,13 +62,6 @@ const char *registrar_format_expiry(long long exp, long long now, char out[AR_WH
 }
 
 /* as registrar list shows a member: "-" for none */
-static const char *s(json_t *r, const char *key)
-{
-	const char *v = json_string_value(json_object_get(r, key));
-
-	return v ? ar_text_shown(v) : "-";
-}
-
 static long long expires(json_t *r)
 {
 	return (long long)json_integer_value(json_object_get(r, "lastKeyExpires"));
@@ -119,27 +112,13 @@ static json_t *expiring(json_t *all, long days, long long now)
 
 int registrar_list_expiring(const registrar_opts *o, store *db, ar_err *e)
 {
-	json_t *all = registrar_registrations_json(db, e), *list = NULL, *r;
-	char exp[AR_WHEN_CHARS + 1];
-	size_t i;
+	json_t *all = registrar_registrations_json(db, e), *list = NULL;
 	int rc = all ? AR_OK : e->status;
 
 	if (rc == AR_OK && !(list = expiring(all, o->expiring_within, o->now)))
 		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	if (rc == AR_OK && o->json) {
-		json_t *doc = json_pack("{s:O}", "value", list);
-
-		rc = ar_json_print(doc, e);
-		json_decref(doc);
-	} else if (rc == AR_OK) {
-		printf("%-24s %-36s %-13s %-12s %6s %s\n", "NAME", "CLOUDID", "STATUS", "BILLING",
-		       "SERIAL", "KEY EXPIRES");
-		json_array_foreach(list, i, r)
-			printf("%-24s %-36s %-13s %-12s %6lld %s\n", s(r, "name"), s(r, "cloudId"),
-			       s(r, "status"), s(r, "billingModel"),
-			       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
-			       registrar_format_expiry(expires(r), o->now, exp));
-	}
+	if (rc == AR_OK)
+		rc = registrar_print_list(list, o->json, 1, o->now, e);
 	json_decref(list);
 	json_decref(all);
 	return rc;

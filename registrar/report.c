@@ -188,12 +188,38 @@ json_t *registrar_registration_json(store *db, const char *name, ar_err *e)
 	return r;
 }
 
+/* registrar list's output, the JSON or the table, for every registration or the expiring
+ * ones (expiring: the last column with its days, "in N days" / "expired N days ago"). */
+int registrar_print_list(json_t *list, int as_json, int expiring, long long now, ar_err *e)
+{
+	char exp[AR_WHEN_CHARS + 1];
+	json_t *r;
+	size_t i;
+	int rc = AR_OK;
+
+	if (as_json) {
+		json_t *doc = json_pack("{s:O}", "value", list);
+
+		rc = ar_json_print(doc, e);
+		json_decref(doc);
+		return rc;
+	}
+	printf("%-24s %-36s %-13s %-12s %6s %s\n", "NAME", "CLOUDID", "STATUS", "BILLING",
+	       "SERIAL", "KEY EXPIRES");
+	json_array_foreach(list, i, r)
+		printf("%-24s %-36s %-13s %-12s %6lld %s\n", s(r, "name"), s(r, "cloudId"),
+		       s(r, "status"), s(r, "billingModel"),
+		       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
+		       expiring ? registrar_format_expiry((long long)json_integer_value(
+				  json_object_get(r, "lastKeyExpires")), now, exp)
+				: when(r, "lastKeyExpires", exp));
+	return rc;
+}
+
 int cmd_list_run(const registrar_opts *o, ar_err *e)
 {
-	json_t *list = NULL, *r;
+	json_t *list = NULL;
 	store *db = NULL;
-	char exp[AR_TIME_CHARS + 1];
-	size_t i;
 	int rc;
 
 	/* refused before the database is opened, as activation-key's --valid-days */
@@ -206,20 +232,8 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 		return store_close(db, registrar_list_expiring(o, db, e), e);
 	if (rc == AR_OK && !(list = registrar_registrations_json(db, e)))
 		rc = e->status;
-	if (rc == AR_OK && o->json) {
-		json_t *doc = json_pack("{s:O}", "value", list);
-
-		rc = ar_json_print(doc, e);
-		json_decref(doc);
-	} else if (rc == AR_OK) {
-		printf("%-24s %-36s %-13s %-12s %6s %s\n", "NAME", "CLOUDID", "STATUS", "BILLING",
-		       "SERIAL", "KEY EXPIRES");
-		json_array_foreach(list, i, r)
-			printf("%-24s %-36s %-13s %-12s %6lld %s\n", s(r, "name"), s(r, "cloudId"),
-			       s(r, "status"), s(r, "billingModel"),
-			       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
-			       when(r, "lastKeyExpires", exp));
-	}
+	if (rc == AR_OK)
+		rc = registrar_print_list(list, o->json, 0, o->now, e);
 	json_decref(list);
 	rc = store_close(db, rc, e);
 	return rc;
