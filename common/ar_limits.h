@@ -45,6 +45,10 @@
 #define AR_ZIP_DEFLATE         "DEF"
 #define AR_TYP_TOKEN           "airreg-registration-token"
 #define AR_TYP_ACTIVATION_KEY  "airreg-activation-key"
+#define AR_TYP_REMOVAL_RECEIPT "airreg-removal-receipt"
+/* the removal receipt's format (common/receipt.c): plain JSON claims, no zip; with every
+ * claim at its longest it is under 1 KiB, so it always fits one QR code */
+#define AR_RECEIPT_FORMAT_VERSION 1
 
 /* What a file is from its first bytes (filekind.c): the PNG signature, a PEM armour line,
  * the scanner command an image is read with, and how much of a JWS header is looked at. */

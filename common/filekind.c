@@ -92,6 +92,8 @@ static ar_kind jws_kind(const uint8_t *p, size_t len)
 		kind = AR_KIND_TOKEN;
 	else if (typ && strcmp(typ, AR_TYP_ACTIVATION_KEY) == 0)
 		kind = AR_KIND_ACTIVATION_KEY;
+	else if (typ && strcmp(typ, AR_TYP_REMOVAL_RECEIPT) == 0)
+		kind = AR_KIND_REMOVAL_RECEIPT;
 	json_decref(h);
 	return kind;
 }
@@ -138,6 +140,9 @@ int ar_expect_kind(const uint8_t *data, size_t len, ar_kind want, const char *wh
 				       ? "; --host takes host records (token-gen probe)" : "");
 		return ar_fail(e, AR_EINPUT, where, "this is an activation key: carry it to the "
 			       "stamp (key-import %s)", file);
+	case AR_KIND_REMOVAL_RECEIPT:
+		return ar_fail(e, AR_EINPUT, where, "this is a removal receipt: carry it to the "
+			       "workstation (registrar unregister --receipt %s)", file);
 	case AR_KIND_PUBLIC_KEY:
 		return ar_fail(e, AR_EINPUT, where, "this is an issuer public key: key-import "
 			       "trust add %s", file);

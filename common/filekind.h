@@ -14,6 +14,7 @@ typedef enum {
 	AR_KIND_UNKNOWN = 0, /* none of these: the reader's own checks say what is wrong */
 	AR_KIND_TOKEN,
 	AR_KIND_ACTIVATION_KEY,
+	AR_KIND_REMOVAL_RECEIPT,
 	AR_KIND_PUBLIC_KEY,
 	AR_KIND_PRIVATE_KEY,
 	AR_KIND_IMAGE
