@@ -126,12 +126,12 @@ $(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG) $(BUILD)/objs/registrar
 		$(QR_LIBS) $(REGISTRAR_LIBS)
 
 # Stamp-side programs share code (never the registrar's): key-import links token-gen's
-# archive for its probe (probe.o and the readers it calls; the linker takes no other object,
-# so key-import needs no QR library).
+# archive for its probe (probe.o and the readers it calls; the linker takes no other object).
+# The QR libraries: `remove --qr` draws the removal receipt (issue 18).
 $(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBAIRREG) $(BUILD)/objs/key-import
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBAIRREG) \
-		$(PKG_LIBS)
+		$(PKG_LIBS) $(QR_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBTOKENGEN) $(LIBAIRREG)
 	@mkdir -p $(@D)

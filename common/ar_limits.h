@@ -115,6 +115,11 @@
 #define AR_LAST_CHECK_FILE     "last-check.json"
 /* The first key with a hardware policy imported here: a key without one is refused after. */
 #define AR_POLICY_MARK_FILE    "hardware-policy.json"
+/* The receipt of the last removal (key-import remove): kept so that `remove -o` can write it
+ * again when the first copy was lost; the next removal replaces it. */
+#define AR_REMOVAL_RECEIPT_FILE "removal-receipt.txt"
+/* A receipt is under 1 KiB (AR_RECEIPT_FORMAT_VERSION's note); a kept one is read with room. */
+#define AR_RECEIPT_MAX_BYTES   4096
 #define AR_RESOURCE_VERSION    1
 
 /* QR transfer: byte mode, error correction level M (a screen photographed at an

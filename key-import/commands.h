@@ -20,6 +20,7 @@ typedef struct {
 	const char *warn_days_arg; /* status --warn-days as given (checked by status) */
 	int warn_days;            /* status --warn-days N; 0: not given */
 	const char *metrics;      /* status --metrics FILE|-; NULL: not given */
+	const char *output, *qr;  /* remove -o RECEIPT|- and --qr FILE.png|-; NULL: not given */
 } keyimport_opts;
 
 int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e);

@@ -24,7 +24,7 @@ static const char usage_text[] =
 	"usage: " PROGRAM " [--state-dir DIR] [--dry-run] FILE|-\n"
 	"       " PROGRAM " import [--dry-run] [--host RECORD... | --probe [--root DIR]] FILE|-\n"
 	"       " PROGRAM " status [--json] [--warn-days N] [--metrics FILE|-]\n"
-	"       " PROGRAM " remove\n"
+	"       " PROGRAM " remove [-o RECEIPT|-] [--qr FILE.png|-]\n"
 	"       " PROGRAM " check --host FILE... [--json] | check --probe [--root DIR] [--json]\n"
 	"       " PROGRAM " trust add FILE | trust list [--json] | trust remove [--force] KID|FILE\n"
 	"       " PROGRAM " --help | --version\n"
@@ -33,7 +33,7 @@ static const char usage_text[] =
 	"5 environment, 6 expiring within N days (status --warn-days).\n";
 
 enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_HOST,
-       OPT_PROBE, OPT_ROOT, OPT_WARN_DAYS, OPT_METRICS };
+       OPT_PROBE, OPT_ROOT, OPT_WARN_DAYS, OPT_METRICS, OPT_OUTPUT, OPT_QR };
 #define BIT(o) (1u << ((o) - OPT_STATE_DIR))
 #define HARDWARE_BITS (BIT(OPT_HOST) | BIT(OPT_PROBE) | BIT(OPT_ROOT))
 
@@ -47,6 +47,8 @@ static const struct option long_options[] = {
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "qr", required_argument, NULL, OPT_QR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -219,7 +221,7 @@ int main(int argc, char **argv)
 	} verbs[] = {
 		{ "import", cmd_import, BIT(OPT_DRY_RUN) | HARDWARE_BITS },
 		{ "status", cmd_status, BIT(OPT_JSON) | BIT(OPT_WARN_DAYS) | BIT(OPT_METRICS) },
-		{ "remove", cmd_remove, 0 },
+		{ "remove", cmd_remove, BIT(OPT_OUTPUT) | BIT(OPT_QR) },
 		{ "check", cmd_check, BIT(OPT_JSON) | HARDWARE_BITS },
 		{ "trust", cmd_trust, BIT(OPT_JSON) | BIT(OPT_FORCE) },
 	};
@@ -232,9 +234,12 @@ int main(int argc, char **argv)
 	ar_kind_set_reader(AR_READER_KEY_IMPORT);
 	hidden = hide_kid(argc, argv);
 	opterr = 0;
-	while ((c = getopt_long(argc - hidden, argv, "", long_options, &idx)) != -1) {
+	while ((c = getopt_long(argc - hidden, argv, "o:", long_options, &idx)) != -1) {
+		if (c == 'o')
+			c = OPT_OUTPUT; /* -o is --output; getopt sets no idx for it */
 		if (c != '?' && c != ':' && optarg &&
-		    ar_text_check_flag(long_options[idx].name, optarg, &e) != AR_OK)
+		    ar_text_check_flag(c == OPT_OUTPUT ? "output" : long_options[idx].name, optarg,
+				       &e) != AR_OK)
 			return finish(e.status, &e);
 		switch (c) {
 		case OPT_HELP: fputs(usage_text, stdout); return 0;
@@ -254,6 +259,13 @@ int main(int argc, char **argv)
 			if (seen & BIT(c))
 				return usage_error("--metrics given twice");
 			o.metrics = optarg;
+			break;
+		case OPT_OUTPUT:
+		case OPT_QR:
+			if (seen & BIT(c))
+				return usage_error(c == OPT_QR ? "--qr given twice" :
+						   "-o/--output given twice");
+			*(c == OPT_QR ? &o.qr : &o.output) = optarg;
 			break;
 		case OPT_HOST:
 			if (o.n_host_files <= AR_MAX_HOSTS)
