@@ -124,18 +124,34 @@ expect_exit 4 "import a scanned receipt" "$KI" r.scan
 one_line_error "import a scanned receipt" "this is a removal receipt: carry it to the workstation"
 same "import a receipt: state unchanged" "$(snapshot "$ST")" "$snap"
 
-# --- remove without -o: removed as before, the no-receipt line, the receipt kept (replaced)
+# --- -o that fails after the removal (/dev/full: ENOSPC): exit 5, the line says what to do
 "$RG" activation-key --name east -o key4.txt >/dev/null && "$KI" key4.txt >/dev/null ||
 	bad "a newer key, serial 4"
+expect_exit 5 "remove -o /dev/full" clock "$KI" remove -o /dev/full
+case $ERR in
+"key-import: /dev/full: "*" (the activation was removed and its receipt kept: key-import remove -o FILE writes it again)") ok ;;
+*) bad "remove -o /dev/full: stderr: $ERR" ;;
+esac
+check "remove -o /dev/full: one line on stderr" [ "$(wc -l <"$WORK/err")" -eq 1 ]
+check "remove -o /dev/full: activation.json gone" [ ! -e "$ST/activation.json" ]
+check "remove -o /dev/full: the receipt of serial 4 kept" $PY verify.py "$ST/stamp.pub" \
+	"$ST/removal-receipt.txt" 4 "$CLOUD" "$(sha256sum <key4.txt | cut -c1-64)" "$NOW"
+expect_exit 0 "remove -o after the failed one" "$KI" remove -o r4.txt
+check "remove -o after the failed one: the kept receipt" cmp -s r4.txt "$ST/removal-receipt.txt"
+
+# --- remove without -o: removed as before, the no-receipt line, the receipt kept (replaced)
+"$RG" activation-key --name east -o key5.txt >/dev/null && "$KI" key5.txt >/dev/null ||
+	bad "a newer key, serial 5"
 expect_exit 0 "remove without -o" clock "$KI" remove
-same "remove without -o: stdout" "$OUT" "key-import: removed the activation of east (CloudId $CLOUD, serial 4); keys up to serial 4 stay refused
+same "remove without -o: stdout" "$OUT" "key-import: removed the activation of east (CloudId $CLOUD, serial 5); keys up to serial 5 stay refused
 key-import: no receipt written: key-import remove -o RECEIPT writes it for the workstation (registrar unregister --receipt RECEIPT)"
 check "remove without -o: nothing on stderr" [ ! -s "$WORK/err" ]
 check "remove without -o: activation.json gone" [ ! -e "$ST/activation.json" ]
-check "remove without -o: the receipt of serial 4 kept" $PY verify.py "$ST/stamp.pub" \
-	"$ST/removal-receipt.txt" 4 "$CLOUD" "$(sha256sum <key4.txt | cut -c1-64)" "$NOW"
-expect_exit 0 "remove -o after a plain remove" "$KI" remove -o r4.txt
-check "remove -o after a plain remove: the kept receipt" cmp -s r4.txt "$ST/removal-receipt.txt"
+check "remove without -o: the receipt of serial 5 kept" $PY verify.py "$ST/stamp.pub" \
+	"$ST/removal-receipt.txt" 5 "$CLOUD" "$(sha256sum <key5.txt | cut -c1-64)" "$NOW"
+check "remove without -o: the receipt replaced" sh -c '! cmp -s r4.txt "$1"' _ "$ST/removal-receipt.txt"
+expect_exit 0 "remove -o after a plain remove" "$KI" remove -o r5.txt
+check "remove -o after a plain remove: the kept receipt" cmp -s r5.txt "$ST/removal-receipt.txt"
 
 # --- nothing active, no kept receipt: exit 4, no file written
 rm "$ST/removal-receipt.txt"
