@@ -14,6 +14,7 @@ sh "$dir/check.sh" || rc=1
 sh "$dir/expiry.sh" || rc=1
 sh "$dir/manpages.sh" || rc=1
 sh "$dir/worked_decode.sh" || rc=1
+sh "$dir/runbook.sh" || rc=1
 sh "$dir/qr.sh" || rc=1
 bash "$dir/completion.sh" || rc=1
 sh "$dir/../samples/verify.sh" || rc=1
