@@ -73,7 +73,7 @@ static int lookup(void *ctx, const char *registration, const char *kid,
 
 	if (t->name && strcmp(t->name, registration) != 0)
 		return (ar_fail(e, AR_EINPUT, NULL, "the receipt is for registration %s, not %s",
-			       ar_text_shown(registration), t->name),
+			       registration, t->name),
 			ar_err_code(e, "InvalidRemovalReceipt"));
 	if (store_prepare(t->db, "SELECT id, cloud_id, stamp_kid, status, key_serial, name FROM "
 			  "registrations WHERE name = ?", &st, e) != AR_OK)
@@ -93,7 +93,7 @@ static int lookup(void *ctx, const char *registration, const char *kid,
 		return store_error(t->db, "read", e);
 	if (rc == SQLITE_DONE)
 		return (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s",
-			       ar_text_shown(registration)),
+			       registration),
 			ar_err_code(e, "RegistrationNotFound"));
 	if (strcmp(kid, t->stamp_kid) != 0)
 		return (ar_fail(e, AR_EINPUT, NULL, "receipt signed by stamp key %s, not by the "
@@ -302,10 +302,11 @@ int cmd_unregister_receipt_run(const registrar_opts *o, ar_err *e)
 	}
 	if (rc == AR_OK && d.outcome == DEACTIVATED_ALREADY)
 		printf(PROGRAM ": %s: already deactivated by this receipt, nothing changed\n",
-		       d.name);
+		       ar_text_shown(d.name));
 	else if (rc == AR_OK)
 		printf(PROGRAM ": deactivated %s (CloudId %s): the stamp removed serial %lld at %s; "
-		       "receipt %s kept; the name stays reserved for it\n", d.name, d.cloud_id,
+		       "receipt %s kept; the name stays reserved for it\n", ar_text_shown(d.name),
+		       ar_text_shown(d.cloud_id),
 		       d.serial, ar_format_time(d.removed_at, when), d.jti);
 	free(text);
 	return store_close(db, rc, e);
