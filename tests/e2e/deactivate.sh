@@ -204,4 +204,15 @@ receipt old.txt stA/stamp.key "$(claims $J1 alpha $CA 1 000000000000000000000000
 expect_exit 0 "a receipt on the migrated database" clock "$RG" unregister --receipt old.txt --data-dir "$WORK/old"
 check "migrated: Deactivated" [ "$(sqlite3 old/registrar.db "SELECT status FROM registrations WHERE name = 'alpha'")" = Deactivated ]
 check "migrated: the tenants still there" [ "$(sqlite3 old/registrar.db 'SELECT count(*) FROM tenants')" = 1 ]
+
+# a schema-4 database with a row naming a registration that is not there (an edited one): the
+# rebuild's foreign_key_check refuses it, exit 5, nothing changed (still schema 4)
+mkdir orphan && chmod 700 orphan
+sed 's/^PRAGMA user_version = 4;$/INSERT INTO tenants VALUES (99, "s", "t"); PRAGMA user_version = 4;/' schema4.sql >orphan.sql
+check "an orphan tenant row made" sqlite3 orphan/registrar.db <orphan.sql
+dump orphan >before.dump
+expect_exit 5 "a schema-4 database with an orphan row" clock "$RG" list --data-dir "$WORK/orphan"
+check "an orphan row: the line" [ "$ERR" = "registrar: $WORK/orphan/registrar.db: database: migrate: a row refers to a registration that is not there (PRAGMA foreign_key_check)" ]
+check "an orphan row: database unchanged" [ "$(dump orphan)" = "$(cat before.dump)" ]
+check "an orphan row: still schema 4" [ "$(sqlite3 orphan/registrar.db 'PRAGMA user_version')" = 4 ]
 finish deactivate
