@@ -12,8 +12,8 @@
 #include "store.h"
 #include "text.h"
 
-/* The latest unregistered registration of the CloudId and stamp key under another name
- * than name: its id, name and mappings, and how many of those name does not hold. */
+/* The latest ended (Unregistered or Deactivated) registration of the CloudId and stamp key
+ * under another name than name: its id, name and mappings, and how many of those name does not hold. */
 static int find_source(store *db, const char *name, const ar_token *t, long long *old,
 		       registrar_carry *carry, long long *missing, long long *own, ar_err *e)
 {
@@ -25,7 +25,7 @@ static int find_source(store *db, const char *name, const ar_token *t, long long
 		"(SELECT count(*) FROM tenants n JOIN registrations m ON m.id = n.registration_id "
 		"WHERE m.name = ?3) "
 		"FROM registrations r WHERE r.cloud_id = ?1 AND r.stamp_kid = ?2 AND "
-		"r.status = 'Unregistered' AND r.name <> ?3 ORDER BY r.updated_at DESC, r.id DESC "
+		"r.status <> 'Registered' AND r.name <> ?3 ORDER BY r.updated_at DESC, r.id DESC "
 		"LIMIT 1";
 	const char *cloud = json_string_value(json_object_get(t->claims, "cloudId"));
 	sqlite3_stmt *st;

@@ -14,6 +14,7 @@
 typedef struct {
 	const char *data_dir;
 	const char *token, *name, *cloud_id, *output;
+	const char *receipt; /* unregister --receipt: the stamp's removal receipt */
 	const char *registration, *subscription, *tenant;
 	const char *qr;  /* --qr: the activation key or issuer key drawn as QR codes */
 	const char *listen, *tls_cert, *tls_key, *public_url;  /* serve */
@@ -31,6 +32,8 @@ int cmd_init_run(const registrar_opts *o, ar_err *e);
 int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e);
 int cmd_register_run(const registrar_opts *o, ar_err *e);
 int cmd_unregister_run(const registrar_opts *o, ar_err *e);
+/* unregister --receipt (deactivate.c) */
+int cmd_unregister_receipt_run(const registrar_opts *o, ar_err *e);
 int cmd_list_run(const registrar_opts *o, ar_err *e);
 int cmd_show_run(const registrar_opts *o, ar_err *e);
 /* list --expiring-within, on the open database (issued.c) */

@@ -6,6 +6,7 @@
 
 #include "activation.h"
 #include "ar_limits.h"
+#include "codec.h"
 #include "commands.h"
 #include "datadir.h"
 #include "fileio.h"
@@ -62,19 +63,23 @@ static int read_live(store *db, const char *name, live_row *r, ar_err *e)
 }
 
 static int record_key(store *db, const live_row *r, long long serial, long long iat,
-		      long long exp, const char *name, json_t *claims, ar_err *e)
+		      long long exp, const char *name, json_t *claims, const char *compact,
+		      ar_err *e)
 {
+	char detail[128], sha[AR_SHA256_HEX_CHARS + 1];
 	sqlite3_stmt *st;
-	char detail[128];
 
-	/* the history registrar show gives (schema 4) */
-	if (store_prepare(db, "INSERT INTO keys (registration_id, serial, issued_at, expires_at) "
-			  "VALUES (?1, ?2, ?3, ?4)", &st, e) != AR_OK)
+	/* the history registrar show gives (schema 4), and the key's SHA-256, which a removal
+	 * receipt for this serial must name (schema 5) */
+	ar_sha256_hex((const uint8_t *)compact, strlen(compact), sha);
+	if (store_prepare(db, "INSERT INTO keys (registration_id, serial, issued_at, expires_at, "
+			  "sha256) VALUES (?1, ?2, ?3, ?4, ?5)", &st, e) != AR_OK)
 		return e->status;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_int64(st, 2, serial);
 	sqlite3_bind_int64(st, 3, iat);
 	sqlite3_bind_int64(st, 4, exp);
+	sqlite3_bind_text(st, 5, sha, -1, SQLITE_TRANSIENT);
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 
@@ -192,7 +197,8 @@ int registrar_issue_key_match(store *db, const char *name, json_t *token_claims,
 	if (rc == AR_OK)
 		rc = check_issued(name, claims, *compact, e);
 	if (rc == AR_OK)
-		rc = record_key(db, &r, p.serial, p.issued_at, p.expires_at, name, claims, e);
+		rc = record_key(db, &r, p.serial, p.issued_at, p.expires_at, name, claims,
+				*compact, e);
 	if (rc != AR_OK) {
 		free(*compact);
 		*compact = NULL;

@@ -20,6 +20,7 @@ static const char usage_text[] =
 	"usage: " PROGRAM " init [--data-dir DIR] [--force] [--host-match all|most|any|N]\n"
 	"       " PROGRAM " register --token FILE|- --name NAME [--carry-tenants]\n"
 	"       " PROGRAM " unregister --name NAME | --token FILE | --cloud-id UUID\n"
+	"       " PROGRAM " unregister --receipt FILE|- [--name NAME]\n"
 	"       " PROGRAM " list [--expiring-within DAYS] [--json]\n"
 	"       " PROGRAM " show NAME [--json]\n"
 	"       " PROGRAM " export-issuer-key [-o FILE|-] [--qr FILE.png|-] [--force]\n"
@@ -40,7 +41,7 @@ enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
 	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR,
 	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL, OPT_CARRY_TENANTS, OPT_HOST_MATCH,
-	OPT_EXPIRING_WITHIN
+	OPT_EXPIRING_WITHIN, OPT_RECEIPT
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -68,6 +69,7 @@ static const struct option long_options[] = {
 	{ "carry-tenants", no_argument, NULL, OPT_CARRY_TENANTS },
 	{ "host-match", required_argument, NULL, OPT_HOST_MATCH },
 	{ "expiring-within", required_argument, NULL, OPT_EXPIRING_WITHIN },
+	{ "receipt", required_argument, NULL, OPT_RECEIPT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -103,6 +105,9 @@ static int cmd_unregister(registrar_opts *o, int argc, char **argv)
 
 	if (argc != 0)
 		return no_args("unregister", argc, argv);
+	/* with a receipt, the stamp's proof that it stopped using the key: Deactivated */
+	if (o->receipt)
+		return finish(cmd_unregister_receipt_run(o, &e), &e);
 	return finish(cmd_unregister_run(o, &e), &e);
 }
 
@@ -222,6 +227,7 @@ static int take_option(registrar_opts *o, int c, unsigned *seen)
 	case OPT_TOKEN: o->token = optarg; break;
 	case OPT_NAME: o->name = optarg; break;
 	case OPT_CLOUD_ID: o->cloud_id = optarg; break;
+	case OPT_RECEIPT: o->receipt = optarg; break;
 	case OPT_JSON: o->json = 1; break;
 	case OPT_FORCE: o->force = 1; break;
 	case OPT_CARRY_TENANTS: o->carry_tenants = 1; break;
@@ -257,7 +263,8 @@ int main(int argc, char **argv)
 	} verbs[] = {
 		{ "init", cmd_init, BIT(OPT_FORCE) | BIT(OPT_HOST_MATCH) },
 		{ "register", cmd_register, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CARRY_TENANTS) },
-		{ "unregister", cmd_unregister, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CLOUD_ID) },
+		{ "unregister", cmd_unregister, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CLOUD_ID) |
+		  BIT(OPT_RECEIPT) },
 		{ "list", cmd_list, BIT(OPT_JSON) | BIT(OPT_EXPIRING_WITHIN) },
 		{ "show", cmd_show, BIT(OPT_JSON) | BIT(OPT_NAME) },
 		{ "export-issuer-key", cmd_export_issuer_key, BIT_OUTPUT | BIT(OPT_QR) |

@@ -114,4 +114,29 @@ json_t *registrar_tenant_page(store *db, long long id, const char *after, size_t
 int registrar_unregister(store *db, const char *name, long long now, char cloud_id[40],
 			 ar_err *e);
 
+/* Takes a removal receipt (common/receipt.h) as proof that the stamp stopped using the
+ * registration's latest key: verified with the stamp key on record, it must name that key
+ * (serial and SHA-256, where recorded) and not have been taken before; the registration
+ * becomes Deactivated, the receipt kept and audited. name NULL: the registration the
+ * receipt names; else it must name that one. Every refusal is AR_EINPUT with its code
+ * (RegistrationNotFound, InvalidRemovalReceipt, ReceiptWrongStamp, ReceiptWrongKey,
+ * ReceiptNotLatest, ReceiptReplayed) and nothing written; the same receipt again is
+ * DEACTIVATED_ALREADY, nothing written. Prints nothing. Inside the caller's transaction. */
+enum deactivate_outcome { DEACTIVATED, DEACTIVATED_ALREADY };
+typedef struct {
+	char name[AR_MAX_NAME_CHARS + 1];
+	char cloud_id[40];
+	long long serial, removed_at;
+	char jti[AR_UUID_CHARS + 1];
+	char receipt_sha256[AR_SHA256_HEX_CHARS + 1];
+	enum deactivate_outcome outcome;
+} registrar_deactivation;
+/* inside the caller's transaction */
+int registrar_deactivate(store *db, const char *name /* NULL: the receipt's */,
+			 const char *text, size_t len, long long now, const char *where,
+			 registrar_deactivation *out, ar_err *e);
+/* The last receipt taken for name, {"jti","serial","removedAt","takenAt","sha256"}, or
+ * JSON null when none; NULL on a database error. */
+json_t *registrar_last_receipt(store *db, const char *name, ar_err *e);
+
 #endif

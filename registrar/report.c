@@ -99,6 +99,22 @@ static void print_keys(json_t *keys, long long now)
 			       ? expiry(k, "expiresAt", now, exp) : "(not recorded)");
 }
 
+/* The stamp's last removal receipt taken (unregister --receipt), or "none". */
+static void print_receipt(json_t *c)
+{
+	char t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1];
+
+	if (!json_is_object(c)) {
+		printf("%-20snone\n", "Last receipt");
+		return;
+	}
+	printf("%-20s%s, serial %lld removed %s, taken %s\n%-20sSHA-256 %s\n", "Last receipt",
+	       json_string_value(json_object_get(c, "jti")),
+	       (long long)json_integer_value(json_object_get(c, "serial")),
+	       when(c, "removedAt", t1), when(c, "takenAt", t2), "",
+	       json_string_value(json_object_get(c, "sha256")));
+}
+
 static const char *s(json_t *r, const char *key)
 {
 	const char *v = json_string_value(json_object_get(r, key));
@@ -242,7 +258,7 @@ int cmd_list_run(const registrar_opts *o, ar_err *e)
 int cmd_show_run(const registrar_opts *o, ar_err *e)
 {
 	store *db = NULL;
-	json_t *r = NULL, *h, *keys = NULL;
+	json_t *r = NULL, *h, *keys = NULL, *last = NULL;
 	char t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1], exp[AR_WHEN_CHARS + 1];
 	size_t i;
 	int rc = store_open(registrar_data_dir(o), 0, &db, e);
@@ -254,6 +270,10 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 		rc = e->status;
 	if (rc == AR_OK)
 		json_object_set_new(r, "keys", keys);
+	if (rc == AR_OK && (last = registrar_last_receipt(db, o->name, e)) == NULL)
+		rc = e->status;
+	if (rc == AR_OK)
+		json_object_set_new(r, "lastReceipt", last);
 	if (rc == AR_OK && o->json) {
 		rc = ar_json_print(r, e);
 	} else if (rc == AR_OK) {
@@ -269,6 +289,7 @@ int cmd_show_run(const registrar_opts *o, ar_err *e)
 		       (long long)json_integer_value(json_object_get(r, "lastKeySerial")),
 		       expiry(r, "lastKeyExpires", o->now, exp));
 		print_keys(keys, o->now);
+		print_receipt(last);
 		json_array_foreach(json_object_get(r, "hosts"), i, h)
 			print_host(h, i == 0 ? "Hosts" : "");
 	}

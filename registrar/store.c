@@ -29,81 +29,6 @@ struct store {
 	} cache[STORE_CACHE_SLOTS];
 };
 
-/* Forward migrations: entry N brings the schema from version N to N+1. */
-static const char *const migrations[] = {
-	"CREATE TABLE registrations ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  cloud_id TEXT NOT NULL,"
-	"  stamp_kid TEXT NOT NULL,"
-	"  status TEXT NOT NULL CHECK (status IN ('Registered', 'Unregistered')),"
-	"  billing_model TEXT NOT NULL,"
-	"  agreement_number TEXT,"
-	"  asset_tag TEXT,"
-	"  usage_reporting INTEGER NOT NULL,"
-	"  marketplace_syndication INTEGER NOT NULL,"
-	"  token TEXT NOT NULL,"
-	"  token_sha256 TEXT NOT NULL,"
-	"  token_issued_at INTEGER NOT NULL,"
-	"  claims TEXT NOT NULL,"
-	"  registered_at INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL,"
-	"  key_serial INTEGER NOT NULL DEFAULT 0,"
-	"  key_expires INTEGER"
-	");"
-	/* a CloudId has at most one live registration */
-	"CREATE UNIQUE INDEX registrations_live_cloud ON registrations (cloud_id)"
-	"  WHERE status = 'Registered';"
-	"CREATE INDEX registrations_cloud ON registrations (cloud_id);"
-	"CREATE TABLE tenants ("
-	"  registration_id INTEGER NOT NULL REFERENCES registrations (id),"
-	"  subscription TEXT NOT NULL,"
-	"  tenant TEXT NOT NULL,"
-	"  PRIMARY KEY (registration_id, subscription)"
-	");"
-	"CREATE TABLE audit ("
-	"  id INTEGER PRIMARY KEY,"
-	"  at INTEGER NOT NULL,"
-	"  actor TEXT NOT NULL,"
-	"  action TEXT NOT NULL,"
-	"  registration TEXT,"
-	"  detail TEXT"
-	");"
-	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
-	"  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;"
-	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-	"  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;",
-	/* 2: a tenant maps to one subscription per registration (add overwrites) */
-	"CREATE UNIQUE INDEX tenants_one_subscription ON tenants (registration_id, tenant);",
-	/* 3: registrar-wide settings (registrar config); a setting not stored is its built-in
-	 * default, so a database migrated to 3 behaves as it did at 2 */
-	"CREATE TABLE settings ("
-	"  name TEXT PRIMARY KEY,"
-	"  value TEXT NOT NULL"
-	");",
-	/* 4: every key issued, with its issue time and expiry (registrar show's history); the
-	 * registrations row keeps the last one's, as before. A database of schema 3 recorded
-	 * the rest only in the audit ("serial N, jti ..." at its time): its keys are taken from
-	 * there, each with its audit time, the last with the expiry the row holds and the
-	 * earlier ones with none (it was never kept); a last key no audit row names (an edited
-	 * database) with no issue time. */
-	"CREATE TABLE keys ("
-	"  registration_id INTEGER NOT NULL REFERENCES registrations (id),"
-	"  serial INTEGER NOT NULL,"
-	"  issued_at INTEGER,"
-	"  expires_at INTEGER,"
-	"  PRIMARY KEY (registration_id, serial)"
-	");"
-	"INSERT OR IGNORE INTO keys (registration_id, serial, issued_at, expires_at)"
-	"  SELECT r.id, a.serial, a.at, CASE WHEN a.serial = r.key_serial THEN r.key_expires END"
-	"  FROM (SELECT registration, at, CAST(substr(detail, 8, instr(detail, ',') - 8)"
-	"        AS INTEGER) AS serial FROM audit"
-	"        WHERE action = 'activation-key' AND detail LIKE 'serial %,%') a"
-	"  JOIN registrations r ON r.name = a.registration"
-	"  WHERE a.serial BETWEEN 1 AND r.key_serial;"
-	"INSERT OR IGNORE INTO keys (registration_id, serial, issued_at, expires_at)"
-	"  SELECT id, key_serial, NULL, key_expires FROM registrations WHERE key_serial > 0;",
-};
 
 int store_error(store *db, const char *what, ar_err *e)
 {
@@ -237,13 +162,34 @@ static int schema_version(store *db, int *version, ar_err *e)
 	return *version < 0 ? store_error(db, "read schema version", e) : AR_OK;
 }
 
+/* AR_OK when no row breaks a foreign key: a rebuilt table must leave every reference to
+ * it whole, and with foreign keys off nothing else would tell. */
+static int foreign_keys_whole(store *db, ar_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_prepare(db, "PRAGMA foreign_key_check", &st, e) != AR_OK)
+		return e->status;
+	rc = sqlite3_step(st);
+	store_release(db, st);
+	if (rc == SQLITE_ROW)
+		return ar_fail(e, AR_EENV, sqlite3_db_filename(db->conn, "main"),
+			       "database: migrate: a row refers to a registration that is not there "
+			       "(PRAGMA foreign_key_check)");
+	return rc == SQLITE_DONE ? AR_OK : store_error(db, "migrate", e);
+}
+
+/* Foreign keys are off for the whole transaction (the pragma is a no-op inside one), so a
+ * table rebuild keeps the rows that refer to it; they are turned on by the caller after. */
 static int migrate(store *db, ar_err *e)
 {
-	int version = 0, target = (int)(sizeof migrations / sizeof migrations[0]);
+	int version = 0, target = (int)store_migration_count, migrated = 0;
 	char sql[64];
 	int rc;
 
-	if (store_begin(db, e) != AR_OK)
+	if (store_exec(db, "PRAGMA foreign_keys = OFF", "set foreign keys", e) != AR_OK ||
+	    store_begin(db, e) != AR_OK)
 		return e->status;
 	rc = schema_version(db, &version, e);
 	if (rc == AR_OK && version > target)
@@ -251,10 +197,13 @@ static int migrate(store *db, ar_err *e)
 			     "database schema %d is newer than this registrar (%d)", version, target);
 	for (; rc == AR_OK && version < target; version++) {
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version + 1);
-		rc = store_exec(db, migrations[version], "migrate", e);
+		rc = store_exec(db, store_migrations[version], "migrate", e);
 		if (rc == AR_OK)
 			rc = store_exec(db, sql, "migrate", e);
+		migrated = 1;
 	}
+	if (rc == AR_OK && migrated)
+		rc = foreign_keys_whole(db, e);
 	return store_end(db, rc, e);
 }
 
@@ -280,9 +229,9 @@ static int open_path(const char *path, int create, const char *journal, store **
 	sqlite3_busy_timeout((*db)->conn, AR_DB_BUSY_TIMEOUT_MS);
 	snprintf(pragma, sizeof pragma, "PRAGMA journal_mode = %s", journal);
 	if (store_exec(*db, pragma, "set the journal mode", e) != AR_OK ||
-	    store_exec(*db, "PRAGMA foreign_keys = ON", "set foreign keys", e) != AR_OK ||
 	    store_exec(*db, "PRAGMA synchronous = FULL", "set synchronous", e) != AR_OK ||
-	    migrate(*db, e) != AR_OK) {
+	    migrate(*db, e) != AR_OK ||
+	    store_exec(*db, "PRAGMA foreign_keys = ON", "set foreign keys", e) != AR_OK) {
 		store_close(*db, e->status, e);
 		*db = NULL;
 		return e->status;

@@ -4,8 +4,14 @@
 #define REGISTRAR_STORE_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 
 #include "err.h"
+
+/* The schema's forward migrations (schema.c): entry N brings version N to N+1; the last
+ * version is their count. */
+extern const char *const store_migrations[];
+extern const size_t store_migration_count;
 
 /* One connection to the database, with its own cached statements; used by one thread at
  * a time. */

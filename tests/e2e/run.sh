@@ -8,6 +8,7 @@ rc=0
 sh "$dir/token_gen.sh" || rc=1
 sh "$dir/registrar.sh" || rc=1
 sh "$dir/expiring.sh" || rc=1
+sh "$dir/deactivate.sh" || rc=1
 sh "$dir/key_import.sh" || rc=1
 sh "$dir/receipt.sh" || rc=1
 sh "$dir/check.sh" || rc=1
