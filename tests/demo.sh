@@ -75,8 +75,13 @@ if "$KI" --state-dir "$STAMP" "$USB/ActivationKey.txt"; then
 	exit 1
 fi
 
-step "13. Remove the activation (key-import remove)"
-"$KI" remove --state-dir "$STAMP"
+step "13. Decommission on the stamp: remove the activation, with a signed receipt (key-import remove -o)"
+"$KI" remove --state-dir "$STAMP" -o "$USB/RemovalReceipt.txt"
 "$KI" status --state-dir "$STAMP"
+
+step "14. Back on the workstation: it takes the receipt (registrar unregister --receipt)"
+"$RG" unregister --data-dir "$WS" --receipt "$USB/RemovalReceipt.txt"
+"$RG" show --data-dir "$WS" stamp-east
+"$RG" list --data-dir "$WS"
 echo
 echo "demo files in $DEMO"

@@ -42,6 +42,8 @@ void api_refuse(api_response *rs, const ar_err *e, const char *input_code)
 		{ "ActivationKeyLimitExceeded", 409 },
 		{ "CustomerSubscriptionLimitExceeded", 409 }, { "InvalidHostMatch", 400 },
 		{ "PreconditionFailed", 412 }, { "InvalidPreconditionHeader", 400 },
+		{ "InvalidRequestContent", 400 }, { "ReceiptWrongStamp", 400 },
+		{ "ReceiptWrongKey", 400 }, { "ReceiptNotLatest", 409 }, { "ReceiptReplayed", 409 },
 	};
 	char message[sizeof e->where + sizeof e->msg + 2];
 	size_t i;
@@ -100,8 +102,11 @@ json_t *api_body_carrying(const api_request *rq, const char *const *allowed,
 		json_decref(doc);
 		return NULL;
 	}
-	/* the carried file's string is set aside while the rest is checked */
-	props = json_object_get(doc, "properties");
+	/* the carried file's string is set aside while the rest is checked ("." first: a
+	 * member of the body itself, not of its properties) */
+	props = carried && carried[0] == '.' ? doc : json_object_get(doc, "properties");
+	if (carried && carried[0] == '.')
+		carried++;
 	if (carried && json_is_object(props) && json_is_string(json_object_get(props, carried))) {
 		file = json_incref(json_object_get(props, carried));
 		json_object_set_new(props, carried, json_string(""));
@@ -194,6 +199,12 @@ void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_
 	case ROUTE_ACTIVATION_KEY:
 		if (strcmp(rq->method, "POST") == 0)
 			api_activation_key(db, &rt, issuer, rq, rs);
+		else
+			rs->allow = "POST";
+		break;
+	case ROUTE_DEACTIVATE:
+		if (strcmp(rq->method, "POST") == 0)
+			api_deactivate(db, &rt, rq, rs);
 		else
 			rs->allow = "POST";
 		break;

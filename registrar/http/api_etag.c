@@ -37,9 +37,11 @@ json_t *api_live_registration(store *db, const char *name, ar_err *e)
 
 	if (!row || (status && strcmp(status, "Registered") == 0))
 		return row;
+	/* Unregistered, or Deactivated by the stamp's receipt: said as the CLI says it */
+	ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s is %s (its record stays on the "
+		"workstation: registrar show %s)", name,
+		status && strcmp(status, "Deactivated") == 0 ? "deactivated" : "unregistered", name);
 	json_decref(row);
-	ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s is unregistered (its record "
-		"stays on the workstation: registrar show %s)", name, name);
 	ar_err_code(e, "RegistrationNotFound");
 	return NULL;
 }

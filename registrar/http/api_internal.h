@@ -18,6 +18,7 @@ typedef enum {
 	ROUTE_REGISTRATIONS_ALL,  /* /subscriptions/S/providers/M.A/registrations */
 	ROUTE_REGISTRATION,       /* .../registrations/NAME */
 	ROUTE_ACTIVATION_KEY,     /* .../NAME/getactivationkey */
+	ROUTE_DEACTIVATE,         /* .../NAME/deactivate (airreg's: the removal receipt) */
 	ROUTE_SUBSCRIPTIONS,      /* .../NAME/customerSubscriptions */
 	ROUTE_SUBSCRIPTION,       /* .../NAME/customerSubscriptions/ID */
 	ROUTE_OPERATIONS,         /* /providers/M.A/operations */
@@ -45,7 +46,7 @@ void api_refuse(api_response *rs, const ar_err *e, const char *input_code);
 void api_reply(api_response *rs, unsigned status, json_t *doc);
 /* The body as a JSON object holding no member but the allowed ones; NULL with the refusal. */
 json_t *api_body_object(const api_request *rq, const char *const *allowed, api_response *rs);
-/* The same, but body.properties.CARRIED is a carried file's text: line breaks and blanks
+/* The same, but body.properties.CARRIED (".CARRIED": body.CARRIED) is a carried file's text: line breaks and blanks
  * are allowed in it (a PEM, QR parts one a line, a wrapped token); its reader refuses
  * anything else that is not printable ASCII. */
 json_t *api_body_carrying(const api_request *rq, const char *const *allowed,
@@ -91,6 +92,8 @@ int api_preconditions_of(const api_request *rq, const char *etag, const char *wh
 			 int *not_modified, ar_err *e);
 void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
 			const api_request *rq, api_response *rs);
+/* POST .../NAME/deactivate {"receipt": "..."} (api_deactivate.c) */
+void api_deactivate(store *db, const route *rt, const api_request *rq, api_response *rs);
 /* .../customerSubscriptions[/ID], every method (api_tenants.c) */
 void api_subscriptions(store *db, const route *rt, const api_request *rq, api_response *rs);
 

@@ -23,6 +23,10 @@ static const struct {
 	  "Delete Azure Stack Registration", "Deletes an Azure Stack registration" },
 	{ "Microsoft.AzureStack/registrations/getActivationKey/action", REGISTRATION_NAME,
 	  "Get Azure Stack Activation Key", "Gets the latest Azure Stack activation key" },
+	/* airreg's own action, not in Microsoft's list: a role can grant or deny it */
+	{ "Microsoft.AzureStack/registrations/deactivate/action", REGISTRATION_NAME,
+	  "Deactivate Azure Stack Registration",
+	  "Ends an Azure Stack registration with the stamp's signed removal receipt" },
 	{ "Microsoft.AzureStack/registrations/customerSubscriptions/read", SUBSCRIPTION_NAME,
 	  "Get Azure Stack Customer Subscription",
 	  "Gets the properties of an Azure Stack Customer Subscription" },

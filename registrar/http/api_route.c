@@ -40,6 +40,7 @@ static const struct {
 	{ IN_GROUP "registrations", ROUTE_REGISTRATIONS, NULL },
 	{ IN_GROUP "registrations/*", ROUTE_REGISTRATION, NULL },
 	{ REGISTRATION "getactivationkey", ROUTE_ACTIVATION_KEY, NULL },
+	{ REGISTRATION "deactivate", ROUTE_DEACTIVATE, NULL },
 	{ REGISTRATION "enableRemoteManagement", ROUTE_OFFLINE,
 	  "remote management needs a stamp connected to Azure; this registrar is disconnected" },
 	{ REGISTRATION "products", ROUTE_OFFLINE, NO_MARKETPLACE },
