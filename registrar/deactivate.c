@@ -71,14 +71,14 @@ static int lookup(void *ctx, const char *registration, const char *kid,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (t->name && strcmp(t->name, registration) != 0)
-		return (ar_fail(e, AR_EINPUT, NULL, "the receipt is for registration %s, not %s",
-			       registration, t->name),
-			ar_err_code(e, "InvalidRemovalReceipt"));
+	/* the name given (a URL's, --name) first: no such registration is 404 whatever the
+	 * receipt says */
+	const char *wanted = t->name ? t->name : registration;
+
 	if (store_prepare(t->db, "SELECT id, cloud_id, stamp_kid, status, key_serial, name FROM "
 			  "registrations WHERE name = ?", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, registration, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, wanted, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		t->id = sqlite3_column_int64(st, 0);
@@ -92,9 +92,12 @@ static int lookup(void *ctx, const char *registration, const char *kid,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_error(t->db, "read", e);
 	if (rc == SQLITE_DONE)
-		return (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s",
-			       registration),
+		return (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", wanted),
 			ar_err_code(e, "RegistrationNotFound"));
+	if (strcmp(wanted, registration) != 0)
+		return (ar_fail(e, AR_EINPUT, NULL, "the receipt is for registration %s, not %s",
+			       registration, t->name),
+			ar_err_code(e, "InvalidRemovalReceipt"));
 	if (strcmp(kid, t->stamp_kid) != 0)
 		return (ar_fail(e, AR_EINPUT, NULL, "receipt signed by stamp key %s, not by the "
 			       "stamp key of %s (%s)", kid, t->registration, t->stamp_kid),
@@ -102,15 +105,24 @@ static int lookup(void *ctx, const char *registration, const char *kid,
 	return registered_stamp_key(t->db, t->id, pk, e);
 }
 
-/* Who took the receipt jti before (*taker 0: nobody), and the jti of the last receipt of
- * registration id ("" when none). */
-static int receipts_of(store *db, const char *jti, long long id, long long *taker,
-		       char last[AR_UUID_CHARS + 1], ar_err *e)
+/* Who took the receipt jti before (*taker 0: nobody), the jti of the last receipt of
+ * registration id ("" when none), and the one that removed serial there ("" when none). */
+static int receipts_of(store *db, const char *jti, long long id, long long serial,
+		       long long *taker, char last[AR_UUID_CHARS + 1],
+		       char of_serial[AR_UUID_CHARS + 1], ar_err *e)
 {
 	sqlite3_stmt *st;
 
 	*taker = 0;
-	last[0] = '\0';
+	last[0] = of_serial[0] = '\0';
+	if (store_prepare(db, "SELECT jti FROM receipts WHERE registration_id = ? AND serial = ?",
+			  &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, serial);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		copy_col(of_serial, AR_UUID_CHARS + 1, st, 0);
+	store_release(db, st);
 	if (store_prepare(db, "SELECT registration_id FROM receipts WHERE jti = ?", &st, e) != AR_OK)
 		return e->status;
 	sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
@@ -151,13 +163,13 @@ static int judge(store *db, const target *t, const ar_receipt *r, registrar_deac
 {
 	const char *jti = ar_receipt_text(r, "jti");
 	long long serial = ar_receipt_int(r, "serial"), taker = 0;
-	char last[AR_UUID_CHARS + 1], sha[AR_SHA256_HEX_CHARS + 1];
+	char last[AR_UUID_CHARS + 1], of_serial[AR_UUID_CHARS + 1], sha[AR_SHA256_HEX_CHARS + 1];
 
 	if (strcmp(ar_receipt_text(r, "cloudId"), t->cloud_id) != 0)
 		return (ar_fail(e, AR_EINPUT, where, "receipt names CloudId %s, not the CloudId of "
 			       "%s (%s)", ar_receipt_text(r, "cloudId"), t->registration, t->cloud_id),
 			ar_err_code(e, "ReceiptWrongStamp"));
-	if (receipts_of(db, jti, t->id, &taker, last, e) != AR_OK)
+	if (receipts_of(db, jti, t->id, serial, &taker, last, of_serial, e) != AR_OK)
 		return e->status;
 	if (taker == t->id && strcmp(t->status, "Deactivated") == 0 && strcmp(last, jti) == 0) {
 		out->outcome = DEACTIVATED_ALREADY;
@@ -169,6 +181,12 @@ static int judge(store *db, const target *t, const ar_receipt *r, registrar_deac
 	if (strcmp(t->status, "Deactivated") == 0)
 		return (ar_fail(e, AR_EINPUT, where, "%s is deactivated already, by receipt %s",
 			       t->registration, last), ar_err_code(e, "ReceiptReplayed"));
+	/* one removal a key: a second receipt for a serial (the name registered again since,
+	 * no new key issued) proves nothing the first did not */
+	if (of_serial[0])
+		return (ar_fail(e, AR_EINPUT, where, "serial %lld of %s was deactivated before, by "
+			       "receipt %s", serial, t->registration, of_serial),
+			ar_err_code(e, "ReceiptReplayed"));
 	if (serial < t->key_serial)
 		return (ar_fail(e, AR_EINPUT, where, "receipt removes serial %lld of %s, but serial "
 			       "%lld was issued after it: that key may still be in use; remove it on "

@@ -146,6 +146,8 @@ clock "$TG" create --billing-model Development --host "$HOSTS/node3.json" --stat
 expect_exit 0 "register alpha again" clock "$RG" register --token tokA2.txt --name alpha
 check "registered again: Registered" [ "$(sqlite3 "$WS/registrar.db" "SELECT status FROM registrations WHERE name = 'alpha'")" = Registered ]
 refuse "a replayed receipt after registering again" "registrar: a2.txt: receipt $J2 was taken before: a receipt is proof once" --receipt a2.txt
+# nor does a fresh one for the serial it removed (no new key issued since): one removal a key
+refuse "a second receipt for a serial deactivated before" "registrar: a2again.txt: serial 2 of alpha was deactivated before, by receipt $J2" --receipt a2again.txt
 
 # a database of schema 4 (what the registrar before this one made: its migrations 1 to 4),
 # holding the rows taken before any receipt, migrated to 5 when first opened
