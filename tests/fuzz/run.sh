@@ -12,7 +12,7 @@ rm -rf "$FUZZ_DIR/seeds" "$FUZZ_DIR/crashes"
 mkdir -p "$FUZZ_DIR/crashes"
 sh "$here/seeds.sh" "$FUZZ_DIR/seeds" || exit 1
 printf '%-12s %12s %10s %8s\n' target executions exec/s corpus
-for t in ${FUZZ_ONLY:-jws token activation smbios cpuinfo host api}; do
+for t in ${FUZZ_ONLY:-jws token activation receipt smbios cpuinfo host api}; do
 	corpus=$FUZZ_DIR/corpus/$t
 	mkdir -p "$corpus"
 	# the regressions first, one by one: each must pass

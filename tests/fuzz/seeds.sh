@@ -6,7 +6,7 @@ set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 hw=$TESTDATA/hwdata
-mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api"
+mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/receipt" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
@@ -20,6 +20,15 @@ hosts=$here/../../samples/hosts
 "$BIN/registrar" tenant add --registration east --subscription 11111111-2222-4333-8444-555555555555 \
 	--tenant 0a0a0a0a-1111-4222-8333-444444444444 >/dev/null
 "$BIN/registrar" activation-key --name east -o "$work/key.txt" >/dev/null 2>&1
+# a removal receipt: the key imported, then removed with -o
+"$BIN/registrar" export-issuer-key -o "$work/issuer.pub" >/dev/null
+"$BIN/key-import" trust add "$work/issuer.pub" >/dev/null
+"$BIN/key-import" "$work/key.txt" >/dev/null
+"$BIN/key-import" remove -o "$work/receipt.txt" >/dev/null
+printf '\000' | cat - "$work/receipt.txt" >"$out/receipt/file"
+printf '\001' >"$out/receipt/claims"
+cut -d. -f2 "$work/receipt.txt" | /usr/bin/python3 -c 'import base64,sys; p=sys.stdin.read().strip(); sys.stdout.buffer.write(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))' >>"$out/receipt/claims"
+cp "$work/receipt.txt" "$out/jws/receipt"
 cp "$work/token.txt" "$out/jws/token"
 cp "$work/key.txt" "$out/jws/key"
 # the key as scanned QR parts (shorter parts than the programs make: more of them)
@@ -68,6 +77,7 @@ printf '\001%s/seed\n\n\n\n*\n{"location":"global","properties":{"registrationTo
 printf '\004%s/east\n\n\n*, W/"x"\n\n{"location":"global","properties":{"registrationToken":"%s"}}' "$r" \
 	"$(cat "$work/token.txt")" >"$out/api/patch"
 printf '\002%s/east/getactivationkey\n\n\n\n\n{}' "$r" >"$out/api/key"
+printf '\002%s/east/deactivate\n\n\n\n\n{"receipt":"%s"}' "$r" "$(cat "$work/receipt.txt")" >"$out/api/deactivate"
 printf '\000%s/east/customerSubscriptions\n2\n10000000-0000-4000-8000-000000000001\n\n\n' "$r" >"$out/api/page"
 printf '\001%s/east/customerSubscriptions/10000000-0000-4000-8000-00000000000A\n\n\n\n\n{"properties":{"tenantId":"0a0a0a0a-1111-4222-8333-444444444444"}}' "$r" >"$out/api/tenant"
 printf '\003%s/east/customerSubscriptions/10000000-0000-4000-8000-000000000002\n\n\n\n\n' "$r" >"$out/api/untenant"
