@@ -12,27 +12,32 @@
 	"claims, registered_at, updated_at, key_serial, key_expires"
 
 /* Forward migrations: entry N brings the schema from version N to N+1. */
-const char *const store_migrations[] = {
-	"CREATE TABLE registrations ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  cloud_id TEXT NOT NULL,"
-	"  stamp_kid TEXT NOT NULL,"
-	"  status TEXT NOT NULL CHECK (status IN ('Registered', 'Unregistered')),"
-	"  billing_model TEXT NOT NULL,"
-	"  agreement_number TEXT,"
-	"  asset_tag TEXT,"
-	"  usage_reporting INTEGER NOT NULL,"
-	"  marketplace_syndication INTEGER NOT NULL,"
-	"  token TEXT NOT NULL,"
-	"  token_sha256 TEXT NOT NULL,"
-	"  token_issued_at INTEGER NOT NULL,"
-	"  claims TEXT NOT NULL,"
-	"  registered_at INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL,"
-	"  key_serial INTEGER NOT NULL DEFAULT 0,"
-	"  key_expires INTEGER"
+/* The registrations table as schema 1 made it, but for its name and the statuses its CHECK
+ * allows (schema 5 rebuilds it to add one: SQLite cannot alter a CHECK). */
+#define REGISTRATIONS_TABLE(NAME, STATUSES) \
+	"CREATE TABLE " NAME " (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  name TEXT NOT NULL UNIQUE," \
+	"  cloud_id TEXT NOT NULL," \
+	"  stamp_kid TEXT NOT NULL," \
+	"  status TEXT NOT NULL CHECK (status IN (" STATUSES "))," \
+	"  billing_model TEXT NOT NULL," \
+	"  agreement_number TEXT," \
+	"  asset_tag TEXT," \
+	"  usage_reporting INTEGER NOT NULL," \
+	"  marketplace_syndication INTEGER NOT NULL," \
+	"  token TEXT NOT NULL," \
+	"  token_sha256 TEXT NOT NULL," \
+	"  token_issued_at INTEGER NOT NULL," \
+	"  claims TEXT NOT NULL," \
+	"  registered_at INTEGER NOT NULL," \
+	"  updated_at INTEGER NOT NULL," \
+	"  key_serial INTEGER NOT NULL DEFAULT 0," \
+	"  key_expires INTEGER" \
 	");"
+
+const char *const store_migrations[] = {
+	REGISTRATIONS_TABLE("registrations", "'Registered', 'Unregistered'")
 	/* a CloudId has at most one live registration */
 	"CREATE UNIQUE INDEX registrations_live_cloud ON registrations (cloud_id)"
 	"  WHERE status = 'Registered';"
@@ -92,27 +97,7 @@ const char *const store_migrations[] = {
 	 * foreign_key_check before the commit. The receipts taken are kept whole; a key issued
 	 * from now on records its SHA-256, which a receipt must name (NULL for older keys: not
 	 * checked, nothing to check it against). */
-	"CREATE TABLE registrations_new ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  cloud_id TEXT NOT NULL,"
-	"  stamp_kid TEXT NOT NULL,"
-	"  status TEXT NOT NULL"
-	"    CHECK (status IN ('Registered', 'Unregistered', 'Deactivated')),"
-	"  billing_model TEXT NOT NULL,"
-	"  agreement_number TEXT,"
-	"  asset_tag TEXT,"
-	"  usage_reporting INTEGER NOT NULL,"
-	"  marketplace_syndication INTEGER NOT NULL,"
-	"  token TEXT NOT NULL,"
-	"  token_sha256 TEXT NOT NULL,"
-	"  token_issued_at INTEGER NOT NULL,"
-	"  claims TEXT NOT NULL,"
-	"  registered_at INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL,"
-	"  key_serial INTEGER NOT NULL DEFAULT 0,"
-	"  key_expires INTEGER"
-	");"
+	REGISTRATIONS_TABLE("registrations_new", "'Registered', 'Unregistered', 'Deactivated'")
 	"INSERT INTO registrations_new (" REGISTRATION_COLUMNS ")"
 	"  SELECT " REGISTRATION_COLUMNS " FROM registrations;"
 	"DROP TABLE registrations;"
