@@ -51,6 +51,14 @@ static int kept_path(char path[4096], const char *dir, ar_err *e)
 	return ar_join_path(path, 4096, dir, AR_REMOVAL_RECEIPT_FILE, e);
 }
 
+int receipt_kept(const char *dir)
+{
+	char path[4096];
+	ar_err quiet = { 0 };
+
+	return kept_path(path, dir, &quiet) == AR_OK && ar_file_exists(path);
+}
+
 int receipt_make(const char *dir, const ar_stamp *stamp, json_t *resource, long long now,
 		 char **compact, ar_err *e)
 {

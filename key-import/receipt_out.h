@@ -25,6 +25,9 @@ int receipt_make(const char *dir, const ar_stamp *stamp, json_t *resource, long 
 int receipt_read_kept(const char *dir, const ar_stamp *stamp, char **compact, ar_receipt *r,
 		      ar_err *e);
 
+/* Whether a removal receipt is kept in dir (not read: a plain remove only names it). */
+int receipt_kept(const char *dir);
+
 /* Writes compact to output and/or qr, with their lines on report. */
 int receipt_write(const char *output, const char *qr, const char *compact, const char *name,
 		  long long serial, FILE *report, ar_err *e);

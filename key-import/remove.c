@@ -87,7 +87,11 @@ int cmd_remove_run(const keyimport_opts *o, ar_err *e)
 		rc = remove_locked(dir, &stamp, r, o->now, &compact, e);
 	else if (rc == AR_OK && writes)
 		rc = receipt_read_kept(dir, &stamp, &compact, &kept, e);
-	if (rc == AR_OK && !r && !compact)
+	if (rc == AR_OK && !r && !compact && !writes && receipt_kept(dir))
+		rc = ar_fail(e, AR_EINPUT, dir, "no activation resource to remove (Not registered); "
+			     "the receipt of the last removal is kept: key-import remove -o RECEIPT "
+			     "writes it again");
+	else if (rc == AR_OK && !r && !compact)
 		rc = ar_fail(e, AR_EINPUT, dir, "no activation resource to remove (Not registered)");
 	ar_unlock(lock);
 	removed = rc == AR_OK && r;

@@ -326,6 +326,9 @@ int cmd_unregister_receipt_run(const registrar_opts *o, ar_err *e)
 		       "receipt %s kept; the name stays reserved for it\n", ar_text_shown(d.name),
 		       ar_text_shown(d.cloud_id),
 		       d.serial, ar_format_time(d.removed_at, when), d.jti);
+	/* the SHA-256 of the receipt read, as key-import remove printed it when writing it */
+	if (rc == AR_OK)
+		ar_report_sha256_hex(stdout, d.receipt_sha256, where);
 	free(text);
 	return store_close(db, rc, e);
 }

@@ -67,7 +67,7 @@ step "11. Map another tenant on the workstation, re-issue, carry it over and imp
 "$KI" --state-dir "$STAMP" "$USB/ActivationKey.txt"
 "$KI" status --state-dir "$STAMP"
 
-step "12. An old key can never come back (exit 4 expected)"
+step "12. An old key can never come back: a newer key (serial 3) is imported, then the old one (serial 2) is refused (exit 4 expected)"
 "$RG" activation-key --data-dir "$WS" --name stamp-east -o "$USB/Newer.txt" >/dev/null
 "$KI" --state-dir "$STAMP" "$USB/Newer.txt" >/dev/null
 if "$KI" --state-dir "$STAMP" "$USB/ActivationKey.txt"; then

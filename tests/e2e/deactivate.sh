@@ -99,7 +99,8 @@ check "no receipt taken by the refusals" [ "$(sqlite3 "$WS/registrar.db" 'SELECT
 # the happy path: Registered -> Deactivated
 receipt a2.txt stA/stamp.key "$(claims $J2 alpha $CA 2 "$(sha a2.key)")"
 expect_exit 0 "unregister --receipt" clock "$RG" unregister --receipt a2.txt
-check "deactivated: the line" [ "$OUT" = "registrar: deactivated alpha (CloudId $CA): the stamp removed serial 2 at $(iso $T1); receipt $J2 kept; the name stays reserved for it" ]
+check "deactivated: the line, then the receipt's SHA-256 (to compare with the stamp's)" [ "$OUT" = "registrar: deactivated alpha (CloudId $CA): the stamp removed serial 2 at $(iso $T1); receipt $J2 kept; the name stays reserved for it
+$(sha256sum <a2.txt | cut -c1-64)  a2.txt" ]
 check "deactivated: nothing on stderr" [ -z "$ERR" ]
 expect_exit 0 "list" clock "$RG" list
 check "list says Deactivated" [ "$(printf '%s\n' "$OUT" | awk '$1 == "alpha" { print $3 }')" = Deactivated ]
@@ -123,7 +124,8 @@ check "the receipt kept whole" [ "$(sqlite3 "$WS/registrar.db" 'SELECT text FROM
 # the same receipt again: nothing changed; another one for the same removal: refused
 dump >before.dump
 expect_exit 0 "the same receipt again" clock "$RG" unregister --receipt a2.txt --name alpha
-check "the same receipt again: the line" [ "$OUT" = "registrar: alpha: already deactivated by this receipt, nothing changed" ]
+check "the same receipt again: the line, then its SHA-256" [ "$OUT" = "registrar: alpha: already deactivated by this receipt, nothing changed
+$(sha256sum <a2.txt | cut -c1-64)  a2.txt" ]
 check "the same receipt again: database unchanged" [ "$(dump)" = "$(cat before.dump)" ]
 receipt a2again.txt stA/stamp.key "$(claims $J3 alpha $CA 2 "$(sha a2.key)")"
 refuse "another receipt once deactivated" "registrar: a2again.txt: alpha is deactivated already, by receipt $J2" --receipt a2again.txt
@@ -133,7 +135,8 @@ refuse "--name on a receipt read from stdin, another registration" "registrar: (
 clock "$RG" unregister --name beta >/dev/null
 receipt b1.txt stB/stamp.key "$(claims $J4 beta $CB 1 "$(sha b1.key)")"
 expect_exit 0 "Unregistered, then the receipt" clock "$RG" unregister --receipt - <b1.txt
-check "Unregistered -> Deactivated: the line" [ "$OUT" = "registrar: deactivated beta (CloudId $CB): the stamp removed serial 1 at $(iso $T1); receipt $J4 kept; the name stays reserved for it" ]
+check "Unregistered -> Deactivated: the line, then the SHA-256 of what stdin held" [ "$OUT" = "registrar: deactivated beta (CloudId $CB): the stamp removed serial 1 at $(iso $T1); receipt $J4 kept; the name stays reserved for it
+$(sha256sum <b1.txt | cut -c1-64)  (stdin)" ]
 check "Unregistered -> Deactivated: the status" [ "$(sqlite3 "$WS/registrar.db" "SELECT status FROM registrations WHERE name = 'beta'")" = Deactivated ]
 # a deactivated registration's tenant mappings carry as an unregistered one's do
 clock "$RG" tenant add --registration beta --subscription 22222222-2222-4333-8444-555555555555 --tenant 66666666-7777-4888-8999-bbbbbbbbbbbb >/dev/null

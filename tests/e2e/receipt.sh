@@ -150,6 +150,10 @@ check "remove without -o: activation.json gone" [ ! -e "$ST/activation.json" ]
 check "remove without -o: the receipt of serial 5 kept" $PY verify.py "$ST/stamp.pub" \
 	"$ST/removal-receipt.txt" 5 "$CLOUD" "$(sha256sum <key5.txt | cut -c1-64)" "$NOW"
 check "remove without -o: the receipt replaced" sh -c '! cmp -s r4.txt "$1"' _ "$ST/removal-receipt.txt"
+snap=$(snapshot "$ST")
+expect_exit 4 "a plain remove again, a receipt kept" "$KI" remove
+same "a plain remove again: the line names the kept receipt and -o" "$ERR" "$NOTHING; the receipt of the last removal is kept: key-import remove -o RECEIPT writes it again"
+same "a plain remove again: state unchanged" "$(snapshot "$ST")" "$snap"
 expect_exit 0 "remove -o after a plain remove" "$KI" remove -o r5.txt
 check "remove -o after a plain remove: the kept receipt" cmp -s r5.txt "$ST/removal-receipt.txt"
 

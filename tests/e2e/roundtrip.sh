@@ -85,7 +85,8 @@ check "truncated: east still Registered" [ "$("$RG" show east --json | jq -r .st
 # --- the receipt taken: Deactivated, both ways the same (file and scanned QR codes)
 db=$(dump); sa=$(snapshot "$ST")
 expect_exit 0 "the workstation takes east's receipt (scanned from the QR code)" clock "$RG" unregister --receipt rA2-scanned.txt
-check "the line" [ "$OUT" = "registrar: deactivated east (CloudId $CLOUD): the stamp removed serial 2 at $(date -u -d "@$NOW" '+%Y-%m-%dT%H:%M:%SZ'); receipt $(cut -d. -f2 rA2.txt | $PY -c 'import base64,json,sys; p=sys.stdin.read().strip(); print(json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))["jti"])') kept; the name stays reserved for it" ]
+check "the line" [ "$OUT" = "registrar: deactivated east (CloudId $CLOUD): the stamp removed serial 2 at $(date -u -d "@$NOW" '+%Y-%m-%dT%H:%M:%SZ'); receipt $(cut -d. -f2 rA2.txt | $PY -c 'import base64,json,sys; p=sys.stdin.read().strip(); print(json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))["jti"])') kept; the name stays reserved for it
+$(sha256sum <rA2.txt | cut -c1-64)  rA2-scanned.txt" ]
 check "the stamp's state untouched by the workstation" [ "$(snapshot "$ST")" = "$sa" ]
 check "list says Deactivated" [ "$("$RG" list --json | jq -r '.value[] | select(.name == "east") | .status')" = Deactivated ]
 check "show gives the receipt: serial 2, its SHA-256" [ "$("$RG" show east --json | jq -r '.lastReceipt | "\(.serial) \(.sha256)"')" = "2 $(sha256sum <rA2.txt | cut -c1-64)" ]

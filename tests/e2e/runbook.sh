@@ -180,6 +180,7 @@ else
 	check "decommission step 1: for serial 3" grep -q "serial 3 of stamp-east" "$P/1.out"
 	check "decommission step 1: the activation is gone" [ ! -e "$ST/activation.json" ]
 	check "decommission step 2: deactivated" starts "$P/2.out" "registrar: deactivated stamp-east (CloudId $CLOUD): the stamp removed serial 3 at "
+	check "decommission: the receipt's SHA-256 is the same on both sides" [ "$(grep '^[0-9a-f]\{64\}  RemovalReceipt.txt$' "$P/1.out")" = "$(grep '^[0-9a-f]\{64\}  RemovalReceipt.txt$' "$P/2.out")" ]
 	check "decommission step 2: show says Deactivated" grep -Eqx 'Status +Deactivated' "$P/2.out"
 	(cd workstation && clock "$T3" registrar list --json) >list.json
 	check "decommission: list --json says Deactivated" [ "$(jq -r '.value[] | select(.name == "stamp-east") | .status' list.json)" = Deactivated ]
