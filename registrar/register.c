@@ -281,7 +281,8 @@ static int check_bound(const registration_row *r, const ar_token *t, const char 
 }
 
 /* The live registration whose column holds value, in r; when there is none, *was says
- * whether one ever did (unregistered since), so unregister can say which. */
+ * whether one ever did (1: unregistered since; 2: deactivated, by a receipt), so unregister
+ * can say which. */
 static int find_live(store *db, const char *column, const char *value, registration_row *r,
 		     int *was, ar_err *e)
 {
@@ -297,7 +298,7 @@ static int find_live(store *db, const char *column, const char *value, registrat
 	snprintf(where, sizeof where, "%s = ?", column);
 	if (find_by(db, where, value, &past, e) != AR_OK)
 		return e->status;
-	*was = past.found;
+	*was = !past.found ? 0 : strcmp(past.status, "Deactivated") == 0 ? 2 : 1;
 	return AR_OK;
 }
 
@@ -399,7 +400,8 @@ int cmd_unregister_run(const registrar_opts *o, ar_err *e)
 	 * API's DELETE answers 204 for it), as register says of the same token again. */
 	if (rc == AR_OK && !r.found)
 		printf(PROGRAM ": %s: %s\n", ar_text_shown(label),
-		       was ? "already unregistered, nothing changed"
+		       was == 2 ? "already deactivated (the stamp's receipt), nothing changed"
+		       : was ? "already unregistered, nothing changed"
 		       : o->name ? "no registration of that name, nothing to unregister"
 				 : "no registration of that CloudId, nothing to unregister");
 	else if (rc == AR_OK)

@@ -129,6 +129,11 @@ $(sha256sum <a2.txt | cut -c1-64)  a2.txt" ]
 check "the same receipt again: database unchanged" [ "$(dump)" = "$(cat before.dump)" ]
 receipt a2again.txt stA/stamp.key "$(claims $J3 alpha $CA 2 "$(sha a2.key)")"
 refuse "another receipt once deactivated" "registrar: a2again.txt: alpha is deactivated already, by receipt $J2" --receipt a2again.txt
+# a plain unregister of a deactivated registration: nothing to do, and said so
+dump >before.dump
+expect_exit 0 "unregister --name of a deactivated registration" clock "$RG" unregister --name alpha
+check "unregister --name of a deactivated one: the line" [ "$OUT" = "registrar: alpha: already deactivated (the stamp's receipt), nothing changed" ]
+check "unregister --name of a deactivated one: database unchanged" [ "$(dump)" = "$(cat before.dump)" ]
 refuse "--name on a receipt read from stdin, another registration" "registrar: (stdin): the receipt is for registration alpha, not beta" --receipt - --name beta <a2.txt
 
 # Unregistered (without proof), then the receipt: Deactivated
