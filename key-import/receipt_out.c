@@ -149,5 +149,12 @@ int receipt_write(const char *output, const char *qr, const char *compact, const
 			"--receipt %s\n", ar_is_stdio(output) ? "RECEIPT" : ar_text_shown(output));
 	}
 	snprintf(what, sizeof what, "removal receipt (%zu bytes)", len);
-	return qr ? ar_qr_output(qr, compact, len, PROGRAM, what, report, e) : AR_OK;
+	if (!qr || ar_qr_output(qr, compact, len, PROGRAM, what, report, e) != AR_OK)
+		return qr ? e->status : AR_OK;
+	/* drawn only: the workstation scans it first (zbarimg's text, then the same verb) */
+	if (!output)
+		fprintf(report, PROGRAM ": carry it to the workstation: scan it (" AR_QR_SCAN_COMMAND
+			" %s > RECEIPT), then registrar unregister --receipt RECEIPT\n",
+			ar_is_stdio(qr) ? "IMAGE" : ar_text_shown(qr));
+	return AR_OK;
 }

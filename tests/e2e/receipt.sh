@@ -109,7 +109,8 @@ key-import: carry it to the workstation: registrar unregister --receipt RECEIPT"
 # --- --qr FILE.png: one code, scanned back by zbarimg to the same text
 expect_exit 0 "remove --qr" "$KI" remove --qr r.png
 case $OUT in
-*"key-import: wrote r.png: removal receipt ($B bytes) in 1 QR code (version "*", level M); text SHA-256 $RSHA") ok ;;
+*"key-import: wrote r.png: removal receipt ($B bytes) in 1 QR code (version "*", level M); text SHA-256 $RSHA
+key-import: carry it to the workstation: scan it (zbarimg --raw -Sdisable -Sqrcode.enable r.png > RECEIPT), then registrar unregister --receipt RECEIPT") ok ;;
 *) bad "remove --qr: report: $OUT" ;;
 esac
 scan r.png >r.scan
