@@ -62,6 +62,17 @@ expect_exit 2 "-o on status" "$KI" status -o a.txt
 one_line_error "-o on status" "key-import: --output does not apply to status"
 expect_exit 2 "--qr on import" "$KI" import --qr a.png key3.txt
 one_line_error "--qr on import" "key-import: --qr does not apply to import"
+# an output in the state directory would replace its files with the receipt (stamp.key: the
+# stamp's identity gone for good; serials.json: its marks), through a link to it too
+RST=$(cd "$ST" && pwd -P)
+ln -s "$ST" stlink
+for out in "$ST/stamp.key" "$ST/activation.json" "$ST/serials.json" "$ST/removal-receipt.txt" \
+	"$ST/trusted/r.txt" stlink/stamp.key; do
+	expect_exit 2 "-o $out" clock "$KI" remove -o "$out"
+	same "-o $out: the line" "$ERR" "key-import: $out: is in the stamp's state directory $RST: write the receipt elsewhere (nothing removed)"
+done
+expect_exit 2 "--qr in the state directory" clock "$KI" remove -o r.txt --qr "$ST/stamp.key"
+same "--qr in the state directory: the line" "$ERR" "key-import: $ST/stamp.key: is in the stamp's state directory $RST: write the receipt elsewhere (nothing removed)"
 same "refused: activation.json byte for byte" "$(sha256sum <"$ST/activation.json")" "$act"
 same "refused: the state unchanged" "$(snapshot "$ST")" "$snap"
 check "refused: no receipt written" [ ! -e r.txt ]
