@@ -164,6 +164,28 @@ check "remove without -o: the receipt replaced" sh -c '! cmp -s r4.txt "$1"' _ "
 expect_exit 0 "remove -o after a plain remove" "$KI" remove -o r5.txt
 check "remove -o after a plain remove: the kept receipt" cmp -s r5.txt "$ST/removal-receipt.txt"
 
+# --- a kept receipt replaced behind the stamp's back: never written out as this stamp's
+DAMAGED="not a receipt this stamp wrote (damaged state: delete it; the workstation can still unregister without proof)"
+cp "$ST/removal-receipt.txt" kept.bak
+"$TG" create --billing-model Development --host "$HOSTS/node1.json" --state-dir other -o otok.txt >/dev/null
+"$KI" trust add --state-dir other issuer.pub >/dev/null
+"$RG" register --token otok.txt --name west >/dev/null && "$RG" activation-key --name west -o w1.txt >/dev/null &&
+	"$KI" import --state-dir other w1.txt >/dev/null && "$KI" remove --state-dir other -o west.txt >/dev/null ||
+	bad "another stamp's receipt"
+cp west.txt "$ST/removal-receipt.txt"
+snap=$(snapshot "$ST")
+expect_exit 5 "kept: another stamp's receipt" "$KI" remove -o none.txt
+same "kept: another stamp's receipt: the line" "$ERR" "key-import: $ST/removal-receipt.txt: $DAMAGED"
+same "kept: another stamp's receipt: the state unchanged" "$(snapshot "$ST")" "$snap"
+head -c 100 kept.bak >"$ST/removal-receipt.txt"
+expect_exit 5 "kept: truncated" "$KI" remove -o none.txt
+same "kept: truncated: the line" "$ERR" "key-import: $ST/removal-receipt.txt: $DAMAGED"
+rm "$ST/removal-receipt.txt" && ln -s "$WORK/west.txt" "$ST/removal-receipt.txt"
+expect_exit 5 "kept: a symbolic link" "$KI" remove -o none.txt
+same "kept: a symbolic link: the line" "$ERR" "key-import: $ST/removal-receipt.txt: is a symbolic link (refused)"
+check "kept and refused: no receipt written" [ ! -e none.txt ]
+rm "$ST/removal-receipt.txt" && cp kept.bak "$ST/removal-receipt.txt"
+
 # --- nothing active, no kept receipt: exit 4, no file written
 rm "$ST/removal-receipt.txt"
 snap=$(snapshot "$ST")
