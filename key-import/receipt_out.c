@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "receipt_out.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,24 +11,6 @@
 #include "qr.h"
 #include "state.h"
 #include "text.h"
-
-/* An output in the state directory would replace one of its files (stamp.key, serials.json,
- * activation.json, the trust store's) with the receipt: the stamp's identity or its marks
- * gone. The directory is compared resolved, so a link to it is the same directory. */
-static int outside_state(const char *path, const char *dir, const char *state, ar_err *e)
-{
-	char real_dir[PATH_MAX], real_state[PATH_MAX];
-	size_t n;
-
-	if (!realpath(dir, real_dir) || !realpath(state, real_state))
-		return AR_OK; /* the stamp is opened next, and refuses a missing state itself */
-	n = strlen(real_state);
-	if (strncmp(real_dir, real_state, n) == 0 &&
-	    (real_dir[n] == '\0' || real_dir[n] == '/' || n == 1))
-		return ar_fail(e, AR_EUSAGE, path, "is in the stamp's state directory %s: write the "
-			       "receipt elsewhere (nothing removed)", real_state);
-	return AR_OK;
-}
 
 /* The directory an output lands in must be there: found missing after the removal, the
  * operator would be left with the kept copy alone and a second command to run. */
@@ -54,7 +35,7 @@ static int check_parent(const char *path, const char *state, ar_err *e)
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return ar_fail(e, AR_EENV, path, "cannot be written: %s is not a directory "
 			       "(nothing removed)", dir);
-	return outside_state(path, dir, state, e);
+	return ar_stamp_output_outside(state, path, e);
 }
 
 int receipt_check_outputs(const char *dir, const char *output, const char *qr, ar_err *e)

@@ -69,10 +69,10 @@ ln -s "$ST" stlink
 for out in "$ST/stamp.key" "$ST/activation.json" "$ST/serials.json" "$ST/removal-receipt.txt" \
 	"$ST/trusted/r.txt" stlink/stamp.key; do
 	expect_exit 2 "-o $out" clock "$KI" remove -o "$out"
-	same "-o $out: the line" "$ERR" "key-import: $out: is in the stamp's state directory $RST: write the receipt elsewhere (nothing removed)"
+	same "-o $out: the line" "$ERR" "key-import: $out: is in the stamp's state directory $RST: write it elsewhere (nothing changed)"
 done
 expect_exit 2 "--qr in the state directory" clock "$KI" remove -o r.txt --qr "$ST/stamp.key"
-same "--qr in the state directory: the line" "$ERR" "key-import: $ST/stamp.key: is in the stamp's state directory $RST: write the receipt elsewhere (nothing removed)"
+same "--qr in the state directory: the line" "$ERR" "key-import: $ST/stamp.key: is in the stamp's state directory $RST: write it elsewhere (nothing changed)"
 same "refused: activation.json byte for byte" "$(sha256sum <"$ST/activation.json")" "$act"
 same "refused: the state unchanged" "$(snapshot "$ST")" "$snap"
 check "refused: no receipt written" [ ! -e r.txt ]
