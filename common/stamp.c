@@ -2,6 +2,8 @@
 #include "stamp.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,5 +242,24 @@ int ar_stamp_load_public(const char *dir, uint8_t pk[AR_ED25519_PK_BYTES], char 
 		return e->status;
 	if (ar_key_load_public(f.pub, pk, e) != AR_OK)
 		return ar_fail(e, AR_EENV, f.pub, "%s", e->msg);
+	return AR_OK;
+}
+
+int ar_stamp_output_outside(const char *dir, const char *path, ar_err *e)
+{
+	char parent[PATH_MAX], real_dir[PATH_MAX], real_state[PATH_MAX];
+	size_t n;
+
+	if (!path || ar_is_stdio(path) || strlen(path) >= sizeof parent)
+		return AR_OK;
+	strcpy(parent, path);
+	/* the directory it lands in, resolved: a link to the state directory is that directory */
+	if (!realpath(dirname(parent), real_dir) || !realpath(dir, real_state))
+		return AR_OK; /* a missing directory is refused where it is written, or opened */
+	n = strlen(real_state);
+	if (strncmp(real_dir, real_state, n) == 0 &&
+	    (real_dir[n] == '\0' || real_dir[n] == '/' || n == 1))
+		return ar_fail(e, AR_EUSAGE, path, "is in the stamp's state directory %s: write it "
+			       "elsewhere (nothing changed)", real_state);
 	return AR_OK;
 }

@@ -35,5 +35,10 @@ void ar_stamp_close(ar_stamp *stamp);
  * directory holds no complete identity (stamp.key is not needed). */
 int ar_stamp_load_public(const char *dir, uint8_t pk[AR_ED25519_PK_BYTES], char cloud_id[37],
 			 ar_err *e);
+/* An output (-o, --qr, --metrics) in the state directory dir or under it, a link to it
+ * included, would replace the stamp's own files (stamp.key, serials.json, the trust store)
+ * with what it writes: AR_EUSAGE naming the directory. AR_OK for NULL, "-" and a path whose
+ * directory is not there (refused where it is written). */
+int ar_stamp_output_outside(const char *dir, const char *path, ar_err *e);
 
 #endif

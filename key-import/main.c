@@ -116,7 +116,8 @@ static int cmd_status(keyimport_opts *o, int argc, char **argv)
 	if (o->json && ar_is_stdio(o->metrics))
 		return usage_error("status: --metrics - and --json both write to standard output "
 				   "(give --metrics a FILE)");
-	if (ar_check_output(o->metrics, &e) != AR_OK)
+	if (ar_check_output(o->metrics, &e) != AR_OK ||
+	    ar_stamp_output_outside(ar_stamp_dir(o->state_dir), o->metrics, &e) != AR_OK)
 		return finish(e.status, &e);
 	if (ar_stamp_require(ar_stamp_dir(o->state_dir), 0, &e) != AR_OK)
 		return finish(e.status, &e);

@@ -14,7 +14,7 @@
 
 /* The directory an output lands in must be there: found missing after the removal, the
  * operator would be left with the kept copy alone and a second command to run. */
-static int check_parent(const char *path, ar_err *e)
+static int check_parent(const char *path, const char *state, ar_err *e)
 {
 	char dir[4096];
 	char *slash;
@@ -35,13 +35,13 @@ static int check_parent(const char *path, ar_err *e)
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return ar_fail(e, AR_EENV, path, "cannot be written: %s is not a directory "
 			       "(nothing removed)", dir);
-	return AR_OK;
+	return ar_stamp_output_outside(state, path, e);
 }
 
-int receipt_check_outputs(const char *output, const char *qr, ar_err *e)
+int receipt_check_outputs(const char *dir, const char *output, const char *qr, ar_err *e)
 {
-	if (ar_qr_check_outputs(output, qr, e) != AR_OK || check_parent(output, e) != AR_OK ||
-	    check_parent(qr, e) != AR_OK)
+	if (ar_qr_check_outputs(output, qr, e) != AR_OK || check_parent(output, dir, e) != AR_OK ||
+	    check_parent(qr, dir, e) != AR_OK)
 		return e->status;
 	return AR_OK;
 }

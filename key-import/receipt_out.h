@@ -13,8 +13,9 @@
 #include "stamp.h"
 
 /* Refuses, before anything changes, an -o or --qr that cannot be written: both on stdout, a
- * directory, a missing directory above it (AR_EUSAGE / AR_EENV; either may be NULL). */
-int receipt_check_outputs(const char *output, const char *qr, ar_err *e);
+ * directory, a missing directory above it, a file in the state directory dir (AR_EUSAGE /
+ * AR_EENV; either may be NULL). */
+int receipt_check_outputs(const char *dir, const char *output, const char *qr, ar_err *e);
 
 /* Under the lock, the high-water mark raised: signs the receipt of the removal of resource
  * at now with the stamp key and keeps it (replacing the last one). *compact is malloc'd. */

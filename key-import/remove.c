@@ -73,7 +73,7 @@ int cmd_remove_run(const keyimport_opts *o, ar_err *e)
 
 	memset(&stamp, 0, sizeof stamp);
 	/* a refused output leaves everything as it was: checked before the lock */
-	rc = receipt_check_outputs(o->output, o->qr, e);
+	rc = receipt_check_outputs(dir, o->output, o->qr, e);
 	/* ar_stamp_open takes and releases the lock itself: before ours */
 	if (rc == AR_OK)
 		rc = ar_stamp_open(dir, &stamp, e);

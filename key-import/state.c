@@ -101,6 +101,10 @@ int state_remove_resource(const char *state_dir, ar_err *e)
 		return e->status;
 	if (unlink(path) != 0)
 		return ar_fail(e, AR_EENV, path, "cannot remove: %s", strerror(errno));
+	/* durable before its receipt can go out (remove -o): a power cut after the workstation
+	 * took the receipt must not bring the activation back */
+	if (ar_sync_dir(path) != 0)
+		return ar_fail(e, AR_EENV, path, "cannot sync directory: %s", strerror(errno));
 	return AR_OK;
 }
 

@@ -152,6 +152,10 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 		rc = ar_fail(e, AR_EUSAGE, NULL, "create needs -o FILE|- or --qr FILE.png|-");
 	else
 		rc = ar_qr_check_outputs(o->output, o->qr, e);
+	if (rc == AR_OK)
+		rc = ar_stamp_output_outside(ar_stamp_dir(o->state_dir), o->output, e);
+	if (rc == AR_OK)
+		rc = ar_stamp_output_outside(ar_stamp_dir(o->state_dir), o->qr, e);
 	/* Every check that can fail on the operator's input comes before the
 	 * first write, so a refused command leaves nothing behind. */
 	if (rc == AR_OK)

@@ -84,6 +84,14 @@ expect_exit 2 "--metrics on import" "$KI" --metrics m.prom key.txt
 mkdir adir
 expect_exit 5 "--metrics naming a directory" clock $NOW "$KI" status --metrics adir
 check "--metrics naming a directory: nothing printed" [ -z "$OUT" ]
+# in the state directory, the metrics would replace the stamp's own files (stamp.key: its
+# identity gone, by a daily timer) with their text
+snap=$(snapshot "$ST")
+for m in "$ST/stamp.key" "$ST/serials.json"; do
+	expect_exit 2 "--metrics $m" clock $NOW "$KI" status --metrics "$m"
+	err_is "--metrics $m" "key-import: $m: is in the stamp's state directory $(cd "$ST" && pwd -P): write it elsewhere (nothing changed)"
+done
+check "--metrics in the state directory: the state unchanged" [ "$(snapshot "$ST")" = "$snap" ]
 
 # the metrics, read by the real parser: names, types, labels and exact values
 parse() { # parse FILE: "name{labels} value" lines, sorted, every family a gauge

@@ -62,6 +62,17 @@ expect_exit 2 "-o on status" "$KI" status -o a.txt
 one_line_error "-o on status" "key-import: --output does not apply to status"
 expect_exit 2 "--qr on import" "$KI" import --qr a.png key3.txt
 one_line_error "--qr on import" "key-import: --qr does not apply to import"
+# an output in the state directory would replace its files with the receipt (stamp.key: the
+# stamp's identity gone for good; serials.json: its marks), through a link to it too
+RST=$(cd "$ST" && pwd -P)
+ln -s "$ST" stlink
+for out in "$ST/stamp.key" "$ST/activation.json" "$ST/serials.json" "$ST/removal-receipt.txt" \
+	"$ST/trusted/r.txt" stlink/stamp.key; do
+	expect_exit 2 "-o $out" clock "$KI" remove -o "$out"
+	same "-o $out: the line" "$ERR" "key-import: $out: is in the stamp's state directory $RST: write it elsewhere (nothing changed)"
+done
+expect_exit 2 "--qr in the state directory" clock "$KI" remove -o r.txt --qr "$ST/stamp.key"
+same "--qr in the state directory: the line" "$ERR" "key-import: $ST/stamp.key: is in the stamp's state directory $RST: write it elsewhere (nothing changed)"
 same "refused: activation.json byte for byte" "$(sha256sum <"$ST/activation.json")" "$act"
 same "refused: the state unchanged" "$(snapshot "$ST")" "$snap"
 check "refused: no receipt written" [ ! -e r.txt ]
@@ -157,6 +168,28 @@ same "a plain remove again: the line names the kept receipt and -o" "$ERR" "$NOT
 same "a plain remove again: state unchanged" "$(snapshot "$ST")" "$snap"
 expect_exit 0 "remove -o after a plain remove" "$KI" remove -o r5.txt
 check "remove -o after a plain remove: the kept receipt" cmp -s r5.txt "$ST/removal-receipt.txt"
+
+# --- a kept receipt replaced behind the stamp's back: never written out as this stamp's
+DAMAGED="not a receipt this stamp wrote (damaged state: delete it; the workstation can still unregister without proof)"
+cp "$ST/removal-receipt.txt" kept.bak
+"$TG" create --billing-model Development --host "$HOSTS/node1.json" --state-dir other -o otok.txt >/dev/null
+"$KI" trust add --state-dir other issuer.pub >/dev/null
+"$RG" register --token otok.txt --name west >/dev/null && "$RG" activation-key --name west -o w1.txt >/dev/null &&
+	"$KI" import --state-dir other w1.txt >/dev/null && "$KI" remove --state-dir other -o west.txt >/dev/null ||
+	bad "another stamp's receipt"
+cp west.txt "$ST/removal-receipt.txt"
+snap=$(snapshot "$ST")
+expect_exit 5 "kept: another stamp's receipt" "$KI" remove -o none.txt
+same "kept: another stamp's receipt: the line" "$ERR" "key-import: $ST/removal-receipt.txt: $DAMAGED"
+same "kept: another stamp's receipt: the state unchanged" "$(snapshot "$ST")" "$snap"
+head -c 100 kept.bak >"$ST/removal-receipt.txt"
+expect_exit 5 "kept: truncated" "$KI" remove -o none.txt
+same "kept: truncated: the line" "$ERR" "key-import: $ST/removal-receipt.txt: $DAMAGED"
+rm "$ST/removal-receipt.txt" && ln -s "$WORK/west.txt" "$ST/removal-receipt.txt"
+expect_exit 5 "kept: a symbolic link" "$KI" remove -o none.txt
+same "kept: a symbolic link: the line" "$ERR" "key-import: $ST/removal-receipt.txt: is a symbolic link (refused)"
+check "kept and refused: no receipt written" [ ! -e none.txt ]
+rm "$ST/removal-receipt.txt" && cp kept.bak "$ST/removal-receipt.txt"
 
 # --- nothing active, no kept receipt: exit 4, no file written
 rm "$ST/removal-receipt.txt"

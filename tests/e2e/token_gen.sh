@@ -237,6 +237,10 @@ chmod 0770 "$ST"
 expect_exit 5 "group-writable state dir" "$TG" create --billing-model Development --host a.json --state-dir "$ST" -o refused.txt
 one_line_error "group-writable state dir" "directory is writable by group or others"
 chmod 0700 "$ST"
+# an output in the state directory would replace the stamp's own files with the token
+RST=$(cd "$ST" && pwd -P)
+refuse 2 "$ST/stamp.key: is in the stamp's state directory $RST: write it elsewhere (nothing changed)" create --billing-model Development --host a.json --state-dir "$ST" -o "$ST/stamp.key"
+refuse 2 "$ST/cloud-id: is in the stamp's state directory $RST: write it elsewhere (nothing changed)" create --billing-model Development --host a.json --state-dir "$ST" -o refused.txt --qr "$ST/cloud-id"
 check "refused creates wrote nothing" [ ! -e refused.txt ]
 
 # --- --help, --version --------------------------------------------------------------

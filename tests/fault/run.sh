@@ -92,6 +92,20 @@ PYEOF
 ws_state() { files "$WS"; }
 faults "key-import" stamp_state "$KI" key2.txt
 faults "key-import remove" stamp_state "$KI" remove
+# key-import remove: activation.json's removal made durable (its directory synced) before the
+# receipt can go out (-o): else a power cut after the workstation took the receipt could bring
+# the activation back. So its last counted call is that fsync; failed, exit 5, the activation
+# gone and its receipt kept (remove -o writes it again).
+restore
+FAULT_COUNT=$WORK/count shimmed "$KI" remove >/dev/null 2>&1
+restore
+FAULT_AT=$(cat "$WORK/count") FAULT_ERRNO=EIO shimmed "$KI" remove >/dev/null 2>"$WORK/err"
+rc=$?
+check "key-import remove: the last disk call failed: exit 5 ($rc)" [ $rc -eq 5 ]
+check "key-import remove: the last disk call is the directory's fsync" \
+	[ "$(cat "$WORK/err")" = "key-import: $ST/activation.json: cannot sync directory: Input/output error" ]
+check "key-import remove: the activation gone once unlinked" [ ! -e "$ST/activation.json" ]
+check "key-import remove: its receipt kept" [ -s "$ST/removal-receipt.txt" ]
 faults "key-import trust add" stamp_state "$KI" trust add "$WORK/other.pub"
 faults "registrar register" ws_state "$RG" register --token tok2.txt --name west
 faults "registrar activation-key" ws_state "$RG" activation-key --name east -o out.txt
