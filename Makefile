@@ -261,15 +261,15 @@ fuzz: all
 	@BIN=$(CURDIR)/$(BUILD)/bin FUZZ_DIR=$(CURDIR)/build/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		TESTDATA=$(TESTDATA) sh tests/fuzz/run.sh
 
-# Each build two jobs at a time; the plain and the sanitizer suites two at a time (the tests share
-# nothing: own temporary directories, port 0), each one's output whole. The split of the time,
+# Each build two jobs at a time; the plain and the sanitizer suites two at a time, the package
+# beside ThreadSanitizer, the fuzz targets two at a time (the tests share nothing: own temporary
+# directories, port 0), each one's output whole. The split of the time,
 # and what valgrind-full adds, is in HACKING.md.
 check: deps
 	$(MAKE) -j2 WERROR=-Werror all $(UNIT_BINS) $(BUILD)/tests/mutate $(BUILD)/tests/faultshim.so
 	$(MAKE) -j2 --output-sync=target WERROR=-Werror unit e2e attacks load api sdk
-	$(MAKE) WERROR=-Werror deb-check
+	$(MAKE) -j2 --output-sync=target WERROR=-Werror deb-check tsan
 	$(MAKE) WERROR=-Werror sanitize
-	$(MAKE) WERROR=-Werror tsan
 	$(MAKE) WERROR=-Werror valgrind
 	$(MAKE) WERROR=-Werror fuzz FUZZ_SECONDS=5
 
