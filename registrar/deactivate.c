@@ -28,13 +28,6 @@ typedef struct {
 	char registration[AR_MAX_NAME_CHARS + 1];
 } target;
 
-static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-
-	snprintf(dst, cap, "%s", v ? (const char *)v : "");
-}
-
 /* The stamp key of the registered token: the key it was verified with when registered. */
 static int registered_stamp_key(store *db, long long id, uint8_t pk[AR_ED25519_PK_BYTES],
 				ar_err *e)
@@ -82,11 +75,11 @@ static int lookup(void *ctx, const char *registration, const char *kid,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		t->id = sqlite3_column_int64(st, 0);
-		copy_col(t->cloud_id, sizeof t->cloud_id, st, 1);
-		copy_col(t->stamp_kid, sizeof t->stamp_kid, st, 2);
-		copy_col(t->status, sizeof t->status, st, 3);
+		store_column_copy(t->cloud_id, sizeof t->cloud_id, st, 1);
+		store_column_copy(t->stamp_kid, sizeof t->stamp_kid, st, 2);
+		store_column_copy(t->status, sizeof t->status, st, 3);
 		t->key_serial = sqlite3_column_int64(st, 4);
-		copy_col(t->registration, sizeof t->registration, st, 5);
+		store_column_copy(t->registration, sizeof t->registration, st, 5);
 	}
 	store_release(t->db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -121,7 +114,7 @@ static int receipts_of(store *db, const char *jti, long long id, long long seria
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, serial);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		copy_col(of_serial, AR_UUID_CHARS + 1, st, 0);
+		store_column_copy(of_serial, AR_UUID_CHARS + 1, st, 0);
 	store_release(db, st);
 	if (store_prepare(db, "SELECT registration_id FROM receipts WHERE jti = ?", &st, e) != AR_OK)
 		return e->status;
@@ -134,7 +127,7 @@ static int receipts_of(store *db, const char *jti, long long id, long long seria
 		return e->status;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		copy_col(last, AR_UUID_CHARS + 1, st, 0);
+		store_column_copy(last, AR_UUID_CHARS + 1, st, 0);
 	store_release(db, st);
 	return AR_OK;
 }
@@ -152,7 +145,7 @@ static int key_sha256(store *db, long long id, long long serial,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, serial);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		copy_col(sha, AR_SHA256_HEX_CHARS + 1, st, 0);
+		store_column_copy(sha, AR_SHA256_HEX_CHARS + 1, st, 0);
 	store_release(db, st);
 	return AR_OK;
 }

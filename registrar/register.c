@@ -25,13 +25,6 @@ typedef struct {
 	char cloud_id[40], stamp_kid[48], status[16], token_sha[70], name[80];
 } registration_row;
 
-static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-
-	snprintf(dst, cap, "%s", v ? (const char *)v : "");
-}
-
 static int find_by(store *db, const char *where, const char *value, registration_row *r,
 		   ar_err *e)
 {
@@ -49,12 +42,12 @@ static int find_by(store *db, const char *where, const char *value, registration
 	if (rc == SQLITE_ROW) {
 		r->found = 1;
 		r->id = sqlite3_column_int64(st, 0);
-		copy_col(r->cloud_id, sizeof r->cloud_id, st, 1);
-		copy_col(r->stamp_kid, sizeof r->stamp_kid, st, 2);
-		copy_col(r->status, sizeof r->status, st, 3);
-		copy_col(r->token_sha, sizeof r->token_sha, st, 4);
+		store_column_copy(r->cloud_id, sizeof r->cloud_id, st, 1);
+		store_column_copy(r->stamp_kid, sizeof r->stamp_kid, st, 2);
+		store_column_copy(r->status, sizeof r->status, st, 3);
+		store_column_copy(r->token_sha, sizeof r->token_sha, st, 4);
 		r->issued_at = sqlite3_column_int64(st, 5);
-		copy_col(r->name, sizeof r->name, st, 6);
+		store_column_copy(r->name, sizeof r->name, st, 6);
 	}
 	store_release(db, st);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? AR_OK : store_error(db, "read", e);

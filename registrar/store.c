@@ -30,6 +30,13 @@ struct store {
 };
 
 
+void store_column_copy(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	snprintf(dst, cap, "%s", v ? (const char *)v : "");
+}
+
 int store_error(store *db, const char *what, ar_err *e)
 {
 	int code = sqlite3_errcode(db->conn);

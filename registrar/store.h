@@ -53,6 +53,8 @@ int store_exec(store *db, const char *sql, const char *what, ar_err *e);
 /* Steps a statement that returns no row. */
 int store_exec_step(store *db, sqlite3_stmt *st, ar_err *e);
 int store_error(store *db, const char *what, ar_err *e);
+/* Column col of st's row as text into dst (cap bytes; NULL: ""; cut to fit). */
+void store_column_copy(char *dst, size_t cap, sqlite3_stmt *st, int col);
 /* Rows the last INSERT, UPDATE or DELETE of db changed. */
 int store_changes(store *db);
 
