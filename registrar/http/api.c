@@ -9,6 +9,7 @@
 #include "api_internal.h"
 #include "ar_limits.h"
 #include "codec.h"
+#include "filekind.h"
 #include "host.h"
 #include "json.h"
 #include "text.h"
@@ -122,6 +123,15 @@ json_t *api_body_carrying(const api_request *rq, const char *const *allowed,
 		return NULL;
 	}
 	return doc;
+}
+
+int api_carried_kind(const uint8_t *text, size_t len, ar_kind want, const char *where,
+		     ar_err *e)
+{
+	if (ar_expect_kind(text, len, want, NULL, e) == AR_OK)
+		return AR_OK;
+	snprintf(e->where, sizeof e->where, "%s", where);
+	return e->status;
 }
 
 /* body.properties.NAME as a string, or NULL with the refusal. */

@@ -25,16 +25,6 @@ static int deactivate_checked(store *db, const route *rt, const api_request *rq,
 	return registrar_deactivate(db, rt->name, text, len, (long long)time(NULL), WHERE, out, e);
 }
 
-/* Another file of the air gap is named for what it is, the advice saying FILE (a body has
- * no file name to give). */
-static int receipt_kind(const uint8_t *text, size_t len, ar_err *e)
-{
-	if (ar_expect_kind(text, len, AR_KIND_REMOVAL_RECEIPT, NULL, e) == AR_OK)
-		return AR_OK;
-	snprintf(e->where, sizeof e->where, "%s", WHERE);
-	return e->status;
-}
-
 /* The receipt's text as carried (QR parts one a line, a wrapped JWS), compacted; NULL with
  * the refusal in e. */
 static char *receipt_text(json_t *doc, size_t *len, ar_err *e)
@@ -52,9 +42,9 @@ static char *receipt_text(json_t *doc, size_t *len, ar_err *e)
 	*len = text ? strlen(text) : 0;
 	if (!text)
 		ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	else if (receipt_kind((uint8_t *)text, *len, e) != AR_OK ||
+	else if (api_carried_kind((uint8_t *)text, *len, AR_KIND_REMOVAL_RECEIPT, WHERE, e) != AR_OK ||
 		 ar_compact_text((uint8_t *)text, len, WHERE, e) != AR_OK ||
-		 receipt_kind((uint8_t *)text, *len, e) != AR_OK) {
+		 api_carried_kind((uint8_t *)text, *len, AR_KIND_REMOVAL_RECEIPT, WHERE, e) != AR_OK) {
 		if (ar_kind_of((uint8_t *)text, *len) == AR_KIND_PRIVATE_KEY)
 			sodium_memzero(text, *len);
 		free(text);

@@ -8,6 +8,7 @@
 #include "api.h"
 #include "ar_limits.h"
 #include "err.h"
+#include "filekind.h"
 #include "registry.h"
 #include "store.h"
 
@@ -51,6 +52,10 @@ json_t *api_body_object(const api_request *rq, const char *const *allowed, api_r
  * anything else that is not printable ASCII. */
 json_t *api_body_carrying(const api_request *rq, const char *const *allowed,
 			  const char *carried, api_response *rs);
+/* Another file of the air gap sent where a file of kind want goes is named as the CLI names
+ * it; a body has no file name, so the advice says FILE and the error names where. */
+int api_carried_kind(const uint8_t *text, size_t len, ar_kind want, const char *where,
+		     ar_err *e);
 /* body.properties.NAME as a string, or NULL with the refusal. */
 const char *api_property(json_t *doc, const char *name, api_response *rs);
 

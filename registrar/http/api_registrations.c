@@ -144,16 +144,6 @@ static uint8_t *token_of(json_t *doc, api_response *rs)
 	return text;
 }
 
-/* Another file of the air gap sent as the token is named as `registrar register` names it;
- * the body has no file name, so the advice says FILE. */
-static int token_kind(const uint8_t *text, size_t len, const char *where, ar_err *e)
-{
-	if (ar_expect_kind(text, len, AR_KIND_TOKEN, NULL, e) == AR_OK)
-		return AR_OK;
-	snprintf(e->where, sizeof e->where, "%s", where);
-	return e->status;
-}
-
 /* Inside the write's transaction, so that what the preconditions saw is what is changed. */
 static int put_checked(store *db, const route *rt, const api_request *rq, const ar_token *t,
 		       const char *text, const char *where, enum registration_outcome *outcome,
@@ -199,13 +189,13 @@ void api_put_registration(store *db, const route *rt, const api_request *rq,
 		return;
 	len = strlen((const char *)text);
 	/* before the compaction (a PEM), and after it (the typ of joined QR parts) */
-	rc = token_kind(text, len, where, &e);
+	rc = api_carried_kind(text, len, AR_KIND_TOKEN, where, &e);
 	if (rc != AR_OK && ar_kind_of(text, len) == AR_KIND_PRIVATE_KEY)
 		sodium_memzero(text, len);
 	if (rc == AR_OK)
 		rc = ar_compact_text(text, &len, where, &e);
 	if (rc == AR_OK)
-		rc = token_kind(text, len, where, &e);
+		rc = api_carried_kind(text, len, AR_KIND_TOKEN, where, &e);
 	if (rc == AR_OK)
 		rc = ar_token_decode((char *)text, len, &t, where, &e);
 	if (rc == AR_OK)
