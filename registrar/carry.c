@@ -13,7 +13,8 @@
 #include "text.h"
 
 /* The latest ended (Unregistered or Deactivated) registration of the CloudId and stamp key
- * under another name than name: its id, name and mappings, and how many of those name does not hold. */
+ * under another name than name: its id, name and mappings, and how many of those name does
+ * not hold. */
 static int find_source(store *db, const char *name, const ar_token *t, long long *old,
 		       registrar_carry *carry, long long *missing, long long *own, ar_err *e)
 {

@@ -42,9 +42,11 @@ static char *receipt_text(json_t *doc, size_t *len, ar_err *e)
 	*len = text ? strlen(text) : 0;
 	if (!text)
 		ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	else if (api_carried_kind((uint8_t *)text, *len, AR_KIND_REMOVAL_RECEIPT, WHERE, e) != AR_OK ||
+	else if (api_carried_kind((uint8_t *)text, *len, AR_KIND_REMOVAL_RECEIPT, WHERE,
+				  e) != AR_OK ||
 		 ar_compact_text((uint8_t *)text, len, WHERE, e) != AR_OK ||
-		 api_carried_kind((uint8_t *)text, *len, AR_KIND_REMOVAL_RECEIPT, WHERE, e) != AR_OK) {
+		 api_carried_kind((uint8_t *)text, *len, AR_KIND_REMOVAL_RECEIPT, WHERE,
+				  e) != AR_OK) {
 		if (ar_kind_of((uint8_t *)text, *len) == AR_KIND_PRIVATE_KEY)
 			sodium_memzero(text, *len);
 		free(text);

@@ -47,9 +47,9 @@ void api_refuse(api_response *rs, const ar_err *e, const char *input_code);
 void api_reply(api_response *rs, unsigned status, json_t *doc);
 /* The body as a JSON object holding no member but the allowed ones; NULL with the refusal. */
 json_t *api_body_object(const api_request *rq, const char *const *allowed, api_response *rs);
-/* The same, but body.properties.CARRIED (".CARRIED": body.CARRIED) is a carried file's text: line breaks and blanks
- * are allowed in it (a PEM, QR parts one a line, a wrapped token); its reader refuses
- * anything else that is not printable ASCII. */
+/* The same, but body.properties.CARRIED (".CARRIED": body.CARRIED) is a carried file's
+ * text: line breaks and blanks are allowed in it (a PEM, QR parts one a line, a wrapped
+ * token); its reader refuses anything else that is not printable ASCII. */
 json_t *api_body_carrying(const api_request *rq, const char *const *allowed,
 			  const char *carried, api_response *rs);
 /* Another file of the air gap sent where a file of kind want goes is named as the CLI names
