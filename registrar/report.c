@@ -99,7 +99,10 @@ static void print_keys(json_t *keys, long long now)
 			       ? expiry(k, "expiresAt", now, exp) : "(not recorded)");
 }
 
-/* The stamp's last removal receipt taken (unregister --receipt), or "none". */
+static const char *s(json_t *r, const char *key);
+
+/* The stamp's last removal receipt taken (unregister --receipt), or "none"; its values, read
+ * from the database, shown as every other value of show is (s()). */
 static void print_receipt(json_t *c)
 {
 	char t1[AR_TIME_CHARS + 1], t2[AR_TIME_CHARS + 1];
@@ -109,10 +112,8 @@ static void print_receipt(json_t *c)
 		return;
 	}
 	printf("%-20s%s, serial %lld removed %s, taken %s\n%-20sSHA-256 %s\n", "Last receipt",
-	       json_string_value(json_object_get(c, "jti")),
-	       (long long)json_integer_value(json_object_get(c, "serial")),
-	       when(c, "removedAt", t1), when(c, "takenAt", t2), "",
-	       json_string_value(json_object_get(c, "sha256")));
+	       s(c, "jti"), (long long)json_integer_value(json_object_get(c, "serial")),
+	       when(c, "removedAt", t1), when(c, "takenAt", t2), "", s(c, "sha256"));
 }
 
 static const char *s(json_t *r, const char *key)
