@@ -85,7 +85,7 @@ json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e)
 	return c;
 }
 
-int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compact, ar_err *e)
+int ar_activation_encode(json_t *claims, const ar_signer *issuer, char **compact, ar_err *e)
 {
 	char kid[AR_THUMBPRINT_CHARS + 1];
 	json_t *header;
@@ -106,7 +106,7 @@ int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compac
 	else
 		rc = ar_deflate((const uint8_t *)payload, strlen(payload), &packed, &packed_len, e);
 	if (rc == AR_OK)
-		rc = ar_jws_sign(h, packed, packed_len, issuer->sk, compact, e);
+		rc = ar_jws_sign_with(h, packed, packed_len, issuer, compact, e);
 	free(h);
 	free(payload);
 	free(packed);

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "jws.h"
 #include "keys.h"
 
 #define AR_ACTIVATION_ISSUER "airreg-registrar"
@@ -23,7 +24,7 @@ typedef struct {
 
 json_t *ar_activation_claims(const ar_activation_params *p, ar_err *e);
 /* Signs claims with the issuer key; the header names it by kid. */
-int ar_activation_encode(json_t *claims, const ar_keypair *issuer, char **compact, ar_err *e);
+int ar_activation_encode(json_t *claims, const ar_signer *issuer, char **compact, ar_err *e);
 
 /* Every rule a stamp holds an activation key's claims to: the closed set of fields, their
  * types and lengths, the hosts and tenants as a registrar writes them, nbf < exp within the

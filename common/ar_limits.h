@@ -107,6 +107,11 @@
 
 /* key-import's files in the stamp state directory */
 #define AR_TRUST_DIR           "trusted"
+/* The issuer's rotation statements and its latest revocation list: the names registrar
+ * suggests for the files carried, looked for beside a key imported, and kept under
+ * trusted/ once accepted. */
+#define AR_ISSUER_CHAIN_FILE    "issuer-chain.json"
+#define AR_REVOCATION_LIST_FILE "revocation-list.txt"
 #define AR_ACTIVATION_FILE     "activation.json"
 #define AR_SERIALS_FILE        "serials.json"
 /* The trusted time (the latest iat key-import has imported): a clock behind it is refused. */

@@ -8,8 +8,32 @@
 #include "codec.h"
 #include "json.h"
 
+static int sign_secret(void *ctx, const uint8_t *msg, size_t len,
+		       uint8_t sig[AR_ED25519_SIG_BYTES], ar_err *e)
+{
+	(void)e;
+	crypto_sign_detached(sig, NULL, msg, len, ctx);
+	return AR_OK;
+}
+
+void ar_signer_of_secret(ar_signer *s, const uint8_t sk[AR_ED25519_SK_BYTES])
+{
+	memcpy(s->pk, sk + crypto_sign_SEEDBYTES, sizeof s->pk);
+	s->sign = sign_secret;
+	s->ctx = (void *)(uintptr_t)sk;
+}
+
 int ar_jws_sign(const char *header_json, const uint8_t *payload, size_t payload_len,
 		const uint8_t sk[AR_ED25519_SK_BYTES], char **out, ar_err *e)
+{
+	ar_signer s;
+
+	ar_signer_of_secret(&s, sk);
+	return ar_jws_sign_with(header_json, payload, payload_len, &s, out, e);
+}
+
+int ar_jws_sign_with(const char *header_json, const uint8_t *payload, size_t payload_len,
+		     const ar_signer *signer, char **out, ar_err *e)
 {
 	char *h = ar_b64url_encode((const uint8_t *)header_json, strlen(header_json));
 	char *p = ar_b64url_encode(payload, payload_len);
@@ -25,15 +49,16 @@ int ar_jws_sign(const char *header_json, const uint8_t *payload, size_t payload_
 		memcpy(text, h, hl);
 		text[hl] = '.';
 		memcpy(text + hl + 1, p, pl);
-		crypto_sign_detached(sig, NULL, (const uint8_t *)text, hl + 1 + pl, sk);
-		s = ar_b64url_encode(sig, sizeof sig);
+		rc = signer->sign(signer->ctx, (const uint8_t *)text, hl + 1 + pl, sig, e);
+		if (rc == AR_OK)
+			s = ar_b64url_encode(sig, sizeof sig);
 	}
 	if (s) {
 		text[hl + 1 + pl] = '.';
 		memcpy(text + hl + 2 + pl, s, strlen(s) + 1);
 		*out = text;
 		text = NULL;
-	} else {
+	} else if (rc == AR_OK) {
 		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	}
 	free(h);

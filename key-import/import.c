@@ -20,6 +20,7 @@
 #include "stamp.h"
 #include "state.h"
 #include "trust.h"
+#include "trust_update.h"
 #include "text.h"
 #include "when.h"
 
@@ -241,6 +242,9 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 
 	memset(&rep, 0, sizeof rep);
 	rc = ar_prepare_private_dir(dir, 0, e);
+	/* a rotation or revocation carried with the key counts before the key is judged */
+	if (rc == AR_OK && !o->dry_run)
+		rc = trust_update_beside(dir, file, e);
 	if (rc == AR_OK)
 		rc = check_trust_dir(dir, e);
 	if (rc == AR_OK)

@@ -16,6 +16,7 @@
 #include "text.h"
 #include "stamp.h"
 #include "trust.h"
+#include "trust_update.h"
 
 #define usage_error(...) ar_usage_error(PROGRAM, __VA_ARGS__)
 #define finish(rc, e) ar_finish(PROGRAM, (rc), (e))
@@ -167,9 +168,10 @@ static int cmd_trust(keyimport_opts *o, int argc, char **argv)
 	if (o->force && !(argc >= 1 && strcmp(argv[0], "remove") == 0))
 		return usage_error("--force applies to trust remove only");
 	if (!(argc == 2 && strcmp(argv[0], "add") == 0) &&
+	    !(argc == 2 && strcmp(argv[0], "update") == 0) &&
 	    !(argc == 1 && strcmp(argv[0], "list") == 0) &&
 	    !(argc == 2 && strcmp(argv[0], "remove") == 0))
-		return usage_error("trust takes add FILE, list, or remove KID|FILE");
+		return usage_error("trust takes add FILE, update FILE, list, or remove KID|FILE");
 	/* trusted/ belongs to a stamp: made after token-gen init, never in a mistyped dir */
 	if (ar_stamp_require(dir, 0, &e) != AR_OK)
 		return finish(e.status, &e);
@@ -177,6 +179,8 @@ static int cmd_trust(keyimport_opts *o, int argc, char **argv)
 		return finish(trust_add(dir, argv[1], &e), &e);
 	if (strcmp(argv[0], "remove") == 0)
 		return finish(trust_remove(dir, argv[1], o->force, &e), &e);
+	if (strcmp(argv[0], "update") == 0)
+		return finish(trust_update(dir, argv[1], &e), &e);
 	return finish(trust_list(dir, o->json, &e), &e);
 }
 

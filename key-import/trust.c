@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include "ar_limits.h"
+#include "chain.h"
 #include "codec.h"
 #include "fileio.h"
 #include "commands.h"
 #include "json.h"
 #include "keys.h"
 #include "reach.h"
+#include "revoked.h"
 #include "state.h"
 #include "text.h"
 
@@ -101,9 +103,11 @@ int trust_lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar
 		return ar_fail(e, AR_EINPUT, NULL, "issuer kid is not a key thumbprint");
 	if (trust_path(ctx, kid, path, sizeof path, e) != AR_OK)
 		return e->status;
+	/* a revoked key is trusted for nothing, however it came */
+	if (revoked_issuer(ctx, kid, e) != AR_OK)
+		return e->status;
 	if (!ar_file_exists(path))
-		return ar_fail(e, AR_EINPUT, NULL,
-			       "issuer key %s is not trusted here (key-import trust add)", kid);
+		return chain_lookup(ctx, kid, pk, e);
 	return trust_read(path, kid, pk, e);
 }
 

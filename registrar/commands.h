@@ -25,6 +25,9 @@ typedef struct {
 	const char *setting, *value; /* config [SETTING [VALUE]] */
 	int json, force;
 	int carry_tenants;  /* register --carry-tenants */
+	const char *pkcs11; /* init, rotate-issuer-key --pkcs11: RFC 7512 URI of a token's key */
+	int chain;          /* export-issuer-key --chain: the rotation statements */
+	const char *issuer_key; /* revoke --issuer-key KID */
 	long long now; /* the clock, read once */
 } registrar_opts;
 
@@ -50,5 +53,7 @@ int cmd_tenant_remove_run(const registrar_opts *o, ar_err *e);
 int cmd_serve_run(const registrar_opts *o, ar_err *e);
 int cmd_api_key_rotate_run(const registrar_opts *o, ar_err *e);
 int cmd_config_run(const registrar_opts *o, ar_err *e);
+int cmd_rotate_issuer_key_run(const registrar_opts *o, ar_err *e);
+int cmd_revoke_run(const registrar_opts *o, ar_err *e);
 
 #endif

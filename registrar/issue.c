@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "datadir.h"
 #include "fileio.h"
+#include "issuer.h"
 #include "hostkey.h"
 #include "qr.h"
 #include "json.h"
@@ -137,7 +138,7 @@ static int check_issued(const char *name, json_t *claims, const char *compact, a
 }
 
 int registrar_issue_key(store *db, const char *name, json_t *token_claims,
-			const ar_keypair *issuer, long long now, long valid_days, char **compact,
+			const ar_signer *issuer, long long now, long valid_days, char **compact,
 			long long *serial, ar_err *e)
 {
 	return registrar_issue_key_match(db, name, token_claims, issuer, now, valid_days, NULL,
@@ -161,7 +162,7 @@ static int host_match_of(store *db, const char *name, const char *text, const ch
 }
 
 int registrar_issue_key_match(store *db, const char *name, json_t *token_claims,
-			      const ar_keypair *issuer, long long now, long valid_days,
+			      const ar_signer *issuer, long long now, long valid_days,
 			      const char *host_match, const char *what, char **compact,
 			      long long *serial, ar_err *e)
 {
@@ -237,7 +238,7 @@ static int write_key(const registrar_opts *o, const char *compact, long long ser
 
 int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 {
-	ar_keypair issuer = { 0 };
+	registrar_issuer *issuer = NULL;
 	store *db = NULL;
 	char *compact = NULL;
 	long long serial = 0;
@@ -253,18 +254,19 @@ int cmd_activation_key_run(const registrar_opts *o, ar_err *e)
 			       AR_KEY_VALID_DAYS_MAX);
 	rc = store_open(registrar_data_dir(o), 0, &db, e);
 	if (rc == AR_OK)
-		rc = registrar_load_issuer(o, &issuer, e);
+		rc = registrar_issuer_open(o, &issuer, e);
 	if (rc == AR_OK)
 		rc = store_begin(db, e);
 	if (rc == AR_OK) {
-		rc = registrar_issue_key_match(db, o->name, NULL, &issuer, o->now, o->valid_days,
+		rc = registrar_issue_key_match(db, o->name, NULL,
+					       registrar_issuer_signer(issuer), o->now, o->valid_days,
 					       o->host_match, "--host-match", &compact, &serial, e);
 		rc = store_end(db, rc, e);
 	}
 	if (rc == AR_OK)
 		rc = write_key(o, compact, serial, e);
 	free(compact);
-	ar_keypair_free(&issuer);
+	registrar_issuer_close(issuer);
 	rc = store_close(db, rc, e);
 	return rc;
 }

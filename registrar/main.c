@@ -41,7 +41,7 @@ enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
 	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR,
 	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL, OPT_CARRY_TENANTS, OPT_HOST_MATCH,
-	OPT_EXPIRING_WITHIN, OPT_RECEIPT
+	OPT_EXPIRING_WITHIN, OPT_RECEIPT, OPT_PKCS11, OPT_CHAIN, OPT_ISSUER_KEY
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -70,6 +70,9 @@ static const struct option long_options[] = {
 	{ "host-match", required_argument, NULL, OPT_HOST_MATCH },
 	{ "expiring-within", required_argument, NULL, OPT_EXPIRING_WITHIN },
 	{ "receipt", required_argument, NULL, OPT_RECEIPT },
+	{ "pkcs11", required_argument, NULL, OPT_PKCS11 },
+	{ "chain", no_argument, NULL, OPT_CHAIN },
+	{ "issuer-key", required_argument, NULL, OPT_ISSUER_KEY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -183,6 +186,24 @@ static int cmd_api_key(registrar_opts *o, int argc, char **argv)
 	return finish(cmd_api_key_rotate_run(o, &e), &e);
 }
 
+static int cmd_rotate_issuer_key(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (no_args("rotate-issuer-key", argc, argv) != AR_OK)
+		return AR_EUSAGE;
+	return finish(cmd_rotate_issuer_key_run(o, &e), &e);
+}
+
+static int cmd_revoke(registrar_opts *o, int argc, char **argv)
+{
+	ar_err e;
+
+	if (no_args("revoke", argc, argv) != AR_OK)
+		return AR_EUSAGE;
+	return finish(cmd_revoke_run(o, &e), &e);
+}
+
 static int cmd_tenant(registrar_opts *o, int argc, char **argv)
 {
 	ar_err e;
@@ -228,6 +249,9 @@ static int take_option(registrar_opts *o, int c, unsigned *seen)
 	case OPT_NAME: o->name = optarg; break;
 	case OPT_CLOUD_ID: o->cloud_id = optarg; break;
 	case OPT_RECEIPT: o->receipt = optarg; break;
+	case OPT_PKCS11: o->pkcs11 = optarg; break;
+	case OPT_CHAIN: o->chain = 1; break;
+	case OPT_ISSUER_KEY: o->issuer_key = optarg; break;
 	case OPT_JSON: o->json = 1; break;
 	case OPT_FORCE: o->force = 1; break;
 	case OPT_CARRY_TENANTS: o->carry_tenants = 1; break;
@@ -261,13 +285,17 @@ int main(int argc, char **argv)
 		int (*run)(registrar_opts *, int, char **);
 		unsigned allowed;
 	} verbs[] = {
-		{ "init", cmd_init, BIT(OPT_FORCE) | BIT(OPT_HOST_MATCH) },
+		{ "init", cmd_init, BIT(OPT_FORCE) | BIT(OPT_HOST_MATCH) | BIT(OPT_PKCS11) },
 		{ "register", cmd_register, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CARRY_TENANTS) },
 		{ "unregister", cmd_unregister, BIT(OPT_TOKEN) | BIT(OPT_NAME) | BIT(OPT_CLOUD_ID) |
 		  BIT(OPT_RECEIPT) },
 		{ "list", cmd_list, BIT(OPT_JSON) | BIT(OPT_EXPIRING_WITHIN) },
 		{ "show", cmd_show, BIT(OPT_JSON) | BIT(OPT_NAME) },
 		{ "export-issuer-key", cmd_export_issuer_key, BIT_OUTPUT | BIT(OPT_QR) |
+		  BIT(OPT_FORCE) | BIT(OPT_CHAIN) },
+		{ "rotate-issuer-key", cmd_rotate_issuer_key, BIT_OUTPUT | BIT(OPT_PKCS11) |
+		  BIT(OPT_FORCE) },
+		{ "revoke", cmd_revoke, BIT_OUTPUT | BIT(OPT_NAME) | BIT(OPT_ISSUER_KEY) |
 		  BIT(OPT_FORCE) },
 		{ "activation-key", cmd_activation_key, BIT(OPT_NAME) | BIT(OPT_VALID_DAYS) | BIT_OUTPUT |
 		  BIT(OPT_QR) | BIT(OPT_HOST_MATCH) },

@@ -12,6 +12,7 @@
 
 #include "ar_limits.h"
 #include "err.h"
+#include "jws.h"
 #include "keys.h"
 #include "store.h"
 #include "token.h"
@@ -55,14 +56,14 @@ void registrar_carry_report(const registrar_carry *carry, const char *name, cons
 /* token_claims: the registration's claims when the caller holds them (a batch that
  * has just registered the token); NULL reads them from the database. */
 int registrar_issue_key(store *db, const char *name, json_t *token_claims,
-			const ar_keypair *issuer, long long now, long valid_days, char **compact,
+			const ar_signer *issuer, long long now, long valid_days, char **compact,
 			long long *serial, ar_err *e);
 /* The same with the issuer's hardware policy: host_match "all", "most", "any" or a count
  * (NULL: the registrar's default, registrar config host-match, else "most"); what names it
  * in a refusal (AR_EUSAGE, code InvalidHostMatch). A policy the hosts could never meet is
  * refused (AR_EINPUT, InvalidHostMatch) before anything is signed or stored. */
 int registrar_issue_key_match(store *db, const char *name, json_t *token_claims,
-			      const ar_keypair *issuer, long long now, long valid_days,
+			      const ar_signer *issuer, long long now, long valid_days,
 			      const char *host_match, const char *what, char **compact,
 			      long long *serial, ar_err *e);
 

@@ -11,6 +11,13 @@
 	"usage_reporting, marketplace_syndication, token, token_sha256, token_issued_at, "      \
 	"claims, registered_at, updated_at, key_serial, key_expires"
 
+/* Triggers that refuse any change to a table's rows but adding one. */
+#define APPEND_ONLY(TABLE)                                                                     \
+	"CREATE TRIGGER " TABLE "_no_update BEFORE UPDATE ON " TABLE                           \
+	"  BEGIN SELECT RAISE(ABORT, 'the " TABLE " table is append-only'); END;"               \
+	"CREATE TRIGGER " TABLE "_no_delete BEFORE DELETE ON " TABLE                           \
+	"  BEGIN SELECT RAISE(ABORT, 'the " TABLE " table is append-only'); END;"
+
 /* Forward migrations: entry N brings the schema from version N to N+1. */
 /* The registrations table as schema 1 made it, but for its name and the statuses its CHECK
  * allows (schema 5 rebuilds it to add one: SQLite cannot alter a CHECK). */
@@ -117,6 +124,43 @@ const char *const store_migrations[] = {
 	");"
 	"CREATE INDEX receipts_registration ON receipts (registration_id);"
 	"ALTER TABLE keys ADD COLUMN sha256 TEXT;",
+	/* 6: the issuer's keys in order (rotate-issuer-key): version 1 is a key no statement
+	 * vouches for (init's), each later one holds the rotation statement signed by the one
+	 * before it and by itself. What is revoked, and every revocation list signed, in order.
+	 * None of it is ever changed or removed; a registration's revoked serials only rise. */
+	"CREATE TABLE issuer_keys ("
+	"  version INTEGER PRIMARY KEY CHECK (version >= 1),"
+	"  kid TEXT NOT NULL UNIQUE,"
+	"  public_key TEXT NOT NULL,"
+	"  statement TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  CHECK ((version = 1) = (statement IS NULL))"
+	");"
+	"CREATE TABLE revoked_issuer_keys ("
+	"  kid TEXT PRIMARY KEY,"
+	"  revoked_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE revoked_activations ("
+	"  registration_id INTEGER PRIMARY KEY REFERENCES registrations (id),"
+	"  serials_up_to INTEGER NOT NULL CHECK (serials_up_to >= 1),"
+	"  revoked_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE revocation_lists ("
+	"  version INTEGER PRIMARY KEY CHECK (version >= 1),"
+	"  issuer_kid TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	APPEND_ONLY("issuer_keys")
+	APPEND_ONLY("revoked_issuer_keys")
+	APPEND_ONLY("revocation_lists")
+	"CREATE TRIGGER revoked_activations_no_delete BEFORE DELETE ON revoked_activations"
+	"  BEGIN SELECT RAISE(ABORT, 'a revocation is never lifted'); END;"
+	"CREATE TRIGGER revoked_activations_only_rise BEFORE UPDATE ON revoked_activations"
+	"  WHEN NEW.serials_up_to < OLD.serials_up_to"
+	"    OR NEW.registration_id != OLD.registration_id"
+	"  BEGIN SELECT RAISE(ABORT, 'a revocation is never lifted'); END;",
 };
 
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

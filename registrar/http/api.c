@@ -171,7 +171,7 @@ static void registration_routes(store *db, const route *rt, const api_request *r
 	}
 }
 
-void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_response *rs)
+void api_handle(store *db, const ar_signer *issuer, const api_request *rq, api_response *rs)
 {
 	char path[2048], message[160];
 	route rt;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jws.h"
 #include "keys.h"
 #include "store.h"
 
@@ -29,7 +30,7 @@ typedef struct {
 	int close;               /* the connection ends with this answer */
 } api_response;
 
-void api_handle(store *db, const ar_keypair *issuer, const api_request *rq, api_response *rs);
+void api_handle(store *db, const ar_signer *issuer, const api_request *rq, api_response *rs);
 /* {"error":{"code","message"}} with status: for what serve.c refuses itself. */
 void api_error(api_response *rs, unsigned status, const char *code, const char *message);
 

@@ -95,7 +95,7 @@ int api_write_preconditions(store *db, const char *name, const api_request *rq, 
 #define API_UNTAGGED "-"
 int api_preconditions_of(const api_request *rq, const char *etag, const char *what,
 			 int *not_modified, ar_err *e);
-void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
+void api_activation_key(store *db, const route *rt, const ar_signer *issuer,
 			const api_request *rq, api_response *rs);
 /* POST .../NAME/deactivate {"receipt": "..."} (api_deactivate.c) */
 void api_deactivate(store *db, const route *rt, const api_request *rq, api_response *rs);

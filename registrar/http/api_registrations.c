@@ -261,7 +261,7 @@ static int body_host_match(json_t *doc, char *text, size_t cap, api_response *rs
 
 /* An action on the registration: If-Match / If-None-Match are the registration's (a key is
  * issued only from the registration the client saw), inside the transaction that issues. */
-static int key_checked(store *db, const route *rt, const ar_keypair *issuer,
+static int key_checked(store *db, const route *rt, const ar_signer *issuer,
 		       const api_request *rq, const char *match, char **compact,
 		       long long *serial, ar_err *e)
 {
@@ -272,7 +272,7 @@ static int key_checked(store *db, const route *rt, const ar_keypair *issuer,
 					 serial, e);
 }
 
-void api_activation_key(store *db, const route *rt, const ar_keypair *issuer,
+void api_activation_key(store *db, const route *rt, const ar_signer *issuer,
 			   const api_request *rq, api_response *rs)
 {
 	static const char *const allowed[] = { "hostMatch", NULL };

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "keys.h"
 #include "apikey.h"
 #include "commands.h"
 #include "datadir.h"
@@ -283,7 +284,7 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = apikey_load(dir, s.secret_digest, e);
 	if (rc == AR_OK)
-		rc = registrar_load_issuer(o, &s.issuer, e);
+		rc = registrar_issuer_open(o, &s.issuer, e);
 	if (rc == AR_OK)
 		rc = open_pool(dir, &s.pool, e);
 	/* The pool's threads inherit this mask: the signals come to sigwait() only. */
@@ -313,7 +314,7 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	if (d && rc == AR_OK)
 		fprintf(stderr, PROGRAM ": serve: stopped after %ld requests; database closed\n",
 			atomic_load(&s.served));
-	ar_keypair_free(&s.issuer);
+	registrar_issuer_close(s.issuer);
 	if (s.secret_digest)
 		sodium_free(s.secret_digest);
 	free_tls(&tls);

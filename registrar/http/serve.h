@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "ar_limits.h"
-#include "keys.h"
+#include "issuer.h"
 #include "mhd.h"
 #include "store.h"
 
@@ -24,7 +24,7 @@ typedef struct {
 
 typedef struct {
 	db_pool pool;
-	ar_keypair issuer;
+	registrar_issuer *issuer;
 	uint8_t *secret_digest;        /* sodium_malloc'd, under secret_lock */
 	pthread_mutex_t write_lock;    /* one writer at a time, in order */
 	pthread_mutex_t secret_lock;

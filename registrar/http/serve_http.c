@@ -354,7 +354,7 @@ static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, 
 	if (writer)
 		pthread_mutex_lock(&s->write_lock);
 	db = pool_take(&s->pool, &slot);
-	api_handle(db, &s->issuer, &in, &out);
+	api_handle(db, registrar_issuer_signer(s->issuer), &in, &out);
 	pool_give(&s->pool, slot);
 	if (writer)
 		pthread_mutex_unlock(&s->write_lock);

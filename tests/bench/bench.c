@@ -196,6 +196,7 @@ static double json_ceiling(const char *compact, int inflated, double raw)
 static char *make_key(const char *token, const ar_keypair *issuer, ar_token *t)
 {
 	ar_activation_params p = { 0 };
+	ar_signer signer;
 	json_t *claims, *tenants = json_array();
 	char *key = NULL;
 	ar_err e;
@@ -214,7 +215,8 @@ static char *make_key(const char *token, const ar_keypair *issuer, ar_token *t)
 	p.issued_at = now;
 	p.expires_at = now + 365 * 86400LL;
 	claims = ar_activation_claims(&p, &e);
-	if (!claims || ar_activation_encode(claims, issuer, &key, &e) != AR_OK)
+	ar_signer_of_secret(&signer, issuer->sk);
+	if (!claims || ar_activation_encode(claims, &signer, &key, &e) != AR_OK)
 		die("key", &e);
 	json_decref(claims);
 	json_decref(tenants);
@@ -333,10 +335,12 @@ static ar_keypair stamps[N_STAMP_KEYS];
 static double batch(store *db, const ar_keypair *issuer, int n, int first)
 {
 	char **tokens = calloc((size_t)n, sizeof *tokens), name[32], cloud[37];
+	ar_signer signer;
 	double t0, t;
 	ar_err e;
 	int i;
 
+	ar_signer_of_secret(&signer, issuer->sk);
 	/* a stamp key may sign for several CloudIds; keys are reused to keep this quick */
 	for (i = 0; i < n; i++) {
 		ar_uuid_random(cloud);
@@ -356,7 +360,7 @@ static double batch(store *db, const ar_keypair *issuer, int n, int first)
 			die("register", &e);
 		ar_sha256_hex((const uint8_t *)tokens[i], strlen(tokens[i]), tok.sha256_hex);
 		if (registrar_register_token(db, name, &tok, tokens[i], now, name, &outcome, NULL, &e) != AR_OK ||
-		    registrar_issue_key(db, name, tok.claims, issuer, now, 365, &key, &serial, &e) != AR_OK)
+		    registrar_issue_key(db, name, tok.claims, &signer, now, 365, &key, &serial, &e) != AR_OK)
 			die("register", &e);
 		free(key);
 		ar_token_free(&tok);

@@ -162,6 +162,7 @@ static char *make_key(const char *token, const ar_keypair *issuer)
 	ar_activation_params p = { 0 };
 	json_t *claims, *tenants = json_array();
 	char *key = NULL;
+	ar_signer signer;
 	ar_token t;
 	ar_err e;
 
@@ -179,7 +180,8 @@ static char *make_key(const char *token, const ar_keypair *issuer)
 	p.issued_at = (long long)time(NULL);
 	p.expires_at = p.issued_at + 365 * 86400LL;
 	claims = ar_activation_claims(&p, &e);
-	if (!claims || ar_activation_encode(claims, issuer, &key, &e) != AR_OK)
+	ar_signer_of_secret(&signer, issuer->sk);
+	if (!claims || ar_activation_encode(claims, &signer, &key, &e) != AR_OK)
 		die("key", &e);
 	json_decref(claims);
 	json_decref(tenants);

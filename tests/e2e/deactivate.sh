@@ -5,7 +5,7 @@
 # audited; list and show tell it from Unregistered. Every refusal is exit 4 with its exact
 # line and the database unchanged (a dump before and after). Receipts are signed here with
 # the stamp's own stamp.key (make_receipt.py), which also forges the ones to refuse; the
-# tokens and keys are the programs' own. Last, a database of schema 4 migrated to 5.
+# tokens and keys are the programs' own. Last, a database of schema 4 migrated to the latest.
 # Every clock is frozen (faketime -f with a date, UTC), so each time is exact.
 . "$(dirname "$0")/lib.sh"
 scratch
@@ -204,7 +204,7 @@ rows() { sqlite3 "$1/registrar.db" 'SELECT * FROM registrations ORDER BY id; SEL
 rows ws4src >rows.before
 check "schema 4: the old CHECK" sh -c "sqlite3 old/registrar.db .schema | grep -q \"CHECK (status IN ('Registered', 'Unregistered'))\""
 expect_exit 0 "list, a schema-4 database" clock "$RG" list --data-dir "$WORK/old"
-check "schema 4 migrated to 5" [ "$(sqlite3 old/registrar.db 'PRAGMA user_version')" = 5 ]
+check "schema 4 migrated to 6" [ "$(sqlite3 old/registrar.db 'PRAGMA user_version')" = 6 ]
 check "registrations, tenants, keys and audit intact" [ "$(rows old)" = "$(cat rows.before)" ]
 check "foreign_key_check empty" [ -z "$(sqlite3 old/registrar.db 'PRAGMA foreign_key_check')" ]
 check "the live-CloudId index kept" [ "$(sqlite3 old/registrar.db "SELECT sql FROM sqlite_master WHERE name = 'registrations_live_cloud'")" = "CREATE UNIQUE INDEX registrations_live_cloud ON registrations (cloud_id)  WHERE status = 'Registered'" ]

@@ -101,14 +101,14 @@ check "show --json with no key: keys is []" [ "$($PY -c 'import json, sys; print
 # a database an earlier registrar left (schema 3: no keys table): opened, migrated, and
 # show gives what it kept: each serial and when (the audit), the last one's expiry alone
 cp -a "$WS" old
-sqlite3 old/registrar.db 'DROP TABLE receipts; DROP TABLE keys; PRAGMA user_version = 3'
+sqlite3 old/registrar.db 'DROP TABLE receipts; DROP TABLE keys; DROP TABLE issuer_keys; DROP TABLE revoked_issuer_keys; DROP TABLE revoked_activations; DROP TABLE revocation_lists; PRAGMA user_version = 3'
 expect_exit 0 "show, a schema-3 database" clock "$T0" "$RG" show soon --data-dir "$WORK/old"
 check "schema 3: the serials from the audit, earlier expiries not recorded" sh -c "printf '%s\n' \"\$1\" | grep -A3 '^Last key serial' | diff - \"\$2\"" _ "$OUT" "$(printf '%s\n' \
 "Last key serial     3, expires $(iso $((T0 + 30 * DAY))) (in 30 days)" \
 "Keys issued         serial 1, issued $(iso $((T0 - 2 * DAY))), expires (not recorded)" \
 "                    serial 2, issued $(iso $((T0 - DAY))), expires (not recorded)" \
 "                    serial 3, issued $(iso "$T0"), expires $(iso $((T0 + 30 * DAY))) (in 30 days)" >want.old; echo want.old)"
-check "schema 3 migrated to 5" [ "$(sqlite3 old/registrar.db 'PRAGMA user_version')" = 5 ]
+check "schema 3 migrated to 6" [ "$(sqlite3 old/registrar.db 'PRAGMA user_version')" = 6 ]
 expect_exit 0 "a key after the migration" clock $((T0 + DAY)) "$RG" activation-key --name soon --valid-days 365 --data-dir "$WORK/old" -o old4.key
 check "the next key joins the migrated history" [ "$(sqlite3 old/registrar.db "SELECT group_concat(serial || ':' || ifnull(expires_at, '-')) FROM (SELECT serial, expires_at FROM keys k JOIN registrations r ON r.id = k.registration_id WHERE r.name = 'soon' ORDER BY serial)")" = "1:-,2:-,3:$((T0 + 30 * DAY)),4:$((T0 + 366 * DAY))" ]
 

@@ -34,7 +34,7 @@ check "issuer key 0600" [ "$(stat -c %a "$D/issuer.key")" = 600 ]
 check "data dir 0700" [ "$(stat -c %a "$D")" = 700 ]
 check "openssl reads the issuer key" openssl pkey -in "$D/issuer.key" -noout
 check "WAL mode" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA journal_mode')" = wal ]
-check "schema version 5" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA user_version')" = 5 ]
+check "schema version 6" [ "$(sqlite3 "$D/registrar.db" 'PRAGMA user_version')" = 6 ]
 check "schema 3 has the settings table, empty" [ "$(sqlite3 "$D/registrar.db" 'SELECT count(*) FROM settings')" = 0 ]
 check "schema 4 has the keys table, empty" [ "$(sqlite3 "$D/registrar.db" 'SELECT count(*) FROM keys')" = 0 ]
 check "schema 5 has the receipts table, empty" [ "$(sqlite3 "$D/registrar.db" 'SELECT count(*) FROM receipts')" = 0 ]
@@ -448,10 +448,10 @@ check "unmeetable policies spent no serial" [ "$(sqlite3 "$D/registrar.db" "SELE
 
 # a registrar older than the database's schema refuses it (here: a schema one newer)
 cp -a "$D" newer
-sqlite3 newer/registrar.db 'PRAGMA user_version = 6'
+sqlite3 newer/registrar.db 'PRAGMA user_version = 7'
 sqlite3 newer/registrar.db .dump > newer.before
 expect_exit 5 "a schema newer than this registrar" "$RG" list --data-dir "$WORK/newer"
-check "a newer schema: the line" [ "$ERR" = "registrar: $WORK/newer/registrar.db: database schema 6 is newer than this registrar (5)" ]
+check "a newer schema: the line" [ "$ERR" = "registrar: $WORK/newer/registrar.db: database schema 7 is newer than this registrar (6)" ]
 check "a newer schema: database unchanged" [ "$(sqlite3 newer/registrar.db .dump)" = "$(cat newer.before)" ]
 
 # init --host-match: the default set in the transaction that makes the database

@@ -15,6 +15,7 @@
 
 static store *db;
 static ar_keypair issuer;
+static ar_signer issuer_signer;
 
 static const char host_record[] =
 	"{\"version\":1,\"name\":\"node1\",\"uuid\":\"161674cc-2a1e-11b2-a85c-e121881d01b9\","
@@ -59,7 +60,7 @@ static void register_east(void)
 	rq.origin = "http://fuzz";
 	rq.body = (const uint8_t *)body;
 	rq.body_len = strlen(body);
-	api_handle(db, &issuer, &rq, &rs);
+	api_handle(db, &issuer_signer, &rq, &rs);
 	must(rs.status == 201, rs.body ? rs.body : "PUT east");
 	free(rs.body);
 	json_decref(claims);
@@ -101,6 +102,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	must(store_create(dir, "fuzz", NULL, NULL, &e) == AR_OK, e.msg);
 	must(store_open(dir, 0, &db, &e) == AR_OK, e.msg);
 	must(ar_keypair_generate(&issuer, &e) == AR_OK, e.msg);
+	ar_signer_of_secret(&issuer_signer, issuer.sk);
 	register_east();
 	return 0;
 }
@@ -143,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rq.origin = "http://fuzz";
 	rq.body = (const uint8_t *)p;
 	rq.body_len = (size_t)(end - p);
-	api_handle(db, &issuer, &rq, &rs);
+	api_handle(db, &issuer_signer, &rq, &rs);
 	/* every request gets a status; a body is a JSON object, and only a 204, a 304 or a
 	 * DELETE's 200 has none */
 	parsed = rs.body ? json_loads(rs.body, 0, NULL) : NULL;

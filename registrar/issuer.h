@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The issuer key the registrar signs with: a file (DATA_DIR/issuer.key, read into secure
+ * memory) or a key in a PKCS#11 token that never leaves it (DATA_DIR/issuer.pkcs11 names it).
+ * Everything that signs as the issuer goes through a registrar_issuer's signer. */
+#ifndef REGISTRAR_ISSUER_H
+#define REGISTRAR_ISSUER_H
+
+#include "commands.h"
+#include "err.h"
+#include "jws.h"
+
+typedef struct registrar_issuer registrar_issuer;
+
+/* The data directory's issuer key, ready to sign. */
+int registrar_issuer_open(const registrar_opts *o, registrar_issuer **out, ar_err *e);
+/* A new issuer key: in secure memory (pkcs11_uri NULL) or made in the token the URI names.
+ * Nothing is written until registrar_issuer_save(). */
+int registrar_issuer_generate(const char *pkcs11_uri, registrar_issuer **out, ar_err *e);
+/* Writes what holds or names the key into dir: issuer.key (0600) or issuer.pkcs11, then
+ * issuer.pub, each name followed by suffix ("" in place; ".new" for a rotation's staging).
+ * An existing file is refused unless force. */
+int registrar_issuer_save(const registrar_issuer *iss, const char *dir, const char *suffix,
+			  int force, ar_err *e);
+/* Thread-safe: serve's threads sign at once through one. */
+const ar_signer *registrar_issuer_signer(const registrar_issuer *iss);
+/* Wipes the secret or closes the token's session; safe on NULL. */
+void registrar_issuer_close(registrar_issuer *iss);
+
+#endif
