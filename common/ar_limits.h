@@ -49,6 +49,18 @@
 /* the removal receipt's format (common/receipt.c): plain JSON claims, no zip; with every
  * claim at its longest it is under 1 KiB, so it always fits one QR code */
 #define AR_RECEIPT_FORMAT_VERSION 1
+/* The issuer's rotation statement (common/rotation.c): a JWS in the JSON serialization
+ * (RFC 7515 7.2.1) with exactly two signatures, the old key's then the new key's; version 1
+ * is the key `registrar init` made (no statement), so a statement's version is at least 2. A
+ * statement is under 1 KiB: a chain of AR_MAX_ROTATIONS fits AR_MAX_FILE_BYTES. */
+#define AR_TYP_ROTATION        "airreg-issuer-rotation"
+#define AR_ROTATION_FIRST_VERSION 2
+#define AR_ROTATION_MAX_VERSION (1LL << 31)
+#define AR_MAX_ROTATIONS       64
+/* a rotation's staged files (DATA_DIR/issuer.key.new, issuer.pub.new): renamed into place
+ * once the database holds the new key; a token's key is named by issuer.pkcs11 */
+#define AR_ROTATION_STAGE_SUFFIX ".new"
+#define AR_ISSUER_PKCS11_FILE  "issuer.pkcs11"
 
 /* What a file is from its first bytes (filekind.c): the PNG signature, a PEM armour line,
  * the scanner command an image is read with, and how much of a JWS header is looked at. */

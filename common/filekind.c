@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,7 +95,33 @@ static ar_kind jws_kind(const uint8_t *p, size_t len)
 		kind = AR_KIND_ACTIVATION_KEY;
 	else if (typ && strcmp(typ, AR_TYP_REMOVAL_RECEIPT) == 0)
 		kind = AR_KIND_REMOVAL_RECEIPT;
+	else if (typ && strcmp(typ, AR_TYP_ROTATION) == 0)
+		kind = AR_KIND_ROTATION;
 	json_decref(h);
+	return kind;
+}
+
+/* A rotation statement: {"payload":..., "signatures":[{"protected": HEADER...}...]}, or an
+ * array whose first item is one; the typ of the first protected header says. */
+static ar_kind json_kind(const uint8_t *p, size_t len)
+{
+	char head[AR_MAX_KIND_HEADER_CHARS + 2];
+	json_t *doc, *first;
+	const char *prot;
+	ar_kind kind = AR_KIND_UNKNOWN;
+
+	if (len == 0 || (*p != '{' && *p != '['))
+		return AR_KIND_UNKNOWN;
+	doc = json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES, NULL);
+	first = json_is_array(doc) ? json_array_get(doc, 0) : doc;
+	prot = json_string_value(json_object_get(
+		json_array_get(json_object_get(first, "signatures"), 0), "protected"));
+	/* the header as jws_kind reads it: its segment and the dot after */
+	if (prot && strlen(prot) <= AR_MAX_KIND_HEADER_CHARS) {
+		snprintf(head, sizeof head, "%s.", prot);
+		kind = jws_kind((const uint8_t *)head, strlen(head));
+	}
+	json_decref(doc);
 	return kind;
 }
 
@@ -114,6 +141,8 @@ ar_kind ar_kind_of(const uint8_t *data, size_t len)
 		len--;
 	}
 	kind = pem_kind(data, len);
+	if (kind == AR_KIND_UNKNOWN)
+		kind = json_kind(data, len);
 	return kind != AR_KIND_UNKNOWN ? kind : jws_kind(data, len);
 }
 
@@ -149,6 +178,12 @@ int ar_expect_kind(const uint8_t *data, size_t len, ar_kind want, const char *wh
 	case AR_KIND_PRIVATE_KEY:
 		return ar_fail(e, AR_EINPUT, where,
 			       "this is a private key: it never leaves its machine");
+	case AR_KIND_ROTATION:
+		if (reader == AR_READER_KEY_IMPORT)
+			return ar_fail(e, AR_EINPUT, where, "this is an issuer rotation statement: "
+				       "key-import trust update %s takes it", file);
+		return ar_fail(e, AR_EINPUT, where, "this is an issuer rotation statement: carry "
+			       "it to the stamp (key-import trust update %s)", file);
 	case AR_KIND_IMAGE:
 		return ar_fail(e, AR_EINPUT, where, "this is an image: scan it (%s %s)",
 			       AR_QR_SCAN_COMMAND, file);

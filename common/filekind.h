@@ -17,7 +17,8 @@ typedef enum {
 	AR_KIND_REMOVAL_RECEIPT,
 	AR_KIND_PUBLIC_KEY,
 	AR_KIND_PRIVATE_KEY,
-	AR_KIND_IMAGE
+	AR_KIND_IMAGE,
+	AR_KIND_ROTATION /* an issuer rotation statement or a chain of them (JSON) */
 } ar_kind;
 
 /* Who reads: the advice for a file given in the wrong place names where it goes from there.
@@ -30,8 +31,9 @@ void ar_kind_set_reader(ar_reader reader);
  * "name" and "uuid"), told from its bytes alone; 0 for anything else. */
 int ar_is_host_record(const uint8_t *data, size_t len);
 
-/* From the first bytes: a PNG, a PEM public or private key, or a JWS (possibly wrapped
- * in lines) whose header's typ is a token's or an activation key's. */
+/* From the first bytes: a PNG, a PEM public or private key, a JWS (possibly wrapped
+ * in lines) whose header's typ is a token's or an activation key's, or JSON that is a
+ * rotation statement (its first signature's typ) or an array of them. */
 ar_kind ar_kind_of(const uint8_t *data, size_t len);
 
 /* AR_OK when the data is of kind want, or of no kind known here; else AR_EINPUT with
