@@ -4,6 +4,7 @@
 #ifndef KEYIMPORT_CHAIN_H
 #define KEYIMPORT_CHAIN_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +19,8 @@ int chain_update(const char *state_dir, const char *text, size_t len, const char
  * statement did (not damaged: simply not there); AR_EENV for a damaged chain file. */
 int chain_lookup(const char *state_dir, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES],
 		 ar_err *e);
+/* trust list: sets doc's "issuerChain" (each statement held: version, kid, previousKid,
+ * issuedAt, current) and "currentIssuerKey" (the last one's kid; null with no chain). */
+int chain_list(const char *state_dir, json_t *doc, ar_err *e);
 
 #endif

@@ -140,8 +140,26 @@ static int current_kid(const char *state_dir, char out[AR_THUMBPRINT_CHARS + 1],
 	return rc;
 }
 
-static void print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *added,
-		       size_t n, const char *signer, int json)
+/* The chain's keys after the keys trust add installed, each marked as the current issuer
+ * key (the chain's last) and as the signer of the current activation where it is. */
+static void print_chain(json_t *chain, const char *signer)
+{
+	json_t *item, *list = json_object_get(chain, "issuerChain");
+	size_t i;
+
+	json_array_foreach(list, i, item) {
+		const char *kid = json_string_value(json_object_get(item, "kid"));
+
+		printf("%s  rotation version %lld, replaces %s%s%s\n", kid,
+		       (long long)json_integer_value(json_object_get(item, "version")),
+		       json_string_value(json_object_get(item, "previousKid")),
+		       json_is_true(json_object_get(item, "current")) ? "  (current issuer key)" : "",
+		       strcmp(kid, signer) == 0 ? "  (signed the current activation)" : "");
+	}
+}
+
+static int print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *added,
+		      size_t n, const char *signer, json_t *chain, int json, ar_err *e)
 {
 	char when[AR_TIME_CHARS + 1], *text;
 	json_t *doc, *list;
@@ -152,7 +170,8 @@ static void print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *a
 		for (i = 0; i < n; i++)
 			printf("%s  added %s%s\n", kids[i], ar_format_time(added[i], when),
 			       strcmp(kids[i], signer) == 0 ? "  (signed the current activation)" : "");
-		return;
+		print_chain(chain, signer);
+		return AR_OK;
 	}
 	list = json_array();
 	for (i = 0; i < n; i++)
@@ -160,10 +179,15 @@ static void print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *a
 						      (json_int_t)added[i], "signedCurrentActivation",
 						      strcmp(kids[i], signer) == 0));
 	doc = json_pack("{s:o}", "trustedIssuerKeys", list);
+	if (!doc || json_object_update(doc, chain) != 0) {
+		json_decref(doc);
+		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	}
 	text = ar_json_dump_compact(doc);
 	printf("%s\n", text ? text : "");
 	free(text);
 	json_decref(doc);
+	return AR_OK;
 }
 
 int trust_list(const char *state_dir, int json, ar_err *e)
@@ -175,7 +199,9 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	struct dirent *de;
 	struct stat st;
 	size_t n = 0, i;
+	json_t *chain;
 	DIR *d;
+	int rc;
 
 	if (ar_join_path(dir, sizeof dir, state_dir, AR_TRUST_DIR, e) != AR_OK)
 		return e->status;
@@ -204,8 +230,14 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	}
 	if (current_kid(state_dir, signer, NULL, 1, e) != AR_OK)
 		return e->status;
-	print_list(kids, added, n, signer, json);
-	return AR_OK;
+	/* read whole before a line is printed: a damaged chain is refused, not half listed */
+	chain = json_object();
+	rc = chain ? chain_list(state_dir, chain, e)
+		   : ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	if (rc == AR_OK)
+		rc = print_list(kids, added, n, signer, chain, json, e);
+	json_decref(chain);
+	return rc;
 }
 
 /* The key that signed the activation the stamp runs on is the one its next key is most

@@ -12,6 +12,7 @@
 #include "keys.h"
 #include "qr.h"
 #include "registry.h"
+#include "rotate.h"
 #include "store.h"
 #include "text.h"
 
@@ -119,6 +120,8 @@ int cmd_export_issuer_key_run(const registrar_opts *o, ar_err *e)
 	char *pem;
 	int rc = AR_OK, present = 0;
 
+	if (o->chain)
+		return registrar_export_chain(o, e);
 	if (!o->output && !o->qr)
 		return ar_fail(e, AR_EUSAGE, NULL, "export-issuer-key needs -o FILE|- or "
 			       "--qr FILE.png|-");

@@ -8,6 +8,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "keys.h"
+#include "rotate.h"
 
 struct registrar_issuer {
 	ar_keypair kp;     /* a file key: its secret in sodium_malloc memory */
@@ -29,6 +30,9 @@ int registrar_issuer_open(const registrar_opts *o, registrar_issuer **out, ar_er
 	registrar_issuer *iss;
 
 	*out = NULL;
+	/* a rotation the database holds whose files were not yet renamed: finished first */
+	if (registrar_rotation_finish(registrar_data_dir(o), e) != AR_OK)
+		return e->status;
 	if (ar_join_path(path, sizeof path, registrar_data_dir(o), AR_ISSUER_KEY_FILE, e) != AR_OK)
 		return e->status;
 	if (!(iss = issuer_new(e)))

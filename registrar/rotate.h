@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The issuer key's rotation on the workstation (rotate.c): what registrar_issuer_open asks
+ * before it opens the key, and what export-issuer-key --chain writes. */
+#ifndef REGISTRAR_ROTATE_H
+#define REGISTRAR_ROTATE_H
+
+#include "commands.h"
+#include "err.h"
+
+/* A rotation committed to the database but stopped before its staged files
+ * (issuer.key.new or issuer.pkcs11.new, issuer.pub.new) were renamed into place: finished
+ * now. Staged files the database does not name are left (rotate-issuer-key removes them);
+ * none at all, or no database, is AR_OK at once. */
+int registrar_rotation_finish(const char *data_dir, ar_err *e);
+/* export-issuer-key --chain: every rotation statement, in version order. */
+int registrar_export_chain(const registrar_opts *o, ar_err *e);
+
+#endif
