@@ -11,6 +11,7 @@ sh "$dir/expiring.sh" || rc=1
 sh "$dir/deactivate.sh" || rc=1
 sh "$dir/key_import.sh" || rc=1
 sh "$dir/receipt.sh" || rc=1
+sh "$dir/rotation.sh" || rc=1
 sh "$dir/roundtrip.sh" || rc=1
 sh "$dir/check.sh" || rc=1
 sh "$dir/expiry.sh" || rc=1
