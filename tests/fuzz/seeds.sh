@@ -6,7 +6,7 @@ set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 hw=$TESTDATA/hwdata
-mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/receipt" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api"
+mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/receipt" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api" "$out/rotation"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
@@ -29,6 +29,24 @@ printf '\000' | cat - "$work/receipt.txt" >"$out/receipt/file"
 printf '\001' >"$out/receipt/claims"
 cut -d. -f2 "$work/receipt.txt" | /usr/bin/python3 -c 'import base64,sys; p=sys.stdin.read().strip(); sys.stdout.buffer.write(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))' >>"$out/receipt/claims"
 cp "$work/receipt.txt" "$out/jws/receipt"
+# two rotations of the issuer key: a statement, the chain, and claims for the target's keys
+# (the fuzz key, seed 0x42 times 32, replaced by the key of seed 0x43 times 32)
+"$BIN/registrar" rotate-issuer-key -o "$work/st2.json" >/dev/null
+"$BIN/registrar" rotate-issuer-key -o "$work/st3.json" >/dev/null
+"$BIN/registrar" export-issuer-key --chain -o "$work/chain.json" >/dev/null
+printf '\000' | cat - "$work/st2.json" >"$out/rotation/statement"
+printf '\000' | cat - "$work/chain.json" >"$out/rotation/chain"
+/usr/bin/python3 - "$out/rotation/claims" <<'PYEOF'
+import base64, json, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+def jwk(seed):
+    pk = Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32).public_key()
+    x = base64.urlsafe_b64encode(pk.public_bytes(Encoding.Raw, PublicFormat.Raw)).rstrip(b"=")
+    return {"crv": "Ed25519", "kty": "OKP", "x": x.decode()}
+claims = {"version": 2, "previousKey": jwk(0x42), "key": jwk(0x43), "issuedAt": 1796000000}
+open(sys.argv[1], "wb").write(b"\001" + json.dumps(claims, separators=(",", ":")).encode())
+PYEOF
 cp "$work/token.txt" "$out/jws/token"
 cp "$work/key.txt" "$out/jws/key"
 # the key as scanned QR parts (shorter parts than the programs make: more of them)
