@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"       " PROGRAM " remove [-o RECEIPT|-] [--qr FILE.png|-]\n"
 	"       " PROGRAM " check --host FILE... [--json] | check --probe [--root DIR] [--json]\n"
 	"       " PROGRAM " trust add FILE | trust list [--json] | trust remove [--force] KID|FILE\n"
+	"       " PROGRAM " trust update FILE|-\n"
 	"       " PROGRAM " --help | --version\n"
 	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 3 hardware (--probe), 4 input rejected,\n"

@@ -24,6 +24,8 @@ static const char usage_text[] =
 	"       " PROGRAM " list [--expiring-within DAYS] [--json]\n"
 	"       " PROGRAM " show NAME [--json]\n"
 	"       " PROGRAM " export-issuer-key [-o FILE|-] [--qr FILE.png|-] [--force]\n"
+	"       " PROGRAM " export-issuer-key --chain -o FILE|- [--force]\n"
+	"       " PROGRAM " rotate-issuer-key -o FILE|- [--pkcs11 URI] [--force]\n"
 	"       " PROGRAM " activation-key --name NAME [--valid-days N] [-o FILE|-]\n"
 	"                 [--qr FILE.png|-] [--host-match all|most|any|N]\n"
 	"       " PROGRAM " tenant add --registration NAME --subscription GUID --tenant GUID\n"

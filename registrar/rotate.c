@@ -87,9 +87,10 @@ static int insert_key(store *db, long long version, const uint8_t pk[AR_ED25519_
 /* rename, or unlink with to NULL; a file already gone is what a finished step leaves */
 static int move(const char *from, const char *to, ar_err *e)
 {
-	if ((to ? rename(from, to) : unlink(from)) != 0 && errno != ENOENT)
-		return ar_fail(e, AR_EENV, from, "cannot %s: %s", to ? "rename" : "remove",
-			       strerror(errno));
+	if (to && rename(from, to) != 0 && errno != ENOENT)
+		return ar_fail(e, AR_EENV, from, "cannot rename into place: %s", strerror(errno));
+	if (!to && unlink(from) != 0 && errno != ENOENT)
+		return ar_fail(e, AR_EENV, from, "cannot remove: %s", strerror(errno));
 	return AR_OK;
 }
 
@@ -219,7 +220,7 @@ static int report(const registrar_opts *o, const char *statement, long long vers
 	rc = ar_write_output(o->output, text, len + 1, o->force ? 0 : AR_WRITE_NO_CLOBBER, e);
 	/* the rotation stands: the statement is in the database for export --chain */
 	if (rc != AR_OK)
-		rc = ar_fail(e, rc, e->where, "%s; the rotation is done: registrar "
+		rc = ar_fail(e, AR_EENV, e->where, "%s; the rotation is done: registrar "
 			     "export-issuer-key --chain -o FILE writes its statement", e->msg);
 	if (rc == AR_OK) {
 		fprintf(out, PROGRAM ": wrote %s: rotation statement version %lld\n",

@@ -166,6 +166,21 @@ check "hardware step 5: status keeps the verdict" has "$P/5.out" "Hardware check
 check "hardware step 5: status shows 3 hosts" has "$P/5.out" "Hardware policy most of 3 hosts"
 check "hardware: host1's record is untouched" cmp -s host1.before stamp/host1.json
 
+# (b2) The issuer key replaced, 410 days on: the stamp that trusts the first key takes the
+# chain and then trusts the new one; a key of the new issuer imports (not in the procedure:
+# the decommissioning after it removes serial 3).
+T25=$((T0 + 410 * DAY))
+plan rotation
+P=$WORK/proc-rotation
+check "rotation: 2 steps, the chain carried" [ "$(tr '\n' ' ' <"$P/plan")" = "run 1 workstation 0 carry issuer-chain.json workstation stamp run 2 stamp 0 " ]
+procedure rotation "$T25"
+NEWKID=$(sed -n 's/^registrar: rotated the issuer key: version 2, kid \([^ ]*\) (was .*/\1/p' "$P/1.out")
+check "rotation step 1: rotated to version 2" [ -n "$NEWKID" ]
+check "rotation step 1: the chain written" starts "$P/1.out" "registrar: wrote issuer-chain.json: issuer chain, versions 2 to 2, current kid $NEWKID"
+check "rotation step 2: accepted" starts "$P/2.out" "key-import: issuer-chain.json: accepted issuer key rotation version 2: kid $NEWKID (replaces "
+check "rotation step 2: trust list marks the new key current" grep -q "^$NEWKID  rotation version 2, replaces .*  (current issuer key)$" "$P/2.out"
+check "rotation: the chain's SHA-256 is the same on both sides" [ "$(grep ' issuer-chain.json$' "$P/1.out")" = "$(cd stamp && sha256sum issuer-chain.json)" ]
+
 # (c) The decommissioning, 420 days on. Its commands come with issue 18 parts 1 and 2: until
 # key-import remove takes -o, the procedure is only read, not run.
 T3=$((T0 + 420 * DAY))
