@@ -148,9 +148,10 @@ int registrar_rotation_finish(const char *dir, ar_err *e)
 		return e->status;
 	if (!ar_file_exists(pub) || !ar_file_exists(db_path))
 		return AR_OK;
-	rc = ar_key_load_public(pub, pk, e);
-	if (rc == AR_OK)
-		rc = store_open(dir, 0, &db, e);
+	/* a staged key that cannot be read is damaged state, not a rotation to skip */
+	if (ar_key_load_public(pub, pk, e) != AR_OK)
+		return ar_fail(e, AR_EENV, pub, "%s", e->msg);
+	rc = store_open(dir, 0, &db, e);
 	if (rc == AR_OK)
 		rc = last_key(db, &version, last, e);
 	rc = store_close(db, rc, e);
