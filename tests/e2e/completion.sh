@@ -18,7 +18,7 @@ offers() {
 	"$func" 2>/dev/null
 	printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort -u
 }
-flags() { grep -oE -- '(^|[[ |(,])--?[a-z][a-z-]*' | sed 's/^[^-]*//' | grep -v '^-[a-z][a-z]' | sort -u; }
+flags() { grep -oE -- '(^|[[ |(,])--?[a-z][a-z0-9-]*' | sed 's/^[^-]*//' | grep -v '^-[a-z][a-z]' | sort -u; }
 same() { # same "what" EXPECTED ACTUAL
 	if [ "$2" = "$3" ]; then ok; else bad "$1: want [$(echo $2)], got [$(echo $3)]"; fi
 }
