@@ -46,7 +46,7 @@ static int issuer_key(const registrar_opts *o, const char *dir, const char *pub_
 	if (registrar_issuer_generate(o->pkcs11, iss, e) != AR_OK ||
 	    registrar_issuer_save(*iss, dir, "", 1, e) != AR_OK)
 		return e->status;
-	if (unlink(other) != 0 && errno != ENOENT)
+	if ((o->pkcs11 ? has_key : has_p11) && unlink(other) != 0 && errno != ENOENT)
 		return ar_fail(e, AR_EENV, other, "cannot remove: %s", strerror(errno));
 	return AR_OK;
 }
