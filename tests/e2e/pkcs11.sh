@@ -12,7 +12,23 @@ scratch
 MOD=/usr/lib/softhsm/libsofthsm2.so
 if [ ! -e "$MOD" ] || ! command -v softhsm2-util >/dev/null; then
 	bad "SoftHSM2 is not installed (make deps installs softhsm2): nothing tested"
-	finish "pkcs11"
+	
+# --- an init interrupted after issuer.pkcs11 (no issuer.pub, no database yet): taken up again
+URI3="pkcs11:token=airreg;object=third?module-path=$MOD"
+mkdir -m 700 ws3
+printf '%s\n' "$URI3" >ws3/issuer.pkcs11 && chmod 600 ws3/issuer.pkcs11
+expect_exit 5 "the interrupted init's key is not in the token yet" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
+check "not in the token: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: the token holds no Ed25519 private key the URI names" ]
+rm ws3/issuer.pkcs11
+expect_exit 0 "init --pkcs11 (third key)" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
+K3=$(kid ws3/issuer.pub)
+rm ws3/registrar.db ws3/issuer.pub
+expect_exit 5 "init without --pkcs11 over an interrupted token init" "$RG" init --data-dir ws3
+check "the other kind: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: an interrupted init left an issuer key of the other kind here (--force replaces it)" ]
+check "the other kind: nothing made" [ ! -e ws3/issuer.key ] && [ ! -e ws3/registrar.db ]
+expect_exit 0 "init --pkcs11 again takes up the interrupted init" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
+check "the interrupted init's key kept, issuer.pub written again" [ "$(kid ws3/issuer.pub)" = "$K3" ]
+finish "pkcs11"
 	exit 1
 fi
 mkdir tokens
@@ -157,4 +173,20 @@ check "issuer.key made, issuer.pkcs11 removed" [ -e "$WS/issuer.key" ] && [ ! -e
 expect_exit 0 "init --force --pkcs11 again" "$RG" init --force --pkcs11 "$URI"
 check "issuer.pkcs11 made, issuer.key removed" [ -e "$WS/issuer.pkcs11" ] && [ ! -e "$WS/issuer.key" ]
 check "the token's key again" [ "$(kid "$WS/issuer.pub")" = "$K1" ]
+
+# --- an init interrupted after issuer.pkcs11 (no issuer.pub, no database yet): taken up again
+URI3="pkcs11:token=airreg;object=third?module-path=$MOD"
+mkdir -m 700 ws3
+printf '%s\n' "$URI3" >ws3/issuer.pkcs11 && chmod 600 ws3/issuer.pkcs11
+expect_exit 5 "the interrupted init's key is not in the token yet" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
+check "not in the token: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: the token holds no Ed25519 private key the URI names" ]
+rm ws3/issuer.pkcs11
+expect_exit 0 "init --pkcs11 (third key)" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
+K3=$(kid ws3/issuer.pub)
+rm ws3/registrar.db ws3/issuer.pub
+expect_exit 5 "init without --pkcs11 over an interrupted token init" "$RG" init --data-dir ws3
+check "the other kind: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: an interrupted init left an issuer key of the other kind here (--force replaces it)" ]
+check "the other kind: nothing made" [ ! -e ws3/issuer.key ] && [ ! -e ws3/registrar.db ]
+expect_exit 0 "init --pkcs11 again takes up the interrupted init" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
+check "the interrupted init's key kept, issuer.pub written again" [ "$(kid ws3/issuer.pub)" = "$K3" ]
 finish "pkcs11"
