@@ -158,6 +158,14 @@
 #define AR_DATA_DIR_DEFAULT    "/var/lib/airreg/registrar"
 #define AR_ISSUER_KEY_FILE     "issuer.key"
 #define AR_ISSUER_PUB_FILE     "issuer.pub"
+/* An issuer key kept in a PKCS#11 token (init --pkcs11, issue 19): DATA_DIR/issuer.pkcs11
+ * holds its RFC 7512 URI, one line, never a PIN; the PIN comes from the URI's pin-source
+ * file or this variable. A URI naming neither object= nor id= means this label. */
+#define AR_ISSUER_PKCS11_FILE  "issuer.pkcs11"
+#define AR_PKCS11_PIN_ENV      "AIRREG_PKCS11_PIN"
+#define AR_PKCS11_LABEL_DEFAULT "airreg-issuer"
+#define AR_PKCS11_URI_MAX      4096 /* bytes of issuer.pkcs11 and of --pkcs11 */
+#define AR_PKCS11_PIN_MAX      256  /* bytes of a PIN (a pin-source file, the variable) */
 #define AR_DATABASE_FILE       "registrar.db"
 #define AR_MAX_NAME_CHARS      63   /* registration names: as host names */
 /* A token carried for longer than this is stale: its hosts may have changed. */

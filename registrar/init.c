@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `registrar init` and `registrar export-issuer-key`: the issuer's key pair and database. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apikey.h"
 #include "ar_limits.h"
 #include "commands.h"
 #include "datadir.h"
 #include "fileio.h"
+#include "issuer.h"
 #include "reach.h"
 #include "keys.h"
 #include "qr.h"
@@ -17,14 +20,36 @@
 #include "text.h"
 
 /* The issuer key: kept when an interrupted init left one (stamps may trust it
- * already), new when there is none or --force asks for one. */
-static int issuer_key(const registrar_opts *o, const char *key_path, ar_keypair *kp, ar_err *e)
+ * already), new when there is none or --force asks for one: in secure memory, or found or
+ * made in the token --pkcs11 names. Either way issuer.pub is (re)written from it, and only
+ * one kind of key file stays: --force from a file key to a token removes issuer.key. */
+static int issuer_key(const registrar_opts *o, const char *dir, const char *pub_path,
+		      registrar_issuer **iss, ar_err *e)
 {
-	if (ar_file_exists(key_path) && !o->force)
-		return ar_key_load_private(key_path, kp, e);
-	if (ar_keypair_generate(kp, e) != AR_OK)
+	char key[4096], p11[4096];
+	int has_key, has_p11;
+	const char *other;
+
+	if (ar_join_path(key, sizeof key, dir, AR_ISSUER_KEY_FILE, e) != AR_OK ||
+	    ar_join_path(p11, sizeof p11, dir, AR_ISSUER_PKCS11_FILE, e) != AR_OK)
 		return e->status;
-	return ar_key_save_private(key_path, kp, o->force, e);
+	has_key = ar_file_exists(key);
+	has_p11 = ar_file_exists(p11);
+	other = o->pkcs11 ? key : p11;
+	if ((has_key || has_p11) && !o->force) {
+		if (o->pkcs11 ? has_key : has_p11)
+			return ar_fail(e, AR_EENV, other, "an interrupted init left an issuer key of "
+				       "the other kind here (--force replaces it)");
+		if (registrar_issuer_open_in(dir, 0, iss, e) != AR_OK)
+			return e->status;
+		return ar_key_save_public(pub_path, registrar_issuer_signer(*iss)->pk, 1, e);
+	}
+	if (registrar_issuer_generate(o->pkcs11, iss, e) != AR_OK ||
+	    registrar_issuer_save(*iss, dir, "", 1, e) != AR_OK)
+		return e->status;
+	if ((o->pkcs11 ? has_key : has_p11) && unlink(other) != 0 && errno != ENOENT)
+		return ar_fail(e, AR_EENV, other, "cannot remove: %s", strerror(errno));
+	return AR_OK;
 }
 
 /* init --host-match: the registrar's default policy, with the init's own audit row. */
@@ -58,16 +83,17 @@ static int audit_reinit(const char *dir, const char *kid, const char *host_match
 int cmd_init_run(const registrar_opts *o, ar_err *e)
 {
 	const char *dir = registrar_data_dir(o);
-	char key_path[4096], pub_path[4096], db_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
+	char pub_path[4096], db_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
 	char secret_path[4096], hex[AR_SHA256_HEX_CHARS + 1];
 	uint8_t pk[AR_ED25519_PK_BYTES];
-	ar_keypair kp = { 0 };
+	registrar_issuer *iss = NULL;
 	int lock = -1, rc, exists;
 
 	if (o->host_match && registrar_host_match_check(o->host_match, "--host-match", e) != AR_OK)
 		return e->status;
-	if (ar_join_path(key_path, sizeof key_path, dir, AR_ISSUER_KEY_FILE, e) != AR_OK ||
-	    ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK ||
+	if (o->pkcs11 && registrar_issuer_check_uri(o->pkcs11, e) != AR_OK)
+		return e->status;
+	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK ||
 	    ar_join_path(db_path, sizeof db_path, dir, AR_DATABASE_FILE, e) != AR_OK ||
 	    ar_join_path(secret_path, sizeof secret_path, dir, AR_API_SECRET_FILE, e) != AR_OK)
 		return e->status;
@@ -82,14 +108,12 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 			     "registrar already initialised (--force makes a new issuer key; "
 			     "every stamp must then trust the new one)");
 	if (rc == AR_OK)
-		rc = issuer_key(o, key_path, &kp, e);
-	if (rc == AR_OK)
-		rc = ar_key_save_public(pub_path, kp.pk, 1, e);
+		rc = issuer_key(o, dir, pub_path, &iss, e);
 	/* The API's secret: kept when there is one (clients may hold it already). */
 	if (rc == AR_OK && !ar_file_exists(secret_path))
 		rc = apikey_write(dir, 0, e);
 	if (rc == AR_OK) {
-		ar_jwk_thumbprint(kp.pk, kid);
+		ar_jwk_thumbprint(registrar_issuer_signer(iss)->pk, kid);
 		rc = exists ? audit_reinit(dir, kid, o->host_match, e)
 			    : store_create(dir, kid, init_settings, o->host_match, e);
 	}
@@ -101,10 +125,13 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 		printf(PROGRAM ": initialised %s: issuer public key %s, kid %s\n", ar_text_shown(dir),
 		       AR_ISSUER_PUB_FILE, kid);
 		ar_report_sha256_hex(stdout, hex, pub_path);
+		if (registrar_issuer_is_token(iss))
+			printf(PROGRAM ": the issuer key is in the token: %s names it\n",
+			       AR_ISSUER_PKCS11_FILE);
 		if (o->host_match)
 			printf(PROGRAM ": default host-match %s\n", o->host_match);
 	}
-	ar_keypair_free(&kp);
+	registrar_issuer_close(iss);
 	ar_unlock(lock);
 	return rc;
 }

@@ -18,6 +18,7 @@
 
 static const char usage_text[] =
 	"usage: " PROGRAM " init [--data-dir DIR] [--force] [--host-match all|most|any|N]\n"
+	"                 [--pkcs11 URI]\n"
 	"       " PROGRAM " register --token FILE|- --name NAME [--carry-tenants]\n"
 	"       " PROGRAM " unregister --name NAME | --token FILE | --cloud-id UUID\n"
 	"       " PROGRAM " unregister --receipt FILE|- [--name NAME]\n"

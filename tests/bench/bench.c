@@ -16,6 +16,7 @@
 #include "deflate.h"
 #include "ar_limits.h"
 #include "fileio.h"
+#include "issuer.h"
 #include "jws.h"
 #include "json.h"
 #include "keys.h"
@@ -429,6 +430,36 @@ static void registrar_batches(const char *work, const ar_keypair *issuer)
 		ar_keypair_free(&stamps[step]);
 }
 
+/* The issuer's signature, of an activation key's signing input (about 1 KB), with the file
+ * key in memory and through a PKCS#11 token (BENCH_PKCS11_URI: run.sh's SoftHSM2, the PIN in
+ * AIRREG_PKCS11_PIN): what init --pkcs11 costs each key issued. */
+static void token_signing(const ar_keypair *issuer)
+{
+	const char *uri = getenv("BENCH_PKCS11_URI");
+	uint8_t msg[1024], sig[AR_ED25519_SIG_BYTES];
+	registrar_issuer *iss = NULL;
+	const ar_signer *tok;
+	ar_signer file;
+	double file_rate, tok_rate;
+	char v[96];
+	ar_err e;
+
+	if (!uri)
+		return;
+	randombytes_buf(msg, sizeof msg);
+	ar_signer_of_secret(&file, issuer->sk);
+	if (registrar_issuer_generate(uri, &iss, &e) != AR_OK)
+		die("pkcs11", &e);
+	tok = registrar_issuer_signer(iss);
+	RATE(file_rate, if (file.sign(file.ctx, msg, sizeof msg, sig, &e) != AR_OK) die("sign", &e));
+	RATE(tok_rate, if (tok->sign(tok->ctx, msg, sizeof msg, sig, &e) != AR_OK) die("sign", &e));
+	snprintf(v, sizeof v, "%.0f/s vs %.0f/s file key: %.2f", tok_rate, file_rate,
+		 tok_rate / file_rate);
+	row("issuer signature (1 KB) through SoftHSM2 (PKCS#11, CKM_EDDSA) / file key", v, "",
+	    "one session, one signature at a time (serve's lock); each checked with the public key");
+	registrar_issuer_close(iss);
+}
+
 int main(int argc, char **argv)
 {
 	ar_keypair issuer, stamp;
@@ -466,6 +497,7 @@ int main(int argc, char **argv)
 		growth(&stamp);
 		creation(&stamp);
 		sizes(&issuer, &stamp);
+		token_signing(&issuer);
 		fflush(stdout);
 	}
 	registrar_batches(argv[3], &issuer);

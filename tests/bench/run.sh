@@ -14,7 +14,15 @@ echo "airreg $(git -C "$here" describe --always --dirty 2>/dev/null || echo) on 
 echo
 echo "| measure | value | target | note |"
 echo "|---|---|---|---|"
-"$BENCH" "$here/../../samples/hosts/node1.json" "$work/hetero" "$work/db"
+# the issuer key in a PKCS#11 token: SoftHSM2 in this run's own directory (no system token)
+mkdir "$work/tokens"
+printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$work" \
+	>"$work/softhsm2.conf"
+SOFTHSM2_CONF=$work/softhsm2.conf softhsm2-util --init-token --free --label bench --pin 1234 \
+	--so-pin 5678 >/dev/null
+SOFTHSM2_CONF=$work/softhsm2.conf AIRREG_PKCS11_PIN=1234 \
+	BENCH_PKCS11_URI="pkcs11:token=bench?module-path=/usr/lib/softhsm/libsofthsm2.so" \
+	"$BENCH" "$here/../../samples/hosts/node1.json" "$work/hetero" "$work/db"
 /usr/bin/python3 "$here/procs.py" "$BIN" "$here/../../samples/hosts" "$work/procs"
 mkdir "$work/check"
 /usr/bin/python3 "$here/check.py" "$BIN" "$work/hetero" "$work/check"

@@ -30,12 +30,15 @@ check "no maintainer script (the timer is not enabled)" sh -c "! dpkg-deb -I '$d
 check "nothing under usr/local" sh -c "! grep -q usr/local '$WORK/contents'"
 check "owned by root" sh -c "! dpkg-deb -c '$deb' | awk '{ print \$2 }' | grep -v '^root/root\$'"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libsodium23 libssl3 libjansson4 libsqlite3-0 zlib1g libqrencode4 libpng16-16 libmicrohttpd12; do
+for lib in libsodium23 libssl3 libjansson4 libsqlite3-0 zlib1g libqrencode4 libpng16-16 libmicrohttpd12 libp11-kit0; do
 	case $depends in *"$lib "*) ok ;; *) bad "Depends lacks $lib: $depends" ;; esac
 done
 # key-import draws the removal receipt (remove --qr, issue 18): it links them, as Depends says
 check "key-import links the QR libraries (remove --qr)" sh -c \
 	"dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/bin/key-import >'$WORK/ki' && readelf -d '$WORK/ki' | grep -q qrencode && readelf -d '$WORK/ki' | grep -q png"
+# the issuer key in a PKCS#11 token (init --pkcs11, issue 19): the registrar links p11-kit
+check "registrar links p11-kit (init --pkcs11)" sh -c \
+	"dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/bin/registrar >'$WORK/rg' && readelf -d '$WORK/rg' | grep -q 'libp11-kit.so'"
 
 lintian --fail-on error,warning "$deb" >"$WORK/lintian" 2>&1
 rc=$?
@@ -81,6 +84,14 @@ step curl -s -H "Authorization: Bearer $(cat ws/api.secret)" \
 	grep -q '"name":"east"' || { cat serve.log; exit 1; }
 kill -TERM $pid
 wait $pid || exit 1
+# the issuer key in a token, with the p11-kit Depends brought and this machine's SoftHSM2
+# (make deps installs it), its token in this directory
+mkdir tokens && printf 'directories.tokendir = /airreg-test/tokens\n' >softhsm2.conf
+export SOFTHSM2_CONF=/airreg-test/softhsm2.conf AIRREG_PKCS11_PIN=1234
+softhsm2-util --init-token --free --label deb --pin 1234 --so-pin 5678 >/dev/null || exit 1
+step registrar init --data-dir ws-token \
+	--pkcs11 'pkcs11:token=deb?module-path=/usr/lib/softhsm/libsofthsm2.so' || exit 1
+[ -e ws-token/issuer.pkcs11 ] && [ ! -e ws-token/issuer.key ] || exit 1
 step dpkg -r airreg >/dev/null || exit 1
 for f in /usr/bin/token-gen /usr/bin/registrar /usr/bin/key-import \
 	/usr/share/man/man1/token-gen.1.gz /usr/share/doc/airreg; do

@@ -23,7 +23,7 @@ section() {
 		on' "$1"
 }
 # flags on stdin, one a line, sorted: --long and -x (not -abc, another tool's style)
-flags() { grep -oE -- '(^|[[ |(,`])--?[a-z][a-z-]*' | sed 's/^[^-]*//' | grep -v '^-[a-z][a-z]' | sort -u; }
+flags() { grep -oE -- '(^|[[ |(,`])--?[a-z][a-z0-9-]*' | sed 's/^[^-]*//' | grep -v '^-[a-z][a-z]' | sort -u; }
 # --help's usage lines, "usage: " dropped (the text before VALUE FLAGS, Every verb, ...)
 usage_lines() {
 	"$BIN/$1" --help | sed -n '1,/^$/p' |

@@ -16,7 +16,7 @@ usage_of() { # the usage lines of --help, one string
 }
 render() { groff -man -Tascii -P-cbou "$MAN/$1.1" 2>/dev/null; }
 synopsis_of() { render "$1" | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
-flags() { grep -oE -- '(^|[[ |(,])--?[a-z][a-z-]*' | sed 's/^[^-]*//' | grep -v '^-[a-z][a-z]' | sort -u; }
+flags() { grep -oE -- '(^|[[ |(,])--?[a-z][a-z0-9-]*' | sed 's/^[^-]*//' | grep -v '^-[a-z][a-z]' | sort -u; }
 
 for p in token-gen registrar key-import; do
 	check "$p.1 renders without warnings" [ -z "$(groff -man -ww -z "$MAN/$p.1" 2>&1)" ]
