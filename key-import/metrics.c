@@ -74,6 +74,8 @@ int metrics_write(const char *path, const metrics_status *s, ar_err *e)
 		exp = state_field_int(s->resource, "expiresAt");
 		gauge(f, "airreg_activation_verified", "1 when the activation's key verifies "
 		      "against the trusted issuer keys, else 0.", s, s->verified);
+		gauge(f, "airreg_activation_revoked", "1 when the revocation list held revokes the "
+		      "activation (status Revoked), else 0.", s, s->revoked);
 		gauge(f, "airreg_activation_expiry_timestamp_seconds", "When the activation "
 		      "expires, in seconds since 1970.", s, exp);
 		gauge(f, "airreg_activation_days_left", "Whole days until the activation expires "

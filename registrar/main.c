@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"       " PROGRAM " export-issuer-key [-o FILE|-] [--qr FILE.png|-] [--force]\n"
 	"       " PROGRAM " activation-key --name NAME [--valid-days N] [-o FILE|-]\n"
 	"                 [--qr FILE.png|-] [--host-match all|most|any|N]\n"
+	"       " PROGRAM " revoke [--name NAME | --issuer-key KID] -o FILE|- [--force]\n"
 	"       " PROGRAM " tenant add --registration NAME --subscription GUID --tenant GUID\n"
 	"       " PROGRAM " tenant list --registration NAME\n"
 	"       " PROGRAM " tenant remove --registration NAME --subscription GUID\n"
