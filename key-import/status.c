@@ -129,7 +129,10 @@ static int judge_trust(const char *dir, json_t *r, int verified, judged *j, ar_e
 					 AR_ACTIVATION_FILE, &j->why) == AR_OK)
 			ar_fail(&j->why, AR_EINPUT, NULL, "the key changed meanwhile");
 		ar_activation_free(&a);
-		return AR_OK;
+		/* damaged state (a trust store or revocation list changed by hand) is exit 5 */
+		if (j->why.status == AR_EENV)
+			*e = j->why;
+		return j->why.status == AR_EENV ? AR_EENV : AR_OK;
 	}
 	return revoked_activation(dir, state_field_text(r, "registration"),
 				  state_field_text(r, "cloudId"), state_field_int(r, "serial"),
