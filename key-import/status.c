@@ -157,9 +157,8 @@ static int judged_status(json_t *r, int verified, const judged *j, ar_err *e)
 /* --warn-days N: what monitoring acts on. Valid beyond N days is 0; valid, expiring within
  * N days (expiresAt - now <= N days, to the second) is 6; anything not valid here is 4 with
  * its line (without --warn-days status is 0 for these, as it always was): nothing registered,
- * expired, or a key that does not verify (its issuer key removed, or damaged). */
-static int warn_status(const keyimport_opts *o, json_t *r, int verified, long long now,
-		       ar_err *e)
+ * or expired. A key that does not verify (Untrusted) or is revoked ended status before. */
+static int warn_status(const keyimport_opts *o, json_t *r, long long now, ar_err *e)
 {
 	char when[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
 	long long exp;
@@ -173,9 +172,6 @@ static int warn_status(const keyimport_opts *o, json_t *r, int verified, long lo
 			       "ago); issue a new key on the workstation (registrar activation-key "
 			       "--name %s)", ar_format_time(exp, when), ar_format_span(now - exp, span),
 			       ar_text_shown(state_field_text(r, "registration")));
-	if (!verified)
-		return ar_fail(e, AR_EINPUT, NULL, "--warn-days: the key activation.json holds "
-			       "does not verify here (key-import check says why)");
 	return exp - now <= (long long)o->warn_days * 86400 ? AR_EXPIRING : AR_OK;
 }
 
@@ -206,7 +202,7 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		warn = judged_status(r, verified, &j, e);
 	if (rc == AR_OK && warn == AR_OK && o->warn_days)
-		warn = warn_status(o, r, verified, now, e);
+		warn = warn_status(o, r, now, e);
 	if (rc == AR_OK) {
 		status = !r ? "Not registered" : !verified ? "Untrusted" : j.list ? "Revoked"
 			: state_field_int(r, "expiresAt") <= now ? "Expired" : "Registered";
