@@ -66,6 +66,8 @@ rl x9.txt 'c["version"] = 4; payload = compact(c)[:-1] + ",\"version\":5}"'
 attack 4 "x9.txt: " "$KI" trust update x9.txt
 rl x10.txt 'h["typ"] = "airreg-activation-key"'
 attack 4 "x10.txt: " "$KI" trust update x10.txt
+rl x14.txt 'c["version"] = 4; h["typ"] = "airreg-issuer-rotation"'
+attack 4 "x14.txt: not a revocation list (typ is \"airreg-issuer-rotation\")" "$KI" trust update x14.txt
 rl x11.txt 'c["version"] = 4; c["activations"][0]["cloudId"] = c["activations"][0]["cloudId"].upper()'
 attack 4 "x11.txt: \"cloudId\" is not a lowercase UUID" "$KI" trust update x11.txt
 rl x12.txt 'h["kid"] = "abc"'

@@ -106,6 +106,30 @@ static void untrusted_and_forged_refused(void **state)
 	free(text);
 }
 
+/* Another JWS of the issuer's (a rotation statement's typ, none) is no list, however signed. */
+static void other_typ_refused(void **state)
+{
+	static const char *const typs[] = { "\"typ\":\"airreg-issuer-rotation\",", "" };
+	const char *claims = "{\"version\":1,\"issuedAt\":1,\"issuerKeys\":[],\"activations\":[]}";
+	char kid[AR_THUMBPRINT_CHARS + 1], header[160], *text = NULL;
+	ar_revocation l;
+	ar_err e;
+	size_t i;
+
+	(void)state;
+	ar_jwk_thumbprint(issuer.pk, kid);
+	for (i = 0; i < sizeof typs / sizeof typs[0]; i++) {
+		snprintf(header, sizeof header, "{\"alg\":\"EdDSA\",%s\"kid\":\"%s\"}", typs[i],
+			 kid);
+		assert_int_equal(ar_jws_sign(header, (const uint8_t *)claims, strlen(claims),
+					     issuer.sk, &text, &e), AR_OK);
+		assert_int_equal(ar_revocation_decode(text, strlen(text), lookup, &issuer, &l, "l",
+						      &e), AR_EINPUT);
+		assert_non_null(strstr(e.msg, "not a revocation list"));
+		free(text);
+	}
+}
+
 static void signed_by_a_key_it_revokes(void **state)
 {
 	char kid[AR_THUMBPRINT_CHARS + 3], *text;
@@ -269,6 +293,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(untrusted_and_forged_refused),
+		cmocka_unit_test(other_typ_refused),
 		cmocka_unit_test(signed_by_a_key_it_revokes),
 		cmocka_unit_test(bad_claims_refused),
 		cmocka_unit_test(keeps_every_entry),
