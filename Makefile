@@ -56,7 +56,7 @@ COMMON_SRC    = $(sort $(wildcard common/*.c))
 TOKENGEN_SRC  = $(filter-out token-gen/main.c,$(sort $(wildcard token-gen/*.c)))
 REGISTRAR_SRC = $(filter-out registrar/main.c,$(sort $(wildcard registrar/*.c registrar/http/*.c)))
 KEYIMPORT_SRC = $(sort $(wildcard key-import/*.c))
-FUZZ_TARGETS = jws token activation receipt smbios cpuinfo host api rotation
+FUZZ_TARGETS = jws token activation receipt smbios cpuinfo host api rotation revocation
 UNIT_TESTS = $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 
 COMMON_OBJ   = $(COMMON_SRC:%.c=$(BUILD)/%.o)

@@ -46,6 +46,12 @@
 #define AR_TYP_TOKEN           "airreg-registration-token"
 #define AR_TYP_ACTIVATION_KEY  "airreg-activation-key"
 #define AR_TYP_REMOVAL_RECEIPT "airreg-removal-receipt"
+#define AR_TYP_REVOCATION_LIST "airreg-revocation-list"
+/* A revocation list (common/revocation.c) is cumulative: it holds every revocation so far.
+ * At these counts, every name at its longest, it is under 52 KiB, within AR_MAX_FILE_BYTES
+ * with room for the QR parts' prefixes; registrar revoke refuses an entry past them. */
+#define AR_REVOCATION_MAX_ISSUER_KEYS  64
+#define AR_REVOCATION_MAX_ACTIVATIONS  200
 /* the removal receipt's format (common/receipt.c): plain JSON claims, no zip; with every
  * claim at its longest it is under 1 KiB, so it always fits one QR code */
 #define AR_RECEIPT_FORMAT_VERSION 1

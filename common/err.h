@@ -11,7 +11,9 @@ enum ar_status {
 	AR_EINPUT = 4,
 	AR_EENV = 5,
 	/* not a failure: key-import status --warn-days N, valid but expiring within N days */
-	AR_EXPIRING = 6
+	AR_EXPIRING = 6,
+	/* key-import status: the activation imported is revoked by the revocation list held */
+	AR_EREVOKED = 7
 };
 
 typedef struct {

@@ -97,6 +97,8 @@ static ar_kind jws_kind(const uint8_t *p, size_t len)
 		kind = AR_KIND_REMOVAL_RECEIPT;
 	else if (typ && strcmp(typ, AR_TYP_ROTATION) == 0)
 		kind = AR_KIND_ROTATION;
+	else if (typ && strcmp(typ, AR_TYP_REVOCATION_LIST) == 0)
+		kind = AR_KIND_REVOCATION_LIST;
 	json_decref(h);
 	return kind;
 }
@@ -184,6 +186,13 @@ int ar_expect_kind(const uint8_t *data, size_t len, ar_kind want, const char *wh
 				       "key-import trust update %s takes it", file);
 		return ar_fail(e, AR_EINPUT, where, "this is an issuer rotation statement: carry "
 			       "it to the stamp (key-import trust update %s)", file);
+	case AR_KIND_REVOCATION_LIST:
+		/* on the stamp already: trust update takes it (so does import, beside the key) */
+		if (reader == AR_READER_KEY_IMPORT)
+			return ar_fail(e, AR_EINPUT, where, "this is a revocation list: key-import "
+				       "trust update %s takes it", file);
+		return ar_fail(e, AR_EINPUT, where, "this is a revocation list: carry it to the "
+			       "stamp (key-import trust update %s)", file);
 	case AR_KIND_IMAGE:
 		return ar_fail(e, AR_EINPUT, where, "this is an image: scan it (%s %s)",
 			       AR_QR_SCAN_COMMAND, file);

@@ -18,7 +18,8 @@ typedef enum {
 	AR_KIND_PUBLIC_KEY,
 	AR_KIND_PRIVATE_KEY,
 	AR_KIND_IMAGE,
-	AR_KIND_ROTATION /* an issuer rotation statement or a chain of them (JSON) */
+	AR_KIND_ROTATION, /* an issuer rotation statement or a chain of them (JSON) */
+	AR_KIND_REVOCATION_LIST /* registrar revoke's: key-import trust update takes it */
 } ar_kind;
 
 /* Who reads: the advice for a file given in the wrong place names where it goes from there.

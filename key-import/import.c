@@ -17,6 +17,7 @@
 #include "json.h"
 #include "keys.h"
 #include "lastcheck.h"
+#include "revoked.h"
 #include "stamp.h"
 #include "state.h"
 #include "trust.h"
@@ -219,6 +220,23 @@ static void report(const keyimport_opts *o, const ar_activation *a, const char *
 		       o->dry_run ? " (dry run: nothing written)" : "");
 }
 
+/* A key the issuer revoked (the revocation list held, or carried beside it) is refused
+ * whatever else holds, the same key imported already included; a later key is not. */
+static int check_revoked(const char *dir, json_t *c, const char *where, ar_err *e)
+{
+	long long version = 0, upto = 0;
+
+	if (revoked_activation(dir, claim_str(c, "sub"), claim_str(c, "cloudId"),
+			       claim_int(c, "serial"), &version, &upto, e) != AR_OK)
+		return e->status;
+	if (!version)
+		return AR_OK;
+	return ar_fail(e, AR_EINPUT, where, "revoked: registration %s's keys up to serial %lld "
+		       "are revoked (revocation list version %lld); this is serial %lld, nothing "
+		       "imported", ar_text_shown(claim_str(c, "sub")), upto, version,
+		       claim_int(c, "serial"));
+}
+
 /* The trust store says which issuer may sign: whoever could write in it could plant a key. */
 static int check_trust_dir(const char *dir, ar_err *e)
 {
@@ -255,6 +273,8 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 		ar_sha256_hex((const uint8_t *)text, len, a.sha256_hex);
 	if (rc == AR_OK)
 		rc = import_check_binding(a.claims, dir, where, e);
+	if (rc == AR_OK)
+		rc = check_revoked(dir, a.claims, where, e);
 	if (rc == AR_OK)
 		rc = import_check_clock(dir, o->now, &trusted, where, e);
 	if (rc == AR_OK)

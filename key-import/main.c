@@ -32,7 +32,7 @@ static const char usage_text[] =
 	"       " PROGRAM " --help | --version\n"
 	"State directory: --state-dir, else $" AR_STATE_DIR_ENV ", else " AR_STATE_DIR_DEFAULT ".\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 3 hardware (--probe), 4 input rejected,\n"
-	"5 environment, 6 expiring within N days (status --warn-days).\n";
+	"5 environment, 6 expiring within N days (status --warn-days), 7 revoked (status).\n";
 
 enum { OPT_STATE_DIR = 256, OPT_DRY_RUN, OPT_JSON, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_HOST,
        OPT_PROBE, OPT_ROOT, OPT_WARN_DAYS, OPT_METRICS, OPT_OUTPUT, OPT_QR };

@@ -68,12 +68,14 @@ int metrics_write(const char *path, const metrics_status *s, ar_err *e)
 
 	if (!f)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	gauge(f, "airreg_activation_registered", "1 when an activation is imported and not "
-	      "expired (status Registered), else 0.", s, s->registered);
+	gauge(f, "airreg_activation_registered", "1 when status is Registered (an activation "
+	      "imported, verified here, not revoked, not expired), else 0.", s, s->registered);
 	if (s->resource) {
 		exp = state_field_int(s->resource, "expiresAt");
 		gauge(f, "airreg_activation_verified", "1 when the activation's key verifies "
 		      "against the trusted issuer keys, else 0.", s, s->verified);
+		gauge(f, "airreg_activation_revoked", "1 when the revocation list held revokes the "
+		      "activation (status Revoked), else 0.", s, s->revoked);
 		gauge(f, "airreg_activation_expiry_timestamp_seconds", "When the activation "
 		      "expires, in seconds since 1970.", s, exp);
 		gauge(f, "airreg_activation_days_left", "Whole days until the activation expires "

@@ -9,10 +9,11 @@
 #include "err.h"
 
 /* What status judged: the activation resource (NULL: none), the last check's verdict (NULL:
- * none), whether the key verifies here, and the time status is shown at. */
+ * none), whether the key verifies here, whether it is Registered, whether the revocation list
+ * held revokes it, and the time status is shown at. */
 typedef struct {
 	json_t *resource, *verdict;
-	int verified, registered;
+	int verified, registered, revoked;
 	long long now;
 } metrics_status;
 

@@ -14,5 +14,10 @@ int revoked_update(const char *state_dir, const char *text, size_t len, const ch
 /* AR_OK when the held list does not revoke issuer key kid; AR_EINPUT naming the list when
  * it does; AR_EENV for a damaged list. */
 int revoked_issuer(const char *state_dir, const char *kid, ar_err *e);
+/* The held list's word on one activation: *version 0 when it is not revoked (or no list is
+ * held), else the list's version and *upto the serials it revokes (serial <= *upto). AR_EENV
+ * for a damaged list. */
+int revoked_activation(const char *state_dir, const char *registration, const char *cloud_id,
+		       long long serial, long long *version, long long *upto, ar_err *e);
 
 #endif

@@ -2,7 +2,9 @@
 /* `key-import status`: the activation resource, at this stamp's clock or the trusted time. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "activation.h"
 #include "ar_limits.h"
 #include "check.h"
 #include "codec.h"
@@ -12,9 +14,11 @@
 #include "json.h"
 #include "lastcheck.h"
 #include "metrics.h"
+#include "revoked.h"
 #include "stamp.h"
 #include "state.h"
 #include "text.h"
+#include "trust.h"
 #include "when.h"
 
 /* The status is judged as an import judges expiry: at the later of the clock and the
@@ -105,12 +109,56 @@ static void print_text(json_t *r, json_t *verdict, int verified, const char *sta
 	printf("%-16s%s\n", "Hardware check", last);
 }
 
+/* Every status verifies again (the trust store and the revocation list change under a key
+ * imported long ago): a key that does not verify here any more is Untrusted (its issuer key
+ * removed or revoked), exit 4 with why; a verified one the held list revokes is Revoked, exit
+ * 7 naming the list. Both are shown first and end status whatever --warn-days says. */
+typedef struct {
+	ar_err why;              /* Untrusted: why the key does not verify */
+	long long list, upto;    /* Revoked: the list's version and the serials it revokes */
+} judged;
+
+static int judge_trust(const char *dir, json_t *r, int verified, judged *j, ar_err *e)
+{
+	const char *key = state_field_text(r, "activationKey");
+	ar_activation a = { 0 };
+
+	memset(j, 0, sizeof *j);
+	if (!verified) {
+		if (ar_activation_decode(key, strlen(key), trust_lookup, (void *)dir, &a,
+					 AR_ACTIVATION_FILE, &j->why) == AR_OK)
+			ar_fail(&j->why, AR_EINPUT, NULL, "the key changed meanwhile");
+		ar_activation_free(&a);
+		/* damaged state (a trust store or revocation list changed by hand) is exit 5 */
+		if (j->why.status == AR_EENV)
+			*e = j->why;
+		return j->why.status == AR_EENV ? AR_EENV : AR_OK;
+	}
+	return revoked_activation(dir, state_field_text(r, "registration"),
+				  state_field_text(r, "cloudId"), state_field_int(r, "serial"),
+				  &j->list, &j->upto, e);
+}
+
+static int judged_status(json_t *r, int verified, const judged *j, ar_err *e)
+{
+	if (!r)
+		return AR_OK;
+	if (!verified)
+		return ar_fail(e, AR_EINPUT, AR_ACTIVATION_FILE, "untrusted: the key it holds does "
+			       "not verify here: %s", j->why.msg);
+	if (j->list)
+		return ar_fail(e, AR_EREVOKED, AR_ACTIVATION_FILE, "revoked: registration %s's "
+			       "keys up to serial %lld are revoked (revocation list version %lld); "
+			       "this is serial %lld", ar_text_shown(state_field_text(r,
+			       "registration")), j->upto, j->list, state_field_int(r, "serial"));
+	return AR_OK;
+}
+
 /* --warn-days N: what monitoring acts on. Valid beyond N days is 0; valid, expiring within
  * N days (expiresAt - now <= N days, to the second) is 6; anything not valid here is 4 with
  * its line (without --warn-days status is 0 for these, as it always was): nothing registered,
- * expired, or a key that does not verify (its issuer key removed, or damaged). */
-static int warn_status(const keyimport_opts *o, json_t *r, int verified, long long now,
-		       ar_err *e)
+ * or expired. A key that does not verify (Untrusted) or is revoked ended status before. */
+static int warn_status(const keyimport_opts *o, json_t *r, long long now, ar_err *e)
 {
 	char when[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
 	long long exp;
@@ -124,9 +172,6 @@ static int warn_status(const keyimport_opts *o, json_t *r, int verified, long lo
 			       "ago); issue a new key on the workstation (registrar activation-key "
 			       "--name %s)", ar_format_time(exp, when), ar_format_span(now - exp, span),
 			       ar_text_shown(state_field_text(r, "registration")));
-	if (!verified)
-		return ar_fail(e, AR_EINPUT, NULL, "--warn-days: the key activation.json holds "
-			       "does not verify here (key-import check says why)");
 	return exp - now <= (long long)o->warn_days * 86400 ? AR_EXPIRING : AR_OK;
 }
 
@@ -138,21 +183,28 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	long long now = o->now;
 	int rc, verified = 1, warn = AR_OK;
 	metrics_status m;
+	judged j;
+	ar_err me;
 
+	memset(&j, 0, sizeof j);
 	rc = ar_prepare_private_dir(dir, 0, e);
 	if (rc == AR_OK)
 		rc = state_read_resource(dir, &r, e);
 	/* what it shows of the policy and hosts is the verified key's (check_verify_shown) */
 	if (rc == AR_OK && r)
 		rc = check_verify_shown(dir, r, &verified, e);
+	if (rc == AR_OK && r)
+		rc = judge_trust(dir, r, verified, &j, e);
 	if (rc == AR_OK)
 		rc = lastcheck_read(dir, &verdict, e);
 	if (rc == AR_OK)
 		rc = status_time(dir, o->now, &now, e);
-	if (rc == AR_OK && o->warn_days)
-		warn = warn_status(o, r, verified, now, e);
+	if (rc == AR_OK)
+		warn = judged_status(r, verified, &j, e);
+	if (rc == AR_OK && warn == AR_OK && o->warn_days)
+		warn = warn_status(o, r, now, e);
 	if (rc == AR_OK) {
-		status = !r ? "Not registered"
+		status = !r ? "Not registered" : !verified ? "Untrusted" : j.list ? "Revoked"
 			: state_field_int(r, "expiresAt") <= now ? "Expired" : "Registered";
 		/* --metrics -: stdout holds the metrics alone (main refuses --json with it) */
 		if (o->json)
@@ -160,9 +212,11 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 		else if (!ar_is_stdio(o->metrics))
 			print_text(r, verdict, verified, status, now, o->warn_days,
 				   warn == AR_EXPIRING);
-		m = (metrics_status){ r, verdict, verified, *status == 'R', now };
-		if (o->metrics)
-			rc = metrics_write(o->metrics, &m, e);
+		m = (metrics_status){ r, verdict, verified, strcmp(status, "Registered") == 0,
+				      j.list != 0, now };
+		/* the metrics are written whatever the status: monitoring reads them */
+		if (o->metrics && (rc = metrics_write(o->metrics, &m, &me)) != AR_OK)
+			*e = me;
 	}
 	json_decref(verdict);
 	json_decref(r);

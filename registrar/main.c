@@ -29,6 +29,7 @@ static const char usage_text[] =
 	"       " PROGRAM " rotate-issuer-key -o FILE|- [--pkcs11 URI] [--force]\n"
 	"       " PROGRAM " activation-key --name NAME [--valid-days N] [-o FILE|-]\n"
 	"                 [--qr FILE.png|-] [--host-match all|most|any|N]\n"
+	"       " PROGRAM " revoke [--name NAME | --issuer-key KID] -o FILE|- [--force]\n"
 	"       " PROGRAM " tenant add --registration NAME --subscription GUID --tenant GUID\n"
 	"       " PROGRAM " tenant list --registration NAME\n"
 	"       " PROGRAM " tenant remove --registration NAME --subscription GUID\n"

@@ -11,7 +11,7 @@ CALL = re.compile(r'\b(ar_fail|usage_error|ar_usage_error|env_error|store_error)
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 CONVERSION = re.compile(r'%[-#0 +]*[0-9]*(?:\.[0-9]+)?(?:hh|h|ll|l|z|j|t)?[diouxXcsp]')
 STATUS = {"AR_EINTERNAL": "1", "AR_EUSAGE": "2", "AR_EHARDWARE": "3", "AR_EINPUT": "4",
-          "AR_EENV": "5"}
+          "AR_EENV": "5", "AR_EREVOKED": "7"}
 DIRS = ("common", "token-gen", "registrar", "key-import")
 
 

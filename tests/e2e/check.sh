@@ -420,9 +420,13 @@ expect_in "$ST" 5 "check, hostMatch edited to any" "" "$EDITED" check --state-di
 cp -p act-kept.json "$ST/activation.json"
 cp -p act-kept.json "$ST/activation.json"
 # a key that does not verify here (its issuer key removed by trust remove --force): status
-# still answers, the policy marked unverified (check refuses it, naming why)
-env AIRREG_STATE_DIR="$ST" "$KI" trust remove --force "$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["issuerKid"])' "$ST/activation.json")" >/dev/null 2>&1
-expect_exit 0 "status, the issuer key removed" "$KI" status --state-dir "$ST"
+# still answers, Untrusted (exit 4, naming why), the policy marked unverified (check refuses
+# it, naming why)
+removed_kid=$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["issuerKid"])' "$ST/activation.json")
+env AIRREG_STATE_DIR="$ST" "$KI" trust remove --force "$removed_kid" >/dev/null 2>&1
+expect_exit 4 "status, the issuer key removed" "$KI" status --state-dir "$ST"
+check "status, the issuer key removed: Untrusted" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Status          Untrusted'" _ "$OUT"
+check "status, the issuer key removed: the line" [ "$ERR" = "key-import: activation.json: untrusted: the key it holds does not verify here: issuer key $removed_kid is not trusted here (key-import trust add)" ]
 check "status: the policy unverified" sh -c "printf '%s\n' \"\$1\" | grep -qx 'Hardware policy most of 3 hosts (unverified: the key activation.json holds does not verify here; key-import check says why)'" _ "$OUT"
 
 

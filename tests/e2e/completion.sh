@@ -42,13 +42,13 @@ same "token-gen: the flags of --help" "$(token-gen --help | flags)" \
 	"$(all_flags token-gen init probe create show)"
 same "registrar: the flags of --help" "$(registrar --help | flags)" \
 	"$(all_flags registrar init register unregister list show export-issuer-key \
-		activation-key 'tenant add' 'tenant list' 'tenant remove' serve config rotate-issuer-key)"
+		activation-key 'tenant add' 'tenant list' 'tenant remove' serve config rotate-issuer-key revoke)"
 same "key-import: the flags of --help" "$(key-import --help | flags)" \
 	"$(all_flags key-import import status remove check 'trust list' 'trust remove')"
 
 # the verbs
 same "token-gen verbs" "$(printf '%s\n' create init probe show)" "$(offers token-gen '' | grep -v '^-')"
-same "registrar verbs" "$(printf '%s\n' activation-key api-key config export-issuer-key init list register rotate-issuer-key serve show tenant unregister)" \
+same "registrar verbs" "$(printf '%s\n' activation-key api-key config export-issuer-key init list register revoke rotate-issuer-key serve show tenant unregister)" \
 	"$(offers registrar '' | grep -v '^-')"
 same "registrar tenant verbs" "$(printf '%s\n' add list remove)" "$(offers registrar tenant '')"
 same "per-verb flags: key-import check" "$(printf '%s\n' --host --json --probe --root --state-dir)" \
@@ -58,6 +58,7 @@ same "per-verb flags: key-import import" "$(printf '%s\n' --dry-run --help --hos
 same "key-import trust verbs" "$(printf '%s\n' add list remove update)" "$(offers key-import trust '')"
 same "per-verb flags: registrar rotate-issuer-key" "$(printf '%s\n' --data-dir --force --pkcs11 -o)" \
 	"$(offers registrar rotate-issuer-key -)"
+same "per-verb flags: revoke" "$(printf '%s\n' --data-dir --force --issuer-key --name -o)" "$(offers registrar revoke -)"
 
 # values
 same "billing models" "$(printf '%s\n' Capacity Custom Development)" \

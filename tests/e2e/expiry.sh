@@ -115,6 +115,7 @@ check "metrics: every value" [ "$(parse m.prom)" = "$(printf '%s\n' \
 	"airreg_activation_days_left{$L} 30.0" \
 	"airreg_activation_expiry_timestamp_seconds{$L} $EXP.0" \
 	"airreg_activation_registered{$L} 1.0" \
+	"airreg_activation_revoked{$L} 0.0" \
 	"airreg_activation_serial{$L} 1.0" \
 	"airreg_activation_verified{$L} 1.0")" ]
 # a hardware check's verdict adds its two gauges; an expired key: registered 0, days negative
@@ -126,6 +127,7 @@ check "metrics: expired, with the check" [ "$(parse m.prom)" = "$(printf '%s\n' 
 	"airreg_activation_days_left{$L} -2.0" \
 	"airreg_activation_expiry_timestamp_seconds{$L} $EXP.0" \
 	"airreg_activation_registered{$L} 0.0" \
+	"airreg_activation_revoked{$L} 0.0" \
 	"airreg_activation_serial{$L} 1.0" \
 	"airreg_activation_verified{$L} 1.0" \
 	"airreg_hardware_check_compliant{$L} 1.0" \
@@ -146,7 +148,7 @@ expect_exit 4 "--metrics, another stamp with nothing" clock $NOW "$KI" --state-d
 check "metrics: nothing registered" [ "$(parse none.prom)" = "airreg_activation_registered{} 0.0" ]
 # a label value is escaped by the format's rule (a name with a quote and a backslash would be
 # refused as a registration name; the escaping is held by the parser on what can be there)
-check "metrics: the label is what the parser reads back" [ "$(parse m.prom | grep -c "registration=east")" -eq 7 ]
+check "metrics: the label is what the parser reads back" [ "$(parse m.prom | grep -c "registration=east")" -eq 8 ]
 
 # activation.json is a copy root can edit: status judges the key it holds as check does, so
 # an expiry pushed out by hand, or another stamp's key copied in, is not Registered (exit 0,
@@ -168,12 +170,16 @@ check "another stamp's activation.json: no metrics" [ ! -e foreign.prom ]
 cp act.keep "$ST/activation.json"
 expect_exit 6 "--warn-days, activation.json put back" clock $((EXP - 10 * DAY)) "$KI" status --warn-days 30
 
-# an unverified key (its issuer key removed with --force): status 0 as before, --warn-days 4
+# an unverified key (its issuer key removed with --force): status Untrusted, exit 4 with or
+# without --warn-days, naming why; the metrics still written
 "$KI" trust remove --force issuer.pub >/dev/null 2>&1 || bad "trust remove --force"
-expect_exit 0 "status, unverified" clock $((EXP - 40 * DAY)) "$KI" status
+UNTRUSTED="key-import: activation.json: untrusted: the key it holds does not verify here: issuer key $($PY -c 'import sys; from jwcrypto import jwk; print(jwk.JWK.from_pem(open(sys.argv[1], "rb").read()).thumbprint())' issuer.pub) is not trusted here (key-import trust add)"
+expect_exit 4 "status, unverified" clock $((EXP - 40 * DAY)) "$KI" status
+err_is "status, unverified" "$UNTRUSTED"
 expect_exit 4 "--warn-days, unverified" clock $((EXP - 40 * DAY)) "$KI" status --warn-days 30 --metrics u.prom
-err_is "--warn-days, unverified" "key-import: --warn-days: the key activation.json holds does not verify here (key-import check says why)"
+err_is "--warn-days, unverified" "$UNTRUSTED"
 check "metrics: unverified" [ "$(parse u.prom | grep verified)" = "airreg_activation_verified{$L} 0.0" ]
+check "metrics: unverified, not registered" [ "$(parse u.prom | grep registered)" = "airreg_activation_registered{$L} 0.0" ]
 
 # the units: systemd-analyze verify, ExecStart pointed at the built key-import (verify wants
 # it to exist); --man=no: the man page is not installed here. A warning is a failure too.

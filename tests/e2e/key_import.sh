@@ -330,7 +330,11 @@ printf '{"compliant": "yes", "reason": "x", "checkedAt": "2026-12-01T23:00:00Z"}
 expect_exit 5 "status with a damaged last-check.json" "$KI" status
 check "damaged last-check.json: the line" [ "$ERR" = "key-import: $ST/last-check.json: not a verdict key-import wrote (damaged state: delete it, then run key-import check)" ]
 rm "$ST/last-check.json"
-expect_exit 0 "status with no check run" "$KI" status --json
+# the activation's issuer key was removed above (trust remove --force): status says Untrusted
+# (exit 4, naming the key) and still answers the rest
+expect_exit 4 "status with no check run" "$KI" status --json
 check "status --json: lastCheck null" $PY -c 'import json, sys; assert json.loads(sys.argv[1])["lastCheck"] is None' "$OUT"
+check "status --json: Untrusted, its issuer key removed" $PY -c 'import json, sys; assert json.loads(sys.argv[1])["status"] == "Untrusted"' "$OUT"
+check "status: the untrusted line" [ "$ERR" = "key-import: activation.json: untrusted: the key it holds does not verify here: issuer key $kid is not trusted here (key-import trust add)" ]
 
 finish key-import

@@ -203,4 +203,28 @@ else
 	cd workstation && expect_exit 0 "decommission: the same receipt again" clock "$T3" registrar unregister --receipt RemovalReceipt.txt; cd "$WORK"
 	check "decommission: the same receipt again changes nothing" has "$WORK/out" "registrar: stamp-east: already deactivated by this receipt, nothing changed"
 fi
+# (d) A stolen stamp, 430 days on: stamp-west, a second stamp activated for it, is stolen; the
+# procedure revokes its keys, and the stamp, found again, takes the list.
+T4=$((T0 + 430 * DAY))
+export AIRREG_STATE_DIR=$WORK/stamp-west-state
+cp "$HOSTS/node3.json" stamp/west-host.json
+on stamp "$T4" token-gen init
+on stamp "$T4" key-import trust add issuer.pub
+on stamp "$T4" token-gen create --billing-model Development --host west-host.json -o RegistrationToken-west.txt
+carry RegistrationToken-west.txt stamp workstation
+on workstation "$T4" registrar register --token RegistrationToken-west.txt --name stamp-west
+on workstation "$T4" registrar activation-key --name stamp-west -o ActivationKey-west.txt
+carry ActivationKey-west.txt workstation stamp
+on stamp "$T4" key-import import ActivationKey-west.txt
+plan stolen
+P=$WORK/proc-stolen
+check "stolen: 2 steps, the list carried" [ "$(tr '\n' ' ' <"$P/plan")" = "run 1 workstation 0 carry revocation-list.txt workstation stamp run 2 stamp 0 run 3 stamp 7 " ]
+procedure stolen "$T4"
+check "stolen step 1: revoked" has "$P/1.out" "registrar: revoked registration stamp-west: keys up to serial 1 (revocation list version 1)"
+check "stolen step 2: the list taken" starts "$P/2.out" "key-import: accepted revocation list version 1 (issuer key "
+check "stolen: the list's SHA-256 is the same on both sides" [ "$(grep ' revocation-list.txt$' "$P/1.out")" = "$(grep ' revocation-list.txt$' "$P/2.out")" ]
+check "stolen step 2: status Revoked" has "$P/3.out" "Status          Revoked"
+check "stolen step 2: the line names the list" has "$P/3.err" "key-import: activation.json: revoked: registration stamp-west's keys up to serial 1 are revoked (revocation list version 1); this is serial 1"
+(cd workstation && clock "$T4" registrar list --json) >list.json
+check "stolen: list --json says Unregistered" [ "$(jq -r '.value[] | select(.name == "stamp-west") | .status' list.json)" = Unregistered ]
 finish "runbook procedures"

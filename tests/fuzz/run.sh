@@ -31,7 +31,7 @@ fuzz_one() {
 		echo FAILED >"$FUZZ_DIR/$t.rc"
 	}
 }
-targets=${FUZZ_ONLY:-jws token activation receipt smbios cpuinfo host api rotation}
+targets=${FUZZ_ONLY:-jws token activation receipt smbios cpuinfo host api rotation revocation}
 # two lanes, one target at a time each (the machine's two cores; a target is one process)
 for t in $targets; do rm -f "$FUZZ_DIR/$t.rc"; done
 for l in 0 1; do

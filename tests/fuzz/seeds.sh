@@ -6,7 +6,7 @@ set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 hw=$TESTDATA/hwdata
-mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/receipt" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api" "$out/rotation"
+mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/receipt" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api" "$out/rotation" "$out/revocation"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
@@ -26,6 +26,13 @@ hosts=$here/../../samples/hosts
 "$BIN/key-import" "$work/key.txt" >/dev/null
 "$BIN/key-import" remove -o "$work/receipt.txt" >/dev/null
 printf '\000' | cat - "$work/receipt.txt" >"$out/receipt/file"
+# a revocation list (the fuzz target signs with its own key: the file seed is refused for its
+# kid, the claims seed reaches every check)
+"$BIN/registrar" revoke --name east -o "$work/revocation.txt" >/dev/null
+printf '\000' | cat - "$work/revocation.txt" >"$out/revocation/file"
+printf '\001' >"$out/revocation/claims"
+cut -d. -f2 "$work/revocation.txt" | /usr/bin/python3 -c 'import base64,sys; p=sys.stdin.read().strip(); sys.stdout.buffer.write(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))' >>"$out/revocation/claims"
+cp "$work/revocation.txt" "$out/jws/revocation"
 printf '\001' >"$out/receipt/claims"
 cut -d. -f2 "$work/receipt.txt" | /usr/bin/python3 -c 'import base64,sys; p=sys.stdin.read().strip(); sys.stdout.buffer.write(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))' >>"$out/receipt/claims"
 cp "$work/receipt.txt" "$out/jws/receipt"
