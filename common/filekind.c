@@ -67,8 +67,10 @@ static ar_kind pem_kind(const uint8_t *p, size_t len)
 }
 
 /* The typ of a JWS header: the base64url characters before the first '.', line breaks
- * and blanks skipped (a key folded by a mail or an editor is still a key). */
-static ar_kind jws_kind(const uint8_t *p, size_t len)
+ * and blanks skipped (a key folded by a mail or an editor is still a key). A rotation
+ * statement's typ counts only in the JSON serialization (json_form): a compact JWS naming
+ * it is none of our files, refused by the reader's own checks. */
+static ar_kind jws_kind(const uint8_t *p, size_t len, int json_form)
 {
 	char head[AR_MAX_KIND_HEADER_CHARS + 1];
 	uint8_t json[AR_MAX_KIND_HEADER_CHARS];
@@ -95,7 +97,7 @@ static ar_kind jws_kind(const uint8_t *p, size_t len)
 		kind = AR_KIND_ACTIVATION_KEY;
 	else if (typ && strcmp(typ, AR_TYP_REMOVAL_RECEIPT) == 0)
 		kind = AR_KIND_REMOVAL_RECEIPT;
-	else if (typ && strcmp(typ, AR_TYP_ROTATION) == 0)
+	else if (typ && json_form && strcmp(typ, AR_TYP_ROTATION) == 0)
 		kind = AR_KIND_ROTATION;
 	else if (typ && strcmp(typ, AR_TYP_REVOCATION_LIST) == 0)
 		kind = AR_KIND_REVOCATION_LIST;
@@ -121,7 +123,10 @@ static ar_kind json_kind(const uint8_t *p, size_t len)
 	/* the header as jws_kind reads it: its segment and the dot after */
 	if (prot && strlen(prot) <= AR_MAX_KIND_HEADER_CHARS) {
 		snprintf(head, sizeof head, "%s.", prot);
-		kind = jws_kind((const uint8_t *)head, strlen(head));
+		kind = jws_kind((const uint8_t *)head, strlen(head), 1);
+		/* only a statement is ours in this form */
+		if (kind != AR_KIND_ROTATION)
+			kind = AR_KIND_UNKNOWN;
 	}
 	json_decref(doc);
 	return kind;
@@ -145,7 +150,7 @@ ar_kind ar_kind_of(const uint8_t *data, size_t len)
 	kind = pem_kind(data, len);
 	if (kind == AR_KIND_UNKNOWN)
 		kind = json_kind(data, len);
-	return kind != AR_KIND_UNKNOWN ? kind : jws_kind(data, len);
+	return kind != AR_KIND_UNKNOWN ? kind : jws_kind(data, len, 0);
 }
 
 int ar_expect_kind(const uint8_t *data, size_t len, ar_kind want, const char *where,
