@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `registrar rotate-issuer-key` and `export-issuer-key --chain` (issue 19, part 2). A
+/* `registrar rotate-issuer-key` (issue 19, part 2; export --chain is rotate_chain.c). A
  * rotation's commit point is the database row of the new key (with its statement); the key
  * files are staged beside their places first and renamed in after, so a rotation stopped at
  * any point either never happened (stale staged files, removed by the next rotation) or is
@@ -54,6 +54,38 @@ static int last_key(store *db, long long *version, char kid[AR_THUMBPRINT_CHARS 
 	store_release(db, st);
 	return (step == SQLITE_ROW || step == SQLITE_DONE) ? AR_OK
 							   : store_error(db, "issuer keys", e);
+}
+
+/* A token's URI may name a key already there (generate then takes it): a rotation onto the
+ * current key, or back to a former one, would make a statement no stamp takes (or a second
+ * row for one kid); refused by name before anything is staged. */
+static int refuse_known_key(store *db, const uint8_t pk[AR_ED25519_PK_BYTES],
+			    const char *current, ar_err *e)
+{
+	char kid[AR_THUMBPRINT_CHARS + 1];
+	sqlite3_stmt *st = NULL;
+	long long version = 0;
+	int step;
+
+	ar_jwk_thumbprint(pk, kid);
+	if (strcmp(kid, current) == 0)
+		return ar_fail(e, AR_EUSAGE, "--pkcs11", "the token key the URI names is the "
+			       "current issuer key (kid %s): a rotation needs a new key (name a new "
+			       "object= label)", kid);
+	if (store_prepare(db, "SELECT version FROM issuer_keys WHERE kid = ?1", &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, kid, -1, SQLITE_TRANSIENT);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	store_release(db, st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_error(db, "issuer keys", e);
+	if (version)
+		return ar_fail(e, AR_EUSAGE, "--pkcs11", "the token key the URI names was issuer "
+			       "key version %lld (kid %s): a rotation needs a new key (name a new "
+			       "object= label)", version, kid);
+	return AR_OK;
 }
 
 static int insert_key(store *db, long long version, const uint8_t pk[AR_ED25519_PK_BYTES],
@@ -186,6 +218,8 @@ static int rotate_in(store *db, const registrar_opts *o, const registrar_issuer 
 	if (rc == AR_OK)
 		rc = registrar_issuer_generate(o->pkcs11, fresh, e);
 	if (rc == AR_OK)
+		rc = refuse_known_key(db, registrar_issuer_signer(*fresh)->pk, kid, e);
+	if (rc == AR_OK)
 		rc = ar_rotation_build(*version + 1, o->now, s, registrar_issuer_signer(*fresh),
 				       statement, e);
 	if (rc == AR_OK)
@@ -272,81 +306,5 @@ int cmd_rotate_issuer_key_run(const registrar_opts *o, ar_err *e)
 	registrar_issuer_close(fresh);
 	registrar_issuer_close(old);
 	ar_unlock(lock);
-	return rc;
-}
-
-static int read_chain(store *db, char ***texts, size_t *n, ar_err *e)
-{
-	sqlite3_stmt *st = NULL;
-	int step = SQLITE_DONE, rc;
-	char **t;
-
-	*texts = calloc(AR_MAX_ROTATIONS + 1, sizeof **texts);
-	*n = 0;
-	if (!*texts)
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	rc = store_prepare(db, "SELECT statement FROM issuer_keys WHERE version >= 2 "
-			   "ORDER BY version", &st, e);
-	t = *texts;
-	while (rc == AR_OK && (step = sqlite3_step(st)) == SQLITE_ROW && *n <= AR_MAX_ROTATIONS) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
-
-		if (!(t[(*n)++] = strdup(v ? (const char *)v : "")))
-			rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	}
-	if (rc == AR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = store_error(db, "issuer keys", e);
-	if (st)
-		store_release(db, st);
-	if (rc == AR_OK && *n > AR_MAX_ROTATIONS)
-		rc = ar_fail(e, AR_EENV, NULL, "more than %d rotations: a stamp takes at most %d "
-			     "statements", AR_MAX_ROTATIONS, AR_MAX_ROTATIONS);
-	return rc;
-}
-
-/* The chain as the database holds it, decoded as a stamp will decode it before it is
- * written: a damaged row is the workstation's problem, said here rather than on a stamp. */
-int registrar_export_chain(const registrar_opts *o, ar_err *e)
-{
-	const char *dir = registrar_data_dir(o);
-	char **texts = NULL, *text = NULL;
-	ar_rotation *chain = NULL;
-	size_t n = 0, count = 0, i;
-	FILE *out = ar_report_stream(o->output);
-	store *db = NULL;
-	int rc;
-
-	if (!o->output || o->qr)
-		return ar_fail(e, AR_EUSAGE, NULL, "export-issuer-key --chain writes a file: "
-			       "-o FILE|-, not --qr");
-	rc = store_require(dir, e);
-	if (rc == AR_OK)
-		rc = store_open(dir, 0, &db, e);
-	if (rc == AR_OK)
-		rc = read_chain(db, &texts, &n, e);
-	rc = store_close(db, rc, e);
-	if (rc == AR_OK && n == 0)
-		rc = ar_fail(e, AR_EINPUT, dir, "no rotation yet: the issuer key is the one init "
-			     "made (export-issuer-key -o FILE writes it)");
-	if (rc == AR_OK && !(text = ar_rotation_chain_join((const char *const *)texts, n)))
-		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	if (rc == AR_OK && ar_rotation_decode_chain(text, strlen(text), &chain, &count,
-						    AR_DATABASE_FILE, e) != AR_OK)
-		rc = ar_fail(e, AR_EENV, e->where, "the database's issuer chain is damaged: %s",
-			     e->msg);
-	if (rc == AR_OK)
-		rc = ar_write_output(o->output, text, strlen(text),
-				     o->force ? 0 : AR_WRITE_NO_CLOBBER, e);
-	if (rc == AR_OK) {
-		fprintf(out, PROGRAM ": wrote %s: issuer chain, versions %lld to %lld, current "
-			"kid %s\n", ar_text_shown(ar_output_name(o->output)), chain[0].version,
-			chain[count - 1].version, chain[count - 1].kid);
-		ar_report_sha256(out, text, strlen(text), ar_output_name(o->output));
-	}
-	ar_rotation_free_chain(chain, count);
-	for (i = 0; texts && i < n; i++)
-		free(texts[i]);
-	free(texts);
-	free(text);
 	return rc;
 }

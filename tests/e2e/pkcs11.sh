@@ -6,29 +6,16 @@
 # key-import and verified by python3-jwcrypto with issuer.pub; serve's getactivationkey signs
 # through it, from several requests at once; a missing module, a missing token, no PIN, a wrong
 # PIN, a key not found and a token key that is not issuer.pub's are exit 5 with one line, no
-# file written and the database's dump identical (no serial spent).
+# file written and the database's dump identical (no serial spent). Rotation into the token
+# and within it: a file key rotated to a token key, one token key to another (onto the same
+# key, or back to a former one: exit 2, nothing changed), the stamp following, and a rotation
+# into the token interrupted after its commit finished by the next signer.
 . "$(dirname "$0")/lib.sh"
 scratch
 MOD=/usr/lib/softhsm/libsofthsm2.so
 if [ ! -e "$MOD" ] || ! command -v softhsm2-util >/dev/null; then
 	bad "SoftHSM2 is not installed (make deps installs softhsm2): nothing tested"
-	
-# --- an init interrupted after issuer.pkcs11 (no issuer.pub, no database yet): taken up again
-URI3="pkcs11:token=airreg;object=third?module-path=$MOD"
-mkdir -m 700 ws3
-printf '%s\n' "$URI3" >ws3/issuer.pkcs11 && chmod 600 ws3/issuer.pkcs11
-expect_exit 5 "the interrupted init's key is not in the token yet" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
-check "not in the token: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: the token holds no Ed25519 private key the URI names" ]
-rm ws3/issuer.pkcs11
-expect_exit 0 "init --pkcs11 (third key)" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
-K3=$(kid ws3/issuer.pub)
-rm ws3/registrar.db ws3/issuer.pub
-expect_exit 5 "init without --pkcs11 over an interrupted token init" "$RG" init --data-dir ws3
-check "the other kind: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: an interrupted init left an issuer key of the other kind here (--force replaces it)" ]
-check "the other kind: nothing made" [ ! -e ws3/issuer.key ] && [ ! -e ws3/registrar.db ]
-expect_exit 0 "init --pkcs11 again takes up the interrupted init" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
-check "the interrupted init's key kept, issuer.pub written again" [ "$(kid ws3/issuer.pub)" = "$K3" ]
-finish "pkcs11"
+	finish "pkcs11"
 	exit 1
 fi
 mkdir tokens
@@ -173,6 +160,68 @@ check "issuer.key made, issuer.pkcs11 removed" [ -e "$WS/issuer.key" ] && [ ! -e
 expect_exit 0 "init --force --pkcs11 again" "$RG" init --force --pkcs11 "$URI"
 check "issuer.pkcs11 made, issuer.key removed" [ -e "$WS/issuer.pkcs11" ] && [ ! -e "$WS/issuer.key" ]
 check "the token's key again" [ "$(kid "$WS/issuer.pub")" = "$K1" ]
+
+# --- rotation into a token and within it (issue 19, parts 1 and 2 together)
+# a file key rotated into the token: the data dir then holds issuer.pkcs11, no issuer.key
+URI_R1="pkcs11:token=airreg;object=rot1?module-path=$MOD"
+URI_R2="pkcs11:token=airreg;object=rot2?module-path=$MOD"
+SR=$WORK/stamp-rot # a stamp of its own, registered with wsr as north
+AIRREG_STATE_DIR=$SR "$TG" init >/dev/null &&
+	AIRREG_STATE_DIR=$SR "$TG" create --billing-model Development --host "$HOSTS/node1.json" -o tok-r.txt >/dev/null 2>&1 &&
+	"$RG" init --data-dir wsr >/dev/null && "$RG" register --data-dir wsr --token tok-r.txt --name north >/dev/null || exit 1
+KF=$(kid wsr/issuer.pub)
+cp wsr/issuer.pub rot-file.pub
+cp -a wsr wsr-v1
+expect_exit 0 "rotate a file key into the token" "$RG" rotate-issuer-key --data-dir wsr --pkcs11 "$URI_R1" -o r2.json
+KR1=$(kid wsr/issuer.pub)
+check "into the token: the line" [ "$(sed -n 1p "$WORK/out")" = "registrar: rotated the issuer key: version 2, kid $KR1 (was $KF)" ]
+check "into the token: issuer.pkcs11 holds the URI" [ "$(cat wsr/issuer.pkcs11)" = "$URI_R1" ]
+check "into the token: issuer.pkcs11 is 0600" [ "$(stat -c %a wsr/issuer.pkcs11)" = 600 ]
+check "into the token: no issuer.key, no staged file" [ ! -e wsr/issuer.key ] && [ -z "$(ls wsr | grep '\.new$')" ]
+check "into the token: a new key" [ "$KR1" != "$KF" ]
+# one token key to another (a new object= label)
+expect_exit 0 "rotate one token key to another" "$RG" rotate-issuer-key --data-dir wsr --pkcs11 "$URI_R2" -o r3.json
+KR2=$(kid wsr/issuer.pub)
+check "token to token: the line" [ "$(sed -n 1p "$WORK/out")" = "registrar: rotated the issuer key: version 3, kid $KR2 (was $KR1)" ]
+check "token to token: issuer.pkcs11 names the new object" [ "$(cat wsr/issuer.pkcs11)" = "$URI_R2" ] && [ ! -e wsr/issuer.key ]
+check "token to token: a new key" [ "$KR2" != "$KR1" ]
+# onto the SAME object (the key already signing), or back to a former one: refused, nothing changed
+# same_key "what" URI "reason": rotate-issuer-key onto URI refused so, nothing changed
+same_key() {
+	db=$(sqlite3 wsr/registrar.db .dump); ws=$(snapshot wsr)
+	expect_exit 2 "rotate onto the $1 key" "$RG" rotate-issuer-key --data-dir wsr --pkcs11 "$2" -o same.json
+	check "onto the $1 key: the line ($ERR)" [ "$ERR" = "registrar: --pkcs11: $3: a rotation needs a new key (name a new object= label)" ]
+	check "onto the $1 key: no statement written" [ ! -e same.json ]
+	check "onto the $1 key: the database unchanged" [ "$(sqlite3 wsr/registrar.db .dump)" = "$db" ]
+	check "onto the $1 key: the data directory unchanged" [ "$(snapshot wsr)" = "$ws" ]
+}
+same_key current "$URI_R2" "the token key the URI names is the current issuer key (kid $KR2)"
+same_key former "$URI_R1" "the token key the URI names was issuer key version 2 (kid $KR1)"
+# the stamp follows: trust update of version 2, the chain beside a key issued through the
+# second token key; key-import imports it, the chain ends at the token's key
+AIRREG_STATE_DIR=$SR "$KI" trust add rot-file.pub >/dev/null || exit 1
+expect_exit 0 "the stamp takes the rotation into the token" env AIRREG_STATE_DIR="$SR" "$KI" trust update r2.json
+mkdir carry
+expect_exit 0 "activation-key through the second token key" "$RG" activation-key --data-dir wsr --name north -o carry/key.txt
+check "jwcrypto verifies it with the token's issuer.pub" jw_verify carry/key.txt wsr/issuer.pub
+"$RG" export-issuer-key --data-dir wsr --chain -o carry/issuer-chain.json >/dev/null || exit 1
+expect_exit 0 "the stamp imports it, the chain beside it" env AIRREG_STATE_DIR="$SR" "$KI" import carry/key.txt
+check "the stamp: Registered" sh -c "AIRREG_STATE_DIR='$SR' '$KI' status --json | jq -e '.status == \"Registered\"' >/dev/null"
+check "the stamp: the current issuer key is the second token key" sh -c \
+	"AIRREG_STATE_DIR='$SR' '$KI' trust list --json | jq -e '.currentIssuerKey == \"$KR2\"' >/dev/null"
+# an interrupted rotation into a token: the database took it, issuer.pkcs11.new and
+# issuer.pub.new were not renamed yet (issuer.key still there): the next signer finishes it
+URI_RI="pkcs11:token=airreg;object=rotint?module-path=$MOD"
+cp -a wsr-v1 wsr-int
+"$RG" rotate-issuer-key --data-dir wsr-int --pkcs11 "$URI_RI" -o rint.json >/dev/null || exit 1
+KRI=$(kid wsr-int/issuer.pub)
+mv wsr-int/issuer.pkcs11 wsr-int/issuer.pkcs11.new && mv wsr-int/issuer.pub wsr-int/issuer.pub.new &&
+	cp -p wsr-v1/issuer.key wsr-v1/issuer.pub wsr-int/ || exit 1
+expect_exit 0 "activation-key after an interrupted rotation into the token" "$RG" activation-key --data-dir wsr-int --name north -o kint.txt
+check "interrupted: the key signed by the token's new key" jw_verify kint.txt wsr-int/issuer.pub
+check "interrupted: issuer.pub is the token's key" [ "$(kid wsr-int/issuer.pub)" = "$KRI" ]
+check "interrupted: issuer.pkcs11 in place, issuer.key gone, nothing staged" \
+	[ "$(cat wsr-int/issuer.pkcs11)" = "$URI_RI" ] && [ ! -e wsr-int/issuer.key ] && [ -z "$(ls wsr-int | grep '\.new$')" ]
 
 # --- an init interrupted after issuer.pkcs11 (no issuer.pub, no database yet): taken up again
 URI3="pkcs11:token=airreg;object=third?module-path=$MOD"
