@@ -5,8 +5,9 @@
 # the key) takes it; status verifies every time (Untrusted exit 4, Revoked exit 7); import
 # refuses a revoked activation. Every refusal: its exit status, its exact line, and the
 # database or the stamp's state directory unchanged byte for byte.
-# The second issuer key is made by init --force (the key before it kept and trusted by hand),
-# until rotate-issuer-key lands: then the K1 -> K2 step below should be a rotation.
+# The second issuer key is made by rotate-issuer-key; stamps A and C follow it by the
+# statement (trust update), stamp B trusts both keys by hand (its last case removes K2 with
+# trust remove, which only a key added by hand can be).
 . "$(dirname "$0")/lib.sh"
 scratch
 T0=$(date -u -d '2027-06-01 00:00:00' +%s)
@@ -62,8 +63,8 @@ check "no refusal wrote a file" [ ! -e l0.txt ]
 
 # a workstation kept as it is with K1 current (to sign with a key revoked later)
 cp -a "$WS" wsold
-# the second issuer key (until rotate-issuer-key: init --force, and both trusted by hand)
-clock "$RG" init --force >/dev/null 2>&1
+# the second issuer key: a rotation (K1 signs the statement that brings K2)
+clock "$RG" rotate-issuer-key -o rotation.json >/dev/null
 clock "$RG" export-issuer-key -o k2.pub >/dev/null
 K2=$(kid k2.pub)
 clock "$RG" activation-key --name beta -o b2.key >/dev/null
@@ -121,8 +122,12 @@ check "jwcrypto: the claims" [ "$(echo "$OUT" | tail -1)" = "{\"activations\": [
 
 # --- stamp A (alpha): imports a1, then the list revokes it
 for s in stA stB stC; do
-	clock "$KI" --state-dir $s trust add k1.pub >/dev/null && clock "$KI" --state-dir $s trust add k2.pub >/dev/null || bad "trust add"
+	clock "$KI" --state-dir $s trust add k1.pub >/dev/null || bad "trust add"
 done
+for s in stA stC; do
+	clock "$KI" --state-dir $s trust update rotation.json >/dev/null || bad "trust update of the rotation"
+done
+clock "$KI" --state-dir stB trust add k2.pub >/dev/null || bad "trust add"
 expect_exit 0 "stamp A imports a1" clock "$KI" --state-dir stA import a1.key
 expect_exit 0 "status before any list" clock "$KI" --state-dir stA status
 expect_exit 0 "trust update l1" clock "$KI" --state-dir stA trust update l1.txt

@@ -17,6 +17,7 @@ sh "$dir/roundtrip.sh" || rc=1
 sh "$dir/check.sh" || rc=1
 sh "$dir/expiry.sh" || rc=1
 sh "$dir/revocation.sh" || rc=1
+sh "$dir/compromise.sh" || rc=1
 sh "$dir/manpages.sh" || rc=1
 sh "$dir/worked_decode.sh" || rc=1
 sh "$dir/runbook.sh" || rc=1
