@@ -149,3 +149,23 @@ int revoked_activation(const char *state_dir, const char *registration, const ch
 	ar_revocation_free(&held);
 	return rc;
 }
+
+int revoked_summary(const char *state_dir, json_t **out, ar_err *e)
+{
+	ar_revocation held;
+	int present = 0, rc = read_held(state_dir, &held, &present, e);
+
+	*out = NULL;
+	if (rc == AR_OK && present &&
+	    !(*out = json_pack("{s:I, s:O, s:s, s:s, s:I, s:I}", "version",
+			       (json_int_t)held.version, "issuedAt",
+			       json_object_get(held.claims, "issuedAt"), "signedBy", held.kid,
+			       "sha256", held.sha256_hex, "revokedIssuerKeys",
+			       (json_int_t)json_array_size(json_object_get(held.claims, "issuerKeys")),
+			       "revokedRegistrations",
+			       (json_int_t)json_array_size(json_object_get(held.claims,
+									   "activations")))))
+		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	ar_revocation_free(&held);
+	return rc;
+}

@@ -3,6 +3,7 @@
 #ifndef KEYIMPORT_REVOKED_H
 #define KEYIMPORT_REVOKED_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -19,5 +20,9 @@ int revoked_issuer(const char *state_dir, const char *kid, ar_err *e);
  * for a damaged list. */
 int revoked_activation(const char *state_dir, const char *registration, const char *cloud_id,
 		       long long serial, long long *version, long long *upto, ar_err *e);
+/* The held list, as trust list and status show it: *out NULL when none is held, else a new
+ * object {"version", "issuedAt", "signedBy", "sha256", "revokedIssuerKeys",
+ * "revokedRegistrations"} (the last two: counts). AR_EENV for a damaged list. */
+int revoked_summary(const char *state_dir, json_t **out, ar_err *e);
 
 #endif

@@ -40,7 +40,7 @@ static int status_time(const char *dir, long long now, long long *shown, ar_err 
 }
 
 static void print_json(json_t *r, json_t *verdict, const char *status, long long now,
-		       int warn_days, int expiring)
+		       int warn_days, int expiring, long long list)
 {
 	json_t *doc = json_pack("{s:s}", "status", status);
 	char *text;
@@ -62,6 +62,8 @@ static void print_json(json_t *r, json_t *verdict, const char *status, long long
 				    json_integer((json_int_t)json_array_size(json_object_get(r, "hosts"))));
 	}
 	json_object_set_new(doc, "lastCheck", lastcheck_json(verdict, r));
+	/* the revocation list this status was judged against (null: none held) */
+	json_object_set_new(doc, "revocationListVersion", list ? json_integer(list) : json_null());
 	/* with --warn-days only: N when valid and expiring within N days, else null */
 	if (warn_days)
 		json_object_set_new(doc, "expiringWithin", expiring ? json_integer(warn_days)
@@ -178,7 +180,7 @@ static int warn_status(const keyimport_opts *o, json_t *r, long long now, ar_err
 int cmd_status_run(const keyimport_opts *o, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
-	json_t *r = NULL, *verdict = NULL;
+	json_t *r = NULL, *verdict = NULL, *held = NULL;
 	const char *status;
 	long long now = o->now;
 	int rc, verified = 1, warn = AR_OK;
@@ -199,6 +201,8 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 		rc = lastcheck_read(dir, &verdict, e);
 	if (rc == AR_OK)
 		rc = status_time(dir, o->now, &now, e);
+	if (rc == AR_OK && o->json)
+		rc = revoked_summary(dir, &held, e);
 	if (rc == AR_OK)
 		warn = judged_status(r, verified, &j, e);
 	if (rc == AR_OK && warn == AR_OK && o->warn_days)
@@ -208,7 +212,8 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 			: state_field_int(r, "expiresAt") <= now ? "Expired" : "Registered";
 		/* --metrics -: stdout holds the metrics alone (main refuses --json with it) */
 		if (o->json)
-			print_json(r, verdict, status, now, o->warn_days, warn == AR_EXPIRING);
+			print_json(r, verdict, status, now, o->warn_days, warn == AR_EXPIRING,
+				   (long long)json_integer_value(json_object_get(held, "version")));
 		else if (!ar_is_stdio(o->metrics))
 			print_text(r, verdict, verified, status, now, o->warn_days,
 				   warn == AR_EXPIRING);
@@ -218,6 +223,7 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 		if (o->metrics && (rc = metrics_write(o->metrics, &m, &me)) != AR_OK)
 			*e = me;
 	}
+	json_decref(held);
 	json_decref(verdict);
 	json_decref(r);
 	return rc == AR_OK ? warn : rc;

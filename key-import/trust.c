@@ -158,6 +158,20 @@ static void print_chain(json_t *chain, const char *signer)
 	}
 }
 
+/* The revocation list held, last: what a key listed above may no longer be trusted for. */
+static void print_revocations(json_t *l)
+{
+	long long keys = (long long)json_integer_value(json_object_get(l, "revokedIssuerKeys"));
+	long long regs = (long long)json_integer_value(json_object_get(l, "revokedRegistrations"));
+
+	if (l && !json_is_null(l))
+		printf("revocation list version %lld (%lld issuer key%s, %lld registration%s), "
+		       "signed by %s\n",
+		       (long long)json_integer_value(json_object_get(l, "version")), keys,
+		       keys == 1 ? "" : "s", regs, regs == 1 ? "" : "s",
+		       json_string_value(json_object_get(l, "signedBy")));
+}
+
 static int print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *added,
 		      size_t n, const char *signer, json_t *chain, int json, ar_err *e)
 {
@@ -171,6 +185,7 @@ static int print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *ad
 			printf("%s  added %s%s\n", kids[i], ar_format_time(added[i], when),
 			       strcmp(kids[i], signer) == 0 ? "  (signed the current activation)" : "");
 		print_chain(chain, signer);
+		print_revocations(json_object_get(chain, "revocationList"));
 		return AR_OK;
 	}
 	list = json_array();
@@ -199,7 +214,7 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	struct dirent *de;
 	struct stat st;
 	size_t n = 0, i;
-	json_t *chain;
+	json_t *chain, *revocations = NULL;
 	DIR *d;
 	int rc;
 
@@ -234,6 +249,12 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	chain = json_object();
 	rc = chain ? chain_list(state_dir, chain, e)
 		   : ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+	if (rc == AR_OK)
+		rc = revoked_summary(state_dir, &revocations, e);
+	/* "revocationList": the held list, or null when none is */
+	if (rc == AR_OK && json_object_set_new(chain, "revocationList", revocations ? revocations
+					       : json_null()) != 0)
+		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	if (rc == AR_OK)
 		rc = print_list(kids, added, n, signer, chain, json, e);
 	json_decref(chain);

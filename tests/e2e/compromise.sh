@@ -33,6 +33,13 @@ done
 "$RG" register --token tokA.txt --name alpha >/dev/null && "$RG" register --token tokS.txt --name sigma >/dev/null &&
 	"$RG" activation-key --name alpha -o a1.key >/dev/null && "$KI" --state-dir stA import a1.key >/dev/null || exit 1
 
+expect_exit 0 "status --json, no list held" "$KI" --state-dir stA status --json
+check "status --json, no list held: revocationListVersion null" [ "$(echo "$OUT" | jq -c '[.status, .revocationListVersion]')" = '["Registered",null]' ]
+expect_exit 0 "trust list --json, no list held" "$KI" --state-dir stA trust list --json
+check "trust list --json, no list held: revocationList null" [ "$(echo "$OUT" | jq -c .revocationList)" = null ]
+expect_exit 0 "trust list, no list held" "$KI" --state-dir stA trust list
+check "trust list, no list held: the key alone" [ "$(echo "$OUT" | wc -l)" = 1 ]
+
 # --- the issuer key is thought stolen: the thief's copy of the data directory signs with K1
 cp -a "$WS" thief
 expect_exit 0 "rotate-issuer-key" "$RG" rotate-issuer-key -o rotation.json
@@ -60,8 +67,13 @@ expect_exit 0 "status after the compromise" "$KI" --state-dir stA status
 check "status: Registered" [ "$(echo "$OUT" | head -1)" = "Status          Registered" ]
 expect_exit 0 "trust list" "$KI" --state-dir stA trust list
 check "trust list: K1 added by hand, then K2 from the chain, current" sh -c "echo '$OUT' | grep -q '^$K1' && echo '$OUT' | grep -q '^$K2  rotation version 2, replaces $K1.*(current issuer key)'"
+check "trust list: the revocation list held, last" [ "$(echo "$OUT" | tail -1)" = "revocation list version 1 (1 issuer key, 0 registrations), signed by $K2" ]
 expect_exit 0 "trust list --json" "$KI" --state-dir stA trust list --json
 check "trust list --json: the chain" sh -c "echo '$OUT' | jq -e '.currentIssuerKey == \"$K2\" and (.issuerChain | length) == 1 and .issuerChain[0].version == 2' >/dev/null"
+check "trust list --json: the revocation list held" [ "$(echo "$OUT" | jq -c '.revocationList | del(.issuedAt)')" = "{\"version\":1,\"signedBy\":\"$K2\",\"sha256\":\"$(sha revocation-list.txt)\",\"revokedIssuerKeys\":1,\"revokedRegistrations\":0}" ]
+check "trust list --json: issuedAt is the list's" [ "$(echo "$OUT" | jq .revocationList.issuedAt)" = "$(cut -d. -f2 revocation-list.txt | $PY -c 'import base64,json,sys; p=sys.stdin.read().strip(); print(json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4)))["issuedAt"])')" ]
+expect_exit 0 "status --json" "$KI" --state-dir stA status --json
+check "status --json: revocationListVersion 1" [ "$(echo "$OUT" | jq .revocationListVersion)" = 1 ]
 # the same directory carried again: nothing new
 snap=$(snapshot stA)
 expect_exit 0 "the same directory again" "$KI" --state-dir stA import usb/ActivationKey.txt
@@ -92,6 +104,9 @@ check "stamp S: Revoked" [ "$(echo "$OUT" | head -1)" = "Status          Revoked
 check "stamp S: the line" [ "$ERR" = "$REVOKED" ]
 expect_exit 7 "stamp S: status --json" "$KI" --state-dir stS status --json
 check "stamp S: --json Revoked" [ "$(echo "$OUT" | jq -r .status)" = Revoked ]
+check "stamp S: --json revocationListVersion 2" [ "$(echo "$OUT" | jq .revocationListVersion)" = 2 ]
+expect_exit 0 "stamp S: trust list" "$KI" --state-dir stS trust list
+check "stamp S: trust list shows list version 2" [ "$(echo "$OUT" | tail -1)" = "revocation list version 2 (1 issuer key, 1 registration), signed by $K2" ]
 cp usb/s.key s.key
 krefuse stS 4 "stamp S: the revoked key again" "key-import: s.key: revoked: registration sigma's keys up to serial 1 are revoked (revocation list version 2); this is serial 1, nothing imported" import s.key
 expect_exit 0 "stamp A takes the list" "$KI" --state-dir stA trust update revocation-list.txt

@@ -207,5 +207,14 @@ check "the list beside revokes the key: the line" [ "$ERR" = "key-import: usb/c1
 check "the list beside revokes the key: only the list changed" [ "$(snapshot stC | grep -v revocation-list)" = "$(echo "$snap" | grep -v revocation-list)" ]
 check "the list beside: version 3 kept" cmp -s l3.txt stC/trusted/revocation-list.txt
 expect_exit 7 "status, gamma revoked" clock "$KI" --state-dir stC status
+expect_exit 0 "trust list: the list held" clock "$KI" --state-dir stC trust list
+check "trust list: the list held, last" [ "$(echo "$OUT" | tail -1)" = "revocation list version 3 (1 issuer key, 2 registrations), signed by $K2" ]
+expect_exit 7 "status --json: the list's version" clock "$KI" --state-dir stC status --json
+check "status --json: revocationListVersion 3" [ "$(echo "$OUT" | jq .revocationListVersion)" = 3 ]
+# a held list damaged by hand: trust list and status --json refuse it (exit 5), as every lookup does
+cp -a stC stD && printf 'x' >>stD/trusted/revocation-list.txt
+DAMAGED="key-import: stD/trusted/revocation-list.txt: JWS signature is not canonical base64url (changed by hand or damaged: carry the latest list again, key-import trust update FILE, after removing this one)"
+krefuse stD 5 "trust list, the held list damaged" "$DAMAGED" trust list
+krefuse stD 5 "status --json, the held list damaged" "$DAMAGED" status --json
 
 finish revocation
