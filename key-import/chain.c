@@ -127,8 +127,9 @@ static int judge(const char *state_dir, chain_work *w, const ar_rotation *r, con
 		return ar_fail(e, AR_EINPUT, where, "rotation statement version %lld replaces key "
 			       "%s, not the current issuer key %s (a fork: refused)", r->version,
 			       r->previous_kid, head->kid);
+	/* the head's key revoked since: the refusal names the file that was refused */
 	if (trusted(state_dir, w, r->previous_kid, e) != AR_OK)
-		return e->status;
+		return ar_err_at(e, where);
 	if (w->n_next == AR_MAX_ROTATIONS)
 		return ar_fail(e, AR_EINPUT, where, "the issuer chain would hold more than %d "
 			       "statements", AR_MAX_ROTATIONS);

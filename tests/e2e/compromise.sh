@@ -113,4 +113,14 @@ expect_exit 0 "stamp A takes the list" "$KI" --state-dir stA trust update revoca
 expect_exit 0 "stamp A: still Registered" "$KI" --state-dir stA status
 krefuse stA 4 "stamp A: the first list again (a rollback)" "key-import: usb/revocation-list.txt: revocation list version 1 is older than version 2 held here (a rollback; nothing changed)" trust update usb/revocation-list.txt
 
+# --- the new key thought stolen too, and revoked, before stamp A got the next rotation: a
+# rotation the thief makes with it (version 3, the next one, from the head of the chain held)
+# is refused, the state unchanged. Stamp A was given key 3 by hand, so it takes the list.
+cp -a "$WS" thief2
+"$RG" rotate-issuer-key -o rotation3.json >/dev/null && "$RG" export-issuer-key -o k3.pub >/dev/null &&
+	"$RG" revoke --issuer-key "$K2" -o list3.txt >/dev/null || exit 1
+"$RG" --data-dir thief2 rotate-issuer-key -o thief-rotation.json >/dev/null || exit 1
+"$KI" --state-dir stA trust add k3.pub >/dev/null && "$KI" --state-dir stA trust update list3.txt >/dev/null || exit 1
+krefuse stA 4 "a rotation by the revoked head of the chain" "key-import: thief-rotation.json: issuer key $K2 is revoked (revocation list version 3)" trust update thief-rotation.json
+
 finish compromise

@@ -28,6 +28,7 @@ refused() {
 "$RG" export-issuer-key -o k1.pub >/dev/null
 k1=$(kid_of k1.pub)
 cp -a "$WS" ws-v1 # the workstation before any rotation: for the refusals' other histories
+cp "$WS/issuer.key" k1.key # key 1 itself: to sign a statement no registrar makes
 
 # --- the registrar's side ---------------------------------------------------------------
 expect_exit 4 "export --chain before any rotation" "$RG" export-issuer-key --chain -o none.json
@@ -162,6 +163,21 @@ refused 4 "key-import: st3-fork.json: rotation statement version 3 is not the on
 cp -a stamp-k1 stamp-v2
 "$KI" --state-dir stamp-v2 trust update st2.json >/dev/null
 refused 4 "key-import: st4.json: rotation statement version 4 skips version 3 (this stamp holds up to version 2)" stamp-v2 "$KI" --state-dir stamp-v2 trust update st4.json
+# a version 3 signed by key 1 (trusted here, but no longer the current key) and a key of its
+# own: well formed, both signatures good, the version next, yet a fork from an older key
+"$RG" init --data-dir ws-oldfork >/dev/null
+"$PY" - k1.key ws-oldfork/issuer.key >st3-oldkey.json <<'EOF' || bad "a statement from key 1 made"
+import json, sys
+from jwcrypto import jwk, jws
+from jwcrypto.common import json_encode
+old, new = (jwk.JWK.from_pem(open(f, "rb").read()) for f in sys.argv[1:3])
+pub = lambda k: {m: json.loads(k.export_public())[m] for m in ("crv", "kty", "x")}
+t = jws.JWS(json.dumps({"version": 3, "previousKey": pub(old), "key": pub(new), "issuedAt": 1800000000}))
+for k in (old, new):
+    t.add_signature(k, None, json_encode({"alg": "EdDSA", "typ": "airreg-issuer-rotation", "kid": k.thumbprint()}))
+print(t.serialize())
+EOF
+refused 4 "key-import: st3-oldkey.json: rotation statement version 3 replaces key $k1, not the current issuer key $k2 (a fork: refused)" stamp-v2 "$KI" --state-dir stamp-v2 trust update st3-oldkey.json
 printf '[\n%s,\n%s\n]\n' "$(cat st2.json)" "$(cat st4.json)" >gap.json
 refused 4 "key-import: gap.json: chain statement 2 of 2: rotation statement version 4 follows version 2 (versions go up one at a time)" stamp-k1 "$KI" --state-dir stamp-k1 trust update gap.json
 refused 4 "key-import: st3.json: rotation statement version 3 replaces issuer key $k2, which is not trusted here (key-import trust add)" stamp-k1 "$KI" --state-dir stamp-k1 trust update st3.json
