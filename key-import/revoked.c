@@ -169,3 +169,17 @@ int revoked_summary(const char *state_dir, json_t **out, ar_err *e)
 	ar_revocation_free(&held);
 	return rc;
 }
+
+/* trust list's last line: what a key it lists may no longer be trusted for. */
+void revoked_print_summary(json_t *l)
+{
+	long long keys = (long long)json_integer_value(json_object_get(l, "revokedIssuerKeys"));
+	long long regs = (long long)json_integer_value(json_object_get(l, "revokedRegistrations"));
+
+	if (l && !json_is_null(l))
+		printf("revocation list version %lld (%lld issuer key%s, %lld registration%s), "
+		       "signed by %s\n",
+		       (long long)json_integer_value(json_object_get(l, "version")), keys,
+		       keys == 1 ? "" : "s", regs, regs == 1 ? "" : "s",
+		       json_string_value(json_object_get(l, "signedBy")));
+}

@@ -24,5 +24,8 @@ int revoked_activation(const char *state_dir, const char *registration, const ch
  * object {"version", "issuedAt", "signedBy", "sha256", "revokedIssuerKeys",
  * "revokedRegistrations"} (the last two: counts). AR_EENV for a damaged list. */
 int revoked_summary(const char *state_dir, json_t **out, ar_err *e);
+/* Prints a summary (of revoked_summary; nothing for NULL or null) as trust list's last line:
+ * `revocation list version N (K issuer keys, M registrations), signed by KID`. */
+void revoked_print_summary(json_t *summary);
 
 #endif

@@ -158,20 +158,6 @@ static void print_chain(json_t *chain, const char *signer)
 	}
 }
 
-/* The revocation list held, last: what a key listed above may no longer be trusted for. */
-static void print_revocations(json_t *l)
-{
-	long long keys = (long long)json_integer_value(json_object_get(l, "revokedIssuerKeys"));
-	long long regs = (long long)json_integer_value(json_object_get(l, "revokedRegistrations"));
-
-	if (l && !json_is_null(l))
-		printf("revocation list version %lld (%lld issuer key%s, %lld registration%s), "
-		       "signed by %s\n",
-		       (long long)json_integer_value(json_object_get(l, "version")), keys,
-		       keys == 1 ? "" : "s", regs, regs == 1 ? "" : "s",
-		       json_string_value(json_object_get(l, "signedBy")));
-}
-
 static int print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *added,
 		      size_t n, const char *signer, json_t *chain, int json, ar_err *e)
 {
@@ -185,7 +171,7 @@ static int print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *ad
 			printf("%s  added %s%s\n", kids[i], ar_format_time(added[i], when),
 			       strcmp(kids[i], signer) == 0 ? "  (signed the current activation)" : "");
 		print_chain(chain, signer);
-		print_revocations(json_object_get(chain, "revocationList"));
+		revoked_print_summary(json_object_get(chain, "revocationList"));
 		return AR_OK;
 	}
 	list = json_array();
