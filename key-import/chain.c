@@ -45,7 +45,8 @@ static int load_held(const char *state_dir, ar_rotation **held, size_t *n, ar_er
 		return e->status;
 	if (!ar_file_exists(path))
 		return AR_OK;
-	rc = ar_read_input(path, AR_MAX_FILE_BYTES, &data, &len, e);
+	/* the stamp's own file: a link or a FIFO in its place is refused, not followed */
+	rc = ar_read_state_file(path, AR_MAX_FILE_BYTES, &data, &len, e);
 	if (rc == AR_OK && ar_rotation_decode_chain((const char *)data, len, held, n, path,
 						    e) != AR_OK)
 		rc = ar_fail(e, AR_EENV, path, "the issuer chain this stamp holds is damaged: %s",
