@@ -266,6 +266,7 @@ int trust_remove(const char *state_dir, const char *kid_or_file, int force, ar_e
 {
 	char kid[AR_THUMBPRINT_CHARS + 1], path[4200];
 	uint8_t pk[AR_ED25519_PK_BYTES];
+	ar_err ignored;
 
 	if (kid_ok(kid_or_file)) {
 		snprintf(kid, sizeof kid, "%s", kid_or_file);
@@ -276,6 +277,13 @@ int trust_remove(const char *state_dir, const char *kid_or_file, int force, ar_e
 	}
 	if (trust_path(state_dir, kid, path, sizeof path, e) != AR_OK)
 		return e->status;
+	/* a key the held chain brought stays trusted whatever trusted/ holds: saying "no longer
+	 * trusts" or "not trusted" would be false (a damaged chain trusts nothing: ignored) */
+	if (chain_lookup(state_dir, kid, pk, &ignored) == AR_OK)
+		return ar_fail(e, AR_EINPUT, NULL, "issuer key %s came with the issuer chain (trust "
+			       "list) and stays trusted: trust remove takes only keys trust add "
+			       "installed; to stop trusting it, revoke it (registrar revoke "
+			       "--issuer-key %s, carried with key-import trust update)", kid, kid);
 	/* a file named for kid that holds another key is left for the operator to inspect */
 	if (ar_file_exists(path) && (trust_read(path, kid, pk, e) != AR_OK ||
 				     check_signer(state_dir, kid, force, e) != AR_OK))
