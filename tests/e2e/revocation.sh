@@ -202,5 +202,28 @@ check "the list beside revokes the key: the line" [ "$ERR" = "key-import: usb/c1
 check "the list beside revokes the key: only the list changed" [ "$(snapshot stC | grep -v revocation-list)" = "$(echo "$snap" | grep -v revocation-list)" ]
 check "the list beside: version 3 kept" cmp -s l3.txt stC/trusted/revocation-list.txt
 expect_exit 7 "status, gamma revoked" clock "$KI" --state-dir stC status
+krefuse stC 4 "import --dry-run of a revoked key" "key-import: usb/c1.key: revoked: registration gamma's keys up to serial 1 are revoked (revocation list version 3); this is serial 1, nothing imported" import --dry-run usb/c1.key
+
+# --- a list taken while an import is between its checks and its lock (the shim stops it as it
+# opens the lock file: no timing): the import must not commit the key the list now revokes.
+# Its own registrar and stamp, real time (faketime and the shim are both preloads).
+"$TG" init --state-dir stR >/dev/null
+"$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stR -o tokR.txt >/dev/null
+"$RG" init --data-dir wsR >/dev/null
+"$RG" register --data-dir wsR --token tokR.txt --name rho >/dev/null
+"$RG" export-issuer-key --data-dir wsR -o kR.pub >/dev/null
+mkdir race && "$RG" activation-key --data-dir wsR --name rho -o race/r1.key >/dev/null
+"$RG" revoke --data-dir wsR --name rho -o lR.txt >/dev/null
+"$KI" --state-dir stR trust add kR.pub >/dev/null
+FAULT_STALL_OPEN=.lock:1 FAULT_STALLED=$WORK/stalledR FAULT_RELEASE=$WORK/releaseR \
+	LD_PRELOAD=$SHIM "$KI" --state-dir stR import race/r1.key >race.out 2>race.err &
+pid=$!
+while [ ! -e stalledR ] && kill -0 $pid 2>/dev/null; do sleep 0.02; done
+check "import stopped before its lock: it got there" [ -e stalledR ]
+expect_exit 0 "the list taken meanwhile" "$KI" --state-dir stR trust update lR.txt
+touch releaseR; wait $pid; rc=$?
+check "the import after the list: refused, exit $rc: $(cat race.err)" [ $rc -eq 4 ]
+check "the import after the list: the revoked line" [ "$(cat race.err)" = "key-import: race/r1.key: revoked: registration rho's keys up to serial 1 are revoked (revocation list version 1); this is serial 1, nothing imported" ]
+check "the import after the list: no activation written" [ ! -e stR/activation.json ]
 
 finish revocation
