@@ -214,16 +214,21 @@ int chain_list(const char *state_dir, json_t *doc, ar_err *e)
 	ar_rotation *held = NULL;
 	json_t *list = json_array();
 	size_t n = 0, i;
+	int revoked = 0;
 	int rc = list ? load_held(state_dir, &held, &n, e)
 		      : ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 
 	for (i = 0; rc == AR_OK && i < n; i++)
-		if (json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:I, s:b}", "version",
-							  (json_int_t)held[i].version, "kid",
-							  held[i].kid, "previousKid",
-							  held[i].previous_kid, "issuedAt",
-							  (json_int_t)held[i].issued_at,
-							  "current", i + 1 == n)) != 0)
+		if (revoked_issuer_flag(state_dir, held[i].kid, &revoked, e) != AR_OK)
+			rc = e->status;
+		else if (json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:I, s:b, s:b}",
+							       "version",
+							       (json_int_t)held[i].version, "kid",
+							       held[i].kid, "previousKid",
+							       held[i].previous_kid, "issuedAt",
+							       (json_int_t)held[i].issued_at,
+							       "current", i + 1 == n, "revoked",
+							       revoked)) != 0)
 			rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	if (rc == AR_OK &&
 	    (json_object_set_new(doc, "issuerChain", list) != 0 ||

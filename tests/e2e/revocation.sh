@@ -182,6 +182,17 @@ krefuse stB 4 "import of a key signed by a revoked issuer key" "key-import: b1.k
 # trust add of the revoked key changes nothing: a revoked key is trusted for nothing
 clock "$KI" --state-dir stB trust add k1.pub >/dev/null 2>&1
 krefuse stB 4 "trust add does not bring it back" "key-import: b1.key: issuer key $K1 is revoked (revocation list version 2)" import b1.key
+# trust list says which keys the list revokes (it listed them as any other, trusted for nothing)
+expect_exit 0 "trust list, K1 revoked" clock "$KI" --state-dir stB trust list
+check "trust list: the revoked key marked, last" [ "$(echo "$OUT" | grep -c "^$K1  added .*  (revoked)\$")" = 1 ]
+check "trust list: the other key not marked" [ "$(echo "$OUT" | grep -c "^$K2 .*(revoked)")" = 0 ]
+expect_exit 0 "trust list --json, K1 revoked" clock "$KI" --state-dir stB trust list --json
+printf '%s\n' "$OUT" | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+assert {k["kid"]: k["revoked"] for k in d["trustedIssuerKeys"]} == {sys.argv[1]: True, sys.argv[2]: False}, d' "$K1" "$K2" && ok || bad "trust list --json: revoked"
+cp -a stB stBd && echo garbage >stBd/trusted/revocation-list.txt
+krefuse stBd 5 "trust list, the held list damaged" "key-import: stBd/trusted/revocation-list.txt: not a JWS compact serialization (three dot-separated parts) (changed by hand or damaged: carry the latest list again, key-import trust update FILE, after removing this one)" trust list
 expect_exit 0 "stamp B imports b2 (signed by K2)" clock "$KI" --state-dir stB import b2.key
 expect_exit 0 "status, b2: Registered" clock "$KI" --state-dir stB status
 # a removed issuer key: Untrusted too
