@@ -59,6 +59,12 @@ PYEOF
 expect_exit 2 "pin-value in the URI" "$RG" init --pkcs11 "pkcs11:token=airreg;object=issuer?pin-value=1234&module-path=$MOD"
 check "pin-value: the line, which does not echo the PIN" [ "$ERR" = "registrar: --pkcs11: a PIN in the URI (pin-value) is refused: give pin-source=FILE or set AIRREG_PKCS11_PIN" ]
 check "pin-value: no data directory made" [ ! -e "$WS" ]
+# a relative pin-source would be read from every later command's own directory (serve under
+# systemd: /): refused at init, where it was kept and failed later ("pin.txt: cannot open")
+expect_exit 2 "a relative pin-source" "$RG" init --pkcs11 "pkcs11:token=airreg;object=issuer?pin-source=pin.txt&module-path=$MOD"
+check "relative pin-source: the line" [ "$ERR" = "registrar: --pkcs11: pin-source names a relative path: give the PIN file's absolute path (every later command reads it from its own directory)" ]
+check "relative pin-source: no data directory made" [ ! -e "$WS" ]
+expect_exit 2 "a relative file: pin-source" "$RG" init --pkcs11 "pkcs11:token=airreg;object=issuer?pin-source=file:pin.txt&module-path=$MOD"
 expect_exit 2 "not a URI" "$RG" init --pkcs11 "token=airreg"
 check "not a URI: the line" [ "$ERR" = "registrar: --pkcs11: not a PKCS#11 URI (RFC 7512): URI scheme must be 'pkcs11:'" ]
 expect_exit 5 "init, no PIN" env -u AIRREG_PKCS11_PIN "$RG" init --pkcs11 "$URI"
