@@ -56,6 +56,33 @@ static int last_key(store *db, long long *version, char kid[AR_THUMBPRINT_CHARS 
 							   : store_error(db, "issuer keys", e);
 }
 
+/* A rotation's new key is one no version held: a token key the URI names may be the
+ * current key or an earlier one (used when the token holds it), which would be no rotation,
+ * or a return to a superseded key (the database's UNIQUE kid said so as an internal error). */
+static int check_new(store *db, const uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+{
+	char kid[AR_THUMBPRINT_CHARS + 1];
+	sqlite3_stmt *st = NULL;
+	long long version = 0;
+	int step;
+
+	ar_jwk_thumbprint(pk, kid);
+	if (store_prepare(db, "SELECT version FROM issuer_keys WHERE kid = ?1", &st, e) != AR_OK)
+		return e->status;
+	sqlite3_bind_text(st, 1, kid, -1, SQLITE_TRANSIENT);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	store_release(db, st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_error(db, "issuer keys", e);
+	if (version)
+		return ar_fail(e, AR_EINPUT, "--pkcs11", "the token key the URI names is issuer key "
+			       "version %lld (kid %s): a rotation needs a new key (name another "
+			       "object= in the token)", version, kid);
+	return AR_OK;
+}
+
 static int insert_key(store *db, long long version, const uint8_t pk[AR_ED25519_PK_BYTES],
 		      const char *statement, long long now, ar_err *e)
 {
@@ -185,6 +212,8 @@ static int rotate_in(store *db, const registrar_opts *o, const registrar_issuer 
 			     *version, last);
 	if (rc == AR_OK)
 		rc = registrar_issuer_generate(o->pkcs11, fresh, e);
+	if (rc == AR_OK)
+		rc = check_new(db, registrar_issuer_signer(*fresh)->pk, e);
 	if (rc == AR_OK)
 		rc = ar_rotation_build(*version + 1, o->now, s, registrar_issuer_signer(*fresh),
 				       statement, e);

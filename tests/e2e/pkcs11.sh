@@ -12,23 +12,7 @@ scratch
 MOD=/usr/lib/softhsm/libsofthsm2.so
 if [ ! -e "$MOD" ] || ! command -v softhsm2-util >/dev/null; then
 	bad "SoftHSM2 is not installed (make deps installs softhsm2): nothing tested"
-	
-# --- an init interrupted after issuer.pkcs11 (no issuer.pub, no database yet): taken up again
-URI3="pkcs11:token=airreg;object=third?module-path=$MOD"
-mkdir -m 700 ws3
-printf '%s\n' "$URI3" >ws3/issuer.pkcs11 && chmod 600 ws3/issuer.pkcs11
-expect_exit 5 "the interrupted init's key is not in the token yet" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
-check "not in the token: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: the token holds no Ed25519 private key the URI names" ]
-rm ws3/issuer.pkcs11
-expect_exit 0 "init --pkcs11 (third key)" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
-K3=$(kid ws3/issuer.pub)
-rm ws3/registrar.db ws3/issuer.pub
-expect_exit 5 "init without --pkcs11 over an interrupted token init" "$RG" init --data-dir ws3
-check "the other kind: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: an interrupted init left an issuer key of the other kind here (--force replaces it)" ]
-check "the other kind: nothing made" [ ! -e ws3/issuer.key ] && [ ! -e ws3/registrar.db ]
-expect_exit 0 "init --pkcs11 again takes up the interrupted init" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
-check "the interrupted init's key kept, issuer.pub written again" [ "$(kid ws3/issuer.pub)" = "$K3" ]
-finish "pkcs11"
+	finish "pkcs11"
 	exit 1
 fi
 mkdir tokens
@@ -195,4 +179,34 @@ check "the other kind: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: an in
 check "the other kind: nothing made" [ ! -e ws3/issuer.key ] && [ ! -e ws3/registrar.db ]
 expect_exit 0 "init --pkcs11 again takes up the interrupted init" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
 check "the interrupted init's key kept, issuer.pub written again" [ "$(kid ws3/issuer.pub)" = "$K3" ]
+
+# --- rotate-issuer-key --pkcs11: into another token key, and out to a file key. A URI naming a
+# key the database holds (the current one, used as it is in the token; or a superseded one)
+# is no rotation: exit 4, nothing changed (it was exit 1, a UNIQUE constraint's words)
+RA="pkcs11:token=airreg;object=rot-a?module-path=$MOD"
+RB="pkcs11:token=airreg;object=rot-b?module-path=$MOD"
+"$RG" init --data-dir wsR --pkcs11 "$RA" >/dev/null || bad "init wsR"
+KA=$(kid wsR/issuer.pub)
+rotrefuse() { # rotrefuse "what" "line" URI
+	db=$(sqlite3 wsR/registrar.db .dump); ws=$(snapshot wsR)
+	expect_exit 4 "$1" "$RG" rotate-issuer-key --data-dir wsR --pkcs11 "$3" -o rot-refused.json
+	check "$1: the line ($ERR)" [ "$ERR" = "$2" ]
+	check "$1: no statement written" [ ! -e rot-refused.json ]
+	check "$1: the database unchanged" [ "$(sqlite3 wsR/registrar.db .dump)" = "$db" ]
+	check "$1: the data directory unchanged" [ "$(snapshot wsR)" = "$ws" ]
+}
+rotrefuse "rotate to the current token key" "registrar: --pkcs11: the token key the URI names is issuer key version 1 (kid $KA): a rotation needs a new key (name another object= in the token)" "$RA"
+expect_exit 0 "rotate into another token key" "$RG" rotate-issuer-key --data-dir wsR --pkcs11 "$RB" -o rot2.json
+check "rotated: issuer.pkcs11 names the new key" [ "$(cat wsR/issuer.pkcs11)" = "$RB" ]
+rotrefuse "rotate back to a superseded token key" "registrar: --pkcs11: the token key the URI names is issuer key version 1 (kid $KA): a rotation needs a new key (name another object= in the token)" "$RA"
+expect_exit 0 "rotate out to a file key" "$RG" rotate-issuer-key --data-dir wsR -o rot3.json
+check "rotated out: issuer.key, no issuer.pkcs11" [ -e wsR/issuer.key ] && [ ! -e wsR/issuer.pkcs11 ]
+"$RG" export-issuer-key --data-dir wsR --chain -o rot-chain.json >/dev/null || bad "export --chain wsR"
+"$RG" register --data-dir wsR --token tok.txt --name east >/dev/null || bad "register wsR"
+"$RG" activation-key --data-dir wsR --name east -o rot-key.txt >/dev/null || bad "activation-key wsR"
+"$TG" init --state-dir stR >/dev/null 2>&1 || true
+cp wsR/issuer.pub rot-k3.pub
+printf '%s\n' "$(sqlite3 wsR/registrar.db "SELECT public_key FROM issuer_keys WHERE version = 1")" >rot-k1.pub
+"$KI" --state-dir stR trust add rot-k1.pub >/dev/null || bad "trust add key 1"
+expect_exit 0 "a stamp trusting the token's first key takes the chain" "$KI" --state-dir stR trust update rot-chain.json
 finish "pkcs11"
