@@ -45,7 +45,8 @@ static int load_held(const char *state_dir, ar_rotation **held, size_t *n, ar_er
 		return e->status;
 	if (!ar_file_exists(path))
 		return AR_OK;
-	rc = ar_read_input(path, AR_MAX_FILE_BYTES, &data, &len, e);
+	/* the stamp's own file: a link or a FIFO in its place is refused, not followed */
+	rc = ar_read_state_file(path, AR_MAX_FILE_BYTES, &data, &len, e);
 	if (rc == AR_OK && ar_rotation_decode_chain((const char *)data, len, held, n, path,
 						    e) != AR_OK)
 		rc = ar_fail(e, AR_EENV, path, "the issuer chain this stamp holds is damaged: %s",
@@ -214,16 +215,21 @@ int chain_list(const char *state_dir, json_t *doc, ar_err *e)
 	ar_rotation *held = NULL;
 	json_t *list = json_array();
 	size_t n = 0, i;
+	int revoked = 0;
 	int rc = list ? load_held(state_dir, &held, &n, e)
 		      : ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 
 	for (i = 0; rc == AR_OK && i < n; i++)
-		if (json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:I, s:b}", "version",
-							  (json_int_t)held[i].version, "kid",
-							  held[i].kid, "previousKid",
-							  held[i].previous_kid, "issuedAt",
-							  (json_int_t)held[i].issued_at,
-							  "current", i + 1 == n)) != 0)
+		if (revoked_issuer_flag(state_dir, held[i].kid, &revoked, e) != AR_OK)
+			rc = e->status;
+		else if (json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:I, s:b, s:b}",
+							       "version",
+							       (json_int_t)held[i].version, "kid",
+							       held[i].kid, "previousKid",
+							       held[i].previous_kid, "issuedAt",
+							       (json_int_t)held[i].issued_at,
+							       "current", i + 1 == n, "revoked",
+							       revoked)) != 0)
 			rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	if (rc == AR_OK &&
 	    (json_object_set_new(doc, "issuerChain", list) != 0 ||

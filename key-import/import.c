@@ -166,8 +166,25 @@ static int record_again(const keyimport_opts *o, const char *dir, const ar_activ
 	return rc;
 }
 
-/* Under the lock: the serial is checked again, then the resource and the mark written;
- * nothing when another import of the same key committed it meanwhile (*same). */
+/* A key the issuer revoked (the revocation list held, or carried beside it) is refused
+ * whatever else holds, the same key imported already included; a later key is not. */
+static int check_revoked(const char *dir, json_t *c, const char *where, ar_err *e)
+{
+	long long version = 0, upto = 0;
+
+	if (revoked_activation(dir, claim_str(c, "sub"), claim_str(c, "cloudId"),
+			       claim_int(c, "serial"), &version, &upto, e) != AR_OK)
+		return e->status;
+	if (!version)
+		return AR_OK;
+	return ar_fail(e, AR_EINPUT, where, "revoked: registration %s's keys up to serial %lld "
+		       "are revoked (revocation list version %lld); this is serial %lld, nothing "
+		       "imported", ar_text_shown(claim_str(c, "sub")), upto, version,
+		       claim_int(c, "serial"));
+}
+
+/* Under the lock: the revocation list and the serial are checked again, then the
+ * resource and the mark written; nothing when another import of the same key committed it meanwhile (*same). */
 static int commit_import(const keyimport_opts *o, const char *dir, const ar_activation *a,
 			 const char *compact, const check_report *rep, int *same, const char *where,
 			 ar_err *e)
@@ -178,6 +195,11 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 	if (!resource)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	rc = ar_lock_dir(dir, &lock, e);
+	/* a list taken since the checks (trust update holds this lock, not ours) counts */
+	if (rc == AR_OK && revoked_issuer(dir, a->kid, e) != AR_OK)
+		rc = ar_err_at(e, where);
+	if (rc == AR_OK)
+		rc = check_revoked(dir, a->claims, where, e);
 	if (rc == AR_OK)
 		rc = check_serial(a->claims, a->sha256_hex, dir, same, where, e);
 	if (rc == AR_OK && !*same)
@@ -218,23 +240,6 @@ static void report(const keyimport_opts *o, const ar_activation *a, const char *
 		printf(PROGRAM ": %s %s: registration %s, serial %lld, expires %s%s\n",
 		       o->dry_run ? "verified" : "imported", ar_text_shown(where), sub, serial, exp,
 		       o->dry_run ? " (dry run: nothing written)" : "");
-}
-
-/* A key the issuer revoked (the revocation list held, or carried beside it) is refused
- * whatever else holds, the same key imported already included; a later key is not. */
-static int check_revoked(const char *dir, json_t *c, const char *where, ar_err *e)
-{
-	long long version = 0, upto = 0;
-
-	if (revoked_activation(dir, claim_str(c, "sub"), claim_str(c, "cloudId"),
-			       claim_int(c, "serial"), &version, &upto, e) != AR_OK)
-		return e->status;
-	if (!version)
-		return AR_OK;
-	return ar_fail(e, AR_EINPUT, where, "revoked: registration %s's keys up to serial %lld "
-		       "are revoked (revocation list version %lld); this is serial %lld, nothing "
-		       "imported", ar_text_shown(claim_str(c, "sub")), upto, version,
-		       claim_int(c, "serial"));
 }
 
 /* The trust store says which issuer may sign: whoever could write in it could plant a key. */

@@ -133,6 +133,14 @@ int revoked_issuer(const char *state_dir, const char *kid, ar_err *e)
 	return rc;
 }
 
+int revoked_issuer_flag(const char *state_dir, const char *kid, int *revoked, ar_err *e)
+{
+	int rc = revoked_issuer(state_dir, kid, e);
+
+	*revoked = rc == AR_EINPUT;
+	return rc == AR_EINPUT ? AR_OK : rc;
+}
+
 int revoked_activation(const char *state_dir, const char *registration, const char *cloud_id,
 		       long long serial, long long *version, long long *upto, ar_err *e)
 {

@@ -15,6 +15,9 @@ int revoked_update(const char *state_dir, const char *text, size_t len, const ch
 /* AR_OK when the held list does not revoke issuer key kid; AR_EINPUT naming the list when
  * it does; AR_EENV for a damaged list. */
 int revoked_issuer(const char *state_dir, const char *kid, ar_err *e);
+/* trust list: *revoked 1 when the held list revokes kid (AR_OK either way); AR_EENV for a
+ * damaged list (which keys it revokes cannot be said). */
+int revoked_issuer_flag(const char *state_dir, const char *kid, int *revoked, ar_err *e);
 /* The held list's word on one activation: *version 0 when it is not revoked (or no list is
  * held), else the list's version and *upto the serials it revokes (serial <= *upto). AR_EENV
  * for a damaged list. */

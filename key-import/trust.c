@@ -150,16 +150,18 @@ static void print_chain(json_t *chain, const char *signer)
 	json_array_foreach(list, i, item) {
 		const char *kid = json_string_value(json_object_get(item, "kid"));
 
-		printf("%s  rotation version %lld, replaces %s%s%s\n", kid,
+		printf("%s  rotation version %lld, replaces %s%s%s%s\n", kid,
 		       (long long)json_integer_value(json_object_get(item, "version")),
 		       json_string_value(json_object_get(item, "previousKid")),
 		       json_is_true(json_object_get(item, "current")) ? "  (current issuer key)" : "",
-		       strcmp(kid, signer) == 0 ? "  (signed the current activation)" : "");
+		       strcmp(kid, signer) == 0 ? "  (signed the current activation)" : "",
+		       json_is_true(json_object_get(item, "revoked")) ? "  (revoked)" : "");
 	}
 }
 
 static int print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *added,
-		      size_t n, const char *signer, json_t *chain, int json, ar_err *e)
+		      const int *revoked, size_t n, const char *signer, json_t *chain, int json,
+		      ar_err *e)
 {
 	char when[AR_TIME_CHARS + 1], *text;
 	json_t *doc, *list;
@@ -168,17 +170,20 @@ static int print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *ad
 	if (!json) {
 		/* the kid first, one a line: `cut -d' ' -f1` still gives the kids */
 		for (i = 0; i < n; i++)
-			printf("%s  added %s%s\n", kids[i], ar_format_time(added[i], when),
-			       strcmp(kids[i], signer) == 0 ? "  (signed the current activation)" : "");
+			printf("%s  added %s%s%s\n", kids[i], ar_format_time(added[i], when),
+			       strcmp(kids[i], signer) == 0 ? "  (signed the current activation)" : "",
+			       revoked[i] ? "  (revoked)" : "");
 		print_chain(chain, signer);
 		revoked_print_summary(json_object_get(chain, "revocationList"));
 		return AR_OK;
 	}
 	list = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:I, s:b}", "kid", kids[i], "addedAt",
-						      (json_int_t)added[i], "signedCurrentActivation",
-						      strcmp(kids[i], signer) == 0));
+		json_array_append_new(list, json_pack("{s:s, s:I, s:b, s:b}", "kid", kids[i],
+						      "addedAt", (json_int_t)added[i],
+						      "signedCurrentActivation",
+						      strcmp(kids[i], signer) == 0, "revoked",
+						      revoked[i]));
 	doc = json_pack("{s:o}", "trustedIssuerKeys", list);
 	if (!doc || json_object_update(doc, chain) != 0) {
 		json_decref(doc);
@@ -196,6 +201,7 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 	char dir[4096], path[4200], kids[AR_MAX_TRUSTED_KEYS][AR_THUMBPRINT_CHARS + 1];
 	char signer[AR_THUMBPRINT_CHARS + 1];
 	long long added[AR_MAX_TRUSTED_KEYS];
+	int revoked[AR_MAX_TRUSTED_KEYS];
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	struct dirent *de;
 	struct stat st;
@@ -228,6 +234,8 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 		if (stat(path, &st) != 0)
 			return ar_fail(e, AR_EENV, path, "cannot read: %s", strerror(errno));
 		added[i] = (long long)st.st_mtime;
+		if (revoked_issuer_flag(state_dir, kids[i], &revoked[i], e) != AR_OK)
+			return e->status;
 	}
 	if (current_kid(state_dir, signer, NULL, 1, e) != AR_OK)
 		return e->status;
@@ -242,7 +250,7 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 					       : json_null()) != 0)
 		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	if (rc == AR_OK)
-		rc = print_list(kids, added, n, signer, chain, json, e);
+		rc = print_list(kids, added, revoked, n, signer, chain, json, e);
 	json_decref(chain);
 	return rc;
 }
@@ -273,6 +281,7 @@ int trust_remove(const char *state_dir, const char *kid_or_file, int force, ar_e
 {
 	char kid[AR_THUMBPRINT_CHARS + 1], path[4200];
 	uint8_t pk[AR_ED25519_PK_BYTES];
+	ar_err ignored;
 
 	if (kid_ok(kid_or_file)) {
 		snprintf(kid, sizeof kid, "%s", kid_or_file);
@@ -283,6 +292,13 @@ int trust_remove(const char *state_dir, const char *kid_or_file, int force, ar_e
 	}
 	if (trust_path(state_dir, kid, path, sizeof path, e) != AR_OK)
 		return e->status;
+	/* a key the held chain brought stays trusted whatever trusted/ holds: saying "no longer
+	 * trusts" or "not trusted" would be false (a damaged chain trusts nothing: ignored) */
+	if (chain_lookup(state_dir, kid, pk, &ignored) == AR_OK)
+		return ar_fail(e, AR_EINPUT, NULL, "issuer key %s came with the issuer chain (trust "
+			       "list) and stays trusted: trust remove takes only keys trust add "
+			       "installed; to stop trusting it, revoke it (registrar revoke "
+			       "--issuer-key %s, carried with key-import trust update)", kid, kid);
 	/* a file named for kid that holds another key is left for the operator to inspect */
 	if (ar_file_exists(path) && (trust_read(path, kid, pk, e) != AR_OK ||
 				     check_signer(state_dir, kid, force, e) != AR_OK))

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ar_limits.h"
 #include "chain.h"
@@ -50,6 +51,7 @@ int trust_update_beside(const char *state_dir, const char *key_path, ar_err *e)
 {
 	static const char *const names[] = { AR_ISSUER_CHAIN_FILE, AR_REVOCATION_LIST_FILE };
 	const char *slash;
+	struct stat st;
 	char path[4200];
 	size_t i, dir_len;
 	int n;
@@ -62,7 +64,14 @@ int trust_update_beside(const char *state_dir, const char *key_path, ar_err *e)
 		n = snprintf(path, sizeof path, "%.*s%s", (int)dir_len, key_path, names[i]);
 		if (n < 0 || (size_t)n >= sizeof path)
 			return ar_fail(e, AR_EUSAGE, key_path, "path too long");
-		if (ar_file_exists(path) && trust_update(state_dir, path, e) != AR_OK)
+		if (!ar_file_exists(path))
+			continue;
+		/* found, not named: a FIFO or a device on the stick would be waited on with the
+		 * state's lock held; a link to a regular file is read as the file */
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return ar_fail(e, AR_EINPUT, path, "not a regular file (a file beside the key "
+				       "is taken only when it is one)");
+		if (trust_update(state_dir, path, e) != AR_OK)
 			return e->status;
 	}
 	return AR_OK;

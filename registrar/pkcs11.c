@@ -28,6 +28,14 @@ static const char *kit_text(void)
 	return s ? s : "no reason given";
 }
 
+/* The file a pin-source names (RFC 7512: "file:" or not; file:///path or file:/path). */
+static const char *pin_path(const char *src)
+{
+	if (strncmp(src, "file:", 5) == 0)
+		src += strncmp(src + 5, "//", 2) == 0 ? 7 : 5;
+	return src;
+}
+
 /* The PIN, into pin (secure memory): the URI's pin-source (RFC 7512: a file, with "file:" or
  * not), read as a key file is (no link, mode 0600), else AIRREG_PKCS11_PIN. *given 0: none. */
 static int read_pin(const registrar_p11 *t, char *pin, size_t *len, int *given, ar_err *e)
@@ -37,9 +45,8 @@ static int read_pin(const registrar_p11 *t, char *pin, size_t *len, int *given, 
 	*len = 0;
 	*given = src || env;
 	if (src) {
-		if (strncmp(src, "file:", 5) == 0)
-			src += strncmp(src + 5, "//", 2) == 0 ? 7 : 5; /* file:///path or file:/path */
-		if (ar_read_secret_file(src, (uint8_t *)pin, AR_PKCS11_PIN_MAX, len, e) != AR_OK)
+		if (ar_read_secret_file(pin_path(src), (uint8_t *)pin, AR_PKCS11_PIN_MAX, len,
+					e) != AR_OK)
 			return e->status;
 	} else if (env) {
 		*len = strlen(env);
@@ -158,6 +165,12 @@ static int uri_refusal(P11KitUri *parsed, const char *uri, const char *where, in
 	if (p11_kit_uri_get_pin_value(parsed))
 		return ar_fail(e, bad, where, "a PIN in the URI (pin-value) is refused: give "
 			       "pin-source=FILE or set " AR_PKCS11_PIN_ENV);
+	/* issuer.pkcs11 is read from whatever directory a later command (serve) runs in */
+	if (p11_kit_uri_get_pin_source(parsed) &&
+	    pin_path(p11_kit_uri_get_pin_source(parsed))[0] != '/')
+		return ar_fail(e, bad, where, "pin-source names a relative path: give the PIN "
+			       "file's absolute path (every later command reads it from its own "
+			       "directory)");
 	return AR_OK;
 }
 

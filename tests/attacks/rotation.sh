@@ -106,4 +106,18 @@ import sys; p = sys.argv[1]; t = open(p).read(); i = t.index("\"signature\":\"")
 open(p, "w").write(t[:i] + ("B" if t[i] != "B" else "C") + t[i + 1:])' "$ST/trusted/issuer-chain.json"
 attack 5 "the issuer chain this stamp holds is damaged" "$KI" import usb/ActivationKey.txt
 attack 5 "the issuer chain this stamp holds is damaged" "$KI" trust list
+# the held chain is state: a link (even to a genuine chain) or a FIFO in its place is refused
+# as every state file is, not followed nor waited on (the FIFO read was a hang; timeout guards)
+rm "$ST/trusted/issuer-chain.json" && ln -s "$WORK/chain.json" "$ST/trusted/issuer-chain.json"
+attack 5 "trusted/issuer-chain.json: is a symbolic link (refused)" "$KI" trust list
+attack 5 "trusted/issuer-chain.json: is a symbolic link (refused)" "$KI" import usb/ActivationKey.txt
+rm "$ST/trusted/issuer-chain.json" && mkfifo "$ST/trusted/issuer-chain.json"
+attack 5 "trusted/issuer-chain.json: not a regular file" timeout 60 "$KI" trust list
+rm "$ST/trusted/issuer-chain.json"
+# a FIFO beside the key (an attacker's stick) is refused, not waited on with the lock held
+mkfifo usb/issuer-chain.json
+attack 4 "usb/issuer-chain.json: not a regular file (a file beside the key is taken only when it is one)" timeout 60 "$KI" import usb/ActivationKey.txt
+rm usb/issuer-chain.json && mkfifo usb/revocation-list.txt
+attack 4 "usb/revocation-list.txt: not a regular file (a file beside the key is taken only when it is one)" timeout 60 "$KI" import usb/ActivationKey.txt
+rm usb/revocation-list.txt
 done_attacks rotation

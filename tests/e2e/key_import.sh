@@ -117,7 +117,7 @@ added_iso=$(date -u -d "@$added" +%Y-%m-%dT%H:%M:%SZ)
 expect_exit 0 "trust list" "$KI" trust list
 check "trust list: the kid and when it was added" [ "$OUT" = "$kid  added $added_iso" ]
 expect_exit 0 "trust list --json" "$KI" trust list --json
-check "trust list --json" [ "$OUT" = "{\"trustedIssuerKeys\":[{\"kid\":\"$kid\",\"addedAt\":$added,\"signedCurrentActivation\":false}],\"issuerChain\":[],\"currentIssuerKey\":null,\"revocationList\":null}" ]
+check "trust list --json" [ "$OUT" = "{\"trustedIssuerKeys\":[{\"kid\":\"$kid\",\"addedAt\":$added,\"signedCurrentActivation\":false,\"revoked\":false}],\"issuerChain\":[],\"currentIssuerKey\":null,\"revocationList\":null}" ]
 snap=$(snapshot "$ST")
 refuse 2 "--force applies to trust remove only" trust add --force issuer.pub
 refuse 2 "--force applies to trust remove only" trust list --force
@@ -207,7 +207,7 @@ expect_exit 0 "trust list, an activation" "$KI" trust list
 check "trust list marks the key that signed the current activation" \
 	[ "$OUT" = "$kid  added $added_iso  (signed the current activation)" ]
 expect_exit 0 "trust list --json, an activation" "$KI" trust list --json
-check "trust list --json marks it" [ "$OUT" = "{\"trustedIssuerKeys\":[{\"kid\":\"$kid\",\"addedAt\":$added,\"signedCurrentActivation\":true}],\"issuerChain\":[],\"currentIssuerKey\":null,\"revocationList\":null}" ]
+check "trust list --json marks it" [ "$OUT" = "{\"trustedIssuerKeys\":[{\"kid\":\"$kid\",\"addedAt\":$added,\"signedCurrentActivation\":true,\"revoked\":false}],\"issuerChain\":[],\"currentIssuerKey\":null,\"revocationList\":null}" ]
 
 snap=$(snapshot "$ST")
 refuse 4 "key1.txt: key serial 1 is not newer than 2" key1.txt

@@ -46,6 +46,12 @@ PYEOF
 expect_exit 2 "pin-value in the URI" "$RG" init --pkcs11 "pkcs11:token=airreg;object=issuer?pin-value=1234&module-path=$MOD"
 check "pin-value: the line, which does not echo the PIN" [ "$ERR" = "registrar: --pkcs11: a PIN in the URI (pin-value) is refused: give pin-source=FILE or set AIRREG_PKCS11_PIN" ]
 check "pin-value: no data directory made" [ ! -e "$WS" ]
+# a relative pin-source would be read from every later command's own directory (serve under
+# systemd: /): refused at init, where it was kept and failed later ("pin.txt: cannot open")
+expect_exit 2 "a relative pin-source" "$RG" init --pkcs11 "pkcs11:token=airreg;object=issuer?pin-source=pin.txt&module-path=$MOD"
+check "relative pin-source: the line" [ "$ERR" = "registrar: --pkcs11: pin-source names a relative path: give the PIN file's absolute path (every later command reads it from its own directory)" ]
+check "relative pin-source: no data directory made" [ ! -e "$WS" ]
+expect_exit 2 "a relative file: pin-source" "$RG" init --pkcs11 "pkcs11:token=airreg;object=issuer?pin-source=file:pin.txt&module-path=$MOD"
 expect_exit 2 "not a URI" "$RG" init --pkcs11 "token=airreg"
 check "not a URI: the line" [ "$ERR" = "registrar: --pkcs11: not a PKCS#11 URI (RFC 7512): URI scheme must be 'pkcs11:'" ]
 expect_exit 5 "init, no PIN" env -u AIRREG_PKCS11_PIN "$RG" init --pkcs11 "$URI"
@@ -238,4 +244,34 @@ check "the other kind: the line" [ "$ERR" = "registrar: ws3/issuer.pkcs11: an in
 check "the other kind: nothing made" [ ! -e ws3/issuer.key ] && [ ! -e ws3/registrar.db ]
 expect_exit 0 "init --pkcs11 again takes up the interrupted init" "$RG" init --data-dir ws3 --pkcs11 "$URI3"
 check "the interrupted init's key kept, issuer.pub written again" [ "$(kid ws3/issuer.pub)" = "$K3" ]
+
+# --- rotate-issuer-key --pkcs11: into another token key, and out to a file key. A URI naming a
+# key the database holds (the current one, used as it is in the token; or a superseded one)
+# is no rotation: exit 2, nothing changed (it was exit 1, a UNIQUE constraint's words)
+RA="pkcs11:token=airreg;object=rot-a?module-path=$MOD"
+RB="pkcs11:token=airreg;object=rot-b?module-path=$MOD"
+"$RG" init --data-dir wsR --pkcs11 "$RA" >/dev/null || bad "init wsR"
+KA=$(kid wsR/issuer.pub)
+rotrefuse() { # rotrefuse "what" "line" URI
+	db=$(sqlite3 wsR/registrar.db .dump); ws=$(snapshot wsR)
+	expect_exit 2 "$1" "$RG" rotate-issuer-key --data-dir wsR --pkcs11 "$3" -o rot-refused.json
+	check "$1: the line ($ERR)" [ "$ERR" = "$2" ]
+	check "$1: no statement written" [ ! -e rot-refused.json ]
+	check "$1: the database unchanged" [ "$(sqlite3 wsR/registrar.db .dump)" = "$db" ]
+	check "$1: the data directory unchanged" [ "$(snapshot wsR)" = "$ws" ]
+}
+rotrefuse "rotate to the current token key" "registrar: --pkcs11: the token key the URI names is the current issuer key (kid $KA): a rotation needs a new key (name a new object= label)" "$RA"
+expect_exit 0 "rotate into another token key" "$RG" rotate-issuer-key --data-dir wsR --pkcs11 "$RB" -o rot2.json
+check "rotated: issuer.pkcs11 names the new key" [ "$(cat wsR/issuer.pkcs11)" = "$RB" ]
+rotrefuse "rotate back to a superseded token key" "registrar: --pkcs11: the token key the URI names was issuer key version 1 (kid $KA): a rotation needs a new key (name a new object= label)" "$RA"
+expect_exit 0 "rotate out to a file key" "$RG" rotate-issuer-key --data-dir wsR -o rot3.json
+check "rotated out: issuer.key, no issuer.pkcs11" [ -e wsR/issuer.key ] && [ ! -e wsR/issuer.pkcs11 ]
+"$RG" export-issuer-key --data-dir wsR --chain -o rot-chain.json >/dev/null || bad "export --chain wsR"
+"$RG" register --data-dir wsR --token tok.txt --name east >/dev/null || bad "register wsR"
+"$RG" activation-key --data-dir wsR --name east -o rot-key.txt >/dev/null || bad "activation-key wsR"
+"$TG" init --state-dir stR >/dev/null 2>&1 || true
+cp wsR/issuer.pub rot-k3.pub
+printf '%s\n' "$(sqlite3 wsR/registrar.db "SELECT public_key FROM issuer_keys WHERE version = 1")" >rot-k1.pub
+"$KI" --state-dir stR trust add rot-k1.pub >/dev/null || bad "trust add key 1"
+expect_exit 0 "a stamp trusting the token's first key takes the chain" "$KI" --state-dir stR trust update rot-chain.json
 finish "pkcs11"

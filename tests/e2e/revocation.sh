@@ -187,6 +187,17 @@ krefuse stB 4 "import of a key signed by a revoked issuer key" "key-import: b1.k
 # trust add of the revoked key changes nothing: a revoked key is trusted for nothing
 clock "$KI" --state-dir stB trust add k1.pub >/dev/null 2>&1
 krefuse stB 4 "trust add does not bring it back" "key-import: b1.key: issuer key $K1 is revoked (revocation list version 2)" import b1.key
+# trust list says which keys the list revokes (it listed them as any other, trusted for nothing)
+expect_exit 0 "trust list, K1 revoked" clock "$KI" --state-dir stB trust list
+check "trust list: the revoked key marked, last" [ "$(echo "$OUT" | grep -c "^$K1  added .*  (revoked)\$")" = 1 ]
+check "trust list: the other key not marked" [ "$(echo "$OUT" | grep -c "^$K2 .*(revoked)")" = 0 ]
+expect_exit 0 "trust list --json, K1 revoked" clock "$KI" --state-dir stB trust list --json
+printf '%s\n' "$OUT" | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+assert {k["kid"]: k["revoked"] for k in d["trustedIssuerKeys"]} == {sys.argv[1]: True, sys.argv[2]: False}, d' "$K1" "$K2" && ok || bad "trust list --json: revoked"
+cp -a stB stBd && echo garbage >stBd/trusted/revocation-list.txt
+krefuse stBd 5 "trust list, the held list damaged" "key-import: stBd/trusted/revocation-list.txt: not a JWS compact serialization (three dot-separated parts) (changed by hand or damaged: carry the latest list again, key-import trust update FILE, after removing this one)" trust list
 expect_exit 0 "stamp B imports b2 (signed by K2)" clock "$KI" --state-dir stB import b2.key
 expect_exit 0 "status, b2: Registered" clock "$KI" --state-dir stB status
 # a removed issuer key: Untrusted too
@@ -216,5 +227,29 @@ cp -a stC stD && printf 'x' >>stD/trusted/revocation-list.txt
 DAMAGED="key-import: stD/trusted/revocation-list.txt: JWS signature is not canonical base64url (changed by hand or damaged: carry the latest list again, key-import trust update FILE, after removing this one)"
 krefuse stD 5 "trust list, the held list damaged" "$DAMAGED" trust list
 krefuse stD 5 "status --json, the held list damaged" "$DAMAGED" status --json
+
+krefuse stC 4 "import --dry-run of a revoked key" "key-import: usb/c1.key: revoked: registration gamma's keys up to serial 1 are revoked (revocation list version 3); this is serial 1, nothing imported" import --dry-run usb/c1.key
+
+# --- a list taken while an import is between its checks and its lock (the shim stops it as it
+# opens the lock file: no timing): the import must not commit the key the list now revokes.
+# Its own registrar and stamp, real time (faketime and the shim are both preloads).
+"$TG" init --state-dir stR >/dev/null
+"$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stR -o tokR.txt >/dev/null
+"$RG" init --data-dir wsR >/dev/null
+"$RG" register --data-dir wsR --token tokR.txt --name rho >/dev/null
+"$RG" export-issuer-key --data-dir wsR -o kR.pub >/dev/null
+mkdir race && "$RG" activation-key --data-dir wsR --name rho -o race/r1.key >/dev/null
+"$RG" revoke --data-dir wsR --name rho -o lR.txt >/dev/null
+"$KI" --state-dir stR trust add kR.pub >/dev/null
+FAULT_STALL_OPEN=.lock:1 FAULT_STALLED=$WORK/stalledR FAULT_RELEASE=$WORK/releaseR \
+	LD_PRELOAD=$SHIM "$KI" --state-dir stR import race/r1.key >race.out 2>race.err &
+pid=$!
+while [ ! -e stalledR ] && kill -0 $pid 2>/dev/null; do sleep 0.02; done
+check "import stopped before its lock: it got there" [ -e stalledR ]
+expect_exit 0 "the list taken meanwhile" "$KI" --state-dir stR trust update lR.txt
+touch releaseR; wait $pid; rc=$?
+check "the import after the list: refused, exit $rc: $(cat race.err)" [ $rc -eq 4 ]
+check "the import after the list: the revoked line" [ "$(cat race.err)" = "key-import: race/r1.key: revoked: registration rho's keys up to serial 1 are revoked (revocation list version 1); this is serial 1, nothing imported" ]
+check "the import after the list: no activation written" [ ! -e stR/activation.json ]
 
 finish revocation

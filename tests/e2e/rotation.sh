@@ -129,6 +129,10 @@ k1, k2, k3 = sys.argv[1:4]
 assert [k["kid"] for k in d["trustedIssuerKeys"]] == [k1]
 assert [(c["version"], c["kid"], c["previousKid"], c["current"]) for c in d["issuerChain"]] == [(2, k2, k1, False), (3, k3, k2, True)]
 assert d["currentIssuerKey"] == k3' "$k1" "$k2" "$k3" && ok || bad "trust list --json: the chain"
+# a key the chain brought is not removed by trust remove (it stays trusted): refused, as it
+# is, where it said "not trusted" (exit 4 all the same) and left it trusted
+refused 4 "key-import: issuer key $k2 came with the issuer chain (trust list) and stays trusted: trust remove takes only keys trust add installed; to stop trusting it, revoke it (registrar revoke --issuer-key $k2, carried with key-import trust update)" "$ST" "$KI" trust remove "$k2"
+refused 4 "key-import: issuer key $k3 came with the issuer chain" "$ST" "$KI" trust remove k3.pub
 expect_exit 0 "the same import again: the chain nothing new" "$KI" import usb/ActivationKey.txt
 check "again: nothing new" [ "$(sed -n 1p "$WORK/out")" = "key-import: usb/issuer-chain.json: nothing new (the issuer chain held goes to version 3, kid $k3)" ]
 
@@ -147,6 +151,8 @@ check "older: says nothing new" [ "$OUT" = "key-import: st2.json: nothing new (t
 "$KI" --state-dir stamp-k3 trust add k3.pub >/dev/null
 expect_exit 0 "a chain anchored by its new key" "$KI" --state-dir stamp-k3 trust update chain.json
 check "anchored: holds version 3 alone" [ "$(grep -c payload stamp-k3/trusted/issuer-chain.json)" -eq 1 ]
+# trusted by hand and by the chain: removing the file would leave it trusted; refused, kept
+refused 4 "key-import: issuer key $k3 came with the issuer chain" stamp-k3 "$KI" --state-dir stamp-k3 trust remove "$k3"
 
 # --- other histories: a fork at version 2, a fork at version 3, a version 4 --------------
 AIRREG_DATA_DIR=$WORK/ws-v1 "$RG" rotate-issuer-key -o st2-fork.json >/dev/null
