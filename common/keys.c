@@ -350,3 +350,13 @@ void ar_jwk_thumbprint(const uint8_t pk[AR_ED25519_PK_BYTES], char out[AR_THUMBP
 	free(x);
 	ar_sha256_b64url((const uint8_t *)input, (size_t)n, out);
 }
+
+int ar_kid_ok(const char *s)
+{
+	uint8_t thumbprint[AR_ED25519_PK_BYTES];
+	size_t n = 0;
+
+	return strlen(s) == AR_THUMBPRINT_CHARS &&
+	       ar_b64url_decode(s, strlen(s), thumbprint, sizeof thumbprint, &n) == 0 &&
+	       n == sizeof thumbprint;
+}

@@ -43,6 +43,9 @@ json_t *ar_jwk_from_public(const uint8_t pk[AR_ED25519_PK_BYTES]);
 /* A public JWK; one carrying a private part ("d") is refused. */
 int ar_jwk_to_public(json_t *jwk, uint8_t pk[AR_ED25519_PK_BYTES], const char *where,
 		     ar_err *e);
+/* 1 when s is what ar_jwk_thumbprint() writes: the canonical base64url of 32 bytes (a kid
+ * becomes a file name on a stamp, so nothing else is one). */
+int ar_kid_ok(const char *s);
 /* RFC 7638 SHA-256 thumbprint in base64url (43 characters + NUL). */
 void ar_jwk_thumbprint(const uint8_t pk[AR_ED25519_PK_BYTES], char out[AR_THUMBPRINT_CHARS + 1]);
 

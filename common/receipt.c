@@ -68,8 +68,6 @@ static int check_header(const ar_jws *jws, ar_receipt *out, const char *where, a
 	static const char *const fields[] = { "alg", "typ", "kid", NULL };
 	const char *typ = ar_jws_header_string(jws, "typ");
 	const char *kid = NULL;
-	uint8_t thumbprint[AR_ED25519_PK_BYTES];
-	size_t n = 0;
 
 	if (!typ || strcmp(typ, AR_TYP_REMOVAL_RECEIPT) != 0)
 		return ar_fail(e, AR_EINPUT, where, "not a removal receipt (typ is \"%.40s\")",
@@ -77,9 +75,7 @@ static int check_header(const ar_jws *jws, ar_receipt *out, const char *where, a
 	if (ar_json_only_keys(jws->header, fields, "receipt header", where, e) != AR_OK ||
 	    ar_json_string(jws->header, "kid", 1, AR_THUMBPRINT_CHARS, &kid, where, e) != AR_OK)
 		return e->status;
-	if (strlen(kid) != AR_THUMBPRINT_CHARS ||
-	    ar_b64url_decode(kid, strlen(kid), thumbprint, sizeof thumbprint, &n) != 0 ||
-	    n != sizeof thumbprint)
+	if (!ar_kid_ok(kid))
 		return ar_fail(e, AR_EINPUT, where, "receipt header \"kid\" is not a key thumbprint");
 	memcpy(out->kid, kid, AR_THUMBPRINT_CHARS + 1);
 	return AR_OK;

@@ -16,17 +16,6 @@ static const char *const entry_fields[] = {
 	"registration", "cloudId", "serialsUpTo", "revokedAt", NULL
 };
 
-/* A kid is the base64url of a SHA-256 (RFC 7638), nothing else: it becomes a file name. */
-static int is_kid(const char *s)
-{
-	uint8_t thumbprint[AR_ED25519_PK_BYTES];
-	size_t n = 0;
-
-	return strlen(s) == AR_THUMBPRINT_CHARS &&
-	       ar_b64url_decode(s, strlen(s), thumbprint, sizeof thumbprint, &n) == 0 &&
-	       n == sizeof thumbprint;
-}
-
 static int check_issuer_keys(json_t *keys, const char *where, ar_err *e)
 {
 	size_t i, j;
@@ -34,7 +23,7 @@ static int check_issuer_keys(json_t *keys, const char *where, ar_err *e)
 	for (i = 0; i < json_array_size(keys); i++) {
 		const char *kid = json_string_value(json_array_get(keys, i));
 
-		if (!kid || !is_kid(kid))
+		if (!kid || !ar_kid_ok(kid))
 			return ar_fail(e, AR_EINPUT, where, "revocation list \"issuerKeys[%zu]\" is "
 				       "not a key thumbprint", i);
 		for (j = 0; j < i; j++)
@@ -142,7 +131,7 @@ static int check_header(const ar_jws *jws, ar_revocation *out, const char *where
 	if (ar_json_only_keys(jws->header, fields, "revocation list header", where, e) != AR_OK ||
 	    ar_json_string(jws->header, "kid", 1, AR_THUMBPRINT_CHARS, &kid, where, e) != AR_OK)
 		return e->status;
-	if (!is_kid(kid))
+	if (!ar_kid_ok(kid))
 		return ar_fail(e, AR_EINPUT, where, "revocation list header \"kid\" is not a key "
 			       "thumbprint");
 	memcpy(out->kid, kid, AR_THUMBPRINT_CHARS + 1);

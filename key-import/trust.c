@@ -21,20 +21,6 @@
 #include "state.h"
 #include "text.h"
 
-/* A kid is 43 base64url characters: safe as a file name, checked before use. */
-static int kid_ok(const char *kid)
-{
-	size_t i;
-
-	if (strlen(kid) != AR_THUMBPRINT_CHARS)
-		return 0;
-	for (i = 0; kid[i]; i++)
-		if (!((kid[i] >= 'a' && kid[i] <= 'z') || (kid[i] >= 'A' && kid[i] <= 'Z') ||
-		      (kid[i] >= '0' && kid[i] <= '9') || kid[i] == '-' || kid[i] == '_'))
-			return 0;
-	return 1;
-}
-
 static int trust_path(const char *state_dir, const char *kid, char *out, size_t cap, ar_err *e)
 {
 	int n = snprintf(out, cap, "%s/%s/%s.pub", state_dir, AR_TRUST_DIR, kid);
@@ -99,7 +85,7 @@ int trust_lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar
 {
 	char path[4200];
 
-	if (!kid_ok(kid))
+	if (!ar_kid_ok(kid))
 		return ar_fail(e, AR_EINPUT, NULL, "issuer kid is not a key thumbprint");
 	if (trust_path(ctx, kid, path, sizeof path, e) != AR_OK)
 		return e->status;
@@ -220,7 +206,7 @@ int trust_list(const char *state_dir, int json, ar_err *e)
 		    strcmp(de->d_name + AR_THUMBPRINT_CHARS, ".pub") != 0)
 			continue;
 		snprintf(kids[n], sizeof kids[n], "%.*s", AR_THUMBPRINT_CHARS, de->d_name);
-		n += (size_t)kid_ok(kids[n]);
+		n += (size_t)ar_kid_ok(kids[n]);
 	}
 	if (d)
 		closedir(d);
@@ -283,7 +269,7 @@ int trust_remove(const char *state_dir, const char *kid_or_file, int force, ar_e
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	ar_err ignored;
 
-	if (kid_ok(kid_or_file)) {
+	if (ar_kid_ok(kid_or_file)) {
 		snprintf(kid, sizeof kid, "%s", kid_or_file);
 	} else if (ar_key_load_public(kid_or_file, pk, e) == AR_OK) {
 		ar_jwk_thumbprint(pk, kid);

@@ -29,16 +29,6 @@ typedef struct {
 	char what[256];   /* the revocation, as the audit row and the status line say it */
 } revoke_out;
 
-static int is_kid(const char *s)
-{
-	uint8_t thumbprint[AR_ED25519_PK_BYTES];
-	size_t n = 0;
-
-	return strlen(s) == AR_THUMBPRINT_CHARS &&
-	       ar_b64url_decode(s, strlen(s), thumbprint, sizeof thumbprint, &n) == 0 &&
-	       n == sizeof thumbprint;
-}
-
 static int latest(store *db, revoke_out *out, ar_err *e)
 {
 	sqlite3_stmt *st;
@@ -247,7 +237,7 @@ int cmd_revoke_run(const registrar_opts *o, ar_err *e)
 			       "--issuer-key KID to add a revocation)");
 	if (o->name && o->issuer_key)
 		return ar_fail(e, AR_EUSAGE, NULL, "revoke takes --name or --issuer-key, not both");
-	if (o->issuer_key && !is_kid(o->issuer_key))
+	if (o->issuer_key && !ar_kid_ok(o->issuer_key))
 		return ar_fail(e, AR_EUSAGE, NULL, "--issuer-key takes a key's kid (%d base64url "
 			       "characters, as registrar init printed it)", AR_THUMBPRINT_CHARS);
 	/* refused before anything is recorded: the list would be signed and not written */
