@@ -135,7 +135,8 @@ attack 5 "activation.json: \"licensed\" $NOT" "$KI" check --host node1.json --ho
 edit 'del r["licensed"]'
 attack 5 "activation.json: \"licensed\" $NOT" "$KI" check --host node1.json --host node2.json --host node3.json --host node4.json
 # a genuine older key of a weaker policy put back, every copy made to agree with it
-edit 'r.update({f: k("any.txt")[f] for f in ("hostMatch", "hostSalt", "hosts", "serial")}); r["activationKey"] = open("any.txt").read().strip()'
+# (its times too: issued a second later under load, its expiry differs, and that check came first)
+edit 'c = k("any.txt"); r.update({f: c[f] for f in ("hostMatch", "hostSalt", "hosts", "serial")}); r.update(issuedAt=c["iat"], notBefore=c["nbf"], expiresAt=c["exp"]); r["activationKey"] = open("any.txt").read().strip()'
 attack 5 "activation.json: holds key serial 1 of east, older than serial 2 imported here (put back by hand or from a backup): $HOLDS" "$KI" check --host node1.json --host node4.json --host node5.json
 # a forged key put in, every copy made to agree with it
 edit 'r["hostMatch"] = "any"; r["activationKey"] = open("f-any.txt").read().strip()'
