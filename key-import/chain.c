@@ -26,10 +26,7 @@ typedef struct {
 
 static int chain_path(const char *state_dir, char *out, size_t cap, ar_err *e)
 {
-	int n = snprintf(out, cap, "%s/%s/%s", state_dir, AR_TRUST_DIR, AR_ISSUER_CHAIN_FILE);
-
-	return (n < 0 || (size_t)n >= cap) ? ar_fail(e, AR_EUSAGE, state_dir, "path too long")
-					   : AR_OK;
+	return trust_file_path(state_dir, AR_ISSUER_CHAIN_FILE, "", out, cap, e);
 }
 
 static int load_held(const char *state_dir, ar_rotation **held, size_t *n, ar_err *e)

@@ -19,10 +19,7 @@
 
 static int held_path(const char *state_dir, char *out, size_t cap, ar_err *e)
 {
-	int n = snprintf(out, cap, "%s/%s/%s", state_dir, AR_TRUST_DIR, AR_REVOCATION_LIST_FILE);
-
-	return (n < 0 || (size_t)n >= cap) ? ar_fail(e, AR_EUSAGE, state_dir, "path too long")
-					   : AR_OK;
+	return trust_file_path(state_dir, AR_REVOCATION_LIST_FILE, "", out, cap, e);
 }
 
 /* The held list, checked but not verified again: it was when it was taken, and the key that

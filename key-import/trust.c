@@ -21,12 +21,18 @@
 #include "state.h"
 #include "text.h"
 
-static int trust_path(const char *state_dir, const char *kid, char *out, size_t cap, ar_err *e)
+int trust_file_path(const char *state_dir, const char *name, const char *suffix, char *out,
+		    size_t cap, ar_err *e)
 {
-	int n = snprintf(out, cap, "%s/%s/%s.pub", state_dir, AR_TRUST_DIR, kid);
+	int n = snprintf(out, cap, "%s/%s/%s%s", state_dir, AR_TRUST_DIR, name, suffix);
 
 	return (n < 0 || (size_t)n >= cap) ? ar_fail(e, AR_EUSAGE, state_dir, "path too long")
 					   : AR_OK;
+}
+
+static int trust_path(const char *state_dir, const char *kid, char *out, size_t cap, ar_err *e)
+{
+	return trust_file_path(state_dir, kid, ".pub", out, cap, e);
 }
 
 /* The trust store's file for kid, read and held to its name: a file named for one key

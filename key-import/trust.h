@@ -3,6 +3,7 @@
 #ifndef KEYIMPORT_TRUST_H
 #define KEYIMPORT_TRUST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ar_limits.h"
@@ -13,6 +14,9 @@ int trust_list(const char *state_dir, int json, ar_err *e);
 /* Removes by kid, or by the public key file that names it; the key that signed the
  * current activation only with force. */
 int trust_remove(const char *state_dir, const char *kid_or_file, int force, ar_err *e);
+/* STATE/trusted/NAMESUFFIX into out: the trust store's files, each kind by its name. */
+int trust_file_path(const char *state_dir, const char *name, const char *suffix, char *out,
+		    size_t cap, ar_err *e);
 /* An ar_issuer_lookup: ctx is the state directory. */
 int trust_lookup(void *ctx, const char *kid, uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e);
 

@@ -7,7 +7,6 @@
 #include "rotate.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,7 +131,6 @@ static int rename_staged(const char *dir, ar_err *e)
 {
 	char from[4200], to[4200], other[4200];
 	size_t i;
-	int fd;
 
 	for (i = 0; i < 3; i++) {
 		if (path_of(dir, staged[i], AR_ROTATION_STAGE_SUFFIX, from, sizeof from, e) != AR_OK ||
@@ -144,14 +142,9 @@ static int rename_staged(const char *dir, ar_err *e)
 		if ((i < 2 && move(other, NULL, e) != AR_OK) || move(from, to, e) != AR_OK)
 			return e->status;
 	}
-	/* the renames reach the disk before anything signs with the new key */
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0) {
-		if (fd >= 0)
-			close(fd);
+	/* the renames reach the disk before anything signs with the new key (to: a file of dir) */
+	if (ar_sync_dir(to) != 0)
 		return ar_fail(e, AR_EENV, dir, "cannot sync: %s", strerror(errno));
-	}
-	close(fd);
 	return AR_OK;
 }
 
