@@ -25,6 +25,7 @@ sh "$dir/qr.sh" || rc=1
 bash "$dir/completion.sh" || rc=1
 sh "$dir/../samples/verify.sh" || rc=1
 /usr/bin/python3 "$dir/../docs/errors_table.py" "$dir/../.." || rc=1
+/usr/bin/python3 "$dir/../mutants/stale.py" "$dir/../.." || rc=1
 /usr/bin/python3 "$dir/../docs/paths.py" "$dir/../.." || rc=1
 /usr/bin/python3 "$dir/../docs/commands.py" "$dir/../.." || rc=1
 sh "$dir/../docs/spec_help.sh" || rc=1
