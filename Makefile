@@ -30,7 +30,7 @@ QR_PKGS   = libqrencode libpng
 # The registrar's database; libmicrohttpd is only compiled against: `serve` loads it
 # (registrar/http/mhd.h says why), by the SONAME of the one installed.
 # p11-kit: the issuer key in a PKCS#11 token (init --pkcs11: its URI parser, module loader).
-REGISTRAR_PKGS = sqlite3 p11-kit-1
+REGISTRAR_PKGS = sqlite3 p11-kit-1 libpq
 
 # Each is asked of pkg-config once a make run, when first needed (so after `deps`).
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(LIBS_PKGS) $(QR_PKGS)))$(PKG_CFLAGS)

@@ -173,6 +173,15 @@
 #define AR_PKCS11_URI_MAX      4096 /* bytes of issuer.pkcs11 and of --pkcs11 */
 #define AR_PKCS11_PIN_MAX      256  /* bytes of a PIN (a pin-source file, the variable) */
 #define AR_DATABASE_FILE       "registrar.db"
+/* Another database than DATA_DIR/registrar.db (issue 20): --database or this variable, a
+ * postgresql:// URL or a SQLite file's path; init --database URL records the URL in
+ * DATA_DIR/database, one line, for the verbs after it. */
+#define AR_DATABASE_ENV        "AIRREG_DATABASE"
+#define AR_DATABASE_URL_FILE   "database"
+#define AR_DATABASE_TARGET_MAX 1024 /* bytes of a URL or path */
+/* libpq's connect_timeout (seconds) where the URL sets none: a server that is down is
+ * said to be so, not waited on for the system's TCP timeout. */
+#define AR_PG_CONNECT_TIMEOUT  "10"
 #define AR_MAX_NAME_CHARS      63   /* registration names: as host names */
 /* A token carried for longer than this is stale: its hosts may have changed. */
 #define AR_TOKEN_MAX_AGE_DAYS  30

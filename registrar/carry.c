@@ -29,26 +29,26 @@ static int find_source(store *db, const char *name, const ar_token *t, long long
 		"r.status <> 'Registered' AND r.name <> ?3 ORDER BY r.updated_at DESC, r.id DESC "
 		"LIMIT 1";
 	const char *cloud = json_string_value(json_object_get(t->claims, "cloudId"));
-	sqlite3_stmt *st;
+	store_stmt *st;
 	int step;
 
 	if (store_prepare(db, sql, &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, cloud, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, t->stamp_kid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		const unsigned char *from = sqlite3_column_text(st, 1);
+	store_bind_text(st, 1, cloud);
+	store_bind_text(st, 2, t->stamp_kid);
+	store_bind_text(st, 3, name);
+	step = store_step(st);
+	if (step == STORE_ROW) {
+		const char *from = store_column_text(st, 1);
 
-		*old = sqlite3_column_int64(st, 0);
-		snprintf(carry->from, sizeof carry->from, "%s", from ? (const char *)from : "");
-		carry->tenants = sqlite3_column_int64(st, 2);
-		*missing = sqlite3_column_int64(st, 3);
-		*own = sqlite3_column_int64(st, 4);
+		*old = store_column_int64(st, 0);
+		snprintf(carry->from, sizeof carry->from, "%s", from ? from : "");
+		carry->tenants = store_column_int64(st, 2);
+		*missing = store_column_int64(st, 3);
+		*own = store_column_int64(st, 4);
 	}
 	store_release(db, st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? AR_OK : store_error(db, "read", e);
+	return step == STORE_ROW || step == STORE_DONE ? AR_OK : store_error(db, "read", e);
 }
 
 int registrar_carry_tenants(store *db, const char *name, const ar_token *t, int fresh,
@@ -60,7 +60,7 @@ int registrar_carry_tenants(store *db, const char *name, const ar_token *t, int 
 		"FROM tenants WHERE registration_id = ?2";
 	long long old = 0, missing = 0, own = 0;
 	char detail[AR_MAX_NAME_CHARS + 32];
-	sqlite3_stmt *st;
+	store_stmt *st;
 
 	carry->tenants = 0;
 	carry->from[0] = '\0';
@@ -88,8 +88,8 @@ int registrar_carry_tenants(store *db, const char *name, const ar_token *t, int 
 			       name);
 	if (store_prepare(db, copy_sql, &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, old);
+	store_bind_text(st, 1, name);
+	store_bind_int64(st, 2, old);
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 	snprintf(detail, sizeof detail, "%lld from %s", carry->tenants, carry->from);

@@ -13,6 +13,7 @@
 
 typedef struct {
 	const char *data_dir;
+	const char *database; /* --database or $AIRREG_DATABASE (store_use_database) */
 	const char *token, *name, *cloud_id, *output;
 	const char *receipt; /* unregister --receipt: the stamp's removal receipt */
 	const char *registration, *subscription, *tenant;

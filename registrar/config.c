@@ -52,16 +52,16 @@ static const setting *find(const char *name)
 
 int registrar_setting_get(store *db, const char *name, char **value, ar_err *e)
 {
-	sqlite3_stmt *st;
-	const unsigned char *v;
+	store_stmt *st;
+	const char *v;
 	int rc = AR_OK;
 
 	*value = NULL;
 	if (store_prepare(db, "SELECT value FROM settings WHERE name = ?", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && (v = sqlite3_column_text(st, 0)) &&
-	    !(*value = strdup((const char *)v)))
+	store_bind_text(st, 1, name);
+	if (store_step(st) == STORE_ROW && (v = store_column_text(st, 0)) &&
+	    !(*value = strdup(v)))
 		rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	store_release(db, st);
 	return rc;
@@ -71,7 +71,7 @@ int registrar_setting_set(store *db, const char *name, const char *value, const 
 			  ar_err *e)
 {
 	const setting *s = find(name);
-	sqlite3_stmt *st;
+	store_stmt *st;
 	char *was = NULL, detail[160];
 	int rc;
 
@@ -82,8 +82,8 @@ int registrar_setting_set(store *db, const char *name, const char *value, const 
 		rc = store_prepare(db, "INSERT INTO settings (name, value) VALUES (?1, ?2) "
 				   "ON CONFLICT (name) DO UPDATE SET value = ?2", &st, e);
 	if (rc == AR_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+		store_bind_text(st, 1, name);
+		store_bind_text(st, 2, value);
 		rc = store_exec_step(db, st, e);
 	}
 	snprintf(detail, sizeof detail, "%s %s (was %s%s)%s", name, value, was ? was : s->builtin,

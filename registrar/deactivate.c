@@ -32,16 +32,16 @@ typedef struct {
 static int registered_stamp_key(store *db, long long id, uint8_t pk[AR_ED25519_PK_BYTES],
 				ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 	char *token = NULL;
 	ar_token t = { 0 };
 	int rc;
 
 	if (store_prepare(db, "SELECT token FROM registrations WHERE id = ?", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		token = strdup((const char *)sqlite3_column_text(st, 0));
+	store_bind_int64(st, 1, id);
+	if (store_step(st) == STORE_ROW && store_column_text(st, 0))
+		token = strdup(store_column_text(st, 0));
 	store_release(db, st);
 	if (!token)
 		return ar_fail(e, AR_EINTERNAL, NULL, "stored token unreadable");
@@ -61,7 +61,7 @@ static int lookup(void *ctx, const char *registration, const char *kid,
 		  uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
 {
 	target *t = ctx;
-	sqlite3_stmt *st;
+	store_stmt *st;
 	int rc;
 
 	/* the name given (a URL's, --name) first: no such registration is 404 whatever the
@@ -71,20 +71,20 @@ static int lookup(void *ctx, const char *registration, const char *kid,
 	if (store_prepare(t->db, "SELECT id, cloud_id, stamp_kid, status, key_serial, name FROM "
 			  "registrations WHERE name = ?", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, wanted, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		t->id = sqlite3_column_int64(st, 0);
+	store_bind_text(st, 1, wanted);
+	rc = store_step(st);
+	if (rc == STORE_ROW) {
+		t->id = store_column_int64(st, 0);
 		store_column_copy(t->cloud_id, sizeof t->cloud_id, st, 1);
 		store_column_copy(t->stamp_kid, sizeof t->stamp_kid, st, 2);
 		store_column_copy(t->status, sizeof t->status, st, 3);
-		t->key_serial = sqlite3_column_int64(st, 4);
+		t->key_serial = store_column_int64(st, 4);
 		store_column_copy(t->registration, sizeof t->registration, st, 5);
 	}
 	store_release(t->db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != STORE_ROW && rc != STORE_DONE)
 		return store_error(t->db, "read", e);
-	if (rc == SQLITE_DONE)
+	if (rc == STORE_DONE)
 		return (ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", wanted),
 			ar_err_code(e, "RegistrationNotFound"));
 	if (strcmp(wanted, registration) != 0)
@@ -104,29 +104,29 @@ static int receipts_of(store *db, const char *jti, long long id, long long seria
 		       long long *taker, char last[AR_UUID_CHARS + 1],
 		       char of_serial[AR_UUID_CHARS + 1], ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 
 	*taker = 0;
 	last[0] = of_serial[0] = '\0';
 	if (store_prepare(db, "SELECT jti FROM receipts WHERE registration_id = ? AND serial = ?",
 			  &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, serial);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 2, serial);
+	if (store_step(st) == STORE_ROW)
 		store_column_copy(of_serial, AR_UUID_CHARS + 1, st, 0);
 	store_release(db, st);
 	if (store_prepare(db, "SELECT registration_id FROM receipts WHERE jti = ?", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*taker = sqlite3_column_int64(st, 0);
+	store_bind_text(st, 1, jti);
+	if (store_step(st) == STORE_ROW)
+		*taker = store_column_int64(st, 0);
 	store_release(db, st);
 	if (store_prepare(db, "SELECT jti FROM receipts WHERE registration_id = ? "
 			  "ORDER BY id DESC LIMIT 1", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	store_bind_int64(st, 1, id);
+	if (store_step(st) == STORE_ROW)
 		store_column_copy(last, AR_UUID_CHARS + 1, st, 0);
 	store_release(db, st);
 	return AR_OK;
@@ -136,15 +136,15 @@ static int receipts_of(store *db, const char *jti, long long id, long long seria
 static int key_sha256(store *db, long long id, long long serial,
 		      char sha[AR_SHA256_HEX_CHARS + 1], ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 
 	sha[0] = '\0';
 	if (store_prepare(db, "SELECT sha256 FROM keys WHERE registration_id = ? AND serial = ?",
 			  &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, serial);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 2, serial);
+	if (store_step(st) == STORE_ROW)
 		store_column_copy(sha, AR_SHA256_HEX_CHARS + 1, st, 0);
 	store_release(db, st);
 	return AR_OK;
@@ -203,26 +203,26 @@ static int record(store *db, const target *t, const registrar_deactivation *d, c
 		  long long now, ar_err *e)
 {
 	char detail[192];
-	sqlite3_stmt *st;
+	store_stmt *st;
 
 	if (store_prepare(db, "UPDATE registrations SET status = 'Deactivated', updated_at = ?1 "
 			  "WHERE id = ?2", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, t->id);
+	store_bind_int64(st, 1, now);
+	store_bind_int64(st, 2, t->id);
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 	if (store_prepare(db, "INSERT INTO receipts (registration_id, jti, serial, removed_at, "
 			  "taken_at, sha256, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st,
 			  e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, t->id);
-	sqlite3_bind_text(st, 2, d->jti, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, d->serial);
-	sqlite3_bind_int64(st, 4, d->removed_at);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_text(st, 6, d->receipt_sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
+	store_bind_int64(st, 1, t->id);
+	store_bind_text(st, 2, d->jti);
+	store_bind_int64(st, 3, d->serial);
+	store_bind_int64(st, 4, d->removed_at);
+	store_bind_int64(st, 5, now);
+	store_bind_text(st, 6, d->receipt_sha256);
+	store_bind_text(st, 7, text);
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 	snprintf(detail, sizeof detail, "serial %lld, receipt %s, sha256 %s", d->serial, d->jti,
@@ -264,7 +264,7 @@ int registrar_deactivate(store *db, const char *name, const char *text, size_t l
 
 json_t *registrar_last_receipt(store *db, const char *name, ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 	json_t *last = NULL;
 	int rc;
 
@@ -272,16 +272,16 @@ json_t *registrar_last_receipt(store *db, const char *name, ar_err *e)
 			  "receipts c JOIN registrations r ON r.id = c.registration_id WHERE "
 			  "r.name = ? ORDER BY c.id DESC LIMIT 1", &st, e) != AR_OK)
 		return NULL;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	store_bind_text(st, 1, name);
+	rc = store_step(st);
+	if (rc == STORE_ROW)
 		last = json_pack("{s:s,s:I,s:I,s:I,s:s}",
-				 "jti", (const char *)sqlite3_column_text(st, 0),
-				 "serial", (json_int_t)sqlite3_column_int64(st, 1),
-				 "removedAt", (json_int_t)sqlite3_column_int64(st, 2),
-				 "takenAt", (json_int_t)sqlite3_column_int64(st, 3),
-				 "sha256", (const char *)sqlite3_column_text(st, 4));
-	else if (rc == SQLITE_DONE)
+				 "jti", store_column_text(st, 0),
+				 "serial", (json_int_t)store_column_int64(st, 1),
+				 "removedAt", (json_int_t)store_column_int64(st, 2),
+				 "takenAt", (json_int_t)store_column_int64(st, 3),
+				 "sha256", store_column_text(st, 4));
+	else if (rc == STORE_DONE)
 		last = json_null();
 	store_release(db, st);
 	if (!last)

@@ -83,27 +83,28 @@ static int audit_reinit(const char *dir, const char *kid, const char *host_match
 int cmd_init_run(const registrar_opts *o, ar_err *e)
 {
 	const char *dir = registrar_data_dir(o);
-	char pub_path[4096], db_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
+	char pub_path[4096], kid[AR_THUMBPRINT_CHARS + 1];
 	char secret_path[4096], hex[AR_SHA256_HEX_CHARS + 1];
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	registrar_issuer *iss = NULL;
-	int lock = -1, rc, exists;
+	int lock = -1, rc, exists = 0;
 
 	if (o->host_match && registrar_host_match_check(o->host_match, "--host-match", e) != AR_OK)
 		return e->status;
 	if (o->pkcs11 && registrar_issuer_check_uri(o->pkcs11, e) != AR_OK)
 		return e->status;
 	if (ar_join_path(pub_path, sizeof pub_path, dir, AR_ISSUER_PUB_FILE, e) != AR_OK ||
-	    ar_join_path(db_path, sizeof db_path, dir, AR_DATABASE_FILE, e) != AR_OK ||
 	    ar_join_path(secret_path, sizeof secret_path, dir, AR_API_SECRET_FILE, e) != AR_OK)
 		return e->status;
 	if (ar_prepare_private_dir(dir, 1, e) != AR_OK)
 		return ar_fail_elsewhere(e, "registrar init", "--data-dir", AR_DATA_DIR_ENV);
 	if (ar_lock_dir(dir, &lock, e) != AR_OK)
 		return e->status;
-	exists = ar_file_exists(db_path);
-	rc = AR_OK;
-	if (exists && !o->force)
+	/* the URL first: an init stopped after it is run again, and finds its database */
+	rc = store_record_target(dir, e);
+	if (rc == AR_OK)
+		rc = store_exists(dir, &exists, e);
+	if (rc == AR_OK && exists && !o->force)
 		rc = ar_fail(e, AR_EENV, dir,
 			     "registrar already initialised (--force makes a new issuer key; "
 			     "every stamp must then trust the new one)");

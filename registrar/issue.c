@@ -31,27 +31,27 @@ static void free_row(live_row *r)
 	free(r->stamp_kid);
 }
 
-static char *col_dup(sqlite3_stmt *st, int col)
+static char *col_dup(store_stmt *st, int col)
 {
-	const unsigned char *v = sqlite3_column_text(st, col);
+	const char *v = store_column_text(st, col);
 
-	return strdup(v ? (const char *)v : "");
+	return strdup(v ? v : "");
 }
 
 static int read_live(store *db, const char *name, live_row *r, ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 	int found;
 
 	memset(r, 0, sizeof *r);
 	if (store_prepare(db, "SELECT id, key_serial, claims, token_sha256, stamp_kid FROM "
 			  "registrations WHERE name = ? AND status = 'Registered'", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
+	store_bind_text(st, 1, name);
+	found = store_step(st) == STORE_ROW;
 	if (found) {
-		r->id = sqlite3_column_int64(st, 0);
-		r->serial = sqlite3_column_int64(st, 1);
+		r->id = store_column_int64(st, 0);
+		r->serial = store_column_int64(st, 1);
 		r->claims = col_dup(st, 2);
 		r->token_sha = col_dup(st, 3);
 		r->stamp_kid = col_dup(st, 4);
@@ -68,7 +68,7 @@ static int record_key(store *db, const live_row *r, long long serial, long long 
 		      ar_err *e)
 {
 	char detail[128], sha[AR_SHA256_HEX_CHARS + 1];
-	sqlite3_stmt *st;
+	store_stmt *st;
 
 	/* the history registrar show gives (schema 4), and the key's SHA-256, which a removal
 	 * receipt for this serial must name (schema 5) */
@@ -76,20 +76,20 @@ static int record_key(store *db, const live_row *r, long long serial, long long 
 	if (store_prepare(db, "INSERT INTO keys (registration_id, serial, issued_at, expires_at, "
 			  "sha256) VALUES (?1, ?2, ?3, ?4, ?5)", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, serial);
-	sqlite3_bind_int64(st, 3, iat);
-	sqlite3_bind_int64(st, 4, exp);
-	sqlite3_bind_text(st, 5, sha, -1, SQLITE_TRANSIENT);
+	store_bind_int64(st, 1, r->id);
+	store_bind_int64(st, 2, serial);
+	store_bind_int64(st, 3, iat);
+	store_bind_int64(st, 4, exp);
+	store_bind_text(st, 5, sha);
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 
 	if (store_prepare(db, "UPDATE registrations SET key_serial = ?1, key_expires = ?2 "
 			  "WHERE id = ?3", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, serial);
-	sqlite3_bind_int64(st, 2, exp);
-	sqlite3_bind_int64(st, 3, r->id);
+	store_bind_int64(st, 1, serial);
+	store_bind_int64(st, 2, exp);
+	store_bind_int64(st, 3, r->id);
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 	snprintf(detail, sizeof detail, "serial %lld, jti %s", serial,

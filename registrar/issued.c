@@ -15,16 +15,16 @@
 #include "text.h"
 #include "when.h"
 
-static json_t *int_or_null(sqlite3_stmt *st, int col)
+static json_t *int_or_null(store_stmt *st, int col)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL
-		       ? json_null() : json_integer(sqlite3_column_int64(st, col));
+	return store_column_is_null(st, col)
+		       ? json_null() : json_integer(store_column_int64(st, col));
 }
 
 json_t *registrar_key_history(store *db, const char *name, ar_err *e)
 {
 	json_t *keys = json_array();
-	sqlite3_stmt *st = NULL;
+	store_stmt *st = NULL;
 	int rc;
 
 	if (store_prepare(db, "SELECT k.serial, k.issued_at, k.expires_at FROM keys k JOIN "
@@ -33,14 +33,14 @@ json_t *registrar_key_history(store *db, const char *name, ar_err *e)
 		json_decref(keys);
 		return NULL;
 	}
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	store_bind_text(st, 1, name);
+	while ((rc = store_step(st)) == STORE_ROW)
 		json_array_append_new(keys, json_pack("{s:I,s:o,s:o}", "serial",
-						      (json_int_t)sqlite3_column_int64(st, 0),
+						      (json_int_t)store_column_int64(st, 0),
 						      "issuedAt", int_or_null(st, 1),
 						      "expiresAt", int_or_null(st, 2)));
 	store_release(db, st);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		json_decref(keys);
 		store_error(db, "read", e);
 		return NULL;

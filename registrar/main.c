@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "err.h"
 #include "fileio.h"
+#include "store.h"
 #include "text.h"
 
 static const char usage_text[] =
@@ -38,14 +39,16 @@ static const char usage_text[] =
 	"       " PROGRAM " api-key rotate\n"
 	"       " PROGRAM " config [host-match [all|most|any|N]] [--json]\n"
 	"       " PROGRAM " --help | --version\n"
-	"Every verb takes --data-dir DIR (else $" AR_DATA_DIR_ENV ", else " AR_DATA_DIR_DEFAULT ").\n"
+	"Every verb takes --data-dir DIR (else $" AR_DATA_DIR_ENV ", else " AR_DATA_DIR_DEFAULT ")\n"
+	"and --database postgresql://URL|FILE (else $" AR_DATABASE_ENV ", else what init recorded,\n"
+	"else DIR/" AR_DATABASE_FILE ").\n"
 	"Exit status: 0 ok, 1 internal, 2 usage, 4 input rejected, 5 environment.\n";
 
 enum {
 	OPT_DATA_DIR = 256, OPT_TOKEN, OPT_NAME, OPT_CLOUD_ID, OPT_JSON, OPT_FORCE, OPT_HELP,
 	OPT_VERSION, OPT_VALID_DAYS, OPT_REGISTRATION, OPT_SUBSCRIPTION, OPT_TENANT, OPT_QR,
 	OPT_LISTEN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PUBLIC_URL, OPT_CARRY_TENANTS, OPT_HOST_MATCH,
-	OPT_EXPIRING_WITHIN, OPT_RECEIPT, OPT_PKCS11, OPT_CHAIN, OPT_ISSUER_KEY
+	OPT_EXPIRING_WITHIN, OPT_RECEIPT, OPT_PKCS11, OPT_CHAIN, OPT_ISSUER_KEY, OPT_DATABASE
 };
 
 #define BIT(o) (1u << ((o) - OPT_DATA_DIR))
@@ -77,6 +80,7 @@ static const struct option long_options[] = {
 	{ "pkcs11", required_argument, NULL, OPT_PKCS11 },
 	{ "chain", no_argument, NULL, OPT_CHAIN },
 	{ "issuer-key", required_argument, NULL, OPT_ISSUER_KEY },
+	{ "database", required_argument, NULL, OPT_DATABASE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -249,6 +253,7 @@ static int take_option(registrar_opts *o, int c, unsigned *seen)
 	switch (c) {
 	case 'o': o->output = optarg; break;
 	case OPT_DATA_DIR: o->data_dir = optarg; break;
+	case OPT_DATABASE: o->database = optarg; break;
 	case OPT_TOKEN: o->token = optarg; break;
 	case OPT_NAME: o->name = optarg; break;
 	case OPT_CLOUD_ID: o->cloud_id = optarg; break;
@@ -279,6 +284,26 @@ static int take_option(registrar_opts *o, int c, unsigned *seen)
 		break;
 	default: break;
 	}
+	return AR_OK;
+}
+
+/* --database, else $AIRREG_DATABASE: checked, then the store's for every verb. */
+static int choose_database(registrar_opts *o, ar_err *e)
+{
+	const char *env = getenv(AR_DATABASE_ENV);
+	const char *what = o->database ? "--database" : "$" AR_DATABASE_ENV;
+
+	if (!o->database && env && !*env)
+		return ar_fail(e, AR_EUSAGE, NULL, "$%s is set but empty (name a database, or "
+			       "unset it)", AR_DATABASE_ENV);
+	if (!o->database)
+		o->database = env;
+	if (!o->database)
+		return AR_OK;
+	if (ar_text_check(o->database, what, AR_EUSAGE, NULL, e) != AR_OK ||
+	    store_check_target(o->database, what, e) != AR_OK)
+		return e->status;
+	store_use_database(o->database);
 	return AR_OK;
 }
 
@@ -341,7 +366,8 @@ int main(int argc, char **argv)
 			return finish(e.status, &e);
 	if (optind >= argc)
 		return usage_error("missing verb");
-	if (ar_check_dir_choice(o.data_dir, "--data-dir", AR_DATA_DIR_ENV, &e) != AR_OK)
+	if (ar_check_dir_choice(o.data_dir, "--data-dir", AR_DATA_DIR_ENV, &e) != AR_OK ||
+	    choose_database(&o, &e) != AR_OK)
 		return finish(e.status, &e);
 	/* init and activation-key hold the issuer's private key */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -353,7 +379,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < (int)(sizeof verbs / sizeof verbs[0]); i++) {
 		if (strcmp(argv[optind], verbs[i].name) != 0)
 			continue;
-		if (seen & ~(verbs[i].allowed | BIT(OPT_DATA_DIR)))
+		if (seen & ~(verbs[i].allowed | BIT(OPT_DATA_DIR) | BIT(OPT_DATABASE)))
 			return usage_error("an option given does not apply to %s", verbs[i].name);
 		return verbs[i].run(&o, argc - optind - 1, argv + optind + 1);
 	}

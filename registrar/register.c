@@ -29,7 +29,7 @@ static int find_by(store *db, const char *where, const char *value, registration
 		   ar_err *e)
 {
 	char sql[256];
-	sqlite3_stmt *st;
+	store_stmt *st;
 	int rc;
 
 	snprintf(sql, sizeof sql, "SELECT id, cloud_id, stamp_kid, status, token_sha256, "
@@ -37,33 +37,33 @@ static int find_by(store *db, const char *where, const char *value, registration
 	memset(r, 0, sizeof *r);
 	if (store_prepare(db, sql, &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	store_bind_text(st, 1, value);
+	rc = store_step(st);
+	if (rc == STORE_ROW) {
 		r->found = 1;
-		r->id = sqlite3_column_int64(st, 0);
+		r->id = store_column_int64(st, 0);
 		store_column_copy(r->cloud_id, sizeof r->cloud_id, st, 1);
 		store_column_copy(r->stamp_kid, sizeof r->stamp_kid, st, 2);
 		store_column_copy(r->status, sizeof r->status, st, 3);
 		store_column_copy(r->token_sha, sizeof r->token_sha, st, 4);
-		r->issued_at = sqlite3_column_int64(st, 5);
+		r->issued_at = store_column_int64(st, 5);
 		store_column_copy(r->name, sizeof r->name, st, 6);
 	}
 	store_release(db, st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? AR_OK : store_error(db, "read", e);
+	return (rc == STORE_ROW || rc == STORE_DONE) ? AR_OK : store_error(db, "read", e);
 }
 
 static int other_stamp_key(store *db, const char *cloud_id, const char *kid, int *found,
 			   ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 
 	if (store_prepare(db, "SELECT 1 FROM registrations WHERE cloud_id = ? AND stamp_kid <> ?",
 			  &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, cloud_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
-	*found = sqlite3_step(st) == SQLITE_ROW;
+	store_bind_text(st, 1, cloud_id);
+	store_bind_text(st, 2, kid);
+	*found = store_step(st) == STORE_ROW;
 	store_release(db, st);
 	return AR_OK;
 }
@@ -107,27 +107,27 @@ static int write_registration(store *db, const registration_row *existing, const
 		"usage_reporting = ?7, marketplace_syndication = ?8, token = ?9, token_sha256 = ?10, "
 		"token_issued_at = ?11, claims = ?12, updated_at = ?13 WHERE id = ?14";
 	char *claims = ar_json_dump_compact(t->claims);
-	sqlite3_stmt *st = NULL;
+	store_stmt *st = NULL;
 	int rc = claims ? store_prepare(db, existing->found ? update_sql : insert_sql, &st, e)
 			: ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 
 	if (rc == AR_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, claim(t, "cloudId"), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, t->stamp_kid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, claim(t, "billingModel"), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, claim(t, "agreementNumber"), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, claim(t, "assetTag"), -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 7, json_is_true(json_object_get(t->claims, "usageReporting")));
-		sqlite3_bind_int(st, 8,
+		store_bind_text(st, 1, name);
+		store_bind_text(st, 2, claim(t, "cloudId"));
+		store_bind_text(st, 3, t->stamp_kid);
+		store_bind_text(st, 4, claim(t, "billingModel"));
+		store_bind_text(st, 5, claim(t, "agreementNumber"));
+		store_bind_text(st, 6, claim(t, "assetTag"));
+		store_bind_int64(st, 7, json_is_true(json_object_get(t->claims, "usageReporting")));
+		store_bind_int64(st, 8,
 				 json_is_true(json_object_get(t->claims, "marketplaceSyndication")));
-		sqlite3_bind_text(st, 9, compact, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, t->sha256_hex, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 11, json_integer_value(json_object_get(t->claims, "issuedAt")));
-		sqlite3_bind_text(st, 12, claims, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 13, now);
+		store_bind_text(st, 9, compact);
+		store_bind_text(st, 10, t->sha256_hex);
+		store_bind_int64(st, 11, json_integer_value(json_object_get(t->claims, "issuedAt")));
+		store_bind_text(st, 12, claims);
+		store_bind_int64(st, 13, now);
 		if (existing->found)
-			sqlite3_bind_int64(st, 14, existing->id);
+			store_bind_int64(st, 14, existing->id);
 		rc = store_exec_step(db, st, e);
 	}
 	free(claims);
@@ -347,13 +347,13 @@ static int unregister_target(const registrar_opts *o, store *db, registration_ro
 static int unregister_row(store *db, const registration_row *r, const char *label,
 			  long long now, ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 
 	if (store_prepare(db, "UPDATE registrations SET status = 'Unregistered', "
 			  "updated_at = ?1 WHERE id = ?2", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, r->id);
+	store_bind_int64(st, 1, now);
+	store_bind_int64(st, 2, r->id);
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 	return store_audit(db, "unregister", r->name, label, e);

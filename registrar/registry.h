@@ -8,7 +8,6 @@
 #include <stddef.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "ar_limits.h"
 #include "err.h"

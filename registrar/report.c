@@ -21,9 +21,9 @@ static const char select_sql[] =
 /* A column as JSON. A value that is not UTF-8 (an edited database) cannot be a JSON string
  * as it is: each byte that is not UTF-8 becomes U+FFFD, so the field is never dropped as
  * if it were empty. */
-static json_t *text_or_null(sqlite3_stmt *st, int col)
+static json_t *text_or_null(store_stmt *st, int col)
 {
-	const char *v = (const char *)sqlite3_column_text(st, col);
+	const char *v = store_column_text(st, col);
 	json_t *j;
 	char *repaired;
 
@@ -37,7 +37,7 @@ static json_t *text_or_null(sqlite3_stmt *st, int col)
 	return j;
 }
 
-static json_t *row_json(sqlite3_stmt *st, int with_hosts)
+static json_t *row_json(store_stmt *st, int with_hosts)
 {
 	json_t *r = json_object(), *claims;
 
@@ -47,16 +47,16 @@ static json_t *row_json(sqlite3_stmt *st, int with_hosts)
 	json_object_set_new(r, "billingModel", text_or_null(st, 3));
 	json_object_set_new(r, "agreementNumber", text_or_null(st, 4));
 	json_object_set_new(r, "assetTag", text_or_null(st, 5));
-	json_object_set_new(r, "usageReporting", json_boolean(sqlite3_column_int(st, 6)));
-	json_object_set_new(r, "marketplaceSyndication", json_boolean(sqlite3_column_int(st, 7)));
+	json_object_set_new(r, "usageReporting", json_boolean(store_column_int64(st, 6)));
+	json_object_set_new(r, "marketplaceSyndication", json_boolean(store_column_int64(st, 7)));
 	json_object_set_new(r, "stampKeyThumbprint", text_or_null(st, 8));
 	json_object_set_new(r, "tokenSha256", text_or_null(st, 9));
-	json_object_set_new(r, "registeredAt", json_integer(sqlite3_column_int64(st, 10)));
-	json_object_set_new(r, "updatedAt", json_integer(sqlite3_column_int64(st, 11)));
-	json_object_set_new(r, "lastKeySerial", json_integer(sqlite3_column_int64(st, 12)));
-	json_object_set_new(r, "lastKeyExpires", sqlite3_column_type(st, 13) == SQLITE_NULL
-				? json_null() : json_integer(sqlite3_column_int64(st, 13)));
-	claims = json_loads((const char *)sqlite3_column_text(st, 14), 0, NULL);
+	json_object_set_new(r, "registeredAt", json_integer(store_column_int64(st, 10)));
+	json_object_set_new(r, "updatedAt", json_integer(store_column_int64(st, 11)));
+	json_object_set_new(r, "lastKeySerial", json_integer(store_column_int64(st, 12)));
+	json_object_set_new(r, "lastKeyExpires", store_column_is_null(st, 13)
+				? json_null() : json_integer(store_column_int64(st, 13)));
+	claims = json_loads(store_column_text(st, 14), 0, NULL);
 	json_object_set(r, "totals", json_object_get(claims, "totals"));
 	if (with_hosts)
 		json_object_set(r, "hosts", json_object_get(claims, "hosts"));
@@ -143,17 +143,17 @@ static void print_host(json_t *h, const char *label)
 
 int registration_id(store *db, const char *name, int live_only, long long *id, ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 	int found;
 
 	if (store_prepare(db, live_only ? "SELECT id FROM registrations WHERE name = ? AND "
 			  "status = 'Registered'" : "SELECT id FROM registrations WHERE name = ?",
 			  &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
+	store_bind_text(st, 1, name);
+	found = store_step(st) == STORE_ROW;
 	if (found)
-		*id = sqlite3_column_int64(st, 0);
+		*id = store_column_int64(st, 0);
 	store_release(db, st);
 	if (found)
 		return AR_OK;
@@ -165,7 +165,7 @@ int registration_id(store *db, const char *name, int live_only, long long *id, a
 json_t *registrar_registrations_json(store *db, ar_err *e)
 {
 	json_t *list = json_array();
-	sqlite3_stmt *st = NULL;
+	store_stmt *st = NULL;
 	char sql[512];
 	int rc;
 
@@ -174,10 +174,10 @@ json_t *registrar_registrations_json(store *db, ar_err *e)
 		json_decref(list);
 		return NULL;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = store_step(st)) == STORE_ROW)
 		json_array_append_new(list, row_json(st, 0));
 	store_release(db, st);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DONE) {
 		json_decref(list);
 		store_error(db, "read", e);
 		return NULL;
@@ -187,15 +187,15 @@ json_t *registrar_registrations_json(store *db, ar_err *e)
 
 json_t *registrar_registration_json(store *db, const char *name, ar_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	store_stmt *st = NULL;
 	json_t *r = NULL;
 	char sql[512];
 
 	snprintf(sql, sizeof sql, "%s WHERE name = ?", select_sql);
 	if (store_prepare(db, sql, &st, e) != AR_OK)
 		return NULL;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	store_bind_text(st, 1, name);
+	if (store_step(st) == STORE_ROW)
 		r = row_json(st, 1);
 	else {
 		ar_fail(e, AR_EINPUT, NULL, "RegistrationNotFound: %s", name);

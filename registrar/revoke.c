@@ -31,15 +31,15 @@ typedef struct {
 
 static int latest(store *db, revoke_out *out, ar_err *e)
 {
-	sqlite3_stmt *st;
-	const unsigned char *t;
+	store_stmt *st;
+	const char *t;
 
 	if (store_prepare(db, "SELECT version, text FROM revocation_lists ORDER BY version DESC "
 			  "LIMIT 1", &st, e) != AR_OK)
 		return e->status;
-	if (sqlite3_step(st) == SQLITE_ROW && (t = sqlite3_column_text(st, 1))) {
-		out->version = sqlite3_column_int64(st, 0);
-		out->text = strdup((const char *)t);
+	if (store_step(st) == STORE_ROW && (t = store_column_text(st, 1))) {
+		out->version = store_column_int64(st, 0);
+		out->text = strdup(t);
 	}
 	store_release(db, st);
 	if (out->version && !out->text)
@@ -51,18 +51,18 @@ static int latest(store *db, revoke_out *out, ar_err *e)
 static int add_activation(store *db, const char *name, long long now, revoke_out *out,
 			  ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 	long long id = 0, serial = 0, held = 0;
 	int found;
 
 	if (store_prepare(db, "SELECT id, key_serial FROM registrations WHERE name = ?", &st,
 			  e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
+	store_bind_text(st, 1, name);
+	found = store_step(st) == STORE_ROW;
 	if (found) {
-		id = sqlite3_column_int64(st, 0);
-		serial = sqlite3_column_int64(st, 1);
+		id = store_column_int64(st, 0);
+		serial = store_column_int64(st, 1);
 	}
 	store_release(db, st);
 	if (!found)
@@ -74,9 +74,9 @@ static int add_activation(store *db, const char *name, long long now, revoke_out
 	if (store_prepare(db, "SELECT serials_up_to FROM revoked_activations WHERE "
 			  "registration_id = ?", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		held = sqlite3_column_int64(st, 0);
+	store_bind_int64(st, 1, id);
+	if (store_step(st) == STORE_ROW)
+		held = store_column_int64(st, 0);
 	store_release(db, st);
 	snprintf(out->what, sizeof out->what, "registration %s: keys up to serial %lld",
 		 ar_text_shown(name), serial);
@@ -87,9 +87,9 @@ static int add_activation(store *db, const char *name, long long now, revoke_out
 			  "revoked_at) VALUES (?1, ?2, ?3) ON CONFLICT (registration_id) DO UPDATE "
 			  "SET serials_up_to = ?2, revoked_at = ?3", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, serial);
-	sqlite3_bind_int64(st, 3, now);
+	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 2, serial);
+	store_bind_int64(st, 3, now);
 	out->changed = 1;
 	return store_exec_step(db, st, e);
 }
@@ -99,7 +99,7 @@ static int add_activation(store *db, const char *name, long long now, revoke_out
 static int add_issuer_key(store *db, const char *kid, const char *current, long long now,
 			  revoke_out *out, ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 	int held;
 
 	if (strcmp(kid, current) == 0)
@@ -108,16 +108,16 @@ static int add_issuer_key(store *db, const char *kid, const char *current, long 
 	snprintf(out->what, sizeof out->what, "issuer key %s", kid);
 	if (store_prepare(db, "SELECT 1 FROM revoked_issuer_keys WHERE kid = ?", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, kid, -1, SQLITE_STATIC);
-	held = sqlite3_step(st) == SQLITE_ROW;
+	store_bind_text(st, 1, kid);
+	held = store_step(st) == STORE_ROW;
 	store_release(db, st);
 	if (held)
 		return AR_OK;
 	if (store_prepare(db, "INSERT INTO revoked_issuer_keys (kid, revoked_at) VALUES (?, ?)",
 			  &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, kid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
+	store_bind_text(st, 1, kid);
+	store_bind_int64(st, 2, now);
 	out->changed = 1;
 	return store_exec_step(db, st, e);
 }
@@ -126,24 +126,24 @@ static int add_issuer_key(store *db, const char *kid, const char *current, long 
 static json_t *claims_of(store *db, long long version, long long now, ar_err *e)
 {
 	json_t *keys = json_array(), *acts = json_array(), *c;
-	sqlite3_stmt *st;
+	store_stmt *st;
 
 	if (store_prepare(db, "SELECT kid FROM revoked_issuer_keys ORDER BY revoked_at, kid", &st,
 			  e) == AR_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while (store_step(st) == STORE_ROW)
 			json_array_append_new(keys, json_string((const char *)
-								sqlite3_column_text(st, 0)));
+								store_column_text(st, 0)));
 		store_release(db, st);
 	}
 	if (store_prepare(db, "SELECT r.name, r.cloud_id, a.serials_up_to, a.revoked_at FROM "
 			  "revoked_activations a JOIN registrations r ON r.id = a.registration_id "
 			  "ORDER BY r.name", &st, e) == AR_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while (store_step(st) == STORE_ROW)
 			json_array_append_new(acts, json_pack("{s:s, s:s, s:I, s:I}", "registration",
-				(const char *)sqlite3_column_text(st, 0), "cloudId",
-				(const char *)sqlite3_column_text(st, 1), "serialsUpTo",
-				(json_int_t)sqlite3_column_int64(st, 2), "revokedAt",
-				(json_int_t)sqlite3_column_int64(st, 3)));
+				store_column_text(st, 0), "cloudId",
+				store_column_text(st, 1), "serialsUpTo",
+				(json_int_t)store_column_int64(st, 2), "revokedAt",
+				(json_int_t)store_column_int64(st, 3)));
 		store_release(db, st);
 	}
 	c = json_pack("{s:I, s:I, s:o, s:o}", "version", (json_int_t)version, "issuedAt",
@@ -158,7 +158,7 @@ static int sign_list(store *db, const ar_signer *signer, const char *kid, long l
 {
 	char sha[AR_SHA256_HEX_CHARS + 1], detail[400];
 	json_t *claims = claims_of(db, out->version + 1, now, e);
-	sqlite3_stmt *st;
+	store_stmt *st;
 	char *text = NULL;
 	int rc = claims ? ar_revocation_encode(claims, signer, &text, e) : e->status;
 
@@ -172,11 +172,11 @@ static int sign_list(store *db, const ar_signer *signer, const char *kid, long l
 	if (store_prepare(db, "INSERT INTO revocation_lists (version, issuer_kid, sha256, text, "
 			  "created_at) VALUES (?, ?, ?, ?, ?)", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, out->version);
-	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, sha, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now);
+	store_bind_int64(st, 1, out->version);
+	store_bind_text(st, 2, kid);
+	store_bind_text(st, 3, sha);
+	store_bind_text(st, 4, text);
+	store_bind_int64(st, 5, now);
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 	snprintf(detail, sizeof detail, "%s, revocation list version %lld, sha256 %s", out->what,

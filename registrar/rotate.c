@@ -37,7 +37,7 @@ static int path_of(const char *dir, const char *name, const char *suffix, char *
 static int last_key(store *db, long long *version, char kid[AR_THUMBPRINT_CHARS + 1],
 		    ar_err *e)
 {
-	sqlite3_stmt *st = NULL;
+	store_stmt *st = NULL;
 	int step;
 
 	*version = 0;
@@ -45,13 +45,13 @@ static int last_key(store *db, long long *version, char kid[AR_THUMBPRINT_CHARS 
 	if (store_prepare(db, "SELECT version, kid FROM issuer_keys ORDER BY version DESC "
 			  "LIMIT 1", &st, e) != AR_OK)
 		return e->status;
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*version = sqlite3_column_int64(st, 0);
+	step = store_step(st);
+	if (step == STORE_ROW) {
+		*version = store_column_int64(st, 0);
 		store_column_copy(kid, AR_THUMBPRINT_CHARS + 1, st, 1);
 	}
 	store_release(db, st);
-	return (step == SQLITE_ROW || step == SQLITE_DONE) ? AR_OK
+	return (step == STORE_ROW || step == STORE_DONE) ? AR_OK
 							   : store_error(db, "issuer keys", e);
 }
 
@@ -62,7 +62,7 @@ static int refuse_known_key(store *db, const uint8_t pk[AR_ED25519_PK_BYTES],
 			    const char *current, ar_err *e)
 {
 	char kid[AR_THUMBPRINT_CHARS + 1];
-	sqlite3_stmt *st = NULL;
+	store_stmt *st = NULL;
 	long long version = 0;
 	int step;
 
@@ -73,12 +73,12 @@ static int refuse_known_key(store *db, const uint8_t pk[AR_ED25519_PK_BYTES],
 			       "object= label)", kid);
 	if (store_prepare(db, "SELECT version FROM issuer_keys WHERE kid = ?1", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_text(st, 1, kid, -1, SQLITE_TRANSIENT);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		version = sqlite3_column_int64(st, 0);
+	store_bind_text(st, 1, kid);
+	step = store_step(st);
+	if (step == STORE_ROW)
+		version = store_column_int64(st, 0);
 	store_release(db, st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != STORE_ROW && step != STORE_DONE)
 		return store_error(db, "issuer keys", e);
 	if (version)
 		return ar_fail(e, AR_EUSAGE, "--pkcs11", "the token key the URI names was issuer "
@@ -91,7 +91,7 @@ static int insert_key(store *db, long long version, const uint8_t pk[AR_ED25519_
 		      const char *statement, long long now, ar_err *e)
 {
 	char kid[AR_THUMBPRINT_CHARS + 1], *pem = ar_key_public_pem(pk);
-	sqlite3_stmt *st = NULL;
+	store_stmt *st = NULL;
 	int rc;
 
 	if (!pem)
@@ -100,14 +100,14 @@ static int insert_key(store *db, long long version, const uint8_t pk[AR_ED25519_
 	rc = store_prepare(db, "INSERT INTO issuer_keys (version, kid, public_key, statement, "
 			   "created_at) VALUES (?1, ?2, ?3, ?4, ?5)", &st, e);
 	if (rc == AR_OK) {
-		sqlite3_bind_int64(st, 1, version);
-		sqlite3_bind_text(st, 2, kid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, pem, -1, SQLITE_TRANSIENT);
+		store_bind_int64(st, 1, version);
+		store_bind_text(st, 2, kid);
+		store_bind_text(st, 3, pem);
 		if (statement)
-			sqlite3_bind_text(st, 4, statement, -1, SQLITE_TRANSIENT);
+			store_bind_text(st, 4, statement);
 		else
-			sqlite3_bind_null(st, 4);
-		sqlite3_bind_int64(st, 5, now);
+			store_bind_null(st, 4);
+		store_bind_int64(st, 5, now);
 		rc = store_exec_step(db, st, e);
 		store_release(db, st);
 	}

@@ -17,8 +17,8 @@
 
 static int read_chain(store *db, char ***texts, size_t *n, ar_err *e)
 {
-	sqlite3_stmt *st = NULL;
-	int step = SQLITE_DONE, rc;
+	store_stmt *st = NULL;
+	int step = STORE_DONE, rc;
 	char **t;
 
 	*texts = calloc(AR_MAX_ROTATIONS + 1, sizeof **texts);
@@ -28,13 +28,13 @@ static int read_chain(store *db, char ***texts, size_t *n, ar_err *e)
 	rc = store_prepare(db, "SELECT statement FROM issuer_keys WHERE version >= 2 "
 			   "ORDER BY version", &st, e);
 	t = *texts;
-	while (rc == AR_OK && (step = sqlite3_step(st)) == SQLITE_ROW && *n <= AR_MAX_ROTATIONS) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
+	while (rc == AR_OK && (step = store_step(st)) == STORE_ROW && *n <= AR_MAX_ROTATIONS) {
+		const char *v = store_column_text(st, 0);
 
-		if (!(t[(*n)++] = strdup(v ? (const char *)v : "")))
+		if (!(t[(*n)++] = strdup(v ? v : "")))
 			rc = ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	}
-	if (rc == AR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+	if (rc == AR_OK && step != STORE_ROW && step != STORE_DONE)
 		rc = store_error(db, "issuer keys", e);
 	if (st)
 		store_release(db, st);

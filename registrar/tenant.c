@@ -47,14 +47,14 @@ static int open_for(const registrar_opts *o, store **db, long long *id, int writ
 static int bound_step(store *db, const char *sql, long long id, const char *a, const char *b,
 		      int *changes, ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 
 	if (store_prepare(db, sql, &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC);
+	store_bind_int64(st, 1, id);
+	store_bind_text(st, 2, a);
 	if (b)
-		sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
+		store_bind_text(st, 3, b);
 	if (store_exec_step(db, st, e) != AR_OK)
 		return e->status;
 	if (changes)
@@ -66,14 +66,14 @@ static int bound_step(store *db, const char *sql, long long id, const char *a, c
  * is issued. Counted after any pair it replaces is gone. */
 static int check_room(store *db, long long id, const char *registration, ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 	long long n;
 
 	if (store_prepare(db, "SELECT count(*) FROM tenants WHERE registration_id = ?1", &st,
 			  e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, id);
-	n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	store_bind_int64(st, 1, id);
+	n = store_step(st) == STORE_ROW ? store_column_int64(st, 0) : -1;
 	store_release(db, st);
 	if (n < 0)
 		return store_error(db, "read", e);
@@ -89,19 +89,19 @@ static int check_room(store *db, long long id, const char *registration, ar_err 
 static int pair_mapped(store *db, long long id, const char *sub, const char *tenant,
 		       int *found, ar_err *e)
 {
-	sqlite3_stmt *st;
+	store_stmt *st;
 	int rc;
 
 	if (store_prepare(db, "SELECT 1 FROM tenants WHERE registration_id = ?1 AND "
 			  "subscription = ?2 AND tenant = ?3", &st, e) != AR_OK)
 		return e->status;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, sub, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, tenant, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
+	store_bind_int64(st, 1, id);
+	store_bind_text(st, 2, sub);
+	store_bind_text(st, 3, tenant);
+	rc = store_step(st);
+	*found = rc == STORE_ROW;
 	store_release(db, st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? AR_OK : store_error(db, "read", e);
+	return (rc == STORE_ROW || rc == STORE_DONE) ? AR_OK : store_error(db, "read", e);
 }
 
 int registrar_tenant_put(store *db, long long id, const char *registration, const char *sub,
@@ -208,7 +208,7 @@ json_t *registrar_tenant_page(store *db, long long id, const char *after, size_t
 			      int *more)
 {
 	json_t *page = json_array();
-	sqlite3_stmt *st;
+	store_stmt *st;
 	ar_err ignored;
 	size_t n = 0;
 
@@ -219,18 +219,18 @@ json_t *registrar_tenant_page(store *db, long long id, const char *after, size_t
 		json_decref(page);
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, after ? after : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit + 1);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	store_bind_int64(st, 1, id);
+	store_bind_text(st, 2, after ? after : "");
+	store_bind_int64(st, 3, (long long)limit + 1);
+	while (store_step(st) == STORE_ROW) {
 		if (n++ == limit) {
 			*more = 1;
 			break;
 		}
 		json_array_append_new(page, json_pack("{s:s, s:s}", "subscriptionId",
-						      (const char *)sqlite3_column_text(st, 0),
+						      store_column_text(st, 0),
 						      "tenantId",
-						      (const char *)sqlite3_column_text(st, 1)));
+						      store_column_text(st, 1)));
 	}
 	store_release(db, st);
 	return page;

@@ -14,7 +14,7 @@ command -v faketime >/dev/null 2>&1 || need faketime # the attack suite sets clo
 for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
 	    jansson:libjansson-dev sqlite3:libsqlite3-dev cmocka:libcmocka-dev \
 	    libqrencode:libqrencode-dev libpng:libpng-dev libmicrohttpd:libmicrohttpd-dev \
-	    p11-kit-1:libp11-kit-dev; do
+	    p11-kit-1:libp11-kit-dev libpq:libpq-dev; do
 	pc=${pair%%:*}
 	pkg=${pair#*:}
 	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$pc"; then
@@ -23,6 +23,9 @@ for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
 done
 command -v valgrind >/dev/null 2>&1 || need valgrind
 command -v softhsm2-util >/dev/null 2>&1 || need softhsm2 # tests/e2e/pkcs11.sh: the issuer key in a token
+# tests/pg: a throw-away PostgreSQL 15 cluster (initdb, pg_ctl) the registrar's suites run on too
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need postgresql-15
+command -v psql >/dev/null 2>&1 || need postgresql-client-15
 command -v groff >/dev/null 2>&1 || need groff-base # the man pages are rendered and checked
 command -v jq >/dev/null 2>&1 || need jq # the worked decode in docs/formats.md is run
 [ -x /usr/bin/time ] || need time # make bench: peak memory of a process

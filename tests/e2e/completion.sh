@@ -56,16 +56,16 @@ same "per-verb flags: key-import check" "$(printf '%s\n' --host --json --probe -
 same "per-verb flags: key-import import" "$(printf '%s\n' --dry-run --help --host --probe --root --state-dir --version)" \
 	"$(offers key-import import -)"
 same "key-import trust verbs" "$(printf '%s\n' add list remove update)" "$(offers key-import trust '')"
-same "per-verb flags: registrar rotate-issuer-key" "$(printf '%s\n' --data-dir --force --pkcs11 -o)" \
+same "per-verb flags: registrar rotate-issuer-key" "$(printf '%s\n' --data-dir --database --force --pkcs11 -o)" \
 	"$(offers registrar rotate-issuer-key -)"
-same "per-verb flags: revoke" "$(printf '%s\n' --data-dir --force --issuer-key --name -o)" "$(offers registrar revoke -)"
+same "per-verb flags: revoke" "$(printf '%s\n' --data-dir --database --force --issuer-key --name -o)" "$(offers registrar revoke -)"
 
 # values
 same "billing models" "$(printf '%s\n' Capacity Custom Development)" \
 	"$(offers token-gen create --billing-model '')"
-same "per-verb flags: activation-key" "$(printf '%s\n' --data-dir --host-match --name --qr --valid-days -o)" \
+same "per-verb flags: activation-key" "$(printf '%s\n' --data-dir --database --host-match --name --qr --valid-days -o)" \
 	"$(offers registrar activation-key -)"
-same "tenant list takes --registration only (and --data-dir)" "$(printf '%s\n' --data-dir --registration)" \
+same "tenant list takes --registration only (and --data-dir, --database)" "$(printf '%s\n' --data-dir --database --registration)" \
 	"$(offers registrar tenant list -)"
 same "status: --json" "--json" "$(offers key-import status --j)"
 same "status: --warn-days" "--warn-days" "$(offers key-import status --w)"
@@ -73,7 +73,7 @@ same "status: --metrics" "--metrics" "$(offers key-import status --m)"
 touch ActivationKey.png ActivationKey.txt
 same "--host-match completes the policies" "$(printf '%s\n' all any most)" "$(offers registrar activation-key --host-match "")"
 same "init --host-match completes the policies" "$(printf '%s\n' all any most)" "$(offers registrar init --host-match "")"
-same "registrar config offers its settings" "$(printf '%s\n' --data-dir --json host-match)" "$(offers registrar config '')"
+same "registrar config offers its settings" "$(printf '%s\n' --data-dir --database --json host-match)" "$(offers registrar config '')"
 same "registrar config host-match offers the policies" "$(printf '%s\n' all any most)" "$(offers registrar config host-match '' | grep -v '^-')"
 same "--qr completes file names" "ActivationKey.png" "$(offers registrar activation-key --qr ActivationKey.p)"
 same "a key file for key-import" "ActivationKey.txt" "$(offers key-import ActivationKey.t)"

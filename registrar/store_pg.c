@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The store on PostgreSQL through libpq: several `registrar serve` (and the CLI) on one
+ * database. Every write transaction takes one advisory lock first, so that the rules the
+ * verbs check inside it hold at commit on every server exactly as SQLite's BEGIN IMMEDIATE
+ * makes them hold on one: no serial issued twice, no name bound twice (and the database's
+ * own constraints refuse it besides). READ COMMITTED: each statement sees what committed
+ * before it, the lock's holder everything. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ar_limits.h"
+#include "store_impl.h"
+
+/* The advisory lock every write transaction holds: "airreg" in ASCII. */
+#define PG_WRITER_LOCK "126879297644903"
+#define PG_SESSION_SQL                                                                   \
+	"SET lock_timeout = 10000; SET client_min_messages = warning; SET TIME ZONE 'UTC'"
+
+_Static_assert(AR_DB_BUSY_TIMEOUT_MS == 10000, "PG_SESSION_SQL's lock_timeout");
+
+/* libpq prints the server's notices on stderr: ours is one line a failure. */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* The first line of libpq's text (its messages end in a newline, some hold two lines). */
+static void first_line(char *dst, size_t cap, const char *text)
+{
+	size_t n = strcspn(text ? text : "", "\n");
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, text ? text : "", n);
+	dst[n] = '\0';
+}
+
+static void note(store *db, const char *state, const char *message)
+{
+	snprintf(db->state, sizeof db->state, "%s", state ? state : "");
+	first_line(db->message, sizeof db->message, message);
+	if (PQstatus(db->pg) != CONNECTION_OK)
+		db->lost = 1;
+}
+
+static void note_result(store *db, const PGresult *r)
+{
+	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+	note(db, r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
+	     m ? m : PQerrorMessage(db->pg));
+}
+
+/* Failures of the place, not of the request: the connection, the server's state,
+ * contention, a read-only standby, permissions. */
+static int environment_state(const char *s)
+{
+	static const char *const classes[] = { "08", "28", "3D", "40", "53", "57", "58", NULL };
+	static const char *const states[] = { "55P03", "25006", "42501", "55006", NULL };
+	size_t i;
+
+	for (i = 0; classes[i]; i++)
+		if (strncmp(s, classes[i], 2) == 0)
+			return 1;
+	for (i = 0; states[i]; i++)
+		if (strcmp(s, states[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int pg_error(store *db, const char *what, ar_err *e)
+{
+	int status = (db->lost || environment_state(db->state)) ? AR_EENV : AR_EINTERNAL;
+
+	return ar_fail(e, status, db->where, "database: %s: %s", what,
+		       db->message[0] ? db->message : "failed");
+}
+
+int pg_exec(store *db, const char *sql)
+{
+	PGresult *r;
+	int ok;
+
+	if (db->lost) {
+		note(db, "08006", "the connection to the server was lost");
+		return AR_EENV;
+	}
+	r = PQexec(db->pg, sql);
+	ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+	if (!ok)
+		note_result(db, r);
+	/* a COMMIT of a transaction the server aborted says ROLLBACK, not an error */
+	else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		note(db, "40000", "the server rolled the transaction back");
+		ok = 0;
+	}
+	PQclear(r);
+	return ok ? AR_OK : AR_EINTERNAL;
+}
+
+/* sql with SQLite's parameters (?N, and ? for one past the largest so far) as
+ * PostgreSQL's ($N); none is read inside a quoted literal. */
+static char *translate(const char *sql, int *n_params)
+{
+	char *out = malloc(strlen(sql) * 3 + 1), *o = out;
+	int quoted = 0, largest = 0;
+	const char *p;
+
+	if (!out)
+		return NULL;
+	for (p = sql; *p; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		if (*p != '?' || quoted) {
+			*o++ = *p;
+			continue;
+		}
+		if (p[1] >= '1' && p[1] <= '9') {
+			int n = 0;
+
+			while (p[1] >= '0' && p[1] <= '9' && n < 100)
+				n = n * 10 + (*++p - '0');
+			if (n > largest)
+				largest = n;
+			o += sprintf(o, "$%d", n);
+		} else {
+			o += sprintf(o, "$%d", ++largest);
+		}
+	}
+	*o = '\0';
+	*n_params = largest;
+	return out;
+}
+
+int pg_prepare(store *db, store_stmt *st, ar_err *e)
+{
+	char *text;
+	PGresult *r;
+	int ok;
+
+	if (db->lost) {
+		note(db, "08006", "the connection to the server was lost");
+		return pg_error(db, "prepare", e);
+	}
+	if (!(text = translate(st->sql, &st->n_params)))
+		return ar_fail(e, AR_EINTERNAL, db->where, "out of memory");
+	if (st->n_params > STORE_MAX_PARAMS) {
+		free(text);
+		return ar_fail(e, AR_EINTERNAL, db->where, "database: prepare: %d parameters",
+			       st->n_params);
+	}
+	snprintf(st->name, sizeof st->name, "s%lu", ++db->statements);
+	r = PQprepare(db->pg, st->name, text, 0, NULL);
+	free(text);
+	ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		note_result(db, r);
+	PQclear(r);
+	return ok ? AR_OK : pg_error(db, "prepare", e);
+}
+
+void pg_bind_text(store_stmt *st, int i, const char *v)
+{
+	if (i < 1 || i > STORE_MAX_PARAMS)
+		return;
+	free(st->params[i - 1]);
+	st->params[i - 1] = v ? strdup(v) : NULL;
+	if (v && !st->params[i - 1])
+		st->row = -1; /* out of memory: the step fails */
+}
+
+int pg_step(store_stmt *st)
+{
+	store *db = st->db;
+	PGresult *r;
+
+	if (st->res)
+		return ++st->row < st->rows ? STORE_ROW : STORE_DONE;
+	if (st->row < 0 || db->lost) {
+		note(db, db->lost ? "08006" : "", db->lost ? "the connection to the server was lost"
+							    : "out of memory");
+		return STORE_FAILED;
+	}
+	r = PQexecPrepared(db->pg, st->name, st->n_params, (const char *const *)st->params, NULL,
+			   NULL, 0);
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
+		st->res = r;
+		st->rows = PQntuples(r);
+		st->row = 0;
+		db->changes = 0;
+		return st->rows > 0 ? STORE_ROW : STORE_DONE;
+	}
+	if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
+		db->changes = atoi(PQcmdTuples(r));
+		st->res = r;
+		st->rows = st->row = 0;
+		return STORE_DONE;
+	}
+	note_result(db, r);
+	PQclear(r);
+	return STORE_FAILED;
+}
+
+static int in_row(const store_stmt *st, int col)
+{
+	return st->res && st->row >= 0 && st->row < st->rows && col >= 0 &&
+	       col < PQnfields(st->res);
+}
+
+const char *pg_column_text(store_stmt *st, int col)
+{
+	if (!in_row(st, col) || PQgetisnull(st->res, st->row, col))
+		return NULL;
+	return PQgetvalue(st->res, st->row, col);
+}
+
+long long pg_column_int64(store_stmt *st, int col)
+{
+	const char *v = pg_column_text(st, col);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+void pg_reset(store_stmt *st)
+{
+	int i;
+
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = st->rows = 0;
+	for (i = 0; i < STORE_MAX_PARAMS; i++) {
+		free(st->params[i]);
+		st->params[i] = NULL;
+	}
+}
+
+/* The server forgets a statement with its session; one dropped from a full cache is
+ * deallocated now (best effort: an aborted transaction refuses it, and a name is never
+ * used twice). */
+void pg_finalize(store_stmt *st)
+{
+	char sql[64];
+
+	pg_reset(st);
+	if (st->name[0] && !st->db->lost && PQtransactionStatus(st->db->pg) == PQTRANS_IDLE) {
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+		PQclear(PQexec(st->db->pg, sql));
+	}
+}
+
+static int session(store *db, ar_err *e)
+{
+	PQsetNoticeProcessor(db->pg, quiet, NULL);
+	return pg_exec(db, PG_SESSION_SQL) == AR_OK ? AR_OK : pg_error(db, "set up the session", e);
+}
+
+/* A lost connection is opened again between transactions, its statements forgotten (the
+ * server's died with it). */
+static int reconnect(store *db, ar_err *e)
+{
+	store_forget_statements(db);
+	PQreset(db->pg);
+	db->lost = 0;
+	if (PQstatus(db->pg) != CONNECTION_OK) {
+		note(db, "08001", PQerrorMessage(db->pg));
+		return pg_error(db, "connect", e);
+	}
+	return session(db, e);
+}
+
+int pg_revive(store *db, ar_err *e)
+{
+	if (db->in_tx || (!db->lost && PQstatus(db->pg) == CONNECTION_OK))
+		return AR_OK;
+	return reconnect(db, e);
+}
+
+int pg_begin(store *db, ar_err *e)
+{
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if ((db->lost || PQstatus(db->pg) != CONNECTION_OK) && reconnect(db, e) != AR_OK)
+			return e->status;
+		if (pg_exec(db, "BEGIN") == AR_OK)
+			break;
+		if (!db->lost)
+			return pg_error(db, "begin", e);
+	}
+	if (tries == 2)
+		return pg_error(db, "begin", e);
+	if (pg_exec(db, "SELECT pg_advisory_xact_lock(" PG_WRITER_LOCK ")") != AR_OK) {
+		int rc = pg_error(db, "take the writer lock", e);
+
+		pg_exec(db, "ROLLBACK");
+		return rc;
+	}
+	return AR_OK;
+}
+
+int pg_schema_present(store *db, int *present, ar_err *e)
+{
+	PGresult *r = PQexec(db->pg, "SELECT to_regclass('airreg_schema') IS NOT NULL");
+	int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+
+	if (!ok) {
+		note_result(db, r);
+		PQclear(r);
+		return pg_error(db, "read the schema", e);
+	}
+	*present = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	return AR_OK;
+}
+
+static int schema_version(store *db, int *version, ar_err *e)
+{
+	PGresult *r = PQexec(db->pg, "SELECT version FROM airreg_schema");
+	int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+
+	if (!ok) {
+		if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+			note(db, "", "airreg_schema holds no single version (damaged)");
+		else
+			note_result(db, r);
+		PQclear(r);
+		return pg_error(db, "read schema version", e);
+	}
+	*version = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return AR_OK;
+}
+
+/* Inside the writer lock: makes the schema (create), or checks and migrates it. */
+static int migrate(store *db, int create, ar_err *e)
+{
+	int target = STORE_PG_FIRST_VERSION + (int)store_pg_migration_count;
+	int present = 0, version = 0, rc;
+	char sql[96];
+
+	if ((size_t)target != store_migration_count)
+		return ar_fail(e, AR_EINTERNAL, db->where, "schema.c and schema_pg.c disagree");
+	rc = pg_schema_present(db, &present, e);
+	if (rc == AR_OK && present && create)
+		return ar_fail(e, AR_EENV, db->where, "registrar already initialised: the database "
+			       "holds a registrar schema");
+	if (rc == AR_OK && !present && !create)
+		return ar_fail(e, AR_EENV, db->where, "no registrar schema in this database "
+			       "(registrar init --database URL makes it)");
+	if (rc == AR_OK && create) {
+		snprintf(sql, sizeof sql, "INSERT INTO airreg_schema (version) VALUES (%d)",
+			 STORE_PG_FIRST_VERSION);
+		rc = store_exec(db, store_pg_base, "create the schema", e);
+		if (rc == AR_OK)
+			rc = store_exec(db, sql, "create the schema", e);
+		version = STORE_PG_FIRST_VERSION;
+	} else if (rc == AR_OK) {
+		rc = schema_version(db, &version, e);
+	}
+	if (rc == AR_OK && version > target)
+		return ar_fail(e, AR_EENV, db->where,
+			       "database schema %d is newer than this registrar (%d)", version, target);
+	if (rc == AR_OK && version < STORE_PG_FIRST_VERSION)
+		return ar_fail(e, AR_EENV, db->where, "database schema %d: not one this registrar "
+			       "made (damaged)", version);
+	for (; rc == AR_OK && version < target; version++) {
+		snprintf(sql, sizeof sql, "UPDATE airreg_schema SET version = %d", version + 1);
+		rc = store_exec(db, store_pg_migrations[version - STORE_PG_FIRST_VERSION],
+				"migrate", e);
+		if (rc == AR_OK)
+			rc = store_exec(db, sql, "migrate", e);
+	}
+	return rc;
+}
+
+/* create: 1 makes the schema and leaves its transaction open for the first rows (the
+ * caller ends it); 0 checks and migrates it; -1 only connects. */
+int pg_open(const char *url, int create, store *db, ar_err *e)
+{
+	static const char *const keys[] = { "connect_timeout", "application_name", "dbname",
+					    NULL };
+	const char *values[] = { AR_PG_CONNECT_TIMEOUT, "airreg-registrar", url, NULL };
+	int rc;
+
+	snprintf(db->where, sizeof db->where, "%s", url);
+	db->pg = PQconnectdbParams(keys, values, 1);
+	if (!db->pg)
+		return ar_fail(e, AR_EINTERNAL, url, "out of memory");
+	if (PQstatus(db->pg) != CONNECTION_OK) {
+		note(db, "08001", PQerrorMessage(db->pg));
+		return ar_fail(e, AR_EENV, url, "cannot connect to the database: %s", db->message);
+	}
+	if (session(db, e) != AR_OK)
+		return e->status;
+	if (create < 0)
+		return AR_OK;
+	if (pg_begin(db, e) != AR_OK)
+		return e->status;
+	db->in_tx = 1;
+	rc = migrate(db, create, e);
+	if (rc != AR_OK || !create)
+		rc = store_end(db, rc, e);
+	return rc;
+}
+
+void pg_close(store *db)
+{
+	PQfinish(db->pg);
+	db->pg = NULL;
+}
