@@ -79,6 +79,22 @@ static int audit_reinit(const char *dir, const char *kid, const char *host_match
 	return rc;
 }
 
+/* init --database elsewhere than a registrar.db that holds this issuer's registrations
+ * would start an empty one beside it: serials from 1 again, names free again. */
+static int elsewhere_refused(const char *dir, ar_err *e)
+{
+	char here[4096], target[4096];
+	int url = 0;
+
+	if (ar_join_path(here, sizeof here, dir, AR_DATABASE_FILE, e) != AR_OK ||
+	    store_target(dir, target, sizeof target, &url, e) != AR_OK)
+		return e->status;
+	if (strcmp(here, target) == 0 || !ar_file_exists(here))
+		return AR_OK;
+	return ar_fail(e, AR_EENV, here, "this data directory's registrations are here: init "
+		       "does not move them to another database (docs/scaling.md)");
+}
+
 /* The database is the commit point: it appears whole, last. */
 int cmd_init_run(const registrar_opts *o, ar_err *e)
 {
@@ -101,7 +117,9 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 	if (ar_lock_dir(dir, &lock, e) != AR_OK)
 		return e->status;
 	/* the URL first: an init stopped after it is run again, and finds its database */
-	rc = store_record_target(dir, e);
+	rc = elsewhere_refused(dir, e);
+	if (rc == AR_OK)
+		rc = store_record_target(dir, e);
 	if (rc == AR_OK)
 		rc = store_exists(dir, &exists, e);
 	if (rc == AR_OK && exists && !o->force)

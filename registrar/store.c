@@ -378,6 +378,7 @@ int store_close(store *db, int rc, ar_err *e)
 {
 	if (!db)
 		return rc;
+	db->closing = 1;
 	store_forget_statements(db);
 	if (db->pg) {
 		pg_close(db);

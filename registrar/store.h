@@ -26,14 +26,15 @@ extern const size_t store_pg_migration_count;
  * once by main() before any store_* call (--database, else $AIRREG_DATABASE). */
 void store_use_database(const char *target);
 /* AR_OK when target may be used: a URL libpq parses that carries no password (ps and
- * /proc show it: PGPASSFILE or ~/.pgpass hold it), a path not empty; else AR_EUSAGE
+ * /proc show it: PGPASSFILE or ~/.pgpass hold it), or an absolute path; else AR_EUSAGE
  * naming what. */
 int store_check_target(const char *target, const char *what, ar_err *e);
-/* The database of DATA_DIR into out: store_use_database's, else the URL init --database
- * recorded in DATA_DIR/database, else DATA_DIR/registrar.db. *is_url: a PostgreSQL one. */
+/* The database of DATA_DIR into out: store_use_database's, else the URL or path init
+ * --database recorded in DATA_DIR/database, else DATA_DIR/registrar.db. *is_url: it is
+ * a PostgreSQL URL. */
 int store_target(const char *data_dir, char *out, size_t cap, int *is_url, ar_err *e);
-/* Records a URL init was given in DATA_DIR/database (one line, no secret in it), so that
- * later verbs find it without the flag; a path or the default records nothing. */
+/* Records the URL or path init was given in DATA_DIR/database (one line, no secret in
+ * it), so that later verbs find it without the flag; the default records nothing. */
 int store_record_target(const char *data_dir, ar_err *e);
 /* *exists: DATA_DIR's database holds a registrar schema (a file there, or the schema's
  * version table in the PostgreSQL database). */

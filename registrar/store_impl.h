@@ -41,6 +41,7 @@ struct store {
 	char state[6];
 	char message[512];
 	int lost;             /* the connection broke: every statement fails until revived */
+	int closing;          /* statements are forgotten with the session, not deallocated */
 	int in_tx;            /* between store_begin and store_end: never revived there */
 };
 

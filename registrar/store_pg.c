@@ -189,7 +189,6 @@ int pg_step(store_stmt *st)
 		st->res = r;
 		st->rows = PQntuples(r);
 		st->row = 0;
-		db->changes = 0;
 		return st->rows > 0 ? STORE_ROW : STORE_DONE;
 	}
 	if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
@@ -236,15 +235,16 @@ void pg_reset(store_stmt *st)
 	}
 }
 
-/* The server forgets a statement with its session; one dropped from a full cache is
- * deallocated now (best effort: an aborted transaction refuses it, and a name is never
- * used twice). */
+/* The server forgets a statement with its session (so nothing is sent when it closes);
+ * one dropped from a full cache is deallocated now (best effort: an aborted transaction
+ * refuses it, and a name is never used twice). */
 void pg_finalize(store_stmt *st)
 {
 	char sql[64];
 
 	pg_reset(st);
-	if (st->name[0] && !st->db->lost && PQtransactionStatus(st->db->pg) == PQTRANS_IDLE) {
+	if (st->name[0] && !st->db->lost && !st->db->closing &&
+	    PQtransactionStatus(st->db->pg) == PQTRANS_IDLE) {
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
 		PQclear(PQexec(st->db->pg, sql));
 	}

@@ -36,8 +36,12 @@ int store_check_target(const char *target, const char *what, ar_err *e)
 	if (!*target || strlen(target) >= AR_DATABASE_TARGET_MAX || strchr(target, '\n'))
 		return ar_fail(e, AR_EUSAGE, NULL, "%s: not a postgresql:// URL or a file's path "
 			       "(1 to %d bytes, one line)", what, AR_DATABASE_TARGET_MAX - 1);
+	/* a relative path names another file from another directory (serve under systemd
+	 * runs in /) */
 	if (!store_is_pg_url(target))
-		return AR_OK;
+		return target[0] == '/' ? AR_OK
+					: ar_fail(e, AR_EUSAGE, NULL, "%s: give a postgresql:// URL "
+						  "or an absolute path, not \"%s\"", what, target);
 	opts = PQconninfoParse(target, &why);
 	if (!opts) {
 		ar_fail(e, AR_EUSAGE, NULL, "%s: not a URL libpq reads: %s", what,
@@ -57,7 +61,7 @@ int store_check_target(const char *target, const char *what, ar_err *e)
 	return AR_OK;
 }
 
-/* DATA_DIR/database: one line, the URL init --database was given. */
+/* DATA_DIR/database: one line, the URL or path init --database was given. */
 static int read_recorded(const char *path, char *out, size_t cap, ar_err *e)
 {
 	uint8_t *data = NULL;
@@ -69,11 +73,10 @@ static int read_recorded(const char *path, char *out, size_t cap, ar_err *e)
 		len--;
 	data[len] = '\0';
 	if (len == 0 || len >= cap || memchr(data, '\n', len) || memchr(data, '\0', len) ||
-	    !store_is_pg_url((char *)data) ||
 	    store_check_target((char *)data, AR_DATABASE_URL_FILE, e) != AR_OK) {
 		free(data);
 		return ar_fail(e, AR_EENV, path, "not one line holding a postgresql:// URL with no "
-			       "password (damaged)");
+			       "password, or an absolute path (damaged)");
 	}
 	memcpy(out, data, len + 1);
 	free(data);
@@ -109,7 +112,7 @@ int store_record_target(const char *data_dir, ar_err *e)
 	size_t len;
 	int rc;
 
-	if (!chosen_target || !store_is_pg_url(chosen_target))
+	if (!chosen_target)
 		return AR_OK;
 	if (ar_join_path(path, sizeof path, data_dir, AR_DATABASE_URL_FILE, e) != AR_OK)
 		return e->status;

@@ -2,6 +2,7 @@
 /* `registrar serve`'s resources, in the shape of the reference's ARM API:
  * /subscriptions/S/resourceGroups/G/providers/Microsoft.AzureStack/registrations[/NAME
  * [/getactivationkey | /customerSubscriptions[/ID]]], on the CLI's database and rules. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -9,6 +10,7 @@
 #include "api_internal.h"
 #include "ar_limits.h"
 #include "codec.h"
+#include "commands.h"
 #include "filekind.h"
 #include "host.h"
 #include "json.h"
@@ -46,7 +48,7 @@ void api_refuse(api_response *rs, const ar_err *e, const char *input_code)
 		{ "InvalidRequestContent", 400 }, { "ReceiptWrongStamp", 400 },
 		{ "ReceiptWrongKey", 400 }, { "ReceiptNotLatest", 409 }, { "ReceiptReplayed", 409 },
 	};
-	char message[sizeof e->where + sizeof e->msg + 2];
+	char message[sizeof e->where + sizeof e->msg + 2], shown[4 * sizeof message];
 	size_t i;
 
 	snprintf(message, sizeof message, "%s%s%s", e->where, e->where[0] ? ": " : "", e->msg);
@@ -55,12 +57,19 @@ void api_refuse(api_response *rs, const ar_err *e, const char *input_code)
 			api_error(rs, known[i].status, known[i].code, message);
 			return;
 		}
-	if (e->status == AR_EINPUT || e->status == AR_EUSAGE)
+	if (e->status == AR_EINPUT || e->status == AR_EUSAGE) {
 		api_error(rs, 400, input_code, message);
-	else if (e->status == AR_EENV)
-		api_error(rs, 503, "ServiceUnavailable", message);
+		return;
+	}
+	/* The place's own failure (the database's file or URL, its server's words) is the
+	 * operator's to read, in serve's log; the client is told only to try again. */
+	ar_text_escape(shown, sizeof shown, message, 0);
+	fprintf(stderr, PROGRAM ": serve: %s\n", shown);
+	if (e->status == AR_EENV)
+		api_error(rs, 503, "ServiceUnavailable", "the registrar cannot answer now: try "
+			  "again (its log says why)");
 	else
-		api_error(rs, 500, "InternalServerError", message);
+		api_error(rs, 500, "InternalServerError", "the registrar failed (its log says why)");
 }
 
 void api_reply(api_response *rs, unsigned status, json_t *doc)

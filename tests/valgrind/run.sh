@@ -4,10 +4,10 @@
 # definitely lost block fails the program (exit 99) and is listed here.
 #   VALGRIND_FULL=1 (make valgrind-full): every end-to-end test and the API test, every
 #     program under memcheck.
-#   otherwise (make valgrind, in make check): the tests that run every verb of each program,
-#     with only the program a test is about under memcheck (the others, which make its
-#     fixtures, run plain): token_gen.sh, registrar.sh, key_import.sh. What this leaves to
-#     valgrind-full (qr.sh's PNG and text drawing, the API test's server, --help, man pages,
+#   otherwise (make valgrind, in make check): the tests that run every verb of the two stamp
+#     programs, with only the program a test is about under memcheck (the others, which make
+#     its fixtures, run plain): token_gen.sh, key_import.sh. What this leaves to
+#     valgrind-full (registrar.sh, qr.sh's PNG and text drawing, the API test's server, --help, man pages,
 #     completion, the docs' checks, the samples, the hardware captures) runs under ASan+UBSan
 #     in make sanitize, the API's threads under ThreadSanitizer in make
 #     tsan, and the capture parsers under the fuzzers.
@@ -39,17 +39,13 @@ if [ "${VALGRIND_FULL:-0}" = 1 ]; then
 	BIN=$wrap/vg sh "$here/../e2e/run.sh" || rc=1
 	BIN=$wrap/vg sh "$here/../api/run.sh" || rc=1
 else
-	# two lanes, one a core: memcheck runs one thread, and these scripts one after another
-	# were the largest part of make check; each lane's output is printed whole, in order.
-	# registrar.sh alone (270 registrar runs, about 190 s) is one lane, token_gen.sh and
-	# key_import.sh the other (about 180 s)
-	tg=$(bin_for tg token-gen) rg=$(bin_for rg registrar) ki=$(bin_for ki key-import)
-	BIN=$rg sh "$here/../e2e/registrar.sh" > "$wrap/lane1" 2>&1 &
-	lane1=$!
-	{ BIN=$tg sh "$here/../e2e/token_gen.sh"; a=$?; BIN=$ki sh "$here/../e2e/key_import.sh" &&
-	  [ "$a" -eq 0 ]; } > "$wrap/lane2" 2>&1 || rc=1
-	wait "$lane1" || rc=1
-	cat "$wrap/lane1" "$wrap/lane2"
+	# one lane, one core: memcheck runs one thread. token_gen.sh then key_import.sh (about
+	# 180 s); registrar.sh (about 190 s more) left make check in issue 20, for the
+	# PostgreSQL suites to have the other core: the registrar runs under ASan+UBSan
+	# (make sanitize) and ThreadSanitizer (make tsan), and under memcheck in valgrind-full.
+	tg=$(bin_for tg token-gen) ki=$(bin_for ki key-import)
+	BIN=$tg sh "$here/../e2e/token_gen.sh" || rc=1
+	BIN=$ki sh "$here/../e2e/key_import.sh" || rc=1
 fi
 # valgrind 3.19 does not know openat2 (syscall 437) and says so, then answers ENOSYS: token-gen
 # takes its path for kernels without openat2 (token-gen/capture.c), which is no error of ours.
