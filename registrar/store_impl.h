@@ -76,6 +76,11 @@ int pg_begin(store *db, ar_err *e);
 /* Outside a transaction, a lost connection is opened again (its statements forgotten). */
 int pg_revive(store *db, ar_err *e);
 int pg_schema_present(store *db, int *present, ar_err *e);
+/* store_pg.c's, for store_pg_open.c: the session's settings; a failure's SQLSTATE and
+ * text kept for pg_error (a lost connection marks db lost). */
+int pg_session(store *db, ar_err *e);
+void pg_note(store *db, const char *state, const char *message);
+void pg_note_result(store *db, const PGresult *r);
 void pg_close(store *db);
 
 /* store_target.c: store_use_database's choice (NULL: none); a postgresql:// URL */

@@ -37,7 +37,7 @@ static void first_line(char *dst, size_t cap, const char *text)
 	dst[n] = '\0';
 }
 
-static void note(store *db, const char *state, const char *message)
+void pg_note(store *db, const char *state, const char *message)
 {
 	snprintf(db->state, sizeof db->state, "%s", state ? state : "");
 	first_line(db->message, sizeof db->message, message);
@@ -45,11 +45,11 @@ static void note(store *db, const char *state, const char *message)
 		db->lost = 1;
 }
 
-static void note_result(store *db, const PGresult *r)
+void pg_note_result(store *db, const PGresult *r)
 {
 	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
-	note(db, r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
+	pg_note(db, r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
 	     m ? m : PQerrorMessage(db->pg));
 }
 
@@ -84,16 +84,16 @@ int pg_exec(store *db, const char *sql)
 	int ok;
 
 	if (db->lost) {
-		note(db, "08006", "the connection to the server was lost");
+		pg_note(db, "08006", "the connection to the server was lost");
 		return AR_EENV;
 	}
 	r = PQexec(db->pg, sql);
 	ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
 	if (!ok)
-		note_result(db, r);
+		pg_note_result(db, r);
 	/* a COMMIT of a transaction the server aborted says ROLLBACK, not an error */
 	else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
-		note(db, "40000", "the server rolled the transaction back");
+		pg_note(db, "40000", "the server rolled the transaction back");
 		ok = 0;
 	}
 	PQclear(r);
@@ -141,7 +141,7 @@ int pg_prepare(store *db, store_stmt *st, ar_err *e)
 	int ok;
 
 	if (db->lost) {
-		note(db, "08006", "the connection to the server was lost");
+		pg_note(db, "08006", "the connection to the server was lost");
 		return pg_error(db, "prepare", e);
 	}
 	if (!(text = translate(st->sql, &st->n_params)))
@@ -156,7 +156,7 @@ int pg_prepare(store *db, store_stmt *st, ar_err *e)
 	free(text);
 	ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
-		note_result(db, r);
+		pg_note_result(db, r);
 	PQclear(r);
 	return ok ? AR_OK : pg_error(db, "prepare", e);
 }
@@ -179,7 +179,7 @@ int pg_step(store_stmt *st)
 	if (st->res)
 		return ++st->row < st->rows ? STORE_ROW : STORE_DONE;
 	if (st->row < 0 || db->lost) {
-		note(db, db->lost ? "08006" : "", db->lost ? "the connection to the server was lost"
+		pg_note(db, db->lost ? "08006" : "", db->lost ? "the connection to the server was lost"
 							    : "out of memory");
 		return STORE_FAILED;
 	}
@@ -197,7 +197,7 @@ int pg_step(store_stmt *st)
 		st->rows = st->row = 0;
 		return STORE_DONE;
 	}
-	note_result(db, r);
+	pg_note_result(db, r);
 	PQclear(r);
 	return STORE_FAILED;
 }
@@ -250,7 +250,7 @@ void pg_finalize(store_stmt *st)
 	}
 }
 
-static int session(store *db, ar_err *e)
+int pg_session(store *db, ar_err *e)
 {
 	PQsetNoticeProcessor(db->pg, quiet, NULL);
 	return pg_exec(db, PG_SESSION_SQL) == AR_OK ? AR_OK : pg_error(db, "set up the session", e);
@@ -264,10 +264,10 @@ static int reconnect(store *db, ar_err *e)
 	PQreset(db->pg);
 	db->lost = 0;
 	if (PQstatus(db->pg) != CONNECTION_OK) {
-		note(db, "08001", PQerrorMessage(db->pg));
+		pg_note(db, "08001", PQerrorMessage(db->pg));
 		return pg_error(db, "connect", e);
 	}
-	return session(db, e);
+	return pg_session(db, e);
 }
 
 int pg_revive(store *db, ar_err *e)
@@ -298,115 +298,4 @@ int pg_begin(store *db, ar_err *e)
 		return rc;
 	}
 	return AR_OK;
-}
-
-int pg_schema_present(store *db, int *present, ar_err *e)
-{
-	PGresult *r = PQexec(db->pg, "SELECT to_regclass('airreg_schema') IS NOT NULL");
-	int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
-
-	if (!ok) {
-		note_result(db, r);
-		PQclear(r);
-		return pg_error(db, "read the schema", e);
-	}
-	*present = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
-	return AR_OK;
-}
-
-static int schema_version(store *db, int *version, ar_err *e)
-{
-	PGresult *r = PQexec(db->pg, "SELECT version FROM airreg_schema");
-	int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
-
-	if (!ok) {
-		if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
-			note(db, "", "airreg_schema holds no single version (damaged)");
-		else
-			note_result(db, r);
-		PQclear(r);
-		return pg_error(db, "read schema version", e);
-	}
-	*version = atoi(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return AR_OK;
-}
-
-/* Inside the writer lock: makes the schema (create), or checks and migrates it. */
-static int migrate(store *db, int create, ar_err *e)
-{
-	int target = STORE_PG_FIRST_VERSION + (int)store_pg_migration_count;
-	int present = 0, version = 0, rc;
-	char sql[96];
-
-	if ((size_t)target != store_migration_count)
-		return ar_fail(e, AR_EINTERNAL, db->where, "schema.c and schema_pg.c disagree");
-	rc = pg_schema_present(db, &present, e);
-	if (rc == AR_OK && present && create)
-		return ar_fail(e, AR_EENV, db->where, "registrar already initialised: the database "
-			       "holds a registrar schema");
-	if (rc == AR_OK && !present && !create)
-		return ar_fail(e, AR_EENV, db->where, "no registrar schema in this database "
-			       "(registrar init --database URL makes it)");
-	if (rc == AR_OK && create) {
-		snprintf(sql, sizeof sql, "INSERT INTO airreg_schema (version) VALUES (%d)",
-			 STORE_PG_FIRST_VERSION);
-		rc = store_exec(db, store_pg_base, "create the schema", e);
-		if (rc == AR_OK)
-			rc = store_exec(db, sql, "create the schema", e);
-		version = STORE_PG_FIRST_VERSION;
-	} else if (rc == AR_OK) {
-		rc = schema_version(db, &version, e);
-	}
-	if (rc == AR_OK && version > target)
-		return ar_fail(e, AR_EENV, db->where,
-			       "database schema %d is newer than this registrar (%d)", version, target);
-	if (rc == AR_OK && version < STORE_PG_FIRST_VERSION)
-		return ar_fail(e, AR_EENV, db->where, "database schema %d: not one this registrar "
-			       "made (damaged)", version);
-	for (; rc == AR_OK && version < target; version++) {
-		snprintf(sql, sizeof sql, "UPDATE airreg_schema SET version = %d", version + 1);
-		rc = store_exec(db, store_pg_migrations[version - STORE_PG_FIRST_VERSION],
-				"migrate", e);
-		if (rc == AR_OK)
-			rc = store_exec(db, sql, "migrate", e);
-	}
-	return rc;
-}
-
-/* create: 1 makes the schema and leaves its transaction open for the first rows (the
- * caller ends it); 0 checks and migrates it; -1 only connects. */
-int pg_open(const char *url, int create, store *db, ar_err *e)
-{
-	static const char *const keys[] = { "connect_timeout", "application_name", "dbname",
-					    NULL };
-	const char *values[] = { AR_PG_CONNECT_TIMEOUT, "airreg-registrar", url, NULL };
-	int rc;
-
-	snprintf(db->where, sizeof db->where, "%s", url);
-	db->pg = PQconnectdbParams(keys, values, 1);
-	if (!db->pg)
-		return ar_fail(e, AR_EINTERNAL, url, "out of memory");
-	if (PQstatus(db->pg) != CONNECTION_OK) {
-		note(db, "08001", PQerrorMessage(db->pg));
-		return ar_fail(e, AR_EENV, url, "cannot connect to the database: %s", db->message);
-	}
-	if (session(db, e) != AR_OK)
-		return e->status;
-	if (create < 0)
-		return AR_OK;
-	if (pg_begin(db, e) != AR_OK)
-		return e->status;
-	db->in_tx = 1;
-	rc = migrate(db, create, e);
-	if (rc != AR_OK || !create)
-		rc = store_end(db, rc, e);
-	return rc;
-}
-
-void pg_close(store *db)
-{
-	PQfinish(db->pg);
-	db->pg = NULL;
 }
