@@ -107,11 +107,17 @@ void store_forget_statements(store *db)
 {
 	size_t i;
 
-	for (i = 0; i < STORE_CACHE_SLOTS; i++)
-		if (db->cache[i]) {
-			finalize(db->cache[i]);
-			db->cache[i] = NULL;
+	for (i = 0; i < STORE_CACHE_SLOTS; i++) {
+		if (!db->cache[i])
+			continue;
+		/* one a caller holds stays its; prepared again on the new connection */
+		if (db->cache[i]->in_use && !db->closing) {
+			db->cache[i]->name[0] = '\0';
+			continue;
 		}
+		finalize(db->cache[i]);
+		db->cache[i] = NULL;
+	}
 }
 
 void store_bind_text(store_stmt *st, int i, const char *v)

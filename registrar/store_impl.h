@@ -87,7 +87,8 @@ void pg_close(store *db);
 const char *store_chosen_target(void);
 int store_is_pg_url(const char *target);
 
-/* store.c: the cache, emptied when a connection is opened again */
+/* store.c: the cache, emptied when a connection is opened again (a statement in use is
+ * kept, its name emptied: pg_step prepares it again) */
 void store_forget_statements(store *db);
 
 #endif

@@ -171,35 +171,51 @@ void pg_bind_text(store_stmt *st, int i, const char *v)
 		st->row = -1; /* out of memory: the step fails */
 }
 
+/* The statement run once on the server: *r its result, NULL when it failed (noted). */
+static PGresult *run(store_stmt *st)
+{
+	store *db = st->db;
+	PGresult *r;
+	ar_err e;
+
+	if (!st->name[0] && pg_prepare(db, st, &e) != AR_OK)
+		return NULL;
+	r = PQexecPrepared(db->pg, st->name, st->n_params, (const char *const *)st->params, NULL,
+			   NULL, 0);
+	if (r && (PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK))
+		return r;
+	pg_note_result(db, r);
+	PQclear(r);
+	return NULL;
+}
+
 int pg_step(store_stmt *st)
 {
 	store *db = st->db;
 	PGresult *r;
+	ar_err e;
 
 	if (st->res)
 		return ++st->row < st->rows ? STORE_ROW : STORE_DONE;
-	if (st->row < 0 || db->lost) {
+	if (st->row < 0 || (db->lost && db->in_tx)) {
 		pg_note(db, db->lost ? "08006" : "", db->lost ? "the connection to the server was lost"
 							    : "out of memory");
 		return STORE_FAILED;
 	}
-	r = PQexecPrepared(db->pg, st->name, st->n_params, (const char *const *)st->params, NULL,
-			   NULL, 0);
-	if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
-		st->res = r;
-		st->rows = PQntuples(r);
-		st->row = 0;
-		return st->rows > 0 ? STORE_ROW : STORE_DONE;
-	}
-	if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
+	r = run(st);
+	/* A connection found dead outside a transaction (the server restarted, a failover) is
+	 * opened again and the statement, which changed nothing, run once more; inside one,
+	 * the server rolled it back: the caller's transaction fails whole. */
+	if (!r && db->lost && !db->in_tx && pg_revive(db, &e) == AR_OK)
+		r = run(st);
+	if (!r)
+		return STORE_FAILED;
+	st->res = r;
+	st->row = 0;
+	st->rows = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+	if (PQresultStatus(r) == PGRES_COMMAND_OK)
 		db->changes = atoi(PQcmdTuples(r));
-		st->res = r;
-		st->rows = st->row = 0;
-		return STORE_DONE;
-	}
-	pg_note_result(db, r);
-	PQclear(r);
-	return STORE_FAILED;
+	return st->rows > 0 ? STORE_ROW : STORE_DONE;
 }
 
 static int in_row(const store_stmt *st, int col)
