@@ -11,6 +11,7 @@
 #include "datadir.h"
 #include "fileio.h"
 #include "issuer.h"
+#include "rotate.h"
 #include "hostkey.h"
 #include "qr.h"
 #include "json.h"
@@ -185,6 +186,8 @@ int registrar_issue_key_match(store *db, const char *name, json_t *token_claims,
 		if (!p.token_claims)
 			rc = ar_fail(e, AR_EINTERNAL, NULL, "stored claims unreadable");
 	}
+	if (rc == AR_OK)
+		rc = registrar_issuer_not_replaced(db, issuer->pk, e);
 	if (rc == AR_OK)
 		rc = host_match_of(db, name, host_match, what, p.token_claims, &p.host_match, e);
 	if (rc == AR_OK)

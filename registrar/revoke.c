@@ -19,6 +19,7 @@
 #include "keys.h"
 #include "qr.h"
 #include "revocation.h"
+#include "rotate.h"
 #include "store.h"
 #include "text.h"
 
@@ -160,7 +161,10 @@ static int sign_list(store *db, const ar_signer *signer, const char *kid, long l
 	json_t *claims = claims_of(db, out->version + 1, now, e);
 	store_stmt *st;
 	char *text = NULL;
-	int rc = claims ? ar_revocation_encode(claims, signer, &text, e) : e->status;
+	int rc = claims ? registrar_issuer_not_replaced(db, signer->pk, e) : e->status;
+
+	if (rc == AR_OK)
+		rc = ar_revocation_encode(claims, signer, &text, e);
 
 	json_decref(claims);
 	if (rc != AR_OK)

@@ -55,6 +55,36 @@ static int last_key(store *db, long long *version, char kid[AR_THUMBPRINT_CHARS 
 							   : store_error(db, "issuer keys", e);
 }
 
+int registrar_issuer_not_replaced(store *db, const uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
+{
+	char kid[AR_THUMBPRINT_CHARS + 1], last[AR_THUMBPRINT_CHARS + 1];
+	long long version = 0, latest = 0;
+	store_stmt *st = NULL;
+	int step;
+
+	ar_jwk_thumbprint(pk, kid);
+	if (last_key(db, &latest, last, e) != AR_OK)
+		return e->status;
+	if (latest == 0 || strcmp(kid, last) == 0)
+		return AR_OK;
+	if (store_prepare(db, "SELECT version FROM issuer_keys WHERE kid = ?1", &st, e) != AR_OK)
+		return e->status;
+	store_bind_text(st, 1, kid);
+	step = store_step(st);
+	if (step == STORE_ROW)
+		version = store_column_int64(st, 0);
+	store_release(db, st);
+	if (step != STORE_ROW && step != STORE_DONE)
+		return store_error(db, "issuer keys", e);
+	/* a key init --force made is no version at all: not this refusal's */
+	if (step == STORE_DONE)
+		return AR_OK;
+	return ar_fail(e, AR_EENV, NULL, "this data directory's issuer key (kid %s) is version "
+		       "%lld, replaced by version %lld (kid %s): copy issuer.pub and the key file "
+		       "(or issuer.pkcs11) from the data directory that rotated it, then restart "
+		       "serve", kid, version, latest, last);
+}
+
 /* A token's URI may name a key already there (generate then takes it): a rotation onto the
  * current key, or back to a former one, would make a statement no stamp takes (or a second
  * row for one kid); refused by name before anything is staged. */
@@ -162,16 +192,22 @@ static int remove_staged(const char *dir, ar_err *e)
 
 int registrar_rotation_finish(const char *dir, ar_err *e)
 {
-	char pub[4200], kid[AR_THUMBPRINT_CHARS + 1], last[AR_THUMBPRINT_CHARS + 1], db_path[4200];
+	char pub[4200], kid[AR_THUMBPRINT_CHARS + 1], last[AR_THUMBPRINT_CHARS + 1];
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	long long version = 0;
 	store *db = NULL;
 	int rc;
 
-	if (path_of(dir, AR_ISSUER_PUB_FILE, AR_ROTATION_STAGE_SUFFIX, pub, sizeof pub, e) != AR_OK ||
-	    path_of(dir, AR_DATABASE_FILE, "", db_path, sizeof db_path, e) != AR_OK)
+	int exists = 0;
+
+	if (path_of(dir, AR_ISSUER_PUB_FILE, AR_ROTATION_STAGE_SUFFIX, pub, sizeof pub, e) != AR_OK)
 		return e->status;
-	if (!ar_file_exists(pub) || !ar_file_exists(db_path))
+	if (!ar_file_exists(pub))
+		return AR_OK;
+	/* the database may be elsewhere (--database, PostgreSQL) */
+	if (store_exists(dir, &exists, e) != AR_OK)
+		return e->status;
+	if (!exists)
 		return AR_OK;
 	/* a staged key that cannot be read is damaged state, not a rotation to skip */
 	if (ar_key_load_public(pub, pk, e) != AR_OK)

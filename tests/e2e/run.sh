@@ -7,6 +7,7 @@ rc=0
 /usr/bin/python3 "$dir/probe_captures.py" || rc=1
 sh "$dir/token_gen.sh" || rc=1
 sh "$dir/registrar.sh" || rc=1
+sh "$dir/database.sh" || rc=1
 sh "$dir/pkcs11.sh" || rc=1
 sh "$dir/expiring.sh" || rc=1
 sh "$dir/deactivate.sh" || rc=1
