@@ -98,9 +98,10 @@ class Tree:
         return run(["nice", "make", "-j2", "WERROR=", "-s"] + targets, self.root, log) == 0
 
     def default_suites(self):
-        """Fastest first: unit, each attack script, torn reads, the API, end-to-end."""
+        """Fastest first: unit, each attack script, torn reads, the API, end-to-end, then
+        the suites on a PostgreSQL cluster of their own."""
         return (["unit:" + u for u in self.units] + ["attacks:" + a for a in self.attacks]
-                + ["torn", "api", "e2e"])
+                + ["torn", "api", "e2e", "pg"])
 
     def command(self, suite):
         kind, _, name = suite.partition(":")
@@ -109,11 +110,14 @@ class Tree:
             return [os.path.join(self.root, "build", "tests", name)]
         if kind == "attacks" and name:
             return ["sh", os.path.join(t, "attacks", name + ".sh")]
+        if kind == "pg" and name:
+            return ["sh", os.path.join(t, "pg", name + ".sh")]
         if kind == "e2e" and name:
             script = os.path.join(t, "e2e", name)
             return ["/usr/bin/python3", script] if name.endswith(".py") else ["sh", script + ".sh"]
         return {"torn": ["sh", os.path.join(t, "fault", "torn.sh")],
                 "api": ["sh", os.path.join(t, "api", "run.sh")],
+                "pg": ["sh", os.path.join(t, "pg", "run.sh")],
                 "e2e": ["sh", os.path.join(t, "e2e", "run.sh")]}.get(suite)
 
     def expand(self, suite):
