@@ -95,6 +95,23 @@ static int elsewhere_refused(const char *dir, ar_err *e)
 		       "does not move them to another database (docs/scaling.md)");
 }
 
+/* A database another data directory made (several servers on one PostgreSQL database)
+ * is told from this directory's own: a second server is a copy, never an init. */
+static int already(const char *dir, ar_err *e)
+{
+	char key[4096], p11[4096];
+
+	if (ar_join_path(key, sizeof key, dir, AR_ISSUER_KEY_FILE, e) != AR_OK ||
+	    ar_join_path(p11, sizeof p11, dir, AR_ISSUER_PKCS11_FILE, e) != AR_OK)
+		return e->status;
+	if (!ar_file_exists(key) && !ar_file_exists(p11))
+		return ar_fail(e, AR_EENV, dir, "the database holds a registrar that another data "
+			       "directory made: a second server takes a copy of that directory, "
+			       "never an init (docs/scaling.md)");
+	return ar_fail(e, AR_EENV, dir, "registrar already initialised (--force makes a new "
+		       "issuer key; every stamp must then trust the new one)");
+}
+
 /* The database is the commit point: it appears whole, last. */
 int cmd_init_run(const registrar_opts *o, ar_err *e)
 {
@@ -116,16 +133,15 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 		return ar_fail_elsewhere(e, "registrar init", "--data-dir", AR_DATA_DIR_ENV);
 	if (ar_lock_dir(dir, &lock, e) != AR_OK)
 		return e->status;
-	/* the URL first: an init stopped after it is run again, and finds its database */
 	rc = elsewhere_refused(dir, e);
-	if (rc == AR_OK)
-		rc = store_record_target(dir, e);
 	if (rc == AR_OK)
 		rc = store_exists(dir, &exists, e);
 	if (rc == AR_OK && exists && !o->force)
-		rc = ar_fail(e, AR_EENV, dir,
-			     "registrar already initialised (--force makes a new issuer key; "
-			     "every stamp must then trust the new one)");
+		rc = already(dir, e);
+	/* the URL before anything else: an init stopped after it is run again, and finds its
+	 * database (a refused one records nothing) */
+	if (rc == AR_OK)
+		rc = store_record_target(dir, e);
 	if (rc == AR_OK)
 		rc = issuer_key(o, dir, pub_path, &iss, e);
 	/* The API's secret: kept when there is one (clients may hold it already). */

@@ -52,6 +52,27 @@ const char store_pg_base[] =
 	"  key_serial BIGINT NOT NULL DEFAULT 0,"
 	"  key_expires BIGINT"
 	");"
+	/* more than SQLite's schema (the rules in C say the same; here the database refuses it
+	 * too, whichever server writes): a name's row is never removed, never moves to another
+	 * CloudId or stamp key, and its serials only rise */
+	"CREATE FUNCTION airreg_registration_bound() RETURNS trigger LANGUAGE plpgsql AS $$"
+	"  BEGIN"
+	"    IF TG_OP = 'DELETE' THEN"
+	"      RAISE EXCEPTION 'a registration is never removed: its name stays reserved';"
+	"    END IF;"
+	"    IF NEW.name <> OLD.name OR NEW.cloud_id <> OLD.cloud_id"
+	"       OR NEW.stamp_kid <> OLD.stamp_kid THEN"
+	"      RAISE EXCEPTION 'a registration name stays bound to its CloudId and stamp key';"
+	"    END IF;"
+	"    IF NEW.key_serial < OLD.key_serial THEN"
+	"      RAISE EXCEPTION 'a serial is never issued twice';"
+	"    END IF;"
+	"    RETURN NEW;"
+	"  END $$;"
+	"CREATE TRIGGER registrations_bound BEFORE UPDATE OR DELETE ON registrations"
+	"  FOR EACH ROW EXECUTE FUNCTION airreg_registration_bound();"
+	"CREATE TRIGGER registrations_no_truncate BEFORE TRUNCATE ON registrations"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION airreg_append_only();"
 	/* a CloudId has at most one live registration, whichever server registers it */
 	"CREATE UNIQUE INDEX registrations_live_cloud ON registrations (cloud_id)"
 	"  WHERE status = 'Registered';"
