@@ -256,6 +256,8 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	struct MHD_Daemon *d = NULL;
 	tls_files tls = { 0 };
 	unsigned port = 0;
+	char database[4096];
+	int url = 0;
 	int fd = -1;
 	server s;
 	sigset_t signals;
@@ -286,6 +288,8 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = registrar_issuer_open(o, &s.issuer, e);
 	if (rc == AR_OK)
+		rc = store_target(dir, database, sizeof database, &url, e);
+	if (rc == AR_OK)
 		rc = open_pool(dir, &s.pool, e);
 	/* The pool's threads inherit this mask: the signals come to sigwait() only. */
 	sigemptyset(&signals);
@@ -303,9 +307,10 @@ int cmd_serve_run(const registrar_opts *o, ar_err *e)
 		rc = e->status;
 	if (rc == AR_OK) {
 		/* the port chosen when --listen said 0: scripts read it here */
-		fprintf(stderr, PROGRAM ": serve: listening on %s://%.*s:%u (%d threads, data %s; "
-			"links name %s)\n", s.scheme, (int)(strrchr(listen_on, ':') - listen_on),
-			listen_on, port, AR_API_THREADS, ar_text_shown(dir), ar_text_shown(s.origin));
+		fprintf(stderr, PROGRAM ": serve: listening on %s://%.*s:%u (%d threads, data %s, "
+			"database %s; links name %s)\n", s.scheme,
+			(int)(strrchr(listen_on, ':') - listen_on), listen_on, port, AR_API_THREADS,
+			ar_text_shown(dir), ar_text_shown(database), ar_text_shown(s.origin));
 		wait_for_stop(&s, dir, &signals);
 		drain(d, &s);
 	}
