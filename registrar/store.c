@@ -145,9 +145,33 @@ void store_bind_null(store_stmt *st, int i)
 	store_bind_text(st, i, NULL);
 }
 
+/* The first failure is kept: what follows it is most often its consequence. */
+static void failed_now(store *db, const char *what)
+{
+	if (db->failed)
+		return;
+	store_error(db, what, &db->failure);
+	db->failed = 1;
+}
+
+int store_failure(store *db, int rc, ar_err *e)
+{
+	if (!db || !db->failed)
+		return rc;
+	db->failed = 0;
+	if (rc == AR_EENV || rc == AR_EINTERNAL)
+		return rc;
+	*e = db->failure;
+	return e->status;
+}
+
 int store_step(store_stmt *st)
 {
-	return st->db->pg ? pg_step(st) : lite_step(st);
+	int rc = st->db->pg ? pg_step(st) : lite_step(st);
+
+	if (rc == STORE_FAILED)
+		failed_now(st->db, "read");
+	return rc;
 }
 
 long long store_column_int64(store_stmt *st, int col)
@@ -181,8 +205,10 @@ int store_exec_step(store *db, store_stmt *st, ar_err *e)
 
 int store_exec(store *db, const char *sql, const char *what, ar_err *e)
 {
-	if ((db->pg ? pg_exec(db, sql) : lite_exec(db, sql)) != AR_OK)
+	if ((db->pg ? pg_exec(db, sql) : lite_exec(db, sql)) != AR_OK) {
+		failed_now(db, what);
 		return store_error(db, what, e);
+	}
 	return AR_OK;
 }
 
@@ -198,6 +224,8 @@ int store_begin(store *db, ar_err *e)
 int store_end(store *db, int rc, ar_err *e)
 {
 	db->in_tx = 0;
+	/* a statement that failed inside may have been read as "no row": never committed */
+	rc = store_failure(db, rc, e);
 	if (rc == AR_OK)
 		return store_exec(db, "COMMIT", "commit", e);
 	if (db->pg)

@@ -99,6 +99,12 @@ int store_exec_step(store *db, store_stmt *st, ar_err *e);
 int store_error(store *db, const char *what, ar_err *e);
 /* Column col of st's row as text into dst (cap bytes; NULL: ""; cut to fit). */
 void store_column_copy(char *dst, size_t cap, store_stmt *st, int col);
+/* rc, unless a statement of db failed since this was last asked (a read that failed reads
+ * as no row to a caller that asks only for STORE_ROW): then that failure (AR_EENV for a
+ * lost connection or a busy database, else AR_EINTERNAL) when rc is not one already.
+ * store_end and store_close ask it (a transaction in which anything failed is never
+ * committed); serve asks it after each request. */
+int store_failure(store *db, int rc, ar_err *e);
 /* Rows the last INSERT, UPDATE or DELETE of db changed. */
 int store_changes(store *db);
 

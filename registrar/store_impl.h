@@ -41,6 +41,10 @@ struct store {
 	char state[6];
 	char message[512];
 	int lost;             /* the connection broke: every statement fails until revived */
+	/* a statement failed since store_failure last looked (its error kept): the caller may
+	 * have taken it for "no row" */
+	int failed;
+	ar_err failure;
 	int closing;          /* statements are forgotten with the session, not deallocated */
 	int in_tx;            /* between store_begin and store_end: never revived there */
 };

@@ -94,13 +94,20 @@ int store_exists(const char *data_dir, int *exists, ar_err *e)
 		return e->status;
 	if (!url) {
 		*exists = ar_file_exists(path);
-		return AR_OK;
+	} else {
+		if (!(db = store_new(e)))
+			return e->status;
+		rc = pg_open(path, -1, db, e);
+		if (rc == AR_OK)
+			rc = pg_schema_present(db, exists, e);
+		if (store_close(db, rc, e) != AR_OK)
+			return e->status;
 	}
-	if (!(db = store_new(e)))
-		return e->status;
-	rc = pg_open(path, -1, db, e);
-	if (rc == AR_OK)
-		rc = pg_schema_present(db, exists, e);
+	/* one there is opened as every verb opens it: a newer schema (or a damaged one) is
+	 * refused before init --force replaces anything */
+	if (!*exists)
+		return AR_OK;
+	rc = store_open(data_dir, 0, &db, e);
 	return store_close(db, rc, e);
 }
 
@@ -186,6 +193,7 @@ int store_close(store *db, int rc, ar_err *e)
 {
 	if (!db)
 		return rc;
+	rc = store_failure(db, rc, e);
 	db->closing = 1;
 	store_forget_statements(db);
 	if (db->pg) {

@@ -29,11 +29,16 @@ static void quiet(void *arg, const char *message)
 /* The first line of libpq's text (its messages end in a newline, some hold two lines). */
 static void first_line(char *dst, size_t cap, const char *text)
 {
-	size_t n = strcspn(text ? text : "", "\n");
+	size_t n;
 
+	text = text ? text : "";
+	/* libpq's own severity prefix ("FATAL:  ", "ERROR:  "): the exit status says it */
+	if (strncmp(text, "FATAL:", 6) == 0 || strncmp(text, "ERROR:", 6) == 0)
+		text += 6 + strspn(text + 6, " ");
+	n = strcspn(text, "\n");
 	if (n >= cap)
 		n = cap - 1;
-	memcpy(dst, text ? text : "", n);
+	memcpy(dst, text, n);
 	dst[n] = '\0';
 }
 

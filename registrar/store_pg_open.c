@@ -83,6 +83,20 @@ static int migrate(store *db, int create, ar_err *e)
 	return rc;
 }
 
+/* Whether the schema is there at this program's version already (then *rc is AR_OK), or
+ * the connection failed (*rc its error): either way nothing more to do. */
+static int current(store *db, ar_err *e, int *rc)
+{
+	int present = 0, version = 0;
+
+	*rc = pg_schema_present(db, &present, e);
+	if (*rc == AR_OK && present)
+		*rc = schema_version(db, &version, e);
+	if (*rc != AR_OK)
+		return 1;
+	return present && version == STORE_PG_FIRST_VERSION + (int)store_pg_migration_count;
+}
+
 /* create: 1 makes the schema and leaves its transaction open for the first rows (the
  * caller ends it); 0 checks and migrates it; -1 only connects. */
 int pg_open(const char *url, int create, store *db, ar_err *e)
@@ -104,6 +118,10 @@ int pg_open(const char *url, int create, store *db, ar_err *e)
 		return e->status;
 	if (create < 0)
 		return AR_OK;
+	/* a schema of this version is used as it is: no writer lock taken, so that a reader
+	 * never waits for a writer (the lock is for making or migrating it) */
+	if (!create && current(db, e, &rc))
+		return rc;
 	if (pg_begin(db, e) != AR_OK)
 		return e->status;
 	db->in_tx = 1;

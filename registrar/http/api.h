@@ -31,6 +31,10 @@ typedef struct {
 } api_response;
 
 void api_handle(store *db, const ar_signer *issuer, const api_request *rq, api_response *rs);
+/* An error of the registrar's rules, as ARM names and numbers it (input_code for a
+ * plain AR_EINPUT/AR_EUSAGE); the database's own failure is 503 (or 500), its words only
+ * in the log. */
+void api_refuse(api_response *rs, const ar_err *e, const char *input_code);
 /* {"error":{"code","message"}} with status: for what serve.c refuses itself. */
 void api_error(api_response *rs, unsigned status, const char *code, const char *message);
 

@@ -40,9 +40,6 @@ const char *api_version_known(const char *asked);
 /* Splits and checks path (changed); on failure the response holds the refusal. */
 int api_parse_route(char *path, route *rt, api_response *rs);
 
-/* An error of the registrar's rules, as ARM names and numbers it (input_code for a
- * plain AR_EINPUT/AR_EUSAGE). */
-void api_refuse(api_response *rs, const ar_err *e, const char *input_code);
 /* status and doc (stolen; NULL for no body). */
 void api_reply(api_response *rs, unsigned status, json_t *doc);
 /* The body as a JSON object holding no member but the allowed ones; NULL with the refusal. */

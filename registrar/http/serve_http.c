@@ -330,6 +330,7 @@ static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, 
 	size_t slot;
 	store *db;
 	int writer;
+	ar_err failure;
 
 	in.method = rq->method;
 	in.path = url;  /* as MHD decoded it */
@@ -355,6 +356,10 @@ static enum MHD_Result answer(server *s, struct MHD_Connection *c, request *rq, 
 		pthread_mutex_lock(&s->write_lock);
 	db = pool_take(&s->pool, &slot);
 	api_handle(db, registrar_issuer_signer(s->issuer), &in, &out);
+	/* a read that failed (a connection lost, a busy database) may have been answered as
+	 * no such thing: it is the database's failure, 503 */
+	if (store_failure(db, AR_OK, &failure) != AR_OK)
+		api_refuse(&out, &failure, "InvalidRequestContent");
 	pool_give(&s->pool, slot);
 	if (writer)
 		pthread_mutex_unlock(&s->write_lock);
