@@ -218,10 +218,12 @@ api: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/api/run.sh
 
 # Issue 20: two servers and the CLI on one PostgreSQL database at once; a connection
-# killed mid-transaction, the cluster restarted, the writer lock held (tests/pg/).
+# killed mid-transaction, the cluster restarted, the writer lock held; the refusals at the
+# database's edge (tests/pg/).
 pg-concurrency: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/pg/concurrency.sh
 	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/pg/connloss.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/pg/refusals.sh
 
 test: unit e2e attacks fault load api
 
