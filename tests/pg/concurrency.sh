@@ -7,7 +7,9 @@
 # each registration's serials 1..N once each, key_serial N, every key a client got recorded
 # and none other, every registration once, one audit row per write that succeeded, every
 # answer 2xx or 503 and every CLI exit 0 or 5. Then one name raced with three CloudIds
-# (server 1, server 2, the CLI) many times: one wins, the others are refused.
+# (server 1, server 2, the CLI) many times, and one CloudId under three names: one wins,
+# the others are refused; the database's own constraints refuse a name twice, a CloudId
+# live twice, a serial twice.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../e2e/lib.sh"
 . "$HERE/cluster.sh"
@@ -30,7 +32,7 @@ HTTP_THREADS=${PG_CONC_HTTP_THREADS:-4} # each server
 HTTP_OPS=${PG_CONC_HTTP_OPS:-250}       # each HTTP thread
 CLI_THREADS=${PG_CONC_CLI_THREADS:-2}
 CLI_OPS=${PG_CONC_CLI_OPS:-60}          # each CLI thread
-ROUNDS=${PG_CONC_ROUNDS:-60}            # of the name race
+ROUNDS=${PG_CONC_ROUNDS:-40}            # of each race
 
 pg_cluster_start || { echo "concurrency: no PostgreSQL cluster"; exit 1; }
 URL=$(pg_database conc) || exit 1
@@ -59,13 +61,13 @@ PORT2=$PORT
 check "both servers listen" [ -n "$PORT1" -a -n "$PORT2" -a "$PORT1" != "$PORT2" ]
 
 # --- stamps: six registered at the start (reg0..5), six during the load (ext0..5), three
-# that race for the same names
+# that race for the same names, one whose CloudId races under three names
 mkstamp() { # mkstamp NAME: its state dir st-NAME, token tok-NAME.txt
 	"$TG" init --state-dir "st-$1" >/dev/null &&
 		"$TG" create --billing-model Development --host "$HOSTS/node1.json" --state-dir "st-$1" \
 			-o "tok-$1.txt" >/dev/null 2>&1
 }
-for s in reg0 reg1 reg2 reg3 reg4 reg5 ext0 ext1 ext2 ext3 ext4 ext5 raceA raceB raceC; do
+for s in reg0 reg1 reg2 reg3 reg4 reg5 ext0 ext1 ext2 ext3 ext4 ext5 raceA raceB raceC raceD; do
 	mkstamp $s || bad "token-gen for $s"
 done
 cat >plan.json <<EOF
@@ -148,40 +150,52 @@ q "SELECT action || '|' || count(*) FROM audit GROUP BY action ORDER BY action" 
 check "the audit holds one row per successful write: $(tr '\n' ' ' <got-audit.txt), want $(tr '\n' ' ' <want-audit.txt)" \
 	cmp -s want-audit.txt got-audit.txt
 
-# --- one name, three CloudIds at the same instant, ROUNDS times
+# --- races, ROUNDS times each: one name for three CloudIds at the same instant (server 1,
+# server 2, the CLI), then one CloudId under three names. One wins with its own; the others
+# are refused (409, exit 4) and write nothing; the winner is then unregistered (200).
 T3=$(date +%s%N)
-$PY "$HERE/drive.py" race "$WORK" "$PORT1" "$PORT2" "$SECRET" "$RG" "$ROUNDS" \
+$PY "$HERE/drive.py" name "$WORK" "$PORT1" "$PORT2" "$SECRET" "$RG" "$ROUNDS" \
 	tok-raceA.txt tok-raceB.txt tok-raceC.txt
+$PY "$HERE/drive.py" cloud "$WORK" "$PORT1" "$PORT2" "$SECRET" "$RG" "$ROUNDS" \
+	tok-raceD.txt tok-raceD.txt tok-raceD.txt
 T4=$(date +%s%N)
-A=$(cat st-raceA/cloud-id) B=$(cat st-raceB/cloud-id) C=$(cat st-raceC/cloud-id)
-check "a race every round" [ "$(wc -l <race.log)" -eq "$ROUNDS" ]
-# a round is right when one wins with its own CloudId and the two others are refused as a
-# name bound to another CloudId; the winner is then unregistered (200)
-awk -v A="$A" -v B="$B" -v C="$C" '
+A=$(cat st-raceA/cloud-id) B=$(cat st-raceB/cloud-id) C=$(cat st-raceC/cloud-id) D=$(cat st-raceD/cloud-id)
+# race_rounds KIND CLOUD_S1 CLOUD_S2 CLOUD_CLI HTTP_CODE CLI_WORDS: the rounds that went
+# wrong, on stdout; the winners' tally in KIND-winners.txt
+race_rounds() {
+	awk -v kind="$1" -v c1="$2" -v c2="$3" -v c3="$4" -v code="$5" -v words="$6" '
 	{
 		split($2, s1, ":"); split($3, s2, ":"); split($4, cl, ":")
 		w = (s1[1] == 201) + (s2[1] == 201) + (cl[1] == 0)
-		ok = w == 1 && $6 == 200
-		if (s1[1] == 201) ok = ok && s1[2] == A && $5 == A
-		else ok = ok && s1[1] == 409 && s1[2] == "RegistrationNameConflict"
-		if (s2[1] == 201) ok = ok && s2[2] == B && $5 == B
-		else ok = ok && s2[1] == 409 && s2[2] == "RegistrationNameConflict"
-		if (cl[1] == 0) ok = ok && cl[2] == C && $5 == C
-		else ok = ok && cl[1] == 4 && index($4, "_is_already_associated_with_another_cloud_identifier_(") > 0
+		ok = w == 1 && $7 == 200
+		if (s1[1] == 201) ok = ok && s1[2] == c1 && $5 == "s1" && $6 == c1
+		else ok = ok && s1[1] == 409 && s1[2] == code
+		if (s2[1] == 201) ok = ok && s2[2] == c2 && $5 == "s2" && $6 == c2
+		else ok = ok && s2[1] == 409 && s2[2] == code
+		if (cl[1] == 0) ok = ok && cl[2] == c3 && $5 == "cli" && $6 == c3
+		else ok = ok && cl[1] == 4 && index($4, words) > 0
 		if (!ok) print
-		else won[(s1[1] == 201) ? "s1" : (s2[1] == 201) ? "s2" : "cli"]++
+		else won[$5]++
 	}
-	END { printf "winners: s1 %d, s2 %d, cli %d\n", won["s1"], won["s2"], won["cli"] > "race-winners.txt" }
-' race.log >race-bad.txt
-check "each round one winner, the others 409 / exit 4: $(head -3 race-bad.txt | tr '\n' ';')" [ ! -s race-bad.txt ]
-awk '{ print "race-" $1 "|" $5 "|Unregistered" }' race.log | LC_ALL=C sort -t"|" -k1,1 >want-race.txt
+	END { printf "%s race: s1 %d, s2 %d, cli %d", kind, won["s1"], won["s2"], won["cli"] > (kind "-winners.txt") }
+	' "$1-race.log"
+}
+check "a name race every round" [ "$(wc -l <name-race.log)" -eq "$ROUNDS" ]
+race_rounds name "$A" "$B" "$C" RegistrationNameConflict "_is_already_associated_with_another_cloud_identifier_(" >race-bad.txt
+check "each name race: one winner, the others 409 RegistrationNameConflict / exit 4: $(head -3 race-bad.txt | tr '\n' ';')" [ ! -s race-bad.txt ]
+awk '{ print "race-" $1 "|" $6 "|Unregistered" }' name-race.log | LC_ALL=C sort -t"|" -k1,1 >want-race.txt
 q "SELECT name, cloud_id, status FROM registrations WHERE name LIKE 'race-%' ORDER BY name" >got-race.txt
 check "each raced name bound to its winner's CloudId only" cmp -s want-race.txt got-race.txt
-check "one register and one unregister audit row per raced name" \
-	[ "$(q "SELECT count(DISTINCT registration) || ' ' || count(*) FROM audit WHERE registration LIKE 'race-%' AND action IN ('register', 'unregister') GROUP BY action" | tr '\n' ' ')" = \
-	  "$ROUNDS $ROUNDS $ROUNDS $ROUNDS " ]
-check "no other audit row for the race" \
-	[ "$(q "SELECT count(*) FROM audit WHERE registration LIKE 'race-%' AND action NOT IN ('register', 'unregister')")" = 0 ]
+check "a CloudId race every round" [ "$(wc -l <cloud-race.log)" -eq "$ROUNDS" ]
+race_rounds cloud "$D" "$D" "$D" CloudIdAlreadyRegistered "_is_already_registered_(as_cloud-" >race-bad.txt
+check "each CloudId race: one winner, the others 409 CloudIdAlreadyRegistered / exit 4: $(head -3 race-bad.txt | tr '\n' ';')" [ ! -s race-bad.txt ]
+awk '{ print "cloud-" $1 "-" $5 "|" $6 "|Unregistered" }' cloud-race.log | LC_ALL=C sort -t"|" -k1,1 >want-race.txt
+q "SELECT name, cloud_id, status FROM registrations WHERE name LIKE 'cloud-%'" | LC_ALL=C sort -t"|" -k1,1 >got-race.txt
+check "each raced CloudId registered under its winner's name only" cmp -s want-race.txt got-race.txt
+check "one register and one unregister audit row per race" \
+	[ "$(q "SELECT count(*) FROM audit WHERE (registration LIKE 'race-%' OR registration LIKE 'cloud-%') AND action = 'register'") $(q "SELECT count(*) FROM audit WHERE (registration LIKE 'race-%' OR registration LIKE 'cloud-%') AND action = 'unregister'")" = "$((2 * ROUNDS)) $((2 * ROUNDS))" ]
+check "no other audit row for the races" \
+	[ "$(q "SELECT count(*) FROM audit WHERE (registration LIKE 'race-%' OR registration LIKE 'cloud-%') AND action NOT IN ('register', 'unregister')")" = 0 ]
 check "no name ever bound to two CloudIds, no CloudId live twice" \
 	[ "$(q "SELECT (SELECT count(*) FROM (SELECT name FROM registrations GROUP BY name HAVING count(DISTINCT cloud_id) > 1) n)
 		+ (SELECT count(*) FROM (SELECT cloud_id FROM registrations WHERE status = 'Registered' GROUP BY cloud_id HAVING count(*) > 1) c)")" = 0 ]
@@ -202,7 +216,7 @@ check "server 2 stopped and closed the database" grep -q 'stopped after .* reque
 SERVERS=
 T5=$(date +%s%N)
 ms() { echo $((($2 - $1) / 1000000)); }
-printf 'concurrency: load %d operations (HTTP %d on two servers, CLI %d) in %d ms: %d answered 503, %d CLI exit 5; %d keys; race %d rounds in %d ms (%s); all %d ms\n' \
+printf 'concurrency: load %d operations (HTTP %d on two servers, CLI %d) in %d ms: %d answered 503, %d CLI exit 5; %d keys; races 2 x %d rounds in %d ms (winners: %s; %s); all %d ms\n' \
 	"$OPS" "$HTTP_OPS_DONE" "$CLI_OPS_DONE" "$(ms "$T1" "$T2")" "$N503" "$N5" "$(wc -l <db-keys.txt)" \
-	"$ROUNDS" "$(ms "$T3" "$T4")" "$(cat race-winners.txt)" "$(ms "$T0" "$T5")"
+	"$ROUNDS" "$(ms "$T3" "$T4")" "$(cat name-winners.txt)" "$(cat cloud-winners.txt)" "$(ms "$T0" "$T5")"
 finish concurrency

@@ -12,7 +12,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../e2e/lib.sh"
 . "$HERE/cluster.sh"
 scratch
-SERVERS= LOCKER=
+SERVERS=
+LOCKER=
 cleanup() {
 	[ -z "$LOCKER" ] || kill "$LOCKER" 2>/dev/null
 	for p in $SERVERS; do kill -TERM "$p" 2>/dev/null; done

@@ -15,16 +15,19 @@ database.
       and `register` (the "extra" ones, VIA cli) from the CLI threads; the "extra"
       registrations VIA s1/s2 PUT by the HTTP threads. Writes WORK/ops.log (one line an
       operation: VIA KIND NAME STATUS), WORK/keys.txt (NAME KEY, every key a client got),
-      WORK/expect-audit.txt (ACTION COUNT: the audit rows the successes should have made),
+      WORK/expect-audit.txt (ACTION|COUNT: the audit rows the successes should have made),
       WORK/cli-errors.txt (the stderr of every CLI failure).
 
-  drive.py race WORK PORT1 PORT2 SECRET RG ROUNDS TOKEN1 TOKEN2 TOKEN3
-      ROUNDS times, a new name race-K registered at the same instant with three CloudIds:
-      TOKEN1 PUT to server 1, TOKEN2 PUT to server 2, TOKEN3 by `registrar register`; the
-      winner is then unregistered (DELETE through server 1) so that its CloudId is free for
-      the next round. In odd rounds the PUTs leave late, after 0.4 to 1.1 times what the
-      last `registrar register` took, so that the CLI wins some. Writes WORK/race.log: K S1 S2 CLI WINNER_CLOUD, where S1/S2 are
-      "STATUS:CODE" and CLI "EXIT:FIRST_STDERR_WORDS".
+  drive.py name|cloud WORK PORT1 PORT2 SECRET RG ROUNDS TOKEN1 TOKEN2 TOKEN3
+      ROUNDS times, three registrations at the same instant: TOKEN1 PUT to server 1,
+      TOKEN2 PUT to server 2, TOKEN3 by `registrar register`. "name": one new name race-K
+      for three CloudIds; "cloud": one CloudId (the three tokens the same) under three new
+      names cloud-K-s1, cloud-K-s2, cloud-K-cli. The winner is then unregistered (DELETE
+      through server 1) so that its CloudId is free for the next round. In odd rounds the
+      PUTs leave late, after 0.4 to 1.1 times what the last `registrar register` took, so
+      that the CLI wins some. Writes WORK/KIND-race.log: K S1 S2 CLI WINNER CLOUD DELETE,
+      where S1/S2 are "STATUS:CODE-OR-CLOUDID", CLI "EXIT:CLOUDID-OR-STDERR" (spaces as
+      _), WINNER s1, s2, cli or none, DELETE the status of its DELETE.
 """
 import http.client
 import json
@@ -232,22 +235,25 @@ def load(work, port1, port2, secret, rg, plan):
     log.close()
 
 
-def race(work, port1, port2, secret, rg, rounds, tok1, tok2, tok3):
-    out = open(os.path.join(work, "race.log"), "w")
+def race(work, port1, port2, secret, rg, rounds, kind, tok1, tok2, tok3):
+    """kind "name": one name race-K, three tokens (three CloudIds); kind "cloud": one token
+    (one CloudId), three names cloud-K-s1, cloud-K-s2, cloud-K-cli."""
+    out = open(os.path.join(work, "%s-race.log" % kind), "w")
     rnd = random.Random(20)
     cli_time = [0.05]  # how long the last `registrar register` took
+    toks = {"s1": tok1, "s2": tok2, "cli": tok3}
     for k in range(rounds):
-        name = "race-%d" % k
+        names = {v: "race-%d" % k if kind == "name" else "cloud-%d-%s" % (k, v) for v in toks}
         got = {}
         gate = threading.Barrier(3)
 
-        def put(via, port, tok, delay):
+        def put(via, port, delay):
             gate.wait()
             # odd rounds: the PUTs late, so that the CLI (a process to start, a connection
             # to open) is in the race too; even rounds: the two servers at the same instant
             if delay:
                 time.sleep(delay)
-            status, doc = put_token(port, secret, name, tok)
+            status, doc = put_token(port, secret, names[via], toks[via])
             code = (doc or {}).get("error", {}).get("code", "-") if status != 201 else \
                 doc["properties"]["cloudId"]
             got[via] = (status, code)
@@ -255,16 +261,16 @@ def race(work, port1, port2, secret, rg, rounds, tok1, tok2, tok3):
         def reg():
             gate.wait()
             t0 = time.monotonic()
-            rc, outp, err = cli(rg, "register", "--token", tok3, "--name", name)
+            rc, outp, err = cli(rg, "register", "--token", toks["cli"], "--name", names["cli"])
             cli_time[0] = time.monotonic() - t0
             got["cli"] = (rc, outp.split()[4].rstrip(",") if rc == 0 and len(outp.split()) > 4
                           else err.strip().replace(" ", "_")[:300])
 
-        late = k % 2 == 1
-        ts = [threading.Thread(target=put, args=("s1", port1, tok1,
-                                                 rnd.uniform(0.4, 1.1) * cli_time[0] if late else 0)),
-              threading.Thread(target=put, args=("s2", port2, tok2,
-                                                 rnd.uniform(0.4, 1.1) * cli_time[0] if late else 0)),
+        def delay():
+            return rnd.uniform(0.4, 1.1) * cli_time[0] if k % 2 == 1 else 0
+
+        ts = [threading.Thread(target=put, args=("s1", port1, delay())),
+              threading.Thread(target=put, args=("s2", port2, delay())),
               threading.Thread(target=reg)]
         for t in ts:
             t.start()
@@ -272,13 +278,15 @@ def race(work, port1, port2, secret, rg, rounds, tok1, tok2, tok3):
             t.join()
         winners = [v for v in ("s1", "s2") if got[v][0] == 201] + \
             (["cli"] if got["cli"][0] == 0 else [])
-        cloud = got[winners[0]][1] if len(winners) == 1 else "none"
+        winner = winners[0] if len(winners) == 1 else "none"
+        cloud = got[winner][1] if len(winners) == 1 else "none"
         # free the winner's CloudId for the next round (its name stays bound to it)
-        status, _ = request(port1, secret, "DELETE", "%s/%s%s" % (BASE, name, AV))
-        out.write("%d %s:%s %s:%s %s:%s %s %d\n" % (k, got["s1"][0], got["s1"][1],
-                                                    got["s2"][0], got["s2"][1],
-                                                    got["cli"][0], got["cli"][1], cloud,
-                                                    status))
+        status, _ = request(port1, secret, "DELETE", "%s/%s%s" % (
+            BASE, names[winner] if len(winners) == 1 else names["s1"], AV))
+        out.write("%d %s:%s %s:%s %s:%s %s %s %d\n" % (k, got["s1"][0], got["s1"][1],
+                                                       got["s2"][0], got["s2"][1],
+                                                       got["cli"][0], got["cli"][1], winner,
+                                                       cloud, status))
     out.close()
 
 
@@ -288,4 +296,4 @@ if __name__ == "__main__":
         with open(sys.argv[7]) as f:
             load(work, int(p1), int(p2), secret, rg, json.load(f))
     else:
-        race(work, int(p1), int(p2), secret, rg, int(sys.argv[7]), *sys.argv[8:11])
+        race(work, int(p1), int(p2), secret, rg, int(sys.argv[7]), mode, *sys.argv[8:11])
