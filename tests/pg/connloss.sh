@@ -303,7 +303,9 @@ after_loss() {
 		[ "$(q "SELECT count(*) FROM keys k JOIN registrations r ON r.id = k.registration_id WHERE r.name = 'east'") $(q "SELECT count(*) FROM audit WHERE action = 'activation-key' AND registration = 'east'")" = "$(serial_now) $(serial_now)" ]
 }
 backends() { q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'airreg-registrar'"; }
-check "the server holds its connections (5)" [ "$(backends)" = 5 ]
+five() { [ "$(backends)" != 5 ] || echo 5; }
+poll five
+check "the server holds its connections (5; got $(backends))" [ "$(backends)" = 5 ]
 check "every connection of the server terminated while idle" \
 	[ "$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'airreg-registrar'")" = 5 ]
 after_loss "idle connections killed"
