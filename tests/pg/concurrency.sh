@@ -125,7 +125,8 @@ check "serials 1..N, no gap, no duplicate, key_serial = N: $(tr '\n' ' ' <serial
 	awk -F'|' '$2 != $3 || $3 != $4 || $6 != $2 || ($2 > 0 && $5 != 1) { bad = 1 } END { exit bad }' serials.txt
 check "keys were issued to every registration of the load" \
 	[ "$(awk -F'|' '$1 ~ /^reg/ && $2 > 0' serials.txt | wc -l)" -eq 6 ]
-$PY "$HERE/decode_keys.py" <keys.txt | LC_ALL=C sort -k1,1 -k2,2n >got-keys.txt
+$PY "$HERE/decode_keys.py" "$WS/issuer.pub" <keys.txt | LC_ALL=C sort -k1,1 -k2,2n >got-keys.txt
+check "every key a client got verifies with the shared issuer key" [ "$(grep -c '^BADSIG' got-keys.txt)" -eq 0 ]
 check "every key a client got names the registration asked for" [ "$(grep -c '^MISMATCH' got-keys.txt)" -eq 0 ]
 check "no serial handed out twice" [ -z "$(awk '{ print $1, $2 }' got-keys.txt | uniq -d)" ]
 q "SELECT r.name || ' ' || k.serial || ' ' || k.sha256 FROM keys k JOIN registrations r ON r.id = k.registration_id" |
