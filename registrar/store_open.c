@@ -31,20 +31,25 @@ int store_require_dir(const char *data_dir, ar_err *e)
  * PostgreSQL database is asked when it is opened. */
 int store_require(const char *data_dir, ar_err *e)
 {
-	char path[4096];
+	char path[4096], here[4096];
 	int present = 0, url = 0;
 
 	if (store_require_dir(data_dir, e) != AR_OK ||
-	    store_target(data_dir, path, sizeof path, &url, e) != AR_OK)
+	    store_target(data_dir, path, sizeof path, &url, e) != AR_OK ||
+	    ar_join_path(here, sizeof here, data_dir, AR_DATABASE_FILE, e) != AR_OK)
 		return e->status;
 	if (url)
 		return AR_OK;
 	if (ar_path_present(path, &present, e) != AR_OK)
 		return e->status;
-	if (!present)
-		return ar_fail(e, AR_EENV, NULL, "no registrar database in %s (run registrar init)",
-			       store_chosen_target() ? path : data_dir);
-	return AR_OK;
+	if (present)
+		return AR_OK;
+	/* a database named elsewhere that is not there moved or was mistyped: no init */
+	if (strcmp(path, here) != 0)
+		return ar_fail(e, AR_EENV, path, "no registrar database here: check --database, "
+			       "$%s and %s/%s", AR_DATABASE_ENV, data_dir, AR_DATABASE_URL_FILE);
+	return ar_fail(e, AR_EENV, NULL, "no registrar database in %s (run registrar init)",
+		       data_dir);
 }
 
 static store *store_new(ar_err *e)

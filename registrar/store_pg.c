@@ -141,7 +141,7 @@ static char *translate(const char *sql, int *n_params)
 
 int pg_prepare(store *db, store_stmt *st, ar_err *e)
 {
-	char *text;
+	char name[sizeof st->name], *text;
 	PGresult *r;
 	int ok;
 
@@ -156,11 +156,15 @@ int pg_prepare(store *db, store_stmt *st, ar_err *e)
 		return ar_fail(e, AR_EINTERNAL, db->where, "database: prepare: %d parameters",
 			       st->n_params);
 	}
-	snprintf(st->name, sizeof st->name, "s%lu", ++db->statements);
-	r = PQprepare(db->pg, st->name, text, 0, NULL);
+	/* named only once the server has it: a statement prepared again (a new connection)
+	 * whose PREPARE failed (a lock timeout) is prepared again at its next run */
+	snprintf(name, sizeof name, "s%lu", ++db->statements);
+	r = PQprepare(db->pg, name, text, 0, NULL);
 	free(text);
 	ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok)
+	if (ok)
+		memcpy(st->name, name, sizeof name);
+	else
 		pg_note_result(db, r);
 	PQclear(r);
 	return ok ? AR_OK : pg_error(db, "prepare", e);

@@ -74,8 +74,8 @@ check "the database without the schema still has no table" [ "$(pg_sql empty "SE
 
 # --- init again on an initialised database, from a second data directory
 expect_exit 5 "init from a second data directory" "$RG" init --data-dir ws2 --database "$URL"
-says "init from a second data directory" "registrar: ws2: registrar already initialised (--force makes a new issuer key; every stamp must then trust the new one)"
-check "it left no issuer key nor API secret in ws2" [ ! -e ws2/issuer.key -a ! -e ws2/issuer.pub -a ! -e ws2/api.secret ]
+says "init from a second data directory" "registrar: ws2: the database holds a registrar that another data directory made: a second server takes a copy of that directory, never an init (docs/scaling.md)"
+check "it left no issuer key, API secret or URL in ws2" [ ! -e ws2/issuer.key -a ! -e ws2/issuer.pub -a ! -e ws2/api.secret -a ! -e ws2/database ]
 check "nor changed the database" [ "$(dump ref)" = "$(cat ref.sql)" ]
 check "nor the first data directory" [ "$(snapshot "$WS")" = "$(cat ws.snap)" ]
 # two inits at once on one new database, from two data directories: one makes it
@@ -90,7 +90,7 @@ for n in 1 2 3 4; do
 	check "two inits at once ($n): one succeeds, one exit 5 (got $ra $rb)" [ "$ra$rb" = 05 -o "$ra$rb" = 50 ]
 	if [ "$ra" = 0 ]; then lose=b; else lose=a; fi
 	case $(cat $lose.err) in
-	"registrar: $lose$n: registrar already initialised (--force makes a new issuer key; every stamp must then trust the new one)" | \
+	"registrar: $lose$n: the database holds a registrar that another data directory made: a second server takes a copy of that directory, never an init (docs/scaling.md)" | \
 	"registrar: $u: registrar already initialised: the database holds a registrar schema") ok ;;
 	*) bad "two inits at once ($n): the other says: $(cat $lose.err)" ;;
 	esac
@@ -126,17 +126,21 @@ expect_exit 0 "schema 6 again: list" "$RG" list
 
 # --- DATA_DIR/database damaged
 cp "$WS/database" database.good
-DAMAGED="registrar: $WS/database: not one line holding a postgresql:// URL with no password (damaged)"
-for bad in "two lines" "a password" "no URL" "empty"; do
+DAMAGED="registrar: $WS/database: not one line holding a postgresql:// URL with no password, or an absolute path (damaged)"
+for bad in "two lines" "a password" "a relative path" "empty"; do
 	case $bad in
 	"two lines") printf '%s\n%s\n' "$URL" "$URL" ;;
 	"a password") echo 'postgresql://airreg:secret@/ref' ;;
-	"no URL") echo "$WS/registrar.db" ;;
+	"a relative path") echo "registrar.db" ;;
 	empty) : ;;
 	esac >"$WS/database"
 	expect_exit 5 "DATA_DIR/database with $bad" "$RG" list
 	says "DATA_DIR/database with $bad" "$DAMAGED"
 done
+# a path recorded where there is no database: named, init not advised
+echo "$WS/registrar.db" > "$WS/database"
+expect_exit 5 "DATA_DIR/database naming no file" "$RG" list
+says "DATA_DIR/database naming no file" "registrar: $WS/registrar.db: no registrar database here: check --database, \$AIRREG_DATABASE and $WS/database"
 cp database.good "$WS/database"
 check "the damaged files changed nothing" [ "$(dump ref)" = "$(cat ref.sql)" ]
 
