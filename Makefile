@@ -69,7 +69,7 @@ LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants sdk
+.PHONY: FORCE all deps check test unit e2e api attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants sdk pg
 
 all: $(PROGRAMS)
 
@@ -216,6 +216,12 @@ load: $(PROGRAMS)
 
 api: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/api/run.sh
+
+# the registrar's end-to-end suites and the API suite again, against a throw-away PostgreSQL
+# 15 cluster (issue 20)
+pg: $(PROGRAMS) $(BUILD)/tests/faultshim.so
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) SHIM=$(CURDIR)/$(BUILD)/tests/faultshim.so \
+		sh tests/pg/run.sh
 
 test: unit e2e attacks fault load api
 
