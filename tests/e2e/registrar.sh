@@ -454,6 +454,16 @@ db_dump newer > newer.before
 expect_exit 5 "a schema newer than this registrar" "$RG" list --data-dir "$WORK/newer"
 check "a newer schema: the line" [ "$ERR" = "registrar: $(db_where "$WORK/newer"): database schema 7 is newer than this registrar (6)" ]
 check "a newer schema: database unchanged" [ "$(db_dump newer)" = "$(cat newer.before)" ]
+# PostgreSQL alone: a database without the schema is refused, so is init over one that holds it
+if db_pg; then
+	db_new "$WORK/noschema" >/dev/null
+	expect_exit 5 "a database without the schema" "$RG" list --database "$(db_url "$WORK/noschema")"
+	check "a database without the schema: the line" [ "$ERR" = "registrar: $(db_url "$WORK/noschema"): no registrar schema in this database (registrar init --database URL makes it)" ]
+	before=$(dump)
+	expect_exit 5 "init --database over a registrar's database" "$RG" init --data-dir "$WORK/d9" --database "$(db_url "$D")"
+	one_line_error "init --database over a registrar's database" "registrar already initialised"
+	check "init --database over a registrar's database: unchanged" [ "$(dump)" = "$before" ]
+fi
 
 # init --host-match: the default set in the transaction that makes the database
 expect_exit 0 "init --host-match all" "$RG" init --data-dir "$WORK/d2" --host-match all $(db_new "$WORK/d2")
