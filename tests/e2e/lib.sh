@@ -58,6 +58,7 @@ snapshot() {
 }
 
 finish() {
+	if [ -s "$WORK/db_dump.failed" ]; then bad "db_dump failed: $(sort -u "$WORK/db_dump.failed" | tr '\n' ' ')"; fi
 	printf '%s: %d passed, %d failed\n' "$1" "$PASSED" "$FAILED"
 	[ "$FAILED" -eq 0 ]
 }
@@ -78,29 +79,32 @@ if db_pg; then
 	# word that the shell neither splits nor globs
 	DB_HOST=$(printf '%s' "$TEST_PG" | sed 's|/|%2F|g')
 fi
-db_name() { # a data directory's database: "t" and its absolute path's digest
-	case $1 in /*) p=$1 ;; *) p=$PWD/$1 ;; esac
-	printf 't%s\n' "$(printf '%s' "${p%/}" | sha256sum | cut -c1-20)"
+db_fresh() { # the URL of a new database for a data directory: "t" and its path's digest
+	case $1 in /*) _db_p=$1 ;; *) _db_p=$PWD/$1 ;; esac
+	echo "postgresql://airreg@$DB_HOST/t$(printf '%s' "${_db_p%/}" | sha256sum | cut -c1-20)"
 }
-db_url() { echo "postgresql://airreg@$DB_HOST/$(db_name "$1")"; }
+db_url() { # the URL a data directory records (read without a fork: dumps are many)
+	if [ -f "$1/database" ]; then read -r _db_u <"$1/database"; echo "$_db_u"; else db_fresh "$1"; fi
+}
+db_name() { _db_u=$(db_url "$1"); echo "${_db_u##*/}"; }
 db_psql() { # db_psql DATABASE [psql args]: SQL on stdin or in -c
-	d=$1; shift
-	"$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -At -h "$TEST_PG" -U airreg -d "$d" "$@"
+	_db_d=$1; shift
+	"$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -At -h "$TEST_PG" -U airreg -d "$_db_d" "$@"
 }
 db_new() {
 	db_pg || return 0
-	n=$(db_name "$1")
-	db_psql postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $n" \
-		-c "CREATE DATABASE $n" >&2 || return 1
-	echo "--database $(db_url "$1")"
+	_db_u=$(db_fresh "$1")
+	db_psql postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS ${_db_u##*/}" \
+		-c "CREATE DATABASE ${_db_u##*/}" >&2 || return 1
+	echo "--database $_db_u"
 }
 db_copy() {
 	cp -a "$1" "$2" || return 1
 	db_pg || return 0
-	db_psql postgres -c "SET client_min_messages = warning" \
-		-c "DROP DATABASE IF EXISTS $(db_name "$2")" \
-		-c "CREATE DATABASE $(db_name "$2") TEMPLATE $(db_name "$1")" >&2 || return 1
-	db_url "$2" >"$2/database"
+	_db_u=$(db_fresh "$2")
+	db_psql postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS ${_db_u##*/}" \
+		-c "CREATE DATABASE ${_db_u##*/} TEMPLATE $(db_name "$1")" >&2 || return 1
+	echo "$_db_u" >"$2/database"
 }
 db_sql() {
 	if db_pg; then
@@ -111,24 +115,23 @@ db_sql() {
 }
 db_dump() {
 	if db_pg; then
-		# each table's rows in the order of their text (the columns are COLLATE "C", the
-		# cluster's locale C); the identity sequences left out: PostgreSQL does not give
-		# back a number a rolled-back insert took (SQLite's .dump has no counter either)
+		# the schema's relations, columns and triggers (catalog rows: what pg_dump would
+		# print costs a query per kind, each slow in a new connection), then each table's
+		# rows in the order of their text (the columns are COLLATE "C", the cluster's locale
+		# C); the identity sequences' values left out: PostgreSQL does not give back a
+		# number a rolled-back insert took (SQLite's .dump has no counter either)
 		db_psql "$(db_name "$1")" <<'SQL'
-SELECT c.relname || ' ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' '
-       || a.attcollation::regcollation::text || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
- WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0
-   AND NOT a.attisdropped ORDER BY c.relname, a.attnum;
-SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1;
-SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname;
-SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname;
+SELECT c.relkind::text || ' ' || c.relname || ' ' || coalesce(a.attname || ' '
+       || a.atttypid::regtype::text || ' ' || a.attcollation || ' ' || a.attnotnull, '')
+  FROM pg_class c LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+ WHERE c.relnamespace = 'public'::regnamespace ORDER BY c.relname, a.attnum;
+SELECT tgname || ' ' || tgtype FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname;
 SELECT format('SELECT %L || '' '' || t::text FROM %I t ORDER BY t::text', tablename, tablename)
   FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename \gexec
 SQL
 	else
-		sqlite3 "$1/registrar.db" .dump
-	fi
+		[ -f "$1/registrar.db" ] && sqlite3 "$1/registrar.db" .dump
+	fi || echo "$1" >>"$WORK/db_dump.failed" # a dump that failed is no "unchanged": finish fails
 }
 db_where() { # how the registrar's lines name DIR's database: its file, or its URL
 	if db_pg; then db_url "$1"; else echo "$1/registrar.db"; fi
@@ -137,7 +140,7 @@ db_schema_version() { # SQLite: PRAGMA user_version; PostgreSQL: the row of airr
 	if db_pg; then db_sql "$1" 'SELECT version FROM airreg_schema'; else db_sql "$1" 'PRAGMA user_version'; fi
 }
 db_refused() { # db_refused DIR SQL MESSAGE: the database refuses SQL, saying MESSAGE; unchanged
-	b=$(db_dump "$1")
+	_db_b=$(db_dump "$1")
 	if db_sql "$1" "$2" >/dev/null 2>"$WORK/sql.err"; then return 1; fi
-	grep -qF "$3" "$WORK/sql.err" && [ "$(db_dump "$1")" = "$b" ]
+	grep -qF "$3" "$WORK/sql.err" && [ "$(db_dump "$1")" = "$_db_b" ]
 }
