@@ -20,7 +20,7 @@ cloudB=$(cat stB/cloud-id)
 "$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stC -o tokC.txt >/dev/null 2>&1
 "$TG" create --billing-model Development --host "$HOSTS/node2.json" --state-dir stD -o tokD.txt >/dev/null 2>&1
 cloudA=$(cat "$ST/cloud-id")
-"$RG" init >/dev/null
+"$RG" init $(db_new "$WS") >/dev/null
 check "init makes the API secret, 0600" [ "$(stat -c %a "$WS/api.secret")" = 600 ]
 check "the secret is 43 base64url characters" grep -qxE '[A-Za-z0-9_-]{43}' "$WS/api.secret"
 for t in A1 A2 B C D; do
@@ -55,7 +55,7 @@ is() { # is "what" WANT_STATUS [jq-expression that must be true]
 		if printf '%s' "$BODY" | jq -e "$3" >/dev/null 2>&1; then ok; else bad "$1: body fails $3: $BODY"; fi
 	fi
 }
-db() { sqlite3 "$WS/registrar.db" .dump; }
+db() { db_dump "$WS"; }
 
 start_server
 check "serve prints its port" [ -n "$PORT" ]
@@ -198,7 +198,7 @@ check "the CLI sees it unregistered" sh -c "'$RG' list --json | jq -e '.value[] 
 jq -n --rawfile t tokD.txt '{properties:{registrationToken:$t}}' >putD.json
 call PUT "$BASE/south2?$AV" --data-binary @putD.json; is "PUT the unregistered stamp under a new name" 201
 call GET "$BASE/south2/customerSubscriptions?$AV"; is "no tenant mapping carried" 200 '.value == []'
-check "no carry audited" [ "$(sqlite3 "$WS/registrar.db" "SELECT count(*) FROM audit WHERE action = 'tenant carry'")" = 0 ]
+check "no carry audited" [ "$(db_sql "$WS" "SELECT count(*) FROM audit WHERE action = 'tenant carry'")" = 0 ]
 call GET "$BASE/south/customerSubscriptions?$AV"; is "its customer subscriptions are gone with it, to ARM" 404 '.error.code == "RegistrationNotFound"'
 check "the old registration keeps its own (the CLI)" sh -c "'$RG' tenant list --registration south | jq -e '[.value[].properties.tenantId] == [\"$t1\"]' >/dev/null"
 
@@ -239,7 +239,7 @@ check "the same answer, byte for byte" [ "$BODY" = "$first" ]
 check "and nothing written" [ "$(db)" = "$after" ]
 call GET "$BASE/north?$AV"; is "GET after deactivate: gone, to ARM" 404 '.error.message == "RegistrationNotFound: north is deactivated (its record stays on the workstation: registrar show north)"'
 check "the CLI says Deactivated" sh -c "'$RG' show north --json | jq -e '.status == \"Deactivated\"' >/dev/null"
-check "audited" [ "$(sqlite3 "$WS/registrar.db" "SELECT count(*) FROM audit WHERE action = 'deactivate' AND registration = 'north'")" = 1 ]
+check "audited" [ "$(db_sql "$WS" "SELECT count(*) FROM audit WHERE action = 'deactivate' AND registration = 'north'")" = 1 ]
 
 # --- a burst: 12 GETs and 12 PUTs at once, then 12 DELETEs at once, so that the server's
 # threads share its state for real (make tsan runs this test under ThreadSanitizer)
@@ -609,8 +609,14 @@ check "SIGTERM came with the request in flight" grep -q 'serve: Terminated: no n
 check "the request in flight was answered: $(cat inflight.txt)" grep -q '^HTTP/1.1 200' inflight.txt
 check "its tenant is in the database" sh -c "'$RG' tenant list --registration east | grep -q 20000000-0000-4000-8000-000000000001"
 check "serve says it stopped and closed the database" grep -q 'stopped after .* requests; database closed' serve.log
-check "no WAL left: the database was closed cleanly" [ ! -e "$WS/registrar.db-wal" ]
-check "integrity" [ "$(sqlite3 "$WS/registrar.db" 'PRAGMA integrity_check')" = ok ]
+if db_pg; then # its connections ended (the server's backends go a moment after it)
+	i=0
+	while [ "$(db_sql "$WS" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'airreg-registrar'")" != 0 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	check "no connection left: the database was closed" [ $i -lt 100 ]
+else
+	check "no WAL left: the database was closed cleanly" [ ! -e "$WS/registrar.db-wal" ]
+	check "integrity" [ "$(db_sql "$WS" 'PRAGMA integrity_check')" = ok ]
+fi
 
 # --- where it listens
 expect_exit 2 "another address without TLS" "$RG" serve --listen 0.0.0.0:0

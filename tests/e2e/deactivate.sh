@@ -14,7 +14,7 @@ T1=$((T0 - 3600)) # the removal on the stamp, an hour before the workstation tak
 at() { date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
 iso() { date -u -d "@$1" '+%Y-%m-%dT%H:%M:%SZ'; }
 clock() { env TZ=UTC faketime -f "$(at "$T0")" "$@"; }
-dump() { sqlite3 "${1:-$WS}/registrar.db" .dump; }
+dump() { db_dump "${1:-$WS}"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 kid() { $PY -c 'import sys; from jwcrypto import jwk; print(jwk.JWK.from_pem(open(sys.argv[1], "rb").read()).thumbprint())' "$1"; }
 # claims JTI NAME CLOUDID SERIAL KEY_SHA256: a receipt's claims, removed at T1
@@ -41,7 +41,7 @@ J1=10000000-0000-4000-8000-000000000001
 J2=10000000-0000-4000-8000-000000000002
 J3=10000000-0000-4000-8000-000000000003
 J4=10000000-0000-4000-8000-000000000004
-clock "$RG" init >/dev/null
+clock "$RG" init $(db_new "$WS") >/dev/null
 # two stamps, each its own token-gen state: alpha (stamp A) and beta (stamp B)
 for s in A B; do
 	eval "c=\$C$s"
@@ -53,8 +53,8 @@ clock "$RG" register --token tokB.txt --name beta >/dev/null
 clock "$RG" activation-key --name alpha -o a1.key >/dev/null
 clock "$RG" activation-key --name beta -o b1.key >/dev/null
 clock "$RG" tenant add --registration alpha --subscription 11111111-2222-4333-8444-555555555555 --tenant 66666666-7777-4888-8999-aaaaaaaaaaaa >/dev/null
-check "a key issued records its SHA-256" [ "$(sqlite3 "$WS/registrar.db" "SELECT sha256 FROM keys WHERE serial = 1 AND registration_id = (SELECT id FROM registrations WHERE name = 'alpha')")" = "$(sha a1.key)" ]
-cp -a "$WS" ws4src # the schema-4 test's rows, taken before any receipt
+check "a key issued records its SHA-256" [ "$(db_sql "$WS" "SELECT sha256 FROM keys WHERE serial = 1 AND registration_id = (SELECT id FROM registrations WHERE name = 'alpha')")" = "$(sha a1.key)" ]
+db_pg || cp -a "$WS" ws4src # the schema-4 test's rows, taken before any receipt
 openssl genpkey -algorithm ed25519 -out other.key 2>/dev/null
 KA=$(kid stA/stamp.key)
 KB=$(kid stB/stamp.key)
@@ -94,7 +94,7 @@ clock "$RG" activation-key --name alpha -o a2.key >/dev/null
 refuse "a receipt for serial 1 after serial 2 was issued" "registrar: a1.txt: receipt removes serial 1 of alpha, but serial 2 was issued after it: that key may still be in use; remove it on the stamp and bring its receipt" --receipt a1.txt
 receipt wrongkey.txt stA/stamp.key "$(claims $J2 alpha $CA 2 "$(sha a1.key)")"
 refuse "a wrong activationKeySha256" "registrar: wrongkey.txt: receipt names an activation key that is not serial 2 of alpha as issued (SHA-256 $(sha a2.key))" --receipt wrongkey.txt
-check "no receipt taken by the refusals" [ "$(sqlite3 "$WS/registrar.db" 'SELECT count(*) FROM receipts')" = 0 ]
+check "no receipt taken by the refusals" [ "$(db_sql "$WS" 'SELECT count(*) FROM receipts')" = 0 ]
 
 # the happy path: Registered -> Deactivated
 receipt a2.txt stA/stamp.key "$(claims $J2 alpha $CA 2 "$(sha a2.key)")"
@@ -118,8 +118,8 @@ expect_exit 0 "show beta --json" clock "$RG" show beta --json
 check "show --json: no receipt is null" [ "$($PY -c 'import json, sys; print(json.loads(sys.argv[1])["lastReceipt"])' "$OUT")" = None ]
 expect_exit 0 "show beta" clock "$RG" show beta
 check "show: no receipt is none" sh -c 'printf "%s\n" "$1" | grep -qx "Last receipt        none"' _ "$OUT"
-check "the audit row" [ "$(sqlite3 "$WS/registrar.db" "SELECT at || ' ' || action || ' ' || registration || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" = "$T0 deactivate alpha serial 2, receipt $J2, sha256 $(sha a2.txt)" ]
-check "the receipt kept whole" [ "$(sqlite3 "$WS/registrar.db" 'SELECT text FROM receipts')" = "$(cat a2.txt)" ]
+check "the audit row" [ "$(db_sql "$WS" "SELECT at || ' ' || action || ' ' || registration || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" = "$T0 deactivate alpha serial 2, receipt $J2, sha256 $(sha a2.txt)" ]
+check "the receipt kept whole" [ "$(db_sql "$WS" 'SELECT text FROM receipts')" = "$(cat a2.txt)" ]
 
 # the same receipt again: nothing changed; another one for the same removal: refused
 dump >before.dump
@@ -142,7 +142,7 @@ receipt b1.txt stB/stamp.key "$(claims $J4 beta $CB 1 "$(sha b1.key)")"
 expect_exit 0 "Unregistered, then the receipt" clock "$RG" unregister --receipt - <b1.txt
 check "Unregistered -> Deactivated: the line, then the SHA-256 of what stdin held" [ "$OUT" = "registrar: deactivated beta (CloudId $CB): the stamp removed serial 1 at $(iso $T1); receipt $J4 kept; the name stays reserved for it
 $(sha256sum <b1.txt | cut -c1-64)  (stdin)" ]
-check "Unregistered -> Deactivated: the status" [ "$(sqlite3 "$WS/registrar.db" "SELECT status FROM registrations WHERE name = 'beta'")" = Deactivated ]
+check "Unregistered -> Deactivated: the status" [ "$(db_sql "$WS" "SELECT status FROM registrations WHERE name = 'beta'")" = Deactivated ]
 # a deactivated registration's tenant mappings carry as an unregistered one's do
 clock "$RG" tenant add --registration beta --subscription 22222222-2222-4333-8444-555555555555 --tenant 66666666-7777-4888-8999-bbbbbbbbbbbb >/dev/null
 clock "$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stB -o tokB2.txt >/dev/null
@@ -152,11 +152,13 @@ check "the tenants carried from the deactivated registration" [ "$(printf '%s\n'
 # registered again, the name is live again; the receipt taken before proves nothing now
 clock "$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stA -o tokA2.txt >/dev/null
 expect_exit 0 "register alpha again" clock "$RG" register --token tokA2.txt --name alpha
-check "registered again: Registered" [ "$(sqlite3 "$WS/registrar.db" "SELECT status FROM registrations WHERE name = 'alpha'")" = Registered ]
+check "registered again: Registered" [ "$(db_sql "$WS" "SELECT status FROM registrations WHERE name = 'alpha'")" = Registered ]
 refuse "a replayed receipt after registering again" "registrar: a2.txt: receipt $J2 was taken before: a receipt is proof once" --receipt a2.txt
 # nor does a fresh one for the serial it removed (no new key issued since): one removal a key
 refuse "a second receipt for a serial deactivated before" "registrar: a2again.txt: serial 2 of alpha was deactivated before, by receipt $J2" --receipt a2again.txt
 
+# the rest is SQLite's alone: migrations from the schemas before 6 (PostgreSQL starts at 6)
+if db_pg; then finish deactivate; exit; fi
 # a database of schema 4 (what the registrar before this one made: its migrations 1 to 4),
 # holding the rows taken before any receipt, migrated to 5 when first opened
 cat >schema4.sql <<'EOF'

@@ -20,7 +20,7 @@ reg() {
 # key NAME WHEN DAYS: a key for NAME issued at WHEN, valid DAYS
 key() { clock "$2" "$RG" activation-key --name "$1" --valid-days "$3" -o "$1-$2.key" >/dev/null; }
 
-clock $((T0 - 3 * DAY)) "$RG" init >/dev/null
+clock $((T0 - 3 * DAY)) "$RG" init $(db_new "$WS") >/dev/null
 C1=11111111-1111-4111-8111-111111111111
 C2=22222222-2222-4222-8222-222222222222
 C3=33333333-3333-4333-8333-333333333333
@@ -100,26 +100,29 @@ check "show --json with no key: keys is []" [ "$($PY -c 'import json, sys; print
 
 # a database an earlier registrar left (schema 3: no keys table): opened, migrated, and
 # show gives what it kept: each serial and when (the audit), the last one's expiry alone
-cp -a "$WS" old
-sqlite3 old/registrar.db 'DROP TABLE receipts; DROP TABLE keys; DROP TABLE issuer_keys; DROP TABLE revoked_issuer_keys; DROP TABLE revoked_activations; DROP TABLE revocation_lists; PRAGMA user_version = 3'
-expect_exit 0 "show, a schema-3 database" clock "$T0" "$RG" show soon --data-dir "$WORK/old"
-check "schema 3: the serials from the audit, earlier expiries not recorded" sh -c "printf '%s\n' \"\$1\" | grep -A3 '^Last key serial' | diff - \"\$2\"" _ "$OUT" "$(printf '%s\n' \
+# (SQLite alone: PostgreSQL starts at schema 6)
+if ! db_pg; then
+	cp -a "$WS" old
+	sqlite3 old/registrar.db 'DROP TABLE receipts; DROP TABLE keys; DROP TABLE issuer_keys; DROP TABLE revoked_issuer_keys; DROP TABLE revoked_activations; DROP TABLE revocation_lists; PRAGMA user_version = 3'
+	expect_exit 0 "show, a schema-3 database" clock "$T0" "$RG" show soon --data-dir "$WORK/old"
+	check "schema 3: the serials from the audit, earlier expiries not recorded" sh -c "printf '%s\n' \"\$1\" | grep -A3 '^Last key serial' | diff - \"\$2\"" _ "$OUT" "$(printf '%s\n' \
 "Last key serial     3, expires $(iso $((T0 + 30 * DAY))) (in 30 days)" \
 "Keys issued         serial 1, issued $(iso $((T0 - 2 * DAY))), expires (not recorded)" \
 "                    serial 2, issued $(iso $((T0 - DAY))), expires (not recorded)" \
 "                    serial 3, issued $(iso "$T0"), expires $(iso $((T0 + 30 * DAY))) (in 30 days)" >want.old; echo want.old)"
-check "schema 3 migrated to 6" [ "$(sqlite3 old/registrar.db 'PRAGMA user_version')" = 6 ]
-expect_exit 0 "a key after the migration" clock $((T0 + DAY)) "$RG" activation-key --name soon --valid-days 365 --data-dir "$WORK/old" -o old4.key
-check "the next key joins the migrated history" [ "$(sqlite3 old/registrar.db "SELECT group_concat(serial || ':' || ifnull(expires_at, '-')) FROM (SELECT serial, expires_at FROM keys k JOIN registrations r ON r.id = k.registration_id WHERE r.name = 'soon' ORDER BY serial)")" = "1:-,2:-,3:$((T0 + 30 * DAY)),4:$((T0 + 366 * DAY))" ]
+	check "schema 3 migrated to 6" [ "$(sqlite3 old/registrar.db 'PRAGMA user_version')" = 6 ]
+	expect_exit 0 "a key after the migration" clock $((T0 + DAY)) "$RG" activation-key --name soon --valid-days 365 --data-dir "$WORK/old" -o old4.key
+	check "the next key joins the migrated history" [ "$(sqlite3 old/registrar.db "SELECT group_concat(serial || ':' || ifnull(expires_at, '-')) FROM (SELECT serial, expires_at FROM keys k JOIN registrations r ON r.id = k.registration_id WHERE r.name = 'soon' ORDER BY serial)")" = "1:-,2:-,3:$((T0 + 30 * DAY)),4:$((T0 + 366 * DAY))" ]
+fi
 
 # DAYS: 0 to 3650, once, for list alone
 for bad in -1 3651 abc 1.5 ""; do
-	before=$(sqlite3 "$WS/registrar.db" .dump)
+	before=$(db_dump "$WS")
 	expect_exit 2 "--expiring-within '$bad'" "$RG" list --expiring-within "$bad"
 	check "--expiring-within '$bad': the line" [ "$ERR" = "registrar: --expiring-within must be 0 to 3650" ]
 	check "--expiring-within '$bad': nothing on stdout" [ -z "$OUT" ]
 done
-check "a refused DAYS changed nothing" [ "$(sqlite3 "$WS/registrar.db" .dump)" = "$before" ]
+check "a refused DAYS changed nothing" [ "$(db_dump "$WS")" = "$before" ]
 expect_exit 2 "--expiring-within twice" "$RG" list --expiring-within 3 --expiring-within 30
 check "--expiring-within twice: the line" [ "$ERR" = "registrar: --expiring-within given twice (see registrar --help)" ]
 expect_exit 2 "--expiring-within on show" "$RG" show soon --expiring-within 3

@@ -13,7 +13,7 @@ scratch
 T0=$(date -u -d '2027-06-01 00:00:00' +%s)
 at() { date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
 clock() { env TZ=UTC faketime -f "$(at "$T0")" "$@"; }
-dump() { sqlite3 "${1:-$WS}/registrar.db" .dump; }
+dump() { db_dump "${1:-$WS}"; }
 kid() { $PY -c 'import sys; from jwcrypto import jwk; print(jwk.JWK.from_pem(open(sys.argv[1], "rb").read()).thumbprint())' "$1"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 # rrefuse STATUS "what" "the exact line" ARGS...: registrar ARGS refused, the database unchanged
@@ -36,7 +36,7 @@ krefuse() {
 CA=aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 CB=bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
 CC=cccccccc-cccc-4ccc-8ccc-cccccccccccc
-clock "$RG" init >/dev/null
+clock "$RG" init $(db_new "$WS") >/dev/null
 clock "$RG" export-issuer-key -o k1.pub >/dev/null
 K1=$(kid k1.pub)
 for s in A B C; do
@@ -62,7 +62,7 @@ rrefuse 2 "revoke without -o" "registrar: revoke needs -o FILE|- (with --name NA
 check "no refusal wrote a file" [ ! -e l0.txt ]
 
 # a workstation kept as it is with K1 current (to sign with a key revoked later)
-cp -a "$WS" wsold
+db_copy "$WS" wsold
 # the second issuer key: a rotation (K1 signs the statement that brings K2)
 clock "$RG" rotate-issuer-key -o rotation.json >/dev/null
 clock "$RG" export-issuer-key -o k2.pub >/dev/null
@@ -76,10 +76,10 @@ check "revoke --name alpha: what it says" [ "$OUT" = "$(printf '%s\n' \
 	"registrar: revoked registration alpha: keys up to serial 1 (revocation list version 1)" \
 	"registrar: wrote l1.txt: revocation list version 1, $(wc -c <l1.txt) bytes; carry it to every stamp (key-import trust update revocation-list.txt)" \
 	"$(sha l1.txt)  l1.txt")" ]
-check "revoke: one list recorded, signed by K2" [ "$(sqlite3 "$WS/registrar.db" "SELECT version, issuer_kid, sha256 FROM revocation_lists")" = "1|$K2|$(sha l1.txt)" ]
-check "revoke: the list kept is the file" [ "$(sqlite3 "$WS/registrar.db" "SELECT text FROM revocation_lists WHERE version = 1")" = "$(cat l1.txt)" ]
-check "revoke: the entry" [ "$(sqlite3 "$WS/registrar.db" "SELECT serials_up_to, revoked_at FROM revoked_activations")" = "1|$T0" ]
-check "revoke: the audit row" [ "$(sqlite3 "$WS/registrar.db" "SELECT action, registration, detail FROM audit WHERE action = 'revoke'")" = "revoke|alpha|registration alpha: keys up to serial 1, revocation list version 1, sha256 $(sha l1.txt)" ]
+check "revoke: one list recorded, signed by K2" [ "$(db_sql "$WS" "SELECT version, issuer_kid, sha256 FROM revocation_lists")" = "1|$K2|$(sha l1.txt)" ]
+check "revoke: the list kept is the file" [ "$(db_sql "$WS" "SELECT text FROM revocation_lists WHERE version = 1")" = "$(cat l1.txt)" ]
+check "revoke: the entry" [ "$(db_sql "$WS" "SELECT serials_up_to, revoked_at FROM revoked_activations")" = "1|$T0" ]
+check "revoke: the audit row" [ "$(db_sql "$WS" "SELECT action, registration, detail FROM audit WHERE action = 'revoke'")" = "revoke|alpha|registration alpha: keys up to serial 1, revocation list version 1, sha256 $(sha l1.txt)" ]
 # the same again: nothing new, the latest written again
 dump >before.dump
 expect_exit 0 "revoke --name alpha again" clock "$RG" revoke --name alpha -o l1again.txt
@@ -96,17 +96,19 @@ check "revoke -o -: the report on stderr" [ "$(echo "$ERR" | head -1)" = "regist
 # an existing output: refused before anything is recorded; --force replaces it
 rrefuse 5 "revoke -o an existing file" "registrar: l1.txt: file exists (use --force to replace it)" revoke --issuer-key "$K1" -o l1.txt
 check "existing file: untouched" cmp -s l1.txt l1copy.txt
-cp -a "$WS" wsfork # a workstation that parts from this one at version 1
+db_copy "$WS" wsfork # a workstation that parts from this one at version 1
 
 # --- the second: issuer key K1 (no longer the current one); versions rise
 expect_exit 0 "revoke --issuer-key K1" clock "$RG" revoke --issuer-key "$K1" -o l2.txt
 check "revoke --issuer-key: what it says" [ "$(echo "$OUT" | head -1)" = "registrar: revoked issuer key $K1 (revocation list version 2)" ]
-check "revoke --issuer-key: the versions" [ "$(sqlite3 "$WS/registrar.db" "SELECT group_concat(version) FROM revocation_lists")" = "1,2" ]
-check "revoke --issuer-key: the audit row" [ "$(sqlite3 "$WS/registrar.db" "SELECT registration IS NULL, detail FROM audit WHERE action = 'revoke' ORDER BY id DESC LIMIT 1")" = "1|issuer key $K1, revocation list version 2, sha256 $(sha l2.txt)" ]
+check "revoke --issuer-key: the versions" [ "$(db_sql "$WS" "SELECT version FROM revocation_lists ORDER BY version" | paste -sd,)" = "1,2" ]
+check "revoke --issuer-key: the audit row" [ "$(db_sql "$WS" "SELECT CASE WHEN registration IS NULL THEN 1 ELSE 0 END, detail FROM audit WHERE action = 'revoke' ORDER BY id DESC LIMIT 1")" = "1|issuer key $K1, revocation list version 2, sha256 $(sha l2.txt)" ]
 expect_exit 0 "revoke --issuer-key K1 again" clock "$RG" revoke --issuer-key "$K1" -o l2again.txt
 check "revoke --issuer-key again: the same list" cmp -s l2.txt l2again.txt
 # a revocation is never lifted: the database refuses it too
-check "the database refuses lifting a revocation" sh -c "! sqlite3 '$WS/registrar.db' 'DELETE FROM revoked_issuer_keys' 2>/dev/null"
+check "the database refuses lifting a revocation" db_refused "$WS" 'DELETE FROM revoked_issuer_keys' 'the revoked_issuer_keys table is append-only'
+check "the database refuses lifting a revocation of keys" db_refused "$WS" 'DELETE FROM revoked_activations' 'a revocation is never lifted'
+db_pg && check "the database refuses lifting a revocation: TRUNCATE" db_refused "$WS" 'TRUNCATE revoked_issuer_keys, revoked_activations' 'table is append-only'
 
 # python3-jwcrypto verifies the list with issuer.pub, and reads what it says
 expect_exit 0 "jwcrypto verifies the list" $PY -c '
@@ -160,7 +162,7 @@ clock "$RG" --data-dir wsfork revoke --name gamma -o f3.txt >/dev/null
 krefuse stA 4 "another list of the held version" "key-import: f2.txt: revocation list version 2 is not the version 2 held here (another list of the same version; nothing changed)" trust update f2.txt
 krefuse stA 4 "a list dropping an entry" "key-import: f3.txt: revocation list version 3 drops issuer key $K1, revoked by version 2 held here (a revocation is never lifted)" trust update f3.txt
 # a list signed by a key this stamp does not trust, or by a revoked one
-mkdir ws3 && clock "$RG" --data-dir ws3 init >/dev/null && clock "$RG" --data-dir ws3 export-issuer-key -o k3.pub >/dev/null
+mkdir ws3 && clock "$RG" --data-dir ws3 init $(db_new ws3) >/dev/null && clock "$RG" --data-dir ws3 export-issuer-key -o k3.pub >/dev/null
 clock "$RG" --data-dir ws3 register --token tokC.txt --name gamma >/dev/null
 clock "$RG" --data-dir ws3 activation-key --name gamma -o c3.key >/dev/null
 clock "$RG" --data-dir ws3 revoke --name gamma -o u1.txt >/dev/null
@@ -235,7 +237,7 @@ krefuse stC 4 "import --dry-run of a revoked key" "key-import: usb/c1.key: revok
 # Its own registrar and stamp, real time (faketime and the shim are both preloads).
 "$TG" init --state-dir stR >/dev/null
 "$TG" create --billing-model Development --host "$HOSTS/node3.json" --state-dir stR -o tokR.txt >/dev/null
-"$RG" init --data-dir wsR >/dev/null
+"$RG" init --data-dir wsR $(db_new wsR) >/dev/null
 "$RG" register --data-dir wsR --token tokR.txt --name rho >/dev/null
 "$RG" export-issuer-key --data-dir wsR -o kR.pub >/dev/null
 mkdir race && "$RG" activation-key --data-dir wsR --name rho -o race/r1.key >/dev/null

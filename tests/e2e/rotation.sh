@@ -23,11 +23,11 @@ refused() {
 
 "$TG" init >/dev/null
 "$TG" create --billing-model Capacity --agreement-number 42 --host "$HOSTS/node1.json" -o tok.txt >/dev/null
-"$RG" init >/dev/null
+"$RG" init $(db_new "$WS") >/dev/null
 "$RG" register --token tok.txt --name east >/dev/null
 "$RG" export-issuer-key -o k1.pub >/dev/null
 k1=$(kid_of k1.pub)
-cp -a "$WS" ws-v1 # the workstation before any rotation: for the refusals' other histories
+db_copy "$WS" ws-v1 # the workstation before any rotation: for the refusals' other histories
 cp "$WS/issuer.key" k1.key # key 1 itself: to sign a statement no registrar makes
 
 # --- the registrar's side ---------------------------------------------------------------
@@ -37,10 +37,10 @@ check "export --chain before any rotation: no file" [ ! -e none.json ]
 expect_exit 2 "rotate without -o" "$RG" rotate-issuer-key
 one_line_error "rotate without -o" "registrar: rotate-issuer-key needs -o FILE|- (the statement every stamp needs)"
 : >taken.json
-snapshot "$WS" >ws.before
+snapshot "$WS" >ws.before && db_dump "$WS" >>ws.before
 expect_exit 5 "rotate -o over a file" "$RG" rotate-issuer-key -o taken.json
 one_line_error "rotate -o over a file" "registrar: taken.json: file exists (use --force to replace it)"
-snapshot "$WS" >ws.after
+snapshot "$WS" >ws.after && db_dump "$WS" >>ws.after
 check "rotate -o over a file: nothing rotated" cmp -s ws.before ws.after
 
 expect_exit 0 "rotate-issuer-key (version 2)" "$RG" rotate-issuer-key -o st2.json
@@ -51,7 +51,7 @@ check "rotate: says the file" [ "$(sed -n 2p "$WORK/out")" = "registrar: wrote s
 check "rotate: the file's SHA-256" [ "$(sed -n 3p "$WORK/out")" = "$(sha256sum st2.json)" ]
 check "rotate: the key replaced" [ "$k2" != "$k1" ]
 check "rotate: no staged file left" [ -z "$(ls "$WS" | grep '\.new$')" ]
-cp -a "$WS" ws-v2
+db_copy "$WS" ws-v2
 "$RG" rotate-issuer-key -o - >st3.json 2>rotate3.err
 check "rotate -o -: the statement on stdout, the status on stderr" grep -q "^registrar: rotated the issuer key: version 3" rotate3.err
 "$RG" export-issuer-key -o k3.pub >/dev/null
@@ -62,16 +62,11 @@ check "export --chain: the two statements, one a line" [ "$(cat chain.json)" = "
 expect_exit 5 "export --chain over a file" "$RG" export-issuer-key --chain -o chain.json
 expect_exit 2 "export --chain --qr" "$RG" export-issuer-key --chain --qr chain.png
 one_line_error "export --chain --qr" "export-issuer-key --chain writes a file: -o FILE|-, not --qr"
-"$PY" - "$WS/registrar.db" "$k1" "$k2" "$k3" >audit.check <<'EOF' || bad "the database's issuer keys and audit"
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-rows = db.execute("SELECT version, kid, statement IS NULL FROM issuer_keys ORDER BY version").fetchall()
-assert rows == [(1, sys.argv[2], 1), (2, sys.argv[3], 0), (3, sys.argv[4], 0)], rows
-audit = db.execute("SELECT detail FROM audit WHERE action = 'rotate-issuer-key' ORDER BY id").fetchall()
-assert audit == [("version 2, kid %s (was %s)" % (sys.argv[3], sys.argv[2]),),
-                 ("version 3, kid %s (was %s)" % (sys.argv[4], sys.argv[3]),)], audit
-EOF
-ok
+check "the database's issuer keys" [ "$(db_sql "$WS" 'SELECT version, kid, CASE WHEN statement IS NULL THEN 1 ELSE 0 END FROM issuer_keys ORDER BY version')" = "1|$k1|1
+2|$k2|0
+3|$k3|0" ]
+check "the database's audit of the rotations" [ "$(db_sql "$WS" "SELECT detail FROM audit WHERE action = 'rotate-issuer-key' ORDER BY id")" = "version 2, kid $k2 (was $k1)
+version 3, kid $k3 (was $k2)" ]
 # python3-jwcrypto verifies each signature of a statement with the key that made it
 "$PY" - st2.json "$k1" "$k2" <<'EOF' && ok || bad "jwcrypto verifies both signatures"
 import json, sys
@@ -157,9 +152,9 @@ refused 4 "key-import: issuer key $k3 came with the issuer chain" stamp-k3 "$KI"
 # --- other histories: a fork at version 2, a fork at version 3, a version 4 --------------
 AIRREG_DATA_DIR=$WORK/ws-v1 "$RG" rotate-issuer-key -o st2-fork.json >/dev/null
 AIRREG_DATA_DIR=$WORK/ws-v2 "$RG" rotate-issuer-key -o st3-fork.json >/dev/null
-cp -a "$WS" ws-v3
+db_copy "$WS" ws-v3
 AIRREG_DATA_DIR=$WORK/ws-v3 "$RG" rotate-issuer-key -o st4.json >/dev/null
-"$RG" init --data-dir other >/dev/null
+"$RG" init --data-dir other $(db_new other) >/dev/null
 "$RG" rotate-issuer-key --data-dir other -o stranger.json >/dev/null
 
 # --- refusals, each with the state byte-identical -------------------------------------
@@ -171,7 +166,7 @@ cp -a stamp-k1 stamp-v2
 refused 4 "key-import: st4.json: rotation statement version 4 skips version 3 (this stamp holds up to version 2)" stamp-v2 "$KI" --state-dir stamp-v2 trust update st4.json
 # a version 3 signed by key 1 (trusted here, but no longer the current key) and a key of its
 # own: well formed, both signatures good, the version next, yet a fork from an older key
-"$RG" init --data-dir ws-oldfork >/dev/null
+"$RG" init --data-dir ws-oldfork $(db_new ws-oldfork) >/dev/null
 "$PY" - k1.key ws-oldfork/issuer.key >st3-oldkey.json <<'EOF' || bad "a statement from key 1 made"
 import json, sys
 from jwcrypto import jwk, jws
@@ -210,7 +205,7 @@ mkdir usb-fork && cp key.txt usb-fork/ActivationKey.txt && cp st3-fork.json usb-
 refused 4 "a fork: refused" $S "$KI" --state-dir $S import usb-fork/ActivationKey.txt
 
 # --- an interrupted rotation: the database committed, the staged files not renamed -----
-cp -a ws-v3 ws-int # (ws-v3 holds version 4 by now)
+db_copy ws-v3 ws-int # (ws-v3 holds version 4 by now)
 cp ws-int/issuer.key old.key && cp ws-int/issuer.pub old.pub
 AIRREG_DATA_DIR=$WORK/ws-int "$RG" rotate-issuer-key -o st4-int.json >/dev/null
 k4=$(kid_of ws-int/issuer.pub)
@@ -222,8 +217,8 @@ check "interrupted: finished (issuer.pub is the new key)" [ "$(kid_of ws-int/iss
 check "interrupted: no staged file left" [ -z "$(ls ws-int | grep '\.new$')" ]
 # staged files the database never took (a rotation stopped before its commit): left alone
 # by the signer, removed by the next rotation
-cp -a ws-v3 ws-stale
-"$RG" init --data-dir stale-src >/dev/null
+db_copy ws-v3 ws-stale
+"$RG" init --data-dir stale-src $(db_new stale-src) >/dev/null
 cp stale-src/issuer.key ws-stale/issuer.key.new && cp stale-src/issuer.pub ws-stale/issuer.pub.new
 expect_exit 0 "activation-key with stale staged files" env AIRREG_DATA_DIR="$WORK/ws-stale" "$RG" activation-key --name east -o key-stale.txt
 check "stale: the key signed by the database's last key" [ "$("$PY" -c 'import sys,json; from jwcrypto import jws; print(json.loads(jws.base64url_decode(open(sys.argv[1]).read().split(".")[0]))["kid"])' key-stale.txt)" = "$(kid_of ws-stale/issuer.pub)" ]
