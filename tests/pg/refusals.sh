@@ -138,9 +138,10 @@ for bad in "two lines" "a password" "a relative path" "empty"; do
 	says "DATA_DIR/database with $bad" "$DAMAGED"
 done
 # a path recorded where there is no database: named, init not advised
-echo "$WS/registrar.db" > "$WS/database"
+gone=$(dirname "$WS")/gone.db
+echo "$gone" > "$WS/database"
 expect_exit 5 "DATA_DIR/database naming no file" "$RG" list
-says "DATA_DIR/database naming no file" "registrar: $WS/registrar.db: no registrar database here: check --database, \$AIRREG_DATABASE and $WS/database"
+says "DATA_DIR/database naming no file" "registrar: $gone: no registrar database here: check --database, \$AIRREG_DATABASE and $WS/database"
 cp database.good "$WS/database"
 check "the damaged files changed nothing" [ "$(dump ref)" = "$(cat ref.sql)" ]
 
