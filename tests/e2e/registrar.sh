@@ -461,8 +461,9 @@ if db_pg; then
 	check "a database without the schema: the line" [ "$ERR" = "registrar: $(db_url "$WORK/noschema"): no registrar schema in this database (registrar init --database URL makes it)" ]
 	before=$(dump)
 	expect_exit 5 "init --database over a registrar's database" "$RG" init --data-dir "$WORK/d9" --database "$(db_url "$D")"
-	one_line_error "init --database over a registrar's database" "registrar already initialised"
+	one_line_error "init --database over a registrar's database" "registrar: $WORK/d9: the database holds a registrar that another data directory made: a second server takes a copy of that directory, never an init (docs/scaling.md)"
 	check "init --database over a registrar's database: unchanged" [ "$(dump)" = "$before" ]
+	check "init --database over a registrar's database: nothing recorded in d9" [ ! -e "$WORK/d9/database" ]
 fi
 
 # init --host-match: the default set in the transaction that makes the database

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The PostgreSQL schema's own rules (issue 20): what the registrar checks in C, the database
 # refuses too, whichever server or hand writes it. A throw-away cluster (cluster.sh); each
-# refused statement leaves every table as it was.
+# refused statement leaves every table as it was. What the registrar says at the database's
+# edge (no schema, another version, init again, the server down) is refusals.sh's.
 . "$(dirname "$0")/../e2e/lib.sh"
 . "$(dirname "$0")/cluster.sh"
 scratch
@@ -59,25 +60,4 @@ refused "a status no registrar writes" "UPDATE registrations SET status = 'Pause
 refused "a second issuer key 1" "INSERT INTO issuer_keys (version, kid, public_key, created_at) VALUES (1, 'x', 'x', 0)"
 refused "a tenant of a registration not there" "INSERT INTO tenants VALUES (999, 'a', 'b')"
 
-# what the registrar does to it is refused the same way, nothing written
-before=$(dump)
-expect_exit 5 "init again on the same database, from another data directory" "$RG" --data-dir "$WORK/ws2" init --database "$URL"
-check "init again: its line" [ "$ERR" = "registrar: $WORK/ws2: the database holds a registrar that another data directory made: a second server takes a copy of that directory, never an init (docs/scaling.md)" ]
-check "init again: nothing changed" [ "$(dump)" = "$before" ]
-check "init again: its data directory holds no key, secret or URL" [ "$(ls "$WORK/ws2")" = "" ]
-URL2=$(pg_database empty) || exit 1
-expect_exit 5 "a database with no schema" "$RG" --database "$URL2" list
-check "no schema: its line" [ "$ERR" = "registrar: $URL2: no registrar schema in this database (registrar init --database URL makes it)" ]
-check "no schema: nothing made there" [ "$(pg_sql empty "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ]
-pg_sql reg "UPDATE airreg_schema SET version = 7"
-before=$(dump)
-expect_exit 5 "a newer schema" "$RG" list
-check "a newer schema: its line" [ "$ERR" = "registrar: $URL: database schema 7 is newer than this registrar (6)" ]
-check "a newer schema: nothing changed" [ "$(dump)" = "$before" ]
-pg_sql reg "UPDATE airreg_schema SET version = 5"
-expect_exit 5 "a schema no registrar made" "$RG" list
-check "a schema no registrar made: its line" [ "$ERR" = "registrar: $URL: database schema 5: not one this registrar made (damaged)" ]
-pg_cluster_stop
-expect_exit 5 "the server down" "$RG" list
-one_line_error "the server down" "registrar: $URL: cannot connect to the database: "
 finish "pg schema"
