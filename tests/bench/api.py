@@ -34,8 +34,10 @@ TICK = os.sysconf("SC_CLK_TCK")
 def setup(ws, *init):
     """A data dir ws with the registration "east" and 50 customer subscriptions."""
     e = dict(env, AIRREG_DATA_DIR=ws)
-    for argv in ([rg, "init", *init], [rg, "register", "--token", f"{WORK}/tok.txt", "--name", "east"]):
-        subprocess.run(argv, env=e, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for argv in ([rg, "init", *init],
+                 [rg, "register", "--token", f"{WORK}/tok.txt", "--name", "east"]):
+        subprocess.run(argv, env=e, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
     for i in range(50):
         subprocess.run([rg, "tenant", "add", "--registration", "east", "--subscription",
                         f"10000000-0000-4000-8000-{i:012d}", "--tenant",
@@ -112,8 +114,10 @@ def wrk(urls, server_pids, *extra, threads=THREADS, connections=CONNECTIONS):
         rps += float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         p99s.append(re.search(r"99%\s+([\d.]+)(\w+)", out).groups())
         non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-        sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-        errors += (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
+        sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                         out)
+        errors += int(non2xx.group(1)) if non2xx else 0
+        errors += sum(map(int, sock.groups())) if sock else 0
     scale = {"us": 1e-3, "ms": 1, "s": 1e3, "m": 6e4}
     p99 = max(p99s, key=lambda v: float(v[0]) * scale[v[1]])
     return rps, "".join(p99), errors, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
@@ -124,7 +128,9 @@ def per_cpu(rps, serve_cpu, db_cpu):
     text = f"CPU over the {SECONDS} s: serve {serve_cpu:.1f} s"
     if db_cpu:
         text += f", PostgreSQL {db_cpu:.1f} s"
-    return text + f" (of {2 * SECONDS} on 2 cores): {rps * SECONDS / spent:.0f} requests per CPU-second"
+    cores = os.cpu_count()
+    return (text + f" (of {cores * SECONDS} on {cores} cores): {rps * SECONDS / spent:.0f} "
+            "requests per CPU-second")
 
 
 def row(what, value, target="", note=""):
