@@ -301,7 +301,7 @@ demo: deps
 MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
 COMPLETIONS = completions/token-gen completions/registrar completions/key-import
 UNITS = airreg-status.service airreg-status.timer
-DOCS = README.md docs/spec.md docs/runbook.md docs/errors.md docs/api.md docs/formats.md docs/security.md docs/performance.md
+DOCS = README.md docs/spec.md docs/runbook.md docs/errors.md docs/api.md docs/formats.md docs/security.md docs/performance.md docs/scaling.md
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \

@@ -4,11 +4,13 @@
  * grows, and the sizes of the files, for copies of one host (HOST_RECORD.json) and for
  * different real hosts (HETERO_DIR/node1.json ..., made by hosts.py from the captures).
  * Prints rows of the table run.sh heads.
- * Usage: bench HOST_RECORD.json HETERO_DIR WORK_DIR */
+ * With BENCH_DATABASE (a postgresql:// URL of an empty database), the batches again on
+ * PostgreSQL. Usage: bench HOST_RECORD.json HETERO_DIR WORK_DIR */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "activation.h"
@@ -48,6 +50,7 @@ static void die(const char *what, const ar_err *e)
 static void row(const char *what, const char *value, const char *target, const char *note)
 {
 	printf("| %s | %s | %s | %s |\n", what, value, target, note);
+	fflush(stdout);
 }
 
 /* n distinct hosts like the sample record (distinct names, UUIDs and serials). */
@@ -332,6 +335,9 @@ static void sizes(const ar_keypair *issuer, const ar_keypair *stamp)
 /* One batch of n fresh stamps: register + issue each, one transaction. Returns per second. */
 #define N_STAMP_KEYS 16
 static ar_keypair stamps[N_STAMP_KEYS];
+static int on_pg; /* the batches run on PostgreSQL */
+
+static int batch_hetero; /* 0: 2 copies of the sample host a token; else 16 different real hosts */
 
 static double batch(store *db, const ar_keypair *issuer, int n, int first)
 {
@@ -345,8 +351,14 @@ static double batch(store *db, const ar_keypair *issuer, int n, int first)
 	/* a stamp key may sign for several CloudIds; keys are reused to keep this quick */
 	for (i = 0; i < n; i++) {
 		ar_uuid_random(cloud);
-		tokens[i] = make_token(2, &stamps[i % N_STAMP_KEYS], cloud);
+		tokens[i] = batch_hetero ? token_of(hetero_hosts(16), &stamps[i % N_STAMP_KEYS], cloud)
+					 : make_token(2, &stamps[i % N_STAMP_KEYS], cloud);
 	}
+	/* PostgreSQL: the statistics autovacuum keeps on a live database (a minute after the
+	 * first rows), here before each batch: without them the plan the connection caches
+	 * on a new database looks names up by scanning the live registrations */
+	if (on_pg && store_exec(db, "ANALYZE", "analyze", &e) != AR_OK)
+		die("analyze", &e);
 	t0 = seconds();
 	if (store_begin(db, &e) != AR_OK)
 		die("begin", &e);
@@ -390,31 +402,71 @@ static double best_of_3(store *db, const ar_keypair *issuer, int n, int *total)
 	return best;
 }
 
-static void registrar_batches(const char *work, const ar_keypair *issuer)
+/* The database's bytes: SQLite's file (its WAL checkpointed into it first), or the
+ * PostgreSQL database's (pg_database_size: tables, indexes, TOAST, free space; not the WAL). */
+static double database_bytes(store *db, const char *work, int pg)
 {
-	char v[64], what[96];
+	store_stmt *st;
+	char path[4096];
+	FILE *f;
+	double bytes;
+	ar_err e;
+
+	if (pg) {
+		if (store_prepare(db, "SELECT pg_database_size(current_database())", &st, &e) != AR_OK)
+			die("size", &e);
+		if (store_step(st) != STORE_ROW)
+			die("size", NULL);
+		bytes = (double)store_column_int64(st, 0);
+		store_release(db, st);
+		return bytes;
+	}
+	if (store_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint", &e) != AR_OK)
+		die("checkpoint", &e);
+	snprintf(path, sizeof path, "%s/registrar.db", work);
+	if (!(f = fopen(path, "rb")) || fseek(f, 0, SEEK_END) != 0)
+		die(path, NULL);
+	bytes = (double)ftell(f);
+	fclose(f);
+	return bytes;
+}
+
+/* The registrar's register + issue in batches on the database of work (SQLite), or on the
+ * PostgreSQL database store_use_database() named (pg: 1), grown to 100,000 registrations,
+ * and the bytes a registration takes there. */
+static void registrar_batches(const char *work, const ar_keypair *issuer, int pg)
+{
+	const char *on = pg ? "registrar on PostgreSQL, register + issue" : "registrar register + issue";
+	char v[64], what[128], note[256];
 	store *db = NULL;
 	ar_err e;
 	int total = 0, step;
-	double rate;
+	double rate, empty, full, grown;
 
+	on_pg = pg;
 	if (store_create(work, "bench", NULL, NULL, &e) != AR_OK || store_open(work, 0, &db, &e) != AR_OK)
 		die("store", &e);
 	for (step = 0; step < N_STAMP_KEYS; step++)
 		if (ar_keypair_generate(&stamps[step], &e) != AR_OK)
 			die("keygen", &e);
 	/* a batch holds thousands of rows in one transaction: room for them in the page
-	 * cache (the programs keep SQLite's 2 MiB default, one registration at a time) */
-	store_exec(db, "PRAGMA cache_size = -65536", "set the cache size", &e);
+	 * cache (the programs keep SQLite's 2 MiB default, one registration at a time);
+	 * PostgreSQL's is the server's (shared_buffers) */
+	if (!pg)
+		store_exec(db, "PRAGMA cache_size = -65536", "set the cache size", &e);
+	empty = database_bytes(db, work, pg);
 	rate = best_of_3(db, issuer, 1000, &total);
 	snprintf(v, sizeof v, "%.0f/s", rate);
-	row("registrar register + issue, batch of 1,000, one process", v, ">= 5000/s",
-	    "one transaction per batch; best of 3, database 0 -> 3,000");
+	snprintf(what, sizeof what, "%s, batch of 1,000, one process", on);
+	row(what, v, pg ? "" : ">= 5000/s",
+	    pg ? "one transaction per batch (the writer lock once), ANALYZE before each; best of 3, "
+		 "database 0 -> 3,000; throw-away cluster, fsync off, on the same 2 cores"
+	       : "one transaction per batch; best of 3, database 0 -> 3,000");
 	rate = batch(db, issuer, 10000, total);
 	total += 10000;
 	snprintf(v, sizeof v, "%.0f/s", rate);
-	row("registrar register + issue, batch of 10,000, one process", v, ">= 5000/s",
-	    "database 3,000 -> 13,000 registrations");
+	snprintf(what, sizeof what, "%s, batch of 10,000, one process", on);
+	row(what, v, pg ? "" : ">= 5000/s", "database 3,000 -> 13,000 registrations");
 	/* grow to 100,000 and measure batches of 1,000 at the top: indexed means flat */
 	while (total < 97000) {
 		batch(db, issuer, 12000, total);
@@ -422,9 +474,42 @@ static void registrar_batches(const char *work, const ar_keypair *issuer)
 	}
 	rate = best_of_3(db, issuer, 1000, &total);
 	snprintf(v, sizeof v, "%.0f/s", rate);
-	snprintf(what, sizeof what, "registrar register + issue, batch of 1,000 at %d registrations",
-		 total - 3000);
+	snprintf(what, sizeof what, "%s, batch of 1,000 at %d registrations", on, total - 3000);
 	row(what, v, "flat", "best of 3; lookups by indexed name and CloudId");
+	full = database_bytes(db, work, pg);
+	snprintf(what, sizeof what, "%s database, bytes a registration (%d registrations)",
+		 pg ? "registrar on PostgreSQL" : "registrar (SQLite)", total);
+	snprintf(v, sizeof v, "%.0f bytes: %.0f registrations per GB", (full - empty) / total,
+		 1e9 * total / (full - empty));
+	snprintf(note, sizeof note, "%s grew %.0f MB; each: a 2-host token, its claims, one key, "
+		 "two audit rows%s", pg ? "pg_database_size" : "the file (WAL checkpointed)",
+		 (full - empty) / 1e6, pg ? "; as written, autovacuum on" : "");
+	row(what, v, "", note);
+	if (pg) {
+		/* what the same rows take compacted: the floor an old database's size tends to */
+		if (store_exec(db, "VACUUM FULL", "vacuum", &e) != AR_OK)
+			die("vacuum", &e);
+		full = database_bytes(db, work, pg);
+		snprintf(v, sizeof v, "%.0f bytes: %.0f registrations per GB", (full - empty) / total,
+			 1e9 * total / (full - empty));
+		row("registrar on PostgreSQL database after VACUUM FULL, bytes a registration", v, "",
+		    "the same rows compacted: each key's UPDATE of its registration leaves a dead "
+		    "row version until vacuumed");
+	}
+	/* a stamp of 16 different real hosts keeps a larger token and claims: 2,000 more
+	 * (on PostgreSQL on the compacted database, whose files have no free space to reuse) */
+	batch_hetero = 1;
+	batch(db, issuer, 2000, total);
+	total += 2000;
+	batch_hetero = 0;
+	grown = database_bytes(db, work, pg);
+	snprintf(what, sizeof what, "%s database, bytes a registration of 16 different real hosts",
+		 pg ? "registrar on PostgreSQL" : "registrar (SQLite)");
+	snprintf(v, sizeof v, "%.0f bytes: %.0f registrations per GB", (grown - full) / 2000,
+		 1e9 * 2000 / (grown - full));
+	row(what, v, "", pg ? "2,000 more registrations, each of a 16-host token, on the one "
+			      "above compacted; as written"
+			    : "2,000 more registrations, each of a 16-host token, on the one above");
 	store_close(db, AR_OK, &e);
 	for (step = 0; step < N_STAMP_KEYS; step++)
 		ar_keypair_free(&stamps[step]);
@@ -465,6 +550,7 @@ int main(int argc, char **argv)
 	ar_keypair issuer, stamp;
 	uint8_t *data = NULL;
 	size_t len = 0;
+	const char *only = getenv("BENCH_ONLY"), *pg_url = getenv("BENCH_DATABASE");
 	ar_err e;
 	int i;
 
@@ -491,8 +577,9 @@ int main(int argc, char **argv)
 	}
 	if (ar_keypair_generate(&issuer, &e) != AR_OK || ar_keypair_generate(&stamp, &e) != AR_OK)
 		die("keygen", &e);
-	/* BENCH_ONLY=registrar: the batches alone, for a profiler */
-	if (!getenv("BENCH_ONLY")) {
+	/* BENCH_ONLY=registrar: the batches alone, for a profiler; BENCH_ONLY=postgresql:
+	 * PostgreSQL's alone */
+	if (!only) {
 		verification(&issuer, &stamp);
 		growth(&stamp);
 		creation(&stamp);
@@ -500,7 +587,20 @@ int main(int argc, char **argv)
 		token_signing(&issuer);
 		fflush(stdout);
 	}
-	registrar_batches(argv[3], &issuer);
+	if (!only || strcmp(only, "registrar") == 0)
+		registrar_batches(argv[3], &issuer, 0);
+	fflush(stdout);
+	/* BENCH_DATABASE: a postgresql:// URL of an empty database (run.sh's throw-away
+	 * cluster): the same batches there */
+	if (pg_url) {
+		char dir[4096];
+
+		snprintf(dir, sizeof dir, "%s/pg", argv[3]);
+		if (mkdir(dir, 0700) != 0)
+			die(dir, NULL);
+		store_use_database(pg_url);
+		registrar_batches(dir, &issuer, 1);
+	}
 	ar_keypair_free(&issuer);
 	ar_keypair_free(&stamp);
 	json_decref(proto_host);

@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# make bench: one table, every row measured in this run (see docs/performance.md).
+# make bench: one table, every row measured in this run (see docs/performance.md); the
+# registrar's batches and the API on SQLite, then on PostgreSQL.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 TESTDATA=${TESTDATA:-$here/../data}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# the PostgreSQL rows: one throw-away cluster for the run (tests/pg/cluster.sh: a Unix
+# socket in its own directory, fsync off), on the same cores as everything else
+. "$here/../pg/cluster.sh"
+trap 'pg_cluster_stop; rm -rf "$work"' EXIT
 trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
 mkdir "$work/db" "$work/procs" "$work/hetero"
 # different real hosts for the size rows: probed now from the captures (hosts.py)
@@ -20,11 +24,15 @@ printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level 
 	>"$work/softhsm2.conf"
 SOFTHSM2_CONF=$work/softhsm2.conf softhsm2-util --init-token --free --label bench --pin 1234 \
 	--so-pin 5678 >/dev/null
-SOFTHSM2_CONF=$work/softhsm2.conf AIRREG_PKCS11_PIN=1234 \
+pg_cluster_start
+bench_db=$(pg_database bench)
+api_db=$(pg_database api)
+SOFTHSM2_CONF=$work/softhsm2.conf AIRREG_PKCS11_PIN=1234 BENCH_DATABASE=$bench_db \
 	BENCH_PKCS11_URI="pkcs11:token=bench?module-path=/usr/lib/softhsm/libsofthsm2.so" \
 	"$BENCH" "$here/../../samples/hosts/node1.json" "$work/hetero" "$work/db"
 /usr/bin/python3 "$here/procs.py" "$BIN" "$here/../../samples/hosts" "$work/procs"
 mkdir "$work/check"
 /usr/bin/python3 "$here/check.py" "$BIN" "$work/hetero" "$work/check"
 mkdir "$work/api"
-/usr/bin/python3 "$here/api.py" "$BIN" "$here/../../samples/hosts" "$work/api"
+PG_BINDIR=$PG_BINDIR BENCH_API_DATABASE=$api_db \
+	/usr/bin/python3 "$here/api.py" "$BIN" "$here/../../samples/hosts" "$work/api"
