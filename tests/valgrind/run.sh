@@ -4,7 +4,7 @@
 # definitely lost block fails the program (exit 99) and is listed here.
 #   VALGRIND_FULL=1 (make valgrind-full): every end-to-end test and the API test, every
 #     program under memcheck.
-#   otherwise (make valgrind, in make check): the tests that run every verb of the two stamp
+#   otherwise (make valgrind; make check ran it until issue 20): the tests that run every verb of the two stamp
 #     programs, with only the program a test is about under memcheck (the others, which make
 #     its fixtures, run plain): token_gen.sh, key_import.sh. What this leaves to
 #     valgrind-full (registrar.sh, qr.sh's PNG and text drawing, the API test's server, --help, man pages,
@@ -39,10 +39,9 @@ if [ "${VALGRIND_FULL:-0}" = 1 ]; then
 	BIN=$wrap/vg sh "$here/../e2e/run.sh" || rc=1
 	BIN=$wrap/vg sh "$here/../api/run.sh" || rc=1
 else
-	# one lane, one core: memcheck runs one thread. token_gen.sh then key_import.sh (about
-	# 180 s); registrar.sh (about 190 s more) left make check in issue 20, for the
-	# PostgreSQL suites to have the other core: the registrar runs under ASan+UBSan
-	# (make sanitize) and ThreadSanitizer (make tsan), and under memcheck in valgrind-full.
+	# one lane: memcheck runs one thread. token_gen.sh then key_import.sh (about 180 s);
+	# registrar.sh (about 190 s more) is valgrind-full's: the registrar runs under
+	# ASan+UBSan (make sanitize) and ThreadSanitizer (make tsan) in make check.
 	tg=$(bin_for tg token-gen) ki=$(bin_for ki key-import)
 	BIN=$tg sh "$here/../e2e/token_gen.sh" || rc=1
 	BIN=$ki sh "$here/../e2e/key_import.sh" || rc=1
