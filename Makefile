@@ -30,14 +30,15 @@ QR_PKGS   = libqrencode libpng
 # The registrar's database; libmicrohttpd is only compiled against: `serve` loads it
 # (registrar/http/mhd.h says why), by the SONAME of the one installed.
 # p11-kit: the issuer key in a PKCS#11 token (init --pkcs11: its URI parser, module loader).
-REGISTRAR_PKGS = sqlite3 p11-kit-1 libpq
+# libpq: only compiled against, loaded when a database is a postgresql:// URL (registrar/pq.h).
+REGISTRAR_PKGS = sqlite3 p11-kit-1
 
 # Each is asked of pkg-config once a make run, when first needed (so after `deps`).
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(LIBS_PKGS) $(QR_PKGS)))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(shell $(PKG_CONFIG) --libs $(LIBS_PKGS)))$(PKG_LIBS)
 QR_LIBS = $(eval QR_LIBS := $$(shell $(PKG_CONFIG) --libs $(QR_PKGS)))$(QR_LIBS)
 REGISTRAR_CFLAGS = $(eval REGISTRAR_CFLAGS := \
-	$$(shell $(PKG_CONFIG) --cflags $(REGISTRAR_PKGS) libmicrohttpd))$(REGISTRAR_CFLAGS)
+	$$(shell $(PKG_CONFIG) --cflags $(REGISTRAR_PKGS) libmicrohttpd libpq))$(REGISTRAR_CFLAGS)
 REGISTRAR_LIBS = $(eval REGISTRAR_LIBS := \
 	$$(shell $(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread -ldl)$(REGISTRAR_LIBS)
 CMOCKA_CFLAGS = $(eval CMOCKA_CFLAGS := $$(shell $(PKG_CONFIG) --cflags cmocka))$(CMOCKA_CFLAGS)
@@ -45,6 +46,9 @@ CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell $(PKG_CONFIG) --libs cmocka))$(CMOC
 MHD_SONAME = $(eval MHD_SONAME := $$(shell objdump -p \
 	"$$$$($(PKG_CONFIG) --variable=libdir libmicrohttpd)/libmicrohttpd.so" | \
 	awk '/SONAME/ { print $$$$2 }'))$(MHD_SONAME)
+PQ_SONAME = $(eval PQ_SONAME := $$(shell objdump -p \
+	"$$$$($(PKG_CONFIG) --variable=libdir libpq)/libpq.so" | \
+	awk '/SONAME/ { print $$$$2 }'))$(PQ_SONAME)
 
 WARNFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra $(WERROR) -Wconversion -Wshadow \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla
@@ -88,8 +92,9 @@ $(BUILD)/registrar/%.o: registrar/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(REGISTRAR_CFLAGS) $(MHD_DEFINE) -Iregistrar -c -o $@ $<
 
-# Only the loader needs to know which libmicrohttpd to load.
+# Only the loaders need to know which libmicrohttpd and libpq to load.
 $(BUILD)/registrar/http/mhd.o: MHD_DEFINE = -DAR_MHD_SONAME='"$(MHD_SONAME)"'
+$(BUILD)/registrar/pq.o: MHD_DEFINE = -DAR_PQ_SONAME='"$(PQ_SONAME)"'
 
 # -Itoken-gen after -Ikey-import: `check --probe` reads this machine with token-gen's probe
 # (probe.h); a key-import header of the same name is found first, beside its source.

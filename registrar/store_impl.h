@@ -4,9 +4,9 @@
 #ifndef REGISTRAR_STORE_IMPL_H
 #define REGISTRAR_STORE_IMPL_H
 
-#include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "pq.h"
 #include "store.h"
 
 /* Prepared statements are kept for the life of the connection: a batch runs the same

@@ -51,16 +51,16 @@ void pg_note(store *db, const char *state, const char *message)
 {
 	snprintf(db->state, sizeof db->state, "%s", state ? state : "");
 	first_line(db->message, sizeof db->message, message);
-	if (PQstatus(db->pg) != CONNECTION_OK)
+	if (pq.status(db->pg) != CONNECTION_OK)
 		db->lost = 1;
 }
 
 void pg_note_result(store *db, const PGresult *r)
 {
-	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *m = r ? pq.resultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
-	pg_note(db, r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
-	     m ? m : PQerrorMessage(db->pg));
+	pg_note(db, r ? pq.resultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
+	     m ? m : pq.errorMessage(db->pg));
 }
 
 /* Failures of the place, not of the request: the connection, the server's state,
@@ -97,16 +97,16 @@ int pg_exec(store *db, const char *sql)
 		pg_note(db, "08006", "the connection to the server was lost");
 		return AR_EENV;
 	}
-	r = PQexec(db->pg, sql);
-	ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+	r = pq.exec(db->pg, sql);
+	ok = r && (pq.resultStatus(r) == PGRES_COMMAND_OK || pq.resultStatus(r) == PGRES_TUPLES_OK);
 	if (!ok)
 		pg_note_result(db, r);
 	/* a COMMIT of a transaction the server aborted says ROLLBACK, not an error */
-	else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+	else if (strcmp(sql, "COMMIT") == 0 && strcmp(pq.cmdStatus(r), "COMMIT") != 0) {
 		pg_note(db, "40000", "the server rolled the transaction back");
 		ok = 0;
 	}
-	PQclear(r);
+	pq.clear(r);
 	return ok ? AR_OK : AR_EINTERNAL;
 }
 
@@ -164,14 +164,14 @@ int pg_prepare(store *db, store_stmt *st, ar_err *e)
 	/* named only once the server has it: a statement prepared again (a new connection)
 	 * whose PREPARE failed (a lock timeout) is prepared again at its next run */
 	snprintf(name, sizeof name, "s%lu", ++db->statements);
-	r = PQprepare(db->pg, name, text, 0, NULL);
+	r = pq.prepare(db->pg, name, text, 0, NULL);
 	free(text);
-	ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+	ok = r && pq.resultStatus(r) == PGRES_COMMAND_OK;
 	if (ok)
 		memcpy(st->name, name, sizeof name);
 	else
 		pg_note_result(db, r);
-	PQclear(r);
+	pq.clear(r);
 	return ok ? AR_OK : pg_error(db, "prepare", e);
 }
 
@@ -194,12 +194,12 @@ static PGresult *run(store_stmt *st)
 
 	if (!st->name[0] && pg_prepare(db, st, &e) != AR_OK)
 		return NULL;
-	r = PQexecPrepared(db->pg, st->name, st->n_params, (const char *const *)st->params, NULL,
+	r = pq.execPrepared(db->pg, st->name, st->n_params, (const char *const *)st->params, NULL,
 			   NULL, 0);
-	if (r && (PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK))
+	if (r && (pq.resultStatus(r) == PGRES_TUPLES_OK || pq.resultStatus(r) == PGRES_COMMAND_OK))
 		return r;
 	pg_note_result(db, r);
-	PQclear(r);
+	pq.clear(r);
 	return NULL;
 }
 
@@ -226,23 +226,23 @@ int pg_step(store_stmt *st)
 		return STORE_FAILED;
 	st->res = r;
 	st->row = 0;
-	st->rows = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : 0;
-	if (PQresultStatus(r) == PGRES_COMMAND_OK)
-		db->changes = atoi(PQcmdTuples(r));
+	st->rows = pq.resultStatus(r) == PGRES_TUPLES_OK ? pq.ntuples(r) : 0;
+	if (pq.resultStatus(r) == PGRES_COMMAND_OK)
+		db->changes = atoi(pq.cmdTuples(r));
 	return st->rows > 0 ? STORE_ROW : STORE_DONE;
 }
 
 static int in_row(const store_stmt *st, int col)
 {
 	return st->res && st->row >= 0 && st->row < st->rows && col >= 0 &&
-	       col < PQnfields(st->res);
+	       col < pq.nfields(st->res);
 }
 
 const char *pg_column_text(store_stmt *st, int col)
 {
-	if (!in_row(st, col) || PQgetisnull(st->res, st->row, col))
+	if (!in_row(st, col) || pq.getisnull(st->res, st->row, col))
 		return NULL;
-	return PQgetvalue(st->res, st->row, col);
+	return pq.getvalue(st->res, st->row, col);
 }
 
 long long pg_column_int64(store_stmt *st, int col)
@@ -256,7 +256,7 @@ void pg_reset(store_stmt *st)
 {
 	int i;
 
-	PQclear(st->res);
+	pq.clear(st->res);
 	st->res = NULL;
 	st->row = st->rows = 0;
 	for (i = 0; i < STORE_MAX_PARAMS; i++) {
@@ -274,15 +274,15 @@ void pg_finalize(store_stmt *st)
 
 	pg_reset(st);
 	if (st->name[0] && !st->db->lost && !st->db->closing &&
-	    PQtransactionStatus(st->db->pg) == PQTRANS_IDLE) {
+	    pq.transactionStatus(st->db->pg) == PQTRANS_IDLE) {
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
-		PQclear(PQexec(st->db->pg, sql));
+		pq.clear(pq.exec(st->db->pg, sql));
 	}
 }
 
 int pg_session(store *db, ar_err *e)
 {
-	PQsetNoticeProcessor(db->pg, quiet, NULL);
+	pq.setNoticeProcessor(db->pg, quiet, NULL);
 	return pg_exec(db, PG_SESSION_SQL) == AR_OK ? AR_OK : pg_error(db, "set up the session", e);
 }
 
@@ -291,10 +291,10 @@ int pg_session(store *db, ar_err *e)
 static int reconnect(store *db, ar_err *e)
 {
 	store_forget_statements(db);
-	PQreset(db->pg);
+	pq.reset(db->pg);
 	db->lost = 0;
-	if (PQstatus(db->pg) != CONNECTION_OK) {
-		pg_note(db, "08001", PQerrorMessage(db->pg));
+	if (pq.status(db->pg) != CONNECTION_OK) {
+		pg_note(db, "08001", pq.errorMessage(db->pg));
 		return pg_error(db, "connect", e);
 	}
 	return pg_session(db, e);
@@ -302,7 +302,7 @@ static int reconnect(store *db, ar_err *e)
 
 int pg_revive(store *db, ar_err *e)
 {
-	if (db->in_tx || (!db->lost && PQstatus(db->pg) == CONNECTION_OK))
+	if (db->in_tx || (!db->lost && pq.status(db->pg) == CONNECTION_OK))
 		return AR_OK;
 	return reconnect(db, e);
 }
@@ -312,7 +312,7 @@ int pg_begin(store *db, ar_err *e)
 	int tries;
 
 	for (tries = 0; tries < 2; tries++) {
-		if ((db->lost || PQstatus(db->pg) != CONNECTION_OK) && reconnect(db, e) != AR_OK)
+		if ((db->lost || pq.status(db->pg) != CONNECTION_OK) && reconnect(db, e) != AR_OK)
 			return e->status;
 		if (pg_exec(db, "BEGIN") == AR_OK)
 			break;

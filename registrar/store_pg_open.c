@@ -10,34 +10,34 @@
 
 int pg_schema_present(store *db, int *present, ar_err *e)
 {
-	PGresult *r = PQexec(db->pg, "SELECT to_regclass('airreg_schema') IS NOT NULL");
-	int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	PGresult *r = pq.exec(db->pg, "SELECT to_regclass('airreg_schema') IS NOT NULL");
+	int ok = r && pq.resultStatus(r) == PGRES_TUPLES_OK && pq.ntuples(r) == 1;
 
 	if (!ok) {
 		pg_note_result(db, r);
-		PQclear(r);
+		pq.clear(r);
 		return pg_error(db, "read the schema", e);
 	}
-	*present = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
+	*present = strcmp(pq.getvalue(r, 0, 0), "t") == 0;
+	pq.clear(r);
 	return AR_OK;
 }
 
 static int schema_version(store *db, int *version, ar_err *e)
 {
-	PGresult *r = PQexec(db->pg, "SELECT version FROM airreg_schema");
-	int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	PGresult *r = pq.exec(db->pg, "SELECT version FROM airreg_schema");
+	int ok = r && pq.resultStatus(r) == PGRES_TUPLES_OK && pq.ntuples(r) == 1;
 
 	if (!ok) {
-		if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+		if (r && pq.resultStatus(r) == PGRES_TUPLES_OK)
 			pg_note(db, "", "airreg_schema holds no single version (damaged)");
 		else
 			pg_note_result(db, r);
-		PQclear(r);
+		pq.clear(r);
 		return pg_error(db, "read schema version", e);
 	}
-	*version = atoi(PQgetvalue(r, 0, 0));
-	PQclear(r);
+	*version = atoi(pq.getvalue(r, 0, 0));
+	pq.clear(r);
 	return AR_OK;
 }
 
@@ -107,11 +107,13 @@ int pg_open(const char *url, int create, store *db, ar_err *e)
 	int rc;
 
 	snprintf(db->where, sizeof db->where, "%s", url);
-	db->pg = PQconnectdbParams(keys, values, 1);
+	if (pq_load(e) != AR_OK)
+		return e->status;
+	db->pg = pq.connectdbParams(keys, values, 1);
 	if (!db->pg)
 		return ar_fail(e, AR_EINTERNAL, url, "out of memory");
-	if (PQstatus(db->pg) != CONNECTION_OK) {
-		pg_note(db, "08001", PQerrorMessage(db->pg));
+	if (pq.status(db->pg) != CONNECTION_OK) {
+		pg_note(db, "08001", pq.errorMessage(db->pg));
 		return ar_fail(e, AR_EENV, url, "cannot connect to the database: %s", db->message);
 	}
 	if (pg_session(db, e) != AR_OK)
@@ -133,6 +135,6 @@ int pg_open(const char *url, int create, store *db, ar_err *e)
 
 void pg_close(store *db)
 {
-	PQfinish(db->pg);
+	pq.finish(db->pg);
 	db->pg = NULL;
 }

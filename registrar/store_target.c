@@ -42,17 +42,19 @@ int store_check_target(const char *target, const char *what, ar_err *e)
 		return target[0] == '/' ? AR_OK
 					: ar_fail(e, AR_EUSAGE, NULL, "%s: give a postgresql:// URL "
 						  "or an absolute path, not \"%s\"", what, target);
-	opts = PQconninfoParse(target, &why);
+	if (pq_load(e) != AR_OK)
+		return e->status;
+	opts = pq.conninfoParse(target, &why);
 	if (!opts) {
 		ar_fail(e, AR_EUSAGE, NULL, "%s: not a URL libpq reads: %s", what,
 			why ? strtok(why, "\n") : "out of memory");
-		PQfreemem(why);
+		pq.freemem(why);
 		return e->status;
 	}
 	for (o = opts; o->keyword; o++)
 		if (strcmp(o->keyword, "password") == 0 && o->val)
 			password = 1;
-	PQconninfoFree(opts);
+	pq.conninfoFree(opts);
 	/* never printed: the refusal names the flag, not the URL */
 	if (password)
 		return ar_fail(e, AR_EUSAGE, NULL, "%s: a password in the URL is seen by every "

@@ -42,6 +42,12 @@ mhd_package=$(dpkg-query -S "*/$soname" | sed -n '1s/:.*//p')
 mhd_version=$(dpkg-query -W -f '${Version}' "$mhd_package")
 [ -n "$mhd_package" ] && [ -n "$mhd_version" ] || { echo "deb: no package holds $soname" >&2; exit 1; }
 depends="$depends, $mhd_package (>= $mhd_version)"
+# and libpq when a database is a postgresql:// URL (registrar/pq.h): its package by hand too
+pq_soname=$(objdump -p "$(pkg-config --variable=libdir libpq)/libpq.so" | awk '/SONAME/ { print $2 }')
+pq_package=$(dpkg-query -S "*/$pq_soname" | sed -n '1s/:.*//p')
+pq_version=$(dpkg-query -W -f '${Version}' "$pq_package")
+[ -n "$pq_package" ] && [ -n "$pq_version" ] || { echo "deb: no package holds $pq_soname" >&2; exit 1; }
+depends="$depends, $pq_package (>= $pq_version)"
 
 find "$root" -type d -exec chmod 0755 {} +
 find "$root" -type f -exec chmod 0644 {} +

@@ -30,7 +30,7 @@ check "no maintainer script (the timer is not enabled)" sh -c "! dpkg-deb -I '$d
 check "nothing under usr/local" sh -c "! grep -q usr/local '$WORK/contents'"
 check "owned by root" sh -c "! dpkg-deb -c '$deb' | awk '{ print \$2 }' | grep -v '^root/root\$'"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libsodium23 libssl3 libjansson4 libsqlite3-0 zlib1g libqrencode4 libpng16-16 libmicrohttpd12 libp11-kit0; do
+for lib in libsodium23 libssl3 libjansson4 libsqlite3-0 zlib1g libqrencode4 libpng16-16 libmicrohttpd12 libp11-kit0 libpq5; do
 	case $depends in *"$lib "*) ok ;; *) bad "Depends lacks $lib: $depends" ;; esac
 done
 # key-import draws the removal receipt (remove --qr, issue 18): it links them, as Depends says
@@ -39,6 +39,10 @@ check "key-import links the QR libraries (remove --qr)" sh -c \
 # the issuer key in a PKCS#11 token (init --pkcs11, issue 19): the registrar links p11-kit
 check "registrar links p11-kit (init --pkcs11)" sh -c \
 	"dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/bin/registrar >'$WORK/rg' && readelf -d '$WORK/rg' | grep -q 'libp11-kit.so'"
+# libpq and libmicrohttpd are loaded when needed (issue 20: linked, libpq alone took every
+# registrar command past 8 MiB): never in its NEEDED entries
+check "registrar does not link libpq nor libmicrohttpd (loaded when needed)" sh -c \
+	"! readelf -d '$WORK/rg' | grep -E 'NEEDED.*(libpq|libmicrohttpd)'"
 
 lintian --fail-on error,warning "$deb" >"$WORK/lintian" 2>&1
 rc=$?
@@ -84,6 +88,11 @@ step curl -s -H "Authorization: Bearer $(cat ws/api.secret)" \
 	grep -q '"name":"east"' || { cat serve.log; exit 1; }
 kill -TERM $pid
 wait $pid || exit 1
+# a postgresql:// database loads libpq at run time: the Depends brought it (no server here:
+# libpq itself says it found none, exit 5)
+registrar list --database 'postgresql:///airreg?host=/airreg-test/no-server' \
+	2>pg.err; [ $? -eq 5 ] && grep -q 'cannot connect to the database: connection to server on socket' pg.err ||
+	{ cat pg.err; exit 1; }
 # the issuer key in a token, with the p11-kit Depends brought and this machine's SoftHSM2
 # (make deps installs it), its token in this directory
 mkdir tokens && printf 'directories.tokendir = /airreg-test/tokens\n' >softhsm2.conf
