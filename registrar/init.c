@@ -83,16 +83,55 @@ static int audit_reinit(const char *dir, const char *kid, const char *host_match
  * would start an empty one beside it: serials from 1 again, names free again. */
 static int elsewhere_refused(const char *dir, ar_err *e)
 {
-	char here[4096], target[4096];
-	int url = 0;
+	char here[4096], target[4096], recorded[4096];
+	int url = 0, present = 0;
 
 	if (ar_join_path(here, sizeof here, dir, AR_DATABASE_FILE, e) != AR_OK ||
 	    store_target(dir, target, sizeof target, &url, e) != AR_OK)
 		return e->status;
-	if (strcmp(here, target) == 0 || !ar_file_exists(here))
-		return AR_OK;
-	return ar_fail(e, AR_EENV, here, "this data directory's registrations are here: init "
-		       "does not move them to another database (docs/scaling.md)");
+	if (strcmp(here, target) != 0 && ar_file_exists(here))
+		return ar_fail(e, AR_EENV, here, "this data directory's registrations are here: "
+			       "init does not move them to another database (docs/scaling.md)");
+	/* nor from the database an earlier init recorded to another one */
+	if (store_recorded_target(dir, recorded, sizeof recorded, &present, e) != AR_OK)
+		return e->status;
+	if (present && strcmp(recorded, target) != 0)
+		return ar_fail(e, AR_EENV, dir, "this data directory's database is %s (%s): init "
+			       "does not move it to another database (docs/scaling.md)", recorded,
+			       AR_DATABASE_URL_FILE);
+	return AR_OK;
+}
+
+/* A refused init takes back each file it made (the record, a new key, a new secret);
+ * what was there before it stays (an interrupted init's key: stamps may trust it). A
+ * token's own key object stays in the token. */
+typedef struct {
+	char path[5][4096];
+	int had[5];
+} init_files;
+
+static int files_before(const char *dir, init_files *f, ar_err *e)
+{
+	static const char *const names[] = { AR_DATABASE_URL_FILE, AR_ISSUER_PUB_FILE,
+					     AR_API_SECRET_FILE, AR_ISSUER_KEY_FILE,
+					     AR_ISSUER_PKCS11_FILE };
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		if (ar_join_path(f->path[i], sizeof f->path[i], dir, names[i], e) != AR_OK)
+			return e->status;
+		f->had[i] = ar_file_exists(f->path[i]);
+	}
+	return AR_OK;
+}
+
+static void take_back(const init_files *f)
+{
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		if (!f->had[i])
+			unlink(f->path[i]);
 }
 
 /* A database another data directory made (several servers on one PostgreSQL database)
@@ -120,6 +159,7 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 	char secret_path[4096], hex[AR_SHA256_HEX_CHARS + 1];
 	uint8_t pk[AR_ED25519_PK_BYTES];
 	registrar_issuer *iss = NULL;
+	init_files made;
 	int lock = -1, rc, exists = 0;
 
 	if (o->host_match && registrar_host_match_check(o->host_match, "--host-match", e) != AR_OK)
@@ -133,7 +173,9 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 		return ar_fail_elsewhere(e, "registrar init", "--data-dir", AR_DATA_DIR_ENV);
 	if (ar_lock_dir(dir, &lock, e) != AR_OK)
 		return e->status;
-	rc = elsewhere_refused(dir, e);
+	rc = files_before(dir, &made, e);
+	if (rc == AR_OK)
+		rc = elsewhere_refused(dir, e);
 	if (rc == AR_OK)
 		rc = store_exists(dir, &exists, e);
 	if (rc == AR_OK && exists && !o->force)
@@ -166,6 +208,9 @@ int cmd_init_run(const registrar_opts *o, ar_err *e)
 		if (o->host_match)
 			printf(PROGRAM ": default host-match %s\n", o->host_match);
 	}
+	/* over a database there (--force) the key is replaced already: nothing to take back */
+	if (rc != AR_OK && !exists)
+		take_back(&made);
 	registrar_issuer_close(iss);
 	ar_unlock(lock);
 	return rc;

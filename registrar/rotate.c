@@ -55,6 +55,51 @@ static int last_key(store *db, long long *version, char kid[AR_THUMBPRINT_CHARS 
 							   : store_error(db, "issuer keys", e);
 }
 
+/* The kid of the registrar's last init or rotation, from its audit row (init's detail is
+ * the kid; a rotation's says ", kid NEW"); "" when neither names one. */
+static int last_made_kid(store *db, char out[AR_THUMBPRINT_CHARS + 1], ar_err *e)
+{
+	store_stmt *st = NULL;
+	const char *action, *detail, *k;
+	int step;
+
+	out[0] = '\0';
+	if (store_prepare(db, "SELECT action, detail FROM audit WHERE action IN ('init', "
+			  "'rotate-issuer-key') ORDER BY id DESC LIMIT 1", &st, e) != AR_OK)
+		return e->status;
+	step = store_step(st);
+	if (step == STORE_ROW && (action = store_column_text(st, 0)) &&
+	    (detail = store_column_text(st, 1))) {
+		k = strcmp(action, "init") == 0 ? detail : strstr(detail, ", kid ");
+		if (k && k != detail)
+			k += strlen(", kid ");
+		if (k && strlen(k) >= AR_THUMBPRINT_CHARS) {
+			snprintf(out, AR_THUMBPRINT_CHARS + 1, "%s", k);
+			if (!ar_kid_ok(out))
+				out[0] = '\0';
+		}
+	}
+	store_release(db, st);
+	return (step == STORE_ROW || step == STORE_DONE) ? AR_OK
+							   : store_error(db, "audit", e);
+}
+
+/* A key the issuer_keys table does not name: the last init's (or rotation's) own, or a
+ * key another data directory's init --force replaced on a shared database. */
+static int last_made(store *db, const char *kid, ar_err *e)
+{
+	char made[AR_THUMBPRINT_CHARS + 1];
+
+	if (last_made_kid(db, made, e) != AR_OK)
+		return e->status;
+	if (!made[0] || strcmp(made, kid) == 0)
+		return AR_OK;
+	return ar_fail(e, AR_EENV, NULL, "this data directory's issuer key (kid %s) is not the "
+		       "registrar's (kid %s, its last init or rotation): copy issuer.pub and the key "
+		       "file (or issuer.pkcs11) from the data directory that made it, then restart "
+		       "serve", kid, made);
+}
+
 int registrar_issuer_not_replaced(store *db, const uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
 {
 	char kid[AR_THUMBPRINT_CHARS + 1], last[AR_THUMBPRINT_CHARS + 1];
@@ -65,8 +110,9 @@ int registrar_issuer_not_replaced(store *db, const uint8_t pk[AR_ED25519_PK_BYTE
 	ar_jwk_thumbprint(pk, kid);
 	if (last_key(db, &latest, last, e) != AR_OK)
 		return e->status;
+	/* the last init or rotation (an init --force elsewhere after the last rotation too) */
 	if (latest == 0 || strcmp(kid, last) == 0)
-		return AR_OK;
+		return last_made(db, kid, e);
 	if (store_prepare(db, "SELECT version FROM issuer_keys WHERE kid = ?1", &st, e) != AR_OK)
 		return e->status;
 	store_bind_text(st, 1, kid);
@@ -76,9 +122,9 @@ int registrar_issuer_not_replaced(store *db, const uint8_t pk[AR_ED25519_PK_BYTE
 	store_release(db, st);
 	if (step != STORE_ROW && step != STORE_DONE)
 		return store_error(db, "issuer keys", e);
-	/* a key init --force made is no version at all: not this refusal's */
+	/* a key init --force made is no version at all: the audit says whose it is */
 	if (step == STORE_DONE)
-		return AR_OK;
+		return last_made(db, kid, e);
 	return ar_fail(e, AR_EENV, NULL, "this data directory's issuer key (kid %s) is version "
 		       "%lld, replaced by version %lld (kid %s): copy issuer.pub and the key file "
 		       "(or issuer.pkcs11) from the data directory that rotated it, then restart "

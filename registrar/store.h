@@ -33,6 +33,8 @@ int store_check_target(const char *target, const char *what, ar_err *e);
  * --database recorded in DATA_DIR/database, else DATA_DIR/registrar.db. *is_url: it is
  * a PostgreSQL URL. */
 int store_target(const char *data_dir, char *out, size_t cap, int *is_url, ar_err *e);
+/* What DATA_DIR/database records (*present 0: nothing), whatever --database says. */
+int store_recorded_target(const char *data_dir, char *out, size_t cap, int *present, ar_err *e);
 /* Records the URL or path init was given in DATA_DIR/database (one line, no secret in
  * it), so that later verbs find it without the flag; the default records nothing. */
 int store_record_target(const char *data_dir, ar_err *e);

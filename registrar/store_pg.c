@@ -222,6 +222,12 @@ int pg_step(store_stmt *st)
 	 * the server rolled it back: the caller's transaction fails whole. */
 	if (!r && db->lost && !db->in_tx && pg_revive(db, &e) == AR_OK)
 		r = run(st);
+	/* a statement in use outside the cache keeps the name of a connection since opened
+	 * again (26000: no such prepared statement): prepared again, once */
+	if (!r && !db->in_tx && strcmp(db->state, "26000") == 0) {
+		st->name[0] = '\0';
+		r = run(st);
+	}
 	if (!r)
 		return STORE_FAILED;
 	st->res = r;

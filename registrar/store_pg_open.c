@@ -101,9 +101,13 @@ static int current(store *db, ar_err *e, int *rc)
  * caller ends it); 0 checks and migrates it; -1 only connects. */
 int pg_open(const char *url, int create, store *db, ar_err *e)
 {
-	static const char *const keys[] = { "connect_timeout", "application_name", "dbname",
-					    NULL };
-	const char *values[] = { AR_PG_CONNECT_TIMEOUT, "airreg-registrar", url, NULL };
+	/* defaults the URL may override: a server that stops answering over TCP (a primary
+	 * cut off, no reset) is given up after about a minute, not waited on for ever */
+	static const char *const keys[] = { "connect_timeout", "application_name", "keepalives_idle",
+					    "keepalives_interval", "keepalives_count",
+					    "tcp_user_timeout", "dbname", NULL };
+	const char *values[] = { AR_PG_CONNECT_TIMEOUT, "airreg-registrar", "30", "10", "3",
+				 "60000", url, NULL };
 	int rc;
 
 	snprintf(db->where, sizeof db->where, "%s", url);

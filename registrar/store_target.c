@@ -46,16 +46,20 @@ int store_check_target(const char *target, const char *what, ar_err *e)
 		return e->status;
 	opts = pq.conninfoParse(target, &why);
 	if (!opts) {
+		const char *line = why ? strtok(why, "\n") : NULL;
+
 		ar_fail(e, AR_EUSAGE, NULL, "%s: not a URL libpq reads: %s", what,
-			why ? strtok(why, "\n") : "out of memory");
+			line ? line : why ? "libpq gave no reason" : "out of memory");
 		pq.freemem(why);
 		return e->status;
 	}
 	for (o = opts; o->keyword; o++)
-		if (strcmp(o->keyword, "password") == 0 && o->val)
+		if ((strcmp(o->keyword, "password") == 0 || strcmp(o->keyword, "sslpassword") == 0) &&
+		    o->val)
 			password = 1;
 	pq.conninfoFree(opts);
-	/* never printed: the refusal names the flag, not the URL */
+	/* never printed: the refusal names the flag, not the URL (sslpassword: the client
+	 * key's passphrase, as secret) */
 	if (password)
 		return ar_fail(e, AR_EUSAGE, NULL, "%s: a password in the URL is seen by every "
 			       "user of this machine (ps, /proc): put it in PGPASSFILE or ~/.pgpass",
@@ -83,6 +87,19 @@ static int read_recorded(const char *path, char *out, size_t cap, ar_err *e)
 	memcpy(out, data, len + 1);
 	free(data);
 	return AR_OK;
+}
+
+int store_recorded_target(const char *data_dir, char *out, size_t cap, int *present, ar_err *e)
+{
+	char recorded[4096];
+
+	*present = 0;
+	if (ar_join_path(recorded, sizeof recorded, data_dir, AR_DATABASE_URL_FILE, e) != AR_OK)
+		return e->status;
+	if (!ar_file_exists(recorded))
+		return AR_OK;
+	*present = 1;
+	return read_recorded(recorded, out, cap, e);
 }
 
 int store_target(const char *data_dir, char *out, size_t cap, int *is_url, ar_err *e)

@@ -24,6 +24,8 @@ expect_exit 2 "a password in the URL" "$RG" --data-dir "$WORK/a" init --database
 check "a password in the URL: said, never shown" [ "$ERR" = 'registrar: --database: a password in the URL is seen by every user of this machine (ps, /proc): put it in PGPASSFILE or ~/.pgpass' ]
 expect_exit 2 "a password as a parameter" "$RG" --data-dir "$WORK/a" list --database 'postgresql:///airreg?password=s3cret-pw'
 case $ERR in *s3cret*) bad "a password as a parameter: printed" ;; *) ok ;; esac
+expect_exit 2 "the client key's passphrase in the URL" "$RG" --data-dir "$WORK/a" list --database 'postgresql:///airreg?sslpassword=s3cret-pw'
+check "the passphrase: said, never shown" [ "$ERR" = 'registrar: --database: a password in the URL is seen by every user of this machine (ps, /proc): put it in PGPASSFILE or ~/.pgpass' ]
 expect_exit 2 "a URL libpq cannot read" "$RG" --data-dir "$WORK/a" list --database 'postgresql://[::1'
 one_line_error "a URL libpq cannot read" "registrar: --database: not a URL libpq reads: "
 check "refusals made nothing" [ "$(tree)" = "$before" ]
@@ -35,6 +37,12 @@ check "no registrar.db in the data directory" [ ! -e "$WORK/a/registrar.db" ]
 check "the database is where it was named" [ "$(sqlite3 "$SHARED" 'SELECT action FROM audit')" = init ]
 expect_exit 0 "register without the flag" "$RG" --data-dir "$WORK/a" register --token t.txt --name east
 check "registered in the named database" [ "$(sqlite3 "$SHARED" 'SELECT name FROM registrations')" = east ]
+
+# init again naming another database: the recorded one is this directory's
+before=$(snapshot "$WORK/a")
+expect_exit 5 "init --database elsewhere after an init" "$RG" --data-dir "$WORK/a" init --database "$WORK/moved.db"
+check "init elsewhere: its line" [ "$ERR" = "registrar: $WORK/a: this data directory's database is $SHARED (database): init does not move it to another database (docs/scaling.md)" ]
+check "init elsewhere: nothing made or changed" [ ! -e "$WORK/moved.db" ] && check "the record kept" [ "$(snapshot "$WORK/a")" = "$before" ]
 
 # a second server: a copy of the data directory, the same database
 cp -a "$WORK/a" "$WORK/b"
@@ -72,4 +80,15 @@ check "the revocation list: nothing written" [ "$(sqlite3 "$SHARED" .dump)" = "$
 cp "$WORK/a/issuer.key" "$WORK/a/issuer.pub" "$WORK/b/"
 expect_exit 0 "the copy with the new key" "$RG" --data-dir "$WORK/b" activation-key --name east -o k2.txt
 check "serial 2" [ "$(sqlite3 "$SHARED" "SELECT key_serial FROM registrations WHERE name = 'east'")" = 2 ]
+
+# init --force from a third data directory on the same database: a second issuer key, and
+# the registrar's from then on; the others sign nothing with theirs
+expect_exit 0 "init --force from another data directory" "$RG" --data-dir "$WORK/d" init --force --database "$SHARED"
+third=$(sed -n 's/.*, kid \(.*\)$/\1/p' "$WORK/out")
+dump=$(sqlite3 "$SHARED" .dump)
+expect_exit 5 "a key the last init replaced" "$RG" --data-dir "$WORK/a" activation-key --name east -o k3.txt
+check "the key the last init replaced: its line" [ "$ERR" = "registrar: this data directory's issuer key (kid $new) is not the registrar's (kid $third, its last init or rotation): copy issuer.pub and the key file (or issuer.pkcs11) from the data directory that made it, then restart serve" ]
+check "the key the last init replaced: nothing written" [ "$(sqlite3 "$SHARED" .dump)" = "$dump" ] && check "no file" [ ! -e k3.txt ]
+expect_exit 0 "the last init's key signs" "$RG" --data-dir "$WORK/d" activation-key --name east -o k3.txt
+check "serial 3" [ "$(sqlite3 "$SHARED" "SELECT key_serial FROM registrations WHERE name = 'east'")" = 3 ]
 finish database

@@ -97,6 +97,8 @@ for n in 1 2 3 4; do
 	check "two inits at once ($n): one init audit row, with the winner's kid" \
 		grep -q "kid $(pg_sql "twice$n" "SELECT detail FROM audit WHERE action = 'init'")\$" "$([ "$ra" = 0 ] && echo a.out || echo b.out)"
 	check "two inits at once ($n): no other audit row" [ "$(pg_sql "twice$n" "SELECT count(*) FROM audit")" = 1 ]
+	check "two inits at once ($n): the refused one took back what it made (no key, secret or URL)" \
+		[ -z "$(ls "$lose$n" 2>/dev/null)" ]
 done
 
 # --- a schema of another version: exit 5, nothing changed
