@@ -33,104 +33,6 @@ static int path_of(const char *dir, const char *name, const char *suffix, char *
 	return (n < 0 || (size_t)n >= cap) ? ar_fail(e, AR_EUSAGE, dir, "path too long") : AR_OK;
 }
 
-/* The last key the database holds: *version 0 when it holds none. */
-static int last_key(store *db, long long *version, char kid[AR_THUMBPRINT_CHARS + 1],
-		    ar_err *e)
-{
-	store_stmt *st = NULL;
-	int step;
-
-	*version = 0;
-	kid[0] = '\0';
-	if (store_prepare(db, "SELECT version, kid FROM issuer_keys ORDER BY version DESC "
-			  "LIMIT 1", &st, e) != AR_OK)
-		return e->status;
-	step = store_step(st);
-	if (step == STORE_ROW) {
-		*version = store_column_int64(st, 0);
-		store_column_copy(kid, AR_THUMBPRINT_CHARS + 1, st, 1);
-	}
-	store_release(db, st);
-	return (step == STORE_ROW || step == STORE_DONE) ? AR_OK
-							   : store_error(db, "issuer keys", e);
-}
-
-/* The kid of the registrar's last init or rotation, from its audit row (init's detail is
- * the kid; a rotation's says ", kid NEW"); "" when neither names one. */
-static int last_made_kid(store *db, char out[AR_THUMBPRINT_CHARS + 1], ar_err *e)
-{
-	store_stmt *st = NULL;
-	const char *action, *detail, *k;
-	int step;
-
-	out[0] = '\0';
-	if (store_prepare(db, "SELECT action, detail FROM audit WHERE action IN ('init', "
-			  "'rotate-issuer-key') ORDER BY id DESC LIMIT 1", &st, e) != AR_OK)
-		return e->status;
-	step = store_step(st);
-	if (step == STORE_ROW && (action = store_column_text(st, 0)) &&
-	    (detail = store_column_text(st, 1))) {
-		k = strcmp(action, "init") == 0 ? detail : strstr(detail, ", kid ");
-		if (k && k != detail)
-			k += strlen(", kid ");
-		if (k && strlen(k) >= AR_THUMBPRINT_CHARS) {
-			snprintf(out, AR_THUMBPRINT_CHARS + 1, "%s", k);
-			if (!ar_kid_ok(out))
-				out[0] = '\0';
-		}
-	}
-	store_release(db, st);
-	return (step == STORE_ROW || step == STORE_DONE) ? AR_OK
-							   : store_error(db, "audit", e);
-}
-
-/* A key the issuer_keys table does not name: the last init's (or rotation's) own, or a
- * key another data directory's init --force replaced on a shared database. */
-static int last_made(store *db, const char *kid, ar_err *e)
-{
-	char made[AR_THUMBPRINT_CHARS + 1];
-
-	if (last_made_kid(db, made, e) != AR_OK)
-		return e->status;
-	if (!made[0] || strcmp(made, kid) == 0)
-		return AR_OK;
-	return ar_fail(e, AR_EENV, NULL, "this data directory's issuer key (kid %s) is not the "
-		       "registrar's (kid %s, its last init or rotation): copy issuer.pub and the key "
-		       "file (or issuer.pkcs11) from the data directory that made it, then restart "
-		       "serve", kid, made);
-}
-
-int registrar_issuer_not_replaced(store *db, const uint8_t pk[AR_ED25519_PK_BYTES], ar_err *e)
-{
-	char kid[AR_THUMBPRINT_CHARS + 1], last[AR_THUMBPRINT_CHARS + 1];
-	long long version = 0, latest = 0;
-	store_stmt *st = NULL;
-	int step;
-
-	ar_jwk_thumbprint(pk, kid);
-	if (last_key(db, &latest, last, e) != AR_OK)
-		return e->status;
-	/* the last init or rotation (an init --force elsewhere after the last rotation too) */
-	if (latest == 0 || strcmp(kid, last) == 0)
-		return last_made(db, kid, e);
-	if (store_prepare(db, "SELECT version FROM issuer_keys WHERE kid = ?1", &st, e) != AR_OK)
-		return e->status;
-	store_bind_text(st, 1, kid);
-	step = store_step(st);
-	if (step == STORE_ROW)
-		version = store_column_int64(st, 0);
-	store_release(db, st);
-	if (step != STORE_ROW && step != STORE_DONE)
-		return store_error(db, "issuer keys", e);
-	/* a key init --force made is no version at all: the audit says whose it is */
-	if (step == STORE_DONE)
-		return last_made(db, kid, e);
-	return ar_fail(e, AR_EENV, NULL, "this data directory's issuer key (kid %s) is version "
-		       "%lld, replaced by version %lld (kid %s): copy issuer.pub and the key file "
-		       "(or issuer.pkcs11) from the data directory that rotated it, then restart "
-		       "serve", kid, version, latest, last);
-}
-
 /* A token's URI may name a key already there (generate then takes it): a rotation onto the
  * current key, or back to a former one, would make a statement no stamp takes (or a second
  * row for one kid); refused by name before anything is staged. */
@@ -138,24 +40,15 @@ static int refuse_known_key(store *db, const uint8_t pk[AR_ED25519_PK_BYTES],
 			    const char *current, ar_err *e)
 {
 	char kid[AR_THUMBPRINT_CHARS + 1];
-	store_stmt *st = NULL;
 	long long version = 0;
-	int step;
 
 	ar_jwk_thumbprint(pk, kid);
 	if (strcmp(kid, current) == 0)
 		return ar_fail(e, AR_EUSAGE, "--pkcs11", "the token key the URI names is the "
 			       "current issuer key (kid %s): a rotation needs a new key (name a new "
 			       "object= label)", kid);
-	if (store_prepare(db, "SELECT version FROM issuer_keys WHERE kid = ?1", &st, e) != AR_OK)
+	if (registrar_issuer_version(db, kid, &version, e) != AR_OK)
 		return e->status;
-	store_bind_text(st, 1, kid);
-	step = store_step(st);
-	if (step == STORE_ROW)
-		version = store_column_int64(st, 0);
-	store_release(db, st);
-	if (step != STORE_ROW && step != STORE_DONE)
-		return store_error(db, "issuer keys", e);
 	if (version)
 		return ar_fail(e, AR_EUSAGE, "--pkcs11", "the token key the URI names was issuer "
 			       "key version %lld (kid %s): a rotation needs a new key (name a new "
@@ -260,7 +153,7 @@ int registrar_rotation_finish(const char *dir, ar_err *e)
 		return ar_fail(e, AR_EENV, pub, "%s", e->msg);
 	rc = store_open(dir, 0, &db, e);
 	if (rc == AR_OK)
-		rc = last_key(db, &version, last, e);
+		rc = registrar_issuer_last(db, &version, last, e);
 	rc = store_close(db, rc, e);
 	ar_jwk_thumbprint(pk, kid);
 	/* not the database's last key: a rotation that never committed; the key it was
@@ -276,7 +169,7 @@ static int rotate_in(store *db, const registrar_opts *o, const registrar_issuer 
 	const ar_signer *s = registrar_issuer_signer(old);
 	char kid[AR_THUMBPRINT_CHARS + 1], last[AR_THUMBPRINT_CHARS + 1], detail[160];
 	const char *dir = registrar_data_dir(o);
-	int rc = last_key(db, version, last, e);
+	int rc = registrar_issuer_last(db, version, last, e);
 
 	ar_jwk_thumbprint(s->pk, kid);
 	/* version 1 is the key init made: recorded at the first rotation */

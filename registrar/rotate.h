@@ -16,6 +16,10 @@
  * now. Staged files the database does not name are left (rotate-issuer-key removes them);
  * none at all, or no database, is AR_OK at once. */
 int registrar_rotation_finish(const char *data_dir, ar_err *e);
+/* The last key issuer_keys holds (*version 0: none); the version it gives kid (0: none). */
+int registrar_issuer_last(store *db, long long *version, char kid[AR_THUMBPRINT_CHARS + 1],
+			  ar_err *e);
+int registrar_issuer_version(store *db, const char *kid, long long *version, ar_err *e);
 /* AR_OK unless pk is an issuer key a rotation replaced (AR_EENV, saying which): a server
  * given a copy of the data directory before a rotation elsewhere, or a serve started
  * before one, would sign with it. Inside the caller's transaction. */
