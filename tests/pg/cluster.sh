@@ -10,6 +10,8 @@
 #   pg_database NAME       creates database NAME; prints its URL
 #   pg_sql NAME SQL        runs SQL in database NAME (psql, unaligned, tuples only)
 #   pg_cluster_stop        stops it and removes DIR
+#   pg_test_cleanup PID... a test's EXIT trap: the servers stopped (TERM, then KILL after
+#                          10 s), the cluster stopped, $WORK removed
 PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 PG_USER=airreg
 
@@ -54,4 +56,16 @@ pg_cluster_stop() {
 		> /dev/null 2>&1
 	rm -rf "$PG_DIR"
 	PG_DIR=
+}
+
+pg_test_cleanup() {
+	for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "$@"; do
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+		kill -KILL "$p" 2>/dev/null
+	done
+	pg_cluster_stop
+	chmod -R u+rwX "$WORK" 2>/dev/null
+	rm -rf "$WORK"
 }

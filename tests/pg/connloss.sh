@@ -16,15 +16,7 @@ SERVERS=
 LOCKER=
 cleanup() {
 	[ -z "$LOCKER" ] || kill "$LOCKER" 2>/dev/null
-	for p in $SERVERS; do kill -TERM "$p" 2>/dev/null; done
-	for p in $SERVERS; do
-		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-		kill -KILL "$p" 2>/dev/null
-	done
-	pg_cluster_stop
-	chmod -R u+rwX "$WORK" 2>/dev/null
-	rm -rf "$WORK"
+	pg_test_cleanup $SERVERS
 }
 trap cleanup EXIT
 T0=$(date +%s%N)
