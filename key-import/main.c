@@ -121,8 +121,7 @@ static int cmd_status(keyimport_opts *o, int argc, char **argv)
 	if (ar_check_output(o->metrics, &e) != AR_OK ||
 	    ar_stamp_output_outside(ar_stamp_dir(o->state_dir), o->metrics, &e) != AR_OK)
 		return finish(e.status, &e);
-	if (ar_stamp_require(ar_stamp_dir(o->state_dir), 0, &e) != AR_OK)
-		return finish(e.status, &e);
+	/* the stamp identity is required by verdict_open, as libairreg's airreg_open */
 	rc = cmd_status_run(o, &e);
 	/* expiring is not an error: its line is in the status itself */
 	return rc == AR_EXPIRING ? rc : finish(rc, &e);

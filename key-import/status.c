@@ -19,24 +19,20 @@
 #include "state.h"
 #include "text.h"
 #include "trust.h"
+#include "verdict.h"
 #include "when.h"
 
-/* The status is judged as an import judges expiry: at the later of the clock and the
- * trusted time (the latest iat imported), so a clock set back does not show an expired key
- * as valid; a clock behind by more than the skew is named. */
-static int status_time(const char *dir, long long now, long long *shown, ar_err *e)
+/* A clock behind the trusted time by more than the skew is named: status is shown at the
+ * trusted time (verdict_judge). */
+static void warn_clock(const status_verdict *v)
 {
-	long long trusted = 0;
 	char behind[AR_SPAN_CHARS + 1], when[AR_TIME_CHARS + 1];
 
-	if (state_trusted_time(dir, &trusted, e) != AR_OK)
-		return e->status;
-	*shown = now > trusted ? now : trusted;
-	if (now + AR_CLOCK_SKEW_SECONDS < trusted)
+	if (verdict_clock_behind(v))
 		ar_warn(PROGRAM, "the clock is %s behind the latest time this stamp has trusted "
 			"(%s); status is shown at that time; set the clock right (runbook, \"The "
-			"clock\")", ar_format_span(trusted - now, behind), ar_format_time(trusted, when));
-	return AR_OK;
+			"clock\")", ar_format_span(verdict_clock_behind(v), behind),
+			ar_format_time(v->trusted, when));
 }
 
 static void print_json(json_t *r, json_t *verdict, const char *status, long long now,
@@ -111,51 +107,6 @@ static void print_text(json_t *r, json_t *verdict, int verified, const char *sta
 	printf("%-16s%s\n", "Hardware check", last);
 }
 
-/* Every status verifies again (the trust store and the revocation list change under a key
- * imported long ago): a key that does not verify here any more is Untrusted (its issuer key
- * removed or revoked), exit 4 with why; a verified one the held list revokes is Revoked, exit
- * 7 naming the list. Both are shown first and end status whatever --warn-days says. */
-typedef struct {
-	ar_err why;              /* Untrusted: why the key does not verify */
-	long long list, upto;    /* Revoked: the list's version and the serials it revokes */
-} judged;
-
-static int judge_trust(const char *dir, json_t *r, int verified, judged *j, ar_err *e)
-{
-	const char *key = state_field_text(r, "activationKey");
-	ar_activation a = { 0 };
-
-	memset(j, 0, sizeof *j);
-	if (!verified) {
-		if (ar_activation_decode(key, strlen(key), trust_lookup, (void *)dir, &a,
-					 AR_ACTIVATION_FILE, &j->why) == AR_OK)
-			ar_fail(&j->why, AR_EINPUT, NULL, "the key changed meanwhile");
-		ar_activation_free(&a);
-		/* damaged state (a trust store or revocation list changed by hand) is exit 5 */
-		if (j->why.status == AR_EENV)
-			*e = j->why;
-		return j->why.status == AR_EENV ? AR_EENV : AR_OK;
-	}
-	return revoked_activation(dir, state_field_text(r, "registration"),
-				  state_field_text(r, "cloudId"), state_field_int(r, "serial"),
-				  &j->list, &j->upto, e);
-}
-
-static int judged_status(json_t *r, int verified, const judged *j, ar_err *e)
-{
-	if (!r)
-		return AR_OK;
-	if (!verified)
-		return ar_fail(e, AR_EINPUT, AR_ACTIVATION_FILE, "untrusted: the key it holds does "
-			       "not verify here: %s", j->why.msg);
-	if (j->list)
-		return ar_fail(e, AR_EREVOKED, AR_ACTIVATION_FILE, "revoked: registration %s's "
-			       "keys up to serial %lld are revoked (revocation list version %lld); "
-			       "this is serial %lld", ar_text_shown(state_field_text(r,
-			       "registration")), j->upto, j->list, state_field_int(r, "serial"));
-	return AR_OK;
-}
-
 /* --warn-days N: what monitoring acts on. Valid beyond N days is 0; valid, expiring within
  * N days (expiresAt - now <= N days, to the second) is 6; anything not valid here is 4 with
  * its line (without --warn-days status is 0 for these, as it always was): nothing registered,
@@ -180,51 +131,40 @@ static int warn_status(const keyimport_opts *o, json_t *r, long long now, ar_err
 int cmd_status_run(const keyimport_opts *o, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
-	json_t *r = NULL, *verdict = NULL, *held = NULL;
-	const char *status;
-	long long now = o->now;
-	int rc, verified = 1, warn = AR_OK;
+	status_verdict v;
+	json_t *r;
+	int rc, warn = AR_OK;
 	metrics_status m;
-	judged j;
 	ar_err me;
 
-	memset(&j, 0, sizeof j);
-	rc = ar_prepare_private_dir(dir, 0, e);
+	memset(&v, 0, sizeof v);
+	rc = verdict_open(dir, e);
 	if (rc == AR_OK)
-		rc = state_read_resource(dir, &r, e);
-	/* what it shows of the policy and hosts is the verified key's (check_verify_shown) */
-	if (rc == AR_OK && r)
-		rc = check_verify_shown(dir, r, &verified, e);
-	if (rc == AR_OK && r)
-		rc = judge_trust(dir, r, verified, &j, e);
+		rc = verdict_judge(dir, o->now, o->json, &v, e);
+	r = v.resource;
 	if (rc == AR_OK)
-		rc = lastcheck_read(dir, &verdict, e);
-	if (rc == AR_OK)
-		rc = status_time(dir, o->now, &now, e);
-	if (rc == AR_OK && o->json)
-		rc = revoked_summary(dir, &held, e);
-	if (rc == AR_OK)
-		warn = judged_status(r, verified, &j, e);
+		warn_clock(&v);
+	/* Untrusted and Revoked end status whatever --warn-days says */
+	if (rc == AR_OK && v.why.status)
+		warn = (*e = v.why).status;
 	if (rc == AR_OK && warn == AR_OK && o->warn_days)
-		warn = warn_status(o, r, now, e);
+		warn = warn_status(o, r, v.now, e);
 	if (rc == AR_OK) {
-		status = !r ? "Not registered" : !verified ? "Untrusted" : j.list ? "Revoked"
-			: state_field_int(r, "expiresAt") <= now ? "Expired" : "Registered";
+		const char *status = verdict_name(v.state);
+
 		/* --metrics -: stdout holds the metrics alone (main refuses --json with it) */
 		if (o->json)
-			print_json(r, verdict, status, now, o->warn_days, warn == AR_EXPIRING,
-				   (long long)json_integer_value(json_object_get(held, "version")));
+			print_json(r, v.last_check, status, v.now, o->warn_days,
+				   warn == AR_EXPIRING, v.list_version);
 		else if (!ar_is_stdio(o->metrics))
-			print_text(r, verdict, verified, status, now, o->warn_days,
+			print_text(r, v.last_check, v.verified, status, v.now, o->warn_days,
 				   warn == AR_EXPIRING);
-		m = (metrics_status){ r, verdict, verified, strcmp(status, "Registered") == 0,
-				      j.list != 0, now };
+		m = (metrics_status){ r, v.last_check, v.verified, v.state == VERDICT_REGISTERED,
+				      v.state == VERDICT_REVOKED, v.now };
 		/* the metrics are written whatever the status: monitoring reads them */
 		if (o->metrics && (rc = metrics_write(o->metrics, &m, &me)) != AR_OK)
 			*e = me;
 	}
-	json_decref(held);
-	json_decref(verdict);
-	json_decref(r);
+	verdict_free(&v);
 	return rc == AR_OK ? warn : rc;
 }
