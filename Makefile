@@ -4,6 +4,9 @@
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR   ?= $(PREFIX)/share/man
 DOCDIR   ?= $(PREFIX)/share/doc/airreg
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -52,14 +55,19 @@ PQ_SONAME = $(eval PQ_SONAME := $$(shell objdump -p \
 
 WARNFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra $(WERROR) -Wconversion -Wshadow \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla
-# -MMD -MP: the compiler writes each object's header dependencies beside it.
-ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP -Icommon $(PKG_CFLAGS)
+# -MMD -MP: the compiler writes each object's header dependencies beside it. -fPIC: the
+# objects of libairreg.so (issue 21) are the programs' own, compiled once.
+ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -fPIC -MMD -MP -Icommon $(PKG_CFLAGS)
 
 # Every .c of a folder is built; main.c is the program, the rest its library.
 COMMON_SRC    = $(sort $(wildcard common/*.c))
 TOKENGEN_SRC  = $(filter-out token-gen/main.c,$(sort $(wildcard token-gen/*.c)))
 REGISTRAR_SRC = $(filter-out registrar/main.c,$(sort $(wildcard registrar/*.c registrar/http/*.c)))
 KEYIMPORT_SRC = $(sort $(wildcard key-import/*.c))
+LIBAIRREG_SRC = $(sort $(wildcard libairreg/*.c))
+# libairreg.so: its API over key-import's status path, these objects and what they call
+# of common/ (no second implementation of any check; -z defs: nothing else is needed)
+STATUS_PATH   = verdict state verify_copy import_key trust chain revoked lastcheck
 FUZZ_TARGETS = jws token activation receipt smbios cpuinfo host api rotation revocation
 UNIT_TESTS = $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 
@@ -68,14 +76,18 @@ TOKENGEN_OBJ = $(TOKENGEN_SRC:%.c=$(BUILD)/%.o)
 REGISTRAR_LIB_OBJ = $(REGISTRAR_SRC:%.c=$(BUILD)/%.o)
 REGISTRAR_OBJ = $(REGISTRAR_LIB_OBJ) $(BUILD)/registrar/main.o
 KEYIMPORT_OBJ = $(KEYIMPORT_SRC:%.c=$(BUILD)/%.o)
-LIBAIRREG    = $(BUILD)/libairreg.a
+LIBCOMMON    = $(BUILD)/libcommon.a
 LIBTOKENGEN  = $(BUILD)/libtokengen.a
 PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
+LIBAIRREG_OBJ = $(LIBAIRREG_SRC:%.c=$(BUILD)/%.o) $(STATUS_PATH:%=$(BUILD)/key-import/%.o)
+AIRREG_VERSION = 1.0.0
+SHLIB        = $(BUILD)/lib/libairreg.so.$(AIRREG_VERSION)
+SHLIB_LINKS  = $(BUILD)/lib/libairreg.so.1 $(BUILD)/lib/libairreg.so
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: FORCE all deps check test unit e2e api pg pg-concurrency attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants sdk
 
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(SHLIB_LINKS)
 
 deps:
 	@sh tests/install-deps.sh
@@ -107,14 +119,29 @@ $(BUILD)/key-import/%.o: key-import/%.c
 $(BUILD)/objs/%: FORCE
 	@mkdir -p $(@D)
 	@echo '$(OBJS)' | cmp -s - $@ || echo '$(OBJS)' >$@
-$(BUILD)/objs/libairreg: OBJS = $(COMMON_OBJ)
+$(BUILD)/objs/libcommon: OBJS = $(COMMON_OBJ)
 $(BUILD)/objs/libtokengen: OBJS = $(TOKENGEN_OBJ)
 $(BUILD)/objs/registrar: OBJS = $(REGISTRAR_OBJ)
 $(BUILD)/objs/key-import: OBJS = $(KEYIMPORT_OBJ)
+$(BUILD)/objs/libairreg: OBJS = $(LIBAIRREG_OBJ)
 FORCE:
 
+$(BUILD)/libairreg/%.o: libairreg/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ilibairreg -Ikey-import -c -o $@ $<
+
+# Only airreg_* is exported (the version script); -z defs: every symbol is resolved here.
+$(SHLIB): $(LIBAIRREG_OBJ) $(LIBCOMMON) libairreg/airreg.map $(BUILD)/objs/libairreg
+	@mkdir -p $(@D)
+	$(CC) -shared $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -Wl,-soname,libairreg.so.1 \
+		-Wl,--version-script=libairreg/airreg.map -Wl,-z,defs -o $@ $(LIBAIRREG_OBJ) \
+		$(LIBCOMMON) $(PKG_LIBS)
+
+$(SHLIB_LINKS): $(SHLIB)
+	ln -sf libairreg.so.$(AIRREG_VERSION) $@
+
 # Made anew: `ar rcs` alone would keep the object of a source file since removed.
-$(LIBAIRREG): $(COMMON_OBJ) $(BUILD)/objs/libairreg
+$(LIBCOMMON): $(COMMON_OBJ) $(BUILD)/objs/libcommon
 	rm -f $@
 	$(AR) rcs $@ $(COMMON_OBJ)
 
@@ -122,56 +149,56 @@ $(LIBTOKENGEN): $(TOKENGEN_OBJ) $(BUILD)/objs/libtokengen
 	rm -f $@
 	$(AR) rcs $@ $(TOKENGEN_OBJ)
 
-$(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBAIRREG)
+$(BUILD)/bin/token-gen: $(BUILD)/token-gen/main.o $(LIBTOKENGEN) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(QR_LIBS)
 
-$(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBAIRREG) $(BUILD)/objs/registrar
+$(BUILD)/bin/registrar: $(REGISTRAR_OBJ) $(LIBCOMMON) $(BUILD)/objs/registrar
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(REGISTRAR_OBJ) $(LIBAIRREG) $(PKG_LIBS) \
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(REGISTRAR_OBJ) $(LIBCOMMON) $(PKG_LIBS) \
 		$(QR_LIBS) $(REGISTRAR_LIBS)
 
 # Stamp-side programs share code (never the registrar's): key-import links token-gen's
 # archive for its probe (probe.o and the readers it calls; the linker takes no other object).
 # The QR libraries: `remove --qr` draws the removal receipt (issue 18).
-$(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBAIRREG) $(BUILD)/objs/key-import
+$(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBCOMMON) $(BUILD)/objs/key-import
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBAIRREG) \
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBCOMMON) \
 		$(PKG_LIBS) $(QR_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBTOKENGEN) $(LIBAIRREG)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBTOKENGEN) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itoken-gen -Ikey-import $(CMOCKA_CFLAGS) -o $@ $< $(UNIT_OBJS) \
-		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(CMOCKA_LIBS)
+		$(LIBTOKENGEN) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(CMOCKA_LIBS)
 
 # key-import is a program, not a library: a unit test of one of its modules links that object.
 $(BUILD)/tests/test_hostmatch: UNIT_OBJS = $(BUILD)/key-import/hostmatch.o
 $(BUILD)/tests/test_hostmatch: $(BUILD)/key-import/hostmatch.o
 
-$(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBAIRREG)
+$(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS)
 
 # libFuzzer targets, built by `make fuzz` in $(BUILD) = build/fuzz with clang.
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBTOKENGEN) $(LIBAIRREG)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBTOKENGEN) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) -Itoken-gen -fsanitize=fuzzer -o $@ $< \
-		$(LIBTOKENGEN) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS)
+		$(LIBTOKENGEN) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS)
 
 # The API's target stands on the registrar's objects and SQLite too.
-$(BUILD)/fuzz_api: tests/fuzz/fuzz_api.c $(REGISTRAR_LIB_OBJ) $(LIBAIRREG)
+$(BUILD)/fuzz_api: tests/fuzz/fuzz_api.c $(REGISTRAR_LIB_OBJ) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) -Iregistrar $(REGISTRAR_CFLAGS) -fsanitize=fuzzer -o $@ $< \
-		$(REGISTRAR_LIB_OBJ) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
+		$(REGISTRAR_LIB_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
 
 fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
-$(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_LIB_OBJ) $(LIBAIRREG)
+$(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_LIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iregistrar $(REGISTRAR_CFLAGS) -o $@ $< \
-		$(REGISTRAR_LIB_OBJ) $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
+		$(REGISTRAR_LIB_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
 
-$(BUILD)/tests/bench-sizes: tests/bench/sizes.c $(LIBAIRREG)
+$(BUILD)/tests/bench-sizes: tests/bench/sizes.c $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBAIRREG) $(LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS)
 
 bench: deps $(PROGRAMS) $(BUILD)/tests/bench
 	@BIN=$(CURDIR)/$(BUILD)/bin BENCH=$(CURDIR)/$(BUILD)/tests/bench TESTDATA=$(TESTDATA) \
@@ -356,6 +383,6 @@ deb-check: deb
 clean:
 	rm -rf build
 
--include $(COMMON_OBJ:.o=.d) $(TOKENGEN_OBJ:.o=.d) $(BUILD)/token-gen/main.d $(REGISTRAR_OBJ:.o=.d) $(KEYIMPORT_OBJ:.o=.d) \
+-include $(COMMON_OBJ:.o=.d) $(TOKENGEN_OBJ:.o=.d) $(BUILD)/token-gen/main.d $(REGISTRAR_OBJ:.o=.d) $(KEYIMPORT_OBJ:.o=.d) $(LIBAIRREG_SRC:%.c=$(BUILD)/%.d) \
 	$(UNIT_BINS:=.d) $(BUILD)/tests/mutate.d $(BUILD)/tests/bench.d $(BUILD)/tests/bench-sizes.d \
 	$(FUZZ_TARGETS:%=$(BUILD)/fuzz_%.d)

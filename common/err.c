@@ -55,12 +55,20 @@ int ar_err_at(ar_err *e, const char *where)
 	return e->status;
 }
 
-void ar_err_print(const char *program, const ar_err *e)
+void ar_err_format(const ar_err *e, char *out, size_t cap)
 {
 	char line[sizeof e->where + sizeof e->msg + 2];
 
 	snprintf(line, sizeof line, "%s%s%s", e->where, e->where[0] ? ": " : "", e->msg);
-	err_line(program, line, "");
+	ar_text_escape(out, cap, line, 0);
+}
+
+void ar_err_print(const char *program, const ar_err *e)
+{
+	char line[AR_ERR_LINE_CHARS];
+
+	ar_err_format(e, line, sizeof line);
+	fprintf(stderr, "%s: %s\n", program, line);
 }
 
 void ar_warn(const char *program, const char *fmt, ...)

@@ -3,6 +3,8 @@
 #ifndef AIRREG_ERR_H
 #define AIRREG_ERR_H
 
+#include <stddef.h>
+
 enum ar_status {
 	AR_OK = 0,
 	AR_EINTERNAL = 1,
@@ -30,6 +32,10 @@ int ar_fail(ar_err *e, int status, const char *where, const char *fmt, ...)
 int ar_err_code(ar_err *e, const char *code);
 /* Sets `where` when the error does not name a file yet. */
 int ar_err_at(ar_err *e, const char *where);
+/* The bytes of an error line: a file name and a message, each byte at most 4 shown. */
+#define AR_ERR_LINE_CHARS (4 * 1040)
+/* "WHERE: MSG" (or "MSG"), made visible as every error line (libairreg's message). */
+void ar_err_format(const ar_err *e, char *out, size_t cap);
 /* "PROGRAM: WHERE: MSG\n" (or "PROGRAM: MSG\n") on stderr. */
 void ar_err_print(const char *program, const ar_err *e);
 /* "PROGRAM: MSG (see PROGRAM --help)" on stderr; returns AR_EUSAGE. */
