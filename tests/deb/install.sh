@@ -46,7 +46,7 @@ check "runs: the library's version" [ "$(LD_LIBRARY_PATH=$P/lib "$WORK/v")" = 1.
 check "make uninstall" mk uninstall
 left=$(cd "$D" && find . ! -type d | tr '\n' ' ')
 check "uninstall leaves no file${left:+ (left: $left)}" [ -z "$left" ]
-check "nor the bindings' directories" [ ! -e "$P/lib/python3/dist-packages/airreg" ] && [ ! -e "$D/$G" ]
+check "nor the bindings' directories" test ! -e "$P/lib/python3/dist-packages/airreg" -a ! -e "$D/$G"
 # the check can fail: an uninstall of another PREFIX leaves the files
 mk install
 make -s -C "$REPO" BUILD="$INSTALL_BUILD" PREFIX=/opt/other DESTDIR="$D" uninstall >/dev/null 2>&1
