@@ -44,7 +44,7 @@ take() { # take PACKAGE PATH...: moves each PATH of the install tree into PACKAG
 }
 take libairreg1 "$libdir/libairreg.so.1.0.0" "$libdir/libairreg.so.1"
 take libairreg-dev usr/include/airreg.h "$libdir/libairreg.so" "$libdir/pkgconfig/airreg.pc"
-take libairreg-dev $(cd "$root" && echo usr/share/man/man3/*.3)
+take libairreg-dev usr/share/man/man3
 # The bindings would be packages of their own (python3-airreg, golang-github-airreg-airreg-dev):
 # none is made here.
 rm -rf "$root/usr/lib/python3" "$root/usr/share/gocode"
@@ -60,15 +60,10 @@ strip --strip-unneeded --remove-section=.comment --remove-section=.note \
 	"$pkg/libairreg1/$libdir/libairreg.so.1.0.0"
 gzip -9n "$pkg/airreg"/usr/share/man/man1/*.1
 gzip -9n "$pkg/airreg"/usr/share/doc/airreg/*.md
-for page in "$pkg/libairreg-dev"/usr/share/man/man3/*.3; do
-	if [ -L "$page" ]; then # an alias: to the compressed page
-		target=$(readlink "$page")
-		rm "$page"
-		ln -s "$target.gz" "$page.gz"
-	else
-		gzip -9n "$page"
-	fi
-done
+find "$pkg/libairreg-dev/usr/share/man/man3" -type f -exec gzip -9n {} +
+# an alias links to the compressed page (one process for them all: a fork costs on a busy CI)
+perl -e 'for (@ARGV) { my $t = readlink or die "$_: $!"; unlink or die; symlink("$t.gz", "$_.gz") or die }' \
+	$(find "$pkg/libairreg-dev/usr/share/man/man3" -type l)
 for p in airreg libairreg1 libairreg-dev; do
 	mkdir -p "$pkg/$p/usr/share/doc/$p"
 	cp "$here/copyright" "$pkg/$p/usr/share/doc/$p/copyright"
@@ -79,14 +74,22 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/debian"
 printf 'Source: airreg\n\nPackage: airreg\nArchitecture: any\n' >"$tmp/debian/control"
-shlibdeps() { # the Depends dpkg-shlibdeps finds for the binaries given
+shlibdeps() { # NAME BINARY...: NAME.deps, the Depends dpkg-shlibdeps finds for them
 	# (its warning that the binaries are not yet in a package directory is expected here)
-	d=$(cd "$tmp" && dpkg-shlibdeps -O "$@" 2>"$tmp/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p')
-	[ -n "$d" ] || { cat "$tmp/shlibdeps.log" >&2; echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
-	echo "$d"
+	n=$1
+	shift
+	(cd "$tmp" && dpkg-shlibdeps -O "$@" 2>"$tmp/$n.log") | sed -n 's/^shlibs:Depends=//p' >"$tmp/$n.deps"
 }
-depends=$(shlibdeps -e"$pkg/airreg/usr/bin/token-gen" -e"$pkg/airreg/usr/bin/registrar" \
-	-e"$pkg/airreg/usr/bin/key-import")
+depends() { # NAME: what shlibdeps found
+	[ -s "$tmp/$1.deps" ] || { cat "$tmp/$1.log" >&2; echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+	cat "$tmp/$1.deps"
+}
+# the library's beside the programs': each takes seconds
+shlibdeps libairreg1 -e"$pkg/libairreg1/$libdir/libairreg.so.1.0.0" &
+shlibdeps airreg -e"$pkg/airreg/usr/bin/token-gen" -e"$pkg/airreg/usr/bin/registrar" \
+	-e"$pkg/airreg/usr/bin/key-import"
+wait $!
+depends=$(depends airreg)
 # `registrar serve` loads libmicrohttpd at run time (registrar/http/mhd.h): its package by hand
 soname=$(objdump -p "$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so" |
 	awk '/SONAME/ { print $2 }')
@@ -100,7 +103,7 @@ pq_package=$(dpkg-query -S "*/$pq_soname" | sed -n '1s/:.*//p')
 pq_version=$(dpkg-query -W -f '${Version}' "$pq_package")
 [ -n "$pq_package" ] && [ -n "$pq_version" ] || { echo "deb: no package holds $pq_soname" >&2; exit 1; }
 depends_airreg="$depends, $pq_package (>= $pq_version)"
-depends_libairreg1=$(shlibdeps -e"$pkg/libairreg1/$libdir/libairreg.so.1.0.0")
+depends_libairreg1=$(depends libairreg1)
 depends_libairreg_dev="libairreg1 (= $version)"
 
 # ldconfig runs once dpkg is done (Debian policy 8.1.1); programs find the library by
