@@ -85,7 +85,7 @@ SHLIB        = $(BUILD)/lib/libairreg.so.$(AIRREG_VERSION)
 SHLIB_LINKS  = $(BUILD)/lib/libairreg.so.1 $(BUILD)/lib/libairreg.so
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: FORCE all deps check test unit e2e api pg pg-concurrency attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants sdk
+.PHONY: FORCE all deps check test unit e2e api lib pg pg-concurrency attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants sdk
 
 all: $(PROGRAMS) $(SHLIB_LINKS)
 
@@ -249,6 +249,16 @@ load: $(PROGRAMS)
 
 api: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/api/run.sh
+
+# libairreg as a product uses it (issue 21, tests/lib/run.sh): installed in a prefix of its
+# own under the build directory, then asked by C, Python and Go about every stamp of
+# tests/lib/states.sh, each answer held against key-import status --json.
+LIBTEST_PREFIX = $(CURDIR)/$(BUILD)/libtest
+lib: all
+	@rm -rf $(LIBTEST_PREFIX)
+	@$(MAKE) --no-print-directory install PREFIX=$(LIBTEST_PREFIX) DESTDIR= >/dev/null
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) PREFIX=$(LIBTEST_PREFIX) \
+		LIBBUILD=$(CURDIR)/$(BUILD)/lib sh tests/lib/run.sh
 
 # the registrar's end-to-end suites and the API suite again, against a throw-away PostgreSQL
 # 15 cluster (issue 20)
