@@ -56,12 +56,27 @@ check "compare.py refuses a wrong serial" sh -c "! /usr/bin/python3 '$LIB/compar
 cp "$WORK/answers-C/revoked.json" "$WORK/answers-bad/capacity.json"
 check "compare.py refuses another case's answer" sh -c "! /usr/bin/python3 '$LIB/compare.py' bad '$WORK/answers-bad' '$WORK/states' >/dev/null"
 
-# docs/library.md's C example, compiled and run as written
-/usr/bin/python3 - "$ROOT/docs/library.md" "$WORK/example.c" <<'PY'
+# the C examples of docs/library.md and README.md, compiled and run as written
+c_example() { # c_example DOC OUT: DOC's one C block
+	/usr/bin/python3 - "$1" "$2" <<'PY'
 import re, sys
 blocks = re.findall(r"^```c\n(.*?)^```$", open(sys.argv[1]).read(), re.S | re.M)
 open(sys.argv[2], "w").write(blocks[0] if len(blocks) == 1 else "")
 PY
+}
+c_example "$ROOT/docs/library.md" "$WORK/example.c"
+c_example "$ROOT/README.md" "$WORK/readme.c"
+# shellcheck disable=SC2046
+check "the README's example builds" cc -std=c11 -Wall -Wextra -Werror -o "$WORK/readme" "$WORK/readme.c" \
+	$(pkg-config --cflags --libs airreg)
+AIRREG_STATE_DIR=$WORK/states/capacity/stamp expect_exit 0 "the README's example, registered" \
+	env TZ=UTC faketime -f "$(cat "$WORK/states/capacity/clock")" "$WORK/readme"
+check "the README's example, registered: its line" [ "$OUT" = Registered ]
+AIRREG_STATE_DIR=$WORK/states/expired/stamp expect_exit 1 "the README's example, expired" \
+	env TZ=UTC faketime -f "$(cat "$WORK/states/expired/clock")" "$WORK/readme"
+check "the README's example, expired: its line" [ "$OUT" = Expired ]
+AIRREG_STATE_DIR=$WORK/states/no-identity/stamp expect_exit 1 "the README's example, no identity" "$WORK/readme"
+check "the README's example, no identity: key-import's line" [ "$ERR" = "no stamp identity in $WORK/states/no-identity/stamp (run token-gen init)" ]
 # shellcheck disable=SC2046
 check "the C example builds" cc -std=c11 -Wall -Wextra -Werror -o "$WORK/example" "$WORK/example.c" \
 	$(pkg-config --cflags --libs airreg)
