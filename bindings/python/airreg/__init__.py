@@ -198,7 +198,7 @@ class Stamp:
         """airreg_check: the activation read and verified now; warn_days 0, or 1 to 3650
         (within that many days of expiry: State.EXPIRING). Returns a Status; raises Error."""
         days = operator.index(warn_days)
-        if abs(days) > _INT_MAX:
+        if not -_INT_MAX - 1 <= days <= _INT_MAX:
             raise Error(Code.EUSAGE, f"warn_days takes whole days (0: none), not {days}")
         ptr = ctypes.c_void_p()
         with self._handle() as stamp:
@@ -298,8 +298,21 @@ class Status:
     hardware = _getter("airreg_hardware", lambda v: None if v < 0 else Hardware(v))
     hardware_current = _getter("airreg_hardware_current", lambda v: None if v < 0 else bool(v),
                                "whether the last check judged this activation (None: none ran)")
-    hardware_checked_at = _getter("airreg_hardware_checked_at", _text)
-    hardware_reason = _getter("airreg_hardware_reason", _text)
+
+    def _checked(name, doc):
+        f = getattr(_lib, name)
+
+        def get(self):
+            # None when no check ran: the C getters answer "-" then (issue 21's report)
+            with self._h as status:
+                if _lib.airreg_hardware(status) <= Hardware.NOT_CHECKED:
+                    return None
+                return _text(f(status))
+        return property(get, doc=doc)
+    hardware_checked_at = _checked("airreg_hardware_checked_at",
+                                   "when the last check ran (\"2026-12-02T12:00:00Z\"), or None")
+    hardware_reason = _checked("airreg_hardware_reason", "what the last check found, or None")
+    del _checked
 
     @property
     def days_left(self):
