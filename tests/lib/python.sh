@@ -10,7 +10,8 @@ LIB=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$LIB/../.." && pwd)
 STATES=$(cd "$STATES" && pwd)
 scratch
-export PYTHONPATH=$PREFIX/lib/python3/dist-packages LD_LIBRARY_PATH=$PREFIX/lib
+# and no byte code written into the prefix
+export PYTHONPATH="$PREFIX/lib/python3/dist-packages" LD_LIBRARY_PATH="$PREFIX/lib" PYTHONDONTWRITEBYTECODE=1
 unset AIRREG_STATE_DIR AIRREG_DATA_DIR AIRREG_LIBRARY
 mkdir -p "$ANSWER_OUT"
 
@@ -18,15 +19,15 @@ mkdir -p "$ANSWER_OUT"
 at() { c=$1; shift; env TZ=UTC faketime -f "$(cat "$STATES/$c/clock")" "$@"; }
 
 # the prefix's module and library, nothing else
-expect_exit 0 "import airreg" $PY -c 'import airreg, sys
+expect_exit 0 "import airreg" "$PY" -c 'import airreg, sys
 print(airreg.__file__)
 print(*sorted({l.split()[-1] for l in open("/proc/self/maps") if "libairreg" in l}))'
 check "the module is the prefix's" [ "$OUT" = "$PREFIX/lib/python3/dist-packages/airreg/__init__.py
 $PREFIX/lib/libairreg.so.1.0.0" ]
-expect_exit 1 "a library that is not there" env AIRREG_LIBRARY="$WORK/none.so" $PY -c 'import airreg'
+expect_exit 1 "a library that is not there" env AIRREG_LIBRARY="$WORK/none.so" "$PY" -c 'import airreg'
 check "ImportError names it" grep -q "^ImportError: airreg: cannot use $WORK/none.so" "$WORK/err"
 expect_exit 0 "\$AIRREG_LIBRARY" env LD_LIBRARY_PATH= AIRREG_LIBRARY="$PREFIX/lib/libairreg.so.1" \
-	$PY -c 'import airreg; print(airreg.version())'
+	"$PY" -c 'import airreg; print(airreg.version())'
 check "\$AIRREG_LIBRARY loads it" [ "$OUT" = 1.0.0 ]
 
 # the answers, each at its case's clock
@@ -34,8 +35,8 @@ n=0
 for c in "$STATES"/*/; do
 	c=${c%/} && c=${c##*/}
 	n=$((n + 1))
-	if at "$c" $PY "$LIB/answer.py" "$STATES/$c" >"$ANSWER_OUT/$c.json" 2>"$WORK/err" &&
-		$PY -c 'import json, sys; json.load(open(sys.argv[1]))' "$ANSWER_OUT/$c.json"; then
+	if at "$c" "$PY" "$LIB/answer.py" "$STATES/$c" >"$ANSWER_OUT/$c.json" 2>"$WORK/err" &&
+		"$PY" -c 'import json, sys; json.load(open(sys.argv[1]))' "$ANSWER_OUT/$c.json"; then
 		ok
 	else
 		bad "the answer for $c: $(cat "$WORK/err")"
@@ -44,7 +45,7 @@ done
 check "answers for every case" [ "$n" -ge 18 ]
 
 # the module's own tests: their counts join this suite's
-STATES=$STATES AIRREG_HEADER=$ROOT/libairreg/airreg.h $PY "$LIB/test_airreg.py" >"$WORK/t" 2>"$WORK/t.err"
+STATES=$STATES AIRREG_HEADER=$ROOT/libairreg/airreg.h "$PY" "$LIB/test_airreg.py" >"$WORK/t" 2>"$WORK/t.err"
 if counts=$(sed -n 's/^test_airreg: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$WORK/t") &&
 	[ -n "$counts" ]; then
 	PASSED=$((PASSED + ${counts% *})) FAILED=$((FAILED + ${counts#* }))
@@ -58,12 +59,14 @@ DOC=$ROOT/docs/library.md
 [ -f "$DOC" ] || DOC=$ROOT/docs/library-python.md.part
 awk '/^```/ { if (inb) { inb = 0; n++ } else if ($0 == "```python") inb = 1; next }
 	inb { print > (out "." (n + 0)) }' out="$WORK/example" "$DOC"
-check "one python block in ${DOC##*/}" [ "$(ls "$WORK"/example.* 2>/dev/null | wc -l)" -eq 1 ]
+set -- "$WORK"/example.*
+[ -f "$1" ] || set --
+check "one python block in ${DOC##*/}" [ $# -eq 1 ]
 cp "$WORK/example.0" "$WORK/example.py" 2>/dev/null
 # example CASE STATUS "stdout" "stderr": run at CASE, on its stamp through $AIRREG_STATE_DIR
 example() {
 	expect_exit "$2" "the example on $1" at "$1" env AIRREG_STATE_DIR="$STATES/$1/stamp" \
-		$PY "$WORK/example.py"
+		"$PY" "$WORK/example.py"
 	check "the example on $1: stdout" [ "$OUT" = "$3" ]
 	check "the example on $1: stderr" [ "$ERR" = "$4" ]
 }

@@ -214,15 +214,16 @@ class Capacity(unittest.TestCase):
                     p = st._h._ptr
                     self.assertEqual(freed, [])
                 self.assertEqual(freed, [("airreg_status_free", p)])
-                self.assertRaisesRegex(ValueError, "closed", lambda: st.state)
+                with self.assertRaisesRegex(ValueError, "the Status is closed"):
+                    st.state
                 st.close()
                 with self.assertRaises(KeyError):
                     with s.check(30) as st:
                         p = st._h._ptr
                         raise KeyError
-                st = s.check()
-                p2 = st._h._ptr
-                del st
+                last = s.check()
+                p2 = last._h._ptr
+                del last
                 self.assertEqual(freed[1:], [("airreg_status_free", p), ("airreg_status_free", p2)])
             self.assertEqual(freed[3:], [("airreg_close", sp)])
             self.assertRaisesRegex(ValueError, "Stamp is closed", s.check)
