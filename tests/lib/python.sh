@@ -11,7 +11,8 @@ ROOT=$(cd "$LIB/../.." && pwd)
 STATES=$(cd "$STATES" && pwd)
 scratch
 # and no byte code written into the prefix
-export PYTHONPATH="$PREFIX/lib/python3/dist-packages" LD_LIBRARY_PATH="$PREFIX/lib" PYTHONDONTWRITEBYTECODE=1
+export PYTHONPATH="$PREFIX/lib/python3/dist-packages" LD_LIBRARY_PATH="$PREFIX/lib" \
+	PYTHONDONTWRITEBYTECODE=1
 unset AIRREG_STATE_DIR AIRREG_DATA_DIR AIRREG_LIBRARY
 mkdir -p "$ANSWER_OUT"
 
@@ -24,7 +25,8 @@ print(airreg.__file__)
 print(*sorted({l.split()[-1] for l in open("/proc/self/maps") if "libairreg" in l}))'
 check "the module is the prefix's" [ "$OUT" = "$PREFIX/lib/python3/dist-packages/airreg/__init__.py
 $PREFIX/lib/libairreg.so.1.0.0" ]
-expect_exit 1 "a library that is not there" env AIRREG_LIBRARY="$WORK/none.so" "$PY" -c 'import airreg'
+expect_exit 1 "a library that is not there" \
+	env AIRREG_LIBRARY="$WORK/none.so" "$PY" -c 'import airreg'
 check "ImportError names it" grep -q "^ImportError: airreg: cannot use $WORK/none.so" "$WORK/err"
 expect_exit 0 "\$AIRREG_LIBRARY" env LD_LIBRARY_PATH= AIRREG_LIBRARY="$PREFIX/lib/libairreg.so.1" \
 	"$PY" -c 'import airreg; print(airreg.version())'
@@ -47,7 +49,8 @@ for f in sys.argv[1:]:
     assert set(json.load(open(f))) == {"version", "plain", "warn"}, f' "$ANSWER_OUT"/*.json
 
 # the module's own tests: their counts join this suite's
-STATES=$STATES AIRREG_HEADER=$ROOT/libairreg/airreg.h "$PY" "$LIB/test_airreg.py" >"$WORK/t" 2>"$WORK/t.err"
+STATES=$STATES AIRREG_HEADER=$ROOT/libairreg/airreg.h \
+	"$PY" "$LIB/test_airreg.py" >"$WORK/t" 2>"$WORK/t.err"
 if counts=$(sed -n 's/^test_airreg: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$WORK/t") &&
 	[ -n "$counts" ]; then
 	PASSED=$((PASSED + ${counts% *})) FAILED=$((FAILED + ${counts#* }))

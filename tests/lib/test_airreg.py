@@ -66,7 +66,7 @@ class Header(unittest.TestCase):
                 self.assertEqual((f.restype, f.argtypes), want)
 
     def test_constants(self):
-        consts = dict((n, int(v)) for n, v in re.findall(r"^\s*(AIRREG_\w+) = (\d+)", self.text, re.M))
+        consts = {n: int(v) for n, v in re.findall(r"^\s*(AIRREG_\w+) = (\d+)", self.text, re.M)}
         self.assertEqual(len(consts), 4 + 6 + 3)
         ours = {**{f"AIRREG_{c.name}": c for c in airreg.Code},
                 **{f"AIRREG_{c.name}": c for c in airreg.State},
