@@ -59,12 +59,8 @@ else
 	bad "test_airreg.py ended without its counts: $(cat "$WORK/t" "$WORK/t.err")"
 fi
 
-# the example of the docs, as written: docs/library.md's, or this part of it until the lead's
-# docs/library.md holds it in place of its <!-- python --> mark
+# the example of docs/library.md, as written
 DOC=$ROOT/docs/library.md
-if ! grep -q '^```python$' "$DOC" && grep -q '^<!-- python -->$' "$DOC"; then
-	DOC=$ROOT/docs/library-python.md.part
-fi
 awk '/^```/ { if (inb) { inb = 0; n++ } else if ($0 == "```python") inb = 1; next }
 	inb { print > (out "." (n + 0)) }' out="$WORK/example" "$DOC"
 set -- "$WORK"/example.*
