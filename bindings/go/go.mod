@@ -1,0 +1,3 @@
+module github.com/airreg/airreg/bindings/go
+
+go 1.19
