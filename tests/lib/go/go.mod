@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// The test programs over the binding in this tree (a replace), kept out of the installed package.
 module airreg.test/lib
 
 go 1.19
