@@ -32,7 +32,8 @@ func caseDir(t *testing.T, only ...string) (dir, stamp string) {
 	t.Helper()
 	dir = os.Getenv("CASE")
 	if dir == "" {
-		t.Fatal("CASE is not set (tests/lib/go.sh sets it)")
+		// a plain `go test` has no stamp to read; tests/lib/go.sh fails a case where none ran
+		t.Skip("CASE is not set: tests/lib/go.sh runs these against tests/lib/states.sh's stamps")
 	}
 	if len(only) > 0 && !contains(only, filepath.Base(dir)) {
 		t.Skipf("only in case %v", only)

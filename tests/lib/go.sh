@@ -59,7 +59,8 @@ printf 'module example\n\ngo 1.19\n\nrequire github.com/airreg/airreg/bindings/g
 	"$ROOT/bindings/go" >"$WORK/example/go.mod"
 built "the Go example builds ($doc)" "$WORK/example" go build -o "$WORK/licence" .
 example() { # example CASE STATUS: the example on CASE's stamp (its default directory), at its clock
-	AIRREG_STATE_DIR=$STATES/$1/stamp expect_exit "$2" "the Go example, $1" at "$1" "$WORK/licence"
+	AIRREG_STATE_DIR=$STATES/$1/stamp expect_exit "$2" "the Go example, $1" \
+		env TZ=UTC faketime -f "$(cat "$STATES/$1/clock")" "$WORK/licence"
 }
 example registered 0
 check "the Go example, registered: its line" [ "$OUT" = "Registered: west, serial 1, 60 days left, 1 hosts" ]
