@@ -90,7 +90,7 @@ func TestOpenErrors(t *testing.T) {
 		"missing": "no such directory " + stamp + ": check --state-dir and $AIRREG_STATE_DIR " +
 			"(token-gen init --state-dir " + stamp + " makes a new stamp there)",
 		"no-identity": "no stamp identity in " + stamp + " (run token-gen init)",
-		"not-a-dir": stamp + ": is a special file, not a directory " +
+		"not-a-dir": stamp + ": is a regular file, not a directory " +
 			"(check --state-dir and $AIRREG_STATE_DIR)",
 	}[filepath.Base(dir)]
 	s, err := airreg.Open(stamp)

@@ -46,9 +46,8 @@ done
 CASE=$STATES/expiring "$WORK/airreg.test" -test.run '^TestExpiring$' -test.v >"$WORK/t.out" 2>&1
 check "TestExpiring fails at today's clock" grep -q '^--- FAIL: TestExpiring' "$WORK/t.out"
 
-# docs/library.md's Go example (docs/library-go.md.part until it is in), built and run as written
+# docs/library.md's Go example, built and run as written
 doc=$ROOT/docs/library.md
-grep -q '^```go$' "$doc" || doc=$ROOT/docs/library-go.md.part
 mkdir -p "$WORK/example"
 /usr/bin/python3 - "$doc" "$WORK/example/main.go" <<'PY'
 import re, sys

@@ -47,16 +47,21 @@ run_answers() {
 	tail -1 "$WORK/cmp"
 }
 run_answers C "$WORK/answer"
-# the Python module (ctypes): its answers, then its own tests and docs/library.md's example
-if PREFIX=$PREFIX STATES=$WORK/states ANSWER_OUT=$WORK/answers-Python sh "$LIB/python.sh" \
-	>"$WORK/python.log" 2>&1; then ok; else bad "python.sh: $(grep FAIL "$WORK/python.log" | head -20)"; fi
-tail -1 "$WORK/python.log"
-if /usr/bin/python3 "$LIB/compare.py" Python "$WORK/answers-Python" "$WORK/states" >"$WORK/cmp"; then
-	ok
-else
-	bad "Python answers differ from key-import status: $(grep FAIL "$WORK/cmp" | head -20)"
-fi
-tail -1 "$WORK/cmp"
+# binding LANG SCRIPT: the Python module (ctypes) or the Go package (cgo): its answers, its own
+# tests and docs/library.md's example (SCRIPT), then its answers held against key-import's
+binding() {
+	if PREFIX=$PREFIX STATES=$WORK/states ANSWER_OUT=$WORK/answers-$1 sh "$LIB/$2" \
+		>"$WORK/$2.log" 2>&1; then ok; else bad "$2: $(grep FAIL "$WORK/$2.log" | head -20)"; fi
+	tail -1 "$WORK/$2.log"
+	if /usr/bin/python3 "$LIB/compare.py" "$1" "$WORK/answers-$1" "$WORK/states" >"$WORK/cmp"; then
+		ok
+	else
+		bad "$1 answers differ from key-import status: $(grep FAIL "$WORK/cmp" | head -20)"
+	fi
+	tail -1 "$WORK/cmp"
+}
+binding Python python.sh
+binding Go go.sh
 check "the C answer's version" grep -q '"version": "1.0.0"' "$WORK/answers-C/registered.json"
 
 # a compare that cannot fail proves nothing: a changed answer must fail it
