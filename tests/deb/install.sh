@@ -43,12 +43,10 @@ check "pkg-config --cflags --libs airreg: $flags" [ "$flags" = "-I$P/include -L$
 check "a program built with them" cc -std=c11 -Wall -Werror -o "$WORK/v" "$WORK/v.c" $flags
 check "runs: the library's version" [ "$(LD_LIBRARY_PATH=$P/lib "$WORK/v")" = 1.0.0 ]
 
+# the check below can fail: before the uninstall it finds the files
+check "the check can fail: files found before uninstall" [ -n "$(cd "$D" && find . ! -type d)" ]
 check "make uninstall" mk uninstall
 left=$(cd "$D" && find . ! -type d | tr '\n' ' ')
 check "uninstall leaves no file${left:+ (left: $left)}" [ -z "$left" ]
 check "nor the bindings' directories" test ! -e "$P/lib/python3/dist-packages/airreg" -a ! -e "$D/$G"
-# the check can fail: an uninstall of another PREFIX leaves the files
-mk install
-make -s -C "$REPO" BUILD="$INSTALL_BUILD" PREFIX=/opt/other DESTDIR="$D" uninstall >/dev/null 2>&1
-check "the check can fail: another PREFIX's uninstall leaves them" [ -n "$(cd "$D" && find . ! -type d)" ]
 finish install
