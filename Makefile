@@ -308,10 +308,16 @@ sanitize:
 	ASAN_OPTIONS=verify_asan_link_order=0 LOAD_EACH=25 $(SAN_MAKE) -j2 --output-sync=target test
 
 # registrar serve's threads under ThreadSanitizer: the API test, any report fatal
-# (tests/api/tsan.sh). Its own object tree, as the other sanitizers.
-tsan:
+# (tests/api/tsan.sh); libairreg's, 16 threads checking every stamp of tests/lib/states.sh
+# (tests/lib/tsan.sh, tests/lib/threads.c). Its own object tree, as the other sanitizers.
+tsan: all
 	$(MAKE) -j2 BUILD=build/tsan CFLAGS="-O1 -g" SANFLAGS="-fsanitize=thread" all
+	@mkdir -p build/tsan/tests
+	$(CC) $(WARNFLAGS) -O1 -g -fsanitize=thread -Ilibairreg -o build/tsan/tests/threads \
+		tests/lib/threads.c -Lbuild/tsan/lib -Wl,-rpath,$(CURDIR)/build/tsan/lib -lairreg -pthread
 	@BIN=$(CURDIR)/build/tsan/bin TESTDATA=$(TESTDATA) sh tests/api/tsan.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin THREADS=$(CURDIR)/build/tsan/tests/threads TESTDATA=$(TESTDATA) \
+		sh tests/lib/tsan.sh
 
 fuzz: all
 	$(MAKE) -j2 CC=$(FUZZ_CC) BUILD=build/fuzz CFLAGS="-O1 -g -Wno-unknown-warning-option" \
