@@ -68,7 +68,7 @@ LIBAIRREG_SRC = $(sort $(wildcard libairreg/*.c))
 # libairreg.so: its API over key-import's status path, these objects and what they call
 # of common/ (no second implementation of any check; -z defs: nothing else is needed)
 STATUS_PATH   = verdict state verify_copy import_key trust chain revoked lastcheck
-FUZZ_TARGETS = jws token activation receipt smbios cpuinfo host api rotation revocation
+FUZZ_TARGETS = jws token activation receipt smbios cpuinfo host api rotation revocation status
 UNIT_TESTS = $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 
 COMMON_OBJ   = $(COMMON_SRC:%.c=$(BUILD)/%.o)
@@ -188,6 +188,11 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBTOKENGEN) $(LIBCOMMON)
 $(BUILD)/fuzz_api: tests/fuzz/fuzz_api.c $(REGISTRAR_LIB_OBJ) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) -Iregistrar $(REGISTRAR_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(REGISTRAR_LIB_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
+
+# libairreg's open and status path: the library's objects, not the .so (the sanitizers see them).
+$(BUILD)/fuzz_status: tests/fuzz/fuzz_status.c $(LIBAIRREG_OBJ) $(LIBCOMMON)
+	$(CC) $(ALL_CFLAGS) -Ilibairreg -fsanitize=fuzzer -o $@ $< \
+		$(LIBAIRREG_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS)
 
 fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
