@@ -229,6 +229,8 @@ static int write_stdout(const void *data, size_t len, ar_err *e)
 /* What a file that is not a regular file is, in words, for the lines that refuse it. */
 const char *ar_file_kind(mode_t mode)
 {
+	if (S_ISREG(mode))
+		return "a regular file";
 	if (S_ISDIR(mode))
 		return "a directory";
 	if (S_ISLNK(mode))

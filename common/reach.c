@@ -25,11 +25,14 @@ static void parent_of(char *path)
 		*slash = '\0';
 }
 
+/* getpwuid_r: libairreg answers from many threads at once, and getpwuid's record is one
+ * static buffer for the whole process */
 void ar_owner_name(uid_t uid, char *out, size_t cap)
 {
-	struct passwd *pw = getpwuid(uid);
+	struct passwd rec, *pw = NULL;
+	char buf[4096];
 
-	if (pw && pw->pw_name)
+	if (getpwuid_r(uid, &rec, buf, sizeof buf, &pw) == 0 && pw && pw->pw_name)
 		snprintf(out, cap, "%s", pw->pw_name);
 	else
 		snprintf(out, cap, "uid %u", (unsigned)uid);

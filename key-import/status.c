@@ -111,10 +111,11 @@ static void print_text(json_t *r, json_t *verdict, int verified, const char *sta
  * N days (expiresAt - now <= N days, to the second) is 6; anything not valid here is 4 with
  * its line (without --warn-days status is 0 for these, as it always was): nothing registered,
  * or expired. A key that does not verify (Untrusted) or is revoked ended status before. */
-static int warn_status(const keyimport_opts *o, json_t *r, long long now, ar_err *e)
+static int warn_status(const keyimport_opts *o, const status_verdict *v, ar_err *e)
 {
 	char when[AR_TIME_CHARS + 1], span[AR_SPAN_CHARS + 1];
-	long long exp;
+	json_t *r = v->resource;
+	long long exp, now = v->now;
 
 	if (!r)
 		return ar_fail(e, AR_EINPUT, NULL, "--warn-days: not registered: no activation "
@@ -125,7 +126,8 @@ static int warn_status(const keyimport_opts *o, json_t *r, long long now, ar_err
 			       "ago); issue a new key on the workstation (registrar activation-key "
 			       "--name %s)", ar_format_time(exp, when), ar_format_span(now - exp, span),
 			       ar_text_shown(state_field_text(r, "registration")));
-	return exp - now <= (long long)o->warn_days * 86400 ? AR_EXPIRING : AR_OK;
+	/* the rule libairreg's AIRREG_EXPIRING is */
+	return verdict_expiring(v, o->warn_days) ? AR_EXPIRING : AR_OK;
 }
 
 int cmd_status_run(const keyimport_opts *o, ar_err *e)
@@ -148,7 +150,7 @@ int cmd_status_run(const keyimport_opts *o, ar_err *e)
 	if (rc == AR_OK && v.why.status)
 		warn = (*e = v.why).status;
 	if (rc == AR_OK && warn == AR_OK && o->warn_days)
-		warn = warn_status(o, r, v.now, e);
+		warn = warn_status(o, &v, e);
 	if (rc == AR_OK) {
 		const char *status = verdict_name(v.state);
 

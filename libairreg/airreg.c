@@ -80,7 +80,9 @@ int airreg_stamp_errcode(const airreg_stamp *stamp)
 
 const char *airreg_stamp_errmsg(const airreg_stamp *stamp)
 {
-	return stamp && stamp->code ? stamp->msg : NULL;
+	if (!stamp)
+		return "no stamp (airreg_open makes one)";
+	return stamp->code ? stamp->msg : NULL;
 }
 
 const char *airreg_stamp_dir(const airreg_stamp *stamp)
@@ -88,11 +90,17 @@ const char *airreg_stamp_dir(const airreg_stamp *stamp)
 	return stamp ? stamp->dir : NULL;
 }
 
+/* src from json_text: a field not there stays NULL (state_field_text would show "-") */
 static int copy_text(char **dst, const char *src, ar_err *e)
 {
 	if (src && !(*dst = strdup(src)))
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	return AR_OK;
+}
+
+static const char *json_text(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
 }
 
 static int copy_tenants(airreg_status *st, json_t *tenants, ar_err *e)
@@ -104,9 +112,9 @@ static int copy_tenants(airreg_status *st, json_t *tenants, ar_err *e)
 	for (i = 0; i < n; i++) {
 		json_t *t = json_array_get(tenants, i);
 
-		if (copy_text(&st->tenants[i].subscription, state_field_text(t, "subscriptionId"),
+		if (copy_text(&st->tenants[i].subscription, json_text(t, "subscriptionId"),
 			      e) != AR_OK ||
-		    copy_text(&st->tenants[i].tenant, state_field_text(t, "tenantId"), e) != AR_OK)
+		    copy_text(&st->tenants[i].tenant, json_text(t, "tenantId"), e) != AR_OK)
 			return e->status;
 		st->n_tenants++;
 	}
@@ -124,10 +132,10 @@ static int copy_activation(airreg_status *st, const status_verdict *v, ar_err *e
 	st->hosts = (long long)json_array_size(json_object_get(r, "hosts"));
 	cores = json_object_get(json_object_get(r, "licensed"), "cpuCores");
 	st->cores = json_is_integer(cores) ? (long long)json_integer_value(cores) : -1;
-	if (copy_text(&st->registration, state_field_text(r, "registration"), e) != AR_OK ||
-	    copy_text(&st->cloud_id, state_field_text(r, "cloudId"), e) != AR_OK ||
-	    copy_text(&st->billing_model, state_field_text(r, "billingModel"), e) != AR_OK ||
-	    copy_text(&st->issuer_kid, state_field_text(r, "issuerKid"), e) != AR_OK)
+	if (copy_text(&st->registration, json_text(r, "registration"), e) != AR_OK ||
+	    copy_text(&st->cloud_id, json_text(r, "cloudId"), e) != AR_OK ||
+	    copy_text(&st->billing_model, json_text(r, "billingModel"), e) != AR_OK ||
+	    copy_text(&st->issuer_kid, json_text(r, "issuerKid"), e) != AR_OK)
 		return e->status;
 	return copy_tenants(st, json_object_get(r, "tenants"), e);
 }
@@ -144,9 +152,9 @@ static int copy_hardware(airreg_status *st, const status_verdict *v, ar_err *e)
 		: json_is_true(json_object_get(last, "compliant")) ? AIRREG_HW_COMPLIANT
 		: AIRREG_HW_NOT_COMPLIANT;
 	st->hardware_current = json_is_true(json_object_get(last, "currentActivation"));
-	rc = copy_text(&st->checked_at, state_field_text(last, "checkedAt"), e);
+	rc = copy_text(&st->checked_at, json_text(last, "checkedAt"), e);
 	if (rc == AR_OK)
-		rc = copy_text(&st->hardware_reason, state_field_text(last, "reason"), e);
+		rc = copy_text(&st->hardware_reason, json_text(last, "reason"), e);
 	json_decref(last);
 	return rc;
 }

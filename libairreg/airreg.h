@@ -3,7 +3,8 @@
  * libairreg: the stamp's activation as `key-import status --json` judges it, for the
  * software running on the stamp (docs/library.md; man 3 airreg).
  *
- * The handles are opaque and never change once made: any number of threads may read one.
+ * The handles are opaque and never change once made: any number of threads may read one
+ * (airreg_close and airreg_status_free, as any free, must not race a call on their handle).
  * The library keeps no global state, never prints, never exits, never writes to the state
  * directory. Every string it returns belongs to the handle it came from and lives as long
  * as that handle.
@@ -75,7 +76,8 @@ long long airreg_judged_at(const airreg_status *status);
 long long airreg_clock_behind(const airreg_status *status);
 long long airreg_revocation_list_version(const airreg_status *status);
 
-/* The activation (NULL or -1 when there is none). */
+/* The activation: NULL or -1 when there is none, but for airreg_days_left, 0 then (any
+ * number is a day count: test airreg_registration for NULL first). */
 const char *airreg_registration(const airreg_status *status);
 const char *airreg_cloud_id(const airreg_status *status);
 const char *airreg_billing_model(const airreg_status *status);

@@ -15,7 +15,9 @@ int airreg_status_errcode(const airreg_status *st)
 
 const char *airreg_status_errmsg(const airreg_status *st)
 {
-	return st && st->code ? st->msg : NULL;
+	if (!st)
+		return "no status (airreg_check makes one)";
+	return st->code ? st->msg : NULL;
 }
 
 int airreg_state(const airreg_status *st)

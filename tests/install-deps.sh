@@ -36,6 +36,7 @@ command -v file >/dev/null 2>&1 || need file # tests/e2e/qr.sh: what was written
 command -v curl >/dev/null 2>&1 || need curl # tests/api: the HTTP API's client
 command -v node >/dev/null 2>&1 || need nodejs # tests/api: a Node.js client's TLS handshake; tests/sdk
 command -v npm >/dev/null 2>&1 || need npm # make sdk: installs the pinned Azure SDK (tests/sdk)
+command -v go >/dev/null 2>&1 || need golang-go # tests/lib/go.sh: the Go binding (cgo, Go 1.19 or later)
 command -v wrk >/dev/null 2>&1 || need wrk # make bench: the HTTP API under load
 # libFuzzer: clang and its runtime (a one-line target must link with -fsanitize=fuzzer)
 if ! command -v clang >/dev/null 2>&1; then

@@ -13,7 +13,7 @@ TAG="SPDX-License-Identifier: Apache-2.0"
 sources() { # every file of the kinds that carry the line
 	(cd "$REPO" && find . -path ./build -prune -o -path ./.git -prune -o -path ./tests/data -prune \
 		-o -path ./samples -prune -o -path ./tests/fuzz/regressions -prune -o -type f \
-		\( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' -o -name '*.1' -o -name Makefile \
+		\( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' -o -name '*.go' -o -name go.mod -o -name '*.[13]' -o -name '*.map' -o -name '*.pc.in' -o -name Makefile \
 		-o -path './completions/*' -o -path './.ci/*' \) -print) | sed 's#^\./##' | sort
 }
 untagged() { # the files of $1 (a list) whose first three lines lack the tag

@@ -84,7 +84,9 @@ static void answer(const char *dir, int warn_days)
 	text("reason", airreg_reason(st), ", ");
 	number("judgedAt", airreg_judged_at(st), -1);
 	number("clockBehind", airreg_clock_behind(st), -1);
-	number("revocationListVersion", airreg_revocation_list_version(st), 0);
+	/* 0: no list held; -1: the handle holds an error */
+	number("revocationListVersion", airreg_revocation_list_version(st) <= 0 ? 0
+	       : airreg_revocation_list_version(st), 0);
 	text("registration", airreg_registration(st), ", ");
 	text("cloudId", airreg_cloud_id(st), ", ");
 	text("billingModel", airreg_billing_model(st), ", ");

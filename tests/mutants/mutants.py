@@ -101,7 +101,7 @@ class Tree:
         """Fastest first: unit, each attack script, torn reads, the API, end-to-end, then
         the suites on a PostgreSQL cluster of their own."""
         return (["unit:" + u for u in self.units] + ["attacks:" + a for a in self.attacks]
-                + ["torn", "api", "e2e", "pg"])
+                + ["torn", "api", "lib", "e2e", "pg"])
 
     def command(self, suite):
         kind, _, name = suite.partition(":")
@@ -118,6 +118,8 @@ class Tree:
         return {"torn": ["sh", os.path.join(t, "fault", "torn.sh")],
                 "api": ["sh", os.path.join(t, "api", "run.sh")],
                 "pg": ["sh", os.path.join(t, "pg", "run.sh")],
+                # libairreg installed in a prefix and asked (tests/lib/run.sh)
+                "lib": ["make", "-s", "--no-print-directory", "WERROR=", "lib"],
                 "e2e": ["sh", os.path.join(t, "e2e", "run.sh")]}.get(suite)
 
     def expand(self, suite):
