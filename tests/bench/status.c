@@ -41,7 +41,8 @@ static void check_once(void)
 	airreg_status *st = NULL;
 
 	if (airreg_check(stamp, 0, &st) != AIRREG_OK) {
-		fprintf(stderr, "bench-status: %s\n", st ? airreg_status_errmsg(st) : "out of memory");
+		fprintf(stderr, "bench-status: %s\n",
+			st ? airreg_status_errmsg(st) : "out of memory");
 		exit(1);
 	}
 	airreg_status_free(st);
@@ -156,7 +157,8 @@ static void rows(const char *ki, int threads, const char *name, const char *dir)
 
 	if (airreg_open(dir, &s) != AIRREG_OK || airreg_check(s, 0, &st) != AIRREG_OK) {
 		fprintf(stderr, "bench-status: %s: %s\n", dir,
-			st ? airreg_status_errmsg(st) : s ? airreg_stamp_errmsg(s) : "out of memory");
+			st ? airreg_status_errmsg(st)
+			: s ? airreg_stamp_errmsg(s) : "out of memory");
 		exit(1);
 	}
 	stamp = s;

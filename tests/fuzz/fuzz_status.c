@@ -3,13 +3,14 @@
  * verdict.c and everything it reads) on hostile state files. The library's objects are linked,
  * not the .so, so the sanitizers see into them.
  * Input: sections, each a line "@@ NAME", the file's bytes, and a newline, up to the next line
- * that starts with "@@ " (tests/fuzz/seeds_status.sh packs states.sh's stamps so). NAME is one of the files
- * the status path reads (names[] below) or trusted/KID.pub for a trust store entry (KID: 1 to
- * 43 base64url characters); any other section is skipped, so nothing is written but those
- * files, inside a state directory of this process's own (mkdtemp under $TMPDIR, removed at
- * exit; after a crash, tests/fuzz/run.sh removes its TMPDIR). Its stamp identity is made once,
- * by the code token-gen init runs (ar_stamp_init); an input may bring the public half of
- * another (stamp.pub, cloud-id: status checks that the key held is for this stamp).
+ * that starts with "@@ " (tests/fuzz/seeds_status.sh packs states.sh's stamps so). NAME is
+ * one of the files the status path reads (names[] below) or trusted/KID.pub for a trust store
+ * entry (KID: 1 to 43 base64url characters); any other section is skipped, so nothing is
+ * written but those files, inside a state directory of this process's own (mkdtemp under
+ * $TMPDIR, removed at exit; after a crash, tests/fuzz/run.sh removes its TMPDIR). Its stamp
+ * identity is made once, by the code token-gen init runs (ar_stamp_init); an input may bring
+ * the public half of another (stamp.pub, cloud-id: status checks that the key held is for
+ * this stamp).
  * Beyond the sanitizers, the answers must keep airreg.h's promises (promise()). */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <dirent.h>
@@ -27,7 +28,8 @@
 #include "stamp.h"
 
 static const char *const names[] = { AR_ACTIVATION_FILE, AR_LAST_CHECK_FILE,
-	AR_TRUSTED_TIME_FILE, AR_SERIALS_FILE, AR_POLICY_MARK_FILE, AR_CLOUD_ID_FILE, AR_STAMP_PUB_FILE,
+	AR_TRUSTED_TIME_FILE, AR_SERIALS_FILE, AR_POLICY_MARK_FILE, AR_CLOUD_ID_FILE,
+	AR_STAMP_PUB_FILE,
 	AR_TRUST_DIR "/" AR_REVOCATION_LIST_FILE, AR_TRUST_DIR "/" AR_ISSUER_CHAIN_FILE };
 
 static char base[4096], dir[4200], trusted[4300], cloud_id[37], stamp_pub[512];
@@ -196,8 +198,10 @@ static void promise(const airreg_status *st, int code)
 	 * has them, unverified (key-import/verify_copy.c holds only what check reads to the key);
 	 * once they are the key's, both are always there and this should must() them */
 	for (i = 0; i < n; i++) {
-		(void)strlen(airreg_tenant_subscription(st, i) ? airreg_tenant_subscription(st, i) : "");
-		(void)strlen(airreg_tenant_id(st, i) ? airreg_tenant_id(st, i) : "");
+		const char *sub = airreg_tenant_subscription(st, i), *ten = airreg_tenant_id(st, i);
+
+		(void)strlen(sub ? sub : "");
+		(void)strlen(ten ? ten : "");
 	}
 	must(!airreg_tenant_subscription(st, n) && !airreg_tenant_id(st, -1), "a tenant too many");
 	if (airreg_hardware(st) != AIRREG_HW_NOT_CHECKED)
@@ -228,7 +232,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		promise(plain, code);
 		code = airreg_check(stamp, 30, &warn);
 		promise(warn, code);
-		if (getenv("SHOW")) fprintf(stderr, "SHOW %d %s %s | %s\n", airreg_status_errcode(plain), airreg_state_name(plain), airreg_state_name(warn), airreg_status_errmsg(plain) ? airreg_status_errmsg(plain) : airreg_reason(plain));
 		must(airreg_state(plain) != AIRREG_EXPIRING, "Expiring without warn_days");
 		/* warn_days changes only Registered into Expiring */
 		must(airreg_state(plain) == airreg_state(warn) ||

@@ -3,8 +3,8 @@
 # Seeds of fuzz_status (libairreg's open and status path): each stamp of tests/lib/states.sh
 # packed as fuzz_status.c reads its input, a line "@@ NAME" before each file the status path
 # reads (the public half of the stamp identity too: the key held is for that stamp) and a
-# newline after it (the target drops it: a file's bytes are kept exactly). Usage: seeds_status.sh OUT; BIN and
-# TESTDATA are set.
+# newline after it (the target drops it: a file's bytes are kept exactly).
+# Usage: seeds_status.sh OUT; BIN and TESTDATA are set.
 set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)

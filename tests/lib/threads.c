@@ -126,9 +126,10 @@ static void *run(void *arg)
 				if (strcmp(got, expected[want][w]) != 0) {
 					pthread_mutex_lock(&report);
 					if (failures++ < 3)
-						fprintf(stderr, "threads: %s, %s, thread %d (%s stamp): the "
-							"answer differs\n--- got\n%s--- expected\n%s",
-							dirs[c], warns_name[w], t, t % 2 ? "own" : "shared",
+						fprintf(stderr, "threads: %s, %s, thread %d "
+							"(%s stamp): the answer differs\n"
+							"--- got\n%s--- expected\n%s", dirs[c],
+							warns_name[w], t, t % 2 ? "own" : "shared",
 							got, expected[want][w]);
 					pthread_mutex_unlock(&report);
 				}
@@ -151,7 +152,9 @@ int main(int argc, char **argv)
 	selftest = getenv("THREADS_SELFTEST") != NULL;
 	n_cases = argc - 3;
 	for (c = 0; c < n_cases; c++) {
-		if (snprintf(dirs[c], sizeof dirs[c], "%s/stamp", argv[c + 3]) >= (int)sizeof dirs[c])
+		int n = snprintf(dirs[c], sizeof dirs[c], "%s/stamp", argv[c + 3]);
+
+		if (n < 0 || n >= (int)sizeof dirs[c])
 			return 2;
 		/* before any thread: the answers to hold them to, and the stamps they share */
 		for (w = 0; w < 2; w++)

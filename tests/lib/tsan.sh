@@ -15,12 +15,14 @@ unset AIRREG_STATE_DIR AIRREG_DATA_DIR
 ROUNDS=${ROUNDS:-3}
 mkdir "$WORK/reports"
 sh "$LIB/states.sh" "$WORK/states" || { bad "states.sh"; finish tsan-lib; exit 1; }
-export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 log_path=$WORK/reports/tsan"
+TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 log_path=$WORK/reports/tsan"
+export TSAN_OPTIONS
 
 check "threads is built with ThreadSanitizer" sh -c "nm '$THREADS' | grep -q __tsan_init"
 LOADED=$(ldd "$THREADS" | awk '$1 == "libairreg.so.1" { print $3 }')
-check "and so is the libairreg it loads ($LOADED)" sh -c "[ '$LOADED' = '$(cd "$(dirname "$THREADS")/../lib" && pwd)/libairreg.so.1' ] &&
-	nm -D '$LOADED' | grep -q __tsan_func_entry"
+BUILT=$(cd "$(dirname "$THREADS")/../lib" && pwd)/libairreg.so.1
+check "and so is the libairreg it loads ($LOADED)" \
+	sh -c "[ '$LOADED' = '$BUILT' ] && nm -D '$LOADED' | grep -q __tsan_func_entry"
 
 cd "$WORK/states" || exit 1
 for c in */; do printf '%s\t%s\n' "$(cat "$c/clock")" "${c%/}"; done | sort >"$WORK/byclock"
@@ -33,7 +35,9 @@ while IFS= read -r clock; do
 		env TZ=UTC faketime -f "$clock" "$THREADS" 16 "$ROUNDS" $cases
 	[ -s "$WORK/err" ] && bad "16 threads at $clock: $(head -40 "$WORK/err")"
 	echo "$OUT" | tail -1
-	echo "$OUT" | sed '$d' | while IFS= read -r l; do printf '%s\t%s\n' "$clock" "$l"; done >>"$WORK/summary"
+	echo "$OUT" | sed '$d' | while IFS= read -r l; do
+		printf '%s\t%s\n' "$clock" "$l"
+	done >>"$WORK/summary"
 done <"$WORK/clocks"
 
 # the answers held to are the right ones: what key-import status said, at the frozen clock
@@ -53,8 +57,10 @@ for line in open(summary):
     print(("ok" if ok else "FAIL") + f" {case}: {rest} (key-import: exit {want['exit']}, "
           f"{(want['status'] or {}).get('status')})")
 EOF
-check "the answers of $(wc -l <"$WORK/summary") cases are key-import status's, at their clocks" \
-	sh -c "[ $(ls -d */ | wc -l) -eq $(grep -c '^ok ' "$WORK/cmp") ] && ! grep -q FAIL '$WORK/cmp'"
+n=$(wc -l <"$WORK/summary")
+check "the answers of $n cases are key-import status's, at their clocks" \
+	sh -c "[ $(ls -d */ | wc -l) -eq $(grep -c '^ok ' "$WORK/cmp") ] &&
+		! grep -q FAIL '$WORK/cmp'"
 grep FAIL "$WORK/cmp"
 
 # a comparison that cannot fail proves nothing: held to the next case's answers, it fails
