@@ -68,7 +68,7 @@ LIBAIRREG_SRC = $(sort $(wildcard libairreg/*.c))
 # libairreg.so: its API over key-import's status path, these objects and what they call
 # of common/ (no second implementation of any check; -z defs: nothing else is needed)
 STATUS_PATH   = verdict state verify_copy import_key trust chain revoked lastcheck
-FUZZ_TARGETS = jws token activation receipt smbios cpuinfo host api rotation revocation
+FUZZ_TARGETS = jws token activation receipt smbios cpuinfo host api rotation revocation status
 UNIT_TESTS = $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 
 COMMON_OBJ   = $(COMMON_SRC:%.c=$(BUILD)/%.o)
@@ -189,6 +189,11 @@ $(BUILD)/fuzz_api: tests/fuzz/fuzz_api.c $(REGISTRAR_LIB_OBJ) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) -Iregistrar $(REGISTRAR_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(REGISTRAR_LIB_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
 
+# libairreg's open and status path: the library's objects, not the .so (the sanitizers see them).
+$(BUILD)/fuzz_status: tests/fuzz/fuzz_status.c $(LIBAIRREG_OBJ) $(LIBCOMMON)
+	$(CC) $(ALL_CFLAGS) -Ilibairreg -fsanitize=fuzzer -o $@ $< \
+		$(LIBAIRREG_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS)
+
 fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
 $(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_LIB_OBJ) $(LIBCOMMON)
@@ -200,9 +205,15 @@ $(BUILD)/tests/bench-sizes: tests/bench/sizes.c $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS)
 
-bench: deps $(PROGRAMS) $(BUILD)/tests/bench
+# libairreg's rows: linked with the built library as a product links it
+$(BUILD)/tests/bench-status: tests/bench/status.c $(SHLIB_LINKS)
+	@mkdir -p $(@D)
+	$(CC) $(WARNFLAGS) $(CFLAGS) -Ilibairreg -o $@ $< -L$(BUILD)/lib \
+		-Wl,-rpath,$(CURDIR)/$(BUILD)/lib -lairreg -pthread
+
+bench: deps $(PROGRAMS) $(BUILD)/tests/bench $(BUILD)/tests/bench-status
 	@BIN=$(CURDIR)/$(BUILD)/bin BENCH=$(CURDIR)/$(BUILD)/tests/bench TESTDATA=$(TESTDATA) \
-		sh tests/bench/run.sh
+		BENCH_STATUS=$(CURDIR)/$(BUILD)/tests/bench-status sh tests/bench/run.sh
 
 # Where the bytes of the 16-host token and its key go (docs/performance.md, "Sizes").
 bench-sizes: deps $(PROGRAMS) $(BUILD)/tests/bench-sizes
@@ -313,10 +324,16 @@ sanitize:
 	ASAN_OPTIONS=verify_asan_link_order=0 LOAD_EACH=25 $(SAN_MAKE) -j2 --output-sync=target test
 
 # registrar serve's threads under ThreadSanitizer: the API test, any report fatal
-# (tests/api/tsan.sh). Its own object tree, as the other sanitizers.
-tsan:
+# (tests/api/tsan.sh); libairreg's, 16 threads checking every stamp of tests/lib/states.sh
+# (tests/lib/tsan.sh, tests/lib/threads.c). Its own object tree, as the other sanitizers.
+tsan: all
 	$(MAKE) -j2 BUILD=build/tsan CFLAGS="-O1 -g" SANFLAGS="-fsanitize=thread" all
+	@mkdir -p build/tsan/tests
+	$(CC) $(WARNFLAGS) -O1 -g -fsanitize=thread -Ilibairreg -o build/tsan/tests/threads \
+		tests/lib/threads.c -Lbuild/tsan/lib -Wl,-rpath,$(CURDIR)/build/tsan/lib -lairreg -pthread
 	@BIN=$(CURDIR)/build/tsan/bin TESTDATA=$(TESTDATA) sh tests/api/tsan.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin THREADS=$(CURDIR)/build/tsan/tests/threads TESTDATA=$(TESTDATA) \
+		sh tests/lib/tsan.sh
 
 fuzz: all
 	$(MAKE) -j2 CC=$(FUZZ_CC) BUILD=build/fuzz CFLAGS="-O1 -g -Wno-unknown-warning-option" \
