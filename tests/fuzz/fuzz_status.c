@@ -194,15 +194,9 @@ static void promise(const airreg_status *st, int code)
 	     "an activation's fields without one, or none with one");
 	must((state == AIRREG_REVOKED || state == AIRREG_UNTRUSTED) == one_line(airreg_reason(st)),
 	     "Revoked or Untrusted without a reason, or a reason without them");
-	/* a tenant's fields may be NULL today: status shows activation.json's tenants as the file
-	 * has them, unverified (key-import/verify_copy.c holds only what check reads to the key);
-	 * once they are the key's, both are always there and this should must() them */
-	for (i = 0; i < n; i++) {
-		const char *sub = airreg_tenant_subscription(st, i), *ten = airreg_tenant_id(st, i);
-
-		(void)strlen(sub ? sub : "");
-		(void)strlen(ten ? ten : "");
-	}
+	/* the tenants are the verified key's (verify_copy.c's same_as_key): both fields, always */
+	for (i = 0; i < n; i++)
+		must(airreg_tenant_subscription(st, i) && airreg_tenant_id(st, i), "a tenant lost");
 	must(!airreg_tenant_subscription(st, n) && !airreg_tenant_id(st, -1), "a tenant too many");
 	if (airreg_hardware(st) != AIRREG_HW_NOT_CHECKED)
 		must(airreg_hardware_checked_at(st) && airreg_hardware_reason(st),
