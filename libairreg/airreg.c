@@ -4,6 +4,8 @@
  * number of threads may read it. */
 #include "airreg.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +48,13 @@ static int open_dir(airreg_stamp *s, const char *state_dir, ar_err *e)
 		return e->status;
 	if (sodium_init() < 0)
 		return ar_fail(e, AR_EINTERNAL, NULL, "libsodium failed to initialise");
-	if (!(s->dir = strdup(dir)))
-		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	return verdict_open(s->dir, e);
+	if (verdict_open(dir, e) != AR_OK)
+		return e->status;
+	/* the directory it is now: a product's later chdir() must not move the stamp */
+	if (!(s->dir = realpath(dir, NULL)))
+		return ar_fail(e, errno == ENOMEM ? AR_EINTERNAL : AR_EENV, dir, "%s",
+			       strerror(errno));
+	return AR_OK;
 }
 
 int airreg_open(const char *state_dir, airreg_stamp **stamp)

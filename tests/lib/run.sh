@@ -70,6 +70,14 @@ binding Python python.sh
 binding Go go.sh
 check "the C answer's version" grep -q '"version": "1.0.0"' "$WORK/answers-C/registered.json"
 
+# a relative state directory names the stamp it named when it opened, whatever chdir follows
+PY_PATH=$PREFIX/lib/python3/dist-packages
+check "a relative directory, then chdir: the same stamp" [ "$(cd "$WORK/states/capacity" &&
+	env TZ=UTC faketime -f "$(cat clock)" env PYTHONPATH="$PY_PATH" PYTHONDONTWRITEBYTECODE=1 \
+	/usr/bin/python3 -c 'import airreg, os
+s = airreg.Stamp("stamp"); os.chdir("/"); print(s.check().state_name, s.dir)')" = \
+	"Registered $WORK/states/capacity/stamp" ]
+
 # a compare that cannot fail proves nothing: a changed answer must fail it
 cp -r "$WORK/answers-C" "$WORK/answers-bad"
 sed -i 's/"serial": 1,/"serial": 2,/' "$WORK/answers-bad/capacity.json"
