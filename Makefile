@@ -68,7 +68,7 @@ LIBAIRREG_SRC = $(sort $(wildcard libairreg/*.c))
 # libairreg.so: its API over key-import's status path, these objects and what they call
 # of common/ (no second implementation of any check; -z defs: nothing else is needed)
 STATUS_PATH   = verdict state verify_copy import_key trust chain revoked lastcheck
-FUZZ_TARGETS = jws token activation receipt smbios cpuinfo host api rotation revocation
+FUZZ_TARGETS = jws token activation receipt smbios cpuinfo host api rotation revocation status
 UNIT_TESTS = $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 
 COMMON_OBJ   = $(COMMON_SRC:%.c=$(BUILD)/%.o)
@@ -189,6 +189,11 @@ $(BUILD)/fuzz_api: tests/fuzz/fuzz_api.c $(REGISTRAR_LIB_OBJ) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) -Iregistrar $(REGISTRAR_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(REGISTRAR_LIB_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
 
+# libairreg's open and status path: the library's objects, not the .so (the sanitizers see them).
+$(BUILD)/fuzz_status: tests/fuzz/fuzz_status.c $(LIBAIRREG_OBJ) $(LIBCOMMON)
+	$(CC) $(ALL_CFLAGS) -Ilibairreg -fsanitize=fuzzer -o $@ $< \
+		$(LIBAIRREG_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS)
+
 fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
 $(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_LIB_OBJ) $(LIBCOMMON)
@@ -200,9 +205,15 @@ $(BUILD)/tests/bench-sizes: tests/bench/sizes.c $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS)
 
-bench: deps $(PROGRAMS) $(BUILD)/tests/bench
+# libairreg's rows: linked with the built library as a product links it
+$(BUILD)/tests/bench-status: tests/bench/status.c $(SHLIB_LINKS)
+	@mkdir -p $(@D)
+	$(CC) $(WARNFLAGS) $(CFLAGS) -Ilibairreg -o $@ $< -L$(BUILD)/lib \
+		-Wl,-rpath,$(CURDIR)/$(BUILD)/lib -lairreg -pthread
+
+bench: deps $(PROGRAMS) $(BUILD)/tests/bench $(BUILD)/tests/bench-status
 	@BIN=$(CURDIR)/$(BUILD)/bin BENCH=$(CURDIR)/$(BUILD)/tests/bench TESTDATA=$(TESTDATA) \
-		sh tests/bench/run.sh
+		BENCH_STATUS=$(CURDIR)/$(BUILD)/tests/bench-status sh tests/bench/run.sh
 
 # Where the bytes of the 16-host token and its key go (docs/performance.md, "Sizes").
 bench-sizes: deps $(PROGRAMS) $(BUILD)/tests/bench-sizes
@@ -313,10 +324,16 @@ sanitize:
 	ASAN_OPTIONS=verify_asan_link_order=0 LOAD_EACH=25 $(SAN_MAKE) -j2 --output-sync=target test
 
 # registrar serve's threads under ThreadSanitizer: the API test, any report fatal
-# (tests/api/tsan.sh). Its own object tree, as the other sanitizers.
-tsan:
+# (tests/api/tsan.sh); libairreg's, 16 threads checking every stamp of tests/lib/states.sh
+# (tests/lib/tsan.sh, tests/lib/threads.c). Its own object tree, as the other sanitizers.
+tsan: all
 	$(MAKE) -j2 BUILD=build/tsan CFLAGS="-O1 -g" SANFLAGS="-fsanitize=thread" all
+	@mkdir -p build/tsan/tests
+	$(CC) $(WARNFLAGS) -O1 -g -fsanitize=thread -Ilibairreg -o build/tsan/tests/threads \
+		tests/lib/threads.c -Lbuild/tsan/lib -Wl,-rpath,$(CURDIR)/build/tsan/lib -lairreg -pthread
 	@BIN=$(CURDIR)/build/tsan/bin TESTDATA=$(TESTDATA) sh tests/api/tsan.sh
+	@BIN=$(CURDIR)/$(BUILD)/bin THREADS=$(CURDIR)/build/tsan/tests/threads TESTDATA=$(TESTDATA) \
+		sh tests/lib/tsan.sh
 
 fuzz: all
 	$(MAKE) -j2 CC=$(FUZZ_CC) BUILD=build/fuzz CFLAGS="-O1 -g -Wno-unknown-warning-option" \
@@ -353,6 +370,17 @@ MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
 COMPLETIONS = completions/token-gen completions/registrar completions/key-import
 UNITS = airreg-status.service airreg-status.timer
 DOCS = README.md docs/spec.md docs/runbook.md docs/errors.md docs/api.md docs/formats.md docs/security.md docs/performance.md docs/scaling.md
+# libairreg (issue 21): man3 holds a page per group of functions and an alias (a symlink,
+# copied as one) for each other function. The bindings are other files of the tree: each is
+# installed when it is there.
+MAN3PAGES = $(sort $(wildcard man/*.3))
+PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
+PYSRCDIR = bindings/python
+PYMODULE = $(wildcard $(PYSRCDIR)/airreg/__init__.py)
+GODIR ?= $(PREFIX)/share/gocode/src/github.com/airreg/airreg/bindings/go
+GOSRCDIR = bindings/go
+GOSRC = $(strip $(wildcard $(GOSRCDIR)/go.mod) $(filter-out %_test.go,$(sort $(wildcard $(GOSRCDIR)/*.go))))
+LIBFILES = libairreg.so.$(AIRREG_VERSION) libairreg.so.1 libairreg.so
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
@@ -370,6 +398,25 @@ install: all
 		>$(DESTDIR)$(SYSTEMDDIR)/airreg-status.service
 	cp packaging/systemd/airreg-status.timer $(DESTDIR)$(SYSTEMDDIR)/
 	chmod 644 $(addprefix $(DESTDIR)$(SYSTEMDDIR)/,$(UNITS))
+	mkdir -p $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man3
+	rm -f $(DESTDIR)$(LIBDIR)/libairreg.so.$(AIRREG_VERSION)
+	cp $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	chmod 644 $(DESTDIR)$(LIBDIR)/libairreg.so.$(AIRREG_VERSION)
+	ln -sf libairreg.so.$(AIRREG_VERSION) $(DESTDIR)$(LIBDIR)/libairreg.so.1
+	ln -sf libairreg.so.$(AIRREG_VERSION) $(DESTDIR)$(LIBDIR)/libairreg.so
+	cp libairreg/airreg.h $(DESTDIR)$(INCLUDEDIR)/
+	chmod 644 $(DESTDIR)$(INCLUDEDIR)/airreg.h
+	sed -e 's#@PREFIX@#$(PREFIX)#' -e 's#@LIBDIR@#$(LIBDIR)#' -e 's#@INCLUDEDIR@#$(INCLUDEDIR)#' \
+		-e 's#@VERSION@#$(AIRREG_VERSION)#' libairreg/airreg.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/airreg.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/airreg.pc
+	rm -f $(MAN3PAGES:man/%=$(DESTDIR)$(MANDIR)/man3/%)
+	cp -P $(MAN3PAGES) $(DESTDIR)$(MANDIR)/man3/
+	chmod 644 $(MAN3PAGES:man/%=$(DESTDIR)$(MANDIR)/man3/%)
+	$(if $(PYMODULE),mkdir -p $(DESTDIR)$(PYTHONDIR)/airreg && cp $(PYMODULE) $(DESTDIR)$(PYTHONDIR)/airreg/ && \
+		chmod 644 $(DESTDIR)$(PYTHONDIR)/airreg/__init__.py)
+	$(if $(GOSRC),mkdir -p $(DESTDIR)$(GODIR) && cp $(GOSRC) $(DESTDIR)$(GODIR)/ && \
+		chmod 644 $(addprefix $(DESTDIR)$(GODIR)/,$(notdir $(GOSRC))))
 
 uninstall:
 	rm -f $(PROGRAMS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
@@ -378,22 +425,29 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
 	-rmdir $(DESTDIR)$(DOCDIR)
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDDIR)/,$(UNITS))
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(LIBFILES)) $(DESTDIR)$(INCLUDEDIR)/airreg.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/airreg.pc $(MAN3PAGES:man/%=$(DESTDIR)$(MANDIR)/man3/%)
+	rm -f $(DESTDIR)$(PYTHONDIR)/airreg/__init__.py $(addprefix $(DESTDIR)$(GODIR)/,$(notdir $(GOSRC)))
+	rm -rf $(DESTDIR)$(PYTHONDIR)/airreg/__pycache__
+	@for d in $(DESTDIR)$(PYTHONDIR)/airreg $(DESTDIR)$(GODIR); do [ ! -d $$d ] || rmdir $$d || true; done
 
 # The Debian package, built with Debian's hardening flags in its own object tree.
 DEB_BUILD = $(BUILD)/deb
 DEB_BUILDFLAGS = DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags
-DEB_FLAGS = BUILD=$(DEB_BUILD)/obj PREFIX=/usr \
+DEB_FLAGS = BUILD=$(DEB_BUILD)/obj PREFIX=/usr LIBDIR=/usr/lib/$$(dpkg-architecture -qDEB_HOST_MULTIARCH) \
 	CFLAGS="$$($(DEB_BUILDFLAGS) --get CFLAGS) $$($(DEB_BUILDFLAGS) --get CPPFLAGS)" \
 	LDFLAGS="$$($(DEB_BUILDFLAGS) --get LDFLAGS)"
 deb: deps
-	rm -rf $(DEB_BUILD)/root $(DEB_BUILD)/*.deb
+	rm -rf $(DEB_BUILD)/root $(DEB_BUILD)/pkg $(DEB_BUILD)/*.deb
 	$(MAKE) -j2 $(DEB_FLAGS) all
 	$(MAKE) $(DEB_FLAGS) DESTDIR=$(CURDIR)/$(DEB_BUILD)/root install >/dev/null
 	@sh packaging/deb/build.sh $(DEB_BUILD)/root $(DEB_BUILD)
 
 # lintian, then dpkg -i in a throw-away copy of this machine's root (tests/deb/run.sh).
+# `make install` and `uninstall` of libairreg too (tests/deb/install.sh), from the same objects.
 deb-check: deb
-	@DEB_DIR=$(CURDIR)/$(DEB_BUILD) SAMPLES=$(CURDIR)/samples sh tests/deb/run.sh
+	@rc=0; DEB_DIR=$(CURDIR)/$(DEB_BUILD) SAMPLES=$(CURDIR)/samples sh tests/deb/run.sh || rc=1; \
+	INSTALL_BUILD=$(DEB_BUILD)/obj sh tests/deb/install.sh || rc=1; exit $$rc
 
 clean:
 	rm -rf build

@@ -33,6 +33,8 @@ SOFTHSM2_CONF=$work/softhsm2.conf AIRREG_PKCS11_PIN=1234 BENCH_DATABASE=$bench_d
 /usr/bin/python3 "$here/procs.py" "$BIN" "$here/../../samples/hosts" "$work/procs"
 mkdir "$work/check"
 /usr/bin/python3 "$here/check.py" "$BIN" "$work/hetero" "$work/check"
+# libairreg's status check in process beside key-import status as a process (status.sh)
+sh "$here/status.sh"
 mkdir "$work/api"
 PG_BINDIR=$PG_BINDIR BENCH_API_DATABASE=$api_db \
 	/usr/bin/python3 "$here/api.py" "$BIN" "$here/../../samples/hosts" "$work/api"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The man pages agree with the programs: the SYNOPSIS is --help's usage word for word,
 # every flag --help names is in the page and every flag the page names is one the
-# program takes; groff renders each page without a warning.
+# program takes; groff renders each page without a warning. Section 3: see below.
 . "$(dirname "$0")/lib.sh"
 MAN=$(cd "$(dirname "$0")/../../man" && pwd)
 WORK=$(mktemp -d)
@@ -39,4 +39,62 @@ for p in token-gen registrar key-import; do
 	done
 	check "the check can fail: $p refuses --no-such-flag" sh -c "! '$BIN/$p' --no-such-flag x --help >/dev/null 2>&1"
 done
+# Section 3, libairreg (issue 21): `man 3 NAME` finds every function airreg.h declares,
+# by its own page or by an alias (a symlink to the page whose NAME lists it, as Debian
+# prefers to .so requests); every page renders without a warning; airreg(3)'s example
+# compiles and runs as written, against the library just built.
+HEADER=$MAN/../libairreg/airreg.h
+LIBAIRREG=${LIBAIRREG:-$BIN/../lib}
+sed -n 's/^[a-z].*[ *]\(airreg_[a-z_]*\)(.*/\1/p' "$HEADER" | sort -u >"$WORK/functions"
+check "airreg.h declares 32 functions" [ "$(wc -l <"$WORK/functions")" -eq 32 ]
+FUNCTIONS=" $(tr '\n' ' ' <"$WORK/functions")"
+names_of() { sed -n '/^\.SH NAME/{n;s/ \\-.*//;s/,//g;p;}' "$1"; }
+undocumented() { # DIR: each function of airreg.h that no page or alias of DIR documents
+	for p in "$1"/*.3; do [ -L "$p" ] || echo "${p##*/} $(names_of "$p")"; done >"$WORK/named"
+	(cd "$1" && find . -maxdepth 1 -name '*.3' -printf '%f %l\n') >"$WORK/pages"
+	awk 'FILENAME == ARGV[1] { for (i = 2; i <= NF; i++) named[$i " " $1] = 1; next }
+	     FILENAME == ARGV[2] { page[$1] = $2 == "" ? $1 : $2; next }
+	     !(($0 ".3") in page) || !(($0 " " page[$0 ".3"]) in named)' \
+		"$WORK/named" "$WORK/pages" "$WORK/functions"
+}
+missing=$(undocumented "$MAN" | tr '\n' ' ')
+check "every function of airreg.h has a page or an alias${missing:+ (missing: $missing)}" [ -z "$missing" ]
+for page in "$MAN"/*.3; do
+	name=$(basename "$page" .3)
+	if [ -L "$page" ]; then
+		target=$(readlink "$page")
+		case $target in
+		*/*) bad "$name.3: an alias out of man/ ($target)" ;;
+		*) check "$name.3: an alias of a page ($target)" test -f "$MAN/$target" -a ! -L "$MAN/$target" ;;
+		esac
+		case $FUNCTIONS in *" $name "*) ok ;; *) bad "$name.3: an alias of no function of airreg.h" ;; esac
+		continue
+	fi
+	check "$name.3 renders without warnings" [ -z "$(groff -man -Tutf8 -ww -z "$page" 2>&1)" ]
+	names=$(names_of "$page")
+	check "$name.3: its NAME begins with $name" [ "${names%% *}" = "$name" ]
+	for f in $names; do
+		case "$FUNCTIONS airreg " in *" $f "*) ok ;; *) bad "$name.3 names $f, no function of airreg.h" ;; esac
+	done
+done
+# the checks can fail: an alias removed, one to a page that does not name it, a page with
+# a request groff does not know
+mkdir "$WORK/man3" && cp -P "$MAN"/*.3 "$WORK/man3/" && rm "$WORK/man3/airreg_tenant_id.3"
+ln -sf airreg_open.3 "$WORK/man3/airreg_serial.3"
+check "the check can fail: an alias removed, one to the wrong page" \
+	[ "$(undocumented "$WORK/man3" | tr '\n' ' ')" = "airreg_serial airreg_tenant_id " ]
+printf '.TH X 3\n.SH NAME\nx \\- y\n.XX\n' >"$WORK/bad.3"
+check "the check can fail: groff warns of an unknown request" [ -n "$(groff -man -Tutf8 -ww -z "$WORK/bad.3" 2>&1)" ]
+
+sed -n '/^\.SH EXAMPLES/,/^\.SH/p' "$MAN/airreg.3" | sed -n '/^\.EX/,/^\.EE/p' | sed '1d;$d' |
+	sed 's/\\e/\\/g; s/\\-/-/g; s/\\(aq/'"'"'/g; s/\\&//g' >"$WORK/example.c"
+check "airreg(3)'s example compiles" cc -std=c11 -Wall -Wextra -Werror -pedantic \
+	-I"$MAN/../libairreg" -o "$WORK/example" "$WORK/example.c" -L"$LIBAIRREG" -lairreg
+AIRREG_STATE_DIR=$WORK/stamp "$BIN/token-gen" init >/dev/null
+expect_exit 0 "airreg(3)'s example on a stamp not registered" env LD_LIBRARY_PATH="$LIBAIRREG" \
+	AIRREG_STATE_DIR="$WORK/stamp" "$WORK/example"
+check "it prints the state: $OUT" [ "$OUT" = "Not registered" ]
+expect_exit 5 "airreg(3)'s example without a state directory" env LD_LIBRARY_PATH="$LIBAIRREG" \
+	AIRREG_STATE_DIR="$WORK/none" "$WORK/example"
+check "it prints the error, one line: $ERR" sh -c "[ \$(wc -l <'$WORK/err') -eq 1 ] && grep -q '^example: ' '$WORK/err'"
 finish manpages

@@ -15,23 +15,31 @@ sh "$here/seeds.sh" "$FUZZ_DIR/seeds" || exit 1
 fuzz_one() {
 	t=$1
 	corpus=$FUZZ_DIR/corpus/$t
-	mkdir -p "$corpus"
+	# a target's temporary files (fuzz_status's state directory) in a directory of its own:
+	# left there they fail the run; after a crash they are removed with it
+	tmp=$FUZZ_DIR/tmp/$t
+	mkdir -p "$corpus" "$tmp"
 	: >"$FUZZ_DIR/$t.out"
 	# the regressions first, one by one: each must pass
 	for r in "$here"/regressions/$t/*; do
 		[ -f "$r" ] || continue
-		"$FUZZ_DIR/fuzz_$t" "$r" >/dev/null 2>&1 ||
+		TMPDIR=$tmp "$FUZZ_DIR/fuzz_$t" "$r" >/dev/null 2>&1 ||
 			{ echo "fuzz: $t: regression $r fails" >>"$FUZZ_DIR/$t.out"; echo FAILED >"$FUZZ_DIR/$t.rc"; }
 	done
-	"$FUZZ_DIR/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+	TMPDIR=$tmp "$FUZZ_DIR/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
 		-timeout=10 -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/crashes/$t-" \
 		"$corpus" "$FUZZ_DIR/seeds/$t" >"$FUZZ_DIR/$t.log" 2>&1 || {
 		{ echo "fuzz: $t: FAILED, see $FUZZ_DIR/$t.log and $FUZZ_DIR/crashes/"
 		  tail -30 "$FUZZ_DIR/$t.log"; } >>"$FUZZ_DIR/$t.out"
 		echo FAILED >"$FUZZ_DIR/$t.rc"
 	}
+	if [ ! -f "$FUZZ_DIR/$t.rc" ] && [ -n "$(ls -A "$tmp")" ]; then
+		echo "fuzz: $t: left $(ls -A "$tmp" | wc -l) temporary file(s) behind" >>"$FUZZ_DIR/$t.out"
+		echo FAILED >"$FUZZ_DIR/$t.rc"
+	fi
+	rm -rf "$tmp"
 }
-targets=${FUZZ_ONLY:-jws token activation receipt smbios cpuinfo host api rotation revocation}
+targets=${FUZZ_ONLY:-jws token activation receipt smbios cpuinfo host api rotation revocation status}
 # two lanes, one target at a time each (the machine's two cores; a target is one process)
 for t in $targets; do rm -f "$FUZZ_DIR/$t.rc"; done
 for l in 0 1; do

@@ -7,6 +7,9 @@ out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 hw=$TESTDATA/hwdata
 mkdir -p "$out/jws" "$out/token" "$out/activation" "$out/receipt" "$out/smbios" "$out/cpuinfo" "$out/host" "$out/api" "$out/rotation" "$out/revocation"
+# libairreg's status path: the stamps of tests/lib/states.sh (seeds_status.sh), made meanwhile
+sh "$here/seeds_status.sh" "$out/status" &
+status_seeds=$!
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # killed: the EXIT trap still cleans
@@ -123,3 +126,4 @@ for d in "$hw"/roots/*/sys/firmware/dmi/tables "$hw"/sysfs-dmi/*; do
 	{ printf "\\$(printf %o "$len")"; cat "$ep" "$dmi"; } > "$out/smbios/ep$n"; n=$((n + 1))
 done
 for c in "$hw"/cpuinfo/*; do cp "$c" "$out/cpuinfo/"; done
+wait "$status_seeds"

@@ -47,6 +47,12 @@ run_answers() {
 	tail -1 "$WORK/cmp"
 }
 run_answers C "$WORK/answer"
+# a hand-edited activation.json is damaged state (exit 5) to key-import and to the library,
+# never a licence: compare.py alone would pass had both shown the edit
+for c in tampered forged-billing forged-tenant forged-kid; do
+	check "$c: key-import status exits 5" grep -q '"exit": 5' "$WORK/states/$c/expect.json"
+	check "$c: the library's code is 5" grep -q '"plain": {"code": 5,' "$WORK/answers-C/$c.json"
+done
 # binding LANG SCRIPT: the Python module (ctypes) or the Go package (cgo): its answers, its own
 # tests and docs/library.md's example (SCRIPT), then its answers held against key-import's
 binding() {

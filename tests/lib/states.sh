@@ -66,6 +66,16 @@ d = json.load(open(p))
 d["expiresAt"] += 86400 * 365
 open(p, "w").write(json.dumps(d))
 EOF
+# activation.json edited where only the verified key may speak: what status shows as the
+# licence (the billing model, the tenants, the issuer's kid) must be the key's too
+forge() { # forge CASE PYTHON: CASE a copy of the Capacity stamp, its activation.json edited
+	case_from "$1" cap $NOW && /usr/bin/python3 -c "import json, sys
+p = sys.argv[1]; d = json.load(open(p)); $2
+open(p, 'w').write(json.dumps(d))" "$OUT/$1/stamp/activation.json"
+}
+forge forged-billing 'd["billingModel"] = "Development"'
+forge forged-tenant 'd["tenants"].append({"subscriptionId": "'$SUB'", "tenantId": "'$SUB'"})'
+forge forged-kid 'd["issuerKid"] = "A" * 43'
 case_from checked dev $NOW && ki "$OUT/checked/stamp" check --host "$HOSTS/node1.json"
 case_from not-compliant cap $NOW && ki "$OUT/not-compliant/stamp" check --host "$HOSTS/node3.json"
 case_from earlier-check dev $NOW && ki "$OUT/earlier-check/stamp" check --host "$HOSTS/node1.json" &&

@@ -1,99 +1,183 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* threads DIR: libairreg from many threads at once (issue 21, part 4), built with
- * -fsanitize=thread by tests/lib/tsan.sh. Half the threads check one shared stamp, half open,
- * check and close their own; each answer must be the one the main thread got first (the
- * handles are plain copies: nothing changes under another thread). Exit 0 when every answer
- * agreed; ThreadSanitizer's own exit status when it saw a race. */
+/* libairreg's promise that any number of threads may call it at once (airreg.h), held under
+ * ThreadSanitizer (tests/lib/tsan.sh, `make tsan`): THREADS threads check every case's stamp
+ * ROUNDS times, half of them on one airreg_stamp per case shared by all, half opening and
+ * closing a stamp of their own each time, and every answer (every getter, with and without
+ * warn_days) must be the one computed before any thread started. A data race is TSan's to
+ * report; a wrong answer under load (a getter reading another call's memory, a verdict that
+ * depends on who else is reading) is this program's.
+ * Usage: threads THREADS ROUNDS CASE_DIR...  (each CASE_DIR/stamp, as tests/lib/states.sh
+ * makes them, all at one frozen clock). THREADS_SELFTEST=1 compares each answer with the
+ * next case's instead: it must fail, which shows the comparison can. */
 #include <airreg.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define THREADS 8
-#define CHECKS 40
+#define MAX_CASES 64
+#define MAX_THREADS 64
 
-typedef struct {
-	int code, state;
-	long long serial, days_left, tenants;
-	char registration[64], message[512];
-} answer;
+static const char *const warns_name[] = { "plain", "warn 30" };
+static const int warns[] = { 0, 30 };
 
-static const char *dir;
-static airreg_stamp *shared;
-static answer want[2]; /* warn_days 0 and 30 */
+static int n_cases, rounds, selftest;
+static char dirs[MAX_CASES][4096];
+static char *expected[MAX_CASES][2];
+static airreg_stamp *shared[MAX_CASES];
+static pthread_barrier_t start;
+static pthread_mutex_t report = PTHREAD_MUTEX_INITIALIZER;
+static int failures;
 
-static void take(airreg_status *st, int code, answer *a)
+static void text(FILE *f, const char *name, const char *s)
 {
-	const char *s;
-
-	memset(a, 0, sizeof *a);
-	a->code = code;
-	a->state = airreg_state(st);
-	a->serial = airreg_serial(st);
-	a->days_left = airreg_days_left(st);
-	a->tenants = airreg_tenant_count(st);
-	if ((s = airreg_registration(st)))
-		snprintf(a->registration, sizeof a->registration, "%s", s);
-	if ((s = airreg_status_errmsg(st)))
-		snprintf(a->message, sizeof a->message, "%s", s);
+	fprintf(f, "%s=%s%s%s\n", name, s ? "\"" : "", s ? s : "NULL", s ? "\"" : "");
 }
 
-static int ask(airreg_stamp *stamp, int warn, answer *a)
+/* Every getter of the answer, NULL handles and out-of-range tenants included. */
+static void dump(FILE *f, const airreg_stamp *stamp, const airreg_status *st)
+{
+	long long i, n = airreg_tenant_count(st);
+
+	fprintf(f, "stamp: code=%d\n", airreg_stamp_errcode(stamp));
+	text(f, "stamp message", airreg_stamp_errmsg(stamp));
+	text(f, "dir", airreg_stamp_dir(stamp));
+	if (!st)
+		return;
+	fprintf(f, "code=%d state=%d\n", airreg_status_errcode(st), airreg_state(st));
+	text(f, "message", airreg_status_errmsg(st));
+	text(f, "name", airreg_state_name(st));
+	text(f, "reason", airreg_reason(st));
+	fprintf(f, "judged=%lld behind=%lld list=%lld\n", airreg_judged_at(st),
+		airreg_clock_behind(st), airreg_revocation_list_version(st));
+	text(f, "registration", airreg_registration(st));
+	text(f, "cloudId", airreg_cloud_id(st));
+	text(f, "billing", airreg_billing_model(st));
+	text(f, "kid", airreg_issuer_kid(st));
+	fprintf(f, "serial=%lld expires=%lld days=%lld hosts=%lld cores=%lld tenants=%lld\n",
+		airreg_serial(st), airreg_expires_at(st), airreg_days_left(st),
+		airreg_licensed_hosts(st), airreg_licensed_cores(st), n);
+	for (i = -1; i <= n; i++) {
+		text(f, "subscription", airreg_tenant_subscription(st, i));
+		text(f, "tenant", airreg_tenant_id(st, i));
+	}
+	fprintf(f, "hardware=%d current=%d\n", airreg_hardware(st), airreg_hardware_current(st));
+	text(f, "checkedAt", airreg_hardware_checked_at(st));
+	text(f, "hwReason", airreg_hardware_reason(st));
+}
+
+/* The answer for case c: on the shared stamp, or on one opened (and closed) here. */
+static char *answer(int c, int w, int use_shared)
+{
+	airreg_stamp *stamp = NULL;
+	airreg_status *st = NULL;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		abort();
+	if (use_shared)
+		stamp = shared[c];
+	else
+		(void)airreg_open(dirs[c], &stamp);
+	if (!stamp)
+		abort();
+	/* a stamp that did not open is asked anyway: check must say so, every time */
+	(void)airreg_check(stamp, warns[w], &st);
+	if (!st)
+		abort();
+	dump(f, stamp, st);
+	airreg_status_free(st);
+	if (!use_shared)
+		airreg_close(stamp);
+	if (fclose(f) != 0)
+		abort();
+	return out;
+}
+
+/* One line a case, for tsan.sh to hold against key-import status and the frozen clock:
+ * "CASE CODE JUDGED_AT CLOCK_BEHIND STATUS". */
+static void summary(const char *name, const airreg_stamp *stamp)
 {
 	airreg_status *st = NULL;
-	int code = airreg_check(stamp, warn ? 30 : 0, &st);
 
+	(void)airreg_check(stamp, 0, &st);
 	if (!st)
-		return -1;
-	take(st, code, a);
+		abort();
+	printf("%s %d %lld %lld %s\n", name, airreg_stamp_errcode(stamp) ?
+	       airreg_stamp_errcode(stamp) : airreg_status_errcode(st), airreg_judged_at(st),
+	       airreg_clock_behind(st), airreg_state_name(st) ? airreg_state_name(st) : "-");
 	airreg_status_free(st);
-	return 0;
 }
 
-static void *worker(void *arg)
+static void *run(void *arg)
 {
-	long own = (long)arg & 1, bad = 0;
-	int i;
+	int t = (int)(long)arg, r, i, w;
 
-	for (i = 0; i < CHECKS; i++) {
-		airreg_stamp *stamp = shared;
-		answer a;
+	pthread_barrier_wait(&start);
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < n_cases; i++) {
+			int c = (i + t) % n_cases, want = selftest ? (c + 1) % n_cases : c;
 
-		if (own && airreg_open(dir, &stamp) != AIRREG_OK) {
-			airreg_close(stamp);
-			return (void *)1;
+			for (w = 0; w < 2; w++) {
+				char *got = answer(c, w, t % 2 == 0);
+
+				if (strcmp(got, expected[want][w]) != 0) {
+					pthread_mutex_lock(&report);
+					if (failures++ < 3)
+						fprintf(stderr, "threads: %s, %s, thread %d "
+							"(%s stamp): the answer differs\n"
+							"--- got\n%s--- expected\n%s", dirs[c],
+							warns_name[w], t, t % 2 ? "own" : "shared",
+							got, expected[want][w]);
+					pthread_mutex_unlock(&report);
+				}
+				free(got);
+			}
 		}
-		if (ask(stamp, i & 1, &a) != 0 || memcmp(&a, &want[i & 1], sizeof a) != 0)
-			bad = 1;
-		if (own)
-			airreg_close(stamp);
-	}
-	return (void *)bad;
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	pthread_t t[THREADS];
-	long i, bad = 0;
-	void *r;
+	pthread_t tid[MAX_THREADS];
+	int n_threads, c, t, w;
 
-	if (argc != 2)
-		return 2;
-	dir = argv[1];
-	if (airreg_open(dir, &shared) != AIRREG_OK) {
-		fprintf(stderr, "threads: %s\n", airreg_stamp_errmsg(shared));
+	if (argc < 4 || (n_threads = atoi(argv[1])) < 2 || n_threads > MAX_THREADS ||
+	    (rounds = atoi(argv[2])) < 1 || argc - 3 > MAX_CASES) {
+		fprintf(stderr, "usage: threads THREADS(2-%d) ROUNDS CASE_DIR...\n", MAX_THREADS);
 		return 2;
 	}
-	if (ask(shared, 0, &want[0]) != 0 || ask(shared, 1, &want[1]) != 0)
-		return 2;
-	for (i = 0; i < THREADS; i++)
-		if (pthread_create(&t[i], NULL, worker, (void *)i) != 0)
+	selftest = getenv("THREADS_SELFTEST") != NULL;
+	n_cases = argc - 3;
+	for (c = 0; c < n_cases; c++) {
+		int n = snprintf(dirs[c], sizeof dirs[c], "%s/stamp", argv[c + 3]);
+
+		if (n < 0 || n >= (int)sizeof dirs[c])
 			return 2;
-	for (i = 0; i < THREADS; i++) {
-		pthread_join(t[i], &r);
-		bad |= (long)r;
+		/* before any thread: the answers to hold them to, and the stamps they share */
+		for (w = 0; w < 2; w++)
+			expected[c][w] = answer(c, w, 0);
+		(void)airreg_open(dirs[c], &shared[c]);
+		if (!shared[c])
+			abort();
+		summary(argv[c + 3], shared[c]);
 	}
-	airreg_close(shared);
-	printf("state %d code %d%s\n", want[0].state, want[0].code, bad ? ": answers differ" : "");
-	return bad ? 1 : 0;
+	if (pthread_barrier_init(&start, NULL, (unsigned)n_threads) != 0)
+		abort();
+	for (t = 0; t < n_threads; t++)
+		if (pthread_create(&tid[t], NULL, run, (void *)(long)t) != 0)
+			abort();
+	for (t = 0; t < n_threads; t++)
+		pthread_join(tid[t], NULL);
+	pthread_barrier_destroy(&start);
+	for (c = 0; c < n_cases; c++) {
+		airreg_close(shared[c]);
+		free(expected[c][0]);
+		free(expected[c][1]);
+	}
+	printf("threads: %d threads x %d rounds x %d cases x 2: %d answers differ\n", n_threads,
+	       rounds, n_cases, failures);
+	return failures ? 1 : 0;
 }
