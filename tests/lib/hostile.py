@@ -86,7 +86,7 @@ def signed(field, value):
 
 # what the key signed, edited in its copy: the key verifies still, the copy must not pass
 SIGNED_EDITS = {
-    "billingModel": "Capacity",
+    "billingModel": None,  # the other model than the key's (below)
     "agreementNumber": "999",
     "tenants": [{"subscriptionId": "ffffffff-ffff-ffff-ffff-ffffffffffff",
                  "tenantId": "eeeeeeee-eeee-eeee-eeee-eeeeeeeeeeee"}],
@@ -97,6 +97,8 @@ SIGNED_EDITS = {
 }
 for base in ("registered", "capacity"):
     for field, value in SIGNED_EDITS.items():
+        if field == "billingModel":
+            value = "Capacity" if base == "registered" else "Development"
         edit(f"{base}-signed-{field}", base, "activation.json", signed(field, value))
     edit(f"{base}-signed-tenants-removed", base, "activation.json",
          lambda d: d.pop("tenants", None))
