@@ -315,13 +315,16 @@ mutants: all
 	@sh tests/mutants/run.sh
 
 # faketime (attack suite) preloads itself before the ASan runtime; that is harmless.
-# The build two jobs at a time, then the suites two at a time (each one's output whole, as it ends);
+# The build two jobs at a time, then the suites two at a time (each one's output whole, as it ends),
+# the longest first, the end-to-end tests in two halves: the two lanes end together;
 # the load test with 25 registrations a process instead of 100 (tests/load/run.sh).
+SAN_SUITES = attacks e2e-a e2e-b fault api load unit
 SAN_MAKE = $(MAKE) BUILD=build/san CFLAGS="-O1 -g" \
 	SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 sanitize:
 	$(SAN_MAKE) -j2 all build/san/tests/mutate build/san/tests/faultshim.so
-	ASAN_OPTIONS=verify_asan_link_order=0 LOAD_EACH=25 $(SAN_MAKE) -j2 --output-sync=target test
+	ASAN_OPTIONS=verify_asan_link_order=0 LOAD_EACH=25 $(SAN_MAKE) -j2 --output-sync=target \
+		$(SAN_SUITES)
 
 # registrar serve's threads under ThreadSanitizer: the API test, any report fatal
 # (tests/api/tsan.sh); libairreg's, 16 threads checking every stamp of tests/lib/states.sh
@@ -342,21 +345,21 @@ fuzz: all
 	@BIN=$(CURDIR)/$(BUILD)/bin FUZZ_DIR=$(CURDIR)/build/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		TESTDATA=$(TESTDATA) sh tests/fuzz/run.sh
 
-# Each build two jobs at a time; the plain and the sanitizer suites two at a time, the package
-# beside ThreadSanitizer, the fuzz targets two at a time (the tests share nothing: own temporary
-# directories, port 0), each one's output whole. The attack suite runs once, in the sanitizer
-# pass, where a hostile input that corrupts memory fails it too. The split of the time,
-# and what valgrind-full adds, is in HACKING.md. The registrar's suites on PostgreSQL (pg,
-# pg-concurrency: issue 20) took the place of valgrind (make valgrind, valgrind-full), which
-# would take make check past 15 minutes; ASan+UBSan (LeakSanitizer too) and ThreadSanitizer
-# still run every suite they ran.
+# The build two jobs at a time; then every plain suite, the package, ThreadSanitizer's, the
+# PostgreSQL suites and the fuzz targets, two at a time in one make (the longest first, so
+# that no lane idles at the end of a phase: separate phases left 1 to 2 minutes of one idle
+# core); then the sanitizer pass, two at a time. The tests share nothing (own temporary
+# directories, port 0); each one's output is whole, as it ends. The attack suite runs once,
+# in the sanitizer pass, where a hostile input that corrupts memory fails it too. The split
+# of the time is in HACKING.md. The registrar's suites on PostgreSQL (pg, pg-concurrency:
+# issue 20) took the place of valgrind (make valgrind, valgrind-full), which would take make
+# check past 15 minutes; ASan+UBSan (LeakSanitizer too) and ThreadSanitizer still run every
+# suite they ran.
+CHECK_SUITES = pg-concurrency pg e2e-a e2e-b tsan deb-check fuzz lib api load sdk unit
 check: deps
 	$(MAKE) -j2 WERROR=-Werror all $(UNIT_BINS) $(BUILD)/tests/mutate $(BUILD)/tests/faultshim.so
-	$(MAKE) -j2 --output-sync=target WERROR=-Werror unit e2e-a e2e-b load api sdk lib
-	$(MAKE) -j2 --output-sync=target WERROR=-Werror deb-check tsan
+	$(MAKE) -j2 --output-sync=target WERROR=-Werror FUZZ_SECONDS=3 $(CHECK_SUITES)
 	$(MAKE) WERROR=-Werror sanitize
-	$(MAKE) -j2 --output-sync=target WERROR=-Werror pg pg-concurrency
-	$(MAKE) WERROR=-Werror fuzz FUZZ_SECONDS=3
 
 # Regenerates samples/ (host records from the captures; a round trip with TEST-ONLY keys).
 samples: all

@@ -68,6 +68,13 @@ binding() {
 }
 binding Python python.sh
 binding Go go.sh
+# about 150 hostile copies of the stamps (the review's hostile.sh), the library built here
+if STATES=$WORK/states sh "$LIB/hostile.sh" >"$WORK/hostile.log" 2>&1; then
+	ok
+else
+	bad "hostile.sh: $(grep FAIL "$WORK/hostile.log" | head -10)"
+fi
+tail -1 "$WORK/hostile.log"
 check "the C answer's version" grep -q '"version": "1.0.0"' "$WORK/answers-C/registered.json"
 
 # a relative state directory names the stamp it named when it opened, whatever chdir follows
