@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -178,11 +179,17 @@ static int parse_pem_fast(const uint8_t *pem, size_t len, int is_private, uint8_
 {
 	const uint8_t *prefix = is_private ? pkcs8_prefix : spki_prefix;
 	size_t prefix_len = is_private ? sizeof pkcs8_prefix : sizeof spki_prefix;
-	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	BIO *bio;
 	char *name = NULL, *header = NULL;
 	unsigned char *der = NULL;
 	long der_len = 0;
 	int ok = 0;
+
+	/* OpenSSL's PEM readers decide by the last error queued (PEM_R_NO_START_LINE...): one
+	 * left by an earlier file made the same file read otherwise the next time (the fuzz
+	 * target status: a damaged trust-store key was exit 5, then Untrusted, in one process) */
+	ERR_clear_error();
+	bio = BIO_new_mem_buf(pem, (int)len);
 
 	if (bio && PEM_read_bio(bio, &name, &header, &der, &der_len) == 1 &&
 	    strcmp(name, is_private ? "PRIVATE KEY" : "PUBLIC KEY") == 0 && header[0] == '\0' &&
@@ -197,14 +204,17 @@ static int parse_pem_fast(const uint8_t *pem, size_t len, int is_private, uint8_
 	OPENSSL_free(name);
 	OPENSSL_free(header);
 	BIO_free(bio);
+	ERR_clear_error();
 	return ok;
 }
 
 static EVP_PKEY *parse_pem(const uint8_t *pem, size_t len, int is_private)
 {
-	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	BIO *bio;
 	EVP_PKEY *pkey = NULL;
 
+	ERR_clear_error();  /* as parse_pem_fast: no earlier error may steer the decoder */
+	bio = BIO_new_mem_buf(pem, (int)len);
 	if (bio) {
 		pkey = is_private ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL)
 				  : PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
@@ -214,6 +224,7 @@ static EVP_PKEY *parse_pem(const uint8_t *pem, size_t len, int is_private)
 		EVP_PKEY_free(pkey);
 		pkey = NULL;
 	}
+	ERR_clear_error();
 	return pkey;
 }
 

@@ -53,7 +53,7 @@ case_from expired cap $((EXP + DAY))
 case_from at-expiry cap $EXP
 case_from clock-back cap $((NOW - 2 * DAY))
 stamp blank && case_from not-registered blank $NOW
-case_from removed cap $NOW && ki "$OUT/removed/stamp" remove -o /dev/null
+case_from removed cap $NOW && ki "$OUT/removed/stamp" remove -o "$WORLD/removal-receipt.txt"
 case_from untrusted cap $NOW &&
 	ki "$OUT/untrusted/stamp" trust remove --force "$(cat "$WORLD/cap/activation.json" |
 		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["issuerKid"])')"
