@@ -196,10 +196,11 @@ $(BUILD)/fuzz_status: tests/fuzz/fuzz_status.c $(LIBAIRREG_OBJ) $(LIBCOMMON)
 
 fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
-$(BUILD)/tests/bench: tests/bench/bench.c $(REGISTRAR_LIB_OBJ) $(LIBCOMMON)
+$(BUILD)/tests/bench: tests/bench/bench.c tests/bench/batches.c tests/bench/bench.h $(REGISTRAR_LIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iregistrar $(REGISTRAR_CFLAGS) -o $@ $< \
-		$(REGISTRAR_LIB_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(REGISTRAR_LIBS)
+	$(CC) $(ALL_CFLAGS) -Iregistrar -Itests/bench $(REGISTRAR_CFLAGS) -o $@ tests/bench/bench.c \
+		tests/bench/batches.c $(REGISTRAR_LIB_OBJ) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) \
+		$(QR_LIBS) $(REGISTRAR_LIBS)
 
 $(BUILD)/tests/bench-sizes: tests/bench/sizes.c $(LIBCOMMON)
 	@mkdir -p $(@D)
