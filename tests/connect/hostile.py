@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+# A man in the middle for tests/connect/run.sh: an HTTPS server (the test's certificate) in
+# front of the real `registrar serve`, doing to airreg-connect what a hostile or broken
+# registrar could. Python's standard library only.
+#
+#   hostile.py MODE CERT KEY UPSTREAM CAFILE LOG [FOREIGN-KEY-FILE]
+#
+# UPSTREAM: the real server's base URL (https://127.0.0.1:PORT); CAFILE: the CA it is
+# checked with. LOG: one line a request, "METHOD PATH -> what was done". The first line on
+# stdout is the port listened on (127.0.0.1, port 0: the system's choice).
+# MODE (each relays every request it does not name to the real server, answer back):
+#   forward    relays everything
+#   cut        closes the connection, unanswered and not relayed, on every POST (the
+#              getactivationkey after a PUT that was relayed; an unregister's deactivate)
+#   oversize   answers getactivationkey 200 with a 10 MiB JSON body
+#   dupkey     answers getactivationkey 200 with {"activationKey": "x", "activationKey": "y"}
+#   notjson    answers getactivationkey 200 with a body that is not JSON
+#   foreign    answers getactivationkey 200 with FOREIGN-KEY-FILE's activation key: one the
+#              same registrar issued for another stamp
+#   armerror   answers the PUT 409 with an ARM error body (RegistrationNameConflict)
+#   redirect   answers getactivationkey 302 to the real server's same path
+import http.client
+import http.server
+import json
+import ssl
+import sys
+import threading
+import urllib.parse
+
+MODE, CERT, KEY, UPSTREAM, CAFILE, LOG = sys.argv[1:7]
+FOREIGN = sys.argv[7] if len(sys.argv) > 7 else None
+UP = urllib.parse.urlsplit(UPSTREAM)
+LOCK = threading.Lock()
+
+
+def log(line):
+    with LOCK, open(LOG, "a") as f:
+        f.write(line + "\n")
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as libcurl uses it; 100-continue answered
+
+    def log_message(self, fmt, *args):  # the log file says what was done, not stderr
+        pass
+
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n else b""
+
+    def answer(self, status, body, ctype="application/json"):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+            self.wfile.flush()
+        except OSError:  # the client gave up reading (an oversized answer): expected
+            self.close_connection = True
+
+    def relay(self, data):
+        ctx = ssl.create_default_context(cafile=CAFILE)
+        c = http.client.HTTPSConnection(UP.hostname, UP.port, context=ctx, timeout=30)
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() in ("authorization", "content-type", "accept", "user-agent")}
+        c.request(self.command, self.path, body=data if data or self.command != "GET" else None,
+                  headers=headers)
+        r = c.getresponse()
+        out = r.read()
+        ctype = r.getheader("Content-Type") or "application/json"
+        c.close()
+        log("%s %s -> relayed %d" % (self.command, self.path, r.status))
+        self.answer(r.status, out, ctype)
+
+    def handle_any(self):
+        data = self.body()
+        path = self.path.split("?")[0]  # the route; the log names self.path whole
+        is_key = self.command == "POST" and path.endswith("/getactivationkey")
+        if MODE == "cut" and self.command == "POST":
+            log("%s %s -> cut" % (self.command, self.path))
+            self.close_connection = True
+            try:  # no answer at all: the TLS connection closed under the client
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+            return
+        if MODE == "oversize" and is_key:
+            log("%s %s -> oversize" % (self.command, self.path))
+            big = b'{"activationKey": "' + b"A" * (10 * 1024 * 1024) + b'"}'
+            self.answer(200, big)
+            return
+        if MODE == "dupkey" and is_key:
+            log("%s %s -> dupkey" % (self.command, self.path))
+            self.answer(200, b'{"activationKey": "x", "activationKey": "y"}')
+            return
+        if MODE == "notjson" and is_key:
+            log("%s %s -> notjson" % (self.command, self.path))
+            self.answer(200, b"<html>this is not JSON</html>", "application/json")
+            return
+        if MODE == "foreign" and is_key:
+            log("%s %s -> foreign" % (self.command, self.path))
+            key = open(FOREIGN).read().strip()
+            self.answer(200, json.dumps({"activationKey": key}).encode())
+            return
+        if MODE == "armerror" and self.command == "PUT":
+            log("%s %s -> armerror" % (self.command, self.path))
+            self.answer(409, json.dumps({"error": {
+                "code": "RegistrationNameConflict",
+                "message": "the hostile server says this name is taken"}}).encode())
+            return
+        if MODE == "redirect" and is_key:
+            log("%s %s -> redirect" % (self.command, self.path))
+            self.send_response(302)
+            self.send_header("Location", UPSTREAM + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.relay(data)
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = handle_any
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):  # a client that hung up: not news
+        pass
+
+
+srv = Server(("127.0.0.1", 0), Handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(CERT, KEY)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+print(srv.server_address[1], flush=True)
+srv.serve_forever()

@@ -1,0 +1,433 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# airreg-connect (issue 22) end to end, against `registrar serve` over HTTPS with a CA and a
+# server certificate made here: the connected round trip, the no-op run, a renewal, a
+# billing-model change, unregister and its receipt sent again; refusals, each leaving the
+# stamp's state directory as it was (every file's SHA-256 and mode) and, where nothing may be
+# sent, the server's access log without a new line: a wrong CA, a wrong pin, no CA at all, a
+# wrong secret, a secret file others can read, a plain-HTTP URL off loopback, a server down;
+# a man in the middle (hostile.py: a connection cut between the PUT and the key, an oversized
+# or malformed answer, a redirect, a key made for another stamp, an ARM error), the
+# registrar's name rule over the connection, and https_proxy through a loopback CONNECT proxy
+# (proxy.py). BIN: the programs; TESTDATA: the test data.
+# shellcheck disable=SC2086 # the flag lists in variables ($CA, $REG, $CAPA) are split on purpose
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../e2e/lib.sh"
+scratch
+CN=$BIN/airreg-connect
+SUB=11111111-2222-4333-8444-555555555555
+RGRP=azurestack
+REGS="/subscriptions/$SUB/resourceGroups/$RGRP/providers/Microsoft.AzureStack/registrations"
+unset https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+
+# every server this script starts is stopped at exit, whatever happens
+PIDS=
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	cd / && chmod -R u+rwX "$WORK" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+stop() { # stop PID: TERM, then wait for it
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+# start_serve LOG [ARGS]: registrar serve on a free loopback port; $SPORT, $SPID
+start_serve() {
+	_log=$1; shift
+	: >"$_log"
+	"$RG" serve --listen 127.0.0.1:0 "$@" 2>>"$_log" &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	i=0
+	while ! grep -q 'listening on' "$_log" && kill -0 $SPID 2>/dev/null && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+	SPORT=$(sed -n '1s/.*listening on https*:\/\/[^ ]*:\([0-9]*\) .*/\1/p' "$_log")
+}
+# start_py OUT SCRIPT ARGS...: a Python helper printing its port on its first line; $PPORT, $PPID_
+start_py() {
+	_out=$1; shift
+	: >"$_out"
+	$PY "$@" >"$_out" 2>>"$WORK/py.err" &
+	PPID_=$!
+	PIDS="$PIDS $PPID_"
+	i=0
+	while ! [ -s "$_out" ] && kill -0 $PPID_ 2>/dev/null && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+	PPORT=$(head -1 "$_out")
+}
+# the access-log lines of the TLS server (one a request it read)
+reqs() { grep -c '^registrar: serve: 127\.0\.0\.1 ' serve.log; }
+logged() { # logged METHOD PATH STATUS: the count of such lines in serve.log
+	grep -c "^registrar: serve: 127\.0\.0\.1 $1 $2 $3 " serve.log
+}
+wait_reqs() { # until serve.log has N request lines (a line may follow its answer a moment)
+	i=0
+	while [ "$(reqs)" -lt "$1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+
+# try STATUS "what" VERB STAMP URL [ARGS]: airreg-connect VERB on the stamp STAMP with the
+# subscription and the secret file; $OUT, $ERR; $SNAP the stamp before, $LOGN the log before
+SECRET_FILE=$WORK/secret
+TRY_ENV= # variables for the run (the proxy's)
+try() {
+	want=$1 what=$2 verb=$3 stamp=$4 url=$5
+	shift 5
+	SNAP=$(snapshot "$stamp")
+	LOGN=$(reqs)
+	expect_exit "$want" "$what" env $TRY_ENV timeout 120 "$CN" "$verb" --registrar "$url" --subscription "$SUB" \
+		--api-secret "$SECRET_FILE" --state-dir "$stamp" "$@"
+}
+unchanged() { # unchanged "what" STAMP: the stamp as $SNAP
+	check "$1: the stamp's state unchanged" [ "$(snapshot "$2")" = "$SNAP" ]
+}
+nothing_sent() { check "$1: no request reached the server" [ "$(reqs)" = "$LOGN" ]; }
+sent() { # sent "what" N: N requests logged since try
+	wait_reqs $((LOGN + $2))
+	check "$1: $2 request(s) logged ($(($(reqs) - LOGN)))" [ "$(reqs)" -eq $((LOGN + $2)) ]
+}
+line() { # line "what" ERE: one line of stdout is ERE, whole
+	if printf '%s\n' "$OUT" | grep -qxE -- "$2"; then ok; else bad "$1: no line /$2/ in stdout: $OUT"; fi
+}
+lines() { # lines "what" N: stdout has N lines
+	check "$1: $2 line(s) on stdout ($(printf '%s\n' "$OUT" | grep -c .))" [ "$(printf '%s\n' "$OUT" | grep -c .)" -eq "$2" ]
+}
+err_is() { # err_is "what" LINE: stderr is that one line
+	if [ "$ERR" = "$2" ]; then ok; else bad "$1: stderr is: $ERR; want: $2"; fi
+}
+err_has() { # err_has "what" TEXT: stderr is one line starting airreg-connect: holding TEXT
+	case $ERR in
+	*"
+"*) bad "$1: more than one line on stderr: $ERR" ;;
+	"airreg-connect: "*"$2"*) ok ;;
+	*) bad "$1: stderr lacks '$2': $ERR" ;;
+	esac
+}
+status_is() { # status_is "what" STAMP JQ: key-import status --json of STAMP satisfies JQ
+	if "$KI" status --json --state-dir "$2" 2>"$WORK/ki.err" | jq -e "$3" >/dev/null 2>&1; then ok
+	else bad "$1: key-import status --json fails $3: $("$KI" status --json --state-dir "$2" 2>&1 | tr '\n' ' ')"; fi
+}
+show_is() { # show_is "what" NAME JQ: registrar show NAME --json satisfies JQ
+	if "$RG" show "$2" --json 2>/dev/null | jq -e "$3" >/dev/null 2>&1; then ok
+	else bad "$1: registrar show $2 --json fails $3: $("$RG" show "$2" --json 2>&1 | tr '\n' ' ')"; fi
+}
+TIMERE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
+
+# --- the world: a workstation, stamps A (east), B (another CloudId), D (south, through a cut
+# connection), E (over plain HTTP), F (never registered), each trusting the registrar's key
+"$RG" init $(db_new "$WS") >/dev/null && "$RG" export-issuer-key -o issuer.pub >/dev/null || exit 1
+for s in "$ST" stB stD stE stF; do
+	"$TG" init --state-dir "$s" >/dev/null && "$KI" trust add --state-dir "$s" issuer.pub >/dev/null || exit 1
+done
+cloudA=$(cat "$ST/cloud-id")
+cloudD=$(cat stD/cloud-id)
+cp "$WS/api.secret" secret && chmod 600 secret
+N1=$HOSTS/node1.json N2=$HOSTS/node2.json N3=$HOSTS/node3.json
+check "the host records have cpuCores (Capacity needs them)" sh -c "jq -e '.cpuCores > 0' '$N1' '$N2' >/dev/null"
+
+# --- certificates: a test CA and its server certificate (127.0.0.1 and localhost), another CA
+mkca() { # mkca NAME CN
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" -out "$1.crt" \
+		-subj "/CN=$2" -days 2 -addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign,cRLSign >/dev/null 2>&1
+}
+mkca ca "airreg connect test CA"
+mkca ca2 "an unrelated CA"
+printf '%s\n' 'subjectAltName=IP:127.0.0.1,DNS:localhost' 'basicConstraints=critical,CA:FALSE' \
+	'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' >tls.ext
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key -out tls.csr \
+	-subj /CN=localhost >/dev/null 2>&1 &&
+	openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile tls.ext \
+		-out tls.crt >/dev/null 2>&1
+chmod 600 tls.key
+check "the server certificate verifies against the test CA" sh -c 'openssl verify -CAfile ca.crt tls.crt >/dev/null 2>&1'
+check "and not against the other CA" sh -c '! openssl verify -CAfile ca2.crt tls.crt >/dev/null 2>&1'
+pin() { openssl x509 -pubkey -noout -in "$1" | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64; }
+PIN=$(pin tls.crt)
+WRONGPIN=$(pin ca2.crt)
+
+start_serve serve.log --tls-cert tls.crt --tls-key tls.key
+PORT=$SPORT MAINPID=$SPID
+check "serve names its HTTPS port" [ -n "$PORT" ]
+URL=https://localhost:$PORT
+CA="--ca-file $WORK/ca.crt"
+# a port nothing listens on: one the system gave and took back
+DOWN=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+# --- flags: usage errors before anything (exit 2), the stamp untouched
+expect_exit 0 "--version" "$CN" --version
+check "--version prints airreg-connect 0.1.0 ($OUT)" [ "$OUT" = "airreg-connect 0.1.0" ]
+REG="--name east --billing-model Development --host $N1 --host $N2"
+for bad_url in http://example.com "http://user:pw@127.0.0.1:$PORT" "$URL/?x=1" "$URL/#frag" "ftp://127.0.0.1:$PORT"; do
+	try 2 "--registrar $bad_url" register "$ST" "$bad_url" $CA $REG
+	err_has "--registrar $bad_url" "" ; unchanged "--registrar $bad_url" "$ST"; nothing_sent "--registrar $bad_url"
+done
+SNAP=$(snapshot "$ST")
+expect_exit 2 "--subscription not a GUID" "$CN" register --registrar "$URL" --subscription nope --api-secret secret --state-dir "$ST" $CA $REG
+expect_exit 2 "--pin not sha256//BASE64" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret --state-dir "$ST" --pin "$PIN" $REG
+expect_exit 2 "--timeout 0" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret --state-dir "$ST" --timeout 0 $CA $REG
+expect_exit 2 "--timeout 601" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret --state-dir "$ST" --timeout 601 $CA $REG
+unchanged "usage errors" "$ST"
+try 5 "a state directory without token-gen init" register "$WORK/noinit" "$URL" $CA $REG
+err_has "no stamp identity" "noinit"
+check "no state directory made" [ ! -e noinit ]
+nothing_sent "no stamp identity"
+
+# --- the round trip: token, PUT (201), getactivationkey, import
+try 0 "register east" register "$ST" "$URL" $CA $REG
+line "the token line" "airreg-connect: registration token: 2 host\(s\), CloudId $cloudA, [0-9]+ bytes, SHA-256 [0-9a-f]{64}"
+line "PUT 201" "airreg-connect: PUT east: 201 Created: registered"
+line "getactivationkey" "airreg-connect: POST east/getactivationkey: 200 OK: activation key, [0-9]+ bytes, SHA-256 [0-9a-f]{64}"
+line "imported serial 1" "airreg-connect: imported the activation key of east: serial 1, expires $TIMERE \(in 365 days\)"
+lines "register east" 4
+check "register: nothing on stderr ($ERR)" [ -z "$ERR" ]
+tokhash=$(printf '%s\n' "$OUT" | sed -n 's/^airreg-connect: registration token: .* SHA-256 \([0-9a-f]*\)$/\1/p')
+show_is "the registrar holds the token whose SHA-256 was printed" east ".tokenSha256 == \"$tokhash\""
+status_is "the stamp: Registered as east, serial 1" "$ST" ".status == \"Registered\" and .registration == \"east\" and .cloudId == \"$cloudA\" and .serial == 1 and .billingModel == \"Development\" and .licensedHosts == 2"
+show_is "the registrar: east registered, CloudId A, key 1, 2 hosts" east ".status == \"Registered\" and .cloudId == \"$cloudA\" and .lastKeySerial == 1 and .totals.hosts == 2 and .billingModel == \"Development\""
+sent "register" 2
+check "the log: PUT east 201" [ "$(logged PUT "$REGS/east" 201)" -eq 1 ]
+check "the log: POST east/getactivationkey 200" [ "$(logged POST "$REGS/east/getactivationkey" 200)" -eq 1 ]
+
+# --- again, nothing changed: a no-op that sends nothing
+try 0 "register east again" register "$ST" "$URL" $CA $REG
+line "the no-op line" "airreg-connect: east: already registered and activated, nothing changed \(serial 1, expires $TIMERE \(in 365 days\)\); nothing sent \(--renew issues a new key now\)"
+lines "no-op" 1
+unchanged "no-op" "$ST"
+sleep 0.3
+nothing_sent "no-op"
+# the hosts in another order are the same hosts
+try 0 "register east again, hosts in another order" register "$ST" "$URL" $CA --name east --billing-model Development --host "$N2" --host "$N1"
+line "another order: the no-op line" "airreg-connect: east: already registered and activated, nothing changed \(serial 1, .*"
+unchanged "no-op, hosts in another order" "$ST"
+nothing_sent "no-op, hosts in another order"
+
+# --- --renew: a new key now
+try 0 "register --renew" register "$ST" "$URL" $CA $REG --renew
+line "renew: PUT 200" "airreg-connect: PUT east: 200 OK: renewed"
+line "renew: serial 2" "airreg-connect: imported the activation key of east: serial 2, expires $TIMERE \(in 365 days\)"
+lines "renew" 4
+status_is "renew: the stamp holds serial 2" "$ST" '.status == "Registered" and .serial == 2'
+show_is "renew: the registrar issued serial 2" east '.lastKeySerial == 2'
+sent "renew" 2
+
+# --- a changed host set is no no-op: renewed with the hosts asked
+try 0 "register with a third host" register "$ST" "$URL" $CA --name east --billing-model Development --host "$N1" --host "$N2" --host "$N3"
+line "three hosts: PUT 200" "airreg-connect: PUT east: 200 OK: renewed"
+line "three hosts: the token line" "airreg-connect: registration token: 3 host\(s\), CloudId $cloudA, .*"
+status_is "three hosts: serial 3, 3 hosts" "$ST" '.serial == 3 and .licensedHosts == 3'
+
+# --- the billing model changed: Capacity with an agreement number
+CAPA="--name east --billing-model Capacity --agreement-number 12345 --host $N1 --host $N2"
+try 0 "register as Capacity" register "$ST" "$URL" $CA $CAPA
+line "Capacity: PUT 200" "airreg-connect: PUT east: 200 OK: renewed"
+line "Capacity: serial 4" "airreg-connect: imported the activation key of east: serial 4, .*"
+status_is "Capacity: the stamp's key says Capacity" "$ST" '.status == "Registered" and .serial == 4 and .billingModel == "Capacity" and .licensedHosts == 2'
+show_is "Capacity: the registrar says Capacity, 12345" east '.billingModel == "Capacity" and .agreementNumber == "12345" and .lastKeySerial == 4'
+try 0 "Capacity again" register "$ST" "$URL" $CA $CAPA
+line "Capacity again: the no-op line" "airreg-connect: east: already registered and activated, nothing changed \(serial 4, .*"
+unchanged "Capacity again" "$ST"
+nothing_sent "Capacity again"
+try 0 "another agreement number" register "$ST" "$URL" $CA --name east --billing-model Capacity --agreement-number 777 --host "$N1" --host "$N2"
+line "another agreement number: serial 5" "airreg-connect: imported the activation key of east: serial 5, .*"
+show_is "the registrar: agreement 777" east '.agreementNumber == "777" and .lastKeySerial == 5'
+CAPA="--name east --billing-model Capacity --agreement-number 777 --host $N1 --host $N2"
+
+# --- TLS: the pin alone; a wrong pin, a wrong CA, no CA: exit 5 and nothing sent
+try 0 "--pin alone (no --ca-file), to 127.0.0.1" register "$ST" "https://127.0.0.1:$PORT" --pin "sha256//$PIN" $CAPA --renew
+line "--pin: serial 6" "airreg-connect: imported the activation key of east: serial 6, .*"
+try 0 "--pin with --ca-file, both right" register "$ST" "$URL" --pin "sha256//$PIN" $CA $CAPA --renew
+line "--pin and --ca-file: serial 7" "airreg-connect: imported the activation key of east: serial 7, .*"
+refuse_tls() { # refuse_tls "what" ARGS: exit 5, the stamp unchanged, nothing reached the server
+	what=$1; shift
+	try 5 "$what" register "$ST" "$@" $CAPA --renew
+	err_has "$what" ""
+	unchanged "$what" "$ST"
+	nothing_sent "$what"
+}
+refuse_tls "a wrong pin" "$URL" --pin "sha256//$WRONGPIN"
+refuse_tls "a wrong pin, to 127.0.0.1" "https://127.0.0.1:$PORT" --pin "sha256//$WRONGPIN"
+refuse_tls "the right CA but a wrong pin" "$URL" $CA --pin "sha256//$WRONGPIN"
+refuse_tls "another CA" "$URL" --ca-file "$WORK/ca2.crt"
+refuse_tls "no --ca-file, no --pin: the system's store knows no test CA" "$URL"
+show_is "the TLS refusals issued nothing" east '.lastKeySerial == 7'
+
+# --- the secret
+printf '%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" >wrong.secret
+chmod 600 wrong.secret
+SECRET_FILE=$WORK/wrong.secret
+try 5 "a wrong secret" register "$ST" "$URL" $CA $CAPA --renew
+err_has "a wrong secret" "401"
+err_has "a wrong secret: AuthenticationFailed" "AuthenticationFailed"
+unchanged "a wrong secret" "$ST"
+sent "a wrong secret: the one PUT, refused" 1
+check "a wrong secret: the log says 401" [ "$(logged PUT "$REGS/east" 401)" -eq 1 ]
+cp secret open.secret && chmod 644 open.secret
+SECRET_FILE=$WORK/open.secret
+try 5 "a secret file mode 0644" register "$ST" "$URL" $CA $CAPA --renew
+err_has "a secret file mode 0644" "open.secret"
+unchanged "a secret file mode 0644" "$ST"
+nothing_sent "a secret file mode 0644"
+ln -s secret link.secret
+SECRET_FILE=$WORK/link.secret
+try 5 "a secret file that is a symbolic link" register "$ST" "$URL" $CA $CAPA --renew
+unchanged "a symlinked secret" "$ST"
+nothing_sent "a symlinked secret"
+SECRET_FILE=$WORK/secret
+check "the log never holds the secret" sh -c "! grep -qF '$(cat secret)' serve.log"
+
+# --- the server down
+try 5 "a server down" register "$ST" "https://127.0.0.1:$DOWN" --pin "sha256//$PIN" $CAPA --renew
+err_has "a server down" "127.0.0.1"
+unchanged "a server down" "$ST"
+
+# --- plain HTTP to loopback: stamp E as "plain"
+start_serve plain.log
+PLAIN=$SPORT PLAINPID=$SPID
+check "the plain-HTTP serve names its port" [ -n "$PLAIN" ]
+try 0 "register over http://127.0.0.1" register stE "http://127.0.0.1:$PLAIN" --name plain --billing-model Development --host "$N3"
+line "plain HTTP: PUT 201" "airreg-connect: PUT plain: 201 Created: registered"
+line "plain HTTP: imported" "airreg-connect: imported the activation key of plain: serial 1, .*"
+status_is "plain HTTP: E registered as plain" stE '.status == "Registered" and .registration == "plain"'
+check "plain HTTP: the plain server logged the PUT and the POST" [ "$(grep -c "^registrar: serve: 127\.0\.0\.1 \(PUT $REGS/plain 201\|POST $REGS/plain/getactivationkey 200\) " plain.log)" -eq 2 ]
+stop "$PLAINPID"
+
+# --- the registrar's rules over the connection: B under the name bound to A's CloudId
+dbb=$(db_dump "$WS")
+try 4 "B registers as east (A's name)" register stB "$URL" $CA --name east --billing-model Development --host "$N3"
+err_has "name conflict" "PUT east: 409 RegistrationNameConflict: "
+unchanged "name conflict" stB
+check "name conflict: the database unchanged" [ "$(db_dump "$WS")" = "$dbb" ]
+status_is "name conflict: B not registered" stB '.status == "Not registered"'
+
+# --- a man in the middle: hostile.py, with the test certificate, in front of the real server
+# B's key, as the registrar issues it, for the foreign case
+"$TG" create --billing-model Development --host "$N3" --state-dir stB -o tokB.txt >/dev/null 2>&1 &&
+	"$RG" register --token tokB.txt --name west >/dev/null &&
+	"$RG" activation-key --name west -o keyB.txt >/dev/null || bad "B's key for the foreign case"
+mitm() { # mitm MODE: hostile.py in MODE; $HURL, $HPID; its log hostile-MODE.log
+	: >"hostile-$1.log"
+	start_py "hostile-$1.port" "$HERE/hostile.py" "$1" tls.crt tls.key "https://127.0.0.1:$PORT" ca.crt \
+		"hostile-$1.log" keyB.txt
+	HPID=$PPID_
+	HURL=https://localhost:$PPORT
+	check "hostile.py $1 names its port" [ -n "$PPORT" ]
+}
+# forward: all relayed, the round trip works through it (and the API version is the contract's)
+mitm forward
+try 0 "through a relay" register "$ST" "$HURL" $CA $CAPA --renew
+line "relay: PUT 200" "airreg-connect: PUT east: 200 OK: renewed"
+line "relay: serial 8" "airreg-connect: imported the activation key of east: serial 8, .*"
+check "relay: PUT, api-version 2022-06-01" grep -qxF "PUT $REGS/east?api-version=2022-06-01 -> relayed 200" hostile-forward.log
+check "relay: POST getactivationkey" grep -qxF "POST $REGS/east/getactivationkey?api-version=2022-06-01 -> relayed 200" hostile-forward.log
+check "relay: two requests ($(wc -l <hostile-forward.log))" [ "$(wc -l <hostile-forward.log)" -eq 2 ]
+stop "$HPID"
+# hostile answers to getactivationkey: exit 5 (4 for the foreign key), the stamp unchanged
+for m in oversize:5 dupkey:5 notjson:5 redirect:5 foreign:4; do
+	mode=${m%:*} want=${m#*:}
+	mitm "$mode"
+	keys=$(grep -c " POST $REGS/east/getactivationkey 200 " serve.log)
+	try "$want" "hostile $mode" register "$ST" "$HURL" $CA $CAPA --renew
+	line "hostile $mode: the PUT went through" "airreg-connect: PUT east: 200 OK: renewed"
+	err_has "hostile $mode" ""
+	unchanged "hostile $mode" "$ST"
+	check "hostile $mode: it answered getactivationkey" grep -q "getactivationkey?api-version=2022-06-01 -> $mode" "hostile-$mode.log"
+	check "hostile $mode: no key asked of the real server" [ "$(grep -c " POST $REGS/east/getactivationkey 200 " serve.log)" -eq "$keys" ]
+	stop "$HPID"
+done
+status_is "after the hostile answers: still serial 8" "$ST" '.status == "Registered" and .serial == 8'
+# the foreign key's refusal names where it came from
+err_has "the foreign key: WHERE is the URL" "activation key from $HURL"
+# an ARM error in place of the PUT's answer: exit 4 with its code and message
+mitm armerror
+try 4 "hostile armerror" register "$ST" "$HURL" $CA $CAPA --renew
+err_is "armerror: the line" "airreg-connect: PUT east: 409 RegistrationNameConflict: the hostile server says this name is taken"
+unchanged "armerror" "$ST"
+check "armerror: nothing asked after the 409" [ "$(wc -l <hostile-armerror.log)" -eq 1 ]
+stop "$HPID"
+# cut: stamp D registers as south; the PUT reaches the registrar, the key never arrives
+mitm cut
+try 5 "cut before the key" register stD "$HURL" $CA --name south --billing-model Development --host "$N3"
+line "cut: the PUT went through" "airreg-connect: PUT south: 201 Created: registered"
+err_has "cut" ""
+unchanged "cut" stD
+status_is "cut: D not registered" stD '.status == "Not registered"'
+show_is "cut: the registrar has south, no key issued" south ".status == \"Registered\" and .cloudId == \"$cloudD\" and (.lastKeySerial // 0) == 0"
+try 0 "after the cut, against the real server" register stD "$URL" $CA --name south --billing-model Development --host "$N3"
+line "after the cut: PUT 200" "airreg-connect: PUT south: 200 OK: renewed"
+line "after the cut: imported serial 1" "airreg-connect: imported the activation key of south: serial 1, .*"
+status_is "after the cut: D registered as south" stD '.status == "Registered" and .registration == "south" and .serial == 1'
+
+# --- https_proxy: through a loopback CONNECT proxy; no_proxy bypasses it
+: >proxy.log
+start_py proxy.port "$HERE/proxy.py" "$WORK/proxy.log"
+PROXYPID=$PPID_ PROXY=$PPORT
+check "proxy.py names its port" [ -n "$PROXY" ]
+TRY_ENV="https_proxy=http://127.0.0.1:$PROXY no_proxy="
+try 0 "through https_proxy" register "$ST" "$URL" $CA $CAPA --renew
+line "https_proxy: serial 9" "airreg-connect: imported the activation key of east: serial 9, .*"
+check "https_proxy: the proxy tunnelled to localhost:$PORT ($(tr '\n' ' ' <proxy.log))" grep -qxF "CONNECT localhost:$PORT" proxy.log
+check "https_proxy: only CONNECTs" sh -c "! grep -qv '^CONNECT ' proxy.log"
+proxied=$(wc -l <proxy.log)
+TRY_ENV="https_proxy=http://127.0.0.1:$PROXY no_proxy=127.0.0.1,localhost"
+try 0 "https_proxy with no_proxy=127.0.0.1,localhost" register "$ST" "$URL" $CA $CAPA --renew
+line "no_proxy: serial 10" "airreg-connect: imported the activation key of east: serial 10, .*"
+check "no_proxy: the proxy saw nothing ($(tr '\n' ' ' <proxy.log))" [ "$(wc -l <proxy.log)" -eq "$proxied" ]
+# the proxy down: exit 5, nothing changed
+stop "$PROXYPID"
+TRY_ENV="https_proxy=http://127.0.0.1:$PROXY no_proxy="
+try 5 "https_proxy to a proxy that is down" register "$ST" "$URL" $CA $CAPA --renew
+unchanged "the proxy down" "$ST"
+nothing_sent "the proxy down"
+TRY_ENV=
+
+# --- unregister
+UNREG="$CA"
+# a wrong secret: refused at the first request, before the stamp changes
+SECRET_FILE=$WORK/wrong.secret
+try 5 "unregister with a wrong secret" unregister stD "$URL" $UNREG --name south
+err_has "unregister, wrong secret" "AuthenticationFailed"
+unchanged "unregister, wrong secret" stD
+check "unregister, wrong secret: the GET of operations came first (401)" [ "$(logged GET /providers/Microsoft.AzureStack/operations 401)" -ge 1 ]
+SECRET_FILE=$WORK/secret
+try 4 "unregister --name of another registration" unregister stD "$URL" $UNREG --name east
+unchanged "unregister --name of another" stD
+status_is "unregister --name of another: D still registered" stD '.status == "Registered"'
+# D (south): removed on the stamp, the receipt taken by the registrar
+try 0 "unregister south" unregister stD "$URL" $UNREG --name south
+line "unregister: removed" "airreg-connect: removed the activation of south \(CloudId $cloudD, serial 1\); keys up to serial 1 stay refused"
+line "unregister: Deactivated" "airreg-connect: POST south/deactivate: 200 OK: Deactivated \(serial 1, receipt SHA-256 [0-9a-f]{64}\)"
+lines "unregister" 2
+rhash=$(printf '%s\n' "$OUT" | sed -n 's/.*receipt SHA-256 \([0-9a-f]*\))$/\1/p')
+check "unregister: the receipt hashed is the one kept on the stamp" [ "$rhash" = "$(sha256sum <stD/removal-receipt.txt | cut -c1-64)" ]
+status_is "unregister: D not registered" stD '.status == "Not registered"'
+show_is "unregister: the registrar says Deactivated" south '.status == "Deactivated"'
+check "unregister: the log has the GET of operations and the deactivate" [ "$(logged POST "$REGS/south/deactivate" 200)" -eq 1 ]
+try 0 "unregister south again: the receipt again" unregister stD "$URL" $UNREG
+line "again: the resend line" "airreg-connect: no activation to remove; sending the receipt of the removal of serial 1 of south \(.*\) again"
+line "again: Deactivated" "airreg-connect: POST south/deactivate: 200 OK: Deactivated \(serial 1, receipt SHA-256 $rhash\)"
+unchanged "unregister again" stD
+check "again: the registrar answered 200 again" [ "$(logged POST "$REGS/south/deactivate" 200)" -eq 2 ]
+try 4 "unregister a stamp never registered" unregister stF "$URL" $UNREG
+err_is "never registered: the line" "airreg-connect: stF: no activation resource to remove (Not registered)"
+unchanged "never registered" stF
+# A (east) through a connection cut at the deactivate: removed, the receipt kept; then sent
+mitm cut
+try 5 "unregister east, the deactivate cut" unregister "$ST" "$HURL" $UNREG --name east
+line "cut deactivate: removed" "airreg-connect: removed the activation of east \(CloudId $cloudA, serial 10\); keys up to serial 10 stay refused"
+case $ERR in
+"airreg-connect: "*"(the activation was removed and its receipt kept: airreg-connect unregister sends it again)") ok ;;
+*) bad "cut deactivate: the line: $ERR" ;;
+esac
+status_is "cut deactivate: A not registered" "$ST" '.status == "Not registered"'
+check "cut deactivate: the receipt kept" [ -s "$ST/removal-receipt.txt" ]
+show_is "cut deactivate: the registrar still has east Registered" east '.status == "Registered"'
+stop "$HPID"
+try 0 "unregister east again, to the real server" unregister "$ST" "$URL" $UNREG --name east
+line "east again: the resend line" "airreg-connect: no activation to remove; sending the receipt of the removal of serial 10 of east \(.*\) again"
+line "east again: Deactivated" "airreg-connect: POST east/deactivate: 200 OK: Deactivated \(serial 10, receipt SHA-256 [0-9a-f]{64}\)"
+show_is "east deactivated" east '.status == "Deactivated"'
+
+stop "$MAINPID"
+check "the log never holds the secret" sh -c "! grep -qF '$(cat secret)' serve.log plain.log"
+[ -s py.err ] && { echo "connect: the Python helpers' stderr:"; head -20 py.err; }
+finish "connect"
