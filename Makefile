@@ -35,6 +35,8 @@ QR_PKGS   = libqrencode libpng
 # p11-kit: the issuer key in a PKCS#11 token (init --pkcs11: its URI parser, module loader).
 # libpq: only compiled against, loaded when a database is a postgresql:// URL (registrar/pq.h).
 REGISTRAR_PKGS = sqlite3 p11-kit-1
+# airreg-connect's HTTP client (issue 22): the stamp side that can reach the registrar.
+CONNECT_PKGS = libcurl
 
 # Each is asked of pkg-config once a make run, when first needed (so after `deps`).
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(LIBS_PKGS) $(QR_PKGS)))$(PKG_CFLAGS)
@@ -44,6 +46,8 @@ REGISTRAR_CFLAGS = $(eval REGISTRAR_CFLAGS := \
 	$$(shell $(PKG_CONFIG) --cflags $(REGISTRAR_PKGS) libmicrohttpd libpq))$(REGISTRAR_CFLAGS)
 REGISTRAR_LIBS = $(eval REGISTRAR_LIBS := \
 	$$(shell $(PKG_CONFIG) --libs $(REGISTRAR_PKGS)) -lpthread -ldl)$(REGISTRAR_LIBS)
+CONNECT_CFLAGS = $(eval CONNECT_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(CONNECT_PKGS)))$(CONNECT_CFLAGS)
+CONNECT_LIBS = $(eval CONNECT_LIBS := $$(shell $(PKG_CONFIG) --libs $(CONNECT_PKGS)))$(CONNECT_LIBS)
 CMOCKA_CFLAGS = $(eval CMOCKA_CFLAGS := $$(shell $(PKG_CONFIG) --cflags cmocka))$(CMOCKA_CFLAGS)
 CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell $(PKG_CONFIG) --libs cmocka))$(CMOCKA_LIBS)
 MHD_SONAME = $(eval MHD_SONAME := $$(shell objdump -p \
@@ -65,6 +69,7 @@ TOKENGEN_SRC  = $(filter-out token-gen/main.c,$(sort $(wildcard token-gen/*.c)))
 REGISTRAR_SRC = $(filter-out registrar/main.c,$(sort $(wildcard registrar/*.c registrar/http/*.c)))
 KEYIMPORT_SRC = $(sort $(wildcard key-import/*.c))
 LIBAIRREG_SRC = $(sort $(wildcard libairreg/*.c))
+CONNECT_SRC   = $(sort $(wildcard airreg-connect/*.c))
 # libairreg.so: its API over key-import's status path, these objects and what they call
 # of common/ (no second implementation of any check; -z defs: nothing else is needed)
 STATUS_PATH   = verdict state verify_copy import_key trust chain revoked lastcheck
@@ -76,9 +81,13 @@ TOKENGEN_OBJ = $(TOKENGEN_SRC:%.c=$(BUILD)/%.o)
 REGISTRAR_LIB_OBJ = $(REGISTRAR_SRC:%.c=$(BUILD)/%.o)
 REGISTRAR_OBJ = $(REGISTRAR_LIB_OBJ) $(BUILD)/registrar/main.o
 KEYIMPORT_OBJ = $(KEYIMPORT_SRC:%.c=$(BUILD)/%.o)
+# airreg-connect stands on key-import's objects (all but its main) and token-gen's archive
+KEYIMPORT_LIB_OBJ = $(filter-out $(BUILD)/key-import/main.o,$(KEYIMPORT_OBJ))
+CONNECT_OBJ  = $(CONNECT_SRC:%.c=$(BUILD)/%.o) $(KEYIMPORT_LIB_OBJ)
 LIBCOMMON    = $(BUILD)/libcommon.a
 LIBTOKENGEN  = $(BUILD)/libtokengen.a
-PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import
+PROGRAMS     = $(BUILD)/bin/token-gen $(BUILD)/bin/registrar $(BUILD)/bin/key-import \
+	       $(BUILD)/bin/airreg-connect
 LIBAIRREG_OBJ = $(LIBAIRREG_SRC:%.c=$(BUILD)/%.o) $(STATUS_PATH:%=$(BUILD)/key-import/%.o)
 AIRREG_VERSION = 1.0.0
 SHLIB        = $(BUILD)/lib/libairreg.so.$(AIRREG_VERSION)
@@ -124,7 +133,13 @@ $(BUILD)/objs/libtokengen: OBJS = $(TOKENGEN_OBJ)
 $(BUILD)/objs/registrar: OBJS = $(REGISTRAR_OBJ)
 $(BUILD)/objs/key-import: OBJS = $(KEYIMPORT_OBJ)
 $(BUILD)/objs/libairreg: OBJS = $(LIBAIRREG_OBJ)
+$(BUILD)/objs/airreg-connect: OBJS = $(CONNECT_OBJ)
 FORCE:
+
+# -Ikey-import before -Itoken-gen, as key-import's own objects are built (verdict.h, probe.h)
+$(BUILD)/airreg-connect/%.o: airreg-connect/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CONNECT_CFLAGS) -Iairreg-connect -Ikey-import -Itoken-gen -c -o $@ $<
 
 $(BUILD)/libairreg/%.o: libairreg/%.c
 	@mkdir -p $(@D)
@@ -165,6 +180,12 @@ $(BUILD)/bin/key-import: $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBCOMMON) $(BUILD)/o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(KEYIMPORT_OBJ) $(LIBTOKENGEN) $(LIBCOMMON) \
 		$(PKG_LIBS) $(QR_LIBS)
+
+# The stamp's client of registrar serve (issue 22): key-import's and token-gen's code, libcurl.
+$(BUILD)/bin/airreg-connect: $(CONNECT_OBJ) $(LIBTOKENGEN) $(LIBCOMMON) $(BUILD)/objs/airreg-connect
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(CONNECT_OBJ) $(LIBTOKENGEN) $(LIBCOMMON) \
+		$(PKG_LIBS) $(QR_LIBS) $(CONNECT_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBTOKENGEN) $(LIBCOMMON)
 	@mkdir -p $(@D)

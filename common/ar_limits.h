@@ -243,4 +243,17 @@
 #define AR_API_PAGE_MAX        1000
 #define AR_API_DRAIN_SECONDS   10            /* in-flight requests finish within this at stop */
 
+
+/* airreg-connect (issue 22): the stamp's client of `registrar serve` */
+#define AR_CONNECT_API_VERSION  "2022-06-01"
+/* the largest answer read: a registration of 64 hosts or a key (< 64 KiB) in JSON fits */
+#define AR_CONNECT_MAX_ANSWER_BYTES (256u * 1024u)
+#define AR_CONNECT_TIMEOUT_DEFAULT 30  /* seconds, to connect and for a whole request */
+#define AR_CONNECT_TIMEOUT_MAX  600
+/* register with nothing changed renews anyway this close to the expiry */
+#define AR_CONNECT_RENEW_DAYS   30
+#define AR_CONNECT_PIN_PREFIX   "sha256//"
+#define AR_CONNECT_PIN_CHARS    44   /* base64 (padded) of a SHA-256 */
+#define AR_CONNECT_MAX_URL_CHARS 1024
+
 #endif

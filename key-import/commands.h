@@ -3,8 +3,11 @@
 #ifndef KEYIMPORT_COMMANDS_H
 #define KEYIMPORT_COMMANDS_H
 
+#include <jansson.h>
+
 #include "ar_limits.h"
 #include "err.h"
+#include "receipt.h"
 
 /* The name every line key-import prints starts with. */
 #define PROGRAM "key-import"
@@ -24,8 +27,27 @@ typedef struct {
 } keyimport_opts;
 
 int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e);
+
+/* What an import did: same, the key was imported already (nothing written). */
+typedef struct {
+	int same;
+	char registration[AR_MAX_HOST_NAME_CHARS + 1];
+	long long serial, expires_at;
+	char sha256_hex[AR_SHA256_HEX_CHARS + 1];
+} import_outcome;
+/* The import of a key already in memory (text, len: compact JWS), by every check and rule of
+ * cmd_import_run; where names it in every line. Prints nothing. airreg-connect's way in. */
+int import_text(const keyimport_opts *o, const char *text, size_t len, const char *where,
+		import_outcome *out, ar_err *e);
 int cmd_status_run(const keyimport_opts *o, ar_err *e);
 int cmd_remove_run(const keyimport_opts *o, ar_err *e);
+/* airreg-connect unregister's removal: the activation held (of name, when not NULL; another
+ * is AR_EINPUT, nothing changed) removed as remove does, its receipt made and kept, and
+ * *removed the resource that was (the caller's); none held, *removed NULL and the kept
+ * receipt read back (*kept filled, to say so). *compact (malloc'd) is the receipt to send;
+ * with neither, AR_EINPUT. */
+int remove_for_receipt(const keyimport_opts *o, const char *name, json_t **removed,
+		       char **compact, ar_receipt *kept, ar_err *e);
 /* check --host FILE...|--probe: the given hardware against the activation */
 int cmd_check_run(const keyimport_opts *o, ar_err *e);
 

@@ -225,20 +225,20 @@ static int commit_import(const keyimport_opts *o, const char *dir, const ar_acti
 
 /* The same key again says so, as `registrar register` of the same token does: nothing
  * changed, and nothing is wrong. */
-static void report(const keyimport_opts *o, const ar_activation *a, const char *where, int same)
+static void report(const keyimport_opts *o, const import_outcome *out, const char *where)
 {
-	const char *sub = ar_text_shown(claim_str(a->claims, "sub"));
-	long long serial = claim_int(a->claims, "serial");
 	char exp[AR_WHEN_CHARS + 1];
 
 	/* "expires T (in 365 days)": the days by the rule the registrar's "valid 365 days" uses */
-	ar_format_when(claim_int(a->claims, "exp"), o->now, exp);
-	if (same)
+	ar_format_when(out->expires_at, o->now, exp);
+	if (out->same)
 		printf(PROGRAM ": %s: already imported, nothing changed: registration %s, serial "
-		       "%lld, expires %s\n", ar_text_shown(where), sub, serial, exp);
+		       "%lld, expires %s\n", ar_text_shown(where), ar_text_shown(out->registration),
+		       out->serial, exp);
 	else
 		printf(PROGRAM ": %s %s: registration %s, serial %lld, expires %s%s\n",
-		       o->dry_run ? "verified" : "imported", ar_text_shown(where), sub, serial, exp,
+		       o->dry_run ? "verified" : "imported", ar_text_shown(where),
+		       ar_text_shown(out->registration), out->serial, exp,
 		       o->dry_run ? " (dry run: nothing written)" : "");
 }
 
@@ -252,12 +252,20 @@ static int check_trust_dir(const char *dir, ar_err *e)
 	return ar_file_exists(path) ? ar_prepare_private_dir(path, 0, e) : AR_OK;
 }
 
-int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
+static void outcome_of(const ar_activation *a, int same, import_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	out->same = same;
+	snprintf(out->registration, sizeof out->registration, "%s", claim_str(a->claims, "sub"));
+	out->serial = claim_int(a->claims, "serial");
+	out->expires_at = claim_int(a->claims, "exp");
+	memcpy(out->sha256_hex, a->sha256_hex, sizeof out->sha256_hex);
+}
+
+int import_text(const keyimport_opts *o, const char *text, size_t len, const char *where,
+		import_outcome *out, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
-	const char *where = ar_input_name(file);
-	char *text = NULL;
-	size_t len = 0;
 	ar_activation a = { 0 };
 	long long trusted = 0;
 	int rc, same = 0, hardware = o->n_host_files || o->probe;
@@ -265,13 +273,8 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 
 	memset(&rep, 0, sizeof rep);
 	rc = ar_prepare_private_dir(dir, 0, e);
-	/* a rotation or revocation carried with the key counts before the key is judged */
-	if (rc == AR_OK && !o->dry_run)
-		rc = trust_update_beside(dir, file, e);
 	if (rc == AR_OK)
 		rc = check_trust_dir(dir, e);
-	if (rc == AR_OK)
-		rc = ar_read_carried(file, AR_KIND_ACTIVATION_KEY, &text, &len, e);
 	if (rc == AR_OK)
 		rc = ar_activation_decode(text, len, trust_lookup, (void *)dir, &a, where, e);
 	if (rc == AR_OK)
@@ -300,11 +303,35 @@ int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
 				  rep.reason);
 	if (rc == AR_OK && !o->dry_run && !same)
 		rc = commit_import(o, dir, &a, text, hardware ? &rep : NULL, &same, where, e);
-	if (rc == AR_OK) {
-		report(o, &a, where, same);
-		printf("%s  %s\n", a.sha256_hex, ar_text_shown(where));
-	}
+	if (rc == AR_OK)
+		outcome_of(&a, same, out);
 	ar_activation_free(&a);
+	return rc;
+}
+
+int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e)
+{
+	const char *dir = ar_stamp_dir(o->state_dir);
+	const char *where = ar_input_name(file);
+	char *text = NULL;
+	size_t len = 0;
+	import_outcome out;
+	int rc;
+
+	rc = ar_prepare_private_dir(dir, 0, e);
+	/* a rotation or revocation carried with the key counts before the key is judged */
+	if (rc == AR_OK && !o->dry_run)
+		rc = trust_update_beside(dir, file, e);
+	if (rc == AR_OK)
+		rc = check_trust_dir(dir, e);
+	if (rc == AR_OK)
+		rc = ar_read_carried(file, AR_KIND_ACTIVATION_KEY, &text, &len, e);
+	if (rc == AR_OK)
+		rc = import_text(o, text, len, where, &out, e);
+	if (rc == AR_OK) {
+		report(o, &out, where);
+		printf("%s  %s\n", out.sha256_hex, ar_text_shown(where));
+	}
 	free(text);
 	return rc;
 }

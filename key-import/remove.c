@@ -51,6 +51,58 @@ static void report_again(FILE *out, const ar_receipt *kept)
 		ar_format_time(ar_receipt_int(kept, "removedAt"), when));
 }
 
+/* The activation held, of name when one is given (another: refused, nothing changed). */
+static int held_of(const char *dir, const char *name, json_t *r, ar_err *e)
+{
+	if (!r || !name || strcmp(state_field_text(r, "registration"), name) == 0)
+		return AR_OK;
+	return ar_fail(e, AR_EINPUT, dir, "the activation here is of %s, not %s: nothing removed",
+		       ar_text_shown(state_field_text(r, "registration")), ar_text_shown(name));
+}
+
+int remove_for_receipt(const keyimport_opts *o, const char *name, json_t **removed,
+		       char **compact, ar_receipt *kept, ar_err *e)
+{
+	const char *dir = ar_stamp_dir(o->state_dir);
+	json_t *r = NULL;
+	ar_stamp stamp;
+	int lock = -1, rc;
+
+	memset(&stamp, 0, sizeof stamp);
+	*compact = NULL;
+	*removed = NULL;
+	rc = ar_stamp_open(dir, &stamp, e);
+	if (rc == AR_OK)
+		rc = ar_prepare_private_dir(dir, 0, e);
+	if (rc == AR_OK)
+		rc = ar_lock_dir(dir, &lock, e);
+	if (rc == AR_OK)
+		rc = state_read_resource(dir, &r, e);
+	if (rc == AR_OK)
+		rc = held_of(dir, name, r, e);
+	if (rc == AR_OK && r)
+		rc = remove_locked(dir, &stamp, r, o->now, compact, e);
+	else if (rc == AR_OK)
+		rc = receipt_read_kept(dir, &stamp, compact, kept, e);
+	if (rc == AR_OK && !*compact)
+		rc = ar_fail(e, AR_EINPUT, dir, "no activation resource to remove (Not registered)");
+	else if (rc == AR_OK && !r && name && strcmp(ar_receipt_text(kept, "registration"), name))
+		rc = ar_fail(e, AR_EINPUT, dir, "no activation resource to remove (Not registered); "
+			     "the receipt kept is of %s, not %s",
+			     ar_text_shown(ar_receipt_text(kept, "registration")), ar_text_shown(name));
+	ar_unlock(lock);
+	if (rc != AR_OK) {
+		free(*compact);
+		*compact = NULL;
+	}
+	ar_stamp_close(&stamp);
+	if (rc == AR_OK)
+		*removed = r;
+	else
+		json_decref(r);
+	return rc;
+}
+
 /* A writer's failure after the removal: the line says what happened and the way out. */
 static int removed_but(ar_err *e)
 {

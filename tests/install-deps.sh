@@ -14,7 +14,7 @@ command -v faketime >/dev/null 2>&1 || need faketime # the attack suite sets clo
 for pair in libsodium:libsodium-dev libcrypto:libssl-dev zlib:zlib1g-dev \
 	    jansson:libjansson-dev sqlite3:libsqlite3-dev cmocka:libcmocka-dev \
 	    libqrencode:libqrencode-dev libpng:libpng-dev libmicrohttpd:libmicrohttpd-dev \
-	    p11-kit-1:libp11-kit-dev libpq:libpq-dev; do
+	    p11-kit-1:libp11-kit-dev libpq:libpq-dev libcurl:libcurl4-openssl-dev; do
 	pc=${pair%%:*}
 	pkg=${pair#*:}
 	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$pc"; then

@@ -16,8 +16,8 @@
 #include "token.h"
 #include "text.h"
 
-static int check_billing_flags(const tokengen_opts *o, const char **model, int *usage,
-			       ar_err *e)
+static int check_billing_flags(const tokengen_opts *o, const char *program, const char **model,
+			       int *usage, ar_err *e)
 {
 	if (!o->billing_model)
 		return ar_fail(e, AR_EUSAGE, NULL, "create needs --billing-model");
@@ -40,7 +40,7 @@ static int check_billing_flags(const tokengen_opts *o, const char **model, int *
 		return ar_fail(e, AR_EUSAGE, NULL, "billing model Custom needs --asset-tag");
 	*usage = o->usage_reporting;
 	if (strcmp(*model, AR_BILLING_CAPACITY) == 0 && *usage) {
-		ar_warn(PROGRAM, "billing model Capacity: usage reporting switched off "
+		ar_warn(program, "billing model Capacity: usage reporting switched off "
 			"(a disconnected stamp cannot report usage)");
 		*usage = 0;
 	}
@@ -139,10 +139,47 @@ static int write_token(const tokengen_opts *o, const char *compact, const ar_sta
 	return o->qr ? ar_qr_output(o->qr, compact, len, PROGRAM, what, report, e) : AR_OK;
 }
 
-int cmd_create_run(const tokengen_opts *o, ar_err *e)
+int create_claims(const tokengen_opts *o, const char *program, json_t **claims,
+		  json_t **records, ar_stamp *stamp, ar_err *e)
 {
 	ar_token_params p = { 0 };
-	json_t *hosts = json_array(), *claims = NULL;
+	json_t *hosts = json_array();
+	int rc = hosts ? AR_OK : ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
+
+	*claims = NULL;
+	*records = NULL;
+	/* Every check that can fail on the operator's input comes before the
+	 * first write, so a refused command leaves nothing behind. */
+	if (rc == AR_OK)
+		rc = check_billing_flags(o, program, &p.billing_model, &p.usage_reporting, e);
+	/* the identity before this machine's probe: a failed probe (exit 3 on a VM) must not
+	 * hide a mistyped --state-dir; --host files, the operator's input, are checked first */
+	if (rc == AR_OK && o->n_host_files == 0)
+		rc = ar_stamp_require(ar_stamp_dir(o->state_dir), 1, e);
+	if (rc == AR_OK)
+		rc = collect_hosts(o, strcmp(p.billing_model, AR_BILLING_CAPACITY) == 0, hosts, e);
+	if (rc == AR_OK)
+		rc = ar_stamp_open(ar_stamp_dir(o->state_dir), stamp, e);
+	if (rc == AR_OK) {
+		p.cloud_id = stamp->cloud_id;
+		p.agreement_number = o->agreement_number;
+		p.asset_tag = o->asset_tag;
+		p.marketplace_syndication = o->marketplace_syndication;
+		p.issued_at = (long long)time(NULL);
+		p.hosts = hosts;
+		*claims = ar_token_claims(&p, e);
+		rc = *claims ? AR_OK : e->status;
+	}
+	if (rc == AR_OK)
+		*records = hosts;
+	else
+		json_decref(hosts);
+	return rc;
+}
+
+int cmd_create_run(const tokengen_opts *o, ar_err *e)
+{
+	json_t *hosts = NULL, *claims = NULL;
 	char *compact = NULL;
 	ar_stamp stamp;
 	int rc;
@@ -156,28 +193,10 @@ int cmd_create_run(const tokengen_opts *o, ar_err *e)
 		rc = ar_stamp_output_outside(ar_stamp_dir(o->state_dir), o->output, e);
 	if (rc == AR_OK)
 		rc = ar_stamp_output_outside(ar_stamp_dir(o->state_dir), o->qr, e);
-	/* Every check that can fail on the operator's input comes before the
-	 * first write, so a refused command leaves nothing behind. */
 	if (rc == AR_OK)
-		rc = check_billing_flags(o, &p.billing_model, &p.usage_reporting, e);
-	/* the identity before this machine's probe: a failed probe (exit 3 on a VM) must not
-	 * hide a mistyped --state-dir; --host files, the operator's input, are checked first */
-	if (rc == AR_OK && o->n_host_files == 0)
-		rc = ar_stamp_require(ar_stamp_dir(o->state_dir), 1, e);
+		rc = create_claims(o, PROGRAM, &claims, &hosts, &stamp, e);
 	if (rc == AR_OK)
-		rc = collect_hosts(o, strcmp(p.billing_model, AR_BILLING_CAPACITY) == 0, hosts, e);
-	if (rc == AR_OK)
-		rc = ar_stamp_open(ar_stamp_dir(o->state_dir), &stamp, e);
-	if (rc == AR_OK) {
-		p.cloud_id = stamp.cloud_id;
-		p.agreement_number = o->agreement_number;
-		p.asset_tag = o->asset_tag;
-		p.marketplace_syndication = o->marketplace_syndication;
-		p.issued_at = (long long)time(NULL);
-		p.hosts = hosts;
-		claims = ar_token_claims(&p, e);
-		rc = claims ? ar_token_encode(claims, &stamp.key, &compact, e) : e->status;
-	}
+		rc = ar_token_encode(claims, &stamp.key, &compact, e);
 	if (rc == AR_OK)
 		rc = write_token(o, compact, &stamp, json_array_size(hosts), e);
 	free(compact);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The key imported, and the activation removed, by key-import's own code: every check and
+ * rule of `key-import FILE` and `key-import remove` holds over the connection as for files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../key-import/commands.h"
+#undef PROGRAM
+#include "connect.h"
+#include "state.h"
+#include "text.h"
+#include "when.h"
+
+static void opts_of(const connect_opts *o, keyimport_opts *k)
+{
+	memset(k, 0, sizeof *k);
+	k->state_dir = o->state_dir;
+	k->now = o->now;
+}
+
+int stamp_import_key(const connect_opts *o, const char *text, size_t len, const char *where,
+		     ar_err *e)
+{
+	keyimport_opts k;
+	import_outcome out;
+	char exp[AR_WHEN_CHARS + 1];
+
+	opts_of(o, &k);
+	if (import_text(&k, text, len, where, &out, e) != AR_OK)
+		return e->status;
+	ar_format_when(out.expires_at, o->now, exp);
+	if (out.same)
+		printf(PROGRAM ": the activation key of %s was imported already, nothing changed: "
+		       "serial %lld, expires %s\n", ar_text_shown(out.registration), out.serial, exp);
+	else
+		printf(PROGRAM ": imported the activation key of %s: serial %lld, expires %s\n",
+		       ar_text_shown(out.registration), out.serial, exp);
+	return AR_OK;
+}
+
+int stamp_remove(const connect_opts *o, char **receipt, char name[AR_MAX_HOST_NAME_CHARS + 1],
+		 ar_err *e)
+{
+	keyimport_opts k;
+	ar_receipt kept = { 0 };
+	json_t *r = NULL;
+	char when[AR_TIME_CHARS + 1];
+	const char *sub;
+
+	opts_of(o, &k);
+	if (remove_for_receipt(&k, o->name, &r, receipt, &kept, e) != AR_OK)
+		return e->status;
+	sub = r ? state_field_text(r, "registration") : ar_receipt_text(&kept, "registration");
+	snprintf(name, AR_MAX_HOST_NAME_CHARS + 1, "%s", sub);
+	if (r)
+		printf(PROGRAM ": removed the activation of %s (CloudId %s, serial %lld); keys up to "
+		       "serial %lld stay refused\n", ar_text_shown(sub),
+		       ar_text_shown(state_field_text(r, "cloudId")), state_field_int(r, "serial"),
+		       state_field_int(r, "serial"));
+	else
+		printf(PROGRAM ": no activation to remove; sending the receipt of the removal of "
+		       "serial %lld of %s (%s) again\n", ar_receipt_int(&kept, "serial"),
+		       ar_text_shown(sub), ar_format_time(ar_receipt_int(&kept, "removedAt"), when));
+	json_decref(r);
+	ar_receipt_free(&kept);
+	return AR_OK;
+}
