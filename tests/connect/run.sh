@@ -77,6 +77,7 @@ try() {
 	K0=$(lastkey east)
 	expect_exit "$want" "$what" env $TRY_ENV timeout 120 "$CN" "$verb" --registrar "$url" --subscription "$SUB" \
 		--api-secret "$SECRET_FILE" --state-dir "$stamp" "$@"
+	if [ -n "${CONNECT_VERBOSE:-}" ]; then printf '== %s: exit %s\n%s\n%s\n' "$what" "$got" "$OUT" "$ERR"; fi
 }
 unchanged() { # unchanged "what" STAMP: the stamp as $SNAP
 	check "$1: the stamp's state unchanged" [ "$(snapshot "$2")" = "$SNAP" ]
@@ -181,7 +182,7 @@ nothing_sent "no stamp identity"
 
 # --- the round trip: token, PUT (201), getactivationkey, import
 try 0 "register east" register "$ST" "$URL" $CA $REG
-line "the token line" "airreg-connect: registration token: 2 host\(s\), CloudId $cloudA, [0-9]+ bytes, SHA-256 [0-9a-f]{64}"
+line "the token line" "airreg-connect: registration token: 2 hosts, CloudId $cloudA, [0-9]+ bytes, SHA-256 [0-9a-f]{64}"
 line "PUT 201" "airreg-connect: PUT east: 201 Created: registered"
 line "getactivationkey" "airreg-connect: POST east/getactivationkey: 200 OK: activation key, [0-9]+ bytes, SHA-256 [0-9a-f]{64}"
 line "imported serial 1" "airreg-connect: imported the activation key of east: serial 1, expires $TIMERE \(in 365 days\)"
@@ -220,7 +221,7 @@ sent "renew" 2
 # --- a changed host set is no no-op: renewed with the hosts asked
 try 0 "register with a third host" register "$ST" "$URL" $CA --name east --billing-model Development --host "$N1" --host "$N2" --host "$N3"
 line "three hosts: PUT 200" "airreg-connect: PUT east: 200 OK: renewed"
-line "three hosts: the token line" "airreg-connect: registration token: 3 host\(s\), CloudId $cloudA, .*"
+line "three hosts: the token line" "airreg-connect: registration token: 3 hosts, CloudId $cloudA, .*"
 status_is "three hosts: serial 3, 3 hosts" "$ST" '.serial == 3 and .licensedHosts == 3'
 
 # --- the billing model changed: Capacity with an agreement number
@@ -293,6 +294,7 @@ start_serve plain.log
 PLAIN=$SPORT PLAINPID=$SPID
 check "the plain-HTTP serve names its port" [ -n "$PLAIN" ]
 try 0 "register over http://127.0.0.1" register stE "http://127.0.0.1:$PLAIN" --name plain --billing-model Development --host "$N3"
+line "plain HTTP: one host" "airreg-connect: registration token: 1 host, CloudId $(cat stE/cloud-id), .*"
 line "plain HTTP: PUT 201" "airreg-connect: PUT plain: 201 Created: registered"
 line "plain HTTP: imported" "airreg-connect: imported the activation key of plain: serial 1, .*"
 status_is "plain HTTP: E registered as plain" stE '.status == "Registered" and .registration == "plain"'
