@@ -18,14 +18,18 @@
 #   notjson    answers getactivationkey 200 with a body that is not JSON
 #   foreign    answers getactivationkey 200 with FOREIGN-KEY-FILE's activation key: one the
 #              same registrar issued for another stamp
+#   replay     the same, FOREIGN-KEY-FILE holding an older key of this very stamp
 #   armerror   answers the PUT 409 with an ARM error body (RegistrationNameConflict)
 #   redirect   answers getactivationkey 302 to the real server's same path
+#   chunked    answers getactivationkey 200 with 10 MiB of JSON in chunks (no Content-Length)
+#   trickle    answers getactivationkey 200, then its body one byte every half second
 import http.client
 import http.server
 import json
 import ssl
 import sys
 import threading
+import time
 import urllib.parse
 
 MODE, CERT, KEY, UPSTREAM, CAFILE, LOG = sys.argv[1:7]
@@ -91,6 +95,36 @@ class Handler(http.server.BaseHTTPRequestHandler):
             big = b'{"activationKey": "' + b"A" * (10 * 1024 * 1024) + b'"}'
             self.answer(200, big)
             return
+        if MODE == "chunked" and is_key:
+            log("%s %s -> chunked" % (self.command, self.path))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            parts = [b'{"activationKey": "'] + [b"A" * 65536] * 160 + [b'"}']
+            try:
+                for p in parts:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(p), p))
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+            except OSError:
+                self.close_connection = True
+            return
+        if MODE == "trickle" and is_key:
+            log("%s %s -> trickle" % (self.command, self.path))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            try:
+                for _ in range(240):  # two minutes at most
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
         if MODE == "dupkey" and is_key:
             log("%s %s -> dupkey" % (self.command, self.path))
             self.answer(200, b'{"activationKey": "x", "activationKey": "y"}')
@@ -99,7 +133,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             log("%s %s -> notjson" % (self.command, self.path))
             self.answer(200, b"<html>this is not JSON</html>", "application/json")
             return
-        if MODE == "foreign" and is_key:
+        if MODE in ("foreign", "replay") and is_key:
             log("%s %s -> foreign" % (self.command, self.path))
             key = open(FOREIGN).read().strip()
             self.answer(200, json.dumps({"activationKey": key}).encode())

@@ -165,7 +165,7 @@ DOWN=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); pri
 expect_exit 0 "--version" "$CN" --version
 check "--version prints airreg-connect 0.1.0 ($OUT)" [ "$OUT" = "airreg-connect 0.1.0" ]
 REG="--name east --billing-model Development --host $N1 --host $N2"
-for bad_url in http://example.com "http://user:pw@127.0.0.1:$PORT" "$URL/?x=1" "$URL/#frag" "ftp://127.0.0.1:$PORT"; do
+for bad_url in http://example.com "http://127.0.0.1.nip.io:$PORT" "http://localhost.example.com:$PORT" "http://user:pw@127.0.0.1:$PORT" "$URL/?x=1" "$URL/#frag" "ftp://127.0.0.1:$PORT"; do
 	try 2 "--registrar $bad_url" register "$ST" "$bad_url" $CA $REG
 	err_has "--registrar $bad_url" "" ; unchanged "--registrar $bad_url" "$ST"; nothing_sent "--registrar $bad_url"
 done
@@ -304,6 +304,14 @@ try 5 "a secret file that is no API secret" register "$ST" "$URL" $CA $CAPA --re
 err_has "not a secret" "short.secret"
 unchanged "not a secret" "$ST"
 nothing_sent "not a secret"
+if [ "$(id -u)" = 0 ]; then # root can give a file away: a secret owned by another user
+	cp secret theirs.secret && chmod 600 theirs.secret && chown 65534 theirs.secret
+	SECRET_FILE=$WORK/theirs.secret
+	try 5 "a secret file owned by another user" register "$ST" "$URL" $CA $CAPA --renew
+	err_has "another user's secret" "theirs.secret"
+	unchanged "another user's secret" "$ST"
+	nothing_sent "another user's secret"
+fi
 ln -s secret link.secret
 SECRET_FILE=$WORK/link.secret
 try 5 "a secret file that is a symbolic link" register "$ST" "$URL" $CA $CAPA --renew
@@ -369,10 +377,10 @@ status_is "name conflict: B not registered" stB '.status == "Not registered"'
 "$TG" create --billing-model Development --host "$N3" --state-dir stB -o tokB.txt >/dev/null 2>&1 &&
 	"$RG" register --token tokB.txt --name west >/dev/null &&
 	"$RG" activation-key --name west -o keyB.txt >/dev/null || bad "B's key for the foreign case"
-mitm() { # mitm MODE [CERT KEY]: hostile.py in MODE; $HURL, $HPID; its log hostile-MODE.log
+mitm() { # mitm MODE [CERT KEY [KEYFILE]]: hostile.py in MODE; $HURL, $HPID; its log hostile-MODE.log
 	: >"hostile-$1.log"
 	start_py "hostile-$1.port" "$HERE/hostile.py" "$1" "${2:-tls.crt}" "${3:-tls.key}" "https://127.0.0.1:$PORT" \
-		ca.crt "hostile-$1.log" keyB.txt
+		ca.crt "hostile-$1.log" "${4:-keyB.txt}"
 	HPID=$PPID_
 	HURL=https://localhost:$PPORT
 	check "hostile.py $1 names its port" [ -n "$PPORT" ]
@@ -400,6 +408,8 @@ try 5 "a self-signed certificate, the right pin but --ca-file too" register "$ST
 unchanged "self-signed, pin and CA" "$ST"
 check "self-signed: only the pinned run was relayed ($(wc -l <hostile-forward.log))" [ "$(wc -l <hostile-forward.log)" -eq 2 ]
 stop "$HPID"
+# a key of east the registrar issues now and the stamp never imports: older than the next
+"$RG" activation-key --name east -o keyA-old.txt >/dev/null || bad "an older key of east"
 # forward: all relayed, the round trip works through it (and the API version is the contract's)
 mitm forward
 try 0 "through a relay" register "$ST" "$HURL" $CA $CAPA --renew
@@ -411,7 +421,7 @@ check "relay: POST getactivationkey" grep -qxF "POST $REGS/east/getactivationkey
 check "relay: two requests ($(wc -l <hostile-forward.log))" [ "$(wc -l <hostile-forward.log)" -eq 2 ]
 stop "$HPID"
 # hostile answers to getactivationkey: exit 5 (4 for the foreign key), the stamp unchanged
-for m in oversize:5 dupkey:5 notjson:5 redirect:5 foreign:4; do
+for m in oversize:5 chunked:5 dupkey:5 notjson:5 redirect:5 foreign:4; do
 	mode=${m%:*} want=${m#*:}
 	mitm "$mode"
 	keys=$(grep -c " POST $REGS/east/getactivationkey 200 " serve.log)
@@ -419,13 +429,30 @@ for m in oversize:5 dupkey:5 notjson:5 redirect:5 foreign:4; do
 	line "hostile $mode: the PUT went through" "airreg-connect: PUT east: 200 OK: renewed"
 	err_has "hostile $mode" ""
 	unchanged "hostile $mode" "$ST"
+	# the foreign key's refusal is the import's, naming where the key came from
+	[ "$mode" = foreign ] && err_has "the foreign key: WHERE is the URL" "activation key from $HURL"
 	check "hostile $mode: it answered getactivationkey" grep -q "getactivationkey?api-version=2022-06-01 -> $mode" "hostile-$mode.log"
 	check "hostile $mode: no key asked of the real server" [ "$(grep -c " POST $REGS/east/getactivationkey 200 " serve.log)" -eq "$keys" ]
 	stop "$HPID"
 done
+# replay: an older key of this very stamp, genuine: the import's serial check refuses it
+mitm replay tls.crt tls.key keyA-old.txt
+try 4 "hostile replay of an older key of this stamp" register "$ST" "$HURL" $CA $CAPA --renew
+line "replay: the PUT went through" "airreg-connect: PUT east: 200 OK: renewed"
+err_has "replay" "activation key from $HURL"
+unchanged "replay" "$ST"
+stop "$HPID"
+# an answer that never ends: the whole request's --timeout ends it
+mitm trickle
+t0=$(date +%s)
+try 5 "hostile trickle, --timeout 3" register "$ST" "$HURL" $CA $CAPA --renew --timeout 3
+t1=$(date +%s)
+line "trickle: the PUT went through" "airreg-connect: PUT east: 200 OK: renewed"
+err_has "trickle" ""
+check "trickle: given up within 30 s ($((t1 - t0)) s)" [ $((t1 - t0)) -ge 2 ] && [ $((t1 - t0)) -lt 30 ]
+unchanged "trickle" "$ST"
+stop "$HPID"
 status_is "after the hostile answers: still the relay's key" "$ST" ".status == \"Registered\" and .serial == $RELAYED"
-# the foreign key's refusal names where it came from
-err_has "the foreign key: WHERE is the URL" "activation key from $HURL"
 # an ARM error in place of the PUT's answer: exit 4 with its code and message
 mitm armerror
 try 4 "hostile armerror" register "$ST" "$HURL" $CA $CAPA --renew
@@ -485,6 +512,12 @@ SECRET_FILE=$WORK/secret
 try 4 "unregister --name of another registration" unregister stD "$URL" $UNREG --name east
 unchanged "unregister --name of another" stD
 status_is "unregister --name of another: D still registered" stD '.status == "Registered"'
+try 5 "unregister to a server down" unregister stD "https://127.0.0.1:$DOWN" --pin "sha256//$PIN" --name south
+unchanged "unregister to a server down" stD
+try 5 "unregister with a wrong pin" unregister stD "$URL" --pin "sha256//$WRONGPIN" --name south
+unchanged "unregister with a wrong pin" stD
+nothing_sent "unregister with a wrong pin"
+status_is "D still registered" stD '.status == "Registered"'
 # D (south): removed on the stamp, the receipt taken by the registrar
 try 0 "unregister south" unregister stD "$URL" $UNREG --name south
 line "unregister: removed" "airreg-connect: removed the activation of south \(CloudId $cloudD, serial 1\); keys up to serial 1 stay refused"
@@ -506,6 +539,15 @@ case $ERR in # DIR as given, or made absolute
 *) bad "never registered: the line: $ERR" ;;
 esac
 unchanged "never registered" stF
+# a receipt the registrar refuses (a newer key was issued since): exit 4, removed on the stamp,
+# the receipt kept, and the line says so
+"$RG" activation-key --name plain -o keyE2.txt >/dev/null
+try 4 "unregister plain, a newer key issued since" unregister stE "$URL" $UNREG --name plain
+line "refused receipt: removed" "airreg-connect: removed the activation of plain \(CloudId $(cat stE/cloud-id), serial 1\); keys up to serial 1 stay refused"
+err_is "refused receipt: the line" "airreg-connect: POST plain/deactivate: 409 ReceiptNotLatest: receipt: receipt removes serial 1 of plain, but serial 2 was issued after it: that key may still be in use; remove it on the stamp and bring its receipt (the activation was removed and its receipt kept: airreg-connect unregister sends it again)"
+status_is "refused receipt: E not registered" stE '.status == "Not registered"'
+check "refused receipt: kept" [ -s stE/removal-receipt.txt ]
+show_is "refused receipt: plain still Registered at the registrar" plain '.status == "Registered"'
 # A (east) through a connection cut at the deactivate: removed, the receipt kept; then sent
 ASER=$("$KI" status --json --state-dir "$ST" | jq .serial)
 mitm cut
