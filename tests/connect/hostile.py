@@ -20,6 +20,8 @@
 #              same registrar issued for another stamp
 #   replay     the same, FOREIGN-KEY-FILE holding an older key of this very stamp
 #   armerror   answers the PUT 409 with an ARM error body (RegistrationNameConflict)
+#   armescape  answers the PUT 409 with an ARM error whose code and message hold a newline,
+#              a backslash, terminal controls (ESC, C1 CSI) and a bidirectional override
 #   redirect   answers getactivationkey 302 to the real server's same path
 #   chunked    answers getactivationkey 200 with 10 MiB of JSON in chunks (no Content-Length)
 #   trickle    answers getactivationkey 200, then its body one byte every half second
@@ -143,6 +145,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(409, json.dumps({"error": {
                 "code": "RegistrationNameConflict",
                 "message": "the hostile server says this name is taken"}}).encode())
+            return
+        if MODE == "armescape" and self.command == "PUT":
+            log("%s %s -> armescape" % (self.command, self.path))
+            self.answer(409, json.dumps({"error": {
+                "code": "Conflict\u001b[2J",
+                "message": "no\nairreg-connect: imported the activation key of east: serial 99\\ "
+                           "\u001b]0;title\u0007\u009b31m\u202eevil"}}).encode())
             return
         if MODE == "redirect" and is_key:
             log("%s %s -> redirect" % (self.command, self.path))

@@ -460,6 +460,13 @@ err_is "armerror: the line" "airreg-connect: PUT east: 409 RegistrationNameConfl
 unchanged "armerror" "$ST"
 check "armerror: nothing asked after the 409" [ "$(wc -l <hostile-armerror.log)" -eq 1 ]
 stop "$HPID"
+# an ARM error holding a newline and terminal controls: one line, every control escaped
+mitm armescape
+try 4 "hostile armescape" register "$ST" "$HURL" $CA $CAPA --renew
+err_is "armescape: the line, escaped" 'airreg-connect: PUT east: 409 Conflict\x1b[2J: no\x0aairreg-connect: imported the activation key of east: serial 99\\ \x1b]0;title\x07\u009b31m\u202eevil'
+check "armescape: no ESC byte on stderr" sh -c "! grep -q \"\$(printf '\\033')\" '$WORK/err'"
+unchanged "armescape" "$ST"
+stop "$HPID"
 # cut: stamp D registers as south; the PUT reaches the registrar, the key never arrives
 mitm cut
 try 5 "cut before the key" register stD "$HURL" $CA --name south --billing-model Development --host "$N3"
@@ -560,6 +567,8 @@ esac
 status_is "cut deactivate: A not registered" "$ST" '.status == "Not registered"'
 check "cut deactivate: the receipt kept" [ -s "$ST/removal-receipt.txt" ]
 show_is "cut deactivate: the registrar still has east Registered" east '.status == "Registered"'
+check "cut deactivate: GET operations first, api-version 2022-06-01" grep -qxF "GET /providers/Microsoft.AzureStack/operations?api-version=2022-06-01 -> relayed 200" hostile-cut.log
+check "cut deactivate: then the POST of the receipt" grep -qxF "POST $REGS/east/deactivate?api-version=2022-06-01 -> cut" hostile-cut.log
 stop "$HPID"
 try 0 "unregister east again, to the real server" unregister "$ST" "$URL" $UNREG --name east
 line "east again: the resend line" "airreg-connect: no activation to remove; sending the receipt of the removal of serial $ASER of east \(.*\) again"
