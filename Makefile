@@ -189,12 +189,17 @@ $(BUILD)/bin/airreg-connect: $(CONNECT_OBJ) $(LIBTOKENGEN) $(LIBCOMMON) $(BUILD)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBTOKENGEN) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itoken-gen -Ikey-import $(CMOCKA_CFLAGS) -o $@ $< $(UNIT_OBJS) \
-		$(LIBTOKENGEN) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itoken-gen -Ikey-import $(UNIT_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< \
+		$(UNIT_OBJS) $(LIBTOKENGEN) $(LIBCOMMON) $(LDFLAGS) $(PKG_LIBS) $(QR_LIBS) \
+		$(UNIT_LIBS) $(CMOCKA_LIBS)
 
 # key-import is a program, not a library: a unit test of one of its modules links that object.
 $(BUILD)/tests/test_hostmatch: UNIT_OBJS = $(BUILD)/key-import/hostmatch.o
 $(BUILD)/tests/test_hostmatch: $(BUILD)/key-import/hostmatch.o
+$(BUILD)/tests/test_connect_open: UNIT_OBJS = $(BUILD)/airreg-connect/open.o
+$(BUILD)/tests/test_connect_open: UNIT_CFLAGS = -Iairreg-connect $(CONNECT_CFLAGS)
+$(BUILD)/tests/test_connect_open: UNIT_LIBS = $(CONNECT_LIBS)
+$(BUILD)/tests/test_connect_open: $(BUILD)/airreg-connect/open.o
 
 $(BUILD)/tests/mutate: tests/attacks/mutate.c $(LIBCOMMON)
 	@mkdir -p $(@D)

@@ -59,7 +59,7 @@ const char *http_reason(long status)
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";
 	case 503: return "Service Unavailable";
-	default: return "";
+	default: return status >= 300 && status < 400 ? "Redirect (not followed)" : "Unexpected";
 	}
 }
 

@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "http.h"
 #include "stamp.h"
+#include "text.h"
 
 static int reachable(http_client *c, ar_err *e)
 {
@@ -44,7 +45,7 @@ static int deactivate(http_client *c, const char *name, const char *receipt, ar_
 		ar_sha256_hex((const uint8_t *)receipt, strlen(receipt), hex);
 		printf(PROGRAM ": %s: %ld %s: %s (serial %lld, receipt SHA-256 %s)\n", label,
 		       a.status, http_reason(a.status),
-		       json_string_value(json_object_get(p, "status")),
+		       ar_text_shown(json_string_value(json_object_get(p, "status"))),
 		       (long long)json_integer_value(json_object_get(p, "serial")), hex);
 	}
 	http_answer_free(&a);

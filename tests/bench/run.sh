@@ -35,6 +35,8 @@ mkdir "$work/check"
 /usr/bin/python3 "$here/check.py" "$BIN" "$work/hetero" "$work/check"
 # libairreg's status check in process beside key-import status as a process (status.sh)
 sh "$here/status.sh"
+# airreg-connect's round trips through registrar serve over HTTPS (connect.sh)
+sh "$here/connect.sh"
 mkdir "$work/api"
 PG_BINDIR=$PG_BINDIR BENCH_API_DATABASE=$api_db \
 	/usr/bin/python3 "$here/api.py" "$BIN" "$here/../../samples/hosts" "$work/api"

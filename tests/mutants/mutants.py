@@ -101,7 +101,7 @@ class Tree:
         """Fastest first: unit, each attack script, torn reads, the API, end-to-end, then
         the suites on a PostgreSQL cluster of their own."""
         return (["unit:" + u for u in self.units] + ["attacks:" + a for a in self.attacks]
-                + ["torn", "api", "lib", "e2e", "pg"])
+                + ["torn", "api", "connect", "lib", "e2e", "pg"])
 
     def command(self, suite):
         kind, _, name = suite.partition(":")
@@ -117,6 +117,8 @@ class Tree:
             return ["/usr/bin/python3", script] if name.endswith(".py") else ["sh", script + ".sh"]
         return {"torn": ["sh", os.path.join(t, "fault", "torn.sh")],
                 "api": ["sh", os.path.join(t, "api", "run.sh")],
+                # airreg-connect against registrar serve over HTTPS (issue 22)
+                "connect": ["sh", os.path.join(t, "connect", "run.sh")],
                 "pg": ["sh", os.path.join(t, "pg", "run.sh")],
                 # libairreg installed in a prefix and asked (tests/lib/run.sh)
                 "lib": ["make", "-s", "--no-print-directory", "WERROR=", "lib"],
