@@ -22,6 +22,8 @@
 #   armerror   answers the PUT 409 with an ARM error body (RegistrationNameConflict)
 #   armescape  answers the PUT 409 with an ARM error whose code and message hold a newline,
 #              a backslash, terminal controls (ESC, C1 CSI) and a bidirectional override
+#   status     answers a PUT of registration sNNN with HTTP status NNN and an ARM error
+#              (code CodeNNN)
 #   redirect   answers getactivationkey 302 to the real server's same path
 #   chunked    answers getactivationkey 200 with 10 MiB of JSON in chunks (no Content-Length)
 #   trickle    answers getactivationkey 200, then its body one byte every half second
@@ -152,6 +154,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "code": "Conflict\u001b[2J",
                 "message": "no\nairreg-connect: imported the activation key of east: serial 99\\ "
                            "\u001b]0;title\u0007\u009b31m\u202eevil"}}).encode())
+            return
+        name = path.rsplit("/", 1)[-1]
+        if MODE == "status" and self.command == "PUT" and len(name) == 4 and name[0] == "s" \
+                and name[1:].isdigit():
+            log("%s %s -> status %s" % (self.command, self.path, name[1:]))
+            self.answer(int(name[1:]), json.dumps({"error": {
+                "code": "Code" + name[1:],
+                "message": "status %s from the hostile server" % name[1:]}}).encode())
             return
         if MODE == "redirect" and is_key:
             log("%s %s -> redirect" % (self.command, self.path))

@@ -429,6 +429,7 @@ for m in oversize:5 chunked:5 dupkey:5 notjson:5 redirect:5 foreign:4; do
 	line "hostile $mode: the PUT went through" "airreg-connect: PUT east: 200 OK: renewed"
 	err_has "hostile $mode" ""
 	unchanged "hostile $mode" "$ST"
+	[ "$mode" = redirect ] && err_has "redirect: the 3xx named" "POST east/getactivationkey: 302 "
 	# the foreign key's refusal is the import's, naming where the key came from
 	[ "$mode" = foreign ] && err_has "the foreign key: WHERE is the URL" "activation key from $HURL"
 	check "hostile $mode: it answered getactivationkey" grep -q "getactivationkey?api-version=2022-06-01 -> $mode" "hostile-$mode.log"
@@ -466,6 +467,16 @@ try 4 "hostile armescape" register "$ST" "$HURL" $CA $CAPA --renew
 err_is "armescape: the line, escaped" 'airreg-connect: PUT east: 409 Conflict\x1b[2J: no\x0aairreg-connect: imported the activation key of east: serial 99\\ \x1b]0;title\x07\u009b31m\u202eevil'
 check "armescape: no ESC byte on stderr" sh -c "! grep -q \"\$(printf '\\033')\" '$WORK/err'"
 unchanged "armescape" "$ST"
+stop "$HPID"
+# each HTTP status of an ARM error: 400, 404, 409, 412, 413 refused (4); 401, 403, 5xx exit 5
+mitm status
+for st in 400:4 404:4 409:4 412:4 413:4 401:5 403:5 500:5 502:5 503:5; do
+	code=${st%:*} want=${st#*:}
+	try "$want" "an ARM error $code" register "$ST" "$HURL" $CA --name "s$code" --billing-model Development --host "$N1"
+	err_has "ARM error $code: the line" "PUT s$code: $code Code$code: status $code from the hostile server"
+	unchanged "ARM error $code" "$ST"
+done
+check "each was one PUT, nothing after it ($(wc -l <hostile-status.log))" [ "$(wc -l <hostile-status.log)" -eq 10 ]
 stop "$HPID"
 # cut: stamp D registers as south; the PUT reaches the registrar, the key never arrives
 mitm cut
