@@ -4,11 +4,14 @@
 # front of the real `registrar serve`, doing to airreg-connect what a hostile or broken
 # registrar could. Python's standard library only.
 #
-#   hostile.py MODE CERT KEY UPSTREAM CAFILE LOG [FOREIGN-KEY-FILE]
+#   hostile.py MODE CERT KEY UPSTREAM CAFILE LOG [KEY-FILE]
 #
 # UPSTREAM: the real server's base URL (https://127.0.0.1:PORT); CAFILE: the CA it is
 # checked with. LOG: one line a request, "METHOD PATH -> what was done". The first line on
 # stdout is the port listened on (127.0.0.1, port 0: the system's choice).
+# MODE "@FILE": the mode is FILE's first line, read again at each request (one process
+# plays every mode, the test rewriting FILE between runs). A "%s" in LOG or KEY-FILE is
+# the mode at that request.
 # MODE (each relays every request it does not name to the real server, answer back):
 #   forward    relays everything
 #   cut        closes the connection, unanswered and not relayed, on every POST (the
@@ -36,14 +39,25 @@ import threading
 import time
 import urllib.parse
 
-MODE, CERT, KEY, UPSTREAM, CAFILE, LOG = sys.argv[1:7]
-FOREIGN = sys.argv[7] if len(sys.argv) > 7 else None
+MODE_ARG, CERT, KEY, UPSTREAM, CAFILE, LOG_ARG = sys.argv[1:7]
+KEY_ARG = sys.argv[7] if len(sys.argv) > 7 else None
 UP = urllib.parse.urlsplit(UPSTREAM)
 LOCK = threading.Lock()
 
 
-def log(line):
-    with LOCK, open(LOG, "a") as f:
+def mode():
+    if MODE_ARG.startswith("@"):
+        with open(MODE_ARG[1:]) as f:
+            return f.readline().strip()
+    return MODE_ARG
+
+
+def per_mode(arg, m):
+    return arg.replace("%s", m) if arg else arg
+
+
+def log(line, m):
+    with LOCK, open(per_mode(LOG_ARG, m), "a") as f:
         f.write(line + "\n")
 
 
@@ -79,15 +93,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         out = r.read()
         ctype = r.getheader("Content-Type") or "application/json"
         c.close()
-        log("%s %s -> relayed %d" % (self.command, self.path, r.status))
+        log("%s %s -> relayed %d" % (self.command, self.path, r.status), self.mode)
         self.answer(r.status, out, ctype)
 
     def handle_any(self):
+        MODE = self.mode = mode()
         data = self.body()
         path = self.path.split("?")[0]  # the route; the log names self.path whole
         is_key = self.command == "POST" and path.endswith("/getactivationkey")
         if MODE == "cut" and self.command == "POST":
-            log("%s %s -> cut" % (self.command, self.path))
+            log("%s %s -> cut" % (self.command, self.path), self.mode)
             self.close_connection = True
             try:  # no answer at all: the TLS connection closed under the client
                 self.connection.shutdown(2)
@@ -95,12 +110,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
             return
         if MODE == "oversize" and is_key:
-            log("%s %s -> oversize" % (self.command, self.path))
+            log("%s %s -> oversize" % (self.command, self.path), self.mode)
             big = b'{"activationKey": "' + b"A" * (10 * 1024 * 1024) + b'"}'
             self.answer(200, big)
             return
         if MODE == "chunked" and is_key:
-            log("%s %s -> chunked" % (self.command, self.path))
+            log("%s %s -> chunked" % (self.command, self.path), self.mode)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Transfer-Encoding", "chunked")
@@ -115,7 +130,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
             return
         if MODE == "trickle" and is_key:
-            log("%s %s -> trickle" % (self.command, self.path))
+            log("%s %s -> trickle" % (self.command, self.path), self.mode)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", "1000")
@@ -130,26 +145,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if MODE == "dupkey" and is_key:
-            log("%s %s -> dupkey" % (self.command, self.path))
+            log("%s %s -> dupkey" % (self.command, self.path), self.mode)
             self.answer(200, b'{"activationKey": "x", "activationKey": "y"}')
             return
         if MODE == "notjson" and is_key:
-            log("%s %s -> notjson" % (self.command, self.path))
+            log("%s %s -> notjson" % (self.command, self.path), self.mode)
             self.answer(200, b"<html>this is not JSON</html>", "application/json")
             return
         if MODE in ("foreign", "replay") and is_key:
-            log("%s %s -> foreign" % (self.command, self.path))
-            key = open(FOREIGN).read().strip()
+            log("%s %s -> %s" % (self.command, self.path, MODE), self.mode)
+            with open(per_mode(KEY_ARG, MODE)) as f:
+                key = f.read().strip()
             self.answer(200, json.dumps({"activationKey": key}).encode())
             return
         if MODE == "armerror" and self.command == "PUT":
-            log("%s %s -> armerror" % (self.command, self.path))
+            log("%s %s -> armerror" % (self.command, self.path), self.mode)
             self.answer(409, json.dumps({"error": {
                 "code": "RegistrationNameConflict",
                 "message": "the hostile server says this name is taken"}}).encode())
             return
         if MODE == "armescape" and self.command == "PUT":
-            log("%s %s -> armescape" % (self.command, self.path))
+            log("%s %s -> armescape" % (self.command, self.path), self.mode)
             self.answer(409, json.dumps({"error": {
                 "code": "Conflict\u001b[2J",
                 "message": "no\nairreg-connect: imported the activation key of east: serial 99\\ "
@@ -158,13 +174,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         name = path.rsplit("/", 1)[-1]
         if MODE == "status" and self.command == "PUT" and len(name) == 4 and name[0] == "s" \
                 and name[1:].isdigit():
-            log("%s %s -> status %s" % (self.command, self.path, name[1:]))
+            log("%s %s -> status %s" % (self.command, self.path, name[1:]), self.mode)
             self.answer(int(name[1:]), json.dumps({"error": {
                 "code": "Code" + name[1:],
                 "message": "status %s from the hostile server" % name[1:]}}).encode())
             return
         if MODE == "redirect" and is_key:
-            log("%s %s -> redirect" % (self.command, self.path))
+            log("%s %s -> redirect" % (self.command, self.path), self.mode)
             self.send_response(302)
             self.send_header("Location", UPSTREAM + self.path)
             self.send_header("Content-Length", "0")
