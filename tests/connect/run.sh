@@ -183,6 +183,11 @@ expect_exit 2 "--subscription not a GUID" "$CN" register --registrar "$URL" --su
 expect_exit 2 "--pin not sha256//BASE64" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret --state-dir "$ST" --pin "$PIN" $REG
 expect_exit 2 "--timeout 0" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret --state-dir "$ST" --timeout 0 $CA $REG
 expect_exit 2 "--timeout 601" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret --state-dir "$ST" --timeout 601 $CA $REG
+expect_exit 2 "an unknown flag" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret --state-dir "$ST" --frobnicate $CA $REG
+expect_exit 2 "no --api-secret" "$CN" register --registrar "$URL" --subscription "$SUB" --state-dir "$ST" $CA $REG
+expect_exit 2 "no verb" "$CN" --registrar "$URL"
+expect_exit 0 "--help" "$CN" --help
+case $OUT in "usage: airreg-connect register "*) ok ;; *) bad "--help: $OUT" ;; esac
 unchanged "usage errors" "$ST"
 try 5 "a state directory without token-gen init" register "$WORK/noinit" "$URL" $CA $REG
 err_has "no stamp identity" "noinit"
@@ -246,6 +251,9 @@ try 0 "Capacity again" register "$ST" "$URL" $CA $CAPA
 line "Capacity again: the no-op line" "airreg-connect: east: already registered and activated, nothing changed \(serial $K0, .*"
 unchanged "Capacity again" "$ST"
 nothing_sent "Capacity again"
+# the stamp of $AIRREG_STATE_DIR when --state-dir is not given
+expect_exit 0 "Capacity again, the stamp of AIRREG_STATE_DIR" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret $CA $CAPA
+line "AIRREG_STATE_DIR: the no-op line" "airreg-connect: east: already registered and activated, nothing changed \(serial $K0, .*"
 try 0 "another agreement number" register "$ST" "$URL" $CA --name east --billing-model Capacity --agreement-number 777 --host "$N1" --host "$N2"
 imported "another agreement number"
 show_is "the registrar: agreement 777" east ".agreementNumber == \"777\" and .lastKeySerial == $((K0 + 1))"
@@ -585,6 +593,13 @@ line "again: the resend line" "airreg-connect: no activation to remove; sending 
 line "again: Deactivated" "airreg-connect: POST south/deactivate: 200 OK: Deactivated \(serial 1, receipt SHA-256 $rhash\)"
 unchanged "unregister again" stD
 check "again: the registrar answered 200 again" [ "$(logged POST "$REGS/south/deactivate" 200)" -eq 2 ]
+# unregistered, then registered again (and in another resource group): serial 2 for south
+try 0 "south registered again after its unregister" register stD "$URL" $CA --name south --resource-group rg-7 --billing-model Development --host "$N3"
+line "again after unregister: the PUT" "airreg-connect: PUT south: (201 Created: registered|200 OK: renewed)"
+line "again after unregister: serial 2" "airreg-connect: imported the activation key of south: serial 2, .*"
+status_is "again after unregister: D registered, serial 2" stD '.status == "Registered" and .registration == "south" and .serial == 2'
+show_is "again after unregister: the registrar says Registered" south '.status == "Registered" and .lastKeySerial == 2'
+check "the resource group in the path" [ "$(grep -c "^registrar: serve: 127\.0\.0\.1 PUT /subscriptions/$SUB/resourceGroups/rg-7/providers/Microsoft.AzureStack/registrations/south 20[01] " serve.log)" -eq 1 ]
 try 4 "unregister a stamp never registered" unregister stF "$URL" $UNREG
 case $ERR in # DIR as given, or made absolute
 "airreg-connect: "*"stF: no activation resource to remove (Not registered)") ok ;;
