@@ -329,6 +329,13 @@ if [ "$(id -u)" = 0 ]; then # root can give a file away: a secret owned by anoth
 	unchanged "another user's secret" "$ST"
 	nothing_sent "another user's secret"
 fi
+# not the registrar's secret's form (43 base64url characters): 50 letters, one line, 0600
+printf '%s\n' aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa >long.secret && chmod 600 long.secret
+SECRET_FILE=$WORK/long.secret
+try 5 "a secret file of 50 letters (not 43 base64url characters)" register "$ST" "$URL" $CA $CAPA --renew
+err_has "50 letters" "long.secret"
+unchanged "50 letters" "$ST"
+nothing_sent "50 letters"
 ln -s secret link.secret
 SECRET_FILE=$WORK/link.secret
 try 5 "a secret file that is a symbolic link" register "$ST" "$URL" $CA $CAPA --renew
