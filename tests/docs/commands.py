@@ -40,7 +40,9 @@ HOSTS = os.path.join(REPO, "samples", "hosts")
 
 FLOWS = [
     ["README.md"],
-    ["docs/runbook.md", "docs/api.md"],           # the API on the runbook's workstation
+    # the API on the runbook's workstation; airreg-connect's page on the stamp that reaches it
+    # (the runbook's "When the stamp can reach the registrar" leaves the HTTPS server running)
+    ["docs/runbook.md", "man/airreg-connect.1", "docs/api.md"],
     ["man/token-gen.1", "man/registrar.1", "man/key-import.1"],   # across the gap, in order
 ]
 N = "[A-Za-z0-9_.-]"   # (grep -E too reads this pattern)
