@@ -112,6 +112,15 @@ awk '{ print } /^## key-import( |$)/ { print "    key-import verify FILE" }' "$S
 compare "$copy" key-import
 check "the check can fail: a copy naming 'key-import verify' reports it extra" \
 	has "$(echo "$extra_verbs" | tr ' ' '_')" key-import_verify
+awk '/^## airreg-connect( |$)/ { on = 1 } /^## / && !/^## airreg-connect/ { on = 0 } { if (on) gsub(/--renew/, "--renw"); print }' \
+	"$SPEC" > "$copy"
+compare "$copy" airreg-connect
+check "the check can fail: a copy of ## airreg-connect without --renew reports it missing" \
+	has "$missing_flags" --renew
+awk '{ print } /^## airreg-connect( |$)/ { print "    airreg-connect status" }' "$SPEC" > "$copy"
+compare "$copy" airreg-connect
+check "the check can fail: a copy naming 'airreg-connect status' reports it extra" \
+	has "$(echo "$extra_verbs" | tr ' ' '_')" airreg-connect_status
 sed 's/^## key-import/## key_import/' "$SPEC" > "$copy"
 check "the check can fail: a copy without '## key-import' has no such section" \
 	[ -z "$(section "$copy" key-import)" ]
