@@ -85,7 +85,7 @@ check "registrar does not link libpq nor libmicrohttpd (loaded when needed)" sh 
 	"! readelf -d '$WORK/rg' | grep -E 'NEEDED.*(libpq|libmicrohttpd)'"
 # airreg-connect (issue 22) is the one program that links libcurl
 check "airreg-connect links libcurl, token-gen, registrar and key-import do not" sh -c \
-	"dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/bin/airreg-connect >'$WORK/ac' && readelf -d '$WORK/ac' | grep -q 'NEEDED.*libcurl' && ! readelf -d '$WORK/rg' '$WORK/ki' | grep -q 'NEEDED.*libcurl'"
+	"dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/bin/airreg-connect >'$WORK/ac' && dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/bin/token-gen >'$WORK/tg' && readelf -d '$WORK/ac' | grep -q 'NEEDED.*libcurl' && ! readelf -d '$WORK/rg' '$WORK/ki' '$WORK/tg' | grep -q 'NEEDED.*libcurl'"
 
 # --- dpkg -i on a copy-on-write root
 mkdir "$WORK/upper" "$WORK/ovl" "$WORK/merged"
