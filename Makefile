@@ -404,8 +404,8 @@ demo: deps
 	$(MAKE) all
 	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/demo.sh
 
-MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1
-COMPLETIONS = completions/token-gen completions/registrar completions/key-import
+MANPAGES = man/token-gen.1 man/registrar.1 man/key-import.1 man/airreg-connect.1
+COMPLETIONS = completions/token-gen completions/registrar completions/key-import completions/airreg-connect
 UNITS = airreg-status.service airreg-status.timer
 DOCS = README.md docs/spec.md docs/runbook.md docs/errors.md docs/api.md docs/formats.md docs/security.md docs/performance.md docs/scaling.md
 # libairreg (issue 21): man3 holds a page per group of functions and an alias (a symlink,

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# make demo: the round trip, as an operator runs it on both sides of the gap.
+# make demo: the round trip, as an operator runs it on both sides of the gap; then the
+# connected path (airreg-connect, issue 22) of a stamp that can reach the registrar over HTTPS.
 set -eu
 TG=$BIN/token-gen
 SAMPLES=$(cd "$(dirname "$0")/../samples" && pwd)
@@ -83,5 +84,69 @@ step "14. Back on the workstation: it takes the receipt (registrar unregister --
 "$RG" unregister --data-dir "$WS" --receipt "$USB/RemovalReceipt.txt"
 "$RG" show --data-dir "$WS" stamp-east
 "$RG" list --data-dir "$WS"
+
+# The connected path (issue 22): a second stamp that can reach the registrar over HTTPS.
+AC=$BIN/airreg-connect
+STAMP2=$DEMO/stamp-west
+NET=$DEMO/network
+SUB=11111111-2222-4333-8444-555555555555
+mkdir -p "$NET"
+SERVE=
+stop_serve() {
+	[ -n "$SERVE" ] || return 0
+	kill -TERM "$SERVE" 2>/dev/null || true
+	wait "$SERVE" 2>/dev/null || true
+	SERVE=
+}
+trap stop_serve EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM # the EXIT trap stops the server
+
+step "15. On the workstation: a TLS certificate for the API (self-signed here, for 127.0.0.1), then registrar serve over HTTPS"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+	-subj /CN=airreg-demo-registrar -addext subjectAltName=IP:127.0.0.1 \
+	-keyout "$WS/tls.key" -out "$NET/registrar-tls.crt" 2>/dev/null
+chmod 600 "$WS/tls.key"
+"$RG" serve --data-dir "$WS" --listen 127.0.0.1:0 --tls-cert "$NET/registrar-tls.crt" \
+	--tls-key "$WS/tls.key" 2>"$DEMO/serve.log" &
+SERVE=$!
+i=0
+while ! grep -q 'listening on' "$DEMO/serve.log" && kill -0 "$SERVE" 2>/dev/null && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+head -n 1 "$DEMO/serve.log"
+PORT=$(sed -n '1s/.*listening on https:\/\/127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$DEMO/serve.log")
+[ -n "$PORT" ] || { echo "demo: registrar serve did not start" >&2; cat "$DEMO/serve.log" >&2; exit 1; }
+URL=https://127.0.0.1:$PORT
+echo "   its certificate's pin (what --pin takes instead of --ca-file):"
+echo "   sha256//$(openssl x509 -pubkey -noout -in "$NET/registrar-tls.crt" | openssl pkey -pubin -outform der |
+	openssl dgst -sha256 -binary | base64)"
+
+step "16. On a second stamp: its identity, the issuer key trusted, and a 0600 copy of the registrar's api.secret (over ssh, in real life)"
+"$TG" init --state-dir "$STAMP2"
+"$KI" trust add --state-dir "$STAMP2" "$USB/issuer.pub"
+install -m 600 "$WS/api.secret" "$STAMP2.api.secret"
+ls -l "$STAMP2.api.secret" | cut -d' ' -f1
+
+step "17. Register and activate in one step over HTTPS (airreg-connect register)"
+"$AC" register --registrar "$URL" --name stamp-west --subscription "$SUB" \
+	--api-secret "$STAMP2.api.secret" --ca-file "$NET/registrar-tls.crt" \
+	--billing-model Capacity --agreement-number EA-1234567 "$@" --state-dir "$STAMP2"
+"$KI" status --state-dir "$STAMP2"
+
+step "18. The same command again: nothing changed, so nothing is sent (it renews in the key's last 30 days, or with --renew)"
+"$AC" register --registrar "$URL" --name stamp-west --subscription "$SUB" \
+	--api-secret "$STAMP2.api.secret" --ca-file "$NET/registrar-tls.crt" \
+	--billing-model Capacity --agreement-number EA-1234567 "$@" --state-dir "$STAMP2"
+
+step "19. Unregister in one step: the activation removed with a signed receipt, the receipt sent (airreg-connect unregister)"
+"$AC" unregister --registrar "$URL" --subscription "$SUB" \
+	--api-secret "$STAMP2.api.secret" --ca-file "$NET/registrar-tls.crt" --state-dir "$STAMP2"
+"$KI" status --state-dir "$STAMP2"
+"$RG" show --data-dir "$WS" stamp-west
+
+step "20. Stop the server; its log has one line a request (none for step 18)"
+stop_serve
+sed 1d "$DEMO/serve.log" | sed 's/ request [0-9a-f-]*$//'
 echo
 echo "demo files in $DEMO"

@@ -53,7 +53,7 @@ left=$(cd "$root" && find . ! -type d | grep -v '^\./usr/\(bin\|share/\(man/man1
 [ -z "$left" ] || { echo "deb: in no package: $left" >&2; exit 1; }
 mv "$root" "$pkg/airreg"
 
-for p in token-gen registrar key-import; do
+for p in token-gen registrar key-import airreg-connect; do
 	strip --strip-unneeded --remove-section=.comment --remove-section=.note "$pkg/airreg/usr/bin/$p"
 done
 strip --strip-unneeded --remove-section=.comment --remove-section=.note \
@@ -87,7 +87,7 @@ depends() { # NAME: what shlibdeps found
 # the library's beside the programs': each takes seconds
 shlibdeps libairreg1 -e"$pkg/libairreg1/$libdir/libairreg.so.1.0.0" &
 shlibdeps airreg -e"$pkg/airreg/usr/bin/token-gen" -e"$pkg/airreg/usr/bin/registrar" \
-	-e"$pkg/airreg/usr/bin/key-import"
+	-e"$pkg/airreg/usr/bin/key-import" -e"$pkg/airreg/usr/bin/airreg-connect"
 wait $!
 depends=$(depends airreg)
 # `registrar serve` loads libmicrohttpd at run time (registrar/http/mhd.h): its package by hand

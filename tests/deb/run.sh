@@ -24,11 +24,13 @@ libdir=usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 
 dpkg-deb -c "$deb" | awk '{ print $1, $6 }' | sed 's#\./##' >"$WORK/contents"
 for f in "-rwxr-xr-x usr/bin/token-gen" "-rwxr-xr-x usr/bin/registrar" "-rwxr-xr-x usr/bin/key-import" \
+	"-rwxr-xr-x usr/bin/airreg-connect" \
 	"-rw-r--r-- usr/share/man/man1/token-gen.1.gz" "-rw-r--r-- usr/share/man/man1/registrar.1.gz" \
-	"-rw-r--r-- usr/share/man/man1/key-import.1.gz" \
+	"-rw-r--r-- usr/share/man/man1/key-import.1.gz" "-rw-r--r-- usr/share/man/man1/airreg-connect.1.gz" \
 	"-rw-r--r-- usr/share/bash-completion/completions/token-gen" \
 	"-rw-r--r-- usr/share/bash-completion/completions/registrar" \
 	"-rw-r--r-- usr/share/bash-completion/completions/key-import" \
+	"-rw-r--r-- usr/share/bash-completion/completions/airreg-connect" \
 	"-rw-r--r-- usr/share/doc/airreg/copyright" "-rw-r--r-- usr/share/doc/airreg/changelog.gz" \
 	"-rw-r--r-- usr/share/doc/airreg/runbook.md.gz" "-rw-r--r-- usr/share/doc/airreg/formats.md.gz" \
 	"-rw-r--r-- usr/lib/systemd/system/airreg-status.service" \
@@ -68,7 +70,7 @@ check "no maintainer script (the timer is not enabled)" sh -c "! dpkg-deb -I '$d
 check "nothing under usr/local" sh -c "! grep -q usr/local '$WORK/contents'"
 check "owned by root" sh -c "! dpkg-deb -c '$deb' | awk '{ print \$2 }' | grep -v '^root/root\$'"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libsodium23 libssl3 libjansson4 libsqlite3-0 zlib1g libqrencode4 libpng16-16 libmicrohttpd12 libp11-kit0 libpq5; do
+for lib in libsodium23 libssl3 libjansson4 libsqlite3-0 zlib1g libqrencode4 libpng16-16 libmicrohttpd12 libp11-kit0 libpq5 libcurl4; do
 	case $depends in *"$lib "*) ok ;; *) bad "Depends lacks $lib: $depends" ;; esac
 done
 # key-import draws the removal receipt (remove --qr, issue 18): it links them, as Depends says
@@ -81,6 +83,9 @@ check "registrar links p11-kit (init --pkcs11)" sh -c \
 # registrar command past 8 MiB): never in its NEEDED entries
 check "registrar does not link libpq nor libmicrohttpd (loaded when needed)" sh -c \
 	"! readelf -d '$WORK/rg' | grep -E 'NEEDED.*(libpq|libmicrohttpd)'"
+# airreg-connect (issue 22) is the one program that links libcurl
+check "airreg-connect links libcurl, token-gen, registrar and key-import do not" sh -c \
+	"dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/bin/airreg-connect >'$WORK/ac' && dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/bin/token-gen >'$WORK/tg' && readelf -d '$WORK/ac' | grep -q 'NEEDED.*libcurl' && ! readelf -d '$WORK/rg' '$WORK/ki' '$WORK/tg' | grep -q 'NEEDED.*libcurl'"
 
 # --- dpkg -i on a copy-on-write root
 mkdir "$WORK/upper" "$WORK/ovl" "$WORK/merged"
@@ -150,6 +155,10 @@ if command -v man >/dev/null; then
 	step sh -c 'man 3 airreg_tenant_id 2>/dev/null | grep -q airreg_tenant_subscription' || exit 1
 fi
 step bash -c '. /usr/share/bash-completion/completions/registrar && complete -p registrar' || exit 1
+step bash -c '. /usr/share/bash-completion/completions/airreg-connect && complete -p airreg-connect' || exit 1
+if command -v man >/dev/null; then
+	step man -w airreg-connect | grep -qx /usr/share/man/man1/airreg-connect.1.gz || exit 1
+fi
 # serve loads libmicrohttpd at run time: the package's Depends must have brought it
 registrar serve --listen 127.0.0.1:0 2>serve.log &
 pid=$!
@@ -159,6 +168,13 @@ port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\) .*/\1/p' serve.log
 step curl -s -H "Authorization: Bearer $(cat ws/api.secret)" \
 	"http://127.0.0.1:$port/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.AzureStack/registrations/east?api-version=2017-06-01" |
 	grep -q '"name":"east"' || { cat serve.log; exit 1; }
+# airreg-connect with the libcurl the Depends brought: renews east over the API (loopback)
+cp ws/api.secret api.secret
+step airreg-connect register --registrar "http://127.0.0.1:$port" --name east \
+	--subscription 11111111-2222-4333-8444-555555555555 --api-secret api.secret \
+	--billing-model Development --host node1.json --renew >connect.out 2>&1 || { cat connect.out serve.log; exit 1; }
+cat connect.out
+grep -q '^airreg-connect: imported the activation key of east: serial 2, ' connect.out || exit 1
 kill -TERM $pid
 wait $pid || exit 1
 # a postgresql:// database loads libpq at run time: the Depends brought it (no server here:
@@ -176,8 +192,8 @@ step registrar init --data-dir ws-token \
 [ -e ws-token/issuer.pkcs11 ] && [ ! -e ws-token/issuer.key ] || exit 1
 step dpkg -r libairreg-dev libairreg1 airreg >/dev/null || exit 1
 ! ldconfig -p | grep -q libairreg || { echo "ldconfig still knows libairreg after dpkg -r"; exit 1; }
-for f in /usr/bin/token-gen /usr/bin/registrar /usr/bin/key-import \
-	/usr/share/man/man1/token-gen.1.gz /usr/share/doc/airreg /usr/include/airreg.h \
+for f in /usr/bin/token-gen /usr/bin/registrar /usr/bin/key-import /usr/bin/airreg-connect \
+	/usr/share/man/man1/token-gen.1.gz /usr/share/man/man1/airreg-connect.1.gz /usr/share/doc/airreg /usr/include/airreg.h \
 	/usr/share/doc/libairreg1 /usr/share/doc/libairreg-dev \
 	$(ls -d /usr/lib/*/libairreg* /usr/lib/*/pkgconfig/airreg.pc /usr/share/man/man3/airreg* 2>/dev/null); do
 	[ ! -e "$f" ] || { echo "dpkg -r left $f"; exit 1; }

@@ -27,8 +27,8 @@ scratch directory through $AIRREG_STATE_DIR and $AIRREG_DATA_DIR, never /var/lib
 programs are on PATH only as the README's own step puts them there (for the README) or as
 that step leaves them (every other flow); any installed copy is taken off PATH.
 
-The one rewrite: 127.0.0.1:8080 becomes a free port of this machine (two test runs at once
-must not meet). The commands a test cannot run are SKIPPED below, each with its reason, and
+The one rewrite: 127.0.0.1:8080 (the API's example) and 127.0.0.1:8443 (its HTTPS one, for
+airreg-connect) become free ports of this machine (two test runs at once must not meet). The commands a test cannot run are SKIPPED below, each with its reason, and
 some with what stands in for it. Each command must exit 0, or N where a comment on it says
 "exits N" (a refusal the doc shows); a failure names the file, the
 line, the command and its output."""
@@ -40,11 +40,14 @@ HOSTS = os.path.join(REPO, "samples", "hosts")
 
 FLOWS = [
     ["README.md"],
-    ["docs/runbook.md", "docs/api.md"],           # the API on the runbook's workstation
+    # the API on the runbook's workstation; airreg-connect's page on the stamp that reaches it
+    # (the runbook's "When the stamp can reach the registrar" leaves the HTTPS server running)
+    ["docs/runbook.md", "man/airreg-connect.1", "docs/api.md"],
     ["man/token-gen.1", "man/registrar.1", "man/key-import.1"],   # across the gap, in order
 ]
 N = "[A-Za-z0-9_.-]"   # (grep -E too reads this pattern)
-CARRIED = re.compile(rf"^(issuer{N}*\.pub|RegistrationToken{N}*\.txt|ActivationKey{N}*\.txt|{N}+\.png)$")
+# (and the registrar's TLS certificate, public, for a stamp that reaches its registrar: issue 22)
+CARRIED = re.compile(rf"^(issuer{N}*\.pub|RegistrationToken{N}*\.txt|ActivationKey{N}*\.txt|{N}+\.png|{N}+\.crt)$")
 
 # command (comments dropped, spaces squeezed) -> (reason, what stands in for it or None);
 # a probe "on each host" stands for the probe of every host: host1.json and host2.json.
@@ -58,6 +61,9 @@ SKIPPED = {
         " (a VM without SMBIOS exits 3, as the runbook says)",
         f"cp {HOSTS}/node1.json host1.json"),
     "zbarcam --raw -1 -Sdisable -Sqrcode.enable > issuer.pub": ("needs a camera", None),
+    "scp registrar.example:/var/lib/airreg/registrar/api.secret api.secret": (
+        "needs the workstation over ssh; here both sides are one machine",
+        'cp "$AIRREG_DATA_DIR/api.secret" api.secret'),
     "zbarcam --raw -Sdisable -Sqrcode.enable > ActivationKey.txt": ("needs a camera", None),
 }
 
@@ -139,8 +145,10 @@ def strip_comment(cmd):
         return " ".join(cmd.split())
 
 
-PROG = re.compile(r"(?:^|[\s;|&(])(token-gen|key-import|registrar|make)(?=\s|$)")
-SIDES = {"token-gen": "stamp", "key-import": "stamp", "registrar": "workstation", "make": "checkout"}
+PROG = re.compile(r"(?:^|[\s;|&(])(token-gen|key-import|airreg-connect|registrar|make)(?=\s|$)")
+SIDES = {"token-gen": "stamp", "key-import": "stamp", "airreg-connect": "stamp", "registrar": "workstation",
+         "make": "checkout"}
+PROGRAMS = ("token-gen", "registrar", "key-import", "airreg-connect")
 
 
 def side_of(cmd):
@@ -174,9 +182,13 @@ done_cmd() { # done_cmd ID STATUS [SIDE]
 	echo "$1 $2" >> "$SCRATCH/.status"
 	[ -n "${3:-}" ] && carry "$3"
 }
-wait_port() { # a server started in the background: wait until it answers (or give up)
+wait_port() { # a server started in the background: wait until it answers (or give up);
+	# an HTTPS server answers a plain request with no HTTP: what counts is a connection taken
 	i=0
-	while [ $i -lt 600 ] && ! curl -s -o /dev/null "http://127.0.0.1:$1/"; do sleep 0.05; i=$((i+1)); done
+	while [ $i -lt 600 ]; do
+		curl -s -o /dev/null "http://127.0.0.1:$1/"; [ $? -eq 7 ] || break
+		sleep 0.05; i=$((i+1))
+	done
 }
 trap 'for p in $BGPIDS; do kill $p 2>/dev/null; wait $p 2>/dev/null; done' EXIT
 BGPIDS=
@@ -188,6 +200,9 @@ def run_flow(docs, scratch):
         os.makedirs(os.path.join(scratch, d), exist_ok=True)
     os.symlink(BIN, os.path.join(scratch, "checkout/build/bin"))
     port = free_port()
+    tls_port = free_port()
+    while tls_port == port:
+        tls_port = free_port()
     script = [PRELUDE]
     cmds = {}   # id -> (doc, line, text)
     skipped = []
@@ -216,7 +231,8 @@ def run_flow(docs, scratch):
                     if stand_in:
                         script.append(f'{{ {stand_in}\n}} > "$SCRATCH/.out/{i}" 2>&1; done_cmd {i} $? {s}')
                     continue
-                text = cmd.replace("127.0.0.1:8080", f"127.0.0.1:{port}")
+                text = cmd.replace("127.0.0.1:8080", f"127.0.0.1:{port}").replace(
+                    "127.0.0.1:8443", f"127.0.0.1:{tls_port}")
                 bg = key.endswith("&")
                 if re.search(r">>?\s*/(?!dev/null)", key):
                     refused[i] = "not run: it writes outside the operator's directories"
@@ -226,10 +242,10 @@ def run_flow(docs, scratch):
                     continue
                 script.append(f'{{ {text}\n}} > "$SCRATCH/.out/{i}" 2>&1; done_cmd {i} $? {s}')
                 if bg:
-                    script.append(f'BGPIDS="$BGPIDS $!"; wait_port {port}')
+                    script.append(f'BGPIDS="$BGPIDS $!"; wait_port {tls_port if "127.0.0.1:8443" in cmd else port}')
     env = dict(os.environ)
     path = [p for p in env.get("PATH", "/usr/bin:/bin").split(":")
-            if p and not any(os.path.exists(os.path.join(p, x)) for x in ("token-gen", "registrar", "key-import"))]
+            if p and not any(os.path.exists(os.path.join(p, x)) for x in PROGRAMS)]
     if docs[0] != "README.md":
         path.insert(0, os.path.join(scratch, "checkout/build/bin"))  # as the README's step leaves it
     env.update(PATH=":".join(path), SCRATCH=scratch, CARRIED=CARRIED.pattern,

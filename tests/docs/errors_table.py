@@ -24,7 +24,8 @@ for line in (root / "docs" / "errors.md").read_text().splitlines():
         continue
     first = line[2:line.index("` |") + 1]
     for message in re.findall(r"`([^`]+)`", first):
-        rows[message] = set(re.findall(r"[1-7]", cells[1]))
+        # a | in a message is written \| in the table (else it ends the cell)
+        rows[message.replace("\\|", "|")] = set(re.findall(r"[1-7]", cells[1]))
 
 
 for message, statuses in sorted(source.items()):

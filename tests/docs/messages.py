@@ -12,7 +12,7 @@ STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 CONVERSION = re.compile(r'%[-#0 +]*[0-9]*(?:\.[0-9]+)?(?:hh|h|ll|l|z|j|t)?[diouxXcsp]')
 STATUS = {"AR_EINTERNAL": "1", "AR_EUSAGE": "2", "AR_EHARDWARE": "3", "AR_EINPUT": "4",
           "AR_EENV": "5", "AR_EREVOKED": "7"}
-DIRS = ("common", "token-gen", "registrar", "key-import", "libairreg")
+DIRS = ("common", "token-gen", "registrar", "key-import", "libairreg", "airreg-connect")
 
 
 def split_args(text, start):

@@ -4,7 +4,7 @@
 # "## PROGRAM" (optionally followed by a space and more words) up to the next "## " heading.
 # In that section: every flag --help names appears, and every flag the section names is one
 # --help names (flags of other tools, zbarimg's, curl's, openssl's, are quoted only outside
-# the three sections); every verb and sub-verb of --help's usage lines appears as
+# the programs' sections); every verb and sub-verb of --help's usage lines appears as
 # "PROGRAM VERB [SUB-VERB]", and every "PROGRAM VERB" the section names, inside `code` or an
 # indented code line, is one --help has. Also: the directory and environment variable
 # --help names are in the section, and every relative link of the spec points at a file.
@@ -61,7 +61,7 @@ compare() {
 }
 
 check "docs/spec.md exists" [ -s "$SPEC" ]
-for p in token-gen registrar key-import; do
+for p in token-gen registrar key-import airreg-connect; do
 	check "$p --help exits 0" sh -c '"$1" --help >/dev/null' - "$BIN/$p"
 	check "spec.md has a '## $p' section" [ -n "$(section "$SPEC" "$p")" ]
 	check "$p --help names verbs (the parser reads its usage)" [ -n "$(help_verbs "$p")" ]
@@ -112,6 +112,15 @@ awk '{ print } /^## key-import( |$)/ { print "    key-import verify FILE" }' "$S
 compare "$copy" key-import
 check "the check can fail: a copy naming 'key-import verify' reports it extra" \
 	has "$(echo "$extra_verbs" | tr ' ' '_')" key-import_verify
+awk '/^## airreg-connect( |$)/ { on = 1 } /^## / && !/^## airreg-connect/ { on = 0 } { if (on) gsub(/--renew/, "--renw"); print }' \
+	"$SPEC" > "$copy"
+compare "$copy" airreg-connect
+check "the check can fail: a copy of ## airreg-connect without --renew reports it missing" \
+	has "$missing_flags" --renew
+awk '{ print } /^## airreg-connect( |$)/ { print "    airreg-connect status" }' "$SPEC" > "$copy"
+compare "$copy" airreg-connect
+check "the check can fail: a copy naming 'airreg-connect status' reports it extra" \
+	has "$(echo "$extra_verbs" | tr ' ' '_')" airreg-connect_status
 sed 's/^## key-import/## key_import/' "$SPEC" > "$copy"
 check "the check can fail: a copy without '## key-import' has no such section" \
 	[ -z "$(section "$copy" key-import)" ]

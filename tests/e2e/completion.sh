@@ -23,7 +23,7 @@ same() { # same "what" EXPECTED ACTUAL
 	if [ "$2" = "$3" ]; then ok; else bad "$1: want [$(echo $2)], got [$(echo $3)]"; fi
 }
 
-for p in token-gen registrar key-import; do
+for p in token-gen registrar key-import airreg-connect; do
 	check "completions/$p is valid bash" bash -n "$COMPLETIONS/$p"
 	. "$COMPLETIONS/$p"
 	if complete -p "$p" >/dev/null 2>&1; then ok; else bad "completions/$p completes no $p"; fi
@@ -45,12 +45,22 @@ same "registrar: the flags of --help" "$(registrar --help | flags)" \
 		activation-key 'tenant add' 'tenant list' 'tenant remove' serve config rotate-issuer-key revoke)"
 same "key-import: the flags of --help" "$(key-import --help | flags)" \
 	"$(all_flags key-import import status remove check 'trust list' 'trust remove')"
+same "airreg-connect: the flags of --help" "$(airreg-connect --help | flags)" \
+	"$(all_flags airreg-connect register unregister)"
 
 # the verbs
 same "token-gen verbs" "$(printf '%s\n' create init probe show)" "$(offers token-gen '' | grep -v '^-')"
 same "registrar verbs" "$(printf '%s\n' activation-key api-key config export-issuer-key init list register revoke rotate-issuer-key serve show tenant unregister)" \
 	"$(offers registrar '' | grep -v '^-')"
 same "registrar tenant verbs" "$(printf '%s\n' add list remove)" "$(offers registrar tenant '')"
+same "airreg-connect verbs" "$(printf '%s\n' register unregister)" "$(offers airreg-connect '')"
+same "per-verb flags: airreg-connect unregister (no billing, host or --renew)" \
+	"$(printf '%s\n' --api-secret --ca-file --name --pin --registrar --resource-group --state-dir --subscription --timeout)" \
+	"$(offers airreg-connect unregister -)"
+same "airreg-connect register --billing-model completes the models" "$(printf '%s\n' Capacity Custom Development)" \
+	"$(offers airreg-connect register --billing-model '')"
+same "airreg-connect register --r offers its four" "$(printf '%s\n' --registrar --renew --resource-group --root)" \
+	"$(offers airreg-connect register --r)"
 same "per-verb flags: key-import check" "$(printf '%s\n' --host --json --probe --root --state-dir)" \
 	"$(offers key-import check -)"
 same "per-verb flags: key-import import" "$(printf '%s\n' --dry-run --help --host --probe --root --state-dir --version)" \
@@ -79,6 +89,8 @@ same "--qr completes file names" "ActivationKey.png" "$(offers registrar activat
 same "a key file for key-import" "ActivationKey.txt" "$(offers key-import ActivationKey.t)"
 same "show completes file names" "ActivationKey.txt" "$(offers token-gen show ActivationKey.t)"
 same "probe --host is a name: nothing offered" "" "$(offers token-gen probe --host Act)"
+same "airreg-connect --ca-file completes file names" "ActivationKey.txt" "$(offers airreg-connect register --ca-file ActivationKey.t)"
+same "airreg-connect --name is a name: nothing offered" "" "$(offers airreg-connect register --name Act)"
 
 same "init: its flags" "$(printf '%s\n' --cloud-id --state-dir)" "$(offers token-gen init -)"
 same "create no longer offers --cloud-id" "" "$(offers token-gen create --cl)"

@@ -18,7 +18,7 @@ render() { groff -man -Tascii -P-cbou "$MAN/$1.1" 2>/dev/null; }
 synopsis_of() { render "$1" | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
 flags() { grep -oE -- '(^|[[ |(,])--?[a-z][a-z0-9-]*' | sed 's/^[^-]*//' | grep -v '^-[a-z][a-z]' | sort -u; }
 
-for p in token-gen registrar key-import; do
+for p in token-gen registrar key-import airreg-connect; do
 	check "$p.1 renders without warnings" [ -z "$(groff -man -ww -z "$MAN/$p.1" 2>&1)" ]
 	check "$p.1: SYNOPSIS is --help's usage" [ "$(synopsis_of "$p")" = "$(usage_of "$p")" ]
 	"$BIN/$p" --help | flags > "$WORK/help"
@@ -33,9 +33,10 @@ for p in token-gen registrar key-import; do
 		check "$p.1 has $s" sh -c "render() { groff -man -Tascii -P-cbou '$MAN/$p.1' 2>/dev/null; }; render | grep -q '^$s'"
 	done
 	# every flag the page names is one the program takes: with a value after it and
-	# --help last, a known flag ends in the usage (exit 0), an unknown one in exit 2
+	# --help last, a known flag ends in the usage (exit 0), an unknown one in exit 2; the
+	# value is x, or 1 for a number read as it is parsed (airreg-connect --timeout)
 	for f in $(cat "$WORK/man"); do
-		check "$p takes $f" "$BIN/$p" $f x --help >/dev/null 2>&1 </dev/null
+		check "$p takes $f" sh -c '{ "$1" "$2" x --help || "$1" "$2" 1 --help; } >/dev/null 2>&1 </dev/null' - "$BIN/$p" "$f"
 	done
 	check "the check can fail: $p refuses --no-such-flag" sh -c "! '$BIN/$p' --no-such-flag x --help >/dev/null 2>&1"
 done
