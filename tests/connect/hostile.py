@@ -22,6 +22,12 @@
 #   foreign    answers getactivationkey 200 with FOREIGN-KEY-FILE's activation key: one the
 #              same registrar issued for another stamp
 #   replay     the same, FOREIGN-KEY-FILE holding an older key of this very stamp
+#   current    the same, KEY-FILE holding the key this stamp holds now
+#   bigkey     answers getactivationkey 200 with {"activationKey": 70,000 letters}
+#   extramember relays getactivationkey, its answer with a member more
+#   wrongreg   relays the PUT, its answer naming another CloudId
+#   wrongdeact relays the deactivate, its answer naming the next serial
+#   wrongstatus relays the deactivate, its answer's status "Registered"
 #   armerror   answers the PUT 409 with an ARM error body (RegistrationNameConflict)
 #   armescape  answers the PUT 409 with an ARM error whose code and message hold a newline,
 #              a backslash, terminal controls (ESC, C1 CSI) and a bidirectional override
@@ -82,7 +88,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except OSError:  # the client gave up reading (an oversized answer): expected
             self.close_connection = True
 
-    def relay(self, data):
+    def relay(self, data, tamper=None):
         ctx = ssl.create_default_context(cafile=CAFILE)
         c = http.client.HTTPSConnection(UP.hostname, UP.port, context=ctx, timeout=30)
         headers = {k: v for k, v in self.headers.items()
@@ -93,7 +99,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         out = r.read()
         ctype = r.getheader("Content-Type") or "application/json"
         c.close()
-        log("%s %s -> relayed %d" % (self.command, self.path, r.status), self.mode)
+        if tamper and r.status < 300:
+            doc = json.loads(out)
+            tamper(doc)
+            out = json.dumps(doc).encode()
+            log("%s %s -> relayed %d, tampered (%s)" % (self.command, self.path, r.status, self.mode),
+                self.mode)
+        else:
+            log("%s %s -> relayed %d" % (self.command, self.path, r.status), self.mode)
         self.answer(r.status, out, ctype)
 
     def handle_any(self):
@@ -152,7 +165,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             log("%s %s -> notjson" % (self.command, self.path), self.mode)
             self.answer(200, b"<html>this is not JSON</html>", "application/json")
             return
-        if MODE in ("foreign", "replay") and is_key:
+        if MODE == "bigkey" and is_key:
+            log("%s %s -> bigkey" % (self.command, self.path), self.mode)
+            self.answer(200, json.dumps({"activationKey": "A" * 70000}).encode())
+            return
+        if MODE == "extramember" and is_key:
+            return self.relay(data, lambda d: d.__setitem__("extra", 1))
+        if MODE == "wrongreg" and self.command == "PUT":
+            return self.relay(data, lambda d: d["properties"].__setitem__(
+                "cloudId", "00000000-0000-4000-8000-000000000000"))
+        if MODE == "wrongdeact" and self.command == "POST" and path.endswith("/deactivate"):
+            return self.relay(data, lambda d: d.__setitem__("serial", d["serial"] + 1))
+        if MODE == "wrongstatus" and self.command == "POST" and path.endswith("/deactivate"):
+            return self.relay(data, lambda d: d.__setitem__("status", "Registered"))
+        if MODE in ("foreign", "replay", "current") and is_key:
             log("%s %s -> %s" % (self.command, self.path, MODE), self.mode)
             with open(per_mode(KEY_ARG, MODE)) as f:
                 key = f.read().strip()

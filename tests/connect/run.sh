@@ -186,6 +186,10 @@ expect_exit 2 "--timeout 601" "$CN" register --registrar "$URL" --subscription "
 expect_exit 2 "an unknown flag" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret --state-dir "$ST" --frobnicate $CA $REG
 expect_exit 2 "no --api-secret" "$CN" register --registrar "$URL" --subscription "$SUB" --state-dir "$ST" $CA $REG
 expect_exit 2 "no verb" "$CN" --registrar "$URL"
+expect_exit 2 "--name twice" "$CN" register --registrar "$URL" --subscription "$SUB" --api-secret secret --state-dir "$ST" $CA $REG --name west
+expect_exit 2 "a URL of 513 characters" "$CN" register --registrar "$URL/$(head -c 600 /dev/zero | tr '\0' a | cut -c1-$((513 - ${#URL} - 1)))" --subscription "$SUB" --api-secret secret --state-dir "$ST" $CA $REG
+expect_exit 2 "--ca-file with http://" "$CN" register --registrar "http://127.0.0.1:$PORT" --subscription "$SUB" --api-secret secret --state-dir "$ST" $CA $REG
+expect_exit 2 "--pin with http://" "$CN" register --registrar "http://127.0.0.1:$PORT" --subscription "$SUB" --api-secret secret --state-dir "$ST" --pin "sha256//$PIN" $REG
 expect_exit 0 "--help" "$CN" --help
 case $OUT in "usage: airreg-connect register "*) ok ;; *) bad "--help: $OUT" ;; esac
 unchanged "usage errors" "$ST"
@@ -329,13 +333,20 @@ if [ "$(id -u)" = 0 ]; then # root can give a file away: a secret owned by anoth
 	unchanged "another user's secret" "$ST"
 	nothing_sent "another user's secret"
 fi
-# not the registrar's secret's form (43 base64url characters): 50 letters, one line, 0600
-printf '%s\n' aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa >long.secret && chmod 600 long.secret
-SECRET_FILE=$WORK/long.secret
-try 5 "a secret file of 50 letters (not 43 base64url characters)" register "$ST" "$URL" $CA $CAPA --renew
-err_has "50 letters" "long.secret"
-unchanged "50 letters" "$ST"
-nothing_sent "50 letters"
+# the spec's form: 32 or more printable characters on one line (43 for a registrar's); 31 is
+# refused before anything is sent, 32 (not the registrar's) is sent and refused by it (401)
+printf '%s\n' "$(head -c 31 /dev/zero | tr '\0' a)" >s31.secret && chmod 600 s31.secret
+printf '%s\n' "$(head -c 32 /dev/zero | tr '\0' a)" >s32.secret && chmod 600 s32.secret
+SECRET_FILE=$WORK/s31.secret
+try 5 "a secret of 31 characters" register "$ST" "$URL" $CA $CAPA --renew
+err_has "31 characters" "s31.secret: not an API secret"
+unchanged "31 characters" "$ST"
+nothing_sent "31 characters"
+SECRET_FILE=$WORK/s32.secret
+try 5 "a secret of 32 characters, not the registrar's" register "$ST" "$URL" $CA $CAPA --renew
+err_has "32 characters" "401 AuthenticationFailed"
+unchanged "32 characters" "$ST"
+sent "32 characters: the one PUT, refused" 1
 ln -s secret link.secret
 SECRET_FILE=$WORK/link.secret
 try 5 "a secret file that is a symbolic link" register "$ST" "$URL" $CA $CAPA --renew
@@ -459,7 +470,8 @@ check "relay: POST getactivationkey" grep -qxF "POST $REGS/east/getactivationkey
 check "relay: two requests ($(wc -l <hostile-forward.log))" [ "$(wc -l <hostile-forward.log)" -eq 2 ]
 unmitm
 # hostile answers to getactivationkey: exit 5 (4 for the foreign key), the stamp unchanged
-for m in oversize:5 chunked:5 dupkey:5 notjson:5 redirect:5 foreign:4; do
+SUFFIX="(registered, no key imported: this stamp is unchanged; airreg-connect register again asks for the key of east)"
+for m in oversize:5 chunked:5 dupkey:5 notjson:5 redirect:5 bigkey:5 extramember:5 foreign:4; do
 	mode=${m%:*} want=${m#*:}
 	mitm "$mode"
 	keys=$(grep -c " POST $REGS/east/getactivationkey " serve.log)
@@ -468,10 +480,15 @@ for m in oversize:5 chunked:5 dupkey:5 notjson:5 redirect:5 foreign:4; do
 	err_has "hostile $mode" ""
 	unchanged "hostile $mode" "$ST"
 	[ "$mode" = redirect ] && err_has "redirect: the 3xx named" "POST east/getactivationkey: 302 "
+	if [ "$mode" != foreign ]; then
+		case $ERR in *"$SUFFIX") ok ;; *) bad "hostile $mode: the line does not end $SUFFIX: $ERR" ;; esac
+	fi
 	# the foreign key's refusal is the import's, naming where the key came from
 	[ "$mode" = foreign ] && err_has "the foreign key: WHERE is the URL" "activation key from $HURL"
-	check "hostile $mode: it answered getactivationkey" grep -q "getactivationkey?api-version=2022-06-01 -> $mode" "hostile-$mode.log"
-	check "hostile $mode: nothing asked of the real server after the PUT" [ "$(grep -c " POST $REGS/east/getactivationkey " serve.log)" -eq "$keys" ]
+	check "hostile $mode: it answered getactivationkey" grep -q "getactivationkey?api-version=2022-06-01 -> .*$mode" "hostile-$mode.log"
+	if [ "$mode" != extramember ]; then # (extramember relays the POST: the real server issued a key)
+		check "hostile $mode: nothing asked of the real server after the PUT" [ "$(grep -c " POST $REGS/east/getactivationkey " serve.log)" -eq "$keys" ]
+	fi
 	unmitm
 done
 # replay: an older key of this very stamp, genuine: the import's serial check refuses it
@@ -482,6 +499,20 @@ line "replay: the PUT went through" "airreg-connect: PUT east: 200 OK: renewed"
 err_has "replay" "activation key from $HURL"
 unchanged "replay" "$ST"
 unmitm
+# the key the stamp holds, again: nothing changed
+jq -r .activationKey "$ST/activation.json" >hostile-current.key
+mitm current
+try 0 "hostile current: the key held, again" register "$ST" "$HURL" $CA $CAPA --renew
+line "current: the line" "airreg-connect: the activation key of east was imported already, nothing changed: .*"
+unchanged "current" "$ST"
+unmitm
+# the PUT's answer naming another CloudId: not this stamp's registration, no key asked
+mitm wrongreg
+try 5 "hostile wrongreg: the registration of another CloudId" register "$ST" "$HURL" $CA $CAPA --renew
+err_has "wrongreg" ""
+unchanged "wrongreg" "$ST"
+check "wrongreg: nothing asked after the PUT ($(wc -l <hostile-wrongreg.log))" [ "$(wc -l <hostile-wrongreg.log)" -eq 1 ]
+unmitm
 # an answer that never ends: the whole request's --timeout ends it
 mitm trickle
 t0=$(date +%s)
@@ -489,6 +520,7 @@ try 5 "hostile trickle, --timeout 2" register "$ST" "$HURL" $CA $CAPA --renew --
 t1=$(date +%s)
 line "trickle: the PUT went through" "airreg-connect: PUT east: 200 OK: renewed"
 err_has "trickle" ""
+case $ERR in *"$SUFFIX") ok ;; *) bad "trickle: the line does not end $SUFFIX: $ERR" ;; esac
 check "trickle: given up within 30 s ($((t1 - t0)) s)" [ $((t1 - t0)) -ge 2 ] && [ $((t1 - t0)) -lt 30 ]
 unchanged "trickle" "$ST"
 unmitm
@@ -522,6 +554,8 @@ mitm cut
 try 5 "cut before the key" register stD "$HURL" $CA --name south --billing-model Development --host "$N3"
 line "cut: the PUT went through" "airreg-connect: PUT south: 201 Created: registered"
 err_has "cut" ""
+case $ERR in *"(registered, no key imported: this stamp is unchanged; airreg-connect register again asks for the key of south)") ok ;;
+*) bad "cut: the line's end: $ERR" ;; esac
 unchanged "cut" stD
 status_is "cut: D not registered" stD '.status == "Not registered"'
 show_is "cut: the registrar has south, no key issued" south ".status == \"Registered\" and .cloudId == \"$cloudD\" and (.lastKeySerial // 0) == 0"
@@ -607,6 +641,8 @@ line "again after unregister: serial 2" "airreg-connect: imported the activation
 status_is "again after unregister: D registered, serial 2" stD '.status == "Registered" and .registration == "south" and .serial == 2'
 show_is "again after unregister: the registrar says Registered" south '.status == "Registered" and .lastKeySerial == 2'
 check "the resource group in the path" [ "$(grep -c "^registrar: serve: 127\.0\.0\.1 PUT /subscriptions/$SUB/resourceGroups/rg-7/providers/Microsoft.AzureStack/registrations/south 20[01] " serve.log)" -eq 1 ]
+try 5 "unregister a state directory without token-gen init" unregister "$WORK/noinit" "$URL" $UNREG
+check "unregister without init: nothing made" [ ! -e noinit ]
 try 4 "unregister a stamp never registered" unregister stF "$URL" $UNREG
 case $ERR in # DIR as given, or made absolute
 "airreg-connect: "*"stF: no activation resource to remove (Not registered)") ok ;;
@@ -637,6 +673,17 @@ show_is "cut deactivate: the registrar still has east Registered" east '.status 
 check "cut deactivate: GET operations first, api-version 2022-06-01" grep -qxF "GET /providers/Microsoft.AzureStack/operations?api-version=2022-06-01 -> relayed 200" hostile-cut.log
 check "cut deactivate: then the POST of the receipt" grep -qxF "POST $REGS/east/deactivate?api-version=2022-06-01 -> cut" hostile-cut.log
 unmitm
+# the deactivate's answer naming another serial, or another status: not the deactivation of
+# this receipt (exit 5), the receipt kept for the next run
+for mode in wrongdeact wrongstatus; do
+	mitm "$mode"
+	try 5 "unregister east, hostile $mode" unregister "$ST" "$HURL" $UNREG --name east
+	err_has "$mode" "(the activation was removed and its receipt kept: airreg-connect unregister sends it again)"
+	unchanged "$mode" "$ST"
+	check "$mode: the receipt kept" [ -s "$ST/removal-receipt.txt" ]
+	check "$mode: the deactivate was relayed and its answer changed" grep -q "/deactivate?api-version=2022-06-01 -> relayed 200, tampered" "hostile-$mode.log"
+	unmitm
+done
 try 0 "unregister east again, to the real server" unregister "$ST" "$URL" $UNREG --name east
 line "east again: the resend line" "airreg-connect: no activation to remove; sending the receipt of the removal of serial $ASER of east \(.*\) again"
 line "east again: Deactivated" "airreg-connect: POST east/deactivate: 200 OK: Deactivated \(serial $ASER, receipt SHA-256 [0-9a-f]{64}\)"
