@@ -487,5 +487,6 @@ clean:
 	rm -rf build
 
 -include $(COMMON_OBJ:.o=.d) $(TOKENGEN_OBJ:.o=.d) $(BUILD)/token-gen/main.d $(REGISTRAR_OBJ:.o=.d) $(KEYIMPORT_OBJ:.o=.d) $(LIBAIRREG_SRC:%.c=$(BUILD)/%.d) \
+	$(CONNECT_SRC:%.c=$(BUILD)/%.d) \
 	$(UNIT_BINS:=.d) $(BUILD)/tests/mutate.d $(BUILD)/tests/bench.d $(BUILD)/tests/bench-sizes.d \
 	$(FUZZ_TARGETS:%=$(BUILD)/fuzz_%.d)
