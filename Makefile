@@ -94,7 +94,7 @@ SHLIB        = $(BUILD)/lib/libairreg.so.$(AIRREG_VERSION)
 SHLIB_LINKS  = $(BUILD)/lib/libairreg.so.1 $(BUILD)/lib/libairreg.so
 UNIT_BINS    = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: FORCE all deps check test unit e2e e2e-a e2e-b api lib pg pg-concurrency attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants sdk
+.PHONY: FORCE all deps check test unit e2e e2e-a e2e-b api lib pg pg-concurrency attacks fault load valgrind valgrind-full bench bench-sizes samples sanitize tsan fuzz fuzz-targets install uninstall clean demo deb deb-check mutants sdk connect
 
 all: $(PROGRAMS) $(SHLIB_LINKS)
 
@@ -292,6 +292,10 @@ load: $(PROGRAMS)
 
 api: $(PROGRAMS)
 	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/api/run.sh
+
+# airreg-connect against registrar serve over HTTPS, a man in the middle and a proxy (issue 22)
+connect: $(PROGRAMS)
+	@BIN=$(CURDIR)/$(BUILD)/bin TESTDATA=$(TESTDATA) sh tests/connect/run.sh
 
 # libairreg as a product uses it (issue 21, tests/lib/run.sh): installed in a prefix of its
 # own under the build directory, then asked by C, Python and Go about every stamp of
