@@ -353,7 +353,7 @@ mutants: all
 # (the error paths, and the server that lives long); the end-to-end halves and the load test
 # run without it (HAPPY_ENV): its scan at each exit was a third of their time (key_import.sh
 # 13.9 s, 9.1 s without), and make check would pass 15 minutes (HACKING.md).
-SAN_SUITES = attacks fault e2e-a e2e-b api load unit
+SAN_SUITES = attacks fault e2e-a e2e-b api connect load unit
 SAN_MAKE = $(MAKE) BUILD=build/san CFLAGS="-O1 -g" \
 	SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 sanitize:
@@ -384,8 +384,9 @@ fuzz: all
 # PostgreSQL suites and the fuzz targets, two at a time in one make (the longest first, so
 # that no lane idles at the end of a phase: separate phases left 1 to 2 minutes of one idle
 # core); then the sanitizer pass, two at a time. The tests share nothing (own temporary
-# directories, port 0); each one's output is whole, as it ends. The attack suite runs once,
-# in the sanitizer pass, where a hostile input that corrupts memory fails it too. The split
+# directories, port 0); each one's output is whole, as it ends. The attack suite and
+# airreg-connect's (tests/connect: a hostile registrar's answers) run once, in the sanitizer
+# pass, where a hostile input that corrupts memory fails them too. The split
 # of the time is in HACKING.md. The registrar's suites on PostgreSQL (pg, pg-concurrency:
 # issue 20) took the place of valgrind (make valgrind, valgrind-full), which would take make
 # check past 15 minutes; ASan+UBSan (LeakSanitizer too) and ThreadSanitizer still run every
@@ -491,5 +492,6 @@ clean:
 	rm -rf build
 
 -include $(COMMON_OBJ:.o=.d) $(TOKENGEN_OBJ:.o=.d) $(BUILD)/token-gen/main.d $(REGISTRAR_OBJ:.o=.d) $(KEYIMPORT_OBJ:.o=.d) $(LIBAIRREG_SRC:%.c=$(BUILD)/%.d) \
+	$(CONNECT_SRC:%.c=$(BUILD)/%.d) \
 	$(UNIT_BINS:=.d) $(BUILD)/tests/mutate.d $(BUILD)/tests/bench.d $(BUILD)/tests/bench-sizes.d \
 	$(FUZZ_TARGETS:%=$(BUILD)/fuzz_%.d)

@@ -18,6 +18,7 @@ typedef struct {
 	const char *name, *subscription, *resource_group;
 	const char *api_secret;         /* --api-secret FILE */
 	const char *ca_file, *pin;      /* --ca-file FILE, --pin sha256//BASE64 */
+	const char *timeout_arg;        /* --timeout as given (once) */
 	long timeout;                   /* --timeout SECONDS */
 	const char *state_dir, *root;
 	const char *billing_model, *agreement_number, *asset_tag;

@@ -180,6 +180,9 @@ static int arm_error(const http_client *c, long status, json_t *body, const char
 		return ar_fail(e, AR_EENV, label, "%ld %s, with no ARM error: not a registrar's "
 			       "answer (is --registrar the base URL of registrar serve?)", status,
 			       http_reason(status));
+	if (status == 404 && strcmp(code, "NotFound") == 0)
+		return ar_fail(e, AR_EENV, label, "%ld %s: %s (is --registrar the base URL of "
+			       "registrar serve, without a path it does not have?)", status, code, msg);
 	if (status == 401 || status == 403)
 		return ar_fail(e, AR_EENV, label, "%ld %s: %s (--api-secret %s is not the "
 			       "registrar's api.secret: copy it again)", status, code, msg,

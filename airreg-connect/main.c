@@ -3,6 +3,7 @@
  * renews and unregisters in one step, on the formats and checks of the files. */
 #include <curl/curl.h>
 #include <getopt.h>
+#include <sys/prctl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,9 @@ static int parse_option(connect_opts *o, int c, int idx)
 			o->host_files[o->n_host_files++] = optarg;
 		return 0;
 	case OPT_TIMEOUT:
+		if (o->timeout_arg)
+			return usage_error("--timeout given twice");
+		o->timeout_arg = optarg;
 		if (timeout_of(optarg, &o->timeout) != 0)
 			return usage_error("--timeout takes whole seconds, 1 to %d: \"%s\"",
 					   AR_CONNECT_TIMEOUT_MAX, ar_text_shown(optarg));
@@ -219,6 +223,8 @@ int main(int argc, char **argv)
 		seen |= BIT(OPT_HOST);
 	if (ar_check_dir_choice(o.state_dir, "--state-dir", AR_STATE_DIR_ENV, &e) != AR_OK)
 		return finish(e.status, &e);
+	/* the stamp's private key and the API secret: out of core dumps and ptrace */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, PROGRAM ": libsodium or libcurl failed to initialise\n");
 		return AR_EINTERNAL;

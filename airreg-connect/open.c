@@ -2,12 +2,16 @@
 /* The client's set-up, every refusal before a byte is sent: the registrar's URL (HTTPS, or
  * plain HTTP to this machine only), the TLS flags, the path's names, the API secret. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <curl/curl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "fileio.h"
 #include "host.h"
 #include "http.h"
 #include "keys.h"
@@ -144,6 +148,22 @@ static int check_names(const connect_opts *o, ar_err *e)
 	return AR_OK;
 }
 
+/* The CA file is there and a file, found before the token is made, not at the handshake
+ * (whether it holds certificates, libcurl says then) */
+static int check_ca_file(const char *path, ar_err *e)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return ar_fail(e, AR_EENV, path, "--ca-file: cannot read: %s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return ar_fail(e, AR_EENV, path, "--ca-file: not a regular file (%s): give the "
+			       "registrar's CA certificate, PEM", ar_file_kind(st.st_mode));
+	if (access(path, R_OK) != 0)
+		return ar_fail(e, AR_EENV, path, "--ca-file: cannot read: %s", strerror(errno));
+	return AR_OK;
+}
+
 /* The registrar's api.secret, as a private key is read (0600, no link, the user's own);
  * every byte printable and no blank: it goes in a header. */
 static int read_secret(http_client *c, const char *path, ar_err *e)
@@ -193,6 +213,8 @@ int http_open(http_client *c, const connect_opts *o, ar_err *e)
 			     "there is no certificate to check", o->pin ? "pin" : "ca-file");
 	if (rc == AR_OK)
 		rc = check_names(o, e);
+	if (rc == AR_OK && o->ca_file)
+		rc = check_ca_file(o->ca_file, e);
 	if (rc == AR_OK)
 		snprintf(c->prefix, sizeof c->prefix, "%s/subscriptions/%s/resourceGroups/%s/"
 			 "providers/Microsoft.AzureStack/registrations", c->base, o->subscription,
