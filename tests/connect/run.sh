@@ -1,15 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # airreg-connect (issue 22) end to end, against `registrar serve` over HTTPS with a CA and a
-# server certificate made here: the connected round trip, the no-op run, a renewal, a
-# billing-model change, unregister and its receipt sent again; refusals, each leaving the
-# stamp's state directory as it was (every file's SHA-256 and mode) and, where nothing may be
-# sent, the server's access log without a new line: a wrong CA, a wrong pin, no CA at all, a
-# wrong secret, a secret file others can read, a plain-HTTP URL off loopback, a server down;
-# a man in the middle (hostile.py: a connection cut between the PUT and the key, an oversized
-# or malformed answer, a redirect, a key made for another stamp, an ARM error), the
-# registrar's name rule over the connection, and https_proxy through a loopback CONNECT proxy
-# (proxy.py). BIN: the programs; TESTDATA: the test data.
+# server certificate made here (and over plain HTTP on loopback): the connected round trip,
+# the no-op run (nothing sent; its 30 days, by libfaketime), a renewal, a host set, billing
+# model and settings changed, unregister and its receipt sent again, registered again after.
+# Refusals, each leaving the stamp's state directory as it was (every file's SHA-256 and mode)
+# and, where nothing may be sent, the server's access log without a new line: usage errors,
+# a wrong CA, a wrong pin, another host name, no CA at all, a wrong secret or one of the wrong
+# form, a secret file others can read, a link or another user's, a plain-HTTP URL off
+# loopback, a server down or silent (--timeout), the registrar's rules (a name bound to
+# another CloudId, a CloudId under another name, a receipt superseded). A man in the middle
+# (hostile.py, with the test certificate or another): a connection cut between the PUT and
+# the key or before the deactivate's answer, an oversized (sized or chunked), trickled,
+# malformed or redirected answer, every ARM error status, one full of terminal controls, a
+# key made for another stamp, an older key of this one, the key held again, answers that are
+# not the registrar's (another CloudId, a member more, a key over 64 KiB, a deactivation of
+# another serial or status). https_proxy and HTTPS_PROXY through a loopback CONNECT proxy
+# (proxy.py), no_proxy, plain HTTP never proxied. BIN: the programs; TESTDATA: the test data.
+# CONNECT_VERBOSE=1: each run's output, with a time stamp.
 # shellcheck disable=SC2086 # the flag lists in variables ($CA, $REG, $CAPA) are split on purpose
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../e2e/lib.sh"
@@ -415,7 +423,7 @@ status_is "name conflict: B not registered" stB '.status == "Not registered"'
 # mitm MODE [CERT KEY]: hostile.py playing MODE, at $HURL, its log hostile-MODE.log. With the
 # test certificate one process plays every mode (it reads hostile.mode at each request);
 # with another certificate a process of its own ($HPID, stopped by unmitm).
-SHARED_URL= HPID=
+SHARED_URL="" HPID=""
 mitm() {
 	: >"hostile-$1.log"
 	if [ -n "${2:-}" ]; then
@@ -429,7 +437,7 @@ mitm() {
 				ca.crt "hostile-%s.log" "hostile-%s.key"
 			SHARED_URL=https://localhost:$PPORT
 		fi
-		HPID= HURL=$SHARED_URL
+		HPID="" HURL=$SHARED_URL
 	fi
 	check "hostile.py $1 names its port" [ "${HURL#https://localhost:}" != "" ]
 }
@@ -649,10 +657,10 @@ case $ERR in # DIR as given, or made absolute
 *) bad "never registered: the line: $ERR" ;;
 esac
 unchanged "never registered" stF
-# a receipt the registrar refuses (a newer key was issued since): exit 4, removed on the stamp,
-# the receipt kept, and the line says so
+# without --name, whatever activation is held (plain); a receipt the registrar refuses (a newer
+# key was issued since): exit 4, removed on the stamp, the receipt kept, and the line says so
 "$RG" activation-key --name plain -o keyE2.txt >/dev/null
-try 4 "unregister plain, a newer key issued since" unregister stE "$URL" $UNREG --name plain
+try 4 "unregister without --name (plain held), a newer key issued since" unregister stE "$URL" $UNREG
 line "refused receipt: removed" "airreg-connect: removed the activation of plain \(CloudId $(cat stE/cloud-id), serial 1\); keys up to serial 1 stay refused"
 err_is "refused receipt: the line" "airreg-connect: POST plain/deactivate: 409 ReceiptNotLatest: receipt: receipt removes serial 1 of plain, but serial 2 was issued after it: that key may still be in use; remove it on the stamp and bring its receipt (the activation was removed and its receipt kept: airreg-connect unregister sends it again)"
 status_is "refused receipt: E not registered" stE '.status == "Not registered"'
