@@ -39,9 +39,10 @@ int stamp_make_token(const connect_opts *o, json_t **claims, json_t **records,
 /* key-import's import of the key text, where naming it; the line of what was imported. */
 int stamp_import_key(const connect_opts *o, const char *text, size_t len, const char *where,
 		     ar_err *e);
-/* key-import remove's removal, the receipt to send (malloc'd) and the registration's name. */
+/* key-import remove's removal, the receipt to send (malloc'd), the registration's name and
+ * the serial removed. */
 int stamp_remove(const connect_opts *o, char **receipt, char name[AR_MAX_HOST_NAME_CHARS + 1],
-		 ar_err *e);
+		 long long *serial, ar_err *e);
 /* The activation held is NAME's, verified, not expiring within AR_CONNECT_RENEW_DAYS, and of
  * the billing settings and hosts of claims and records (unchanged.c): *same, and the line. */
 int stamp_unchanged(const connect_opts *o, json_t *claims, json_t *records,

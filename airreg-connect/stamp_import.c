@@ -40,7 +40,7 @@ int stamp_import_key(const connect_opts *o, const char *text, size_t len, const 
 }
 
 int stamp_remove(const connect_opts *o, char **receipt, char name[AR_MAX_HOST_NAME_CHARS + 1],
-		 ar_err *e)
+		 long long *serial, ar_err *e)
 {
 	keyimport_opts k;
 	ar_receipt kept = { 0 };
@@ -53,6 +53,7 @@ int stamp_remove(const connect_opts *o, char **receipt, char name[AR_MAX_HOST_NA
 		return e->status;
 	sub = r ? state_field_text(r, "registration") : ar_receipt_text(&kept, "registration");
 	snprintf(name, AR_MAX_HOST_NAME_CHARS + 1, "%s", sub);
+	*serial = r ? state_field_int(r, "serial") : ar_receipt_int(&kept, "serial");
 	if (r)
 		printf(PROGRAM ": removed the activation of %s (CloudId %s, serial %lld); keys up to "
 		       "serial %lld stay refused\n", ar_text_shown(sub),

@@ -23,7 +23,27 @@ static int reachable(http_client *c, ar_err *e)
 	return rc;
 }
 
-static int deactivate(http_client *c, const char *name, const char *receipt, ar_err *e)
+/* The answer is the deactivation of this receipt: its status, its serial, its SHA-256. */
+static int check_deactivated(json_t *p, long long serial, const char *sha256_hex,
+			     const char *label, ar_err *e)
+{
+	const char *status = json_string_value(json_object_get(p, "status"));
+	const char *sha = json_string_value(json_object_get(p, "receiptSha256"));
+	json_t *n = json_object_get(p, "serial");
+
+	if (!status || !json_is_integer(n) || !sha)
+		return ar_fail(e, AR_EENV, label, "the answer has no status, serial and "
+			       "receiptSha256: not a registrar's answer");
+	if (strcmp(status, "Deactivated") != 0 || json_integer_value(n) != serial ||
+	    strcmp(sha, sha256_hex) != 0)
+		return ar_fail(e, AR_EENV, label, "the answer is not the deactivation of this "
+			       "receipt (serial %lld, SHA-256 %s): not a registrar's answer", serial,
+			       sha256_hex);
+	return AR_OK;
+}
+
+static int deactivate(http_client *c, const char *name, const char *receipt, long long serial,
+		      ar_err *e)
 {
 	static const long ok[] = { 200, 0 };
 	char path[128], label[128], hex[65];
@@ -35,19 +55,14 @@ static int deactivate(http_client *c, const char *name, const char *receipt, ar_
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	snprintf(path, sizeof path, "/%s/deactivate", name);
 	snprintf(label, sizeof label, "POST %s/deactivate", name);
+	ar_sha256_hex((const uint8_t *)receipt, strlen(receipt), hex);
 	rc = http_call(c, "POST", path, 0, label, req, ok, &a, e);
 	p = a.body;
-	if (rc == AR_OK && (!json_is_string(json_object_get(p, "status")) ||
-			    !json_is_integer(json_object_get(p, "serial"))))
-		rc = ar_fail(e, AR_EENV, label, "the answer has no status and serial: not a "
-			     "registrar's answer");
-	if (rc == AR_OK) {
-		ar_sha256_hex((const uint8_t *)receipt, strlen(receipt), hex);
-		printf(PROGRAM ": %s: %ld %s: %s (serial %lld, receipt SHA-256 %s)\n", label,
-		       a.status, http_reason(a.status),
-		       ar_text_shown(json_string_value(json_object_get(p, "status"))),
-		       (long long)json_integer_value(json_object_get(p, "serial")), hex);
-	}
+	if (rc == AR_OK)
+		rc = check_deactivated(p, serial, hex, label, e);
+	if (rc == AR_OK)
+		printf(PROGRAM ": %s: %ld %s: Deactivated (serial %lld, receipt SHA-256 %s)\n",
+		       label, a.status, http_reason(a.status), serial, hex);
 	http_answer_free(&a);
 	json_decref(req);
 	return rc;
@@ -67,6 +82,7 @@ int connect_unregister(const connect_opts *o, ar_err *e)
 {
 	http_client c;
 	char *receipt = NULL, name[AR_MAX_HOST_NAME_CHARS + 1] = "";
+	long long serial = 0;
 	int rc;
 
 	rc = http_open(&c, o, e);
@@ -75,8 +91,8 @@ int connect_unregister(const connect_opts *o, ar_err *e)
 	if (rc == AR_OK)
 		rc = reachable(&c, e);
 	if (rc == AR_OK)
-		rc = stamp_remove(o, &receipt, name, e);
-	if (rc == AR_OK && deactivate(&c, name, receipt, e) != AR_OK)
+		rc = stamp_remove(o, &receipt, name, &serial, e);
+	if (rc == AR_OK && deactivate(&c, name, receipt, serial, e) != AR_OK)
 		rc = removed_but(e);
 	free(receipt);
 	http_close(&c);
