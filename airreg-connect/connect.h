@@ -43,6 +43,11 @@ int stamp_import_key(const connect_opts *o, const char *text, size_t len, const 
  * the serial removed. */
 int stamp_remove(const connect_opts *o, char **receipt, char name[AR_MAX_HOST_NAME_CHARS + 1],
 		 long long *serial, ar_err *e);
+/* The activation held: *held, its registration's name and serial (nothing read is changed). */
+int stamp_held(const connect_opts *o, int *held, char name[AR_MAX_HOST_NAME_CHARS + 1],
+	       long long *serial, ar_err *e);
+/* The stamp trusts an issuer key (trusted/KID.pub): else no key could be imported (AR_EENV). */
+int stamp_trusts(const connect_opts *o, ar_err *e);
 /* The activation held is NAME's, verified, not expiring within AR_CONNECT_RENEW_DAYS, and of
  * the billing settings and hosts of claims and records (unchanged.c): *same, and the line. */
 int stamp_unchanged(const connect_opts *o, json_t *claims, json_t *records,

@@ -68,8 +68,11 @@ const char *http_reason(long status)
 static void set_tls(CURL *h, const http_client *c)
 {
 	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	if (c->ca_file)
+	/* that CA alone: libcurl's built-in CA directory (/etc/ssl/certs) would trust the rest */
+	if (c->ca_file) {
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+		curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+	}
 	if (c->pin)
 		curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
 	if (c->pin && !c->ca_file) {
@@ -176,6 +179,9 @@ static int arm_error(const http_client *c, long status, json_t *body, const char
 	int refused = status == 400 || status == 404 || status == 409 || status == 412 ||
 		      status == 413;
 
+	if (status >= 300 && status < 400)
+		return ar_fail(e, AR_EENV, label, "%ld %s: is --registrar the base URL of "
+			       "registrar serve?", status, http_reason(status));
 	if (!code || !msg)
 		return ar_fail(e, AR_EENV, label, "%ld %s, with no ARM error: not a registrar's "
 			       "answer (is --registrar the base URL of registrar serve?)", status,

@@ -223,8 +223,12 @@ int main(int argc, char **argv)
 		seen |= BIT(OPT_HOST);
 	if (ar_check_dir_choice(o.state_dir, "--state-dir", AR_STATE_DIR_ENV, &e) != AR_OK)
 		return finish(e.status, &e);
-	/* the stamp's private key and the API secret: out of core dumps and ptrace */
+	/* the stamp's private key and the API secret: out of core dumps and ptrace, and no TLS
+	 * session key written where libcurl is told to (a capture would show the secret) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	unsetenv("SSLKEYLOGFILE");
+	/* each step's line out before the next step's error, whatever stdout is */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, PROGRAM ": libsodium or libcurl failed to initialise\n");
 		return AR_EINTERNAL;

@@ -54,12 +54,6 @@ static int check_url_parts(CURLU *u, const char *url, int *plain, ar_err *e)
 			    url_part(u, CURLUPART_PASSWORD, &other)))
 		rc = ar_fail(e, AR_EUSAGE, NULL, "--registrar: a URL holding a user name or password "
 			     "is refused (the API secret comes from --api-secret FILE)");
-	curl_free(other);
-	other = NULL;
-	if (rc == AR_OK && (url_part(u, CURLUPART_QUERY, &other) ||
-			    url_part(u, CURLUPART_FRAGMENT, &other)))
-		rc = ar_fail(e, AR_EUSAGE, NULL, "--registrar \"%s\": no query or fragment: the "
-			     "base URL only", url);
 	*plain = scheme && strcmp(scheme, "http") == 0;
 	curl_free(other);
 	curl_free(scheme);
@@ -78,6 +72,9 @@ static int check_url(http_client *c, const char *url, ar_err *e)
 	if (len > AR_CONNECT_MAX_URL_CHARS / 2)
 		rc = ar_fail(e, AR_EUSAGE, NULL, "--registrar: longer than %u characters",
 			     AR_CONNECT_MAX_URL_CHARS / 2);
+	else if (strpbrk(url, "?#"))
+		rc = ar_fail(e, AR_EUSAGE, NULL, "--registrar \"%s\": no query or fragment: the "
+			     "base URL only", url);
 	else if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
 		rc = ar_fail(e, AR_EUSAGE, NULL, "--registrar \"%s\": not a URL "
 			     "(https://HOST[:PORT][/PATH])", url);
@@ -138,9 +135,10 @@ static int check_names(const connect_opts *o, ar_err *e)
 		    !((o->resource_group[i] | 0x20) >= 'a' && (o->resource_group[i] | 0x20) <= 'z') &&
 		    !(o->resource_group[i] >= '0' && o->resource_group[i] <= '9'))
 			break;
-	if (n == 0 || n > 90 || i < n)
+	/* ARM's rule, and "." or ".." would be a dot segment libcurl takes out of the path */
+	if (n == 0 || n > 90 || i < n || o->resource_group[n - 1] == '.')
 		return ar_fail(e, AR_EUSAGE, NULL, "--resource-group \"%s\": 1 to 90 of letters, "
-			       "digits and ._-()", o->resource_group);
+			       "digits and ._-(), not ending in '.'", o->resource_group);
 	if (o->name && !ar_host_name_ok(o->name))
 		return ar_fail(e, AR_EUSAGE, NULL, "--name \"%s\": 1 to %d of letters, digits, '.', "
 			       "'_', '-', not starting with '.' or '-'", o->name,
@@ -179,6 +177,9 @@ static int read_secret(http_client *c, const char *path, ar_err *e)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
 	}
 	rc = ar_read_secret_file(path, buf, cap, &len, e);
+	if (rc == AR_EINPUT) /* larger than any secret: the key reader calls it input */
+		rc = ar_fail(e, AR_EENV, path, "not an API secret (the registrar's api.secret: %d "
+			     "or more printable characters on one line)", AR_API_SECRET_BYTES);
 	while (rc == AR_OK && len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	for (i = 0; rc == AR_OK && i < len; i++)

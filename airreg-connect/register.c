@@ -13,17 +13,19 @@
 #include "stamp.h"
 #include "text.h"
 
-/* The registration the registrar answered is the one sent: its CloudId and token. */
-static int check_registered(json_t *body, const char *cloud_id, const char *token_sha256,
-			    const char *label, ar_err *e)
+/* The registration the registrar answered is the one sent: its name, CloudId and token. */
+static int check_registered(json_t *body, const char *name, const char *cloud_id,
+			    const char *token_sha256, const char *label, ar_err *e)
 {
 	json_t *p = json_object_get(body, "properties");
+	const char *answered = json_string_value(json_object_get(body, "name"));
 	const char *cid = json_string_value(json_object_get(p, "cloudId"));
 	const char *sha = json_string_value(json_object_get(p, "tokenSha256"));
 
-	if (!cid || strcmp(cid, cloud_id) != 0 || (sha && strcmp(sha, token_sha256) != 0))
-		return ar_fail(e, AR_EENV, label, "the answer is not the registration of this "
-			       "stamp's token (CloudId %s): not a registrar's answer", cloud_id);
+	if (!cid || strcmp(cid, cloud_id) != 0 || (sha && strcmp(sha, token_sha256) != 0) ||
+	    !answered || strcmp(answered, name) != 0)
+		return ar_fail(e, AR_EENV, label, "the answer is not the registration %s of this "
+			       "stamp's token (CloudId %s): not a registrar's answer", name, cloud_id);
 	return AR_OK;
 }
 
@@ -43,7 +45,7 @@ static int put_token(http_client *c, const connect_opts *o, const char *compact,
 	snprintf(label, sizeof label, "PUT %s", o->name);
 	rc = http_call(c, "PUT", path, 0, label, req, ok, &a, e);
 	if (rc == AR_OK)
-		rc = check_registered(a.body, cloud_id, sha256_hex, label, e);
+		rc = check_registered(a.body, o->name, cloud_id, sha256_hex, label, e);
 	if (rc == AR_OK)
 		printf(PROGRAM ": %s: %ld %s: %s\n", label, a.status, http_reason(a.status),
 		       a.status == 201 ? "registered" : "renewed");
@@ -120,8 +122,12 @@ int connect_register(const connect_opts *o, ar_err *e)
 		rc = ar_stamp_require(ar_stamp_dir(o->state_dir), 0, e);
 	if (rc == AR_OK)
 		rc = stamp_make_token(o, &claims, &records, &compact, cloud_id, e);
-	if (rc == AR_OK && !o->renew)
+	/* the state read before anything is sent, --renew or not: a damaged one is found here,
+	 * not after the registrar has spent a serial */
+	if (rc == AR_OK)
 		rc = stamp_unchanged(o, claims, records, cloud_id, &same, e);
+	if (rc == AR_OK && !same)
+		rc = stamp_trusts(o, e);
 	if (rc == AR_OK && !same) {
 		size_t n = json_array_size(records);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The key imported, and the activation removed, by key-import's own code: every check and
  * rule of `key-import FILE` and `key-import remove` holds over the connection as for files. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "../key-import/commands.h"
 #undef PROGRAM
 #include "connect.h"
+#include "stamp.h"
+#include "fileio.h"
 #include "state.h"
 #include "text.h"
 #include "when.h"
@@ -27,6 +30,7 @@ int stamp_import_key(const connect_opts *o, const char *text, size_t len, const 
 	char exp[AR_WHEN_CHARS + 1];
 
 	opts_of(o, &k);
+	k.registration = o->name; /* the registration asked for, not one a server chose */
 	if (import_text(&k, text, len, where, &out, e) != AR_OK)
 		return e->status;
 	ar_format_when(out.expires_at, o->now, exp);
@@ -36,6 +40,45 @@ int stamp_import_key(const connect_opts *o, const char *text, size_t len, const 
 	else
 		printf(PROGRAM ": imported the activation key of %s: serial %lld, expires %s\n",
 		       ar_text_shown(out.registration), out.serial, exp);
+	return AR_OK;
+}
+
+int stamp_trusts(const connect_opts *o, ar_err *e)
+{
+	const char *dir = ar_stamp_dir(o->state_dir);
+	char path[4096];
+	struct dirent *d;
+	DIR *trusted;
+	size_t n;
+	int found = 0;
+
+	if (ar_join_path(path, sizeof path, dir, AR_TRUST_DIR, e) != AR_OK)
+		return e->status;
+	trusted = opendir(path);
+	while (trusted && !found && (d = readdir(trusted)) != NULL)
+		found = (n = strlen(d->d_name)) > 4 && strcmp(d->d_name + n - 4, ".pub") == 0;
+	if (trusted)
+		closedir(trusted);
+	if (!found)
+		return ar_fail(e, AR_EENV, path, "no trusted issuer key: no activation key could be "
+			       "imported; key-import trust add issuer.pub first (nothing sent)");
+	return AR_OK;
+}
+
+int stamp_held(const connect_opts *o, int *held, char name[AR_MAX_HOST_NAME_CHARS + 1],
+	       long long *serial, ar_err *e)
+{
+	json_t *r = NULL;
+
+	*held = 0;
+	if (state_read_resource(ar_stamp_dir(o->state_dir), &r, e) != AR_OK)
+		return e->status;
+	if (r) {
+		*held = 1;
+		snprintf(name, AR_MAX_HOST_NAME_CHARS + 1, "%s", state_field_text(r, "registration"));
+		*serial = state_field_int(r, "serial");
+	}
+	json_decref(r);
 	return AR_OK;
 }
 

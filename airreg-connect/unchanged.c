@@ -79,7 +79,7 @@ int stamp_unchanged(const connect_opts *o, json_t *claims, json_t *records,
 		strcmp(json_string_value(json_object_get(v.resource, "registration")), o->name) == 0;
 	for (k = billing; *same && *k; k++)
 		*same = same_member(claims, v.resource, *k);
-	*same = *same && same_hosts(v.resource, records, cloud_id);
+	*same = *same && same_hosts(v.resource, records, cloud_id) && !o->renew;
 	if (*same) {
 		ar_format_when(json_integer_value(json_object_get(v.resource, "expiresAt")), v.now,
 			       exp);

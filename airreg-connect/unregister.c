@@ -12,13 +12,51 @@
 #include "stamp.h"
 #include "text.h"
 
+/* Nothing held (a receipt to send again): the registrar is there and takes receipts. */
 static int reachable(http_client *c, ar_err *e)
 {
 	static const long ok[] = { 200, 0 };
+	json_t *op;
+	size_t i;
 	http_answer a;
 	int rc = http_call(c, "GET", "/providers/Microsoft.AzureStack/operations", 1,
-			   "GET operations", NULL, ok, &a, e);
+			   "GET operations", NULL, ok, &a, e), found = 0;
 
+	json_array_foreach(json_object_get(a.body, "value"), i, op) {
+		const char *n = json_string_value(json_object_get(op, "name"));
+
+		found |= n && strcmp(n, AR_CONNECT_DEACTIVATE_OP) == 0;
+	}
+	if (rc == AR_OK && !found)
+		rc = ar_fail(e, AR_EENV, "GET operations", "the answer does not list %s: not an "
+			     "airreg registrar's answer", AR_CONNECT_DEACTIVATE_OP);
+	http_answer_free(&a);
+	return rc;
+}
+
+/* An activation held: the registrar has issued no later key of it, whose receipt alone it
+ * would take (409 ReceiptNotLatest) once this one is removed. A registration it no longer
+ * serves (unregistered by name) still takes the receipt. */
+static int latest_held(http_client *c, const char *name, long long serial, ar_err *e)
+{
+	static const long ok[] = { 200, 0 };
+	char path[128], label[128];
+	http_answer a;
+	json_t *last;
+	int rc;
+
+	snprintf(path, sizeof path, "/%s", name);
+	snprintf(label, sizeof label, "GET %s", name);
+	rc = http_call(c, "GET", path, 0, label, NULL, ok, &a, e);
+	last = json_object_get(json_object_get(a.body, "properties"), "lastKeySerial");
+	if (rc != AR_OK && strcmp(e->code, "RegistrationNotFound") == 0)
+		rc = AR_OK;
+	else if (rc == AR_OK && json_is_integer(last) && json_integer_value(last) > serial)
+		rc = ar_fail(e, AR_EINPUT, label, "the registrar issued serial %lld of %s after the "
+			     "one held here (%lld): it would refuse this one's receipt "
+			     "(ReceiptNotLatest); nothing removed: airreg-connect register --renew "
+			     "imports the latest key, then unregister",
+			     (long long)json_integer_value(last), name, serial);
 	http_answer_free(&a);
 	return rc;
 }
@@ -73,6 +111,11 @@ static int removed_but(ar_err *e)
 {
 	ar_err first = *e;
 
+	if (strcmp(first.code, "ReceiptNotLatest") == 0)
+		return ar_fail(e, first.status, first.where[0] ? first.where : NULL, "%s (the "
+			       "activation was removed and its receipt kept; a later key was issued: "
+			       "airreg-connect register --renew imports it, then unregister)",
+			       first.msg);
 	return ar_fail(e, first.status, first.where[0] ? first.where : NULL, "%s (the activation "
 		       "was removed and its receipt kept: airreg-connect unregister sends it again)",
 		       first.msg);
@@ -83,13 +126,15 @@ int connect_unregister(const connect_opts *o, ar_err *e)
 	http_client c;
 	char *receipt = NULL, name[AR_MAX_HOST_NAME_CHARS + 1] = "";
 	long long serial = 0;
-	int rc;
+	int rc, held = 0;
 
 	rc = http_open(&c, o, e);
 	if (rc == AR_OK)
 		rc = ar_stamp_require(ar_stamp_dir(o->state_dir), 0, e);
 	if (rc == AR_OK)
-		rc = reachable(&c, e);
+		rc = stamp_held(o, &held, name, &serial, e);
+	if (rc == AR_OK)
+		rc = held ? latest_held(&c, name, serial, e) : reachable(&c, e);
 	if (rc == AR_OK)
 		rc = stamp_remove(o, &receipt, name, &serial, e);
 	if (rc == AR_OK && deactivate(&c, name, receipt, serial, e) != AR_OK)

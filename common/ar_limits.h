@@ -255,5 +255,7 @@
 #define AR_CONNECT_PIN_PREFIX   "sha256//"
 #define AR_CONNECT_PIN_CHARS    44   /* base64 (padded) of a SHA-256 */
 #define AR_CONNECT_MAX_URL_CHARS 1024
+/* what GET operations lists of an airreg registrar that takes removal receipts */
+#define AR_CONNECT_DEACTIVATE_OP "Microsoft.AzureStack/registrations/deactivate/action"
 
 #endif

@@ -24,6 +24,7 @@ typedef struct {
 	int warn_days;            /* status --warn-days N; 0: not given */
 	const char *metrics;      /* status --metrics FILE|-; NULL: not given */
 	const char *output, *qr;  /* remove -o RECEIPT|- and --qr FILE.png|-; NULL: not given */
+	const char *registration; /* import_text: the key must be this registration's (NULL: any) */
 } keyimport_opts;
 
 int cmd_import_run(const keyimport_opts *o, const char *file, ar_err *e);

@@ -281,6 +281,9 @@ int import_text(const keyimport_opts *o, const char *text, size_t len, const cha
 		ar_sha256_hex((const uint8_t *)text, len, a.sha256_hex);
 	if (rc == AR_OK)
 		rc = import_check_binding(a.claims, dir, where, e);
+	if (rc == AR_OK && o->registration && strcmp(claim_str(a.claims, "sub"), o->registration))
+		rc = ar_fail(e, AR_EINPUT, where, "a key of registration %s, not %s: nothing imported",
+			     ar_text_shown(claim_str(a.claims, "sub")), ar_text_shown(o->registration));
 	if (rc == AR_OK)
 		rc = check_revoked(dir, a.claims, where, e);
 	if (rc == AR_OK)

@@ -34,6 +34,7 @@ command -v lintian >/dev/null 2>&1 || need lintian # checks the .deb of make deb
 command -v dpkg-shlibdeps >/dev/null 2>&1 || need dpkg-dev # make deb: Depends, hardening flags
 command -v file >/dev/null 2>&1 || need file # tests/e2e/qr.sh: what was written is a PNG
 command -v curl >/dev/null 2>&1 || need curl # tests/api: the HTTP API's client
+command -v strace >/dev/null 2>&1 || need strace # tests/connect: --ca-file keeps airreg-connect out of the system CA directory
 command -v node >/dev/null 2>&1 || need nodejs # tests/api: a Node.js client's TLS handshake; tests/sdk
 command -v npm >/dev/null 2>&1 || need npm # make sdk: installs the pinned Azure SDK (tests/sdk)
 command -v go >/dev/null 2>&1 || need golang-go # tests/lib/go.sh: the Go binding (cgo, Go 1.19 or later)

@@ -28,6 +28,10 @@
 #   wrongreg   relays the PUT, its answer naming another CloudId
 #   wrongdeact relays the deactivate, its answer naming the next serial
 #   wrongstatus relays the deactivate, its answer's status "Registered"
+#   rename     relays the requests of registration hname as north's (the answers as they come)
+#   renamekey  the same, the PUT's answer naming hname (as asked): the key is north's
+#   noops      answers GET operations 200 {"value": []}
+#   stalelast  relays a GET of a registration, its answer's lastKeySerial 0 (a later key hidden)
 #   armerror   answers the PUT 409 with an ARM error body (RegistrationNameConflict)
 #   armescape  answers the PUT 409 with an ARM error whose code and message hold a newline,
 #              a backslash, terminal controls (ESC, C1 CSI) and a bidirectional override
@@ -88,12 +92,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except OSError:  # the client gave up reading (an oversized answer): expected
             self.close_connection = True
 
-    def relay(self, data, tamper=None):
+    def relay(self, data, tamper=None, path=None):
         ctx = ssl.create_default_context(cafile=CAFILE)
         c = http.client.HTTPSConnection(UP.hostname, UP.port, context=ctx, timeout=30)
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() in ("authorization", "content-type", "accept", "user-agent")}
-        c.request(self.command, self.path, body=data if data or self.command != "GET" else None,
+        c.request(self.command, path or self.path, body=data if data or self.command != "GET" else None,
                   headers=headers)
         r = c.getresponse()
         out = r.read()
@@ -176,6 +180,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "cloudId", "00000000-0000-4000-8000-000000000000"))
         if MODE == "wrongdeact" and self.command == "POST" and path.endswith("/deactivate"):
             return self.relay(data, lambda d: d.__setitem__("serial", d["serial"] + 1))
+        if MODE in ("rename", "renamekey") and "/registrations/hname" in path:
+            other = self.path.replace("/registrations/hname", "/registrations/north")
+            if MODE == "renamekey" and self.command == "PUT":
+                return self.relay(data, lambda d: d.__setitem__("name", "hname"), other)
+            return self.relay(data, None, other)
+        if MODE == "noops" and path.endswith("/operations"):
+            log("%s %s -> noops" % (self.command, self.path), self.mode)
+            self.answer(200, b'{"value": []}')
+            return
+        if MODE == "stalelast" and self.command == "GET" and "/registrations/" in path:
+            return self.relay(data, lambda d: d["properties"].__setitem__("lastKeySerial", 0))
         if MODE == "wrongstatus" and self.command == "POST" and path.endswith("/deactivate"):
             return self.relay(data, lambda d: d.__setitem__("status", "Registered"))
         if MODE in ("foreign", "replay", "current") and is_key:
