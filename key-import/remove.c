@@ -51,6 +51,21 @@ static void report_again(FILE *out, const ar_receipt *kept)
 		ar_format_time(ar_receipt_int(kept, "removedAt"), when));
 }
 
+/* The stamp opened (its key signs the receipt), then the state directory locked and the
+ * activation read: ar_stamp_open takes and releases the lock itself, before ours. */
+static int open_locked(const char *dir, ar_stamp *stamp, int *lock, json_t **r, ar_err *e)
+{
+	int rc = ar_stamp_open(dir, stamp, e);
+
+	if (rc == AR_OK)
+		rc = ar_prepare_private_dir(dir, 0, e);
+	if (rc == AR_OK)
+		rc = ar_lock_dir(dir, lock, e);
+	if (rc == AR_OK)
+		rc = state_read_resource(dir, r, e);
+	return rc;
+}
+
 /* The activation held, of name when one is given (another: refused, nothing changed). */
 static int held_of(const char *dir, const char *name, json_t *r, ar_err *e)
 {
@@ -71,13 +86,7 @@ int remove_for_receipt(const keyimport_opts *o, const char *name, json_t **remov
 	memset(&stamp, 0, sizeof stamp);
 	*compact = NULL;
 	*removed = NULL;
-	rc = ar_stamp_open(dir, &stamp, e);
-	if (rc == AR_OK)
-		rc = ar_prepare_private_dir(dir, 0, e);
-	if (rc == AR_OK)
-		rc = ar_lock_dir(dir, &lock, e);
-	if (rc == AR_OK)
-		rc = state_read_resource(dir, &r, e);
+	rc = open_locked(dir, &stamp, &lock, &r, e);
 	if (rc == AR_OK)
 		rc = held_of(dir, name, r, e);
 	if (rc == AR_OK && r)
@@ -126,15 +135,8 @@ int cmd_remove_run(const keyimport_opts *o, ar_err *e)
 	memset(&stamp, 0, sizeof stamp);
 	/* a refused output leaves everything as it was: checked before the lock */
 	rc = receipt_check_outputs(dir, o->output, o->qr, e);
-	/* ar_stamp_open takes and releases the lock itself: before ours */
 	if (rc == AR_OK)
-		rc = ar_stamp_open(dir, &stamp, e);
-	if (rc == AR_OK)
-		rc = ar_prepare_private_dir(dir, 0, e);
-	if (rc == AR_OK)
-		rc = ar_lock_dir(dir, &lock, e);
-	if (rc == AR_OK)
-		rc = state_read_resource(dir, &r, e);
+		rc = open_locked(dir, &stamp, &lock, &r, e);
 	if (rc == AR_OK && r)
 		rc = remove_locked(dir, &stamp, r, o->now, &compact, e);
 	else if (rc == AR_OK && writes)
