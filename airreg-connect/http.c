@@ -257,6 +257,17 @@ int http_call(http_client *c, const char *method, const char *path, int absolute
 	return rc;
 }
 
+int http_registration(http_client *c, const char *method, const char *name, const char *action,
+		      json_t *request, const long *ok, http_answer *a,
+		      char label[HTTP_LABEL_CHARS], ar_err *e)
+{
+	char path[HTTP_LABEL_CHARS];
+
+	snprintf(path, sizeof path, "/%s%s%s", name, action ? "/" : "", action ? action : "");
+	snprintf(label, HTTP_LABEL_CHARS, "%s %s", method, path + 1);
+	return http_call(c, method, path, 0, label, request, ok, a, e);
+}
+
 void http_answer_free(http_answer *a)
 {
 	json_decref(a->body);

@@ -33,6 +33,12 @@ void http_close(http_client *c);
  * authenticated, unavailable, not a registrar's answer). */
 int http_call(http_client *c, const char *method, const char *path, int absolute_path,
 	      const char *label, json_t *request, const long *ok, http_answer *a, ar_err *e);
+/* http_call on the registration name (action NULL) or its action ("getactivationkey",
+ * "deactivate"), labelled "METHOD NAME[/ACTION]" into label. */
+#define HTTP_LABEL_CHARS 128
+int http_registration(http_client *c, const char *method, const char *name, const char *action,
+		      json_t *request, const long *ok, http_answer *a,
+		      char label[HTTP_LABEL_CHARS], ar_err *e);
 void http_answer_free(http_answer *a);
 /* "201 Created" for a status */
 const char *http_reason(long status);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec.h"
 #include "fileio.h"
 #include "host.h"
 #include "http.h"
@@ -106,28 +107,15 @@ static int check_pin(const char *pin, ar_err *e)
 	return AR_OK;
 }
 
-/* 8-4-4-4-12 hex digits, in either case (ARM's GUIDs) */
-static int is_guid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < AR_UUID_CHARS; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') ||
-					   ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')))
-			return 0;
-	}
-	return s[AR_UUID_CHARS] == '\0';
-}
-
 /* {sub} a GUID, {rg} 1-90 of letters, digits and ._-(), {name} the registration rule:
  * the API's own, and none of them can change the path they go in */
 static int check_names(const connect_opts *o, ar_err *e)
 {
 	size_t i, n = strlen(o->resource_group);
+	char guid[AR_UUID_CHARS + 1];
 
-	if (!is_guid(o->subscription))
+	/* 8-4-4-4-12 hex digits in either case, as ARM's GUIDs */
+	if (ar_uuid_normalize(o->subscription, guid) != 0)
 		return ar_fail(e, AR_EUSAGE, NULL, "--subscription \"%s\": not a GUID",
 			       o->subscription);
 	for (i = 0; i < n && n <= 90; i++)

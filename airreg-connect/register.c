@@ -33,7 +33,7 @@ static int put_token(http_client *c, const connect_opts *o, const char *compact,
 		     const char *cloud_id, const char *sha256_hex, ar_err *e)
 {
 	static const long ok[] = { 200, 201, 0 };
-	char path[128], label[128];
+	char label[HTTP_LABEL_CHARS];
 	json_t *req = json_pack("{s:s, s:{s:s}}", "location", "global", "properties",
 				"registrationToken", compact);
 	http_answer a;
@@ -41,9 +41,7 @@ static int put_token(http_client *c, const connect_opts *o, const char *compact,
 
 	if (!req)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	snprintf(path, sizeof path, "/%s", o->name);
-	snprintf(label, sizeof label, "PUT %s", o->name);
-	rc = http_call(c, "PUT", path, 0, label, req, ok, &a, e);
+	rc = http_registration(c, "PUT", o->name, NULL, req, ok, &a, label, e);
 	if (rc == AR_OK)
 		rc = check_registered(a.body, o->name, cloud_id, sha256_hex, label, e);
 	if (rc == AR_OK)
@@ -73,7 +71,7 @@ static int key_of(json_t *body, const char *label, const char **key, ar_err *e)
 static int get_key(http_client *c, const connect_opts *o, ar_err *e)
 {
 	static const long ok[] = { 200, 0 };
-	char path[128], label[128], where[AR_CONNECT_MAX_URL_CHARS + 64], hex[65];
+	char label[HTTP_LABEL_CHARS], where[AR_CONNECT_MAX_URL_CHARS + 64], hex[65];
 	json_t *req = json_object();
 	const char *key = NULL;
 	http_answer a;
@@ -81,9 +79,7 @@ static int get_key(http_client *c, const connect_opts *o, ar_err *e)
 
 	if (!req)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	snprintf(path, sizeof path, "/%s/getactivationkey", o->name);
-	snprintf(label, sizeof label, "POST %s/getactivationkey", o->name);
-	rc = http_call(c, "POST", path, 0, label, req, ok, &a, e);
+	rc = http_registration(c, "POST", o->name, "getactivationkey", req, ok, &a, label, e);
 	if (rc == AR_OK)
 		rc = key_of(a.body, label, &key, e);
 	if (rc == AR_OK) {

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The key imported, and the activation removed, by key-import's own code: every check and
  * rule of `key-import FILE` and `key-import remove` holds over the connection as for files. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "stamp.h"
 #include "fileio.h"
 #include "state.h"
+#include "trust.h"
 #include "text.h"
 #include "when.h"
 
@@ -46,23 +46,17 @@ int stamp_import_key(const connect_opts *o, const char *text, size_t len, const 
 int stamp_trusts(const connect_opts *o, ar_err *e)
 {
 	const char *dir = ar_stamp_dir(o->state_dir);
-	char path[4096];
-	struct dirent *d;
-	DIR *trusted;
-	size_t n;
-	int found = 0;
+	char kid[1][AR_THUMBPRINT_CHARS + 1], path[4096];
+	size_t n = 0;
 
+	if (trust_kids(dir, kid, 1, &n, e) != AR_OK)
+		return e->status;
+	if (n)
+		return AR_OK;
 	if (ar_join_path(path, sizeof path, dir, AR_TRUST_DIR, e) != AR_OK)
 		return e->status;
-	trusted = opendir(path);
-	while (trusted && !found && (d = readdir(trusted)) != NULL)
-		found = (n = strlen(d->d_name)) > 4 && strcmp(d->d_name + n - 4, ".pub") == 0;
-	if (trusted)
-		closedir(trusted);
-	if (!found)
-		return ar_fail(e, AR_EENV, path, "no trusted issuer key: no activation key could be "
-			       "imported; key-import trust add issuer.pub first (nothing sent)");
-	return AR_OK;
+	return ar_fail(e, AR_EENV, path, "no trusted issuer key: no activation key could be "
+		       "imported; key-import trust add issuer.pub first (nothing sent)");
 }
 
 int stamp_held(const connect_opts *o, int *held, char name[AR_MAX_HOST_NAME_CHARS + 1],

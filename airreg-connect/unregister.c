@@ -40,14 +40,10 @@ static int reachable(http_client *c, ar_err *e)
 static int latest_held(http_client *c, const char *name, long long serial, ar_err *e)
 {
 	static const long ok[] = { 200, 0 };
-	char path[128], label[128];
+	char label[HTTP_LABEL_CHARS];
 	http_answer a;
 	json_t *last;
-	int rc;
-
-	snprintf(path, sizeof path, "/%s", name);
-	snprintf(label, sizeof label, "GET %s", name);
-	rc = http_call(c, "GET", path, 0, label, NULL, ok, &a, e);
+	int rc = http_registration(c, "GET", name, NULL, NULL, ok, &a, label, e);
 	last = json_object_get(json_object_get(a.body, "properties"), "lastKeySerial");
 	if (rc != AR_OK && strcmp(e->code, "RegistrationNotFound") == 0)
 		rc = AR_OK;
@@ -84,17 +80,15 @@ static int deactivate(http_client *c, const char *name, const char *receipt, lon
 		      ar_err *e)
 {
 	static const long ok[] = { 200, 0 };
-	char path[128], label[128], hex[65];
+	char label[HTTP_LABEL_CHARS], hex[65];
 	json_t *req = json_pack("{s:s}", "receipt", receipt), *p;
 	http_answer a;
 	int rc;
 
 	if (!req)
 		return ar_fail(e, AR_EINTERNAL, NULL, "out of memory");
-	snprintf(path, sizeof path, "/%s/deactivate", name);
-	snprintf(label, sizeof label, "POST %s/deactivate", name);
 	ar_sha256_hex((const uint8_t *)receipt, strlen(receipt), hex);
-	rc = http_call(c, "POST", path, 0, label, req, ok, &a, e);
+	rc = http_registration(c, "POST", name, "deactivate", req, ok, &a, label, e);
 	p = a.body;
 	if (rc == AR_OK)
 		rc = check_deactivated(p, serial, hex, label, e);

@@ -188,34 +188,45 @@ static int print_list(char (*kids)[AR_THUMBPRINT_CHARS + 1], const long long *ad
 	return AR_OK;
 }
 
-int trust_list(const char *state_dir, int json, ar_err *e)
+int trust_kids(const char *state_dir, char kids[][AR_THUMBPRINT_CHARS + 1], size_t max,
+	       size_t *n, ar_err *e)
 {
-	char dir[4096], path[4200], kids[AR_MAX_TRUSTED_KEYS][AR_THUMBPRINT_CHARS + 1];
-	char signer[AR_THUMBPRINT_CHARS + 1];
-	long long added[AR_MAX_TRUSTED_KEYS];
-	int revoked[AR_MAX_TRUSTED_KEYS];
-	uint8_t pk[AR_ED25519_PK_BYTES];
+	char dir[4096];
 	struct dirent *de;
-	struct stat st;
-	size_t n = 0, i;
-	json_t *chain, *revocations = NULL;
 	DIR *d;
-	int rc;
 
+	*n = 0;
 	if (ar_join_path(dir, sizeof dir, state_dir, AR_TRUST_DIR, e) != AR_OK)
 		return e->status;
 	d = opendir(dir);
 	if (!d && errno != ENOENT)
 		return ar_fail_reach(e, AR_EENV, dir, errno, AR_REACH_READ);
-	while (d && n < AR_MAX_TRUSTED_KEYS && (de = readdir(d)) != NULL) {
+	while (d && *n < max && (de = readdir(d)) != NULL) {
 		if (strlen(de->d_name) != AR_THUMBPRINT_CHARS + 4 ||
 		    strcmp(de->d_name + AR_THUMBPRINT_CHARS, ".pub") != 0)
 			continue;
-		snprintf(kids[n], sizeof kids[n], "%.*s", AR_THUMBPRINT_CHARS, de->d_name);
-		n += (size_t)ar_kid_ok(kids[n]);
+		snprintf(kids[*n], sizeof kids[*n], "%.*s", AR_THUMBPRINT_CHARS, de->d_name);
+		*n += (size_t)ar_kid_ok(kids[*n]);
 	}
 	if (d)
 		closedir(d);
+	return AR_OK;
+}
+
+int trust_list(const char *state_dir, int json, ar_err *e)
+{
+	char path[4200], kids[AR_MAX_TRUSTED_KEYS][AR_THUMBPRINT_CHARS + 1];
+	char signer[AR_THUMBPRINT_CHARS + 1];
+	long long added[AR_MAX_TRUSTED_KEYS];
+	int revoked[AR_MAX_TRUSTED_KEYS];
+	uint8_t pk[AR_ED25519_PK_BYTES];
+	struct stat st;
+	size_t n = 0, i;
+	json_t *chain, *revocations = NULL;
+	int rc;
+
+	if (trust_kids(state_dir, kids, AR_MAX_TRUSTED_KEYS, &n, e) != AR_OK)
+		return e->status;
 	qsort(kids, n, sizeof *kids, by_text);
 	/* list only what a lookup would accept; "added" is the file's time: trust add
 	 * writes it once and never rewrites it (no other record of the time is kept) */

@@ -11,6 +11,10 @@
 
 int trust_add(const char *state_dir, const char *pub_file, ar_err *e);
 int trust_list(const char *state_dir, int json, ar_err *e);
+/* The kids of STATE/trusted/KID.pub files a lookup would take, unsorted, at most max
+ * (AR_MAX_TRUSTED_KEYS): *n of them; none (or no trusted/) is AR_OK with *n 0. */
+int trust_kids(const char *state_dir, char kids[][AR_THUMBPRINT_CHARS + 1], size_t max,
+	       size_t *n, ar_err *e);
 /* Removes by kid, or by the public key file that names it; the key that signed the
  * current activation only with force. */
 int trust_remove(const char *state_dir, const char *kid_or_file, int force, ar_err *e);
